@@ -1,0 +1,49 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { UsageError } from './errors.js';
+import { registerCheck } from './check.js';
+import { registerProbe } from './probe.js';
+import { registerMaturity } from './maturity.js';
+import { registerRules } from './rules.js';
+import { registerInit } from './init.js';
+
+/**
+ * Runs the CLI and resolves to the exit code (0 pass, 1 fail/error verdicts, 2 could not run).
+ * Commands set `process.exitCode`-style results by returning them through `setExit`.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let exit = 0;
+  const setExit = (code: number): void => {
+    exit = Math.max(exit, code);
+  };
+  const program = new Command();
+  program
+    .name('ztait')
+    .description('Governance and compliance auditor for autonomous AI agents on AWS (the 14 ZTAIT invariants)')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run ztait --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerCheck(program, setExit);
+  registerProbe(program, setExit);
+  registerMaturity(program, setExit);
+  registerRules(program, setExit);
+  registerInit(program, setExit);
+  try {
+    await program.parseAsync(argv);
+    return exit;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; every other commander error is a usage error
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`ztait: ${e.message}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`ztait: internal error: ${msg.split('\n')[0]}\n`);
+    if (process.env.ZTAIT_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    return 2;
+  }
+}

@@ -10,6 +10,8 @@ export interface RuleContext {
   index: InventoryIndex;
   /** Governed namespace prefix (default `ztait-`). */
   prefix: string;
+  /** Run options some rules read (plan change rules: who approved a maturity change). */
+  options?: { approvedBy?: string };
 }
 
 export interface RuleFinding {

@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import type { Inventory, Location, Resource } from './model/inventory.js';
+import type { CheckResult, Examined, Finding, InvariantResult, Status } from './model/result.js';
+import { isObject, type Value } from './model/value.js';
+import { InventoryIndex } from './inventory/index.js';
+import type { Invariant, RuleContext, RuleFinding, RuleOutcome } from './invariants/types.js';
+import { ALL_INVARIANTS } from './invariants/index.js';
+import { MATURITY_RULE, checkMaturity } from './maturity/consistency.js';
+import { nistStatus, ruleById } from './rules/metadata.js';
+import { looksSecret, redactResult } from './report/redact.js';
+import { findSuppression, normalizeRuleId, type SuppressionRule } from './suppress/suppressions.js';
+import { VERSION } from './version.js';
+
+export interface EngineOptions {
+  commandLine: string;
+  prefix?: string;
+  checks?: string[];
+  skipChecks?: string[];
+  approvedBy?: string;
+  /** Rules beyond the 14 invariants and the maturity rule (plan change rules). */
+  extraRules?: Invariant[];
+  /** Suppressions from `.ztait.yaml`. */
+  suppressions?: SuppressionRule[];
+  now?: Date;
+}
+
+/** The rules a run evaluates, in report order, after --check / --skip-check. */
+export function selectRules(opts: Pick<EngineOptions, 'checks' | 'skipChecks' | 'extraRules'>): Invariant[] {
+  const all = [...ALL_INVARIANTS, MATURITY_RULE, ...(opts.extraRules ?? [])];
+  const want = opts.checks?.length ? new Set(opts.checks.map(normalizeRuleId)) : undefined;
+  const skip = new Set((opts.skipChecks ?? []).map(normalizeRuleId));
+  return all.filter((r) => (!want || want.has(r.id)) && !skip.has(r.id));
+}
+
+/** Runs the selected rules over an inventory and builds the result object (secrets redacted). */
+export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
+  const index = new InventoryIndex(inv);
+  collectEnvironmentSecrets(inv);
+  const ctx: RuleContext = {
+    inventory: inv,
+    index,
+    prefix: opts.prefix ?? 'ztait-',
+    ...(opts.approvedBy ? { options: { approvedBy: opts.approvedBy } } : {}),
+  };
+  const now = opts.now ?? clock();
+  const today = now.toISOString().slice(0, 10);
+  const diagnostics = inv.diagnostics.map((d) => ({ ...d }));
+  const parseErrors = inv.diagnostics.filter((d) => d.severity === 'error');
+
+  const invariants: InvariantResult[] = selectRules(opts).map((rule) => {
+    let outcome: RuleOutcome;
+    try {
+      outcome = rule.evaluate(ctx);
+    } catch (e) {
+      outcome = { findings: [], examined: [], errors: [`internal error while evaluating: ${(e as Error).message}`] };
+    }
+    const res = toInvariantResult(rule.id, outcome, opts.suppressions ?? [], today, diagnostics);
+    // Fail closed: a file that could not be read may hold what would change a pass.
+    if (parseErrors.length > 0 && (res.status === 'pass' || res.status === 'not_applicable')) {
+      res.status = 'error';
+      const first = parseErrors[0]!;
+      const where = first.file ? `${first.file}${first.line ? `:${first.line}` : ''}` : 'an input';
+      res.reason = `not decidable: ${parseErrors.length} input error(s), first at ${where}: ${first.message}`;
+    }
+    return res;
+  });
+
+  const summary: Record<Status, number> = { pass: 0, fail: 0, error: 0, not_applicable: 0, suppressed: 0 };
+  for (const r of invariants) summary[r.status] += 1;
+  const byType: Record<string, number> = {};
+  for (const r of inv.resources) if (r.mode === 'managed') byType[r.type] = (byType[r.type] ?? 0) + 1;
+
+  const result: CheckResult = {
+    tool: { name: 'ztait', version: VERSION },
+    source: {
+      kind: inv.kind,
+      inputs: [...inv.inputs].sort((a, b) => a.path.localeCompare(b.path)),
+      ...(inv.account ? { account: inv.account } : {}),
+    },
+    generated_at: now.toISOString(),
+    command_line: opts.commandLine,
+    summary,
+    inventory: { resources: Object.values(byType).reduce((a, b) => a + b, 0), by_type: sortKeys(byType) },
+    invariants,
+    maturity: checkMaturity(inv, index),
+    nist: nistStatus(invariants.map((r) => ({ id: r.id, status: r.status }))),
+    diagnostics,
+    limitations: [...(inv.limitations ?? []), ...Object.entries(inv.gaps ?? {}).map(([k, v]) => `${k}: ${v}`)],
+    ...(opts.approvedBy ? { approved_by: opts.approvedBy } : {}),
+  };
+  return redactResult(result, inv.secrets);
+}
+
+function toInvariantResult(
+  id: string,
+  outcome: RuleOutcome,
+  external: SuppressionRule[],
+  today: string,
+  diagnostics: CheckResult['diagnostics'],
+): InvariantResult {
+  const meta = ruleById(id);
+  const findings: Finding[] = [];
+  const suppressedAddrs = new Set<string>();
+  for (const f of outcome.findings) {
+    const { applied, problems } = findSuppression(id, f.resource, external, today);
+    for (const p of problems) diagnostics.push({ severity: 'warning', ...p });
+    const finding = toFinding(id, f);
+    if (applied) {
+      finding.status = 'suppressed';
+      finding.suppression = {
+        kind: applied.kind,
+        reason: applied.reason ?? '',
+        ...(applied.file ? { file: applied.file } : {}),
+        ...(applied.line ? { line: applied.line } : {}),
+        ...(applied.expires ? { expires: applied.expires } : {}),
+      };
+      suppressedAddrs.add(f.resource.address);
+    }
+    findings.push(finding);
+  }
+  findings.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.resource.localeCompare(b.resource));
+
+  const examined: Examined[] = outcome.examined.map((e) => ({
+    resource: e.resource.address,
+    ...(e.resource.arn ? { arn: e.resource.arn } : {}),
+    ...(e.resource.location ? { file: e.resource.location.file, line: e.resource.location.line } : {}),
+    status: e.status !== 'pass' && suppressedAddrs.has(e.resource.address) ? 'suppressed' : e.status,
+    observed: e.observed,
+  }));
+
+  const errors = outcome.errors ?? [];
+  let status: Status;
+  let reason = outcome.reason;
+  if (findings.some((f) => f.status === 'fail')) status = 'fail';
+  else if (findings.some((f) => f.status === 'error') || errors.length > 0) {
+    status = 'error';
+    reason = errors[0] ?? findings.find((f) => f.status === 'error')?.message ?? reason;
+  } else if (findings.some((f) => f.status === 'suppressed')) status = 'suppressed';
+  else if (examined.length > 0) status = 'pass';
+  else {
+    status = 'not_applicable';
+    reason = reason ?? 'nothing in scope';
+  }
+  return {
+    id,
+    title: meta?.title ?? id,
+    status,
+    severity: meta?.severity ?? 'high',
+    stride: (meta?.stride ?? []).map((s) => `${s.id} ${s.name}`),
+    nist: meta?.nist ?? [],
+    findings,
+    examined,
+    ...(reason && status !== 'pass' ? { reason } : {}),
+  };
+}
+
+function toFinding(ruleId: string, f: RuleFinding): Finding {
+  const loc = locate(f.resource, f.attr);
+  return {
+    resource: f.resource.address,
+    ...(f.resource.arn ? { arn: f.resource.arn } : {}),
+    ...(loc
+      ? {
+          file: loc.file,
+          line: loc.line,
+          end_line: loc.endLine,
+          ...(loc.column ? { column: loc.column } : {}),
+          ...(loc.endColumn ? { end_column: loc.endColumn } : {}),
+        }
+      : {}),
+    message: f.message,
+    status: f.kind,
+    fingerprint: fingerprint(ruleId, f),
+  };
+}
+
+/**
+ * The location of an attribute path, falling back to its closest located ancestor, then the block.
+ * `egress.1.protocol` tries `egress.1.protocol`, `egress.1`, `egress`, then the resource.
+ */
+export function locate(r: Resource, attr?: string): Location | undefined {
+  if (attr && r.attrLocations) {
+    const parts = attr.split('.');
+    for (let n = parts.length; n > 0; n--) {
+      const key = parts.slice(0, n).join('.');
+      const hit = r.attrLocations[key] ?? r.attrLocations[key.replace(/\.0(?=\.|$)/g, '')];
+      if (hit) return hit;
+    }
+  }
+  return r.location;
+}
+
+/** Stable when lines move: rule, resource address and what the finding is about, never positions. */
+function fingerprint(ruleId: string, f: RuleFinding): string {
+  return createHash('sha256')
+    .update([ruleId, f.resource.address, f.key ?? f.attr ?? '', f.kind].join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** Values under secret-looking names (Lambda environment, attributes) join the redaction set. */
+function collectEnvironmentSecrets(inv: Inventory): void {
+  const walk = (v: Value, name: string): void => {
+    if (typeof v === 'string') {
+      if (looksSecret(name, v)) inv.secrets.add(v);
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x, name));
+    else if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  for (const r of inv.resources) walk(r.values, '');
+}
+
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** SOURCE_DATE_EPOCH fixes the timestamp so reports are reproducible. */
+export function clock(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
+  return new Date();
+}
+
+export type { Resource };

@@ -34,7 +34,9 @@ export interface EgressRule {
 
 function portRange(from: number | undefined, to: number | undefined): string {
   if (from === undefined && to === undefined) return 'with no port range';
-  if (from === undefined || to === undefined || from === to) return String(from ?? to);
+  // A missing end is shown as `?` so "443-?" does not read as the compliant "443".
+  if (from === undefined || to === undefined) return `${from ?? '?'}-${to ?? '?'}`;
+  if (from === to) return String(from);
   return `${from}-${to}`;
 }
 

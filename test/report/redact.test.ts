@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { REDACTED, looksSecret, redactResult } from '../../src/report/redact.js';
+import { failingResult } from './fixtures.js';
+
+describe('redactResult', () => {
+  it('replaces every occurrence in every string field and key, longest secret first, without touching the input', () => {
+    const r = failingResult();
+    r.invariants[0]!.findings[0]!.message = 'token hunter2hunter2 and again hunter2hunter2';
+    r.invariants[0]!.examined[0]!.observed = 'PASSWORD=hunter2hunter2-long';
+    r.maturity.actual = { 'hunter2hunter2-long': true };
+    r.limitations = ['abc']; // too short to be a secret: untouched
+    const out = redactResult(r, ['hunter2hunter2', 'hunter2hunter2-long', 'abc']);
+    expect(out.invariants[0]!.findings[0]!.message).toBe(`token ${REDACTED} and again ${REDACTED}`);
+    expect(out.invariants[0]!.examined[0]!.observed).toBe(`PASSWORD=${REDACTED}`);
+    expect(Object.keys(out.maturity.actual!)).toEqual([REDACTED]);
+    expect(out.limitations).toEqual(['abc']);
+    expect(JSON.stringify(out)).not.toContain('hunter2');
+    expect(r.invariants[0]!.findings[0]!.message).toContain('hunter2hunter2');
+  });
+
+  it('treats regular-expression characters in secrets literally', () => {
+    const r = failingResult();
+    r.command_line = 'ztait check --var pw=a.b*c+(d)';
+    expect(redactResult(r, ['a.b*c+(d)']).command_line).toBe(`ztait check --var pw=${REDACTED}`);
+    expect(redactResult(r, []).command_line).toBe(r.command_line);
+  });
+});
+
+describe('looksSecret', () => {
+  it.each([
+    ['GITHUB_TOKEN', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'],
+    ['DB_PASSWORD', 'correct horse battery staple'],
+    ['clientSecret', 'not-so-random-value'],
+    ['OPENAI_API_KEY', 'whatever-it-is'],
+    ['PRIVATE_KEY', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'],
+    ['ANY', 'AKIAIOSFODNN7EXAMPLE'],
+    ['ANY', 'xoxb-123456789012-abcdefghijkl'],
+    ['ANY', '-----BEGIN RSA PRIVATE KEY-----\nMIIE...'],
+    ['CONFIG', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    ['HOOK', 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX'],
+  ])('%s=%s is secret', (name, value) => {
+    expect(looksSecret(name, value)).toBe(true);
+  });
+
+  it.each([
+    ['GITHUB_WEBHOOK_SECRET_ARN', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ztait-github-AbCdEf'],
+    ['WEBHOOK_SECRET', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ztait-github-AbCdEf'],
+    ['SLACK_TOKEN_SECRET_NAME', 'ztait-slack-token'],
+    ['TOKEN_TTL_SECONDS', '300'],
+    ['SIGNATURE_HEADER', 'X-Hub-Signature-256'],
+    ['SYSTEM_PROMPT', 'You are a triage assistant. Classify the incident by severity.'],
+    ['TABLE_NAME', 'ztait-audit-log'],
+    ['PROMPT_PARAM', '/ztait/prompts/triage'],
+    ['API_KEY', '${var.api_key}'],
+    ['DEBUG', 'true'],
+  ])('%s=%s is not secret', (name, value) => {
+    expect(looksSecret(name, value)).toBe(false);
+  });
+});

@@ -1,0 +1,708 @@
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { Diagnostic, Inventory, Location, Resource } from '../model/inventory.js';
+import { emptyInventory } from '../model/inventory.js';
+import { RefObject, Unknown, isObject, type Value, type ValueObject } from '../model/value.js';
+import { HclSyntaxError, parseExpression, parseHclFile } from './parser.js';
+import { evaluate, evaluateJson, type EvalContext } from './evaluate.js';
+import { scanHclTop, scanTfJson, toBlockLocation, type BlockLocation, type ScannedBlock } from './locator.js';
+import { autoVarFiles, canonical, isDirectory, moduleFiles, readTextFile } from './files.js';
+import { renderPolicyDocument } from './policy-document.js';
+import { arnPattern, knownComputed } from './computed.js';
+import { UsageError } from '../cli/errors.js';
+
+/**
+ * The HCL source: a root module directory (with its local child modules, recursively) becomes the
+ * inventory of resource instances Terraform would manage, with every expression evaluated as far as
+ * it can be statically. What cannot be known stays an `Unknown` that remembers what it points at.
+ */
+
+export interface HclLoadOptions {
+  varFiles?: string[];
+  /** `--var k=v` in command-line order. */
+  vars?: Record<string, string> | [string, string][];
+}
+
+type RawBody = Record<string, unknown>;
+
+interface ParsedFile {
+  path: string;
+  display: string;
+  body: RawBody;
+  blocks: ScannedBlock[];
+}
+
+interface ModuleSource {
+  dir: string;
+  files: ParsedFile[];
+}
+
+/** Meta-arguments and blocks that are not attributes of the resource itself. */
+const META = new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection', 'dynamic']);
+const MAX_MODULE_DEPTH = 32;
+/** Bounds the work a hostile for_each or count can ask for. */
+const MAX_INSTANCES = 200_000;
+
+export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promise<Inventory> {
+  if (paths.length === 0) paths = ['.'];
+  const inv = emptyInventory('hcl');
+  for (const p of paths) {
+    const abs = resolve(p);
+    let rootDir = abs;
+    if (!(await isDirectory(abs))) {
+      const r = await readTextFile(abs);
+      if (!r.ok && /not found/.test(r.problem)) throw new UsageError(`${p}: no such file or directory`);
+      rootDir = dirname(abs);
+    }
+    const loader = new Loader(rootDir, inv, opts);
+    await loader.run();
+  }
+  if (inv.inputs.length === 0) {
+    throw new UsageError(`${paths.join(', ')}: no Terraform files found (*.tf, *.tf.json)`);
+  }
+  inv.inputs.sort((a, b) => a.path.localeCompare(b.path));
+  return inv;
+}
+
+class Loader {
+  private readonly sources = new Map<string, Promise<ModuleSource>>();
+  private readonly seenInputs = new Set<string>();
+
+  constructor(
+    readonly rootDir: string,
+    readonly inv: Inventory,
+    readonly opts: HclLoadOptions,
+  ) {}
+
+  display(path: string): string {
+    const rel = relative(process.cwd(), path);
+    return rel === '' ? basename(path) : rel.startsWith('..') && isAbsolute(path) ? path : rel;
+  }
+
+  diag(d: Diagnostic): void {
+    this.inv.diagnostics.push(d);
+  }
+
+  async run(): Promise<void> {
+    const root = await this.source(this.rootDir);
+    if (root.files.length === 0 && !this.inv.inputs.some((i) => i.path.startsWith(this.display(this.rootDir)))) {
+      // reported by the caller when nothing at all was found
+    }
+    const vars = await this.rootVariables(root);
+    const mod = new ModuleInstance(this, root, '', vars.values, 0, [this.rootDir]);
+    this.inv.variables = { ...(this.inv.variables ?? {}), ...vars.values };
+    this.inv.variableOrigins = { ...(this.inv.variableOrigins ?? {}), ...vars.origins };
+    await mod.expandAll();
+  }
+
+  /** Reads and parses a module directory once (files in parallel: parsing is the costly part). */
+  source(dir: string): Promise<ModuleSource> {
+    let p = this.sources.get(dir);
+    if (!p) {
+      p = this.readModule(dir);
+      this.sources.set(dir, p);
+    }
+    return p;
+  }
+
+  private async readModule(dir: string): Promise<ModuleSource> {
+    let names: Awaited<ReturnType<typeof moduleFiles>>;
+    try {
+      names = await moduleFiles(dir);
+    } catch (e) {
+      this.diag({ severity: 'error', message: `cannot read module directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file: this.display(dir) });
+      return { dir, files: [] };
+    }
+    for (const o of names.overrides) {
+      this.diag({ severity: 'warning', message: 'override files are not merged by ztait; check the plan (--plan) instead', file: this.display(join(dir, o)) });
+    }
+    const files = await Promise.all([...names.tf, ...names.tfjson].map((n) => this.parseFile(join(dir, n))));
+    return { dir, files: files.filter((f): f is ParsedFile => f !== undefined) };
+  }
+
+  async parseFile(path: string): Promise<ParsedFile | undefined> {
+    const display = this.display(path);
+    const r = await readTextFile(path);
+    if (r.sha256 || r.ok) this.addInput(display, r.sha256!);
+    if (!r.ok) {
+      this.diag({ severity: 'error', message: r.problem, file: display, line: 1 });
+      return undefined;
+    }
+    try {
+      const body = (await parseHclFile(display, r.text)) as RawBody;
+      const blocks = path.endsWith('.json') ? scanTfJson(display, r.text) : scanHclTop(display, r.text).blocks;
+      return { path, display, body, blocks };
+    } catch (e) {
+      if (e instanceof HclSyntaxError) {
+        this.diag({ severity: 'error', message: e.detail, file: display, line: e.line, column: e.column });
+      } else {
+        this.diag({ severity: 'error', message: `cannot parse: ${(e as Error).message.split('\n')[0]}`, file: display, line: 1 });
+      }
+      return undefined;
+    }
+  }
+
+  addInput(display: string, sha256: string): void {
+    if (this.seenInputs.has(display)) return;
+    this.seenInputs.add(display);
+    this.inv.inputs.push({ path: display, sha256 });
+  }
+
+  /** Root variables: defaults < terraform.tfvars < *.auto.tfvars < --var-file < --var, as Terraform orders them. */
+  private async rootVariables(root: ModuleSource): Promise<{ values: ValueObject; origins: NonNullable<Inventory['variableOrigins']> }> {
+    const values: ValueObject = {};
+    const origins: NonNullable<Inventory['variableOrigins']> = {};
+    const decls = variableDecls(root);
+    const files = [...(await autoVarFiles(root.dir)).map((f) => join(root.dir, f)), ...(this.opts.varFiles ?? []).map((f) => resolve(f))];
+    for (const f of files) {
+      const display = this.display(f);
+      const r = await readTextFile(f);
+      if (!r.ok) {
+        if (this.opts.varFiles?.some((v) => resolve(v) === f) && /not found/.test(r.problem)) throw new UsageError(`--var-file ${display}: no such file`);
+        this.diag({ severity: 'error', message: r.problem, file: display, line: 1 });
+        continue;
+      }
+      this.addInput(display, r.sha256);
+      let body: RawBody;
+      try {
+        body = f.endsWith('.json') ? (JSON.parse(r.text) as RawBody) : ((await parseHclFile(display, r.text)) as RawBody);
+      } catch (e) {
+        if (e instanceof HclSyntaxError) this.diag({ severity: 'error', message: e.detail, file: display, line: e.line, column: e.column });
+        else this.diag({ severity: 'error', message: `invalid JSON: ${(e as Error).message}`, file: display, line: 1 });
+        continue;
+      }
+      const attrs = f.endsWith('.json') ? new Map<string, Location>() : scanHclTop(display, r.text).attrs;
+      for (const [k, raw] of Object.entries(body)) {
+        values[k] = await evaluateJson(raw, constantContext(this.rootDir));
+        const loc = attrs.get(k) ?? { file: display, line: 1, endLine: 1 };
+        origins[k] = { ...loc, kind: 'tfvars' };
+      }
+    }
+    const cli = Array.isArray(this.opts.vars) ? this.opts.vars : Object.entries(this.opts.vars ?? {});
+    for (const [k, raw] of cli) {
+      values[k] = await parseCliVar(raw, decls.get(k)?.type);
+      origins[k] = { file: '(command line)', line: 0, endLine: 0, kind: 'cli' };
+    }
+    for (const [name, d] of decls) {
+      if (!(name in values)) {
+        if (d.hasDefault) {
+          values[name] = d.default;
+          origins[name] = { ...(d.defaultLocation ?? d.location), kind: 'default' };
+        } else values[name] = new Unknown(`var.${name} has no value (no default, not set in a .tfvars file or --var)`);
+      }
+      if (d.sensitive) collectStrings(values[name] ?? null, this.inv.secrets);
+    }
+    return { values, origins };
+  }
+}
+
+interface VariableDecl {
+  hasDefault: boolean;
+  default: Value;
+  type?: string;
+  sensitive: boolean;
+  location: Location;
+  defaultLocation?: Location;
+}
+
+function variableDecls(src: ModuleSource): Map<string, VariableDecl> {
+  const out = new Map<string, VariableDecl>();
+  for (const f of src.files) {
+    const vars = (f.body.variable ?? {}) as Record<string, RawBody[]>;
+    for (const [name, bodies] of Object.entries(vars)) {
+      const b = (Array.isArray(bodies) ? bodies[0] : bodies) ?? {};
+      const block = f.blocks.find((x) => x.type === 'variable' && x.labels[0] === name);
+      const location = block?.location ?? { file: f.display, line: 1, endLine: 1 };
+      const defaultLocation = block?.attrs.get('default');
+      out.set(name, {
+        hasDefault: Object.prototype.hasOwnProperty.call(b, 'default'),
+        default: literalJson(b.default),
+        ...(typeof b.type === 'string' ? { type: b.type.replace(/^\$\{(.*)\}$/s, '$1') } : {}),
+        sensitive: b.sensitive === true,
+        location,
+        ...(defaultLocation ? { defaultLocation } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Variable defaults are literal values (Terraform allows no references there). */
+function literalJson(raw: unknown): Value {
+  if (raw === undefined) return null;
+  if (typeof raw === 'string') return raw.replace(/\$\$\{/g, '${');
+  if (Array.isArray(raw)) return raw.map(literalJson);
+  if (raw !== null && typeof raw === 'object') return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, literalJson(v)]));
+  return raw as Value;
+}
+
+async function parseCliVar(raw: string, type?: string): Promise<Value> {
+  if (!type || type === 'string') return raw;
+  try {
+    return await evaluate(await parseExpression(`\${${raw}}`), constantContext(process.cwd()));
+  } catch {
+    return raw;
+  }
+}
+
+function constantContext(baseDir: string): EvalContext {
+  return { baseDir, resolve: async () => undefined };
+}
+
+function collectStrings(v: Value, into: Set<string>): void {
+  if (typeof v === 'string' && v.length >= 4) into.add(v);
+  else if (Array.isArray(v)) v.forEach((x) => collectStrings(x, into));
+  else if (isObject(v)) Object.values(v).forEach((x) => collectStrings(x, into));
+}
+
+interface ResourceDecl {
+  mode: 'managed' | 'data';
+  type: string;
+  name: string;
+  body: RawBody;
+  file: ParsedFile;
+  location: BlockLocation;
+}
+
+interface ModuleCall {
+  name: string;
+  body: RawBody;
+  file: ParsedFile;
+  location: Location;
+}
+
+/** Instances of a resource or module block after count / for_each. */
+type Expansion = { kind: 'single' } | { kind: 'count'; n: number } | { kind: 'each'; entries: [string, Value][] } | { kind: 'unknown'; reason: Unknown };
+
+class ModuleInstance implements EvalContext {
+  readonly baseDir: string;
+  private readonly decls = new Map<string, ResourceDecl>();
+  private readonly calls = new Map<string, ModuleCall>();
+  private readonly localsRaw = new Map<string, { raw: unknown; file: ParsedFile }>();
+  private readonly outputsRaw = new Map<string, unknown>();
+  private readonly localValues = new Map<string, Value>();
+  private readonly outputValues = new Map<string, Value>();
+  private readonly expansions = new Map<string, Expansion>();
+  private readonly instances = new Map<string, Map<string, Resource>>();
+  private readonly children = new Map<string, Map<string, ModuleInstance | Unknown>>();
+  private readonly inProgress = new Set<string>();
+  private readonly varDecls: Map<string, VariableDecl>;
+
+  constructor(
+    private readonly loader: Loader,
+    private readonly src: ModuleSource,
+    /** Address prefix: '' for root, `module.a["x"]` for a child instance. */
+    readonly path: string,
+    private readonly vars: ValueObject,
+    private readonly depth: number,
+    private readonly stack: string[],
+  ) {
+    this.baseDir = loader.rootDir;
+    this.varDecls = variableDecls(src);
+    for (const f of src.files) this.index(f);
+  }
+
+  private index(f: ParsedFile): void {
+    for (const mode of ['resource', 'data'] as const) {
+      const section = (f.body[mode] ?? {}) as Record<string, Record<string, RawBody[]>>;
+      for (const [type, byName] of Object.entries(section)) {
+        for (const [name, bodies] of Object.entries(byName ?? {})) {
+          const key = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
+          const block = f.blocks.find((b) => b.type === mode && b.labels[0] === type && b.labels[1] === name);
+          const location: BlockLocation = block ? toBlockLocation(block) : { location: { file: f.display, line: 1, endLine: 1 }, attrLocations: {}, comments: [] };
+          if (this.decls.has(key)) {
+            this.loader.diag({ severity: 'error', message: `duplicate ${mode} "${type}" "${name}"`, file: f.display, line: location.location.line });
+            continue;
+          }
+          this.decls.set(key, { mode: mode === 'data' ? 'data' : 'managed', type, name, body: (Array.isArray(bodies) ? bodies[0] : bodies) ?? {}, file: f, location });
+        }
+      }
+    }
+    for (const [name, bodies] of Object.entries((f.body.module ?? {}) as Record<string, RawBody[]>)) {
+      const block = f.blocks.find((b) => b.type === 'module' && b.labels[0] === name);
+      this.calls.set(name, { name, body: (Array.isArray(bodies) ? bodies[0] : bodies) ?? {}, file: f, location: block?.location ?? { file: f.display, line: 1, endLine: 1 } });
+    }
+    for (const l of (f.body.locals ?? []) as RawBody[]) for (const [k, v] of Object.entries(l)) this.localsRaw.set(k, { raw: v, file: f });
+    for (const [name, bodies] of Object.entries((f.body.output ?? {}) as Record<string, RawBody[]>)) {
+      const b = (Array.isArray(bodies) ? bodies[0] : bodies) ?? {};
+      this.outputsRaw.set(name, b.value);
+    }
+  }
+
+  /** Evaluates every resource and child module, in declaration order, into the inventory. */
+  async expandAll(): Promise<void> {
+    for (const key of this.decls.keys()) await this.resourceInstances(key);
+    for (const name of this.calls.keys()) await this.childInstances(name);
+  }
+
+  // ---- EvalContext -------------------------------------------------------------------------------
+
+  async resolve(segments: (string | number)[]): Promise<{ value: Value; consumed: number } | undefined> {
+    const [root, second, third] = segments;
+    if (typeof root !== 'string') return undefined;
+    switch (root) {
+      case 'var':
+        if (typeof second !== 'string') return undefined;
+        if (!(second in this.vars)) return { value: new Unknown(`var.${second} is not declared in ${this.where()}`), consumed: 2 };
+        return { value: this.vars[second] ?? null, consumed: 2 };
+      case 'local':
+        if (typeof second !== 'string') return undefined;
+        return { value: await this.local(second), consumed: 2 };
+      case 'path': {
+        const rel = relative(this.loader.rootDir, this.src.dir) || '.';
+        const paths: ValueObject = { module: rel, root: '.', cwd: this.loader.rootDir };
+        return typeof second === 'string' ? { value: paths[second] ?? new Unknown(`path.${second} is not supported`), consumed: 2 } : { value: paths, consumed: 1 };
+      }
+      case 'terraform':
+        return { value: second === 'workspace' ? 'default' : new Unknown(`terraform.${String(second)} is not supported`), consumed: 2 };
+      case 'module': {
+        if (typeof second !== 'string') return undefined;
+        if (!this.calls.has(second)) return { value: new Unknown(`module.${second} is not declared in ${this.where()}`), consumed: 2 };
+        return this.moduleRef(second, segments.slice(2));
+      }
+      case 'data': {
+        if (typeof second !== 'string' || typeof third !== 'string') return undefined;
+        const key = `data.${second}.${third}`;
+        if (!this.decls.has(key)) return { value: new Unknown(`data.${second}.${third} is not declared in ${this.where()}`), consumed: 3 };
+        return { value: await this.resourceRef(key), consumed: 3 };
+      }
+      case 'each':
+      case 'count':
+      case 'self':
+        return undefined; // bound per instance by InstanceContext
+      default: {
+        if (typeof second !== 'string') return undefined;
+        const key = `${root}.${second}`;
+        if (!this.decls.has(key)) {
+          if (root.includes('_')) return { value: new Unknown(`${key} is not declared in ${this.where()}`), consumed: 2 };
+          return undefined;
+        }
+        return { value: await this.resourceRef(key), consumed: 2 };
+      }
+    }
+  }
+
+  private where(): string {
+    return this.path === '' ? 'the root module' : this.path;
+  }
+
+  private async guarded<T extends Value>(key: string, compute: () => Promise<T>): Promise<T | Unknown> {
+    if (this.inProgress.has(key)) return new Unknown(`${key} refers to itself (cycle)`);
+    this.inProgress.add(key);
+    try {
+      return await compute();
+    } finally {
+      this.inProgress.delete(key);
+    }
+  }
+
+  private async local(name: string): Promise<Value> {
+    const memo = this.localValues.get(name);
+    if (memo !== undefined) return memo;
+    const decl = this.localsRaw.get(name);
+    if (!decl) return new Unknown(`local.${name} is not declared in ${this.where()}`);
+    const v = await this.guarded(`local.${name}`, () => evaluateJson(decl.raw, this));
+    this.localValues.set(name, v);
+    return v;
+  }
+
+  async output(name: string): Promise<Value> {
+    const memo = this.outputValues.get(name);
+    if (memo !== undefined) return memo;
+    if (!this.outputsRaw.has(name)) return new Unknown(`output "${name}" is not declared in ${this.where()}`);
+    const v = await this.guarded(`output.${name}`, () => evaluateJson(this.outputsRaw.get(name), this));
+    this.outputValues.set(name, v);
+    return v;
+  }
+
+  async allOutputs(): Promise<ValueObject> {
+    const out: ValueObject = {};
+    for (const name of [...this.outputsRaw.keys()].sort()) out[name] = await this.output(name);
+    return out;
+  }
+
+  // ---- count / for_each ----------------------------------------------------------------------------
+
+  private async expansion(key: string, body: RawBody, ctx: EvalContext): Promise<Expansion> {
+    const memo = this.expansions.get(key);
+    if (memo) return memo;
+    let e: Expansion = { kind: 'single' };
+    if (body.count !== undefined) {
+      const n = await evaluateJson(body.count, ctx);
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_INSTANCES) e = { kind: 'count', n };
+      else if (n instanceof Unknown) e = { kind: 'unknown', reason: n };
+      else e = { kind: 'unknown', reason: new Unknown(`count of ${key} is not a whole number in 0..${MAX_INSTANCES} (${JSON.stringify(n)})`) };
+    } else if (body.for_each !== undefined) {
+      const fe = await evaluateJson(body.for_each, ctx);
+      if (fe instanceof Unknown || fe instanceof RefObject) e = { kind: 'unknown', reason: fe instanceof Unknown ? fe : new Unknown(`for_each of ${key} is a resource`) };
+      else if (Array.isArray(fe)) {
+        const keys = fe.map((x) => (typeof x === 'string' ? x : typeof x === 'number' ? String(x) : undefined));
+        if (keys.some((k) => k === undefined)) e = { kind: 'unknown', reason: new Unknown(`for_each of ${key} has elements that are not known strings`) };
+        else e = { kind: 'each', entries: [...new Set(keys as string[])].sort().map((k) => [k, k]) };
+      } else if (isObject(fe)) e = { kind: 'each', entries: Object.keys(fe).sort().map((k) => [k, fe[k] ?? null]) };
+      else e = { kind: 'unknown', reason: new Unknown(`for_each of ${key} is not a map or set (${JSON.stringify(fe)})`) };
+      if (e.kind === 'each' && e.entries.length > MAX_INSTANCES) e = { kind: 'unknown', reason: new Unknown(`for_each of ${key} has more than ${MAX_INSTANCES} keys`) };
+    }
+    if (e.kind === 'unknown') {
+      this.loader.diag({ severity: 'warning', message: `${this.path ? `${this.path}.` : ''}${key}: instances cannot be determined (${e.reason.reason}); checked as one instance` });
+    }
+    this.expansions.set(key, e);
+    return e;
+  }
+
+  private instanceKeys(e: Expansion): { suffix: string; index?: string | number; each?: { key: Value; value: Value }; count?: Value }[] {
+    switch (e.kind) {
+      case 'single':
+        return [{ suffix: '' }];
+      case 'count':
+        return Array.from({ length: e.n }, (_, i) => ({ suffix: `[${i}]`, index: i, count: i }));
+      case 'each':
+        return e.entries.map(([k, v]) => ({ suffix: `[${JSON.stringify(k)}]`, index: k, each: { key: k, value: v } }));
+      case 'unknown':
+        return [{ suffix: '', each: { key: e.reason, value: e.reason }, count: e.reason }];
+    }
+  }
+
+  // ---- resources -----------------------------------------------------------------------------------
+
+  private async resourceInstances(key: string): Promise<Map<string, Resource>> {
+    const memo = this.instances.get(key);
+    if (memo) return memo;
+    const decl = this.decls.get(key)!;
+    const result = new Map<string, Resource>();
+    if (this.inProgress.has(key)) return result; // a cycle: the referrer gets an empty instance set
+    this.inProgress.add(key);
+    try {
+      const e = await this.expansion(key, decl.body, this);
+      for (const inst of this.instanceKeys(e)) {
+        const address = `${this.path ? `${this.path}.` : ''}${key}${inst.suffix}`;
+        const ctx = new InstanceContext(this, inst.each, inst.count);
+        const values = await this.evaluateBody(decl.body, ctx);
+        Object.assign(values, knownComputed(decl.type, values));
+        if (decl.mode === 'data' && decl.type === 'aws_iam_policy_document') {
+          const json = renderPolicyDocument(values);
+          values.json = json;
+          values.minified_json = json;
+          if (typeof json === 'string') values.id = String(hashCode(json));
+        }
+        const r: Resource = {
+          address,
+          mode: decl.mode,
+          type: decl.type,
+          name: decl.name,
+          module: this.path,
+          ...(inst.index !== undefined ? { index: inst.index } : {}),
+          values,
+          location: decl.location.location,
+          attrLocations: decl.location.attrLocations,
+          comments: decl.location.comments,
+        };
+        result.set(inst.suffix, r);
+        this.loader.inv.resources.push(r);
+      }
+    } finally {
+      this.inProgress.delete(key);
+    }
+    this.instances.set(key, result);
+    return result;
+  }
+
+  /** A resource as seen from an expression: one RefObject, a list (count) or a map (for_each). */
+  private async resourceRef(key: string): Promise<Value> {
+    const decl = this.decls.get(key)!;
+    const insts = await this.resourceInstances(key);
+    const ref = (r: Resource): RefObject => new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values));
+    const e = this.expansions.get(key) ?? { kind: 'single' };
+    if (insts.size === 0) return new Unknown(`${key} refers to itself (cycle)`, { refs: [`${this.path ? `${this.path}.` : ''}${key}`] });
+    if (e.kind === 'count') return [...insts.values()].map(ref);
+    if (e.kind === 'each') return Object.fromEntries([...insts.values()].map((r) => [String(r.index), ref(r)]));
+    if (e.kind === 'unknown') {
+      const r = [...insts.values()][0]!;
+      return new Unknown(`instances of ${key} are unknown: ${e.reason.reason}`, { refs: [r.address] });
+    }
+    void decl;
+    return ref([...insts.values()][0]!);
+  }
+
+  /** Evaluates a block body: attributes, nested blocks (lists of objects) and dynamic blocks. */
+  async evaluateBody(body: RawBody, ctx: EvalContext, scope?: ReadonlyMap<string, Value>): Promise<ValueObject> {
+    const out: ValueObject = {};
+    for (const [k, raw] of Object.entries(body)) {
+      if (META.has(k)) continue;
+      out[k] = await evaluateJson(raw, ctx, scope);
+    }
+    const dyn = body.dynamic as Record<string, RawBody[]> | undefined;
+    if (dyn && typeof dyn === 'object') {
+      for (const [label, defs] of Object.entries(dyn)) {
+        for (const def of Array.isArray(defs) ? defs : [defs]) {
+          const generated = await this.expandDynamic(label, def, ctx, scope);
+          const prev = out[label];
+          out[label] = [...(Array.isArray(prev) ? prev : []), ...(Array.isArray(generated) ? generated : [generated])];
+        }
+      }
+    }
+    return out;
+  }
+
+  private async expandDynamic(label: string, def: RawBody, ctx: EvalContext, scope?: ReadonlyMap<string, Value>): Promise<Value> {
+    const iter = typeof def.iterator === 'string' ? def.iterator.replace(/^\$\{(.*)\}$/, '$1') : label;
+    const fe = await evaluateJson(def.for_each, ctx, scope);
+    const content = ((Array.isArray(def.content) ? def.content[0] : def.content) ?? {}) as RawBody;
+    if (fe instanceof Unknown || fe instanceof RefObject) {
+      // the number of blocks is unknown: one block evaluated with an unknown iterator stands for them
+      const u = fe instanceof Unknown ? fe : new Unknown('dynamic for_each is a resource');
+      const s = new Map(scope ?? []);
+      s.set(iter, { key: u, value: u });
+      return [await this.evaluateBody(content, ctx, s)];
+    }
+    const entries: [Value, Value][] = Array.isArray(fe) ? fe.map((v, i) => [i, v]) : isObject(fe) ? Object.keys(fe).sort().map((k) => [k, fe[k] ?? null]) : [];
+    const out: Value[] = [];
+    for (const [k, v] of entries.slice(0, MAX_INSTANCES)) {
+      const s = new Map(scope ?? []);
+      s.set(iter, { key: k, value: v });
+      out.push(await this.evaluateBody(content, ctx, s));
+    }
+    return out;
+  }
+
+  // ---- child modules ---------------------------------------------------------------------------------
+
+  private async moduleRef(name: string, rest: (string | number)[]): Promise<{ value: Value; consumed: number }> {
+    const insts = await this.childInstances(name);
+    const e = this.expansions.get(`module.${name}`) ?? { kind: 'single' };
+    const one = async (m: ModuleInstance | Unknown, next: string | number | undefined, consumed: number): Promise<{ value: Value; consumed: number }> => {
+      if (m instanceof Unknown) return { value: m, consumed: typeof next === 'string' ? consumed + 1 : consumed };
+      if (typeof next === 'string') return { value: await m.output(next), consumed: consumed + 1 };
+      return { value: await m.allOutputs(), consumed };
+    };
+    if (e.kind === 'single' || e.kind === 'unknown') return one(insts.get('') ?? new Unknown(`module.${name} has no instance`), rest[0], 2);
+    const keyed = rest[0];
+    if (keyed !== undefined) {
+      const suffix = `[${JSON.stringify(e.kind === 'count' ? Number(keyed) : String(keyed))}]`;
+      const m = insts.get(suffix);
+      if (m) return one(m, rest[1], 3);
+    }
+    // the whole collection of instances (indexed later by a computed key)
+    const all: [string, Value][] = [];
+    for (const [suffix, m] of insts) all.push([suffix, m instanceof Unknown ? m : await m.allOutputs()]);
+    if (e.kind === 'count') return { value: all.map(([, v]) => v), consumed: 2 };
+    return { value: Object.fromEntries(all.map(([s, v]) => [JSON.parse(s.slice(1, -1)) as string, v])), consumed: 2 };
+  }
+
+  private async childInstances(name: string): Promise<Map<string, ModuleInstance | Unknown>> {
+    const memo = this.children.get(name);
+    if (memo) return memo;
+    const call = this.calls.get(name)!;
+    const result = new Map<string, ModuleInstance | Unknown>();
+    this.children.set(name, result);
+    const prefix = `${this.path ? `${this.path}.` : ''}module.${name}`;
+    const sourceRaw = call.body.source;
+    const source = typeof sourceRaw === 'string' ? sourceRaw : '';
+    if (!/^\.\.?(\/|\\|$)/.test(source)) {
+      // Fail closed: what a remote module declares is not seen, so no verdict may rely on its absence.
+      const why = `${prefix}: module source "${source}" is not local and is not fetched; its resources are not checked (check the plan with --plan to cover them)`;
+      this.loader.diag({ severity: 'error', message: why, file: call.file.display, line: call.location.line, affects: ['*'] });
+      result.set('', new Unknown(why));
+      return result;
+    }
+    const dir = resolve(dirname(call.file.path), source);
+    const real = await canonical(dir);
+    if (this.depth + 1 > MAX_MODULE_DEPTH || this.stack.includes(real)) {
+      const why = `${prefix}: module source "${source}" ${this.stack.includes(real) ? 'includes itself (module cycle)' : `nests deeper than ${MAX_MODULE_DEPTH} levels`}`;
+      this.loader.diag({ severity: 'error', message: why, file: call.file.display, line: call.location.line });
+      result.set('', new Unknown(why));
+      return result;
+    }
+    if (!(await isDirectory(dir))) {
+      const why = `${prefix}: module source "${source}" is not a directory`;
+      this.loader.diag({ severity: 'error', message: why, file: call.file.display, line: call.location.line });
+      result.set('', new Unknown(why));
+      return result;
+    }
+    const src = await this.loader.source(dir);
+    const e = await this.expansion(`module.${name}`, call.body, this);
+    const childDecls = variableDecls(src);
+    for (const inst of this.instanceKeys(e)) {
+      const ctx = new InstanceContext(this, inst.each, inst.count);
+      const inputs: ValueObject = {};
+      for (const [k, raw] of Object.entries(call.body)) {
+        if (META.has(k) || k === 'source' || k === 'version' || k === 'providers') continue;
+        if (!childDecls.has(k)) {
+          this.loader.diag({ severity: 'warning', message: `${prefix}: argument "${k}" is not a variable of ${source}`, file: call.file.display, line: call.location.line });
+        }
+        inputs[k] = await evaluateJson(raw, ctx);
+      }
+      for (const [k, d] of childDecls) {
+        if (!(k in inputs)) {
+          inputs[k] = d.hasDefault ? d.default : new Unknown(`${prefix}: required variable "${k}" is not set`);
+        }
+        if (d.sensitive) collectStrings(inputs[k] ?? null, this.loader.inv.secrets);
+      }
+      const child = new ModuleInstance(this.loader, src, `${prefix}${inst.suffix}`, inputs, this.depth + 1, [...this.stack, real]);
+      result.set(inst.suffix, child);
+      await child.expandAll();
+    }
+    return result;
+  }
+}
+
+/** The evaluation context of one resource or module instance: binds each.*, count.index. */
+class InstanceContext implements EvalContext {
+  readonly baseDir: string;
+  constructor(
+    private readonly mod: ModuleInstance,
+    private readonly each?: { key: Value; value: Value },
+    private readonly count?: Value,
+  ) {
+    this.baseDir = mod.baseDir;
+  }
+
+  async resolve(segments: (string | number)[]): Promise<{ value: Value; consumed: number } | undefined> {
+    const [root, second] = segments;
+    if (root === 'each') {
+      if (!this.each) return { value: new Unknown('each is only available in a block with for_each'), consumed: 2 };
+      if (second === 'key') return { value: this.each.key, consumed: 2 };
+      if (second === 'value') return { value: this.each.value, consumed: 2 };
+      return undefined;
+    }
+    if (root === 'count') {
+      if (this.count === undefined) return { value: new Unknown('count.index is only available in a block with count'), consumed: 2 };
+      return second === 'index' ? { value: this.count, consumed: 2 } : undefined;
+    }
+    return this.mod.resolve(segments);
+  }
+}
+
+function hashCode(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h >>> 0;
+}
+
+/** Locations of every resource/data block in a configuration tree (root + local child modules), keyed by address without instance keys. */
+export async function locateConfigTree(rootDir: string): Promise<Map<string, BlockLocation>> {
+  const out = new Map<string, BlockLocation>();
+  const dummy = emptyInventory('hcl');
+  const loader = new Loader(resolve(rootDir), dummy, {});
+  const visit = async (dir: string, prefix: string, stack: string[]): Promise<void> => {
+    const src = await loader.source(dir);
+    for (const f of src.files) {
+      for (const b of f.blocks) {
+        if ((b.type === 'resource' || b.type === 'data') && b.labels.length >= 2) {
+          const key = `${prefix}${b.type === 'data' ? 'data.' : ''}${b.labels[0]}.${b.labels[1]}`;
+          out.set(key, toBlockLocation(b));
+        }
+      }
+      for (const [name, bodies] of Object.entries((f.body.module ?? {}) as Record<string, RawBody[]>)) {
+        const body = (Array.isArray(bodies) ? bodies[0] : bodies) ?? {};
+        const source = typeof body.source === 'string' ? body.source : '';
+        if (!/^\.\.?(\/|\\|$)/.test(source)) continue;
+        const child = resolve(dirname(f.path), source);
+        const real = await canonical(child);
+        if (stack.includes(real) || stack.length > MAX_MODULE_DEPTH || !(await isDirectory(child))) continue;
+        await visit(child, `${prefix}module.${name}.`, [...stack, real]);
+      }
+    }
+  };
+  await visit(resolve(rootDir), '', [await canonical(resolve(rootDir))]);
+  return out;
+}

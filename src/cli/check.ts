@@ -1,11 +1,71 @@
-import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import type { Inventory } from '../model/inventory.js';
+import { loadHcl, locateConfigTree } from '../hcl/loader.js';
+import { loadPlan, PlanInputError, PLAN_RULES } from '../sources/plan/index.js';
+import { runChecks } from '../engine.js';
+import { addCommonOptions, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
 
-export function registerCheck(program: Command, _setExit: (code: number) => void): void {
-  program
+interface CheckOptions extends CommonOptions {
+  plan?: string;
+  varFile?: string[];
+  var?: [string, string][];
+  approvedBy?: string;
+}
+
+const collectVar = (v: string, prev: [string, string][] = []): [string, string][] => {
+  const i = v.indexOf('=');
+  if (i <= 0) throw new UsageError(`--var expects NAME=VALUE, got "${v}"`);
+  return [...prev, [v.slice(0, i), v.slice(i + 1)]];
+};
+const collectList = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function registerCheck(program: Command, setExit: (code: number) => void): void {
+  const cmd = program
     .command('check')
-    .argument('[paths...]')
-    .action(() => {
-      throw new UsageError('ztait check is being built');
+    .description('statically check Terraform HCL (root module directories) or a plan (--plan) for the 14 ZTAIT invariants')
+    .argument('[paths...]', 'root module directories (default: .); with --plan, the configuration directory for file and line')
+    .addOption(new Option('--plan <file>', 'a plan as JSON (terraform show -json tfplan > tfplan.json)'))
+    .addOption(new Option('--var-file <file>', 'a .tfvars file, as terraform takes it (repeatable)').argParser(collectList))
+    .addOption(new Option('--var <name=value>', 'a variable value, as terraform takes it (repeatable)').argParser(collectVar))
+    .option('--approved-by <who>', 'who approved this run (recorded in every report; required to raise maturity_level in a plan)');
+  addCommonOptions(cmd).action(async (paths: string[], raw: CheckOptions) => {
+    for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
+    const { opts, config } = resolveConfig(raw, paths[0] ?? '.');
+    let inv: Inventory;
+    if (opts.plan) {
+      if (!existsSync(opts.plan)) throw new UsageError(`--plan ${opts.plan}: no such file`);
+      const locations = paths[0] ? await locateConfigTree(paths[0]) : undefined;
+      try {
+        inv = await loadPlan(opts.plan, locations ? { locate: (a) => locations.get(a) } : {});
+      } catch (e) {
+        if (e instanceof PlanInputError) throw new UsageError(e.message);
+        throw e;
+      }
+    } else {
+      inv = await loadHcl(paths.length ? paths : ['.'], {
+        ...(opts.varFile ? { varFiles: opts.varFile } : {}),
+        ...(opts.var ? { vars: opts.var } : {}),
+      });
+    }
+    const result = runChecks(inv, {
+      commandLine: commandLine(process.argv),
+      ...(opts.prefix ? { prefix: opts.prefix } : {}),
+      ...(opts.check ? { checks: opts.check } : {}),
+      ...(opts.skipCheck ? { skipChecks: opts.skipCheck } : {}),
+      ...(opts.approvedBy ? { approvedBy: opts.approvedBy } : {}),
+      ...(opts.plan ? { extraRules: PLAN_RULES } : {}),
+      suppressions: config.suppressions,
     });
+    // Bad input is named on stderr, one line each, and the verdicts of everything else still come out.
+    const inputErrors = result.diagnostics.filter((d) => d.severity === 'error');
+    for (const d of result.diagnostics) {
+      if (opts.quiet && d.severity !== 'error') continue;
+      const where = d.file ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}: ` : '';
+      process.stderr.write(`ztait: ${d.severity === 'warning' ? 'warning: ' : ''}${where}${d.message}\n`);
+    }
+    await emitResult(result, opts, setExit);
+    if (inputErrors.length > 0) setExit(2);
+  });
 }

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { emptyInventory, type Inventory, type Resource } from '../../src/model/inventory.js';
+import { Unknown, type Value, type ValueObject } from '../../src/model/value.js';
+import { InventoryIndex } from '../../src/inventory/index.js';
+import { MATURITY_RULE, checkMaturity } from '../../src/maturity/consistency.js';
+import { TABLE3, envName, envValue, SETTINGS, type Level } from '../../src/maturity/table.js';
+
+function envFor(level: Level): Record<string, Value> {
+  const env: Record<string, Value> = { MATURITY_LEVEL: String(level) };
+  for (const s of SETTINGS) env[envName(s)] = envValue(TABLE3[level][s]);
+  return env;
+}
+
+function lambda(name: string, variables: Record<string, Value> | Unknown | undefined): Resource {
+  const values: ValueObject = { function_name: `ztait-${name}` };
+  if (variables !== undefined) values.environment = [{ variables: variables as ValueObject }];
+  return {
+    address: `aws_lambda_function.${name}`,
+    mode: 'managed',
+    type: 'aws_lambda_function',
+    name,
+    module: '',
+    values,
+    location: { file: 'lambda.tf', line: 10, endLine: 30 },
+    attrLocations: { environment: { file: 'lambda.tf', line: 20, endLine: 28 } },
+  };
+}
+
+function inventory(resources: Resource[], level?: Value): Inventory {
+  const inv = emptyInventory('hcl');
+  inv.resources = resources;
+  if (level !== undefined) {
+    inv.variables = { maturity_level: level };
+    inv.variableOrigins = { maturity_level: { file: 'terraform.tfvars', line: 3, endLine: 3, kind: 'tfvars' } };
+  }
+  return inv;
+}
+
+const run = (inv: Inventory) => ({
+  section: checkMaturity(inv, new InventoryIndex(inv)),
+  outcome: MATURITY_RULE.evaluate({ inventory: inv, index: new InventoryIndex(inv), prefix: 'ztait-' }),
+});
+
+describe('maturity consistency (ZT-MAT-1)', () => {
+  it('passes when every function carries the Table 3 values of the declared level', () => {
+    for (const level of [0, 1, 2, 3] as Level[]) {
+      const { section, outcome } = run(inventory([lambda('triage', envFor(level)), lambda('actions', envFor(level))], level));
+      expect(section).toMatchObject({ level, consistent: true, deviations: [], declared_at: { file: 'terraform.tfvars', line: 3 } });
+      expect(section.expected).toMatchObject({ maturity_level: level, ...TABLE3[level] });
+      expect(outcome.findings).toEqual([]);
+      expect(outcome.examined.map((e) => e.status)).toEqual(['pass', 'pass']);
+    }
+  });
+
+  it('reports each deviating setting with expected, actual, resource and location', () => {
+    const env = { ...envFor(2), ACTION_EXECUTION_ENABLED: 'false', ACCURACY_THRESHOLD: '0.95' };
+    const { section, outcome } = run(inventory([lambda('triage', env), lambda('ok', envFor(2))], '2'));
+    expect(section.consistent).toBe(false);
+    expect(section.deviations).toEqual([
+      { setting: 'action_execution_enabled', expected: true, actual: false, resource: 'aws_lambda_function.triage', file: 'lambda.tf', line: 20 },
+      { setting: 'accuracy_threshold', expected: 0.9, actual: 0.95, resource: 'aws_lambda_function.triage', file: 'lambda.tf', line: 20 },
+    ]);
+    expect(section.actual?.action_execution_enabled).toEqual({ 'aws_lambda_function.triage': false, 'aws_lambda_function.ok': true });
+    expect(outcome.findings).toHaveLength(1);
+    expect(outcome.findings[0]).toMatchObject({ kind: 'fail', attr: 'environment.variables.ACTION_EXECUTION_ENABLED' });
+    expect(outcome.findings[0]!.message).toContain('ACTION_EXECUTION_ENABLED=true (found false)');
+  });
+
+  it('accepts "0.9" for 0.90 and an absent n/a setting, but not a missing applicable one', () => {
+    const env = envFor(0);
+    delete env.ACCURACY_THRESHOLD;
+    const ok = run(inventory([lambda('triage', env)], 0));
+    expect(ok.section.consistent).toBe(true);
+    const env2 = envFor(2);
+    env2.ACCURACY_THRESHOLD = '0.9';
+    delete env2.DISPLAY_RECOMMENDATIONS;
+    const bad = run(inventory([lambda('triage', env2)], 2));
+    expect(bad.section.deviations).toEqual([expect.objectContaining({ setting: 'display_recommendations', expected: true, actual: null })]);
+  });
+
+  it('flags a MATURITY_LEVEL that differs from the variable', () => {
+    const { section } = run(inventory([lambda('triage', { ...envFor(1), MATURITY_LEVEL: '0' })], 1));
+    expect(section.deviations).toEqual([expect.objectContaining({ setting: 'maturity_level', expected: 1, actual: 0 })]);
+  });
+
+  it('fails closed on unknown values and unknown levels', () => {
+    const env = { ...envFor(1), GATING_REQUIRED_P1_P2: new Unknown('var.gating is not known', { refs: [] }) };
+    const { section, outcome } = run(inventory([lambda('triage', env)], 1));
+    expect(section.consistent).toBe(false);
+    expect(section.reason).toMatch(/cannot decide/);
+    expect(outcome.findings).toEqual([expect.objectContaining({ kind: 'error' })]);
+
+    const lvl = run(inventory([lambda('triage', envFor(1))], new Unknown('var.x unknown')));
+    expect(lvl.section).toMatchObject({ level: null, consistent: false });
+    expect(lvl.outcome.errors?.[0]).toMatch(/undecidable/);
+
+    const five = run(inventory([lambda('triage', envFor(1))], 5));
+    expect(five.section.reason).toMatch(/not a maturity level/);
+
+    const env3 = run(inventory([lambda('triage', new Unknown('merge() of unknown'))], 1));
+    expect(env3.section.consistent).toBe(false);
+    expect(env3.outcome.findings[0]?.kind).toBe('error');
+  });
+
+  it('takes the level from MATURITY_LEVEL when no variable declares it (live)', () => {
+    const inv = inventory([lambda('a', envFor(3)), lambda('b', envFor(3))]);
+    inv.kind = 'live';
+    const { section } = run(inv);
+    expect(section).toMatchObject({ level: 3, consistent: true, declared_at: { resource: 'aws_lambda_function.a' } });
+    const split = run(inventory([lambda('a', envFor(3)), lambda('b', envFor(2))]));
+    expect(split.section.level).toBeNull();
+    expect(split.section.reason).toMatch(/differs/);
+  });
+
+  it('is not applicable with no level and no carriers; consistent=false with a reason', () => {
+    const { section, outcome } = run(inventory([lambda('other', { FOO: 'bar' })]));
+    expect(section).toMatchObject({ level: null, consistent: false });
+    expect(section.reason).toMatch(/no maturity level declared/);
+    expect(outcome).toMatchObject({ findings: [], examined: [] });
+    expect(outcome.errors).toBeUndefined();
+    expect(outcome.reason).toBeTruthy();
+  });
+
+  it('errors when a level is declared but nothing carries the settings', () => {
+    const { section, outcome } = run(inventory([lambda('other', { FOO: 'bar' })], 1));
+    expect(section.consistent).toBe(false);
+    expect(outcome.errors?.[0]).toMatch(/no Lambda function/);
+  });
+
+  it('reads settings table items (one per setting, DynamoDB JSON)', () => {
+    const table: Resource = { address: 'aws_dynamodb_table.settings', mode: 'managed', type: 'aws_dynamodb_table', name: 'settings', module: '', values: { name: 'ztait-settings' } };
+    const item = (k: string, v: unknown): Resource => ({
+      address: `aws_dynamodb_table_item.s["${k}"]`,
+      mode: 'managed',
+      type: 'aws_dynamodb_table_item',
+      name: 's',
+      module: '',
+      values: { table_name: 'ztait-settings', hash_key: 'setting', item: JSON.stringify({ setting: { S: k }, value: v }) },
+    });
+    const inv = inventory([lambda('a', envFor(2)), table, item('action_execution_enabled', { BOOL: false }), item('min_confidence_auto', { N: '0.85' })], 2);
+    const { section } = run(inv);
+    expect(section.deviations).toEqual([
+      expect.objectContaining({ setting: 'action_execution_enabled', expected: true, actual: false, resource: 'aws_dynamodb_table_item.s["action_execution_enabled"]' }),
+    ]);
+  });
+});

@@ -2,6 +2,7 @@ import type { EvidenceProblem, EvidenceSet, EvidenceSource } from './evidence.js
 import { EvidenceError } from './evidence.js';
 import {
   computeMetrics,
+  DEFAULT_WINDOW_DAYS,
   regressionCheck,
   round12,
   selectWindow,
@@ -25,6 +26,8 @@ import { LEVEL_NAMES, type Level } from './table.js';
  */
 
 export type Op = '>=' | '<=' | '==' | '<';
+
+export const MIN_REVIEWED_INCIDENTS = 200;
 
 export interface Criterion {
   id: string;
@@ -75,10 +78,9 @@ export interface AssessOptions {
   allowInvalid?: boolean;
 }
 
-export const MIN_REVIEWED_INCIDENTS = 200;
 
 export function assess(ev: EvidenceSet, opts: AssessOptions): Assessment {
-  const windowDays = opts.windowDays ?? 30;
+  const windowDays = opts.windowDays ?? DEFAULT_WINDOW_DAYS;
   if (!Number.isInteger(windowDays) || windowDays < 1) throw new EvidenceError(`--window-days must be a whole number of days >= 1 (got ${windowDays})`);
   if (ev.rows.length === 0) {
     throw new EvidenceError(
@@ -147,30 +149,33 @@ export function assess(ev: EvidenceSet, opts: AssessOptions): Assessment {
   };
 }
 
+/** The criteria to leave each level (at L3: the ongoing requirement), as in rules/maturity.yaml. */
+export const TRANSITION_CRITERIA: Record<Level, { id: keyof Metrics | 'reviewed_incidents'; op: Op; threshold: number; description: string }[]> = {
+  0: [
+    { id: 'agreement_rate', op: '>=', threshold: 0.85, description: 'agent severity and action agree with the human on reviewed rows' },
+    { id: 'reviewed_incidents', op: '>=', threshold: MIN_REVIEWED_INCIDENTS, description: `agreement measured on at least ${MIN_REVIEWED_INCIDENTS} reviewed incidents` },
+    { id: 'average_confidence', op: '>=', threshold: 0.75, description: 'mean model confidence over all rows in the window' },
+  ],
+  1: [
+    { id: 'override_rate', op: '<=', threshold: 0.15, description: 'modified or rejected over approved, modified or rejected' },
+    { id: 'p1_p2_misclassifications', op: '<=', threshold: 0, description: 'reviewed rows where agent or human says P1/P2 and they differ' },
+  ],
+  2: [
+    { id: 'p1_p2_approval_rate', op: '>=', threshold: 0.95, description: 'approved over judged rows with human_severity P1/P2' },
+    { id: 'false_positive_mim', op: '<=', threshold: 0, description: 'MIM declarations found unwarranted by review' },
+  ],
+  3: [{ id: 'accuracy', op: '>=', threshold: 0.95, description: 'agreement rate over the window (L3 ongoing requirement)' }],
+};
+
 function transitionCriteria(current: Level, m: Metrics): Criterion[] {
-  switch (current) {
-    case 0:
-      return [
-        rateCriterion('agreement_rate', 'agent severity and action agree with the human on reviewed rows', m.agreement_rate, '>=', 0.85),
-        countCriterion('reviewed_incidents', `agreement measured on at least ${MIN_REVIEWED_INCIDENTS} reviewed incidents`, m.reviewed, '>=', MIN_REVIEWED_INCIDENTS),
-        rateCriterion('average_confidence', 'mean model confidence over all rows in the window', m.average_confidence, '>=', 0.75),
-      ];
-    case 1:
-      return [
-        rateCriterion('override_rate', 'modified or rejected over approved, modified or rejected', m.override_rate, '<=', 0.15),
-        needsReviews(
-          countCriterion('p1_p2_misclassifications', 'reviewed rows where agent or human says P1/P2 and they differ', m.p1_p2_misclassifications, '==', 0),
-          m.reviewed,
-        ),
-      ];
-    case 2:
-      return [
-        rateCriterion('p1_p2_approval_rate', 'approved over judged rows with human_severity P1/P2', m.p1_p2_approval_rate, '>=', 0.95),
-        countCriterion('false_positive_mim', 'MIM declarations found unwarranted by review', m.false_positive_mim, '==', 0),
-      ];
-    case 3:
-      return [rateCriterion('accuracy', 'agreement rate over the window (L3 ongoing requirement)', m.accuracy, '>=', 0.95)];
-  }
+  return TRANSITION_CRITERIA[current].map(({ id, op, threshold, description }) => {
+    if (id === 'reviewed_incidents') return countCriterion(id, description, m.reviewed, op, threshold);
+    const metric = m[id];
+    if (typeof metric !== 'number') return rateCriterion(id, description, metric, op, threshold);
+    const c = countCriterion(id, description, metric, op, threshold);
+    // zero misclassifications over zero reviews shows nothing
+    return id === 'p1_p2_misclassifications' ? needsReviews(c, m.reviewed) : c;
+  });
 }
 
 export function compare(value: number, op: Op, threshold: number): boolean {

@@ -194,15 +194,20 @@ function lambdaCarriers(index: InventoryIndex): Carrier[] {
   return out;
 }
 
-/** Items of a table whose name says settings (one item per setting, or one item holding them all). */
+/**
+ * Table items that hold maturity settings, recognised by content rather than by table name: an item
+ * with attributes named like Table 3 settings (the gating policy item), or one item per setting
+ * (`setting`/`name`/`key` = a setting name, plus `value`).
+ */
 function settingsItemCarriers(index: InventoryIndex): Carrier[] {
   const out: Carrier[] = [];
   for (const r of index.byType('aws_dynamodb_table_item')) {
-    if (!isSettingsTable(r.values.table_name, index)) continue;
+    if (r.mode !== 'managed') continue;
     const attr = (): string => 'item';
     const item = r.values.item;
     if (typeof item !== 'string') {
-      out.push({ resource: r, attr, settings: new Map(), unreadable: `item cannot be evaluated statically (${show(item)})` });
+      // only an item whose known structure names a maturity setting is worth an error
+      if (mentionsMaturity(item)) out.push({ resource: r, attr, settings: new Map(), unreadable: `item cannot be evaluated statically (${show(item)})` });
       continue;
     }
     let parsed: unknown;
@@ -227,13 +232,11 @@ function settingsItemCarriers(index: InventoryIndex): Carrier[] {
   return out;
 }
 
-function isSettingsTable(tableName: Value | undefined, index: InventoryIndex): boolean {
-  const names: string[] = [];
-  if (typeof tableName === 'string') names.push(tableName);
-  for (const t of index.resolve(tableName, ['aws_dynamodb_table']).resources) {
-    names.push(t.name, typeof t.values.name === 'string' ? t.values.name : '');
-  }
-  return names.some((n) => /setting/i.test(n));
+/** True when an unknown item's known structure has an attribute named like a maturity setting. */
+function mentionsMaturity(v: Value | undefined): boolean {
+  const structure = v instanceof Unknown ? v.structure : undefined;
+  if (!isObject(structure ?? null)) return false;
+  return Object.keys(structure as Record<string, Value>).some((k) => (KEYS as readonly string[]).includes(k.toLowerCase()));
 }
 
 /** A DynamoDB attribute value (`{"S": "true"}`, `{"BOOL": true}`, `{"N": "0.9"}`) or a plain one. */

@@ -138,7 +138,14 @@ export interface RegressionCheck {
  * The automatic regression rule: accuracy under `threshold` on `consecutive` calendar days in a row.
  * A day without reviewed rows has no accuracy, so it is not a bad day and it ends a run.
  */
-export function regressionCheck(rows: readonly EvidenceRow[], threshold = 0.9, consecutive = 7): RegressionCheck {
+export const REGRESSION_RULE = { threshold: 0.9, consecutiveDays: 7 } as const;
+export const DEFAULT_WINDOW_DAYS = 30;
+
+export function regressionCheck(
+  rows: readonly EvidenceRow[],
+  threshold: number = REGRESSION_RULE.threshold,
+  consecutive: number = REGRESSION_RULE.consecutiveDays,
+): RegressionCheck {
   const days = dailyAccuracy(rows);
   const runs: DayAccuracy[][] = [];
   let current: DayAccuracy[] = [];
@@ -171,8 +178,9 @@ export interface TrustDistribution {
 }
 
 /** T = 0.50*C + 0.15*B + 0.25*H + 0.10*E. */
+export const TRUST_WEIGHTS = { c: 0.5, b: 0.15, h: 0.25, e: 0.1 } as const;
 export const trustScore = (t: { c: number; b: number; h: number; e: number }): number =>
-  round12(0.5 * t.c + 0.15 * t.b + 0.25 * t.h + 0.1 * t.e);
+  round12(TRUST_WEIGHTS.c * t.c + TRUST_WEIGHTS.b * t.b + TRUST_WEIGHTS.h * t.h + TRUST_WEIGHTS.e * t.e);
 
 /** Distribution of T over the rows that carry the components (percentiles by nearest rank); null when none do. */
 export function trustDistribution(rows: readonly EvidenceRow[]): TrustDistribution | null {

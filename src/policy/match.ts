@@ -5,9 +5,11 @@
  * against an ARN known only in part (`arn:aws:dynamodb:*:*:table/ztait-audit`). Both questions are
  * decided exactly on the globs' automata:
  *  - overlap: is the product automaton's accepting state reachable (some string matches both)?
- *  - cover: does every string of `specific` reach an accepting state of `general`? (a subset
- *    construction on `general` driven by `specific`, over the literal characters of both patterns
- *    plus one symbol standing for every other character, since all such characters behave alike).
+ *  - cover: does every string of `specific` reach an accepting state of `general`? A subset
+ *    construction on `general` driven by `specific`. It needs one input character only where
+ *    `specific` has a wildcard: a character z that no general names. If some string of `specific`
+ *    escapes the generals, so does the one with z at every wildcard-read position (only a general's
+ *    `*`/`?` can read z, and they would read the original character as well).
  */
 
 type Token = { kind: 'star' } | { kind: 'one' } | { kind: 'lit'; ch: string };
@@ -30,29 +32,9 @@ function tokenize(pattern: string, caseInsensitive: boolean): Token[] {
 
 const hasWildcard = (s: string): boolean => s.includes('*') || s.includes('?');
 
-/** Matches one concrete string: two pointers, backtracking only to the last `*` (O(n*m) worst case). */
+/** Matches one concrete string (O(n*m) worst case). */
 export function globMatch(pattern: string, value: string, caseInsensitive = false): boolean {
-  const p = tokenize(pattern, caseInsensitive);
-  const v = Array.from(caseInsensitive ? value.toLowerCase() : value);
-  let i = 0;
-  let j = 0;
-  let starAt = -1;
-  let starMatched = 0;
-  while (j < v.length) {
-    const t = p[i];
-    if (t && t.kind === 'star') {
-      starAt = i++;
-      starMatched = j;
-    } else if (t && (t.kind === 'one' || t.ch === v[j])) {
-      i++;
-      j++;
-    } else if (starAt >= 0) {
-      i = starAt + 1;
-      j = ++starMatched;
-    } else return false;
-  }
-  while (p[i]?.kind === 'star') i++;
-  return i === p.length;
+  return tokensMatch(tokenize(pattern, caseInsensitive), Array.from(caseInsensitive ? value.toLowerCase() : value));
 }
 
 /** Can one character be read by both tokens? (`*` and `?` read any character.) */
@@ -90,11 +72,11 @@ export function globCovers(general: string, specific: string, caseInsensitive = 
 }
 
 /**
- * Upper bound on explored (specific state, general state set) pairs. Real patterns (ARNs, actions)
- * need a few hundred; past the bound the answer is "not proven covered", the safe side for a
- * checker (a Deny is then not taken as a guarantee).
+ * Upper bound on explored (specific state, general state set) pairs, a guard against hostile
+ * patterns: real ones (ARNs, actions) need at most a few hundred. Past the bound the answer is "not
+ * proven covered", the safe side for a checker (a Deny is then not taken as a guarantee).
  */
-const COVER_BUDGET = 200_000;
+const COVER_BUDGET = 50_000;
 
 /** Every string matched by `specific` is matched by at least one of `generals`. */
 export function globsCoverUnion(generals: readonly string[], specific: string, caseInsensitive = false): boolean {
@@ -104,11 +86,11 @@ export function globsCoverUnion(generals: readonly string[], specific: string, c
   // A general made only of `*` matches everything.
   if (gs.some((g) => g.length === 1 && g[0]!.kind === 'star')) return true;
   const sp = tokenize(specific, caseInsensitive);
+  // The same glob (after collapsing `**`) covers itself: spares the search its worst case.
+  const key = (ts: Token[]): string => ts.map((t) => (t.kind === 'lit' ? `l${t.ch}` : t.kind)).join('\u0000');
+  if (gs.some((g) => key(g) === key(sp))) return true;
 
-  // Alphabet: every literal of any pattern, and `null` for "any other character".
-  const lits = new Set<string>();
-  for (const t of [...gs.flat(), ...sp]) if (t.kind === 'lit') lits.add(t.ch);
-  const alphabet: (string | null)[] = [...lits, null];
+  if (!gs.some((g) => g.some((t) => t.kind === 'one'))) return starOnlyCoverUnion(gs, sp);
 
   // A general state is (pattern g, position); encoded as one number.
   const stride = Math.max(...gs.map((g) => g.length)) + 1;
@@ -154,11 +136,49 @@ export function globsCoverUnion(generals: readonly string[], specific: string, c
     }
     const t = sp[j]!;
     if (t.kind === 'star') stack.push([j + 1, states]);
-    const nj = t.kind === 'star' ? j : j + 1;
-    const syms = t.kind === 'lit' ? [t.ch] : alphabet;
-    for (const sym of syms) stack.push([nj, step(states, sym)]);
+    // Where `specific` reads any character, z (`null`: no general names it) suffices, see the top.
+    stack.push([t.kind === 'star' ? j : j + 1, step(states, t.kind === 'lit' ? t.ch : null)]);
   }
   return true;
+}
+
+/**
+ * Cover when no general has a `?` (nearly every IAM pattern), in linear time. Put one character z
+ * that no general contains for every `*` and `?` of `specific`: in a general, only a `*` can read z,
+ * and a `*` that reads z reads whatever else stands there, so a general matching that one string
+ * matches every string of `specific`; conversely that string is itself one of `specific`'s. Hence
+ * the union is covered iff one general matches it.
+ */
+function starOnlyCoverUnion(gs: readonly Token[][], sp: readonly Token[]): boolean {
+  const used = new Set(gs.flat().flatMap((t) => (t.kind === 'lit' ? [t.ch] : [])));
+  let code = 0;
+  while (used.has(String.fromCodePoint(code))) code++;
+  const z = String.fromCodePoint(code);
+  const witness = sp.map((t) => (t.kind === 'lit' ? t.ch : z));
+  return gs.some((g) => tokensMatch(g, witness));
+}
+
+/** A glob's tokens against a string's characters: two pointers, backtracking only to the last `*`. */
+function tokensMatch(p: readonly Token[], v: readonly string[]): boolean {
+  let i = 0;
+  let j = 0;
+  let starAt = -1;
+  let starMatched = 0;
+  while (j < v.length) {
+    const t = p[i];
+    if (t && t.kind === 'star') {
+      starAt = i++;
+      starMatched = j;
+    } else if (t && (t.kind === 'one' || t.ch === v[j])) {
+      i++;
+      j++;
+    } else if (starAt >= 0) {
+      i = starAt + 1;
+      j = ++starMatched;
+    } else return false;
+  }
+  while (p[i]?.kind === 'star') i++;
+  return i === p.length;
 }
 
 /** IAM action match (`iam:*Policy*`, `sts:AssumeRole*`, `*`): service and name case-insensitive. */

@@ -80,3 +80,23 @@ describe('globsOverlap / globCovers on ARNs', () => {
     expect(globsOverlap('IAM:*', 'iam:Put*', true)).toBe(true);
   });
 });
+
+describe('hostile patterns', () => {
+  it.each([
+    ['?'.repeat(300) + '*', '*' + '?*'.repeat(300)],
+    ['*?'.repeat(48), '*a*b*c*d*e*f*g*h*i*j*k*l*m*n*o*p*q*r*s*t*u*v*w*x*y*z*'],
+    ['*a' + '?'.repeat(40), '*a' + '?'.repeat(39) + '*?'],
+    ['*'.repeat(5000) + 'x', 'y'.repeat(5000) + '*'],
+  ])('answer within a bounded time (%#)', (g, s) => {
+    const t = performance.now();
+    globCovers(g, s);
+    globsOverlap(g, s);
+    globMatch(g, s);
+    expect(performance.now() - t).toBeLessThan(3000);
+  });
+  it('decide long realistic patterns exactly', () => {
+    expect(globCovers('*a' + '?'.repeat(40), '*a' + '?'.repeat(40))).toBe(true);
+    expect(globCovers('*a' + '?'.repeat(39) + '*?', '*a' + '?'.repeat(40))).toBe(true);
+    expect(globCovers('*a' + '?'.repeat(40), '*a' + '?'.repeat(39) + '*?')).toBe(false);
+  });
+});

@@ -10,11 +10,13 @@ import { parsePolicy } from '../../src/policy/parse.js';
 import type { PolicyDocument, PolicyStatement } from '../../src/policy/types.js';
 import { globRegex, refApplies, refCovers, refEffective, refOverlap, universe } from './reference.js';
 
-// Patterns of length <= 4 over {a, b}; `c` stands for every character the patterns do not name.
-// Strings up to length 8 hold a witness for every overlap and a counterexample for every non-cover.
+// General patterns of length <= 4 over {a, b}; `c` stands for every character they do not name
+// (a specific pattern may name it). Strings up to length 8 hold a witness for every overlap and a
+// counterexample for every non-cover.
 const U = universe(['a', 'b', 'c'], 8);
-const glob = (maxLength: number) =>
-  fc.array(fc.constantFrom('a', 'b', '*', '?'), { maxLength }).map((cs) => cs.join(''));
+const glob = (maxLength: number, letters: string[] = ['a', 'b']) =>
+  fc.array(fc.constantFrom(...letters, '*', '?'), { maxLength }).map((cs) => cs.join(''));
+const specificGlob = (maxLength: number) => glob(maxLength, ['a', 'b', 'c']);
 
 describe('glob reasoning agrees with brute force', () => {
   it('globMatch agrees with a regular expression', () => {
@@ -28,7 +30,7 @@ describe('glob reasoning agrees with brute force', () => {
   });
   it('globsOverlap agrees', () => {
     fc.assert(
-      fc.property(glob(4), glob(4), (a, b) => {
+      fc.property(glob(4), specificGlob(4), (a, b) => {
         expect(globsOverlap(a, b)).toBe(refOverlap(a, b, U));
       }),
       { numRuns: 400 },
@@ -36,7 +38,7 @@ describe('glob reasoning agrees with brute force', () => {
   });
   it('globCovers agrees', () => {
     fc.assert(
-      fc.property(glob(4), glob(4), (g, s) => {
+      fc.property(glob(4), specificGlob(4), (g, s) => {
         expect(globCovers(g, s)).toBe(refCovers(g, s, U));
       }),
       { numRuns: 400 },
@@ -44,7 +46,7 @@ describe('glob reasoning agrees with brute force', () => {
   });
   it('globsCoverUnion agrees', () => {
     fc.assert(
-      fc.property(fc.array(glob(3), { minLength: 1, maxLength: 3 }), glob(3), (gs, s) => {
+      fc.property(fc.array(glob(3), { minLength: 1, maxLength: 3 }), specificGlob(3), (gs, s) => {
         const rs = globRegex(s);
         const rgs = gs.map((g) => globRegex(g));
         const want = U.every((x) => !rs.test(x) || rgs.some((r) => r.test(x)));

@@ -35,10 +35,10 @@ export function addCommonOptions(cmd: Command): Command {
 }
 
 /** Loads `.ztait.yaml` (explicit --config, or found from `start`) and merges it under the flags. */
-export function resolveConfig(opts: CommonOptions, start: string): { opts: CommonOptions; config: ZtaitConfig } {
+export function resolveConfig<T extends CommonOptions>(opts: T, start: string): { opts: T; config: ZtaitConfig } {
   const file = opts.config ?? findConfig(start);
   const config: ZtaitConfig = file ? loadConfig(file) : { suppressions: [] };
-  const merged: CommonOptions = {
+  const merged: T = {
     ...opts,
     ...(opts.format === undefined && config.format ? { format: config.format } : {}),
     ...(opts.output === undefined && config.output ? { output: config.output } : {}),

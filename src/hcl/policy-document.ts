@@ -1,4 +1,8 @@
-import { Unknown, containsUnknown, isObject, refsOf, type Value, type ValueObject } from '../model/value.js';
+import { Unknown, isObject, refsOf, type Value, type ValueObject } from '../model/value.js';
+import { callFunction } from './functions.js';
+import type { EvalContext } from './evaluate.js';
+
+const NO_CONTEXT: EvalContext = { baseDir: '.', resolve: async () => undefined };
 
 /**
  * Renders `data "aws_iam_policy_document"` to the JSON it produces, as the AWS provider does:
@@ -35,14 +39,8 @@ export function renderPolicyDocument(values: ValueObject): Value {
   if (unknownSource) {
     return new Unknown(`policy document merges an unknown document: ${unknownSource.reason}`, { refs: refsOf(doc).concat(unknownSource.refs) });
   }
-  if (containsUnknown(doc)) {
-    return new Unknown('policy document has values known only after apply', {
-      refs: refsOf(doc),
-      structure: doc,
-      pattern: JSON.stringify(doc, (_k, v) => (v instanceof Unknown ? (v.pattern ?? '*') : v)),
-    });
-  }
-  return JSON.stringify(doc);
+  // the provider renders the document like jsonencode: same text, same Unknown when partly unknown
+  return callFunction('jsonencode', [doc], NO_CONTEXT) as Value;
 }
 
 function blocks(v: Value | undefined): ValueObject[] {

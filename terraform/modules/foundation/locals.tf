@@ -1,0 +1,7 @@
+locals {
+  # Every taggable resource carries the system tag: the live probe scopes by it.
+  tags = merge(var.tags, { "ztait:system" = "ztait" })
+
+  # Namespace pattern the permission boundary confines every role to.
+  namespace_arn_pattern = "arn:aws:*:*:*:*${var.namespace}*"
+}

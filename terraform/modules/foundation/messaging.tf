@@ -1,0 +1,42 @@
+# The event bus that links the pipeline stages, and the dead-letter queue that
+# catches what a function or a rule target could not process.
+
+resource "aws_cloudwatch_event_bus" "main" {
+  name = "${var.namespace}bus"
+
+  tags = local.tags
+}
+
+resource "aws_sqs_queue" "dead_letter" {
+  name                      = "${var.namespace}lambda-dlq"
+  message_retention_seconds = 1209600 # 14 days, the SQS maximum, for forensics
+  kms_master_key_id         = aws_kms_key.main.arn
+
+  tags = local.tags
+}
+
+# EventBridge rule targets in the namespace may dead-letter here too (the
+# functions use their own roles, granted by the baseline policy).
+data "aws_iam_policy_document" "dead_letter" {
+  statement {
+    sid       = "EventBridgeRuleTargets"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.dead_letter.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:events:${var.region}:${var.account_id}:rule/${aws_cloudwatch_event_bus.main.name}/${var.namespace}*"]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "dead_letter" {
+  queue_url = aws_sqs_queue.dead_letter.id
+  policy    = data.aws_iam_policy_document.dead_letter.json
+}

@@ -108,4 +108,6 @@ export interface CheckResult {
   approved_by?: string;
   /** Set when the run passed or failed for a reason worth one line (thresholds, soft-fail). */
   gate?: { passed: boolean; reason: string };
+  /** With --baseline: the file, and the baselined findings that are gone (fixed). */
+  baseline?: { file: string; absent: { id: string; resource: string; fingerprint: string; message: string }[] };
 }

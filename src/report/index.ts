@@ -1,25 +1,45 @@
 import type { CheckResult } from '../model/result.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSarif } from './sarif.js';
+import { renderText } from './text.js';
 
 export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'junit';
 export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'markdown', 'junit'];
 
 export interface RenderOptions {
+  /** ANSI colours in text output (the CLI turns them off for --no-color, NO_COLOR and non-TTYs). */
   color: boolean;
+  /** Text output: only failing and undecidable invariants, then the summary. */
   quiet?: boolean;
 }
 
-/** Renders the one result object in a format. (Interim: json and plain text; issue 4 brings the rest.) */
-export function render(result: CheckResult, format: Format, _opts: RenderOptions): string {
-  if (format === 'json') return `${JSON.stringify(result, null, 2)}\n`;
-  const lines: string[] = [];
-  for (const inv of result.invariants) {
-    lines.push(`${inv.id} ${inv.status.toUpperCase()} ${inv.title}${inv.reason ? ` (${inv.reason})` : ''}`);
-    for (const f of inv.findings) {
-      const loc = f.file ? `${f.file}:${f.line ?? 0}` : (f.arn ?? '');
-      lines.push(`  ${f.status} ${f.resource} ${loc} ${f.message}`);
-    }
-  }
-  const s = result.summary;
-  lines.push(`pass ${s.pass}, fail ${s.fail}, error ${s.error}, not_applicable ${s.not_applicable}, suppressed ${s.suppressed}`);
-  return `${lines.join('\n')}\n`;
+/** Default file extension per format, for output directories. */
+export const FORMAT_EXTENSIONS: Record<Format, string> = { text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md', junit: 'xml' };
+
+export function isFormat(s: string): s is Format {
+  return (FORMATS as readonly string[]).includes(s);
 }
+
+/**
+ * Renders the one result object in a format. Every reporter reads only the result (and the rule
+ * metadata in rules/), and is deterministic: the same result gives byte-identical output.
+ * Redact secrets first (redactResult); reporters print what they are given.
+ */
+export function render(result: CheckResult, format: Format, opts: RenderOptions): string {
+  switch (format) {
+    case 'text':
+      return renderText(result, opts);
+    case 'json':
+      return renderJson(result);
+    case 'sarif':
+      return renderSarif(result);
+    case 'markdown':
+      return renderMarkdown(result);
+    case 'junit':
+      return renderJunit(result);
+  }
+}
+
+export { redactResult, looksSecret } from './redact.js';

@@ -1,0 +1,102 @@
+import type { CheckResult, Examined, Finding, InvariantResult, Severity, Status } from '../model/result.js';
+import { STATUSES } from '../model/result.js';
+import { ruleById, type RuleMeta } from '../rules/metadata.js';
+
+/** Helpers every reporter shares, so the formats agree finding for finding. */
+
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+export const STATUS_LABEL: Record<Status, string> = {
+  pass: 'pass',
+  fail: 'fail',
+  error: 'error',
+  not_applicable: 'not applicable',
+  suppressed: 'suppressed',
+};
+
+export interface GateVerdict {
+  passed: boolean;
+  /** One line: `FAILED: 2 fail, 1 error`, `PASSED`, or the engine's own reason. */
+  line: string;
+}
+
+/** The run's verdict: the engine's gate when it set one, else derived (any fail or error fails). */
+export function gateVerdict(result: CheckResult): GateVerdict {
+  if (result.gate) {
+    const word = result.gate.passed ? 'PASSED' : 'FAILED';
+    return { passed: result.gate.passed, line: result.gate.reason ? `${word}: ${result.gate.reason}` : word };
+  }
+  const { fail, error } = result.summary;
+  if (fail === 0 && error === 0) return { passed: true, line: 'PASSED' };
+  const parts = [fail ? `${fail} fail` : '', error ? `${error} error` : ''].filter(Boolean);
+  return { passed: false, line: `FAILED: ${parts.join(', ')}` };
+}
+
+/** Rule metadata for an invariant of the result, when the rule is known. */
+export function metaFor(inv: Pick<InvariantResult, 'id'>): RuleMeta | undefined {
+  return ruleById(inv.id);
+}
+
+/** Where a finding or examined resource is: `file:line` statically, the ARN live. */
+export function whereOf(x: Pick<Finding, 'file' | 'line' | 'arn' | 'resource'> & { end_line?: number }): string {
+  if (x.file) {
+    if (x.line === undefined) return x.file;
+    const end = x.end_line !== undefined && x.end_line !== x.line ? `-${x.end_line}` : '';
+    return `${x.file}:${x.line}${end}`;
+  }
+  return x.arn ?? '';
+}
+
+function compareStrings(a: string | undefined, b: string | undefined): number {
+  return (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
+}
+
+/** Deterministic order for findings: file, line, resource, message, fingerprint. */
+export function sortFindings<T extends Finding>(findings: readonly T[]): T[] {
+  return [...findings].sort(
+    (a, b) =>
+      compareStrings(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compareStrings(a.resource, b.resource) ||
+      compareStrings(a.message, b.message) ||
+      compareStrings(a.fingerprint, b.fingerprint),
+  );
+}
+
+/** Deterministic order for examined resources: resource, file, line. */
+export function sortExamined(examined: readonly Examined[]): Examined[] {
+  return [...examined].sort(
+    (a, b) => compareStrings(a.resource, b.resource) || compareStrings(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compareStrings(a.observed, b.observed),
+  );
+}
+
+/** Invariants by severity (rows) and status (columns), with totals, for the summary tables. */
+export function severityMatrix(result: CheckResult): { rows: { severity: Severity | 'total'; counts: Record<Status, number>; total: number }[] } {
+  const empty = (): Record<Status, number> => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  const bySeverity = new Map<Severity, Record<Status, number>>(SEVERITIES.map((s) => [s, empty()]));
+  const total = empty();
+  for (const inv of result.invariants) {
+    const row = bySeverity.get(inv.severity) ?? bySeverity.get('medium')!;
+    row[inv.status] += 1;
+    total[inv.status] += 1;
+  }
+  const sum = (c: Record<Status, number>) => STATUSES.reduce((n, s) => n + c[s], 0);
+  return {
+    rows: [
+      ...SEVERITIES.map((s) => ({ severity: s, counts: bySeverity.get(s)!, total: sum(bySeverity.get(s)!) })),
+      { severity: 'total' as const, counts: total, total: sum(total) },
+    ],
+  };
+}
+
+/** Source kind in words for report headers. */
+export function sourceLabel(result: CheckResult): string {
+  return { hcl: 'Terraform configuration (static)', plan: 'Terraform plan (static)', live: 'live AWS account' }[result.source.kind];
+}
+
+/** A value as text for tables and lines (maturity settings, observed values). */
+export function valueText(v: unknown): string {
+  if (v === undefined) return '(absent)';
+  if (v === null) return 'n/a';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

@@ -1,0 +1,228 @@
+import type * as Sarif from 'sarif';
+import type { CheckResult, Finding, InvariantResult, Severity, Suppression } from '../model/result.js';
+import type { RuleMeta } from '../rules/metadata.js';
+import { gateVerdict, metaFor, sortFindings } from './common.js';
+
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const INFORMATION_URI = 'https://github.com/ztait/ztait';
+export const FINGERPRINT_KEY = 'ztaitFinding/v1';
+const SRCROOT = '%SRCROOT%';
+
+/** Notifications the tool itself can raise (not rule results). */
+const NOTIFICATIONS = [
+  { id: 'ZTAIT-INPUT', name: 'InputProblem', text: 'An input could not be read or evaluated completely.' },
+  { id: 'ZTAIT-UNDECIDABLE', name: 'UndecidableInvariant', text: 'An invariant could not be decided: its verdict is error, never pass.' },
+  { id: 'ZTAIT-LIMITATION', name: 'Limitation', text: 'Something the run could not check, and why.' },
+] as const;
+type NotificationId = (typeof NOTIFICATIONS)[number]['id'];
+
+const DEFAULT_LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+};
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.0', high: '7.5', medium: '5.0', low: '3.0' };
+
+/** SARIF messages are sentences: they end with a period (multitool SARIF2001). */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/**
+ * Strict PascalCase (multitool SARIF2012): acronyms become words and articles go, so
+ * `Lambda egress only HTTPS (443)` -> `LambdaEgressOnlyHttps443`, `DynamoDB` -> `DynamoDb`.
+ */
+export function pascalName(title: string): string {
+  return title
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w && !/^(a|an|the)$/i.test(w))
+    .map((w) => {
+      const word = w.replace(/[A-Z]{2,}/g, (run) => run[0] + run.slice(1).toLowerCase());
+      return word[0]!.toUpperCase() + word.slice(1);
+    })
+    .join('');
+}
+
+/** A repo-relative URI reference for a file, or undefined for an absolute path (never emitted). */
+export function relativeUri(file: string): string | undefined {
+  const p = file.replace(/\\/g, '/');
+  if (p.startsWith('/') || /^[A-Za-z]:\//.test(p) || /^[a-z][a-z0-9+.-]*:/i.test(p)) return undefined;
+  return p
+    .replace(/^\.\//, '')
+    .split('/')
+    .map((seg) => encodeURIComponent(seg))
+    .join('/');
+}
+
+function plainText(markdown: string): string {
+  return markdown.replace(/`([^`]*)`/g, '$1');
+}
+
+function ruleDescriptor(inv: InvariantResult, meta: RuleMeta | undefined): Sarif.ReportingDescriptor {
+  const severity = meta?.severity ?? inv.severity;
+  const stride = meta ? meta.stride.map((s) => s.name) : inv.stride;
+  const nist = meta?.nist ?? inv.nist;
+  const remediation = meta?.remediation ?? 'No remediation is recorded for this rule.';
+  const help = meta?.references.find((u) => !u.includes('csrc.nist.gov')) ?? meta?.references[0] ?? INFORMATION_URI;
+  return {
+    id: inv.id,
+    name: pascalName(meta?.title ?? inv.title),
+    shortDescription: { text: sentence(meta?.title ?? inv.title) },
+    fullDescription: { text: sentence(meta?.statement ?? inv.title) },
+    help: { text: plainText(remediation), markdown: remediation },
+    helpUri: help,
+    defaultConfiguration: { level: DEFAULT_LEVEL[severity] },
+    properties: {
+      tags: ['security', ...stride, ...nist.map((n) => `NIST-800-207-tenet-${n}`)],
+      'security-severity': meta?.security_severity ?? SECURITY_SEVERITY[severity],
+      precision: meta?.precision ?? 'medium',
+    },
+  };
+}
+
+function region(x: { line?: number; end_line?: number; column?: number; end_column?: number }): Sarif.Region | undefined {
+  if (!x.line || x.line < 1) return undefined;
+  const r: Sarif.Region = { startLine: x.line };
+  const endLine = x.end_line && x.end_line >= x.line ? x.end_line : x.line;
+  r.endLine = endLine;
+  if (x.column && x.column >= 1) {
+    r.startColumn = x.column;
+    const endOk = x.end_column && x.end_column >= 1 && (endLine > x.line || x.end_column > x.column);
+    if (endOk) r.endColumn = x.end_column;
+  }
+  return r;
+}
+
+function physical(file: string | undefined, at: Parameters<typeof region>[0], artifacts: Map<string, number>): Sarif.Location | undefined {
+  const uri = file ? relativeUri(file) : undefined;
+  if (!uri) return undefined;
+  const artifactLocation: Sarif.ArtifactLocation = { uri, uriBaseId: SRCROOT };
+  const index = artifacts.get(uri);
+  if (index !== undefined) artifactLocation.index = index;
+  const reg = region(at);
+  return { physicalLocation: { artifactLocation, ...(reg ? { region: reg } : {}) } };
+}
+
+function findingLocations(f: Finding, artifacts: Map<string, number>): Sarif.Location[] {
+  const loc = physical(f.file, f, artifacts) ?? {};
+  // Live findings (and static ones without a file) are located by ARN or address.
+  loc.logicalLocations = [{ fullyQualifiedName: f.arn ?? f.resource, kind: 'resource' }];
+  return [loc];
+}
+
+function suppressionOf(s: Suppression | undefined, artifacts: Map<string, number>): Sarif.Suppression[] {
+  const justification = s?.reason ?? 'suppressed';
+  const expires = s?.expires ? ` (expires ${s.expires})` : '';
+  const sup: Sarif.Suppression = { kind: s?.kind ?? 'external', status: 'accepted', justification: `${justification}${expires}` };
+  const where = s?.file ? physical(s.file, { line: s.line }, artifacts) : undefined;
+  if (where) sup.location = where;
+  return [sup];
+}
+
+function findingResult(inv: InvariantResult, ruleIndex: number, f: Finding, artifacts: Map<string, number>): Sarif.Result {
+  const result: Sarif.Result = {
+    ruleId: inv.id,
+    ruleIndex,
+    kind: 'fail',
+    level: f.status === 'error' ? 'warning' : 'error',
+    message: { text: sentence(`${f.resource}: ${f.status === 'error' ? 'could not be decided: ' : ''}${f.message}`) },
+    locations: findingLocations(f, artifacts),
+    partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+  };
+  if (f.status === 'suppressed') result.suppressions = suppressionOf(f.suppression, artifacts);
+  if (f.baseline) result.baselineState = f.baseline;
+  return result;
+}
+
+/** An invariant that failed without a finding (should not happen) still yields a result. */
+function bareFailure(inv: InvariantResult, ruleIndex: number): Sarif.Result {
+  return {
+    ruleId: inv.id,
+    ruleIndex,
+    kind: 'fail',
+    level: 'error',
+    message: { text: sentence(`${inv.id} failed${inv.reason ? `: ${inv.reason}` : ''}`) },
+    partialFingerprints: { [FINGERPRINT_KEY]: `${inv.id}:invariant` },
+  };
+}
+
+function notification(id: NotificationId, level: Sarif.Notification.level, text: string, extra: Partial<Sarif.Notification> = {}): Sarif.Notification {
+  const index = NOTIFICATIONS.findIndex((n) => n.id === id);
+  return { descriptor: { id, index }, level, message: { text: sentence(text) }, ...extra };
+}
+
+function invocation(result: CheckResult, artifacts: Map<string, number>): Sarif.Invocation {
+  const notes: Sarif.Notification[] = [];
+  for (const d of result.diagnostics) {
+    const loc = physical(d.file, { line: d.line, column: d.column }, artifacts);
+    notes.push(notification('ZTAIT-INPUT', d.severity, d.message, loc ? { locations: [loc] } : {}));
+  }
+  result.invariants.forEach((inv, index) => {
+    if (inv.status !== 'error') return;
+    const located = inv.findings.filter((f) => f.status === 'error').map((f) => physical(f.file, f, artifacts)).filter((l): l is Sarif.Location => !!l);
+    notes.push(
+      notification('ZTAIT-UNDECIDABLE', 'error', `${inv.id} could not be decided: ${inv.reason ?? 'see its error results'}`, {
+        associatedRule: { id: inv.id, index },
+        ...(located.length ? { locations: located } : {}),
+      }),
+    );
+  });
+  for (const l of result.limitations) notes.push(notification('ZTAIT-LIMITATION', 'note', l));
+  const failedToRun = result.diagnostics.some((d) => d.severity === 'error') || result.invariants.some((i) => i.status === 'error');
+  return {
+    executionSuccessful: !failedToRun,
+    endTimeUtc: result.generated_at,
+    ...(notes.length ? { toolExecutionNotifications: notes } : {}),
+  };
+}
+
+/**
+ * SARIF 2.1.0 for code scanning: one rule per invariant in the result, one result per finding
+ * (suppressed ones carry `suppressions`), parse problems and undecidable invariants as
+ * `toolExecutionNotifications`. Only repo-relative URIs under `%SRCROOT%`; sorted, so the same
+ * result gives the same bytes.
+ */
+export function renderSarif(result: CheckResult): string {
+  const inputs = [...result.source.inputs]
+    .map((i) => ({ uri: relativeUri(i.path), sha256: i.sha256 }))
+    .filter((i): i is { uri: string; sha256: string } => !!i.uri)
+    .sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  const artifactIndex = new Map(inputs.map((i, n) => [i.uri, n]));
+  const rules = result.invariants.map((inv) => ruleDescriptor(inv, metaFor(inv)));
+  const results: Sarif.Result[] = [];
+  result.invariants.forEach((inv, ruleIndex) => {
+    const found = sortFindings(inv.findings).map((f) => findingResult(inv, ruleIndex, f, artifactIndex));
+    if (found.length === 0 && inv.status === 'fail') found.push(bareFailure(inv, ruleIndex));
+    results.push(...found);
+  });
+  const gate = gateVerdict(result);
+  const run: Sarif.Run = {
+    tool: {
+      driver: {
+        name: 'ztait',
+        version: result.tool.version,
+        semanticVersion: result.tool.version,
+        informationUri: INFORMATION_URI,
+        rules,
+        notifications: NOTIFICATIONS.map((n) => ({ id: n.id, name: n.name, shortDescription: { text: n.text } })),
+      },
+    },
+    invocations: [invocation(result, artifactIndex)],
+    originalUriBaseIds: { [SRCROOT]: { description: { text: 'The directory ztait scanned; every artifact URI is relative to it.' } } },
+    ...(inputs.length
+      ? { artifacts: inputs.map((i) => ({ location: { uri: i.uri, uriBaseId: SRCROOT }, hashes: { 'sha-256': i.sha256 }, roles: ['analysisTarget' as const] })) }
+      : {}),
+    results,
+    columnKind: 'unicodeCodePoints',
+    properties: {
+      source: result.source.kind,
+      ...(result.source.account ? { account: { ...result.source.account } } : {}),
+      gate: gate.line,
+      summary: { ...result.summary },
+    },
+  };
+  const log: Sarif.Log = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

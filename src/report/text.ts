@@ -1,0 +1,121 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { CheckResult, Finding, InvariantResult, Status } from '../model/result.js';
+import { STATUSES } from '../model/result.js';
+import { gateVerdict, severityMatrix, sortFindings, STATUS_LABEL, valueText, whereOf } from './common.js';
+
+export interface TextOptions {
+  color: boolean;
+  quiet?: boolean;
+}
+
+function statusColor(c: ChalkInstance, s: Status | Finding['status']): (t: string) => string {
+  switch (s) {
+    case 'pass':
+      return c.green;
+    case 'fail':
+      return c.red.bold;
+    case 'error':
+      return c.magenta.bold;
+    case 'suppressed':
+      return c.yellow;
+    default:
+      return c.gray;
+  }
+}
+
+function findingLine(c: ChalkInstance, f: Finding): string {
+  const where = whereOf(f);
+  const parts = [where ? c.cyan(where) : '', where === f.resource ? '' : f.resource, f.message].filter(Boolean);
+  let line = `  ${statusColor(c, f.status)(f.status.padEnd(10))} ${parts.join('  ')}`;
+  if (f.suppression) {
+    const s = f.suppression;
+    const expires = s.expires ? `, expires ${s.expires}` : '';
+    line += c.yellow(`  [suppressed ${s.kind}: ${s.reason}${expires}]`);
+  }
+  if (f.baseline) line += c.gray(`  [baseline: ${f.baseline}]`);
+  return line;
+}
+
+function invariantBlock(c: ChalkInstance, inv: InvariantResult, quiet: boolean): string[] {
+  const head = `${c.bold(inv.id.padEnd(10))} ${statusColor(c, inv.status)(STATUS_LABEL[inv.status].padEnd(14))} ${inv.severity.padEnd(8)} ${inv.title}`;
+  const lines = [head];
+  if (inv.reason) lines.push(c.gray(`  reason: ${inv.reason}`));
+  const findings = sortFindings(inv.findings).filter((f) => !quiet || f.status !== 'suppressed');
+  for (const f of findings) lines.push(findingLine(c, f));
+  return lines;
+}
+
+function summaryTable(c: ChalkInstance, result: CheckResult): string[] {
+  const cols = STATUSES.map((s) => (s === 'not_applicable' ? 'n/a' : s));
+  const width = 12;
+  const lines = [c.bold('Summary (invariants by severity and status)')];
+  lines.push(`  ${''.padEnd(10)}${cols.map((h) => h.padStart(width)).join('')}${'total'.padStart(width)}`);
+  for (const row of severityMatrix(result).rows) {
+    const cells = STATUSES.map((s) => {
+      const n = row.counts[s];
+      const text = String(n).padStart(width);
+      return n > 0 && (s === 'fail' || s === 'error') ? statusColor(c, s)(text) : text;
+    });
+    const label = row.severity.padEnd(10);
+    lines.push(`  ${row.severity === 'total' ? c.bold(label) : label}${cells.join('')}${String(row.total).padStart(width)}`);
+  }
+  return lines;
+}
+
+function contextLines(c: ChalkInstance, result: CheckResult, quiet: boolean): string[] {
+  const lines: string[] = [];
+  const diags = result.diagnostics.filter((d) => !quiet || d.severity === 'error');
+  if (diags.length > 0) {
+    lines.push('', c.bold('Diagnostics'));
+    for (const d of diags) {
+      const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}${d.line && d.column ? `:${d.column}` : ''} ` : '';
+      lines.push(`  ${(d.severity === 'error' ? c.magenta : c.yellow)(d.severity.padEnd(8))} ${where}${d.message}`);
+    }
+  }
+  if (!quiet && result.limitations.length > 0) {
+    lines.push('', c.bold('Limitations'));
+    for (const l of result.limitations) lines.push(`  - ${l}`);
+  }
+  const m = result.maturity;
+  if (!quiet || !m.consistent) {
+    const level = m.level === null ? 'not declared' : `L${m.level}${m.name ? ` ${m.name}` : ''}`;
+    const state = m.consistent ? c.green('consistent') : c.red(`inconsistent (${m.deviations.length} deviation(s))`);
+    lines.push('', `${c.bold('Maturity')}: ${level}, ${state}${m.reason ? c.gray(` - ${m.reason}`) : ''}`);
+    for (const d of m.deviations) {
+      lines.push(`  ${d.setting}: expected ${valueText(d.expected)}, actual ${valueText(d.actual)}${d.resource ? ` (${d.resource})` : ''}`);
+    }
+  }
+  return lines;
+}
+
+function nistLine(c: ChalkInstance, result: CheckResult): string {
+  const counts = STATUSES.map((s) => [s, result.nist.filter((t) => t.status === s).length] as const).filter(([, n]) => n > 0);
+  return `${c.bold('NIST SP 800-207 tenets')}: ${counts.map(([s, n]) => `${n} ${STATUS_LABEL[s]}`).join(', ') || 'none evaluated'}`;
+}
+
+/**
+ * Human-readable report for terminals and CI logs: one block per invariant with one line per
+ * finding (`file:line resource message`), then the summary table, and the gate verdict last so a
+ * CI log reader sees it first. `quiet` keeps only failing/undecidable invariants and the summary.
+ */
+export function renderText(result: CheckResult, opts: TextOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const quiet = opts.quiet ?? false;
+  const lines: string[] = [];
+  if (!quiet) {
+    const scope = result.source.kind === 'live'
+      ? `account ${result.source.account?.id ?? 'unknown'} ${result.source.account?.region ?? ''}`.trim()
+      : `${result.source.inputs.length} input file(s)`;
+    lines.push(c.gray(`ztait ${result.tool.version} - ${result.source.kind} - ${scope} - ${result.inventory.resources} resource(s)`), '');
+  }
+  for (const inv of result.invariants) {
+    if (quiet && inv.status !== 'fail' && inv.status !== 'error') continue;
+    lines.push(...invariantBlock(c, inv, quiet));
+  }
+  lines.push(...contextLines(c, result, quiet));
+  lines.push('', ...summaryTable(c, result));
+  if (result.nist.length > 0) lines.push(nistLine(c, result));
+  const gate = gateVerdict(result);
+  lines.push((gate.passed ? c.green.bold : c.red.bold)(gate.line));
+  return `${lines.join('\n')}\n`;
+}

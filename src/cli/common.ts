@@ -5,6 +5,9 @@ import type { CheckResult } from '../model/result.js';
 import { FORMATS, render, type Format } from '../report/index.js';
 import { findConfig, loadConfig, type ZtaitConfig } from '../config/config.js';
 import { UsageError } from './errors.js';
+import type { Severity } from '../model/result.js';
+import { applyGate, parseSeverity } from '../gate/gate.js';
+import { applyBaseline, createBaseline, readBaseline, writeBaseline } from '../gate/baseline.js';
 
 /** Options every reporting command (check, probe) shares. */
 export interface CommonOptions {
@@ -17,7 +20,28 @@ export interface CommonOptions {
   color?: boolean;
   quiet?: boolean;
   prefix?: string;
+  failOn?: string;
+  softFailOn?: string[];
+  hardFailOn?: string[];
+  allowErrors?: boolean;
+  baseline?: string;
+  createBaseline?: string;
 }
+
+/** Each CLI option, its `.ztait.yaml` key, for merging and for `ztait config show`. */
+export const CONFIG_KEYS: [keyof CommonOptions, keyof ZtaitConfig][] = [
+  ['prefix', 'prefix'],
+  ['check', 'check'],
+  ['skipCheck', 'skip_check'],
+  ['softFail', 'soft_fail'],
+  ['failOn', 'fail_on'],
+  ['softFailOn', 'soft_fail_on'],
+  ['hardFailOn', 'hard_fail_on'],
+  ['allowErrors', 'allow_errors'],
+  ['baseline', 'baseline'],
+  ['format', 'format'],
+  ['output', 'output'],
+];
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
@@ -31,22 +55,23 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--config <file>', 'configuration file (default: .ztait.yaml in the scanned directory or its parents)')
     .option('--no-color', 'plain text output (also NO_COLOR)')
     .option('--quiet', 'print only failures and the summary')
-    .option('--prefix <prefix>', 'governed namespace prefix (default ztait-)');
+    .option('--prefix <prefix>', 'governed namespace prefix (default ztait-)')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity whose fail verdict fails the run').choices(['critical', 'high', 'medium', 'low']))
+    .addOption(new Option('--soft-fail-on <ids>', 'rules that never fail the run').argParser(collect))
+    .addOption(new Option('--hard-fail-on <ids>', 'rules that always fail the run when they fail or error').argParser(collect))
+    .option('--allow-errors', 'undecided (error) verdicts do not fail the run (reported loudly)')
+    .option('--baseline <file>', 'fail only on findings not recorded in this baseline')
+    .option('--create-baseline <file>', 'record the current findings as the baseline and exit 0');
 }
 
 /** Loads `.ztait.yaml` (explicit --config, or found from `start`) and merges it under the flags. */
 export function resolveConfig<T extends CommonOptions>(opts: T, start: string): { opts: T; config: ZtaitConfig } {
   const file = opts.config ?? findConfig(start);
-  const config: ZtaitConfig = file ? loadConfig(file) : { suppressions: [] };
-  const merged: T = {
-    ...opts,
-    ...(opts.format === undefined && config.format ? { format: config.format } : {}),
-    ...(opts.output === undefined && config.output ? { output: config.output } : {}),
-    ...(opts.check === undefined && config.check ? { check: config.check } : {}),
-    ...(opts.skipCheck === undefined && config.skip_check ? { skipCheck: config.skip_check } : {}),
-    ...(opts.softFail === undefined && config.soft_fail !== undefined ? { softFail: config.soft_fail } : {}),
-    ...(opts.prefix === undefined && config.prefix ? { prefix: config.prefix } : {}),
-  };
+  const config: ZtaitConfig = file ? loadConfig(file) : { suppressions: [], lines: {} };
+  const merged: T = { ...opts };
+  for (const [flag, key] of CONFIG_KEYS) {
+    if (merged[flag] === undefined && config[key] !== undefined) (merged as Record<string, unknown>)[flag] = config[key];
+  }
   return { opts: merged, config };
 }
 
@@ -88,9 +113,31 @@ export function useColor(opts: CommonOptions): boolean {
   return Boolean(process.stdout.isTTY);
 }
 
-/** Renders and writes every requested report, and sets the exit code from the verdicts. */
+/** Applies baseline and gate policy, renders and writes every requested report, and sets the exit code. */
 export async function emitResult(result: CheckResult, opts: CommonOptions, setExit: (code: number) => void): Promise<void> {
   const plan = planOutputs(opts);
+  if (opts.createBaseline) {
+    const b = createBaseline(result);
+    writeBaseline(opts.createBaseline, b);
+    process.stderr.write(`ztait: baseline ${opts.createBaseline} written with ${b.findings.length} finding(s)\n`);
+  }
+  if (opts.baseline) applyBaseline(result, readBaseline(opts.baseline), opts.baseline);
+  let failOn: Severity | undefined;
+  try {
+    failOn = parseSeverity(opts.failOn, '--fail-on');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  result.gate = applyGate(result, {
+    ...(failOn ? { failOn } : {}),
+    ...(opts.softFailOn ? { softFailOn: opts.softFailOn } : {}),
+    ...(opts.hardFailOn ? { hardFailOn: opts.hardFailOn } : {}),
+    ...(opts.softFail ? { softFail: true } : {}),
+    ...(opts.allowErrors ? { allowErrors: true } : {}),
+  });
+  if (opts.allowErrors && result.summary.error > 0) {
+    process.stderr.write(`ztait: warning: --allow-errors: ${result.summary.error} rule(s) could not be decided and do not fail this run\n`);
+  }
   for (const { format, file } of plan) {
     const text = render(result, format, { color: file ? false : useColor(opts), quiet: Boolean(opts.quiet) });
     if (file) {
@@ -102,8 +149,7 @@ export async function emitResult(result: CheckResult, opts: CommonOptions, setEx
       }
     } else process.stdout.write(text);
   }
-  const failed = result.summary.fail > 0 || result.summary.error > 0;
-  setExit(failed && !opts.softFail ? 1 : 0);
+  setExit(result.gate.passed || opts.createBaseline ? 0 : 1);
 }
 
 /** The command line as the user typed it, for the evidence report. */

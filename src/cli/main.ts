@@ -6,6 +6,7 @@ import { registerProbe } from './probe.js';
 import { registerMaturity } from './maturity.js';
 import { registerRules } from './rules.js';
 import { registerInit } from './init.js';
+import { registerConfig } from './config.js';
 
 /**
  * Runs the CLI and resolves to the exit code (0 pass, 1 fail/error verdicts, 2 could not run).
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   registerMaturity(program, setExit);
   registerRules(program, setExit);
   registerInit(program, setExit);
+  registerConfig(program, setExit);
   try {
     await program.parseAsync(argv);
     return exit;

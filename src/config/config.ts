@@ -1,12 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node } from 'yaml';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { UsageError } from '../cli/errors.js';
 import { normalizeRuleId, type SuppressionRule } from '../suppress/suppressions.js';
+import { PACKAGE_ROOT } from '../version.js';
 
 /**
- * `.ztait.yaml`: found in the scanned directory or its parents, or given with --config. Holds the
- * values the CLI flags take; flags given on the command line win over the file.
+ * `.ztait.yaml`: found in the scanned directory or its parents, or given with --config. Holds every
+ * value the CLI flags take; flags on the command line win. Validated against the JSON schema the
+ * project ships (schemas/ztait-config.schema.json, printed by `ztait config schema`), and every
+ * problem names the file and line.
  */
 export interface ZtaitConfig {
   file?: string;
@@ -14,12 +18,28 @@ export interface ZtaitConfig {
   check?: string[];
   skip_check?: string[];
   soft_fail?: boolean;
+  fail_on?: string;
+  soft_fail_on?: string[];
+  hard_fail_on?: string[];
+  allow_errors?: boolean;
+  baseline?: string;
   format?: string[];
   output?: string[];
   suppressions: SuppressionRule[];
+  /** Line of each top-level key, for `ztait config show`. */
+  lines: Record<string, number>;
 }
 
-const KNOWN_KEYS = new Set(['prefix', 'check', 'skip_check', 'soft_fail', 'format', 'output', 'suppressions']);
+export const CONFIG_SCHEMA_FILE = join(PACKAGE_ROOT, 'schemas', 'ztait-config.schema.json');
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function validate(): ReturnType<Ajv['compile']> {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_FILE, 'utf8')) as object;
+    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  }
+  return validator;
+}
 
 /** The nearest `.ztait.yaml` / `.ztait.yml` from `start` upwards, if any. */
 export function findConfig(start: string): string | undefined {
@@ -54,71 +74,95 @@ export function loadConfig(file: string): ZtaitConfig {
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  const lineOf = (n: Node | null | undefined): number => (n?.range ? lc.linePos(n.range[0]).line : 1);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     throw new UsageError(`${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  const cfg: ZtaitConfig = { file, suppressions: [] };
-  if (doc.contents === null) return cfg;
-  if (!isMap(doc.contents)) throw new UsageError(`${file}:1: the config must be a mapping of settings`);
-  for (const pair of doc.contents.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const line = lineOf(pair.key as Node);
-    const val = pair.value as Node | null;
-    const where = `${file}:${line}`;
-    if (!KNOWN_KEYS.has(key)) throw new UsageError(`${where}: unknown key "${key}" (known: ${[...KNOWN_KEYS].join(', ')})`);
-    const js = val && 'toJSON' in val ? (val as { toJSON(): unknown }).toJSON() : null;
-    switch (key) {
-      case 'prefix':
-        if (typeof js !== 'string') throw new UsageError(`${where}: prefix must be a string`);
-        cfg.prefix = js;
-        break;
-      case 'soft_fail':
-        if (typeof js !== 'boolean') throw new UsageError(`${where}: soft_fail must be true or false`);
-        cfg.soft_fail = js;
-        break;
-      case 'check':
-      case 'skip_check':
-      case 'format':
-      case 'output':
-        cfg[key] = stringList(js, where, key);
-        break;
-      case 'suppressions':
-        if (!isSeq(val)) throw new UsageError(`${where}: suppressions must be a list`);
-        for (const item of val.items) cfg.suppressions.push(toSuppression(item as Node, file, lineOf(item as Node)));
-        break;
+  const data = (doc.toJSON() as unknown) ?? {};
+  const check = validate();
+  if (!check(data)) {
+    const err = pickError(check.errors ?? []);
+    const line = lineOfPath(doc, lc, err.instancePath);
+    throw new UsageError(`${file}:${line}: ${describe(err)}`);
+  }
+  const raw = data as Record<string, unknown>;
+  const lines: Record<string, number> = {};
+  if (isMap(doc.contents)) {
+    for (const pair of doc.contents.items) {
+      if (isScalar(pair.key) && (pair.key as Node).range) lines[String(pair.key.value)] = lc.linePos((pair.key as Node).range![0]).line;
     }
   }
+  const list = (v: unknown): string[] | undefined =>
+    v === undefined ? undefined : typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : (v as string[]);
+  const cfg: ZtaitConfig = { file, suppressions: [], lines };
+  if (typeof raw.prefix === 'string') cfg.prefix = raw.prefix;
+  for (const k of ['check', 'skip_check', 'soft_fail_on', 'hard_fail_on', 'format', 'output'] as const) {
+    const v = list(raw[k]);
+    if (v) cfg[k] = v;
+  }
+  for (const k of ['soft_fail', 'allow_errors'] as const) if (typeof raw[k] === 'boolean') cfg[k] = raw[k];
+  if (typeof raw.fail_on === 'string') cfg.fail_on = raw.fail_on;
+  if (typeof raw.baseline === 'string') cfg.baseline = resolve(dirname(file), raw.baseline);
+  const sups = Array.isArray(raw.suppressions) ? (raw.suppressions as Record<string, unknown>[]) : [];
+  sups.forEach((s, i) => {
+    const line = lineOfPath(doc, lc, `/suppressions/${i}`);
+    cfg.suppressions.push({
+      ids: (list(s.id) ?? []).map(normalizeRuleId),
+      kind: 'external',
+      resource: String(s.resource),
+      reason: String(s.reason),
+      ...(typeof s.expires === 'string' ? { expires: s.expires } : {}),
+      file,
+      line,
+    });
+  });
   return cfg;
 }
 
-function stringList(v: unknown, where: string, key: string): string[] {
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  throw new UsageError(`${where}: ${key} must be a string or a list of strings`);
+/** The most useful of ajv's errors: unknown keys and wrong types before the oneOf noise. */
+function pickError(errors: ErrorObject[]): ErrorObject {
+  const rank = (e: ErrorObject): number => (e.keyword === 'additionalProperties' ? 0 : e.keyword === 'required' ? 1 : e.keyword === 'oneOf' ? 3 : 2);
+  return [...errors].sort((a, b) => rank(a) - rank(b))[0]!;
 }
 
-function toSuppression(node: Node, file: string, line: number): SuppressionRule {
-  const where = `${file}:${line}`;
-  const v = (node as { toJSON(): unknown }).toJSON() as Record<string, unknown>;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError(`${where}: a suppression must be a mapping`);
-  for (const k of Object.keys(v)) {
-    if (!['id', 'ids', 'resource', 'reason', 'expires'].includes(k)) throw new UsageError(`${where}: unknown suppression key "${k}"`);
+function describe(e: ErrorObject): string {
+  const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the config';
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"${e.instancePath ? ` in ${at}` : ''}`;
+    case 'required':
+      return `${at} needs "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case 'enum':
+      return `${at} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
+    case 'type':
+      return `${at} must be ${(e.params as { type: string }).type}`;
+    case 'pattern':
+      return `${at} is not valid (${/expires$/.test(at) ? 'a date YYYY-MM-DD' : 'a rule id like SI-6'})`;
+    default:
+      return `${at} ${e.message ?? 'is not valid'}`;
   }
-  const ids = v.id ?? v.ids;
-  const idList = typeof ids === 'string' ? ids.split(',') : Array.isArray(ids) ? ids.map(String) : undefined;
-  if (!idList?.length) throw new UsageError(`${where}: a suppression needs id: SI-n`);
-  if (typeof v.resource !== 'string' || v.resource === '') throw new UsageError(`${where}: a suppression needs resource: <address or ARN pattern>`);
-  const expires = v.expires instanceof Date ? v.expires.toISOString().slice(0, 10) : v.expires;
-  if (expires !== undefined && typeof expires !== 'string') throw new UsageError(`${where}: expires must be a date YYYY-MM-DD`);
-  return {
-    ids: idList.map(normalizeRuleId),
-    kind: 'external',
-    resource: v.resource,
-    ...(typeof v.reason === 'string' && v.reason.trim() !== '' ? { reason: v.reason } : {}),
-    ...(typeof expires === 'string' ? { expires } : {}),
-    file,
-    line,
+}
+
+/** The line of the YAML node at a JSON pointer (falls back to its nearest existing parent). */
+function lineOfPath(doc: Document, lc: LineCounter, pointer: string): number {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: unknown = doc.contents;
+  let line = 1;
+  const lineOf = (n: unknown): number | undefined => {
+    const r = (n as Node | null)?.range;
+    return r ? lc.linePos(r[0]).line : undefined;
   };
+  line = lineOf(node) ?? 1;
+  for (const part of parts) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === part);
+      if (!pair) break;
+      line = lineOf(pair.key) ?? line;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      node = node.items[Number(part)];
+      line = lineOf(node) ?? line;
+    } else break;
+  }
+  return line;
 }

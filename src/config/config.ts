@@ -82,7 +82,9 @@ export function loadConfig(file: string): ZtaitConfig {
   const check = validate();
   if (!check(data)) {
     const err = pickError(check.errors ?? []);
-    const line = lineOfPath(doc, lc, err.instancePath);
+    // an unknown key is reported at its own line, not its parent's
+    const extra = err.keyword === 'additionalProperties' ? `/${(err.params as { additionalProperty: string }).additionalProperty}` : '';
+    const line = lineOfPath(doc, lc, err.instancePath + extra);
     throw new UsageError(`${file}:${line}: ${describe(err)}`);
   }
   const raw = data as Record<string, unknown>;

@@ -1,0 +1,411 @@
+/**
+ * Evaluates Terraform expressions (ast.ts) into `Value`s with Terraform's semantics.
+ *
+ * Evaluation never throws: an evaluation problem becomes an `EvalError` (an Unknown with the reason),
+ * a value only known after apply stays an Unknown carrying the addresses it depends on, and both
+ * propagate through operators and functions (see functions/unknowns.ts).
+ */
+import { RefObject, Unknown, containsUnknown, isObject, type Value } from '../model/value.js';
+import type { Conditional, Expr, For, ObjectCons, ScopeTraversal, Splat, TemplateFor, TraversalStep } from './ast.js';
+import { callFunction } from './functions.js';
+import {
+  FnError,
+  UnknownSignal,
+  formatNumber,
+  makeObject,
+  normalizeNumber,
+  setKey,
+  sortedKeys,
+  toBool,
+  toNum,
+  toStr,
+  typeName,
+  valuesEqual,
+} from './functions/convert.js';
+import { EvalError, asUnknown, derivedUnknown, evalError, findEvalError } from './functions/unknowns.js';
+import { HclSyntaxError, parseExpression } from './parser.js';
+import { isTemplateString, joinPieces, unescapeTemplateLiteral } from './template.js';
+
+export { EvalError, evalError, isEvalError, findEvalError } from './functions/unknowns.js';
+
+export interface EvalContext {
+  /**
+   * Resolves the start of a static traversal (`var.x...`, `aws_sg.lambda.id`, `module.m.out`,
+   * `data.t.n.json`, `each.key`, `count.index`, `path.module`, `local.y`). Receives the full leading
+   * run of name/literal-index segments; returns the value and how many segments it consumed (the
+   * evaluator applies the rest), or undefined when the name is unknown.
+   */
+  resolve(segments: (string | number)[]): Promise<{ value: Value; consumed: number } | undefined>;
+  /** Directory for file()/templatefile()/path-relative functions (the module's directory). */
+  baseDir: string;
+}
+
+type Scope = ReadonlyMap<string, Value>;
+
+const EMPTY_SCOPE: Scope = new Map();
+/** Scope slot of the current splat element: not a name HCL can spell, so it never clashes. */
+const SPLAT_ITEM = '\u0000splat';
+
+export function evaluate(expr: Expr, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Promise<Value> {
+  return ev(expr, ctx, scope).catch((err: unknown) => internalError(err));
+}
+
+/** An hcl2json string value: a template is parsed and evaluated, a plain string is returned as is. */
+export async function evaluateString(src: string, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Promise<Value> {
+  if (!isTemplateString(src)) return unescapeTemplateLiteral(src);
+  let expr: Expr;
+  try {
+    expr = await parseExpression(src);
+  } catch (err) {
+    const detail = err instanceof HclSyntaxError ? `${err.detail} (line ${err.line}, column ${err.column})` : String(err);
+    return evalError(`invalid expression ${JSON.stringify(abbreviate(src))}: ${detail}`);
+  }
+  return evaluate(expr, ctx, scope);
+}
+
+/** An hcl2json body value: strings evaluated, arrays and objects recursed, other JSON kept. */
+export async function evaluateJson(raw: unknown, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Promise<Value> {
+  if (typeof raw === 'string') return evaluateString(raw, ctx, scope);
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'number' || typeof raw === 'boolean') return raw;
+  if (Array.isArray(raw)) return Promise.all(raw.map((x) => evaluateJson(x, ctx, scope)));
+  if (typeof raw === 'object') {
+    // Keys are templates too: hcl2json writes `(local.k) = v` as `"${(local.k)}": v`.
+    const entries = await Promise.all(
+      Object.entries(raw as Record<string, unknown>).map(
+        async ([k, v]) => [await evaluateString(k, ctx, scope), await evaluateJson(v, ctx, scope)] as const,
+      ),
+    );
+    return objectFromEntries(entries);
+  }
+  return evalError(`unexpected ${typeof raw} in configuration`);
+}
+
+/** An object from evaluated [key, value] pairs: an unknown key makes the whole object unknown. */
+function objectFromEntries(entries: readonly (readonly [Value, Value])[]): Value {
+  const out = makeObject([]);
+  for (const [key, value] of entries) {
+    const u = asUnknown(key);
+    if (u) return derivedUnknown(u.reason, entries.flat());
+    if (key === null || typeof key === 'object') return evalError(`object key must be a string, not ${typeName(key)}`);
+    setKey(out, typeof key === 'number' ? formatNumber(key) : String(key), value);
+  }
+  return out;
+}
+
+function abbreviate(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
+}
+
+function internalError(err: unknown): EvalError {
+  return evalError(`internal evaluation error: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** Runs a value computation: FnError -> EvalError, UnknownSignal -> an Unknown derived from `inputs`. */
+function guard(inputs: readonly Value[], compute: () => Value): Value {
+  try {
+    return compute();
+  } catch (err) {
+    if (err instanceof FnError) return evalError(err.message, inputs);
+    if (err instanceof UnknownSignal) return derivedUnknown(asUnknown(err.value)!.reason, inputs);
+    return internalError(err);
+  }
+}
+
+async function ev(e: Expr, ctx: EvalContext, scope: Scope): Promise<Value> {
+  switch (e.kind) {
+    case 'literal':
+      return e.value;
+    case 'template':
+      return renderTemplate(await Promise.all(e.parts.map((p) => ev(p, ctx, scope))));
+    case 'templateFor':
+      return templateFor(e, ctx, scope);
+    case 'traversal':
+      return traversal(e, ctx, scope);
+    case 'getAttr':
+      return getAttr(await ev(e.target, ctx, scope), e.name);
+    case 'index': {
+      const [target, key] = await Promise.all([ev(e.target, ctx, scope), ev(e.key, ctx, scope)]);
+      return index(target, key);
+    }
+    case 'splat':
+      return splat(e, ctx, scope);
+    case 'splatItem':
+      return scope.has(SPLAT_ITEM) ? scope.get(SPLAT_ITEM)! : evalError('splat element outside a splat');
+    case 'call':
+      return call(e.name, e.args, e.expandLast, ctx, scope);
+    case 'tuple':
+      return Promise.all(e.items.map((x) => ev(x, ctx, scope)));
+    case 'object':
+      return objectCons(e, ctx, scope);
+    case 'for':
+      return forExpr(e, ctx, scope);
+    case 'conditional':
+      return conditional(e, ctx, scope);
+    case 'unary': {
+      const v = await ev(e.operand, ctx, scope);
+      return guard([v], () => (e.op === 'not' ? !toBool(v, 'operand of !') : -toNum(v, 'operand of -')));
+    }
+    case 'binary':
+      return binary(e.op, e.left, e.right, ctx, scope);
+    case 'unsupported':
+      return evalError(`unsupported expression: ${e.what}`);
+  }
+}
+
+/** Template parts -> one string; unknown parts make an Unknown with a glob pattern. */
+function renderTemplate(values: readonly Value[]): Value {
+  const pieces: (string | Unknown)[] = [];
+  for (const v of values) {
+    const u = asUnknown(v);
+    if (u) pieces.push(u);
+    else if (v === null) return evalError('template interpolation value is null', values);
+    else if (typeof v === 'object') return evalError(`cannot include a ${typeName(v)} in a string template`, values);
+    else pieces.push(typeof v === 'number' ? formatNumber(v) : String(v));
+  }
+  return joinPieces(pieces);
+}
+
+async function templateFor(e: TemplateFor, ctx: EvalContext, scope: Scope): Promise<Value> {
+  const coll = await ev(e.collection, ctx, scope);
+  const it = iterate(coll, 'template for directive');
+  if ('failed' in it) return it.failed;
+  const bodies = await Promise.all(it.items.map(([k, v]) => ev(e.body, ctx, bind(scope, e.keyVar, k, e.valVar, v))));
+  return renderTemplate(bodies);
+}
+
+function bind(scope: Scope, keyVar: string | undefined, k: Value, valVar: string, v: Value): Scope {
+  const inner = new Map(scope);
+  if (keyVar) inner.set(keyVar, k);
+  inner.set(valVar, v);
+  return inner;
+}
+
+/** A collection's [key, value] pairs: lists by index, maps/objects by key in lexicographic order. */
+function iterate(coll: Value, what: string): { items: [Value, Value][] } | { failed: Value } {
+  const u = asUnknown(coll);
+  if (u) return { failed: derivedUnknown(u.reason, [coll]) };
+  if (Array.isArray(coll)) return { items: coll.map((v, i) => [i, v]) };
+  if (isObject(coll)) return { items: sortedKeys(coll).map((k) => [k, coll[k]!]) };
+  return { failed: evalError(`${what} cannot iterate over a ${typeName(coll)}`, [coll]) };
+}
+
+async function traversal(e: ScopeTraversal, ctx: EvalContext, scope: Scope): Promise<Value> {
+  if (scope.has(e.root)) return applySteps(scope.get(e.root)!, e.steps);
+  const segments = [e.root, ...e.steps.map((s) => (s.kind === 'attr' ? s.name : s.key))];
+  const found = await ctx.resolve(segments);
+  if (!found) return evalError(`reference to undeclared ${renderTraversal(e.root, e.steps)}`);
+  const consumed = Math.min(Math.max(found.consumed, 1), segments.length);
+  return applySteps(found.value, e.steps.slice(consumed - 1));
+}
+
+function renderTraversal(root: string, steps: readonly TraversalStep[]): string {
+  // Name the object, not a deep attribute path: `var.x`, `aws_iam_role.r`, `local.y`.
+  const shown = steps.slice(0, 2).map((s) => (s.kind === 'attr' ? `.${s.name}` : `[${JSON.stringify(s.key)}]`));
+  return root + shown.join('');
+}
+
+function applySteps(v: Value, steps: readonly TraversalStep[]): Value {
+  return steps.reduce<Value>((acc, s) => (s.kind === 'attr' ? getAttr(acc, s.name) : index(acc, s.key)), v);
+}
+
+function getAttr(v: Value, name: string): Value {
+  if (v instanceof RefObject) return v.get(name);
+  if (v instanceof Unknown) return derivedUnknown(v.reason, [v]);
+  if (isObject(v)) {
+    if (Object.prototype.hasOwnProperty.call(v, name)) return v[name]!;
+    return evalError(`object has no attribute "${name}"`, [v]);
+  }
+  if (v === null) return evalError(`cannot read attribute "${name}" of null`);
+  return evalError(`cannot read attribute "${name}" of a ${typeName(v)}`, [v]);
+}
+
+function index(v: Value, key: Value): Value {
+  const ku = asUnknown(key);
+  if (v instanceof Unknown || ku) return derivedUnknown((asUnknown(v) ?? ku)!.reason, [v, key]);
+  if (key === null) return evalError('index key is null', [v]);
+  if (v instanceof RefObject) {
+    return typeof key === 'string' ? v.get(key) : evalError(`cannot index ${v.address} with a ${typeName(key)}`, [v]);
+  }
+  if (Array.isArray(v)) {
+    return guard([v, key], () => {
+      const i = toNum(key, 'list index');
+      if (!Number.isInteger(i) || i < 0 || i >= v.length) {
+        throw new FnError(`index ${formatNumber(i)} out of range for a list of ${v.length} element(s)`);
+      }
+      return v[i]!;
+    });
+  }
+  if (isObject(v)) {
+    if (typeof key === 'object') return evalError(`cannot use a ${typeName(key)} as a map key`, [v, key]);
+    const k = typeof key === 'number' ? formatNumber(key) : String(key);
+    return Object.prototype.hasOwnProperty.call(v, k) ? v[k]! : evalError(`map has no element "${k}"`, [v]);
+  }
+  if (v === null) return evalError('cannot index null');
+  return evalError(`cannot index a ${typeName(v)}`, [v]);
+}
+
+/** `x[*].a`: null -> [], a list maps element-wise, any other value is a one-element list. */
+async function splat(e: Splat, ctx: EvalContext, scope: Scope): Promise<Value> {
+  const source = await ev(e.source, ctx, scope);
+  if (source === null) return [];
+  if (source instanceof Unknown) return derivedUnknown(source.reason, [source]);
+  const items = Array.isArray(source) ? source : [source];
+  return Promise.all(
+    items.map((item) => {
+      const inner = new Map(scope);
+      inner.set(SPLAT_ITEM, item);
+      return ev(e.each, ctx, inner);
+    }),
+  );
+}
+
+async function call(name: string, argExprs: readonly Expr[], expandLast: boolean, ctx: EvalContext, scope: Scope): Promise<Value> {
+  if (name === 'try') return tryFn(argExprs, ctx, scope);
+  if (name === 'can') return canFn(argExprs, ctx, scope);
+  const args = await Promise.all(argExprs.map((a) => ev(a, ctx, scope)));
+  if (expandLast && args.length > 0) {
+    const last = args.pop()!;
+    const u = asUnknown(last);
+    if (u) return derivedUnknown(u.reason, [...args, last]);
+    if (!Array.isArray(last)) return evalError(`${name}(): the argument expanded with ... must be a list`, [last]);
+    args.push(...last);
+  }
+  try {
+    return await callFunction(name, args, ctx);
+  } catch (err) {
+    return internalError(err);
+  }
+}
+
+/** try(): the first argument that evaluates without an evaluation error (a pending Unknown counts). */
+async function tryFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Promise<Value> {
+  if (argExprs.length === 0) return evalError('try() needs at least one argument');
+  let lastError: EvalError | undefined;
+  for (const a of argExprs) {
+    const v = await ev(a, ctx, scope);
+    const failure = findEvalError(v);
+    if (!failure) return v;
+    lastError = failure;
+  }
+  return evalError(`no argument of try() succeeded; the last failed with: ${lastError!.reason}`);
+}
+
+/** can(): false on an evaluation error, unknown while the value is not wholly known, else true. */
+async function canFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Promise<Value> {
+  if (argExprs.length !== 1) return evalError('can() takes exactly one argument');
+  const v = await ev(argExprs[0]!, ctx, scope);
+  if (findEvalError(v)) return false;
+  if (containsUnknown(v)) return derivedUnknown(asUnknown(v)?.reason ?? 'can() of a value known only after apply', [v]);
+  return true;
+}
+
+async function objectCons(e: ObjectCons, ctx: EvalContext, scope: Scope): Promise<Value> {
+  const entries = await Promise.all(
+    e.entries.map(async (en) => {
+      const key: Value = typeof en.key === 'string' ? en.key : await ev(en.key, ctx, scope);
+      return [key, await ev(en.value, ctx, scope)] as const;
+    }),
+  );
+  return objectFromEntries(entries);
+}
+
+async function forExpr(e: For, ctx: EvalContext, scope: Scope): Promise<Value> {
+  const coll = await ev(e.collection, ctx, scope);
+  const it = iterate(coll, 'for expression');
+  if ('failed' in it) return it.failed;
+  // Per element: the condition first (a false one skips the element unevaluated), then key and value.
+  const results = await Promise.all(
+    it.items.map(async ([k, v]) => {
+      const inner = bind(scope, e.keyVar, k, e.valVar, v);
+      const raw = e.cond ? await ev(e.cond, ctx, inner) : true;
+      const cond = asUnknown(raw) ? raw : guard([raw], () => toBool(raw, 'for condition'));
+      if (cond === false) return undefined;
+      const key = e.key ? await ev(e.key, ctx, inner) : null;
+      return { cond, key, value: await ev(e.value, ctx, inner) };
+    }),
+  );
+  const kept = results.filter((r) => r !== undefined);
+  const involved = [coll, ...kept.flatMap((r) => [r.cond, r.key, r.value])];
+  for (const r of kept) {
+    const pending = asUnknown(r.cond) ?? (e.isObject ? asUnknown(r.key) : undefined);
+    if (pending) return derivedUnknown(pending.reason, involved);
+  }
+  if (!e.isObject) return kept.map((r) => r.value);
+  const out = makeObject([]);
+  for (const r of kept) {
+    if (r.key === null || typeof r.key === 'object') {
+      return evalError(`for expression key must be a string, not ${typeName(r.key)}`, involved);
+    }
+    const k = typeof r.key === 'number' ? formatNumber(r.key) : String(r.key);
+    const has = Object.prototype.hasOwnProperty.call(out, k);
+    if (e.grouped) setKey(out, k, has ? [...(out[k] as Value[]), r.value] : [r.value]);
+    else if (has) return evalError(`duplicate key "${k}" in for expression (use ... to group values)`, involved);
+    else setKey(out, k, r.value);
+  }
+  return out;
+}
+
+async function conditional(e: Conditional, ctx: EvalContext, scope: Scope): Promise<Value> {
+  const c = await ev(e.cond, ctx, scope);
+  const u = asUnknown(c);
+  if (u) {
+    const [t, f] = await Promise.all([ev(e.then, ctx, scope), ev(e.else, ctx, scope)]);
+    if (!findEvalError(c) && valuesEqual(t, f) === true) return t;
+    return derivedUnknown(`condition is known only after apply (${u.reason})`, [c, t, f]);
+  }
+  const b = guard([c], () => toBool(c, 'condition'));
+  if (typeof b !== 'boolean') return b;
+  return ev(b ? e.then : e.else, ctx, scope);
+}
+
+const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  subtract: (a, b) => a - b,
+  multiply: (a, b) => a * b,
+  divide: (a, b) => {
+    if (b === 0) throw new FnError('division by zero');
+    return a / b;
+  },
+  modulo: (a, b) => {
+    if (b === 0) throw new FnError('modulo by zero');
+    return a % b;
+  },
+  lessThan: (a, b) => Number(a < b),
+  lessThanOrEqual: (a, b) => Number(a <= b),
+  greaterThan: (a, b) => Number(a > b),
+  greaterThanOrEqual: (a, b) => Number(a >= b),
+};
+
+async function binary(op: string, left: Expr, right: Expr, ctx: EvalContext, scope: Scope): Promise<Value> {
+  if (op === 'and' || op === 'or') return logical(op, left, right, ctx, scope);
+  const [l, r] = await Promise.all([ev(left, ctx, scope), ev(right, ctx, scope)]);
+  if (op === 'equal' || op === 'notEqual') {
+    if (findEvalError(l) || findEvalError(r)) return derivedUnknown('comparison of an invalid value', [l, r]);
+    const eq = valuesEqual(l, r);
+    if (eq === undefined) return derivedUnknown(asUnknown(l)?.reason ?? asUnknown(r)?.reason ?? 'comparison of values known only after apply', [l, r]);
+    return op === 'equal' ? eq : !eq;
+  }
+  const fn = ARITHMETIC[op]!;
+  return guard([l, r], () => {
+    const out = fn(toNum(l, `left operand of ${op}`), toNum(r, `right operand of ${op}`));
+    if (op.startsWith('less') || op.startsWith('greater')) return out === 1;
+    if (!Number.isFinite(out)) throw new FnError(`${op} result is not a finite number`);
+    return normalizeNumber(out);
+  });
+}
+
+/** `&&` / `||`: a known left operand that decides the result short-circuits, as Terraform does. */
+async function logical(op: 'and' | 'or', left: Expr, right: Expr, ctx: EvalContext, scope: Scope): Promise<Value> {
+  const decisive = op === 'or';
+  const l = await ev(left, ctx, scope);
+  const lb = asUnknown(l) ? undefined : guard([l], () => toBool(l, `left operand of ${op === 'and' ? '&&' : '||'}`));
+  if (lb !== undefined && typeof lb !== 'boolean') return lb;
+  if (lb === decisive) return decisive;
+  const r = await ev(right, ctx, scope);
+  const rb = asUnknown(r) ? undefined : guard([r], () => toBool(r, `right operand of ${op === 'and' ? '&&' : '||'}`));
+  if (rb !== undefined && typeof rb !== 'boolean') return rb;
+  if (rb === decisive) return decisive;
+  if (lb !== undefined && rb !== undefined) return !decisive;
+  return derivedUnknown(asUnknown(l)?.reason ?? asUnknown(r)!.reason, [l, r]);
+}

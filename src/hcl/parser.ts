@@ -1,0 +1,325 @@
+/**
+ * The only module that talks to @cdktf/hcl2json (so it can be swapped out): parses files to their
+ * JSON form and expression strings to our AST (ast.ts).
+ *
+ * hcl2json's expression syntax tree is positional: children are sub-expressions in source order, and
+ * literal text, bare object keys and strip markers are only recoverable from the node ranges (UTF-8
+ * byte offsets into the source we handed it). This module reads those ranges and hides the rest.
+ */
+import { getExpressionAst, parse } from '@cdktf/hcl2json';
+import type { BinaryOp, Expr, ObjectEntry, TraversalStep } from './ast.js';
+import { decodeQuotedLiteral, isTemplateString, quoteTemplate, unescapeTemplateLiteral } from './template.js';
+
+export { isTemplateString } from './template.js';
+
+export class HclSyntaxError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly detail: string,
+  ) {
+    super(`${file}:${line}:${column}: ${detail}`);
+    this.name = 'HclSyntaxError';
+  }
+}
+
+/** A file's contents as hcl2json JSON (blocks keyed by type then labels, each an array of bodies). */
+export async function parseHclFile(file: string, text: string): Promise<Record<string, unknown>> {
+  try {
+    return (await parse(file, text)) as Record<string, unknown>;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const diag = firstDiagnostic(message, file);
+    throw new HclSyntaxError(file, diag?.line ?? 1, diag?.column ?? 1, diag?.detail ?? message);
+  }
+}
+
+/** `file:12,5-9: Summary; detail.` -> its parts; hcl2json joins several diagnostics with spaces. */
+function firstDiagnostic(message: string, file: string): { line: number; column: number; detail: string } | undefined {
+  const name = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`${name}:(\\d+),(\\d+)(?:-\\d+(?:,\\d+)?)?: (.*?)(?= ${name}:\\d+,\\d+|\\]?\\s*$)`, 's');
+  const m = re.exec(message);
+  if (!m) return undefined;
+  const more = message.split(new RegExp(` ${name}:\\d+,\\d+`)).length - 1;
+  const detail = m[3]!.trim() + (more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''})` : '');
+  return { line: Number(m[1]), column: Number(m[2]), detail };
+}
+
+const cache = new Map<string, Promise<Expr>>();
+const CACHE_LIMIT = 50_000;
+
+/**
+ * The AST of an hcl2json string value (a Terraform-JSON template: `"${var.x}"`, `"a ${b}"`, heredoc
+ * text). A plain string is a literal. Cached by source. Throws HclSyntaxError (file `<expr>`, line and
+ * column within `src`) when the expression is malformed.
+ */
+export function parseExpression(src: string): Promise<Expr> {
+  let hit = cache.get(src);
+  if (!hit) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    hit = parseUncached(src);
+    cache.set(src, hit);
+    // A failed parse is not kept: the rejection is delivered to this caller only.
+    hit.catch(() => cache.delete(src));
+  }
+  return hit;
+}
+
+async function parseUncached(src: string): Promise<Expr> {
+  if (!isTemplateString(src)) return { kind: 'literal', value: unescapeTemplateLiteral(src) };
+  const { source, origin } = quoteTemplate(src);
+  let root: RawNode | null;
+  try {
+    root = (await getExpressionAst('<expr>', source)) as RawNode | null;
+  } catch (err) {
+    throw expressionError(err, src, source, origin);
+  }
+  if (!root) throw new HclSyntaxError('<expr>', 1, 1, 'empty expression');
+  return new Converter(Buffer.from(source, 'utf8')).convert(root);
+}
+
+/** Maps an hcl2json expression error (positions in the quoted source) back onto `src`. */
+function expressionError(err: unknown, src: string, quoted: string, origin: number[]): HclSyntaxError {
+  const message = err instanceof Error ? err.message : String(err);
+  const m = /<expr>:(\d+),(\d+)(?:-\d+(?:,\d+)?)?: (.*?)\s*$/s.exec(message);
+  if (!m) return new HclSyntaxError('<expr>', 1, 1, message);
+  // The bridge starts counting at line 0 / column 0; columns restart at 1 after a newline.
+  const line0 = Number(m[1]);
+  const col0 = line0 === 0 ? Number(m[2]) : Number(m[2]) - 1;
+  let offset = 0;
+  for (let l = 0; l < line0; l++) offset = quoted.indexOf('\n', offset) + 1;
+  const at = origin[Math.min(offset + col0, origin.length - 1)] ?? 0;
+  const before = src.slice(0, at).split('\n');
+  return new HclSyntaxError('<expr>', before.length, before[before.length - 1]!.length + 1, m[3]!);
+}
+
+interface RawPos {
+  byte: number;
+}
+interface RawNode {
+  type: string;
+  meta?: Record<string, unknown>;
+  children?: RawNode[] | null;
+  range: { start: RawPos; end: RawPos };
+}
+
+const BINARY_OPS: Record<string, BinaryOp> = {
+  add: 'add',
+  subtract: 'subtract',
+  multiply: 'multiply',
+  divide: 'divide',
+  modulo: 'modulo',
+  equal: 'equal',
+  notEqual: 'notEqual',
+  lessThan: 'lessThan',
+  lessThanOrEqual: 'lessThanOrEqual',
+  greaterThan: 'greaterThan',
+  greaterThanOrEqual: 'greaterThanOrEqual',
+  logicalAnd: 'and',
+  logicalOr: 'or',
+};
+
+/** hcl2json syntax tree -> our AST, reading literal text from `source` by byte ranges. */
+class Converter {
+  constructor(private readonly source: Buffer) {}
+
+  private text(n: RawNode): string {
+    return this.source.subarray(n.range.start.byte, n.range.end.byte).toString('utf8');
+  }
+
+  private kids(n: RawNode): RawNode[] {
+    return n.children ?? [];
+  }
+
+  convert(n: RawNode): Expr {
+    const kids = this.kids(n);
+    const meta = n.meta ?? {};
+    switch (n.type) {
+      case 'templateWrap':
+        return kids.length === 1 ? this.convert(kids[0]!) : this.unsupported(n);
+      case 'template':
+        return this.template(n);
+      case 'literalValue':
+        return this.literal(n);
+      case 'scopeTraversal': {
+        const [first, ...rest] = this.steps(meta.traversal);
+        if (!first || first.kind !== 'attr') return this.unsupported(n);
+        return { kind: 'traversal', root: first.name, steps: rest };
+      }
+      case 'relativeTraversal':
+        return this.applySteps(kids[0] ? this.convert(kids[0]) : this.unsupported(n), this.steps(meta.traversal));
+      case 'index':
+        return kids.length === 2
+          ? { kind: 'index', target: this.convert(kids[0]!), key: this.convert(kids[1]!) }
+          : this.unsupported(n);
+      case 'splat':
+        return kids.length === 2
+          ? { kind: 'splat', source: this.convert(kids[0]!), each: this.convert(kids[1]!) }
+          : this.unsupported(n);
+      case '':
+        // A parenthesised expression (one child) or a splat's anonymous element (`[*]`, `.*`).
+        if (kids.length === 1) return this.convert(kids[0]!);
+        return /^(\[\*\]|\.\*)$/.test(this.text(n)) ? { kind: 'splatItem' } : this.unsupported(n);
+      case 'function':
+        return {
+          kind: 'call',
+          name: String(meta.name ?? ''),
+          args: kids.map((k) => this.convert(k)),
+          expandLast: meta.expandedFinalArgument === true,
+        };
+      case 'tuple':
+        return { kind: 'tuple', items: kids.map((k) => this.convert(k)) };
+      case 'object':
+        return this.object(n);
+      case 'for':
+        return this.forExpr(n);
+      case 'conditional':
+        return kids.length === 3
+          ? { kind: 'conditional', cond: this.convert(kids[0]!), then: this.convert(kids[1]!), else: this.convert(kids[2]!) }
+          : this.unsupported(n);
+      case 'unaryOp': {
+        const op = meta.operator === 'logicalNot' ? 'not' : meta.operator === 'negate' ? 'negate' : undefined;
+        return op && kids.length === 1 ? { kind: 'unary', op, operand: this.convert(kids[0]!) } : this.unsupported(n);
+      }
+      case 'binaryOp': {
+        const op = BINARY_OPS[String(meta.operator)];
+        return op && kids.length === 2
+          ? { kind: 'binary', op, left: this.convert(kids[0]!), right: this.convert(kids[1]!) }
+          : this.unsupported(n);
+      }
+      case 'templateJoin':
+        return kids.length === 1 ? this.convert(kids[0]!) : this.unsupported(n);
+      default:
+        return this.unsupported(n);
+    }
+  }
+
+  private unsupported(n: RawNode): Expr {
+    return { kind: 'unsupported', what: `${n.type || 'expression'} \`${this.text(n)}\`` };
+  }
+
+  private literal(n: RawNode): Expr {
+    const meta = n.meta ?? {};
+    const raw = this.text(n);
+    switch (meta.type) {
+      case 'string':
+        return { kind: 'literal', value: decodeQuotedLiteral(raw) };
+      case 'number': {
+        const v = Number(raw);
+        return Number.isFinite(v) ? { kind: 'literal', value: v } : this.unsupported(n);
+      }
+      case 'bool':
+        return { kind: 'literal', value: raw === 'true' };
+      default:
+        return { kind: 'literal', value: null };
+    }
+  }
+
+  /** A template's parts; literal text is decoded and trimmed where a `~` strip marker touches it. */
+  private template(n: RawNode): Expr {
+    const parts: Expr[] = [];
+    for (const k of this.kids(n)) {
+      if (k.type === 'literalValue' && k.meta?.type === 'string') {
+        const text = this.stripped(k, decodeQuotedLiteral(this.text(k)));
+        if (text !== '') parts.push({ kind: 'literal', value: text });
+      } else parts.push(this.convert(k));
+    }
+    if (parts.length === 0) return { kind: 'literal', value: '' };
+    const only = parts[0]!;
+    if (parts.length === 1 && only.kind === 'literal' && typeof only.value === 'string') return only;
+    return { kind: 'template', parts };
+  }
+
+  private stripped(n: RawNode, text: string): string {
+    const { start, end } = n.range;
+    const before = this.source.subarray(Math.max(0, start.byte - 2), start.byte).toString('latin1');
+    const after = this.source.subarray(end.byte, end.byte + 3).toString('latin1');
+    let out = text;
+    if (before === '~}') out = out.replace(/^\s+/, '');
+    if (after === '${~' || after === '%{~') out = out.replace(/\s+$/, '');
+    return out;
+  }
+
+  private steps(traversal: unknown): TraversalStep[] {
+    if (!Array.isArray(traversal)) return [];
+    return traversal.map((t: { type?: string; segment?: string }): TraversalStep => {
+      const seg = String(t.segment ?? '');
+      if (t.type !== 'indexTraversal') return { kind: 'attr', name: seg };
+      // Index segments are literal keys: a number, or a string rendered between quotes.
+      if (seg.length >= 2 && seg.startsWith('"') && seg.endsWith('"')) return { kind: 'index', key: seg.slice(1, -1) };
+      const num = Number(seg);
+      return { kind: 'index', key: Number.isFinite(num) && seg.trim() !== '' ? num : seg };
+    });
+  }
+
+  private applySteps(target: Expr, steps: TraversalStep[]): Expr {
+    return steps.reduce<Expr>(
+      (acc, s) =>
+        s.kind === 'attr'
+          ? { kind: 'getAttr', target: acc, name: s.name }
+          : { kind: 'index', target: acc, key: { kind: 'literal', value: s.key } },
+      target,
+    );
+  }
+
+  private object(n: RawNode): Expr {
+    const kids = this.kids(n);
+    if (kids.length % 2 !== 0) return this.unsupported(n);
+    const entries: ObjectEntry[] = [];
+    for (let i = 0; i < kids.length; i += 2) {
+      entries.push({ key: this.objectKey(kids[i]!), value: this.convert(kids[i + 1]!) });
+    }
+    return { kind: 'object', entries };
+  }
+
+  /** A bare identifier key is its own name; any other key (`"k"`, `(expr)`, `var.k`) is evaluated. */
+  private objectKey(n: RawNode): string | Expr {
+    const kids = this.kids(n);
+    if (n.type === '' && kids.length === 0) return this.text(n).trim();
+    const inner = n.type === '' && kids.length === 1 ? kids[0]! : n;
+    const trav = inner.meta?.traversal;
+    if (inner.type === 'scopeTraversal' && Array.isArray(trav) && trav.length === 1) {
+      return String((trav[0] as { segment?: string }).segment);
+    }
+    return this.convert(inner);
+  }
+
+  /** Children are [collection, key (object form only), value, condition (when present)]. */
+  private forExpr(n: RawNode): Expr {
+    const meta = n.meta ?? {};
+    const kids = this.kids(n);
+    const open = String(meta.openRangeValue ?? '');
+    const keyVar = meta.keyVar ? String(meta.keyVar) : undefined;
+    const valVar = String(meta.valVar ?? '');
+    if (open.startsWith('%{')) {
+      if (kids.length !== 2) return this.unsupported(n);
+      return {
+        kind: 'templateFor',
+        ...(keyVar ? { keyVar } : {}),
+        valVar,
+        collection: this.convert(kids[0]!),
+        body: this.convert(kids[1]!),
+      };
+    }
+    const isObject = open === '{';
+    const expected = 2 + (isObject ? 1 : 0);
+    if (kids.length !== expected && kids.length !== expected + 1) return this.unsupported(n);
+    let i = 0;
+    const collection = this.convert(kids[i++]!);
+    const key = isObject ? this.convert(kids[i++]!) : undefined;
+    const value = this.convert(kids[i++]!);
+    const cond = kids[i] ? this.convert(kids[i]!) : undefined;
+    return {
+      kind: 'for',
+      ...(keyVar ? { keyVar } : {}),
+      valVar,
+      collection,
+      ...(key ? { key } : {}),
+      value,
+      ...(cond ? { cond } : {}),
+      grouped: meta.groupedValue === true,
+      isObject,
+    };
+  }
+}

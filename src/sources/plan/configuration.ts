@@ -1,0 +1,218 @@
+import type { ConfigResource, Expression, Json, ModuleConfig } from './format.js';
+import { splitTraversal, type InstanceKey, type ModuleStep, type ResourceAddress, type Segment } from './address.js';
+
+/**
+ * The plan's `configuration`: module structure and, for every attribute, the references of its
+ * expression, module-relative (`aws_security_group.lambda.id`, `module.foundation.boundary_arn`,
+ * `var.sg_ids`). Resolving a reference follows module outputs and module input variables (through
+ * the calling module's argument) until it reaches resource addresses.
+ */
+
+/** A resource a reference leads to, and the attribute read from it (`arn` of `aws_iam_role.x.arn`). */
+export interface RefTarget {
+  address: ResourceAddress;
+  attr?: string;
+  /** for_each `each.value` of the instance with this key: prefer the same key of the target. */
+  preferKey?: InstanceKey;
+}
+
+export interface Resolution {
+  targets: RefTarget[];
+  /** References the plan does not describe (locals), so what they point at is not known. */
+  opaque: string[];
+}
+
+interface Scope {
+  modules: ModuleStep[];
+  /** The for_each expression `each.value` refers to (of the resource or of the module call). */
+  forEach?: Expression;
+  instanceKey?: InstanceKey;
+}
+
+const MAX_DEPTH = 64;
+
+export class PlanConfiguration {
+  constructor(private readonly root: ModuleConfig | undefined) {}
+
+  get present(): boolean {
+    return this.root !== undefined;
+  }
+
+  moduleAt(steps: readonly ModuleStep[]): ModuleConfig | undefined {
+    let mod = this.root;
+    for (const s of steps) mod = mod?.module_calls?.[s.name]?.module;
+    return mod;
+  }
+
+  resource(addr: ResourceAddress): ConfigResource | undefined {
+    const local = `${addr.mode === 'data' ? 'data.' : ''}${addr.type}.${addr.name}`;
+    return this.moduleAt(addr.modules)?.resources?.find((r) => r.address === local);
+  }
+
+  variable(name: string): { default?: Json; sensitive?: boolean } | undefined {
+    return this.root?.variables?.[name];
+  }
+
+  /** Every module config with its (keyless) module path, root first. */
+  *modules(): Generator<{ steps: ModuleStep[]; config: ModuleConfig }> {
+    const walk = function* (steps: ModuleStep[], config: ModuleConfig | undefined): Generator<{ steps: ModuleStep[]; config: ModuleConfig }> {
+      if (!config) return;
+      yield { steps, config };
+      for (const [name, call] of Object.entries(config.module_calls ?? {})) yield* walk([...steps, { name }], call.module);
+    };
+    yield* walk([], this.root);
+  }
+
+  /**
+   * The references of the expression that sets the value at `path` of a resource, or undefined
+   * when the configuration has none there (a computed attribute, or a `dynamic` block, which plan
+   * JSON leaves out). A path inside an expression (an element of a list attribute) gets the
+   * references of the whole expression; a path naming a whole block gets all of the block's.
+   */
+  referencesAt(cfg: ConfigResource, path: readonly (string | number)[]): string[] | undefined {
+    let node: Json | undefined = (cfg.expressions ?? {}) as Json;
+    let isBlockBody = true;
+    for (const seg of path) {
+      if (!isBlockBody && !Array.isArray(node)) break; // inside an expression: it covers the rest
+      if (Array.isArray(node)) {
+        // A list of nested blocks: set ordering may differ from the plan's, so a lone block is the one.
+        const list: Json[] = node;
+        const at: Json | undefined = typeof seg === 'number' ? (list.length === 1 ? list[0] : list[seg]) : undefined;
+        if (at === undefined) return allReferences(list);
+        node = at;
+        isBlockBody = true;
+      } else if (node && typeof node === 'object') {
+        const next: Json | undefined = (node as Record<string, Json>)[String(seg)];
+        if (next === undefined) return undefined;
+        node = next;
+        isBlockBody = false;
+      } else return undefined;
+    }
+    return allReferences(node);
+  }
+
+  /** Resolves module-relative references made in module instance `modules` to resource targets. */
+  resolve(references: readonly string[], modules: ModuleStep[], self?: { forEach?: Expression; key?: InstanceKey }): Resolution {
+    const out: Resolution = { targets: [], opaque: [] };
+    const scope: Scope = { modules, ...(self?.forEach ? { forEach: self.forEach } : {}), ...(self?.key !== undefined ? { instanceKey: self.key } : {}) };
+    this.resolveInto(references, scope, out, new Set(), 0);
+    return out;
+  }
+
+  private resolveInto(references: readonly string[], scope: Scope, out: Resolution, seen: Set<string>, depth: number): void {
+    if (depth > MAX_DEPTH) return;
+    for (const ref of mostSpecific(references)) {
+      const visitKey = `${JSON.stringify(scope.modules)}|${scope.instanceKey ?? ''}|${ref}`;
+      if (seen.has(visitKey)) continue;
+      seen.add(visitKey);
+      const segs = splitTraversal(ref);
+      if (!segs || segs.length === 0) {
+        out.opaque.push(ref);
+        continue;
+      }
+      this.resolveOne(ref, segs, scope, out, seen, depth);
+    }
+  }
+
+  private resolveOne(ref: string, segs: Segment[], scope: Scope, out: Resolution, seen: Set<string>, depth: number): void {
+    const name = (i: number): string | undefined => {
+      const s = segs[i];
+      return s && 'name' in s ? s.name : undefined;
+    };
+    const keyAt = (i: number): { present: boolean; key?: InstanceKey } => {
+      const s = segs[i];
+      return s && 'key' in s ? { present: true, ...(s.key !== undefined ? { key: s.key } : {}) } : { present: false };
+    };
+    switch (name(0)) {
+      case 'var': {
+        // A root variable is a known value; a child module's is the calling module's argument.
+        const last = scope.modules[scope.modules.length - 1];
+        const varName = name(1);
+        if (!last || !varName) return;
+        const parent = scope.modules.slice(0, -1);
+        const call = this.moduleAt(parent)?.module_calls?.[last.name];
+        const expr = call?.expressions?.[varName];
+        if (!expr) return;
+        const callScope: Scope = { modules: parent, ...(call?.for_each_expression ? { forEach: call.for_each_expression } : {}), ...(last.key !== undefined ? { instanceKey: last.key } : {}) };
+        this.resolveInto(expr.references ?? [], callScope, out, seen, depth + 1);
+        return;
+      }
+      case 'each': {
+        if (name(1) !== 'value' || !scope.forEach) return;
+        const sub: Resolution = { targets: [], opaque: [] };
+        this.resolveInto(scope.forEach.references ?? [], { modules: scope.modules }, sub, seen, depth + 1);
+        for (const t of sub.targets) {
+          const attr = name(2);
+          out.targets.push({
+            address: t.address,
+            ...(attr ? { attr } : t.attr ? { attr: t.attr } : {}),
+            ...(scope.instanceKey !== undefined && t.address.key === undefined ? { preferKey: scope.instanceKey } : {}),
+          });
+        }
+        out.opaque.push(...sub.opaque);
+        return;
+      }
+      case 'local':
+        out.opaque.push(ref);
+        return;
+      case 'count':
+      case 'path':
+      case 'terraform':
+      case 'self':
+        return;
+      case 'module': {
+        const callName = name(1);
+        if (!callName) return;
+        const k = keyAt(2);
+        const outputName = name(k.present ? 3 : 2);
+        const child = this.moduleAt(scope.modules)?.module_calls?.[callName]?.module;
+        const childSteps: ModuleStep[] = [...scope.modules, { name: callName, ...(k.key !== undefined ? { key: k.key } : {}) }];
+        // `module.x` alone (the whole module object): every output of it.
+        const outputs = outputName ? [outputName] : Object.keys(child?.outputs ?? {});
+        for (const o of outputs) {
+          const expr = child?.outputs?.[o]?.expression;
+          if (expr) this.resolveInto(expr.references ?? [], { modules: childSteps }, out, seen, depth + 1);
+        }
+        return;
+      }
+      default: {
+        const isData = name(0) === 'data';
+        const base = isData ? 1 : 0;
+        const type = name(base);
+        const rname = name(base + 1);
+        if (!type || !rname) {
+          out.opaque.push(ref);
+          return;
+        }
+        const k = keyAt(base + 2);
+        const attr = name(base + (k.present ? 3 : 2));
+        out.targets.push({
+          address: { modules: scope.modules, mode: isData ? 'data' : 'managed', type, name: rname, ...(k.key !== undefined ? { key: k.key } : {}) },
+          ...(attr ? { attr } : {}),
+        });
+      }
+    }
+  }
+}
+
+/** Drops references that are prefixes of another one in the list (`aws_x.y` beside `aws_x.y.id`). */
+function mostSpecific(refs: readonly string[]): string[] {
+  const uniq = [...new Set(refs)];
+  return uniq.filter((r) => !uniq.some((o) => o !== r && o.startsWith(r) && /^[.[]/.test(o.slice(r.length))));
+}
+
+function isExpression(v: Json | undefined): v is Expression & Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && ('references' in v || 'constant_value' in v);
+}
+
+/** Every reference under a configuration node (an expression, a block body or a block list). */
+function allReferences(node: Json | undefined): string[] {
+  const out: string[] = [];
+  const walk = (n: Json | undefined): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (isExpression(n)) out.push(...(n.references ?? []));
+    else if (n && typeof n === 'object') Object.values(n).forEach(walk);
+  };
+  walk(node);
+  return out;
+}

@@ -1,0 +1,307 @@
+import { createHash } from 'node:crypto';
+import type { ChangeAction, Diagnostic, Inventory, Location, Resource } from '../../model/inventory.js';
+import { emptyInventory } from '../../model/inventory.js';
+import { Unknown, isObject, type Value, type ValueObject } from '../../model/value.js';
+import { baseAddress } from '../../inventory/index.js';
+import { renderPolicyDocument } from '../../hcl/policy-document.js';
+import { arnPattern } from '../../hcl/computed.js';
+import { addressMatches, formatAddress, formatModulePath, parseAddress, type ResourceAddress } from './address.js';
+import { PlanConfiguration, type RefTarget, type Resolution } from './configuration.js';
+import type { Json, JsonObject, PlanJson, PlanModule, PlanResource, ResourceChange } from './format.js';
+import { readPlanFile } from './read.js';
+import { allStrings, sensitiveStrings, withUnknowns, type ValuePath } from './values.js';
+
+export interface PlanLoadOptions {
+  /**
+   * When the configuration directory is given too: where each resource block is, keyed by address
+   * without instance keys (`module.actions.aws_lambda_function.handler`).
+   */
+  locate?: (baseAddress: string) => { location: Location; attrLocations: Record<string, Location>; comments: { text: string; line: number }[] } | undefined;
+}
+
+/**
+ * One resource instance of the plan before it becomes a `Resource`: what the plan says it will be
+ * (planned values and unknown marks), or, for a deletion, what it was.
+ */
+interface PlanRecord {
+  address: string;
+  parsed: ResourceAddress;
+  raw: PlanResource;
+  known: JsonObject;
+  unknownMarks?: Json;
+  change?: ResourceChange;
+  deleted: boolean;
+  built?: ValueObject;
+  building?: boolean;
+}
+
+/**
+ * The plan source: `terraform show -json` output becomes the inventory of the state the plan would
+ * produce. Resources the plan deletes are in it too, with their prior values and `change.actions`
+ * `['delete']`, so the change rules see them; `isPlannedDeletion` tells the invariants to skip them.
+ */
+export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promise<Inventory> {
+  const { plan, bytes, text } = await readPlanFile(file);
+  const inv = emptyInventory('plan');
+  inv.inputs.push({ path: file, sha256: createHash('sha256').update(bytes).digest('hex') });
+  new PlanReader(plan, file, text, inv, opts).read();
+  return inv;
+}
+
+class PlanReader {
+  private readonly config: PlanConfiguration;
+  private readonly records = new Map<string, PlanRecord>();
+  private readonly surviving: PlanRecord[] = [];
+
+  constructor(
+    private readonly plan: PlanJson,
+    private readonly file: string,
+    private readonly text: string,
+    private readonly inv: Inventory,
+    private readonly opts: PlanLoadOptions,
+  ) {
+    this.config = new PlanConfiguration(plan.configuration?.root_module);
+  }
+
+  read(): void {
+    this.collectRecords();
+    for (const rec of this.records.values()) this.inv.resources.push(this.toResource(rec));
+    this.collectSecrets();
+    this.readVariables();
+    this.noteLimits();
+  }
+
+  private collectRecords(): void {
+    const changes = new Map<string, ResourceChange>();
+    const deposed: ResourceChange[] = [];
+    for (const rc of this.plan.resource_changes ?? []) {
+      if (rc.deposed) deposed.push(rc);
+      else changes.set(rc.address, rc);
+    }
+    for (const r of moduleResources(this.plan.planned_values?.root_module)) {
+      const change = changes.get(r.address);
+      this.addRecord(r, r.values ?? {}, change?.change.after_unknown, change, false);
+    }
+    // Deletions are absent from planned_values: what they were comes from `before`.
+    for (const rc of changes.values()) {
+      if (this.records.has(rc.address)) continue;
+      const before = rc.change.before;
+      if (!isJsonObject(before)) continue;
+      const deleted = rc.change.actions.includes('delete');
+      this.addRecord(rawOf(rc), before, undefined, rc, deleted);
+      if (rc.change.actions.includes('forget')) {
+        this.diag('warning', `${rc.address} leaves Terraform state without being destroyed (removed block): it keeps existing unmanaged`);
+      }
+    }
+    // A deposed object (left by an interrupted create_before_destroy) being destroyed is a deletion
+    // of its own, beside the current object of the same address.
+    for (const rc of deposed) {
+      if (!isJsonObject(rc.change.before) || !rc.change.actions.includes('delete')) continue;
+      this.addRecord({ ...rawOf(rc), address: `${rc.address} (deposed object ${rc.deposed})` }, rc.change.before, undefined, rc, true);
+    }
+  }
+
+  private addRecord(raw: PlanResource, known: JsonObject, unknownMarks: Json | undefined, change: ResourceChange | undefined, deleted: boolean): void {
+    const parsed = parseAddress(raw.address.replace(/ \(deposed object [^)]*\)$/, ''));
+    if (!parsed) {
+      this.diag('warning', `${raw.address}: not a resource address Terraform writes; skipped`);
+      return;
+    }
+    const rec: PlanRecord = { address: raw.address, parsed, raw, known, deleted, ...(unknownMarks !== undefined ? { unknownMarks } : {}), ...(change ? { change } : {}) };
+    this.records.set(raw.address, rec);
+    if (!deleted) this.surviving.push(rec);
+  }
+
+  private toResource(rec: PlanRecord): Resource {
+    const r: Resource = {
+      address: rec.address,
+      mode: rec.parsed.mode,
+      type: rec.parsed.type,
+      name: rec.parsed.name,
+      module: formatModulePath(rec.parsed.modules),
+      values: this.valuesOf(rec),
+    };
+    if (rec.parsed.key !== undefined) r.index = rec.parsed.key;
+    if (rec.change) {
+      const before = rec.change.change.before;
+      r.change = { actions: changeActions(rec.change.change.actions), before: isJsonObject(before) ? (before as ValueObject) : null };
+    }
+    const where = this.opts.locate?.(baseAddress(rec.address.replace(/ \(deposed object [^)]*\)$/, '')));
+    if (where) {
+      r.location = where.location;
+      r.attrLocations = where.attrLocations;
+      r.comments = where.comments;
+    }
+    return r;
+  }
+
+  /** The values of a record with its unknowns resolved; memoised, because unknowns read other records. */
+  private valuesOf(rec: PlanRecord): ValueObject {
+    if (rec.built) return rec.built;
+    if (rec.building) return {};
+    rec.building = true;
+    const v = withUnknowns(rec.known, rec.unknownMarks, (path) => this.unknownAt(rec, path));
+    let values: ValueObject = isObject(v) ? v : {};
+    // A policy document read only at apply: render what is known of it, as Terraform will.
+    if (rec.parsed.mode === 'data' && rec.parsed.type === 'aws_iam_policy_document' && values.json instanceof Unknown) {
+      const rendered = renderPolicyDocument(values);
+      values = { ...values, json: rendered };
+    }
+    rec.built = values;
+    rec.building = false;
+    return values;
+  }
+
+  /** The Unknown for the value at `path` of a record, pointing at what its expression references. */
+  private unknownAt(rec: PlanRecord, path: ValuePath): Unknown {
+    const where = `${rec.address}.${path.join('.')}`;
+    const reason = `${where} is known only after apply`;
+    const cfg = this.config.resource({ ...rec.parsed, modules: rec.parsed.modules.map((m) => ({ name: m.name })) });
+    const refs = cfg ? this.config.referencesAt(cfg, path) : undefined;
+    if (refs === undefined) {
+      // No expression: an attribute the provider computes for this resource itself (`id`, `arn`),
+      // or, deeper, a nested value of a `dynamic` block, which plan JSON does not describe.
+      if (path.length === 1 && cfg) {
+        const pattern = path[0] === 'arn' ? arnPattern(rec.parsed.type, rec.known as ValueObject) : undefined;
+        return new Unknown(reason, { refs: [rec.address], ...(pattern ? { pattern } : {}) });
+      }
+      return new Unknown(`${reason} (computed by the provider, or set in a dynamic block, which plan JSON does not describe)`);
+    }
+    const resolution = this.config.resolve(refs, rec.parsed.modules, {
+      ...(cfg?.for_each_expression ? { forEach: cfg.for_each_expression } : {}),
+      ...(rec.parsed.key !== undefined ? { key: rec.parsed.key } : {}),
+    });
+    return this.unknownFrom(reason, resolution);
+  }
+
+  private unknownFrom(reason: string, resolution: Resolution): Unknown {
+    const hits = resolution.targets.flatMap((t) => this.instancesOf(t).map((rec) => ({ t, rec })));
+    const refs = [...new Set([...hits.map((h) => h.rec.address), ...resolution.targets.filter((t) => this.instancesOf(t).length === 0).map((t) => formatAddress(t.address))])];
+    const why = resolution.opaque.length ? `${reason} (through ${[...new Set(resolution.opaque)].join(', ')}, which the plan does not describe)` : reason;
+    if (hits.length === 1) {
+      const { t, rec } = hits[0]!;
+      // `policy = data.aws_iam_policy_document.x.json`: the document as rendered from the plan.
+      if (t.attr === 'json' && rec.parsed.type === 'aws_iam_policy_document') {
+        const doc = this.valuesOf(rec).json;
+        if (doc instanceof Unknown && doc.structure !== undefined) {
+          return new Unknown(why, { refs: [...new Set([...refs, ...doc.refs])], structure: doc.structure, ...(doc.pattern ? { pattern: doc.pattern } : {}) });
+        }
+        if (typeof doc === 'string') return new Unknown(why, { refs, structure: safeJson(doc), pattern: doc });
+      }
+      if (t.attr === 'arn') {
+        const pattern = arnPattern(rec.parsed.type, rec.known as ValueObject);
+        if (pattern) return new Unknown(why, { refs, pattern });
+      }
+    }
+    return new Unknown(why, { refs });
+  }
+
+  /** The surviving instances a reference target designates (all instances unless the key is known). */
+  private instancesOf(t: RefTarget): PlanRecord[] {
+    const all = this.surviving.filter((rec) => addressMatches(t.address, rec.parsed));
+    if (t.preferKey !== undefined) {
+      const same = all.filter((rec) => rec.parsed.key === t.preferKey);
+      if (same.length > 0) return same;
+    }
+    return all;
+  }
+
+  private collectSecrets(): void {
+    const add = (s: string): void => {
+      this.inv.secrets.add(s);
+    };
+    for (const rc of this.plan.resource_changes ?? []) {
+      sensitiveStrings(rc.change.after, rc.change.after_sensitive, add);
+      sensitiveStrings(rc.change.before, rc.change.before_sensitive, add);
+    }
+    const fromModule = (m: PlanModule | undefined): void => {
+      for (const r of moduleResources(m)) sensitiveStrings(r.values, r.sensitive_values, add);
+    };
+    fromModule(this.plan.planned_values?.root_module);
+    fromModule(this.plan.prior_state?.values?.root_module);
+    for (const outputs of [this.plan.planned_values?.outputs, this.plan.prior_state?.values?.outputs]) {
+      for (const o of Object.values(outputs ?? {})) if (o.sensitive) allStrings(o.value, add);
+    }
+    for (const [name, v] of Object.entries(this.plan.variables ?? {})) {
+      if (this.config.variable(name)?.sensitive) allStrings(v.value, add);
+    }
+  }
+
+  private readVariables(): void {
+    const vars = this.plan.variables;
+    if (!vars) return;
+    this.inv.variables = {};
+    this.inv.variableOrigins = {};
+    const section = this.text.indexOf('"variables"');
+    for (const [name, v] of Object.entries(vars)) {
+      this.inv.variables[name] = coerceVariable(v.value ?? null, this.config.variable(name)?.default);
+      const at = section >= 0 ? this.text.indexOf(JSON.stringify(name), section) : -1;
+      const line = at >= 0 ? this.text.slice(0, at).split('\n').length : 1;
+      this.inv.variableOrigins[name] = { file: this.file, line, endLine: line, kind: 'plan' };
+    }
+  }
+
+  private noteLimits(): void {
+    if (!this.config.present) {
+      (this.inv.limitations ??= []).push(
+        `${this.file}: the plan has no configuration section, so values known only after apply cannot be traced to the resources they come from`,
+      );
+    }
+    if (this.plan.errored) this.diag('error', 'the plan errored: terraform could not plan every change, so its content is incomplete');
+    else if (this.plan.complete === false) this.diag('warning', 'the plan is incomplete (deferred changes): another plan and apply will follow this one');
+  }
+
+  private diag(severity: Diagnostic['severity'], message: string): void {
+    this.inv.diagnostics.push({ severity, message, file: this.file, ...(severity === 'error' ? { affects: ['*'] } : {}) });
+  }
+}
+
+function isJsonObject(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function* moduleResources(m: PlanModule | undefined): Generator<PlanResource> {
+  if (!m) return;
+  yield* m.resources ?? [];
+  for (const c of m.child_modules ?? []) yield* moduleResources(c);
+}
+
+function rawOf(rc: ResourceChange): PlanResource {
+  return { address: rc.address, mode: rc.mode, type: rc.type, name: rc.name, ...(rc.index !== undefined ? { index: rc.index } : {}) };
+}
+
+/** Terraform's action lists, with `replace` added to delete-and-create pairs (either order). */
+export function changeActions(actions: readonly string[]): ChangeAction[] {
+  const known = new Set<ChangeAction>(['create', 'update', 'delete', 'no-op', 'read']);
+  const out = actions.filter((a): a is ChangeAction => known.has(a as ChangeAction));
+  if (out.includes('delete') && out.includes('create')) out.push('replace');
+  // `forget` (a removed block): the object stays as it is, out of Terraform's hands.
+  if (out.length === 0) out.push('no-op');
+  return out;
+}
+
+/**
+ * A `-var` value reaches the plan as the string typed on the command line (`"2"`, `"false"`); the
+ * variable's default tells which type terraform converted it to.
+ */
+function coerceVariable(value: Json, def: Json | undefined): Value {
+  if (typeof value !== 'string' || def === undefined || def === null) return value as Value;
+  if (typeof def === 'number' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  if (typeof def === 'boolean' && /^(true|false)$/.test(value.trim())) return value.trim() === 'true';
+  if (typeof def === 'object') {
+    try {
+      return JSON.parse(value) as Value;
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function safeJson(s: string): Value {
+  try {
+    return JSON.parse(s) as Value;
+  } catch {
+    return s;
+  }
+}

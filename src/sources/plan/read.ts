@@ -1,0 +1,159 @@
+import { readFile } from 'node:fs/promises';
+import { Ajv, type ErrorObject } from 'ajv';
+import type { PlanJson } from './format.js';
+
+/**
+ * A plan file that cannot be read as a plan. The message is one line naming the file and what is
+ * wrong with it (the CLI prints it and exits 2).
+ */
+export class PlanInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanInputError';
+  }
+}
+
+const TO_JSON = 'terraform show -json tfplan > tfplan.json';
+
+/** Reads and parses a plan file; every way it can be something else is a PlanInputError. */
+export async function readPlanFile(file: string): Promise<{ plan: PlanJson; bytes: Buffer; text: string }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a plan file' : (e as Error).message;
+    throw new PlanInputError(`${file}: ${why}`);
+  }
+  const text = decodeText(file, bytes);
+  const plan = parsePlanText(file, text);
+  return { plan, bytes, text };
+}
+
+function decodeText(file: string, bytes: Buffer): string {
+  if (bytes.length === 0 || bytes.toString('utf8').trim() === '') throw new PlanInputError(`${file}: is empty, not a plan: run ${TO_JSON}`);
+  // A saved plan (`terraform plan -out`) is a zip archive: the user forgot `terraform show -json`.
+  if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+    throw new PlanInputError(`${file}: is a binary Terraform plan file, not its JSON: run ${TO_JSON}`);
+  }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (bytes.includes(0) || text.includes('\uFFFD')) throw new PlanInputError(`${file}: is binary data, not JSON: expected the output of ${TO_JSON}`);
+  return text.replace(/^\uFEFF/, '');
+}
+
+/** Parses plan JSON text (already decoded) and checks that it is a plan of a supported format. */
+export function parsePlanText(file: string, text: string): PlanJson {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw jsonError(file, text, e as Error);
+  }
+  return checkPlan(file, doc);
+}
+
+function jsonError(file: string, text: string, e: Error): PlanInputError {
+  const m = /position (\d+)/.exec(e.message);
+  const end = text.trimEnd().length;
+  const pos = m ? Number(m[1]) : end;
+  const { line, col } = lineCol(text, Math.min(pos, text.length));
+  const detail = e.message.replace(/\s*in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
+  if (pos >= end) return new PlanInputError(`${file}: is truncated: the JSON ends at line ${line}:${col} before the document is complete`);
+  return new PlanInputError(`${file}:${line}:${col}: is not valid JSON: ${detail}`);
+}
+
+function lineCol(text: string, pos: number): { line: number; col: number } {
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  return { line, col: pos - before.lastIndexOf('\n') };
+}
+
+/** The parts of a plan the loader walks; anything else in the document is left alone. */
+const PLAN_SHAPE = {
+  type: 'object',
+  properties: {
+    format_version: { type: 'string' },
+    variables: { type: 'object', additionalProperties: { type: 'object' } },
+    planned_values: { type: 'object', properties: { root_module: { $ref: '#/$defs/module' } } },
+    prior_state: {
+      type: 'object',
+      properties: { values: { type: 'object', properties: { root_module: { $ref: '#/$defs/module' } } } },
+    },
+    resource_changes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['address', 'mode', 'type', 'name', 'change'],
+        properties: {
+          address: { type: 'string' },
+          mode: { enum: ['managed', 'data'] },
+          type: { type: 'string' },
+          name: { type: 'string' },
+          index: { type: ['string', 'number'] },
+          change: {
+            type: 'object',
+            required: ['actions'],
+            properties: { actions: { type: 'array', items: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    configuration: { type: 'object', properties: { root_module: { type: 'object' } } },
+  },
+  $defs: {
+    module: {
+      type: 'object',
+      properties: {
+        address: { type: 'string' },
+        resources: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['address', 'mode', 'type', 'name'],
+            properties: {
+              address: { type: 'string' },
+              mode: { enum: ['managed', 'data'] },
+              type: { type: 'string' },
+              name: { type: 'string' },
+              index: { type: ['string', 'number'] },
+              values: { type: 'object' },
+            },
+          },
+        },
+        child_modules: { type: 'array', items: { $ref: '#/$defs/module' } },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: false, strict: false, allowUnionTypes: true });
+const validateShape = ajv.compile(PLAN_SHAPE);
+
+function checkPlan(file: string, doc: unknown): PlanJson {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new PlanInputError(`${file}: is JSON but not a Terraform plan (the document is ${Array.isArray(doc) ? 'an array' : typeof doc}): expected the output of ${TO_JSON}`);
+  }
+  const o = doc as Record<string, unknown>;
+  // A state file: raw (`terraform.tfstate`, version 4 with lineage) or as `terraform show -json` prints it.
+  const rawState = typeof o.version === 'number' && ('lineage' in o || 'serial' in o) && Array.isArray(o.resources);
+  const shownState = 'values' in o && !('planned_values' in o) && !('resource_changes' in o);
+  if (rawState || shownState) throw new PlanInputError(`${file}: is a Terraform state file, not a plan: run ${TO_JSON}`);
+  if (typeof o.format_version !== 'string') {
+    throw new PlanInputError(`${file}: is JSON but not a Terraform plan (no format_version): expected the output of ${TO_JSON}`);
+  }
+  const major = /^(\d+)\./.exec(o.format_version)?.[1];
+  if (major !== '1') {
+    throw new PlanInputError(`${file}: plan format_version ${o.format_version} is not supported: ztait reads format 1.x (terraform show -json of Terraform 0.12 to 1.x)`);
+  }
+  if (!('planned_values' in o) && !('resource_changes' in o) && !('configuration' in o)) {
+    throw new PlanInputError(`${file}: is JSON with a format_version but not a Terraform plan (no planned_values, resource_changes or configuration): expected the output of ${TO_JSON}`);
+  }
+  if (!validateShape(doc)) throw new PlanInputError(`${file}: is not a valid plan: ${describe(validateShape.errors?.[0])}`);
+  return doc as PlanJson;
+}
+
+function describe(err: ErrorObject | undefined): string {
+  if (!err) return 'unexpected structure';
+  const where = err.instancePath ? err.instancePath.slice(1).replace(/\//g, '.') : 'the document';
+  return `${where} ${err.message ?? 'is malformed'}`;
+}

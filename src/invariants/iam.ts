@@ -1,0 +1,490 @@
+/**
+ * A role's effective policy set, read from the inventory whatever the source:
+ *  - identity policies: the role's `inline_policy` blocks, `aws_iam_role_policy`,
+ *    `aws_iam_role_policy_attachment` / `aws_iam_policy_attachment` / `managed_policy_arns` ->
+ *    `aws_iam_policy` documents (a `data.aws_iam_policy_document` reference is followed to its `json`);
+ *  - the permissions boundary: `permissions_boundary` -> `aws_iam_policy`.
+ * Roles are matched by reference, ARN or name (InventoryIndex.resolve). Whatever cannot be read (a
+ * policy ARN not in the inventory, e.g. an AWS managed policy statically; an unknown document; an
+ * attachment whose role is unknown) is kept with its reason so that a verdict it could change becomes
+ * `error`, never `pass`. Every IAM question is answered by the evaluator in src/policy.
+ */
+import type { Resource } from '../model/inventory.js';
+import type { InventoryIndex } from '../inventory/index.js';
+import { RefObject, Unknown, show, type Value } from '../model/value.js';
+import {
+  actionMatches,
+  effectivePermission,
+  explicitlyDenies,
+  globCovers,
+  globsOverlap,
+  parsePolicy,
+  type Grant,
+  type PolicyDocument,
+  type PolicyStatement,
+} from '../policy/index.js';
+import { OutcomeBuilder, gapErrors, inScope, label, unknownReason } from './pipeline.js';
+import type { RuleContext, RuleOutcome } from './types.js';
+
+/** Where a policy document came from: the resource and attribute a finding should point at. */
+export interface PolicySource {
+  resource: Resource;
+  attr: string;
+  /** `aws_iam_role_policy.x`, `inline policy "y" of role z`. */
+  label: string;
+}
+
+export type BoundaryState =
+  | { kind: 'none' }
+  | { kind: 'ok'; policy: PolicyDocument; resource: Resource; name: string }
+  | { kind: 'unreadable'; reason: string };
+
+export interface RolePolicies {
+  role: Resource;
+  identity: PolicyDocument[];
+  /** Identity policies that apply or may apply but cannot be read: each may allow anything. */
+  unreadable: string[];
+  /** Readable policies attached to a role that cannot be resolved: they may be this role's. */
+  floating: { policy: PolicyDocument; reason: string }[];
+  boundary: BoundaryState;
+}
+
+export interface IamView {
+  roles: RolePolicies[];
+  /** Look up a document's source by its origin. */
+  source(origin: string): PolicySource | undefined;
+  statement(g: Grant): PolicyStatement | undefined;
+  forRole(role: Resource): RolePolicies;
+}
+
+/** What the IAM rules read, for gap checks. */
+export const IAM_NEEDS = [
+  'aws_iam_role',
+  'aws_iam_role_policy',
+  'aws_iam_role_policy_attachment',
+  'aws_iam_policy_attachment',
+  'aws_iam_policy',
+] as const;
+
+const cache = new WeakMap<InventoryIndex, IamView>();
+
+export function iamView(ctx: RuleContext): IamView {
+  const hit = cache.get(ctx.index);
+  if (hit) return hit;
+  const view = buildView(ctx);
+  cache.set(ctx.index, view);
+  return view;
+}
+
+function buildView(ctx: RuleContext): IamView {
+  const sources = new Map<string, PolicySource>();
+  const docs = new Map<string, PolicyDocument>();
+  const roles = inScope(ctx, 'aws_iam_role');
+  const byRole = new Map<string, RolePolicies>(
+    roles.map((role) => [role.address, { role, identity: [], unreadable: [], floating: [], boundary: { kind: 'none' } }]),
+  );
+  const floating: { policy: PolicyDocument; reason: string }[] = [];
+  const floatingUnreadable: string[] = [];
+
+  /** Parses a policy value once per origin; undefined + reason when it cannot be read. */
+  const load = (value: Value | undefined, src: PolicySource): { policy?: PolicyDocument; reason?: string } => {
+    const origin = src.label;
+    const known = docs.get(origin);
+    if (known) return { policy: known };
+    const parsed = parsePolicy(documentValue(ctx, value), origin);
+    if (!parsed.ok) return { reason: `${origin} cannot be read: ${parsed.error}` };
+    sources.set(origin, src);
+    docs.set(origin, parsed.policy);
+    return { policy: parsed.policy };
+  };
+
+  /** A managed policy by ARN/reference: its document, or why it cannot be read. */
+  const managed = (arn: Value | undefined, what: string): { policy?: PolicyDocument; reason?: string; resource?: Resource } => {
+    const res = ctx.index.resolve(arn, ['aws_iam_policy']);
+    const pol = res.resources[0];
+    if (!pol) {
+      const why =
+        arn instanceof Unknown || arn instanceof RefObject
+          ? `${what} is unknown: ${unknownReason(arn)}`
+          : `${what} ${show(arn)} is not in the inventory (its document is unknown)`;
+      return { reason: why };
+    }
+    return { ...load(pol.values.policy, { resource: pol, attr: 'policy', label: pol.address }), resource: pol };
+  };
+
+  /** The roles a `role`/`roles` value designates; `unknown` when it is an unresolvable reference. */
+  const rolesOf = (v: Value | undefined): { roles: RolePolicies[]; unknown?: string } => {
+    const res = ctx.index.resolve(v, ['aws_iam_role']);
+    const found = res.resources.map((r) => byRole.get(r.address)).filter((r): r is RolePolicies => !!r);
+    const unknownParts = collectUnknown(v);
+    // A plain name/ARN not in the inventory is a role out of scope; an unknown reference may be ours.
+    return unknownParts.length > 0 && res.unresolved.length > 0 && found.length === 0
+      ? { roles: found, unknown: unknownParts.join(', ') }
+      : { roles: found };
+  };
+
+  const attach = (
+    targets: { roles: RolePolicies[]; unknown?: string },
+    got: { policy?: PolicyDocument; reason?: string },
+    what: string,
+  ): void => {
+    for (const rp of targets.roles) {
+      if (got.policy) rp.identity.push(got.policy);
+      else rp.unreadable.push(got.reason ?? `${what} cannot be read`);
+    }
+    if (targets.unknown !== undefined) {
+      const why = `${what} is attached to a role that cannot be resolved (${targets.unknown})`;
+      if (got.policy) floating.push({ policy: got.policy, reason: why });
+      else floatingUnreadable.push(`${why}; ${got.reason ?? ''}`);
+    }
+  };
+
+  for (const rp of byRole.values()) {
+    const role = rp.role;
+    const inline = role.values.inline_policy;
+    if (Array.isArray(inline)) {
+      inline.forEach((blk, i) => {
+        if (blk instanceof Unknown) {
+          rp.unreadable.push(`inline_policy of role ${label(role)} is unknown: ${blk.reason}`);
+          return;
+        }
+        if (blk === null || typeof blk !== 'object' || Array.isArray(blk) || blk instanceof RefObject) return;
+        const body = blk.policy;
+        if (body === undefined || body === null || body === '') return; // the provider's "no inline policies" marker
+        const name = typeof blk.name === 'string' ? blk.name : String(i);
+        const got = load(body, {
+          resource: role,
+          attr: `inline_policy.${i}.policy`,
+          label: `inline policy "${name}" of role ${label(role)}`,
+        });
+        if (got.policy) rp.identity.push(got.policy);
+        else rp.unreadable.push(got.reason!);
+      });
+    } else if (inline instanceof Unknown) rp.unreadable.push(`inline_policy of role ${label(role)} is unknown: ${inline.reason}`);
+
+    const arns = role.values.managed_policy_arns;
+    if (arns instanceof Unknown) rp.unreadable.push(`managed_policy_arns of role ${label(role)} is unknown: ${arns.reason}`);
+    else if (Array.isArray(arns)) {
+      for (const arn of arns) {
+        const got = managed(arn, `managed policy of role ${label(role)}`);
+        if (got.policy) rp.identity.push(got.policy);
+        else rp.unreadable.push(got.reason!);
+      }
+    }
+    rp.boundary = boundaryOf(role, managed);
+  }
+
+  for (const rpol of inScope(ctx, 'aws_iam_role_policy')) {
+    const got = load(rpol.values.policy, { resource: rpol, attr: 'policy', label: rpol.address });
+    attach(rolesOf(rpol.values.role), got, rpol.address);
+  }
+  for (const att of inScope(ctx, 'aws_iam_role_policy_attachment')) {
+    attach(rolesOf(att.values.role), managed(att.values.policy_arn, `policy_arn of ${att.address}`), att.address);
+  }
+  for (const att of inScope(ctx, 'aws_iam_policy_attachment')) {
+    attach(rolesOf(att.values.roles), managed(att.values.policy_arn, `policy_arn of ${att.address}`), att.address);
+  }
+  for (const rp of byRole.values()) {
+    rp.floating.push(...floating);
+    rp.unreadable.push(...floatingUnreadable);
+  }
+
+  const view: IamView = {
+    roles: [...byRole.values()],
+    source: (origin) => sources.get(origin),
+    statement: (g) => docs.get(g.origin)?.statements[g.index],
+    forRole: (role) =>
+      byRole.get(role.address) ?? { role, identity: [], unreadable: [], floating: [], boundary: boundaryOf(role, managed) },
+  };
+  return view;
+}
+
+function boundaryOf(
+  role: Resource,
+  managed: (arn: Value | undefined, what: string) => { policy?: PolicyDocument; reason?: string; resource?: Resource },
+): BoundaryState {
+  const b = role.values.permissions_boundary;
+  if (b === undefined || b === null || b === '') return { kind: 'none' };
+  const got = managed(b, `permissions_boundary of role ${label(role)}`);
+  if (!got.policy || !got.resource) return { kind: 'unreadable', reason: got.reason ?? 'boundary cannot be read' };
+  return { kind: 'ok', policy: got.policy, resource: got.resource, name: label(got.resource) };
+}
+
+/** A `data.aws_iam_policy_document` reference stands for its rendered `json`. */
+function documentValue(ctx: RuleContext, v: Value | undefined): Value | undefined {
+  if (!(v instanceof Unknown || v instanceof RefObject) || (v instanceof Unknown && (v.structure !== undefined || v.pattern))) return v;
+  const doc = ctx.index.resolve(v, ['aws_iam_policy_document']).resources.find((r) => r.mode === 'data');
+  const json = doc?.values.json;
+  return json !== undefined && json !== null ? json : v;
+}
+
+function collectUnknown(v: Value | undefined): string[] {
+  if (v instanceof Unknown || v instanceof RefObject) return [unknownReason(v)];
+  if (Array.isArray(v)) return v.flatMap(collectUnknown);
+  return [];
+}
+
+// ---------------------------------------------------------------- effective permission
+
+export type Decision = 'allowed' | 'denied' | 'implicit-deny' | 'unknown';
+
+export interface RoleDecision {
+  decision: Decision;
+  /** The identity Allows that grant it (decision allowed). */
+  grants: Grant[];
+  /** Why it cannot be decided (decision unknown). */
+  reason?: string;
+}
+
+const ALLOW_ALL: PolicyDocument = {
+  origin: '(a policy that cannot be read)',
+  statements: [{ effect: 'Allow', action: ['*'], resource: ['*'], hasCondition: false }],
+};
+
+/**
+ * May `rp.role` perform `action` on `resource` (a glob)? Known documents decide when they can;
+ * 'unknown' when only what cannot be read (an unreadable policy, a policy of an unresolved role, an
+ * unreadable boundary) would make it allowed.
+ */
+export function roleMay(rp: RolePolicies, action: string, resource: string): RoleDecision {
+  const boundary = rp.boundary.kind === 'ok' ? rp.boundary.policy : undefined;
+  const base = effectivePermission(rp.identity, boundary, action, resource);
+  const identityOrigins = new Set(rp.identity.map((d) => d.origin));
+  const grants = base.allowedBy.filter((g) => identityOrigins.has(g.origin));
+  if (base.decision === 'denied') return { decision: 'denied', grants: [] };
+  if (base.decision === 'allowed') {
+    if (rp.boundary.kind === 'unreadable') return { decision: 'unknown', grants, reason: rp.boundary.reason };
+    return { decision: 'allowed', grants };
+  }
+  const extra = [...(rp.unreadable.length > 0 ? [ALLOW_ALL] : []), ...rp.floating.map((f) => f.policy)];
+  if (extra.length === 0 && rp.boundary.kind !== 'unreadable') return { decision: 'implicit-deny', grants: [] };
+  const alt = effectivePermission([...rp.identity, ...extra], boundary, action, resource);
+  if (alt.decision !== 'allowed') return { decision: 'implicit-deny', grants: [] };
+  const floatingHits = rp.floating.filter((f) => alt.allowedBy.some((g) => g.origin === f.policy.origin));
+  const reasons = [
+    ...(alt.allowedBy.some((g) => g.origin === ALLOW_ALL.origin) ? rp.unreadable : []),
+    ...floatingHits.map((f) => `${f.policy.origin}: ${f.reason}`),
+    ...(rp.boundary.kind === 'unreadable' ? [rp.boundary.reason] : []),
+  ];
+  return { decision: 'unknown', grants: [], reason: reasons.join('; ') };
+}
+
+/** How a statement grants an action: the pattern that matched, the resources, a Condition. */
+export interface GrantParts {
+  action: string;
+  via: string;
+  on: string;
+}
+
+export function grantParts(st: PolicyStatement | undefined, action: string, resource: string): GrantParts {
+  if (!st) return { action, via: '', on: resource };
+  let via = '';
+  if (st.action) {
+    const m = st.action.filter((a) => actionMatches(a, action));
+    if (m.length > 0 && !m.some((a) => a.toLowerCase() === action.toLowerCase())) {
+      via = ` (via ${m.map((a) => JSON.stringify(a)).join(', ')})`;
+    }
+  } else if (st.notAction) via = ` (via NotAction ${JSON.stringify(st.notAction)}, which does not exclude it)`;
+  let on: string;
+  if (st.resource) {
+    const r = st.resource.filter((p) => globsOverlap(p, resource));
+    on = (r.length > 0 ? r : st.resource).join(', ');
+  } else if (st.notResource) on = `everything but ${st.notResource.join(', ')}`;
+  else on = '*';
+  if (st.hasCondition) on += ' (with a Condition, which may hold)';
+  return { action, via, on };
+}
+
+/** `dynamodb:DeleteItem, dynamodb:DeleteTable (via "dynamodb:*") on arn:...:table/ztait-*`. */
+export function describeGrants(parts: readonly GrantParts[]): string {
+  const groups = new Map<string, string[]>();
+  for (const p of parts) {
+    const k = `${p.via}\u0000${p.on}`;
+    const l = groups.get(k) ?? [];
+    if (!l.includes(p.action)) l.push(p.action);
+    groups.set(k, l);
+  }
+  return [...groups]
+    .map(([k, actions]) => {
+      const [via, on] = k.split('\u0000') as [string, string];
+      return `${actions.join(', ')}${via} on ${on}`;
+    })
+    .join('; ');
+}
+
+/** Why `policy` has no unconditional Deny of `action` on `resource`, for a message. */
+export function whyNotDenied(policy: PolicyDocument, action: string, resource = '*'): string {
+  const covering = policy.statements.filter(
+    (st) =>
+      st.effect === 'Deny' &&
+      (st.action ? st.action.some((a) => actionMatches(a, action)) : !st.notAction!.some((a) => actionMatches(a, action))),
+  );
+  if (covering.length === 0) {
+    const excluded = policy.statements.some(
+      (st) => st.effect === 'Deny' && st.notAction?.some((a) => actionMatches(a, action)),
+    );
+    return excluded ? 'its Deny uses NotAction that excludes it' : 'no Deny statement names it';
+  }
+  const why = new Set<string>();
+  for (const st of covering) {
+    if (st.hasCondition) why.add('its Deny has a Condition');
+    if (st.partiallyUnknown) why.add('its Deny is not fully known statically');
+    if (st.notResource) why.add(`its Deny uses NotResource ${JSON.stringify(st.notResource)}`);
+    else if (st.resource && !st.resource.some((r) => globCovers(r, resource))) {
+      why.add(`its Deny covers only ${st.resource.join(', ')}`);
+    }
+    if (st.principal !== undefined && st.principal !== '*' && !(st.principal.AWS ?? []).includes('*')) {
+      why.add('its Deny is not addressed to every principal');
+    }
+    if (st.notPrincipal !== undefined) why.add('its Deny uses NotPrincipal');
+  }
+  return why.size > 0 ? [...why].join(', ') : 'no unconditional Deny covers it';
+}
+
+// ---------------------------------------------------------------- ARNs of resources
+
+const ARN_BUILDERS: Record<string, (r: Resource) => string | undefined> = {
+  aws_dynamodb_table: (r) => nameFor(r, 'name', (n) => `arn:aws:dynamodb:*:*:table/${n}`),
+  // AWS appends `-` and six random characters to a secret's name.
+  aws_secretsmanager_secret: (r) => nameFor(r, 'name', (n) => `arn:aws:secretsmanager:*:*:secret:${n}-??????`),
+  aws_ssm_parameter: (r) =>
+    nameFor(r, 'name', (n) => `arn:aws:ssm:*:*:parameter${n.startsWith('/') ? '' : '/'}${n}`),
+  aws_lambda_function: (r) => nameFor(r, 'function_name', (n) => `arn:aws:lambda:*:*:function:${n}`),
+  aws_s3_bucket: (r) => nameFor(r, 'bucket', (n) => `arn:aws:s3:::${n}`),
+  aws_iam_role: (r) => nameFor(r, 'name', (n) => `arn:aws:iam::*:role${typeof r.values.path === 'string' ? r.values.path : '/'}${n}`),
+};
+
+function nameFor(r: Resource, attr: string, make: (n: string) => string): string | undefined {
+  const n = r.values[attr];
+  return typeof n === 'string' && n !== '' ? make(n) : undefined;
+}
+
+const WILDCARD_ARN: Record<string, string> = {
+  aws_dynamodb_table: 'arn:aws:dynamodb:*:*:table/*',
+  aws_secretsmanager_secret: 'arn:aws:secretsmanager:*:*:secret:*',
+  aws_ssm_parameter: 'arn:aws:ssm:*:*:parameter/*',
+  aws_lambda_function: 'arn:aws:lambda:*:*:function:*',
+  aws_s3_bucket: 'arn:aws:s3:::*',
+  aws_iam_role: 'arn:aws:iam::*:role/*',
+  aws_bedrockagent_prompt: 'arn:aws:bedrock:*:*:prompt/*',
+};
+
+/**
+ * The resource's ARN as a glob: the known ARN (live), the source's partial pattern, or one built
+ * from the known name (`arn:aws:dynamodb:*:*:table/<name>`). `exact: false` when even the name is
+ * unknown and the pattern is the type's wildcard.
+ */
+export function arnGlob(r: Resource): { glob: string; exact: boolean } {
+  const v = r.values.arn;
+  if (typeof v === 'string' && v !== '') return { glob: v, exact: true };
+  if (r.arn) return { glob: r.arn, exact: true };
+  if (v instanceof Unknown && v.pattern) return { glob: v.pattern, exact: v.pattern !== WILDCARD_ARN[r.type] };
+  const built = ARN_BUILDERS[r.type]?.(r);
+  if (built) return { glob: built, exact: true };
+  return { glob: WILDCARD_ARN[r.type] ?? '*', exact: false };
+}
+
+// ---------------------------------------------------------------- grant findings
+
+/**
+ * Collects "policy X grants A on R" findings grouped by policy statement, so one statement granting
+ * several actions to several roles gives one finding naming them all.
+ */
+export interface GrantGroup {
+  src: PolicySource;
+  /** `dynamodb:DeleteItem (via "dynamodb:*") on arn:...` */
+  grants: string;
+  roles: string[];
+  /** Free-form context the rule passed (`the audit table ztait-audit`), deduplicated. */
+  context: string[];
+}
+
+export class GrantCollector {
+  private readonly groups = new Map<string, { src: PolicySource; parts: GrantParts[]; roles: Set<string>; context: Set<string> }>();
+
+  constructor(private readonly view: IamView) {}
+
+  add(grants: readonly Grant[], action: string, resource: string, role: Resource, context = ''): void {
+    for (const g of grants) {
+      const src = this.view.source(g.origin);
+      if (!src) continue;
+      const key = `${g.origin}#${g.index}`;
+      const grp = this.groups.get(key) ?? { src, parts: [], roles: new Set(), context: new Set() };
+      grp.parts.push(grantParts(this.view.statement(g), action, resource));
+      grp.roles.add(label(role));
+      if (context) grp.context.add(context);
+      this.groups.set(key, grp);
+    }
+  }
+
+  emit(out: OutcomeBuilder, message: (g: GrantGroup) => string): void {
+    for (const [key, grp] of this.groups) {
+      const g: GrantGroup = { src: grp.src, grants: describeGrants(grp.parts), roles: [...grp.roles], context: [...grp.context] };
+      out.fail(grp.src.resource, message(g), grp.src.attr, key);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- SI-3 / SI-4: what the boundary guarantees
+
+/**
+ * Every in-scope role must have a permissions boundary that explicitly denies each action on "*",
+ * and no identity policy may effectively allow it. Shared by SI-3 (sts:AssumeRole) and SI-4 (IAM
+ * policy writes): the guarantee is the boundary's, not the role's current policies.
+ */
+export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: string): RuleOutcome {
+  const out = new OutcomeBuilder(gapErrors(ctx, IAM_NEEDS));
+  const view = iamView(ctx);
+  const weakBoundaries = new Map<string, { resource: Resource; name: string; reasons: Map<string, string[]>; roles: Set<string> }>();
+  const grants = new GrantCollector(view);
+
+  for (const rp of view.roles) {
+    const role = rp.role;
+    const b = rp.boundary;
+    if (b.kind === 'none') {
+      out.fail(role, `role ${label(role)} has no permissions_boundary, so nothing guarantees it cannot ${what}`, 'permissions_boundary', 'permissions_boundary');
+      out.examine(role, 'fail', 'permissions_boundary = (none)');
+    } else if (b.kind === 'unreadable') {
+      out.error(role, `role ${label(role)}: ${b.reason}`, 'permissions_boundary', 'permissions_boundary');
+      out.examine(role, 'error', `permissions_boundary cannot be read: ${b.reason}`);
+    } else {
+      const missing = actions.filter((a) => !explicitlyDenies(b.policy, a, '*'));
+      if (missing.length === 0) out.examine(role, 'pass', `permissions_boundary = ${b.name} (denies ${actions.join(', ')} on *)`);
+      else {
+        out.examine(role, 'fail', `permissions_boundary = ${b.name} (does not deny ${missing.join(', ')} on *)`);
+        const wb = weakBoundaries.get(b.resource.address) ?? { resource: b.resource, name: b.name, reasons: new Map(), roles: new Set() };
+        for (const a of missing) {
+          const why = whyNotDenied(b.policy, a);
+          wb.reasons.set(why, [...(wb.reasons.get(why) ?? []), a].filter((x, i, l) => l.indexOf(x) === i));
+        }
+        wb.roles.add(label(role));
+        weakBoundaries.set(b.resource.address, wb);
+      }
+    }
+    for (const a of actions) {
+      const d = roleMay(rp, a, '*');
+      if (d.decision === 'allowed') {
+        grants.add(d.grants, a, '*', role);
+        out.examine(role, 'fail', `an identity policy grants ${a}`);
+      } else if (d.decision === 'unknown') {
+        out.error(role, `cannot decide whether role ${label(role)} may call ${a}: ${d.reason}`, undefined, a);
+        out.examine(role, 'error', `${a} undecidable: ${d.reason}`);
+      }
+    }
+  }
+  for (const wb of weakBoundaries.values()) {
+    for (const [why, acts] of wb.reasons) {
+      out.fail(
+        wb.resource,
+        `boundary ${wb.name} does not deny ${acts.join(', ')} on "*" (${why}); used by role ${[...wb.roles].join(', ')}`,
+        'policy',
+        `${acts.join(',')}`,
+      );
+    }
+  }
+  grants.emit(
+    out,
+    (g) => `policy ${g.src.label} grants ${g.grants} to role ${g.roles.join(', ')} and no boundary denies it`,
+  );
+  return out.finish('no aws_iam_role in the inventory');
+}

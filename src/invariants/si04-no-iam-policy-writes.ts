@@ -1,0 +1,26 @@
+/**
+ * SI-4: no IAM role can modify IAM policies. Same reading as SI-3 (the guarantee is the boundary's)
+ * for the IAM write actions on policies the spec lists.
+ */
+import { rolesCannot } from './iam.js';
+import type { Invariant, RuleContext, RuleOutcome } from './types.js';
+
+export const IAM_POLICY_WRITE_ACTIONS = [
+  'iam:CreatePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:DeletePolicy',
+  'iam:SetDefaultPolicyVersion',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+] as const;
+
+export const noIamPolicyWrites: Invariant = {
+  id: 'SI-4',
+  evaluate(ctx: RuleContext): RuleOutcome {
+    return rolesCannot(ctx, IAM_POLICY_WRITE_ACTIONS, 'modify IAM policies');
+  },
+};

@@ -2,6 +2,7 @@ import type * as Sarif from 'sarif';
 import type { CheckResult, Finding, InvariantResult, Severity, Suppression } from '../model/result.js';
 import type { RuleMeta } from '../rules/metadata.js';
 import { gateVerdict, metaFor, sortFindings } from './common.js';
+import { canonicalResult } from './json.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/ztait/ztait';
@@ -198,6 +199,7 @@ export function renderSarif(result: CheckResult): string {
     results.push(...found);
   });
   const gate = gateVerdict(result);
+  const canonical = canonicalResult(result) as { source: { account?: object }; summary: object };
   const run: Sarif.Run = {
     tool: {
       driver: {
@@ -218,9 +220,9 @@ export function renderSarif(result: CheckResult): string {
     columnKind: 'unicodeCodePoints',
     properties: {
       source: result.source.kind,
-      ...(result.source.account ? { account: { ...result.source.account } } : {}),
+      ...(result.source.account ? { account: canonical.source.account } : {}),
       gate: gate.line,
-      summary: { ...result.summary },
+      summary: canonical.summary,
     },
   };
   const log: Sarif.Log = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };

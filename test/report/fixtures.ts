@@ -171,3 +171,12 @@ export function liveResult(): CheckResult {
   live.maturity = { level: 1, name: 'Assisted', consistent: false, expected: { action_execution_enabled: false }, actual: { action_execution_enabled: true }, deviations: [{ setting: 'action_execution_enabled', expected: false, actual: true, resource: 'arn:aws:lambda:eu-west-1:123456789012:function:ztait-actions' }] };
   return live;
 }
+
+/** Every situation, named, for table-driven tests over all formats. */
+export const ALL_CASES: [string, () => CheckResult][] = [
+  ['passing', passingResult],
+  ['failing', failingResult],
+  ['suppressed', suppressedResult],
+  ['broken input', brokenResult],
+  ['live', liveResult],
+];

@@ -3,17 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { render } from '../../src/report/index.js';
 import { pascalName, relativeUri } from '../../src/report/sarif.js';
 import type { CheckResult } from '../../src/model/result.js';
-import { brokenResult, failingResult, liveResult, passingResult, suppressedResult } from './fixtures.js';
+import { ALL_CASES, brokenResult, failingResult, liveResult, suppressedResult } from './fixtures.js';
 import { multitoolValidate, schemaErrors } from './tools.js';
 
 const sarif = (r: CheckResult): Sarif.Log => JSON.parse(render(r, 'sarif', { color: false })) as Sarif.Log;
-const cases: [string, () => CheckResult][] = [
-  ['passing', passingResult],
-  ['failing', failingResult],
-  ['suppressed', suppressedResult],
-  ['broken input', brokenResult],
-  ['live', liveResult],
-];
+const cases = ALL_CASES;
 
 describe('SARIF validates', () => {
   it.each(cases)('%s: the SARIF multitool reports no errors and no warnings', (_name, make) => {

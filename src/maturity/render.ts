@@ -8,7 +8,7 @@ import { LEVEL_NAMES, SETTINGS, TABLE3, diffLevels, envValue, levelLabel, type L
 export type MaturityFormat = 'text' | 'json' | 'markdown' | 'junit';
 
 const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;
-const shown = (v: unknown): string => (typeof v === 'number' ? envValue(v) : v === null || v === undefined ? '(missing)' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const shown = (v: unknown): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : envValue(v)) : v === null || v === undefined ? '(missing)' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const MAX_PROBLEMS_TEXT = 50;
 

@@ -30,4 +30,5 @@ export function survivingInventory(inv: Inventory): Inventory {
   return { ...inv, resources: inv.resources.filter((r) => !isPlannedDeletion(r)) };
 }
 
-export const hasPlanChanges = (inv: Inventory): boolean => inv.resources.some((r) => r.change !== undefined);
+/** Whether the change rules have anything to read: a plan (even an empty one) or resources with changes. */
+export const isPlanInventory = (inv: Inventory): boolean => inv.kind === 'plan' || inv.resources.some((r) => r.change !== undefined);

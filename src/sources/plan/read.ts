@@ -53,13 +53,42 @@ export function parsePlanText(file: string, text: string): PlanJson {
 }
 
 function jsonError(file: string, text: string, e: Error): PlanInputError {
-  const m = /position (\d+)/.exec(e.message);
   const end = text.trimEnd().length;
-  const pos = m ? Number(m[1]) : end;
+  const pos = errorOffset(text, e);
   const { line, col } = lineCol(text, Math.min(pos, text.length));
-  const detail = e.message.replace(/\s*in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
   if (pos >= end) return new PlanInputError(`${file}: is truncated: the JSON ends at line ${line}:${col} before the document is complete`);
+  // V8 quotes the text around the error: leave it out (it may be anything, a secret included).
+  const detail = /^Unexpected token '.+?'/.exec(e.message)?.[0] ?? e.message.replace(/\s*in JSON at position \d+.*$/s, '').split('\n')[0];
   return new PlanInputError(`${file}:${line}:${col}: is not valid JSON: ${detail}`);
+}
+
+/** A parse error that only says the text stopped too early (a prefix of some valid document). */
+function endsEarly(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    return /Unexpected end/.test((e as Error).message) || (m !== null && Number(m[1]) >= prefix.length);
+  }
+}
+
+/**
+ * Where JSON.parse failed. V8 gives a position for some errors only; otherwise the first failing
+ * character is found by bisection: every prefix before it merely ends early, every one after fails.
+ */
+function errorOffset(text: string, e: Error): number {
+  const m = /position (\d+)/.exec(e.message);
+  if (m) return Number(m[1]);
+  if (/Unexpected end/.test(e.message)) return text.length;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (endsEarly(text.slice(0, mid + 1))) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function lineCol(text: string, pos: number): { line: number; col: number } {

@@ -2,7 +2,7 @@ import type { Resource } from '../../../model/inventory.js';
 import { Unknown, type Value, type ValueObject } from '../../../model/value.js';
 import type { Invariant, RuleContext, RuleExamined, RuleFinding } from '../../../invariants/types.js';
 import { globMatch } from '../../../policy/match.js';
-import { hasPlanChanges, isRemoval, isReplacement } from '../changes.js';
+import { isPlanInventory, isRemoval, isReplacement } from '../changes.js';
 
 /**
  * ZT-PLAN-1: the plan deletes or replaces audit evidence: the audit table, a CloudTrail trail, the
@@ -12,7 +12,7 @@ import { hasPlanChanges, isRemoval, isReplacement } from '../changes.js';
 export const ZT_PLAN_1: Invariant = {
   id: 'ZT-PLAN-1',
   evaluate(ctx) {
-    if (!hasPlanChanges(ctx.inventory)) return { findings: [], examined: [], reason: 'no plan changes to judge (the input is not a plan)' };
+    if (!isPlanInventory(ctx.inventory)) return { findings: [], examined: [], reason: 'no plan changes to judge (the input is not a plan)' };
     const removals = ctx.inventory.resources.filter(isRemoval);
     if (removals.length === 0) return { findings: [], examined: [], reason: 'the plan deletes or replaces nothing' };
     const findings: RuleFinding[] = [];

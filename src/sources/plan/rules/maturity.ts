@@ -2,7 +2,7 @@ import type { Inventory, Resource } from '../../../model/inventory.js';
 import { Unknown, firstBlock, isObject, show, type Value, type ValueObject } from '../../../model/value.js';
 import type { Invariant, RuleContext, RuleExamined, RuleFinding, RuleOutcome } from '../../../invariants/types.js';
 import { LEVEL_NAMES, isLevel, type Level } from '../../../maturity/table.js';
-import { hasPlanChanges, isPlannedDeletion } from '../changes.js';
+import { isPlanInventory, isPlannedDeletion } from '../changes.js';
 
 /**
  * ZT-PLAN-2 and ZT-PLAN-3: how a plan moves the maturity level. The level before apply is what the
@@ -57,7 +57,7 @@ const name = (l: Level): string => `L${l} ${LEVEL_NAMES[l]}`;
 
 /** Shared walk: `judge` says what a known move means; unknown targets are errors. */
 function judgeMoves(ctx: RuleContext, judge: (m: Move & { to: { level: Level } }) => { finding?: string; observed: string }): RuleOutcome {
-  if (!hasPlanChanges(ctx.inventory)) return { findings: [], examined: [], reason: 'no plan changes to judge (the input is not a plan)' };
+  if (!isPlanInventory(ctx.inventory)) return { findings: [], examined: [], reason: 'no plan changes to judge (the input is not a plan)' };
   const moves = maturityMoves(ctx.inventory);
   if (moves.length === 0) return { findings: [], examined: [], reason: 'no deployed function carries a maturity level (MATURITY_LEVEL) the plan could raise' };
   const findings: RuleFinding[] = [];

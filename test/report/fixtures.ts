@@ -83,7 +83,7 @@ export function failingResult(): CheckResult {
     file: 'modules/foundation/dynamodb.tf',
     line: 12,
     end_line: 20,
-    message: 'point_in_time_recovery.enabled is false (var.pitr_enabled default) | see *docs* <here> _now_',
+    message: 'point_in_time_recovery.enabled is false (var.pitr_enabled default) | see *docs* <here> _now_ https://example.com/pitr www.example.com/x',
     status: 'fail',
     fingerprint: '0a0b0c0d0e0f1011',
   };

@@ -37,7 +37,7 @@ describe('JUnit XML', () => {
     expect(si1.testcase.find((c) => c.name === 'aws_security_group.api')).not.toHaveProperty('failure');
     // XML-escaped and read back intact
     const si6 = suites[5]!.testcase[0]!;
-    expect((si6.failure as Node).message).toBe('point_in_time_recovery.enabled is false (var.pitr_enabled default) | see *docs* <here> _now_');
+    expect((si6.failure as Node).message).toBe('point_in_time_recovery.enabled is false (var.pitr_enabled default) | see *docs* <here> _now_ https://example.com/pitr www.example.com/x');
     expect(suites.at(-1)!.testcase[0]).toHaveProperty('skipped');
 
     const broken = parse(brokenResult()).testsuites.testsuite;

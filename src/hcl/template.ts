@@ -61,8 +61,9 @@ export function quoteTemplate(s: string): { source: string; origin: number[] } {
 }
 
 /**
- * Index just past the `}` closing a `${`/`%{` sequence whose body starts at `from`. Raw HCL inside may
- * hold braces and quoted strings (with their own escapes and nested templates).
+ * Index just past the `}` closing a `${`/`%{` sequence whose body starts at `from`. The body is raw
+ * HCL: braces nest, and quoted strings, heredocs and comments (which hcl2json keeps) may hold any
+ * brace without counting.
  */
 function sequenceEnd(s: string, from: number): number {
   let depth = 1;
@@ -73,11 +74,39 @@ function sequenceEnd(s: string, from: number): number {
       i = quotedEnd(s, i + 1);
       continue;
     }
+    const skipped = commentOrHeredocEnd(s, i);
+    if (skipped > i) {
+      i = skipped;
+      continue;
+    }
     if (c === '{') depth++;
     else if (c === '}' && --depth === 0) return i + 1;
     i++;
   }
   return s.length;
+}
+
+const HEREDOC = /<<-?([A-Za-z_][\w-]*)\r?\n/y;
+
+/** When a comment or heredoc starts at `i`, the index just past it; otherwise `i`. */
+function commentOrHeredocEnd(s: string, i: number): number {
+  const two = s.slice(i, i + 2);
+  if (s[i] === '#' || two === '//') {
+    const nl = s.indexOf('\n', i);
+    return nl < 0 ? s.length : nl;
+  }
+  if (two === '/*') {
+    const close = s.indexOf('*/', i + 2);
+    return close < 0 ? s.length : close + 2;
+  }
+  HEREDOC.lastIndex = i;
+  const m = HEREDOC.exec(s);
+  if (!m) return i;
+  // The heredoc ends at the first line holding only its marker (HCL allows indentation for both forms).
+  const marker = new RegExp(`^[ \\t]*${m[1]}[ \\t]*$`, 'm');
+  const rest = s.slice(HEREDOC.lastIndex);
+  const end = marker.exec(rest);
+  return end ? HEREDOC.lastIndex + end.index + end[0].length : s.length;
 }
 
 /** Index just past the closing quote of an HCL quoted string whose text starts at `from`. */

@@ -65,15 +65,6 @@ export function derivedUnknown(
   return new Unknown(reason, { refs, ...opts });
 }
 
-/** The reason of the first Unknown among values (top level), for messages. */
-export function firstReason(values: readonly Value[], fallback: string): string {
-  for (const v of values) {
-    const u = asUnknown(v);
-    if (u) return u.reason;
-  }
-  return fallback;
-}
-
 /** The first Unknown (or resource object) anywhere inside a value, for messages. */
 export function firstUnknownDeep(v: Value): Unknown | undefined {
   const top = asUnknown(v);

@@ -1,13 +1,136 @@
 import type { Command } from 'commander';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { PACKAGE_ROOT } from '../version.js';
 import { UsageError } from './errors.js';
 
-// Placeholder wiring; the command is implemented in its own issue.
-export function registerInit(program: Command, _setExit: (code: number) => void): void {
+/** What `ztait init` copies, and where from, inside the installed package. */
+const MODULES_DIR = join('terraform', 'modules');
+const EXAMPLE_DIR = join('terraform', 'examples', 'complete');
+/** Where the copied root module expects the Lambda packages, relative to DIR. */
+export const INIT_LAMBDA_PACKAGE_DIR = 'lambda/build';
+
+/** Working state that must never be shipped or copied. */
+const SKIPPED = /^(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate(\.backup)?|.*\.tfplan)$/;
+
+export interface InitOptions {
+  /** maturity_level to write into the copied terraform.tfvars */
+  maturity?: number;
+  force?: boolean;
+}
+
+/** One file `ztait init` writes: its path relative to DIR and its content. */
+export interface InitFile {
+  path: string;
+  content: string;
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (SKIPPED.test(name)) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...listFiles(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+/** Parses --maturity: an integer 0..3, or a usage error. */
+export function parseMaturity(text: string): number {
+  if (!/^[0-3]$/.test(text.trim())) throw new UsageError(`--maturity must be an integer from 0 to 3, got "${text}"`);
+  return Number(text.trim());
+}
+
+/**
+ * Rewrites the example's local module sources ("../../modules/x") to where
+ * the modules land in DIR ("./modules/x"). A source that does not point into
+ * the shipped modules is an error: the copy would not work.
+ */
+export function rewriteModuleSources(text: string, exampleDir: string, modulesDir: string): string {
+  return text.replace(/^(\s*source\s*=\s*")(\.{1,2}\/[^"]*)(")/gm, (_all, head: string, source: string, tail: string) => {
+    const target = relative(modulesDir, resolve(exampleDir, source));
+    if (target === '' || target.startsWith('..') || target.includes(sep) || !existsSync(join(modulesDir, target))) {
+      throw new Error(`module source ${source} of the example does not name a shipped module`);
+    }
+    return `${head}./modules/${target}${tail}`;
+  });
+}
+
+/** Points the example's lambda_package_dir default at DIR/lambda/build. */
+export function rewriteLambdaPackageDir(text: string): string {
+  return text.replace(
+    /(variable\s+"lambda_package_dir"\s*\{[^}]*?\bdefault\s*=\s*")[^"]*(")/,
+    (_all, head: string, tail: string) => `${head}${INIT_LAMBDA_PACKAGE_DIR}${tail}`,
+  );
+}
+
+/** Sets maturity_level in a tfvars text (the existing line, or a new one). */
+export function setMaturityLevel(tfvars: string, level: number): string {
+  const line = /^(\s*maturity_level\s*=\s*)[^\s#]+/m;
+  if (line.test(tfvars)) return tfvars.replace(line, (_all, head: string) => `${head}${level}`);
+  return `${tfvars.replace(/\s*$/, '\n')}maturity_level = ${level}\n`;
+}
+
+/**
+ * The files `ztait init` writes, computed from a package root: modules/ as
+ * shipped, and the complete example as DIR's root module.
+ */
+export function planInit(packageRoot: string, options: InitOptions = {}): InitFile[] {
+  const modulesDir = join(packageRoot, MODULES_DIR);
+  const exampleDir = join(packageRoot, EXAMPLE_DIR);
+  for (const dir of [modulesDir, exampleDir]) {
+    if (!existsSync(dir)) throw new UsageError(`the reference Terraform is missing from the package: ${dir}`);
+  }
+  const files: InitFile[] = listFiles(modulesDir).map((path) => ({
+    path: join('modules', relative(modulesDir, path)),
+    content: readFileSync(path, 'utf8'),
+  }));
+  for (const path of listFiles(exampleDir)) {
+    const rel = relative(exampleDir, path);
+    let content = readFileSync(path, 'utf8');
+    if (rel.endsWith('.tf')) content = rewriteLambdaPackageDir(rewriteModuleSources(content, exampleDir, modulesDir));
+    if (rel === 'terraform.tfvars' && options.maturity !== undefined) content = setMaturityLevel(content, options.maturity);
+    files.push({ path: rel, content });
+  }
+  return files;
+}
+
+/**
+ * Writes the files into dir. Without force, refuses (before writing anything)
+ * when one of them exists, naming the first.
+ */
+export function writeInit(dir: string, files: InitFile[], force = false): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${dir} exists and is not a directory`);
+  if (!force) {
+    const conflict = files.find((f) => existsSync(join(dir, f.path)));
+    if (conflict) throw new UsageError(`refusing to overwrite ${join(dir, conflict.path)} (use --force)`);
+  }
+  for (const file of files) {
+    const target = join(dir, file.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.content);
+  }
+}
+
+export function registerInit(program: Command, setExit: (code: number) => void): void {
   program
     .command('init')
-    .description('not available yet')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('ztait init is not implemented yet');
+    .description('copy the ZTAIT reference Terraform (the five modules and the complete example) into DIR')
+    .argument('<dir>', 'target directory (created when missing)')
+    .option('--maturity <level>', 'set maturity_level (0-3) in the copied terraform.tfvars')
+    .option('--force', 'overwrite files that already exist')
+    .action((dir: string, opts: { maturity?: string; force?: boolean }) => {
+      const maturity = opts.maturity === undefined ? undefined : parseMaturity(opts.maturity);
+      const files = planInit(PACKAGE_ROOT, { maturity, force: opts.force });
+      writeInit(dir, files, opts.force === true);
+      const lines = [`wrote ${files.length} files to ${dir}:`, ...files.map((f) => `  ${f.path}`)];
+      if (maturity !== undefined) lines.push(`maturity_level = ${maturity} (terraform.tfvars)`);
+      lines.push(
+        `next: put the Lambda packages in ${join(dir, INIT_LAMBDA_PACKAGE_DIR)}, set account_id and the OKTA settings in terraform.tfvars,`,
+        `      then run terraform init && terraform plan in ${dir}`,
+      );
+      process.stdout.write(`${lines.join('\n')}\n`);
+      setExit(0);
     });
 }

@@ -1,0 +1,23 @@
+// (1) terraform init -backend=false + terraform validate on every module and
+// the example, on temporary copies, with providers from the filesystem mirror.
+import { afterAll, describe, expect, it } from 'vitest';
+import { relative } from 'node:path';
+import { CONFIG_DIRS, REPO_ROOT, TERRAFORM_VERSION, offline } from './support.js';
+
+const copies: string[] = [];
+afterAll(() => copies.forEach((root) => offline.removeCopy(root)));
+
+describe.skipIf(TERRAFORM_VERSION === null)(`terraform ${TERRAFORM_VERSION ?? '(missing)'} validate`, () => {
+  it.each(CONFIG_DIRS.map((dir) => [relative(REPO_ROOT, dir), dir]))(
+    '%s is valid',
+    (_label, dir) => {
+      const { root, workDir, env } = offline.prepareOffline(dir);
+      copies.push(root);
+      const result = offline.validate(workDir, env);
+      const problems = result.diagnostics.map((d) => `${d.severity}: ${d.summary} ${d.detail ?? ''}`);
+      expect(problems).toEqual([]);
+      expect(result.valid).toBe(true);
+    },
+    120_000,
+  );
+});

@@ -1,13 +1,135 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { runChecks } from '../engine.js';
+import { minimalPolicy } from '../sources/aws/actions.js';
+import { ConnectionSetupError, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../sources/aws/clients.js';
+import { DEFAULT_CONCURRENCY, probeLive, probeSnapshot, type ProbeRun } from '../sources/aws/probe.js';
+import { showProgress } from '../sources/aws/progress.js';
+import { SnapshotError, readSnapshot, writeSnapshot } from '../sources/aws/snapshot.js';
+import { addCommonOptions, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
 
-// Placeholder wiring; the command is implemented in its own issue.
-export function registerProbe(program: Command, _setExit: (code: number) => void): void {
-  program
+interface ProbeCliOptions extends CommonOptions {
+  region?: string;
+  profile?: string;
+  roleArn?: string;
+  externalId?: string;
+  endpointUrl?: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  saveSnapshot?: string;
+  snapshot?: string;
+  printPolicy?: boolean;
+}
+
+const positiveInt = (flag: string) => (v: string): number => {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} expects a positive integer, got "${v}"`);
+  return Number(v);
+};
+
+const LIVE_ONLY = ['region', 'profile', 'roleArn', 'externalId', 'endpointUrl'] as const;
+
+export function registerProbe(program: Command, setExit: (code: number) => void): void {
+  const cmd = program
     .command('probe')
-    .description('not available yet')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('ztait probe is not implemented yet');
+    .description('read-only audit of a deployed AWS account for the 14 ZTAIT invariants (reads only: Get/List/Describe)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile\'s region)')
+    .option('--profile <name>', 'named profile from the shared AWS config and credentials files')
+    .option('--role-arn <arn>', `assume this audit role first (session name ztait-audit; needs sts:AssumeRole)`)
+    .option('--external-id <id>', 'external id the audit role\'s trust policy requires')
+    .option('--endpoint-url <url>', 'send every call to this AWS-compatible endpoint (LocalStack, moto, a proxy)')
+    .addOption(new Option('--concurrency <n>', 'calls in flight at most').default(DEFAULT_CONCURRENCY).argParser(positiveInt('--concurrency')))
+    .addOption(new Option('--timeout-ms <ms>', 'timeout of each call attempt').default(DEFAULT_TIMEOUT_MS).argParser(positiveInt('--timeout-ms')))
+    .addOption(
+      new Option('--max-attempts <n>', 'attempts per call (adaptive retry with backoff)').default(DEFAULT_MAX_ATTEMPTS).argParser(positiveInt('--max-attempts')),
+    )
+    .option('--save-snapshot <file>', 'write every response read (secrets redacted) and the call log to FILE')
+    .option('--snapshot <file>', 're-evaluate a saved snapshot offline, with no AWS call')
+    .option('--print-policy', 'print the minimal read-only IAM policy the probe needs, and exit');
+  addCommonOptions(cmd).action(async (raw: ProbeCliOptions) => {
+    if (raw.printPolicy) {
+      process.stdout.write(`${JSON.stringify(minimalPolicy(), null, 2)}\n`);
+      return;
+    }
+    const { opts, config } = resolveConfig(raw, '.');
+    validate(opts);
+    let run: ProbeRun;
+    let inputs: { path: string; sha256: string }[] = [];
+    try {
+      if (opts.snapshot) {
+        const { snapshot, sha256 } = readSnapshot(opts.snapshot);
+        run = await probeSnapshot(snapshot, raw.prefix);
+        inputs = [{ path: opts.snapshot, sha256 }];
+      } else {
+        const progress: { stop(): void }[] = [];
+        try {
+          run = await probeLive({
+            ...pick(opts),
+            ...(opts.prefix ? { prefix: opts.prefix } : {}),
+            onSession: (s) => {
+              if (process.stderr.isTTY && !opts.quiet) progress.push(showProgress(s));
+            },
+          });
+        } finally {
+          progress.forEach((p) => p.stop());
+        }
+      }
+      if (opts.saveSnapshot) writeSnapshot(opts.saveSnapshot, run.snapshot);
+    } catch (e) {
+      if (e instanceof ConnectionSetupError || e instanceof SnapshotError) throw new UsageError(e.message);
+      throw e;
+    }
+    run.inventory.inputs = inputs;
+    if (!opts.quiet) {
+      const failed = run.callLog.filter((c) => !c.ok).length;
+      const acct = run.inventory.account;
+      process.stderr.write(
+        `ztait: ${opts.snapshot ? 'replayed' : 'read'} account ${acct?.id ?? '(unknown)'} in ${acct?.region ?? '?'}: ${run.callLog.length} calls, ${failed} failed\n`,
+      );
+    }
+    const result = runChecks(run.inventory, {
+      commandLine: commandLine(process.argv),
+      prefix: run.snapshot.prefix,
+      ...(opts.check ? { checks: opts.check } : {}),
+      ...(opts.skipCheck ? { skipChecks: opts.skipCheck } : {}),
+      suppressions: config.suppressions,
     });
+    await emitResult(result, opts, setExit);
+  });
+}
+
+function validate(opts: ProbeCliOptions): void {
+  if (opts.snapshot) {
+    const given = LIVE_ONLY.filter((k) => opts[k] !== undefined);
+    if (given.length > 0) {
+      const flags = given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      throw new UsageError(`--snapshot replays offline: ${flags.join(', ')} do not apply`);
+    }
+  }
+  if (opts.externalId && !opts.roleArn) throw new UsageError('--external-id needs --role-arn');
+  if (opts.roleArn && !/^arn:aws[\w-]*:iam::\d{12}:role\/.+/.test(opts.roleArn)) {
+    throw new UsageError(`--role-arn ${opts.roleArn} is not an IAM role ARN (arn:aws:iam::123456789012:role/name)`);
+  }
+  if (opts.endpointUrl) {
+    let u: URL;
+    try {
+      u = new URL(opts.endpointUrl);
+    } catch {
+      throw new UsageError(`--endpoint-url ${opts.endpointUrl} is not a URL`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--endpoint-url must be http or https, got ${u.protocol}`);
+  }
+}
+
+function pick(o: ProbeCliOptions) {
+  return {
+    ...(o.region ? { region: o.region } : {}),
+    ...(o.profile ? { profile: o.profile } : {}),
+    ...(o.roleArn ? { roleArn: o.roleArn } : {}),
+    ...(o.externalId ? { externalId: o.externalId } : {}),
+    ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
+    ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
+  };
 }

@@ -1,0 +1,112 @@
+/**
+ * Turns an SDK error into a stable, human reason that names what failed and what would fix it
+ * (`dynamodb:DescribeContinuousBackups failed: AccessDeniedException (missing permission
+ * dynamodb:DescribeContinuousBackups)`). The reason is recorded in snapshots and replayed verbatim,
+ * so it holds no request ids, timings or other run-specific text.
+ */
+
+export type FailureKind =
+  | 'access-denied'
+  | 'throttled'
+  | 'timeout'
+  | 'server'
+  | 'not-implemented'
+  | 'network'
+  | 'not-found'
+  | 'client'
+  | 'credentials'
+  | 'not-in-snapshot';
+
+export interface CallFailure {
+  kind: FailureKind;
+  /** The error code (AccessDenied, ThrottlingException, TimeoutError, ECONNREFUSED...). */
+  code: string;
+  httpStatus?: number;
+  /** One line naming the call, the code and the missing permission or condition. */
+  reason: string;
+}
+
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedAccess',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'Forbidden',
+]);
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'BandwidthLimitExceeded',
+  'LimitExceededException',
+  'RequestThrottled',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+]);
+
+const NOT_FOUND = /NotFound|NoSuch/;
+
+interface SdkErrorLike {
+  name?: string;
+  code?: string;
+  Code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+  $response?: { statusCode?: number };
+}
+
+export function describeFailure(err: unknown, call: string, iamAction: string, timeoutMs?: number): CallFailure {
+  const e = (err ?? {}) as SdkErrorLike;
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  const attempts = e.$metadata?.attempts;
+  const code = errorCode(e);
+  const message = typeof e.message === 'string' ? e.message : '';
+  const withStatus = (kind: FailureKind, detail: string): CallFailure => ({
+    kind,
+    code,
+    ...(status !== undefined ? { httpStatus: status } : {}),
+    reason: `${call} failed: ${code} (${detail})`,
+  });
+  const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+
+  if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return withStatus('credentials', firstLine(message) || 'no credentials found');
+  }
+  if (ACCESS_DENIED.has(code) || (status === 403 && !THROTTLING.has(code))) {
+    return withStatus('access-denied', `missing permission ${iamAction}`);
+  }
+  if (THROTTLING.has(code) || status === 429) return withStatus('throttled', `throttled${tries}, retries exhausted`);
+  if (code === 'TimeoutError' || code === 'RequestTimeout' || code === 'ETIMEDOUT' || /timed? ?out/i.test(message) && !status) {
+    return withStatus('timeout', `no answer within ${timeoutMs ?? '?'} ms${tries}`);
+  }
+  if (isParseFailure(e, message)) {
+    // Emulators answer unimplemented operations with an HTML page the SDK cannot parse.
+    return withStatus('not-implemented', `the endpoint's answer is not an AWS response${status ? ` (HTTP ${status})` : ''}: the operation is probably not implemented there`);
+  }
+  if (status !== undefined && status >= 500) return withStatus('server', `HTTP ${status}${tries}`);
+  if (/^E[A-Z]+$/.test(code)) return withStatus('network', `the endpoint did not answer${tries}`);
+  if (NOT_FOUND.test(code)) return withStatus('not-found', `${status ? `HTTP ${status}` : 'not found'}`);
+  return withStatus('client', status ? `HTTP ${status}` : firstLine(message) || 'unexpected error');
+}
+
+function errorCode(e: SdkErrorLike): string {
+  const raw = e.name && e.name !== 'Error' ? e.name : (e.code ?? e.Code ?? 'UnknownError');
+  return String(raw).replace(/[^\w.-]/g, '').slice(0, 80) || 'UnknownError';
+}
+
+function isParseFailure(e: SdkErrorLike, message: string): boolean {
+  return /Deserialization error|Unexpected token|not valid JSON|Unclosed|Invalid XML|char .* is not expected|XML|parse/i.test(message) && e.name !== 'AccessDenied'
+    && (e.name === 'SyntaxError' || e.name === 'Error' || e.name === 'UnknownError' || e.name === undefined || /Deserialization/.test(message));
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.slice(0, 200);
+}

@@ -1,0 +1,186 @@
+import pLimit from 'p-limit';
+import { allowedAction, isReadOperation, type ServiceId } from './actions.js';
+import { describeFailure, type CallFailure } from './failure.js';
+import { redactResponse, toPlainJson, type Json } from './redact.js';
+
+/**
+ * The one wrapper every AWS call goes through. It is an SDK middleware on each client, so the SDK's
+ * own paginators are covered too. For each call it:
+ *  - refuses any operation not in the read-only allow-list, before a request is built;
+ *  - bounds concurrency across all clients;
+ *  - records the call log entry and (redacted) response for the snapshot;
+ *  - hands the collectors the same redacted plain-JSON response the snapshot holds, so an offline
+ *    replay of the snapshot rebuilds exactly the same inventory;
+ *  - in replay mode answers from the snapshot and never touches the network.
+ */
+
+export const AUDIT_SESSION_NAME = 'ztait-audit';
+
+export interface CallLogEntry {
+  service: ServiceId;
+  action: string;
+  ok: boolean;
+  error?: string;
+  ms: number;
+}
+
+export interface RecordedCall {
+  service: ServiceId;
+  action: string;
+  input: Json;
+  output?: Json;
+  failure?: CallFailure;
+}
+
+/** Thrown to collectors when a call failed; `failure.reason` names the call and the fix. */
+export class ProbeCallError extends Error {
+  constructor(readonly failure: CallFailure) {
+    super(failure.reason);
+    this.name = 'ProbeCallError';
+  }
+}
+
+/** A programming error: a collector tried an operation the allow-list does not contain. */
+export class ForbiddenCallError extends Error {
+  constructor(service: string, operation: string, why: string) {
+    super(`refused to send ${service}:${operation}: ${why}`);
+    this.name = 'ForbiddenCallError';
+  }
+}
+
+export interface SessionOptions {
+  concurrency?: number;
+  /** Per-attempt timeout, used in failure messages. */
+  timeoutMs?: number;
+  /** The role --role-arn names; the only AssumeRole target allowed. */
+  auditRoleArn?: string;
+  /** Replay mode: answer from these recorded calls, never the network. */
+  replay?: readonly RecordedCall[];
+}
+
+interface Listener {
+  onStart?(service: ServiceId, action: string): void;
+  onEnd?(entry: CallLogEntry): void;
+}
+
+/** The part of an SDK client the guard needs (typed loosely: every client's stack has its own generics). */
+interface MiddlewareClient {
+  middlewareStack: object;
+}
+type AddMiddleware = (mw: unknown, opts: { step: string; priority: string; name: string }) => void;
+
+export class ProbeSession {
+  readonly callLog: CallLogEntry[] = [];
+  private readonly recorded = new Map<string, RecordedCall>();
+  private readonly replay?: Map<string, RecordedCall>;
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly listeners: Listener[] = [];
+
+  constructor(readonly options: SessionOptions = {}) {
+    this.limit = pLimit(Math.max(1, options.concurrency ?? 8));
+    if (options.replay) this.replay = new Map(options.replay.map((c) => [callKey(c.service, c.action, c.input), c]));
+  }
+
+  get replaying(): boolean {
+    return this.replay !== undefined;
+  }
+
+  listen(l: Listener): void {
+    this.listeners.push(l);
+  }
+
+  /** Every response read, in a stable order (the snapshot's `calls`). */
+  recordedCalls(): RecordedCall[] {
+    return [...this.recorded.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
+  }
+
+  /** Installs the guard on a client: call before the client sends anything. */
+  attach<C extends MiddlewareClient>(client: C, service: ServiceId): C {
+    const middleware = (next: (args: { input: unknown }) => Promise<{ output: unknown }>, context: { commandName?: string }) =>
+      async (args: { input: unknown }) => {
+        const operation = (context.commandName ?? '').replace(/Command$/, '');
+        return this.handle(service, operation, args.input, () => next(args));
+      };
+    (client.middlewareStack as { add: AddMiddleware }).add(middleware, { step: 'initialize', priority: 'high', name: 'ztaitCallGuard' });
+    return client;
+  }
+
+  private guard(service: ServiceId, operation: string, input: unknown): string {
+    const allowed = allowedAction(service, operation);
+    if (!allowed) throw new ForbiddenCallError(service, operation, 'not in the read-only allow-list');
+    if (!isReadOperation(service, operation)) throw new ForbiddenCallError(service, operation, 'not a read operation');
+    if (service === 'sts' && operation === 'AssumeRole') {
+      const i = (input ?? {}) as { RoleArn?: string; RoleSessionName?: string };
+      if (!this.options.auditRoleArn || i.RoleArn !== this.options.auditRoleArn || i.RoleSessionName !== AUDIT_SESSION_NAME) {
+        throw new ForbiddenCallError(service, operation, `only the audit role given with --role-arn may be assumed, as session ${AUDIT_SESSION_NAME}`);
+      }
+    }
+    return allowed.iamAction;
+  }
+
+  private async handle(
+    service: ServiceId,
+    operation: string,
+    rawInput: unknown,
+    send: () => Promise<{ output: unknown }>,
+  ): Promise<{ output: unknown }> {
+    const iamAction = this.guard(service, operation, rawInput);
+    const input = toPlainJson(rawInput);
+    const key = callKey(service, operation, input);
+    const call = `${service}:${operation}`;
+    for (const l of this.listeners) l.onStart?.(service, operation);
+    const started = performance.now();
+    const log = (ok: boolean, error?: string): void => {
+      const entry: CallLogEntry = { service, action: operation, ok, ...(error ? { error } : {}), ms: Math.round(performance.now() - started) };
+      this.callLog.push(entry);
+      for (const l of this.listeners) l.onEnd?.(entry);
+    };
+
+    if (this.replay) {
+      const hit = this.replay.get(key);
+      const failure: CallFailure | undefined = hit
+        ? hit.failure
+        : { kind: 'not-in-snapshot', code: 'NotInSnapshot', reason: `${call} failed: NotInSnapshot (the snapshot holds no answer for this call)` };
+      log(!failure, failure?.code);
+      if (failure) throw new ProbeCallError(failure);
+      return { output: structuredClone(hit!.output) };
+    }
+
+    // Credentials are passed through untouched and never recorded.
+    const secretOutput = service === 'sts' && operation === 'AssumeRole';
+    try {
+      const result = await this.limit(send);
+      log(true);
+      if (secretOutput) return result;
+      const output = redactResponse(service, operation, toPlainJson(result.output));
+      this.recorded.set(key, { service, action: operation, input, output });
+      return { ...result, output: structuredClone(output) };
+    } catch (err) {
+      if (err instanceof ForbiddenCallError) throw err;
+      if (err instanceof ProbeCallError) {
+        // A nested guarded call failed (the audit role could not be assumed for this call's credentials).
+        log(false, err.failure.code);
+        throw err;
+      }
+      const failure = describeFailure(err, call, iamAction, this.options.timeoutMs);
+      log(false, failure.code);
+      if (!secretOutput) this.recorded.set(key, { service, action: operation, input, failure });
+      throw new ProbeCallError(failure);
+    }
+  }
+}
+
+export function callKey(service: string, action: string, input: Json): string {
+  return `${service}:${action}:${stableStringify(input)}`;
+}
+
+export function stableStringify(v: Json): string {
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify(v[k]!)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}

@@ -8,7 +8,6 @@ import { checkMaturity } from '../maturity/consistency.js';
 import { assess } from '../maturity/assess.js';
 import { DefinitionError, locateLevelDefinition, writeFileAtomic } from '../maturity/definition.js';
 import { EvidenceError, readEvidenceFile, type EvidenceSet } from '../maturity/evidence.js';
-import { incidentsClient, readEvidenceTable } from '../maturity/table-source.js';
 import { SetUsageError, setLevel } from '../maturity/set.js';
 import { renderAssessment, renderDiff, renderSet, renderStatus, type MaturityFormat } from '../maturity/render.js';
 import { parseLevel, type Level } from '../maturity/table.js';
@@ -91,7 +90,11 @@ async function loadEvidence(opts: EvidenceOptions, required: boolean): Promise<E
   if (opts.evidence && opts.fromTable) throw new UsageError('give either --evidence FILE or --from-table NAME, not both');
   try {
     if (opts.evidence) return await readEvidenceFile(opts.evidence);
-    if (opts.fromTable) return await readEvidenceTable(opts.fromTable, incidentsClient(opts));
+    if (opts.fromTable) {
+      // the AWS SDK loads only when a table is read
+      const { incidentsClient, readEvidenceTable } = await import('../maturity/table-source.js');
+      return await readEvidenceTable(opts.fromTable, incidentsClient(opts));
+    }
   } catch (e) {
     if (e instanceof EvidenceError) throw new UsageError(e.message);
     throw e;

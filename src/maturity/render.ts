@@ -173,6 +173,8 @@ export function renderSet(o: SetOutcome, format: MaturityFormat): string {
         ? `maturity is already ${levelLabel(o.from)} (${o.definition.file}:${o.definition.line}): nothing to change`
         : `${o.status === 'changed' ? 'changed' : 'dry run: would change'} ${o.definition.file}:${o.definition.line}: ${o.definition.before.trim()}  ->  ${o.definition.after.trim()}`;
   const out = [head, ...o.refusals.map((r) => `  - ${r}`)];
+  // a refusal says why and stops there; the full record is in --format markdown/json
+  if (o.status === 'refused') return `${out.join('\n')}\n`;
   if (o.direction !== 'none') out.push('', `Table 3 delta ${levelLabel(o.from)} -> ${levelLabel(o.to)} (terraform plan, environment of every agent Lambda function):`, ...deltaLines(o.from, o.to).map((l) => `  ${l}`));
   out.push('', o.record);
   return `${out.join('\n')}`;

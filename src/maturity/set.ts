@@ -107,6 +107,12 @@ function whoAmI(dir: string): string {
   return process.env.USER || process.env.USERNAME || 'unknown';
 }
 
+/** Relative to the working directory when the file is below it, else as given. */
+function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') ? rel : p;
+}
+
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const shown = (v: unknown): string => (typeof v === 'number' ? envValue(v) : String(v));
 
@@ -141,7 +147,7 @@ export function changeRecord(o: SetOutcome): string {
             ? `forced (${a ? (a.eligible ? 'criteria met' : 'criteria NOT met') : 'no evidence'})`
             : 'entry criteria met';
   const evidence = a
-    ? `${a.source.kind === 'table' ? `table \`${a.source.name}\`` : `\`${relative(process.cwd(), a.source.name) || a.source.name}\``}${a.source.sha256 ? ` sha256 \`${a.source.sha256}\`` : ''}`
+    ? `${a.source.kind === 'table' ? `table \`${a.source.name}\`` : `\`${displayPath(a.source.name)}\``}${a.source.sha256 ? ` sha256 \`${a.source.sha256}\`` : ''}`
     : 'none';
   const lines = [
     `## Maturity change: ${levelLabel(o.from)} -> ${levelLabel(o.to)}`,
@@ -162,7 +168,10 @@ export function changeRecord(o: SetOutcome): string {
   if (o.refusals.length) lines.push('', '### Refused', '', ...o.refusals.map((r) => `- ${r}`));
   if (a) {
     lines.push('', `### Criteria (${a.transition})`, '', '| criterion | value | op | threshold | result |', '|---|---|---|---|---|');
-    for (const c of a.criteria) lines.push(`| ${c.id} | ${c.value ?? 'n/a'} | ${c.op} | ${c.threshold} | ${c.pass ? 'pass' : `FAIL${c.reason ? `: ${cell(c.reason)}` : ''}`} |`);
+    for (const c of a.criteria) {
+      const why = c.gap !== undefined ? ` (off by ${c.gap})` : '';
+      lines.push(`| ${c.id} | ${c.value ?? 'n/a'} | ${c.op} | ${c.threshold} | ${c.pass ? 'pass' : `FAIL${why}${c.reason ? `: ${cell(c.reason)}` : ''}`} |`);
+    }
   }
   if (o.direction !== 'none') lines.push('', '### Table 3 delta (`terraform plan`: the environment of every agent Lambda function)', '', ...deltaMarkdown(o.from, o.to));
   return `${lines.join('\n')}\n`;

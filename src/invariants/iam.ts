@@ -248,25 +248,59 @@ const ALLOW_ALL: PolicyDocument = {
  */
 export function roleMay(rp: RolePolicies, action: string, resource: string): RoleDecision {
   const boundary = rp.boundary.kind === 'ok' ? rp.boundary.policy : undefined;
-  const base = effectivePermission(rp.identity, boundary, action, resource);
-  const identityOrigins = new Set(rp.identity.map((d) => d.origin));
-  const grants = base.allowedBy.filter((g) => identityOrigins.has(g.origin));
+  const base = judge(rp.identity, boundary, action, resource);
   if (base.decision === 'denied') return { decision: 'denied', grants: [] };
   if (base.decision === 'allowed') {
-    if (rp.boundary.kind === 'unreadable') return { decision: 'unknown', grants, reason: rp.boundary.reason };
-    return { decision: 'allowed', grants };
+    if (rp.boundary.kind === 'unreadable') return { decision: 'unknown', grants: base.grants, reason: rp.boundary.reason };
+    return { decision: 'allowed', grants: base.grants };
   }
   const extra = [...(rp.unreadable.length > 0 ? [ALLOW_ALL] : []), ...rp.floating.map((f) => f.policy)];
   if (extra.length === 0 && rp.boundary.kind !== 'unreadable') return { decision: 'implicit-deny', grants: [] };
-  const alt = effectivePermission([...rp.identity, ...extra], boundary, action, resource);
+  const alt = judge([...rp.identity, ...extra], boundary, action, resource);
   if (alt.decision !== 'allowed') return { decision: 'implicit-deny', grants: [] };
-  const floatingHits = rp.floating.filter((f) => alt.allowedBy.some((g) => g.origin === f.policy.origin));
+  const floatingHits = rp.floating.filter((f) => alt.grants.some((g) => g.origin === f.policy.origin));
   const reasons = [
-    ...(alt.allowedBy.some((g) => g.origin === ALLOW_ALL.origin) ? rp.unreadable : []),
+    ...(alt.grants.some((g) => g.origin === ALLOW_ALL.origin) ? rp.unreadable : []),
     ...floatingHits.map((f) => `${f.policy.origin}: ${f.reason}`),
     ...(rp.boundary.kind === 'unreadable' ? [rp.boundary.reason] : []),
   ];
   return { decision: 'unknown', grants: [], reason: reasons.join('; ') };
+}
+
+/** The evaluator's decision, with Allows kept only where a resource pattern reaches the ARN (arnsOverlap). */
+function judge(
+  identity: PolicyDocument[],
+  boundary: PolicyDocument | undefined,
+  action: string,
+  resource: string,
+): { decision: 'allowed' | 'denied' | 'implicit-deny'; grants: Grant[] } {
+  const e = effectivePermission(identity, boundary, action, resource);
+  if (e.decision === 'denied') return { decision: 'denied', grants: [] };
+  const docs = new Map([...identity, ...(boundary ? [boundary] : [])].map((d) => [d.origin, d]));
+  const reaching = e.allowedBy.filter((g) => {
+    const st = docs.get(g.origin)?.statements[g.index];
+    return !st?.resource || st.resource.some((p) => arnsOverlap(p, resource));
+  });
+  const ids = new Set(identity.map((d) => d.origin));
+  const grants = reaching.filter((g) => ids.has(g.origin));
+  const allowed = grants.length > 0 && (!boundary || reaching.some((g) => g.origin === boundary.origin));
+  return { decision: allowed ? 'allowed' : 'implicit-deny', grants };
+}
+
+/**
+ * Glob overlap read per ARN field. A glob `*` also matches `:`, so `...:*:*:secret:a-*` and
+ * `...:*:*:secret:b-??????` overlap as globs (a region `*` swallowing the rest); but the unknown
+ * region and account of a real ARN hold no `:`. Both ARNs with all six fields are compared field by
+ * field (the resource part as one); anything else falls back to the plain glob answer.
+ */
+export function arnsOverlap(pattern: string, arn: string): boolean {
+  if (!globsOverlap(pattern, arn)) return false;
+  if (!pattern.startsWith('arn:') || !arn.startsWith('arn:')) return true;
+  const p = pattern.split(':');
+  const a = arn.split(':');
+  if (p.length < 6 || a.length < 6) return true;
+  for (let i = 1; i < 5; i++) if (!globsOverlap(p[i]!, a[i]!)) return false;
+  return globsOverlap(p.slice(5).join(':'), a.slice(5).join(':'));
 }
 
 /** How a statement grants an action: the pattern that matched, the resources, a Condition. */
@@ -287,7 +321,7 @@ export function grantParts(st: PolicyStatement | undefined, action: string, reso
   } else if (st.notAction) via = ` (via NotAction ${JSON.stringify(st.notAction)}, which does not exclude it)`;
   let on: string;
   if (st.resource) {
-    const r = st.resource.filter((p) => globsOverlap(p, resource));
+    const r = st.resource.filter((p) => arnsOverlap(p, resource));
     on = (r.length > 0 ? r : st.resource).join(', ');
   } else if (st.notResource) on = `everything but ${st.notResource.join(', ')}`;
   else on = '*';

@@ -270,16 +270,20 @@ function servicesOf(type: string): string[] {
   return ['ec2'];
 }
 
-/** `gap` (a type, `type.attr`) concerns `need` (same forms). */
+/**
+ * `gap` (a type or `type.attr` that could not be collected) concerns `need` (what a rule reads: a
+ * whole type, or only `type.attr` besides the resources' identity). A whole type missing concerns
+ * every need of it; one attribute missing concerns the rules reading the whole type or that attribute.
+ */
 function gapConcerns(gap: string, need: string): boolean {
-  if (gap === need) return true;
   const [gapType, gapAttr] = gap.split('.', 2) as [string, string | undefined];
-  // A whole type missing concerns every attribute of it; one attribute missing concerns only it.
-  return gapAttr === undefined && need.startsWith(`${gapType}.`);
+  const [needType, needAttr] = need.split('.', 2) as [string, string | undefined];
+  if (gapType !== needType) return false;
+  return gapAttr === undefined || needAttr === undefined || gapAttr === needAttr;
 }
 
 /**
- * `Inventory.gaps` entries that concern what a rule reads (`needs`: types and `type.attr`), as
+ * `Inventory.gaps` entries that concern what a rule reads (`needs`: whole types, or `type.attr`), as
  * messages naming the failed call: `aws_iam_role not collected: iam:ListRoles AccessDenied`.
  */
 export function gapErrors(ctx: RuleContext, needs: readonly string[]): string[] {

@@ -409,6 +409,9 @@ class EgressCheck {
     const mine: Resource[] = [];
     const maybe: Resource[] = [];
     for (const ep of inScope(this.ctx, 'aws_vpc_endpoint')) {
+      // Live: an endpoint that is deleted, failed or rejected carries no traffic.
+      const state = ep.values.state;
+      if (typeof state === 'string' && state !== '' && !/^(available|pending)/i.test(state)) continue;
       if (this.sameVpc(ep.values.vpc_id, vpc)) mine.push(ep);
       else if (!this.vpcRef(ep.values.vpc_id)) maybe.push(ep);
     }

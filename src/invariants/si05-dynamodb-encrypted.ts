@@ -8,7 +8,7 @@ import type { Invariant, RuleContext, RuleOutcome } from './types.js';
 export const dynamodbEncrypted: Invariant = {
   id: 'SI-5',
   evaluate(ctx: RuleContext): RuleOutcome {
-    const out = new OutcomeBuilder(gapErrors(ctx, ['aws_dynamodb_table', 'aws_dynamodb_table.server_side_encryption']));
+    const out = new OutcomeBuilder(gapErrors(ctx, ['aws_dynamodb_table.server_side_encryption']));
     for (const t of inScope(ctx, 'aws_dynamodb_table')) requireEnabled(out, t, 'server_side_encryption', 'table');
     return out.finish('no aws_dynamodb_table in the inventory');
   },

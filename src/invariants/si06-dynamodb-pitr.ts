@@ -8,7 +8,7 @@ import type { Invariant, RuleContext, RuleOutcome } from './types.js';
 export const dynamodbPitr: Invariant = {
   id: 'SI-6',
   evaluate(ctx: RuleContext): RuleOutcome {
-    const out = new OutcomeBuilder(gapErrors(ctx, ['aws_dynamodb_table', 'aws_dynamodb_table.point_in_time_recovery']));
+    const out = new OutcomeBuilder(gapErrors(ctx, ['aws_dynamodb_table.point_in_time_recovery']));
     for (const t of inScope(ctx, 'aws_dynamodb_table')) requireEnabled(out, t, 'point_in_time_recovery', 'table');
     return out.finish('no aws_dynamodb_table in the inventory');
   },

@@ -20,7 +20,7 @@ export const AUDIT_DELETE_ACTIONS = [
 export const auditUndeletable: Invariant = {
   id: 'SI-7',
   evaluate(ctx: RuleContext): RuleOutcome {
-    const out = new OutcomeBuilder(gapErrors(ctx, [...IAM_NEEDS, 'aws_dynamodb_table']));
+    const out = new OutcomeBuilder(gapErrors(ctx, [...IAM_NEEDS, 'aws_dynamodb_table.name']));
     const audits = tablesSaying(ctx, 'audit');
     if (audits.length === 0) return out.finish('no audit table (no aws_dynamodb_table whose name or key says audit)');
     const view = iamView(ctx);

@@ -22,7 +22,7 @@ import type { Invariant, RuleContext, RuleOutcome } from './types.js';
 
 export const SIGNATURE_HEADER = 'X-Hub-Signature-256';
 
-const NEEDS = ['aws_apigatewayv2_route', 'aws_apigatewayv2_integration', 'aws_lambda_function', 'aws_secretsmanager_secret'];
+const NEEDS = ['aws_apigatewayv2_route', 'aws_apigatewayv2_integration', 'aws_lambda_function', 'aws_secretsmanager_secret.name'];
 
 export const webhookHmac: Invariant = {
   id: 'SI-9',

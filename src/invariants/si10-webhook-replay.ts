@@ -25,7 +25,6 @@ const NEEDS = [
   'aws_apigatewayv2_route',
   'aws_apigatewayv2_integration',
   'aws_lambda_function',
-  'aws_dynamodb_table',
   'aws_dynamodb_table.ttl',
 ];
 

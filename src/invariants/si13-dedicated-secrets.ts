@@ -31,7 +31,7 @@ const ALL_SECRETS = 'arn:aws:secretsmanager:*:*:secret:*';
 export const dedicatedSecrets: Invariant = {
   id: 'SI-13',
   evaluate(ctx: RuleContext): RuleOutcome {
-    const out = new OutcomeBuilder(gapErrors(ctx, ['aws_lambda_function', 'aws_secretsmanager_secret', ...IAM_NEEDS]));
+    const out = new OutcomeBuilder(gapErrors(ctx, ['aws_lambda_function', 'aws_secretsmanager_secret.name', ...IAM_NEEDS]));
     const handlers = integrationHandlers(ctx);
     if (handlers.length === 0) return out.finish('no action handler for servicenow, pagerduty, mim or slack');
     const view = iamView(ctx);

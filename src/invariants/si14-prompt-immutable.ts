@@ -27,7 +27,7 @@ import type { Invariant, RuleContext, RuleOutcome } from './types.js';
 
 const NEEDS = [
   'aws_lambda_function',
-  'aws_dynamodb_table',
+  'aws_dynamodb_table.name',
   'aws_ssm_parameter',
   'aws_s3_object',
   'aws_secretsmanager_secret',

@@ -11,6 +11,8 @@ import { LEVEL_NAMES, SETTINGS, TABLE3, envName, isLevel, type Level, type Setti
  * level is a Terraform variable propagated to every agent Lambda's environment (and, live, to the
  * settings table); each Table 3 setting found there must be the value Table 3 requires for the
  * declared level. Rules and `ztait maturity status` share this one check, on HCL, plans and live.
+ * A setting Table 3 marks n/a for the level is not consulted by the agent at that level, so any
+ * value is consistent with it (rules/maturity.yaml says the same); an unknown one does not matter.
  */
 
 type Key = Setting | 'maturity_level';
@@ -75,14 +77,16 @@ function evaluateMaturity(inv: Inventory, index: InventoryIndex): { section: Mat
     if (c.unreadable) unk.push(c.unreadable);
     for (const k of c.unreadable ? [] : KEYS) {
       const want: SettingValue = k === 'maturity_level' ? level : TABLE3[level][k];
+      // n/a: the agent does not consult the setting at this level, so no value (or unknown) matters
+      if (want === 'n/a') continue;
       const found = c.settings.get(k);
       if (found?.kind === 'unknown') {
         unk.push(`${displayName(c, k)} cannot be evaluated statically (${found.reason})`);
         continue;
       }
       if (found === undefined) {
-        // n/a may be left out; a setting that applies must be there. A table item need not hold every setting.
-        if (want === 'n/a' || c.resource.type !== 'aws_lambda_function') continue;
+        // a setting that applies must be in the function's environment; a table item need not hold every setting
+        if (c.resource.type !== 'aws_lambda_function') continue;
         devs.push(deviation(c, k, want, null));
         continue;
       }

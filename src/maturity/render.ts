@@ -164,7 +164,7 @@ export function renderDiff(from: Level, to: Level, format: MaturityFormat): stri
 }
 
 export function renderSet(o: SetOutcome, format: MaturityFormat): string {
-  if (format === 'json') return json({ ...o, assessment: o.assessment ? { ...o.assessment, problems: o.assessment.problems.length } : undefined });
+  if (format === 'json') return json(o);
   if (format === 'markdown') return o.record;
   const head =
     o.status === 'refused'

@@ -66,16 +66,21 @@ describe('maturity consistency (ZT-MAT-1)', () => {
     expect(outcome.findings[0]!.message).toContain('ACTION_EXECUTION_ENABLED=true (found false)');
   });
 
-  it('accepts "0.9" for 0.90 and an absent n/a setting, but not a missing applicable one', () => {
-    const env = envFor(0);
+  it('accepts "0.9" for 0.90 and any value (even unknown) where Table 3 says n/a, but not a missing applicable one', () => {
+    const env: Record<string, Value> = { ...envFor(0), GATING_REQUIRED_P1_P2: 'true', MIN_CONFIDENCE_AUTO: new Unknown('var.x') };
     delete env.ACCURACY_THRESHOLD;
     const ok = run(inventory([lambda('triage', env)], 0));
     expect(ok.section.consistent).toBe(true);
+    expect(ok.outcome.findings).toEqual([]);
     const env2 = envFor(2);
     env2.ACCURACY_THRESHOLD = '0.9';
     delete env2.DISPLAY_RECOMMENDATIONS;
     const bad = run(inventory([lambda('triage', env2)], 2));
     expect(bad.section.deviations).toEqual([expect.objectContaining({ setting: 'display_recommendations', expected: true, actual: null })]);
+    const env3 = { ...envFor(1), GATING_REQUIRED_P3_P4: 'yes' };
+    expect(run(inventory([lambda('triage', env3)], 1)).section.deviations).toEqual([
+      expect.objectContaining({ setting: 'gating_required_p3_p4', expected: true, actual: 'yes' }),
+    ]);
   });
 
   it('flags a MATURITY_LEVEL that differs from the variable', () => {

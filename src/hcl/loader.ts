@@ -3,7 +3,8 @@ import type { Diagnostic, Inventory, Location, Resource } from '../model/invento
 import { emptyInventory } from '../model/inventory.js';
 import { RefObject, Unknown, isObject, type Value, type ValueObject } from '../model/value.js';
 import { HclSyntaxError, parseExpression, parseHclFile } from './parser.js';
-import { evaluate, evaluateJson, type EvalContext } from './evaluate.js';
+import { evalError, evaluate, evaluateJson, type EvalContext } from './evaluate.js';
+import { OnceEvaluator } from './once.js';
 import { scanHclTop, scanTfJson, toBlockLocation, type BlockLocation, type ScannedBlock } from './locator.js';
 import { autoVarFiles, canonical, isDirectory, moduleFiles, readTextFile } from './files.js';
 import { renderPolicyDocument } from './policy-document.js';
@@ -66,6 +67,8 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
 class Loader {
   private readonly sources = new Map<string, Promise<ModuleSource>>();
   private readonly seenInputs = new Set<string>();
+  /** Every lazily evaluated thing (locals, outputs, resources, module instances), keyed by absolute name. */
+  readonly once = new OnceEvaluator<unknown>();
 
   constructor(
     readonly rootDir: string,
@@ -279,13 +282,9 @@ class ModuleInstance implements EvalContext {
   private readonly calls = new Map<string, ModuleCall>();
   private readonly localsRaw = new Map<string, { raw: unknown; file: ParsedFile }>();
   private readonly outputsRaw = new Map<string, unknown>();
-  private readonly localValues = new Map<string, Value>();
-  private readonly outputValues = new Map<string, Value>();
-  private readonly expansions = new Map<string, Expansion>();
-  private readonly instances = new Map<string, Map<string, Resource>>();
-  private readonly children = new Map<string, Map<string, ModuleInstance | Unknown>>();
-  private readonly inProgress = new Set<string>();
   private readonly varDecls: Map<string, VariableDecl>;
+  /** Expansions already computed (read synchronously by resourceRef/moduleRef after computing instances). */
+  private readonly expansions = new Map<string, Expansion>();
 
   constructor(
     private readonly loader: Loader,
@@ -342,7 +341,7 @@ class ModuleInstance implements EvalContext {
     switch (root) {
       case 'var':
         if (typeof second !== 'string') return undefined;
-        if (!(second in this.vars)) return { value: new Unknown(`var.${second} is not declared in ${this.where()}`), consumed: 2 };
+        if (!(second in this.vars)) return { value: evalError(`var.${second} is not declared in ${this.where()}`), consumed: 2 };
         return { value: this.vars[second] ?? null, consumed: 2 };
       case 'local':
         if (typeof second !== 'string') return undefined;
@@ -356,13 +355,13 @@ class ModuleInstance implements EvalContext {
         return { value: second === 'workspace' ? 'default' : new Unknown(`terraform.${String(second)} is not supported`), consumed: 2 };
       case 'module': {
         if (typeof second !== 'string') return undefined;
-        if (!this.calls.has(second)) return { value: new Unknown(`module.${second} is not declared in ${this.where()}`), consumed: 2 };
+        if (!this.calls.has(second)) return { value: evalError(`module.${second} is not declared in ${this.where()}`), consumed: 2 };
         return this.moduleRef(second, segments.slice(2));
       }
       case 'data': {
         if (typeof second !== 'string' || typeof third !== 'string') return undefined;
         const key = `data.${second}.${third}`;
-        if (!this.decls.has(key)) return { value: new Unknown(`data.${second}.${third} is not declared in ${this.where()}`), consumed: 3 };
+        if (!this.decls.has(key)) return { value: evalError(`data.${second}.${third} is not declared in ${this.where()}`), consumed: 3 };
         return { value: await this.resourceRef(key), consumed: 3 };
       }
       case 'each':
@@ -373,7 +372,7 @@ class ModuleInstance implements EvalContext {
         if (typeof second !== 'string') return undefined;
         const key = `${root}.${second}`;
         if (!this.decls.has(key)) {
-          if (root.includes('_')) return { value: new Unknown(`${key} is not declared in ${this.where()}`), consumed: 2 };
+          if (root.includes('_')) return { value: evalError(`${key} is not declared in ${this.where()}`), consumed: 2 };
           return undefined;
         }
         return { value: await this.resourceRef(key), consumed: 2 };
@@ -385,33 +384,24 @@ class ModuleInstance implements EvalContext {
     return this.path === '' ? 'the root module' : this.path;
   }
 
-  private async guarded<T extends Value>(key: string, compute: () => Promise<T>): Promise<T | Unknown> {
-    if (this.inProgress.has(key)) return new Unknown(`${key} refers to itself (cycle)`);
-    this.inProgress.add(key);
-    try {
-      return await compute();
-    } finally {
-      this.inProgress.delete(key);
-    }
+  /** Memoised, cycle-safe evaluation of one named thing of this module instance. */
+  private once<T>(key: string, onCycle: (chain: string[]) => T, compute: () => Promise<T>): Promise<T> {
+    return this.loader.once.get(`${this.path}|${key}`, onCycle as (c: string[]) => unknown, compute) as Promise<T>;
+  }
+
+  private cycle(what: string): (chain: string[]) => Unknown {
+    return (chain) => evalError(`${what} depends on itself (cycle: ${chain.map((c) => c.replace(/^\|/, '').replace('|', '.')).join(' -> ')})`);
   }
 
   private async local(name: string): Promise<Value> {
-    const memo = this.localValues.get(name);
-    if (memo !== undefined) return memo;
     const decl = this.localsRaw.get(name);
-    if (!decl) return new Unknown(`local.${name} is not declared in ${this.where()}`);
-    const v = await this.guarded(`local.${name}`, () => evaluateJson(decl.raw, this));
-    this.localValues.set(name, v);
-    return v;
+    if (!decl) return evalError(`local.${name} is not declared in ${this.where()}`);
+    return this.once<Value>(`local.${name}`, this.cycle(`local.${name}`), () => evaluateJson(decl.raw, this));
   }
 
   async output(name: string): Promise<Value> {
-    const memo = this.outputValues.get(name);
-    if (memo !== undefined) return memo;
-    if (!this.outputsRaw.has(name)) return new Unknown(`output "${name}" is not declared in ${this.where()}`);
-    const v = await this.guarded(`output.${name}`, () => evaluateJson(this.outputsRaw.get(name), this));
-    this.outputValues.set(name, v);
-    return v;
+    if (!this.outputsRaw.has(name)) return evalError(`output "${name}" is not declared in ${this.where()}`);
+    return this.once<Value>(`output.${name}`, this.cycle(`output.${name}`), () => evaluateJson(this.outputsRaw.get(name), this));
   }
 
   async allOutputs(): Promise<ValueObject> {
@@ -422,9 +412,11 @@ class ModuleInstance implements EvalContext {
 
   // ---- count / for_each ----------------------------------------------------------------------------
 
-  private async expansion(key: string, body: RawBody, ctx: EvalContext): Promise<Expansion> {
-    const memo = this.expansions.get(key);
-    if (memo) return memo;
+  private expansion(key: string, body: RawBody, ctx: EvalContext): Promise<Expansion> {
+    return this.once<Expansion>(`expand.${key}`, (chain) => ({ kind: 'unknown', reason: this.cycle(`count/for_each of ${key}`)(chain) }), () => this.computeExpansion(key, body, ctx));
+  }
+
+  private async computeExpansion(key: string, body: RawBody, ctx: EvalContext): Promise<Expansion> {
     let e: Expansion = { kind: 'single' };
     if (body.count !== undefined) {
       const n = await evaluateJson(body.count, ctx);
@@ -464,45 +456,41 @@ class ModuleInstance implements EvalContext {
 
   // ---- resources -----------------------------------------------------------------------------------
 
-  private async resourceInstances(key: string): Promise<Map<string, Resource>> {
-    const memo = this.instances.get(key);
-    if (memo) return memo;
+  private resourceInstances(key: string): Promise<Map<string, Resource>> {
+    // a cycle gives the referrer an empty instance set (resourceRef turns it into an error value)
+    return this.once(`resource.${key}`, () => new Map<string, Resource>(), () => this.computeInstances(key));
+  }
+
+  private async computeInstances(key: string): Promise<Map<string, Resource>> {
     const decl = this.decls.get(key)!;
     const result = new Map<string, Resource>();
-    if (this.inProgress.has(key)) return result; // a cycle: the referrer gets an empty instance set
-    this.inProgress.add(key);
-    try {
-      const e = await this.expansion(key, decl.body, this);
-      for (const inst of this.instanceKeys(e)) {
-        const address = `${this.path ? `${this.path}.` : ''}${key}${inst.suffix}`;
-        const ctx = new InstanceContext(this, inst.each, inst.count);
-        const values = await this.evaluateBody(decl.body, ctx);
-        Object.assign(values, knownComputed(decl.type, values));
-        if (decl.mode === 'data' && decl.type === 'aws_iam_policy_document') {
-          const json = renderPolicyDocument(values);
-          values.json = json;
-          values.minified_json = json;
-          if (typeof json === 'string') values.id = String(hashCode(json));
-        }
-        const r: Resource = {
-          address,
-          mode: decl.mode,
-          type: decl.type,
-          name: decl.name,
-          module: this.path,
-          ...(inst.index !== undefined ? { index: inst.index } : {}),
-          values,
-          location: decl.location.location,
-          attrLocations: decl.location.attrLocations,
-          comments: decl.location.comments,
-        };
-        result.set(inst.suffix, r);
-        this.loader.inv.resources.push(r);
+    const e = await this.expansion(key, decl.body, this);
+    for (const inst of this.instanceKeys(e)) {
+      const address = `${this.path ? `${this.path}.` : ''}${key}${inst.suffix}`;
+      const ctx = new InstanceContext(this, inst.each, inst.count);
+      const values = await this.evaluateBody(decl.body, ctx);
+      Object.assign(values, knownComputed(decl.type, values));
+      if (decl.mode === 'data' && decl.type === 'aws_iam_policy_document') {
+        const json = renderPolicyDocument(values);
+        values.json = json;
+        values.minified_json = json;
+        if (typeof json === 'string') values.id = String(hashCode(json));
       }
-    } finally {
-      this.inProgress.delete(key);
+      const r: Resource = {
+        address,
+        mode: decl.mode,
+        type: decl.type,
+        name: decl.name,
+        module: this.path,
+        ...(inst.index !== undefined ? { index: inst.index } : {}),
+        values,
+        location: decl.location.location,
+        attrLocations: decl.location.attrLocations,
+        comments: decl.location.comments,
+      };
+      result.set(inst.suffix, r);
+      this.loader.inv.resources.push(r);
     }
-    this.instances.set(key, result);
     return result;
   }
 
@@ -512,7 +500,7 @@ class ModuleInstance implements EvalContext {
     const insts = await this.resourceInstances(key);
     const ref = (r: Resource): RefObject => new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values));
     const e = this.expansions.get(key) ?? { kind: 'single' };
-    if (insts.size === 0) return new Unknown(`${key} refers to itself (cycle)`, { refs: [`${this.path ? `${this.path}.` : ''}${key}`] });
+    if (insts.size === 0) return evalError(`${key} depends on itself (cycle)`);
     if (e.kind === 'count') return [...insts.values()].map(ref);
     if (e.kind === 'each') return Object.fromEntries([...insts.values()].map((r) => [String(r.index), ref(r)]));
     if (e.kind === 'unknown') {
@@ -588,12 +576,14 @@ class ModuleInstance implements EvalContext {
     return { value: Object.fromEntries(all.map(([s, v]) => [JSON.parse(s.slice(1, -1)) as string, v])), consumed: 2 };
   }
 
-  private async childInstances(name: string): Promise<Map<string, ModuleInstance | Unknown>> {
-    const memo = this.children.get(name);
-    if (memo) return memo;
+  private childInstances(name: string): Promise<Map<string, ModuleInstance | Unknown>> {
+    const cyc = this.cycle(`module.${name}`);
+    return this.once(`module.${name}`, (chain) => new Map<string, ModuleInstance | Unknown>([['', cyc(chain)]]), () => this.computeChildren(name));
+  }
+
+  private async computeChildren(name: string): Promise<Map<string, ModuleInstance | Unknown>> {
     const call = this.calls.get(name)!;
     const result = new Map<string, ModuleInstance | Unknown>();
-    this.children.set(name, result);
     const prefix = `${this.path ? `${this.path}.` : ''}module.${name}`;
     const sourceRaw = call.body.source;
     const source = typeof sourceRaw === 'string' ? sourceRaw : '';

@@ -290,8 +290,10 @@ function locate(c: Carrier, k: Key): { file?: string; line?: number } {
 
 const displayName = (c: Carrier, k: Key): string => (c.resource.type === 'aws_lambda_function' ? envName(k) : k);
 
+/** A setting as the environment writes it: true, 0.90, n/a; anything else quoted. */
 function render(v: unknown): string {
-  if (typeof v === 'number') return v.toFixed(2).replace(/\.00$/, '');
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(2);
+  if (v === 'n/a') return v;
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 

@@ -178,6 +178,9 @@ describe('ztait maturity set', () => {
     const changed = [...before].filter(([p, b]) => !after.get(p)!.equals(b)).map(([p]) => p);
     expect(changed).toEqual([join(dir, 'terraform.tfvars')]);
     expect(changedLines(before.get(changed[0]!)!, after.get(changed[0]!)!)).toHaveLength(1);
+    // the reference modules derive every Table 3 setting from the variable: still consistent, now at L1
+    const status = JSON.parse((await maturityCli(['status', dir, '--format', 'json'])).stdout);
+    expect(status).toMatchObject({ level: 1, consistent: true, actual: { gating_required_p1_p2: true, display_recommendations: true } });
   });
 });
 

@@ -30,7 +30,7 @@ import type { RuleContext, RuleOutcome } from './types.js';
 export interface PolicySource {
   resource: Resource;
   attr: string;
-  /** `aws_iam_role_policy.x`, `inline policy "y" of role z`. */
+  /** `policy aws_iam_role_policy.x`, `inline policy "y" of role z`. */
   label: string;
 }
 
@@ -109,7 +109,7 @@ function buildView(ctx: RuleContext): IamView {
           : `${what} ${show(arn)} is not in the inventory (its document is unknown)`;
       return { reason: why };
     }
-    return { ...load(pol.values.policy, { resource: pol, attr: 'policy', label: pol.address }), resource: pol };
+    return { ...load(pol.values.policy, { resource: pol, attr: 'policy', label: `policy ${pol.address}` }), resource: pol };
   };
 
   /** The roles a `role`/`roles` value designates; `unknown` when it is an unresolvable reference. */
@@ -175,7 +175,7 @@ function buildView(ctx: RuleContext): IamView {
   }
 
   for (const rpol of inScope(ctx, 'aws_iam_role_policy')) {
-    const got = load(rpol.values.policy, { resource: rpol, attr: 'policy', label: rpol.address });
+    const got = load(rpol.values.policy, { resource: rpol, attr: 'policy', label: `policy ${rpol.address}` });
     attach(rolesOf(rpol.values.role), got, rpol.address);
   }
   for (const att of inScope(ctx, 'aws_iam_role_policy_attachment')) {
@@ -518,7 +518,7 @@ export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: 
   }
   grants.emit(
     out,
-    (g) => `policy ${g.src.label} grants ${g.grants} to role ${g.roles.join(', ')} and no boundary denies it`,
+    (g) => `${g.src.label} grants ${g.grants} to role ${g.roles.join(', ')} and no boundary denies it`,
   );
   return out.finish('no aws_iam_role in the inventory');
 }

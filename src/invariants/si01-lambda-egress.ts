@@ -97,10 +97,10 @@ class EgressCheck {
 
   fn(fn: Resource, vc: ValueObject): Verdict {
     let status: Status = 'pass';
-    const observed: string[] = [];
+    const observed = new Set<string>();
     const note = (v: Verdict): void => {
       status = worst(status, v.status);
-      observed.push(v.observed);
+      observed.add(v.observed);
     };
     for (const sg of this.members(fn, vc.security_group_ids, 'aws_security_group', 'security group', 'vpc_config.security_group_ids', note)) {
       note(this.memo(this.sgDone, sg.address, () => this.securityGroup(sg)));
@@ -116,7 +116,7 @@ class EgressCheck {
       note(this.subnetRoutes(subnet, vpc));
     }
     for (const vpc of vpcs.values()) note(this.memo(this.vpcDone, vpc.key, () => this.endpoints(vpc, fn)));
-    return { status, observed: observed.join('; ') || 'no security group or subnet to examine' };
+    return { status, observed: [...observed].join('; ') || 'no security group or subnet to examine' };
   }
 
   private memo(m: Map<string, Verdict>, key: string, f: () => Verdict): Verdict {
@@ -292,9 +292,8 @@ class EgressCheck {
       return { status: 'error', observed: `subnet ${label(subnet)}: route table unknown` };
     }
     const v = this.memo(this.rtDone, table.rt.address, () => this.routes(table.rt));
-    const observed = `subnet ${label(subnet)} -> ${table.how} route table ${label(table.rt)}: ${v.observed}`;
-    this.out.examine(subnet, v.status, observed);
-    return { status: v.status, observed };
+    this.out.examine(subnet, v.status, `${table.how} route table ${label(table.rt)}: ${v.observed}`);
+    return { status: v.status, observed: `route table ${label(table.rt)}: ${v.observed}` };
   }
 
   private routeTableOf(subnet: Resource, vpc: VpcRef): { rt: Resource; how: string } | { problem: string } {

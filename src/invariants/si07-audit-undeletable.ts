@@ -54,7 +54,7 @@ export const auditUndeletable: Invariant = {
     }
     grants.emit(
       out,
-      (g) => `policy ${g.src.label} grants ${g.grants} which matches ${g.context.join(', ')} (role ${g.roles.join(', ')})`,
+      (g) => `${g.src.label} grants ${g.grants} which matches ${g.context.join(', ')} (role ${g.roles.join(', ')})`,
     );
     return out.finish('no audit table');
   },

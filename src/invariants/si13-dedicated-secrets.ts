@@ -60,7 +60,7 @@ export const dedicatedSecrets: Invariant = {
         out.examine(secret, 'fail', `used by ${[...integrations].join(', ')}`);
       } else out.examine(secret, 'pass', `used by ${[...integrations].join(', ')} only`);
     }
-    grants.emit(out, (g) => `policy ${g.src.label} lets role ${g.roles.join(', ')} read ${g.context.join(', ')}: it grants ${g.grants}`);
+    grants.emit(out, (g) => `${g.src.label} lets role ${g.roles.join(', ')} read ${g.context.join(', ')}: it grants ${g.grants}`);
     return out.finish('no action handler');
   },
 };

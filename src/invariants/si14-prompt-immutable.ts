@@ -335,5 +335,5 @@ function checkTriageWrites(ctx: RuleContext, out: OutcomeBuilder, stores: Map<st
     }
     out.examine(role, status, status === 'pass' ? `triage role may write to none of ${all.length} prompt store(s)` : 'triage role may write to a prompt store');
   }
-  grants.emit(out, (g) => `policy ${g.src.label} lets triage role ${g.roles.join(', ')} write to ${g.context.join(', ')}: it grants ${g.grants}`);
+  grants.emit(out, (g) => `${g.src.label} lets triage role ${g.roles.join(', ')} write to ${g.context.join(', ')}: it grants ${g.grants}`);
 }

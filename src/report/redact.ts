@@ -49,7 +49,7 @@ const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|PRIVATE_?
  * Names that point at a secret rather than hold one (`WEBHOOK_SECRET_ARN`, `TOKEN_TTL`): their
  * values are evidence the rules need (SI-9, SI-13) and are not sensitive.
  */
-const REFERENCE_SUFFIX = /_(ARNS?|NAMES?|IDS?|HEADER|PATH|PARAM|PARAMETER|TTL|SECONDS|MINUTES|DAYS|REGION|VERSION|ENABLED|FILE|ENDPOINT|TYPE)$/;
+const REFERENCE_WORD = /(^|_)(ARNS?|NAMES?|IDS?|PREFIX|HEADER|PATH|PARAM|PARAMETER|TTL|SECONDS|MINUTES|DAYS|REGION|VERSION|ENABLED|FILE|ENDPOINT|TYPE|ROTATION|POLICY|ALGORITHM|COUNT|TABLE|QUEUE|BUCKET|URL)(_|$)/;
 
 const SECRET_VALUE_PATTERNS: RegExp[] = [
   /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/, // AWS access key id
@@ -87,13 +87,18 @@ function entropy(s: string): number {
   return h;
 }
 
-/** A 32+ character token (no spaces) that looks random: base64/hex-like keys and passwords. */
+/**
+ * A 32+ character token (no spaces) that looks random: hex or base64-like keys and passwords.
+ * Lower-case names with digits (`ztait-cloudtrail-111122223333-us-east-1`,
+ * `com.amazonaws.us-east-1.dynamodb`) are identifiers, not keys: a mixed-case token is required
+ * unless it is pure hex.
+ */
 function looksRandom(value: string): boolean {
   const v = value.trim();
   if (v.length < 32 || !/^[A-Za-z0-9+/=_.~-]+$/.test(v)) return false;
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(v)).length;
   if (/^[0-9a-f]+$/i.test(v)) return entropy(v) >= 3.0; // hex keys
-  return classes >= 2 && entropy(v) >= 3.5;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(v)).length;
+  return classes >= 3 && entropy(v) >= 3.5;
 }
 
 /**
@@ -105,6 +110,6 @@ export function looksSecret(name: string, value: string): boolean {
   if (typeof value !== 'string' || isBenign(value)) return false;
   if (SECRET_VALUE_PATTERNS.some((p) => p.test(value))) return true;
   const n = normalizeName(name);
-  if (SECRET_NAME.test(n) && !REFERENCE_SUFFIX.test(n)) return true;
+  if (SECRET_NAME.test(n) && !REFERENCE_WORD.test(n)) return true;
   return looksRandom(value);
 }

@@ -53,6 +53,10 @@ describe('looksSecret', () => {
     ['PROMPT_PARAM', '/ztait/prompts/triage'],
     ['API_KEY', '${var.api_key}'],
     ['DEBUG', 'true'],
+    // seen on the reference architecture: names and identifiers, not keys
+    ['SECRET_NAME_PREFIX', 'ztait-'],
+    ['bucket', 'ztait-cloudtrail-111122223333-us-east-1'],
+    ['service_name', 'com.amazonaws.us-east-1.bedrock-runtime'],
   ])('%s=%s is not secret', (name, value) => {
     expect(looksSecret(name, value)).toBe(false);
   });

@@ -102,6 +102,14 @@ describe.skipIf(!schemaAvailable)('configuration names only what hashicorp/aws 5
     else expect(checked).toBeGreaterThan(0);
   });
 
+  it.each(CONFIG_DIRS.slice(0, -1).map((dir) => [relative(REPO_ROOT, dir), dir]))('%s tags every taggable resource with the system tag', async (_label, dir) => {
+    const untagged = resourcesOf(await parseModule(dir), 'managed')
+      .filter((r) => schema!.resource_schemas[r.type]?.block.attributes?.tags)
+      .filter((r) => typeof r.block.tags !== 'string' || !/\blocal\.tags\b/.test(r.block.tags))
+      .map((r) => `${r.type}.${r.name}`);
+    expect(untagged).toEqual([]);
+  });
+
   it('reports unknown arguments, blocks, read-only attributes and missing required ones', () => {
     const lambda = schema!.resource_schemas.aws_lambda_function.block;
     const problems = checkBlock(

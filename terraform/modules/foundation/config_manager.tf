@@ -5,7 +5,6 @@
 locals {
   config_manager_name    = "${var.namespace}config-manager"
   config_manager_package = "${var.lambda_package_dir}/config-manager.zip"
-  secrets_arn_pattern    = "arn:aws:secretsmanager:${var.region}:${var.account_id}:secret:${var.namespace}*"
 }
 
 resource "aws_iam_role" "config_manager" {

@@ -40,12 +40,26 @@ locals {
 }
 
 data "aws_iam_policy_document" "boundary" {
+  # The Allows cap what any identity policy could grant, each on the
+  # namespace's own resources.
   statement {
-    sid    = "AllowPipelineActions"
+    sid       = "AllowResourcelessActions"
+    effect    = "Allow"
+    actions   = local.resourceless_actions
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "AllowFunctionLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["arn:aws:logs:${var.region}:${var.account_id}:log-group:/aws/lambda/${var.namespace}*"]
+  }
+
+  statement {
+    sid    = "AllowTableReadWrite"
     effect = "Allow"
-    actions = concat(local.resourceless_actions, [
-      "logs:CreateLogStream",
-      "logs:PutLogEvents",
+    actions = [
       "dynamodb:GetItem",
       "dynamodb:BatchGetItem",
       "dynamodb:Query",
@@ -54,18 +68,54 @@ data "aws_iam_policy_document" "boundary" {
       "dynamodb:UpdateItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DescribeTable",
+    ]
+    resources = [
+      "arn:aws:dynamodb:${var.region}:${var.account_id}:table/${var.namespace}*",
+      "arn:aws:dynamodb:${var.region}:${var.account_id}:table/${var.namespace}*/index/*",
+    ]
+  }
+
+  statement {
+    sid    = "AllowNamespaceSecrets"
+    effect = "Allow"
+    actions = [
       "secretsmanager:GetSecretValue",
       "secretsmanager:DescribeSecret",
       "secretsmanager:PutSecretValue",
       "secretsmanager:UpdateSecretVersionStage",
-      "events:PutEvents",
-      "sqs:SendMessage",
-      "kms:Decrypt",
-      "kms:GenerateDataKey",
-      "bedrock:InvokeModel",
-      "bedrock:ApplyGuardrail",
-    ])
-    resources = ["*"]
+    ]
+    resources = [local.secrets_arn_pattern]
+  }
+
+  statement {
+    sid       = "AllowEventBus"
+    effect    = "Allow"
+    actions   = ["events:PutEvents"]
+    resources = ["arn:aws:events:${var.region}:${var.account_id}:event-bus/${var.namespace}*"]
+  }
+
+  statement {
+    sid       = "AllowQueues"
+    effect    = "Allow"
+    actions   = ["sqs:SendMessage"]
+    resources = ["arn:aws:sqs:${var.region}:${var.account_id}:${var.namespace}*"]
+  }
+
+  statement {
+    sid       = "AllowDataKey"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.main.arn]
+  }
+
+  statement {
+    sid     = "AllowClassification"
+    effect  = "Allow"
+    actions = ["bedrock:InvokeModel", "bedrock:ApplyGuardrail"]
+    resources = [
+      "arn:aws:bedrock:${var.region}::foundation-model/*",
+      "arn:aws:bedrock:${var.region}:${var.account_id}:guardrail/*",
+    ]
   }
 
   # Item deletes only on the configuration tables, never on audit or incidents.

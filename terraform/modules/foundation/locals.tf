@@ -4,4 +4,7 @@ locals {
 
   # Namespace pattern the permission boundary confines every role to.
   namespace_arn_pattern = "arn:aws:*:*:*:*${var.namespace}*"
+
+  # Every ZTAIT secret (webhook and integration); only the rotation function reads them all.
+  secrets_arn_pattern = "arn:aws:secretsmanager:${var.region}:${var.account_id}:secret:${var.namespace}*"
 }

@@ -1,0 +1,248 @@
+// Shared by the CLI fixture tests: running the built CLI from the repository root, reading the
+// pinned expectations of fixtures/hcl/<case>/expected.yaml, and validating every case with
+// terraform (offline, providers from the filesystem mirror) through scripts/terraform/offline.mjs.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+// @ts-expect-error plain ESM helper without type declarations
+import * as offlineHelpers from '../../scripts/terraform/offline.mjs';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The fixture root as the CLI is given it: relative to the repository root, the cwd of every run. */
+export const FIXTURES = 'fixtures/hcl';
+
+export const INVARIANT_IDS = Array.from({ length: 14 }, (_, i) => `SI-${i + 1}`);
+
+export type Status = 'pass' | 'fail' | 'error' | 'not_applicable' | 'suppressed';
+
+export interface ExpectedFinding {
+  id: string;
+  /** Full Terraform address, module path and instance key included. */
+  resource: string;
+  /** As printed: relative to the repository root. */
+  file: string;
+  line: number;
+  message_contains?: string;
+  /** Defaults to fail. */
+  status?: 'fail' | 'error' | 'suppressed';
+  suppression_reason_contains?: string;
+}
+
+/** Something the run must report (a diagnostic or a finding) at a file and line. */
+export interface ExpectedReport {
+  file: string;
+  line: number;
+  message_contains: string;
+}
+
+export interface Expected {
+  description: string;
+  exit: 0 | 1 | 2;
+  /** Status of the invariants the case is about. */
+  status?: Record<string, Status>;
+  /** The exact set of SI-n whose status is fail. */
+  failing?: string[];
+  /** Status of every SI-n not named in `status`. */
+  others?: Status;
+  findings?: ExpectedFinding[];
+  reported?: ExpectedReport[];
+  stderr_contains?: string[];
+  note?: string;
+  /** false: excluded from terraform validate (validate_reason says why). */
+  validate?: boolean;
+  validate_reason?: string;
+}
+
+export interface FixtureCase {
+  name: string;
+  /** Relative to the repository root, as passed to the CLI. */
+  dir: string;
+  expected: Expected;
+}
+
+const STATUS_SCHEMA = { enum: ['pass', 'fail', 'error', 'not_applicable', 'suppressed'] };
+const INVARIANT_ID = { type: 'string', pattern: '^SI-([1-9]|1[0-4])$' };
+const EXPECTED_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['description', 'exit'],
+  properties: {
+    description: { type: 'string', minLength: 1 },
+    exit: { enum: [0, 1, 2] },
+    status: { type: 'object', propertyNames: INVARIANT_ID, additionalProperties: STATUS_SCHEMA },
+    failing: { type: 'array', items: INVARIANT_ID, uniqueItems: true },
+    others: STATUS_SCHEMA,
+    findings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'resource', 'file', 'line'],
+        properties: {
+          id: INVARIANT_ID,
+          resource: { type: 'string', minLength: 1 },
+          file: { type: 'string', pattern: '^fixtures/hcl/' },
+          line: { type: 'integer', minimum: 1 },
+          message_contains: { type: 'string', minLength: 1 },
+          status: { enum: ['fail', 'error', 'suppressed'] },
+          suppression_reason_contains: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+    reported: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['file', 'line', 'message_contains'],
+        properties: {
+          file: { type: 'string', pattern: '^fixtures/hcl/' },
+          line: { type: 'integer', minimum: 1 },
+          message_contains: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+    stderr_contains: { type: 'array', items: { type: 'string', minLength: 1 } },
+    note: { type: 'string' },
+    validate: { type: 'boolean' },
+    validate_reason: { type: 'string', minLength: 1 },
+  },
+} as const;
+
+const validateExpected = new Ajv({ allErrors: true }).compile<Expected>(EXPECTED_SCHEMA);
+
+/** Every case under fixtures/hcl (directories starting with `_` are shared building blocks). */
+export function loadCases(): FixtureCase[] {
+  const root = join(REPO_ROOT, FIXTURES);
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
+    .map((d) => d.name)
+    .sort()
+    .map((name) => {
+      const file = join(root, name, 'expected.yaml');
+      if (!existsSync(file)) throw new Error(`${FIXTURES}/${name} has no expected.yaml`);
+      const expected: unknown = parseYaml(readFileSync(file, 'utf8'));
+      if (!validateExpected(expected)) {
+        throw new Error(`${FIXTURES}/${name}/expected.yaml: ${JSON.stringify(validateExpected.errors)}`);
+      }
+      if (expected.validate === false && !expected.validate_reason) {
+        throw new Error(`${FIXTURES}/${name}/expected.yaml: validate: false needs a validate_reason`);
+      }
+      return { name, dir: `${FIXTURES}/${name}`, expected };
+    });
+}
+
+/** The status a case expects for an invariant, when it pins one. */
+export function expectedStatus(e: Expected, id: string): Status | undefined {
+  return e.status?.[id] ?? e.others;
+}
+
+/** Builds dist/ when the suite runs without `npm test` having compiled it first. */
+export function ensureBuilt(): void {
+  if (existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'))) return;
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/ztait.js ARGS` with the repository root as cwd, colors off. */
+export function runZtait(args: string[]): CliRun {
+  const env = { ...process.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  const r = spawnSync(process.execPath, [join('bin', 'ztait.js'), ...args], {
+    cwd: REPO_ROOT,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 120_000,
+  });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface TfDiagnostic {
+  severity: string;
+  summary: string;
+  detail?: string;
+  range?: { filename: string; start: { line: number } };
+}
+interface TfValidation {
+  valid: boolean;
+  diagnostics: TfDiagnostic[];
+}
+const offline = offlineHelpers as {
+  terraformVersion(): string | null;
+  writeCliConfig(dir: string): string;
+  offlineEnv(cliConfigPath: string): NodeJS.ProcessEnv;
+  terraform(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): string;
+  prepareOffline(dir: string): { root: string; workDir: string; env: NodeJS.ProcessEnv };
+  validate(workDir: string, env: NodeJS.ProcessEnv): TfValidation;
+  removeCopy(root: string): void;
+};
+
+export const terraformVersion = (): string | null => offline.terraformVersion();
+
+const describeDiagnostic = (d: TfDiagnostic): string =>
+  `${d.summary}${d.detail ? `: ${d.detail}` : ''}${d.range ? ` (${d.range.filename}:${d.range.start.line})` : ''}`;
+
+/**
+ * `terraform validate` errors of each case, keyed by case name (cases without errors are absent).
+ * Loading the AWS provider schema dominates validate's run time, so all cases are validated at once
+ * as module calls of one generated root; a case that only works as a root (a variable without a
+ * default: "Missing required argument" in the generated root) is then validated on its own.
+ */
+export function terraformValidateCases(names: string[]): Map<string, string[]> {
+  const problems = new Map<string, string[]>();
+  const add = (name: string, msg: string) => problems.set(name, [...(problems.get(name) ?? []), msg]);
+  const work = mkdtempSync(join(tmpdir(), 'ztait-fixtures-'));
+  try {
+    const fixtures = join(work, 'hcl');
+    cpSync(join(REPO_ROOT, FIXTURES), fixtures, { recursive: true, filter: (src) => !/[\\/]\.terraform(\.lock\.hcl)?$/.test(src) });
+    const all = join(fixtures, '_validate_all');
+    mkdirSync(all);
+    // One module call per case; the call's line tells which case a root diagnostic is about.
+    const lines: string[] = [];
+    const caseAtLine = new Map<number, string>();
+    for (const name of names) {
+      caseAtLine.set(lines.length + 1, name);
+      lines.push(`module "case_${name}" {`, `  source = "../${name}"`, '}');
+    }
+    writeFileSync(join(all, 'main.tf'), `${lines.join('\n')}\n`);
+    const env = offline.offlineEnv(offline.writeCliConfig(work));
+    offline.terraform(['init', '-backend=false', '-input=false', '-no-color'], { cwd: all, env });
+    const standalone = new Set<string>();
+    for (const d of offline.validate(all, env).diagnostics) {
+      if (d.severity !== 'error') continue;
+      const file = d.range?.filename ?? '';
+      const inCase = /^\.\.\/([^/]+)\//.exec(file)?.[1];
+      if (file === 'main.tf' && d.range) {
+        const name = caseAtLine.get(d.range.start.line);
+        if (name && d.summary === 'Missing required argument') standalone.add(name);
+        else add(name ?? '(generated root)', describeDiagnostic(d));
+      } else if (inCase && !inCase.startsWith('_')) add(inCase, describeDiagnostic(d));
+      else add(file ? `(shared: ${file})` : '(unattributed)', describeDiagnostic(d));
+    }
+    for (const name of standalone) {
+      const { root, workDir, env: caseEnv } = offline.prepareOffline(join(REPO_ROOT, FIXTURES, name));
+      try {
+        for (const d of offline.validate(workDir, caseEnv).diagnostics) {
+          if (d.severity === 'error') add(name, describeDiagnostic(d));
+        }
+      } finally {
+        offline.removeCopy(root);
+      }
+    }
+  } finally {
+    offline.removeCopy(work);
+  }
+  return problems;
+}

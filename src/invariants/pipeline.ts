@@ -359,7 +359,7 @@ export interface RouteInfo {
 
 export interface Pipeline {
   routes: RouteInfo[];
-  /** Functions targeted by `/webhook...` routes. */
+  /** Functions targeted by `/webhook...` routes (more than one when a webhook route is misrouted). */
   receivers: Resource[];
   /** The ingestion function: the receiver (the most targeted one when several). */
   receiver?: Resource;
@@ -386,9 +386,12 @@ function buildPipeline(ctx: RuleContext): Pipeline {
     }
   }
   const receivers = [...counts.values()].map((c) => c.fn);
+  // The receiver: the function /webhook routes target (one whose name says so, else the most targeted).
+  const ranked = [...counts.values()].sort((a, b) => Number(saysReceiver(b.fn)) - Number(saysReceiver(a.fn)) || b.n - a.n);
+  const receiver = ranked[0]?.fn;
   for (const r of routes) {
     if (r.path !== undefined && isWebhookPath(r.path)) r.kind = 'webhook';
-    else if (r.fn && counts.has(r.fn.address)) r.kind = 'webhook';
+    else if (r.fn && receiver && r.fn.address === receiver.address) r.kind = 'webhook';
     else if (r.keyUnknown !== undefined) r.kind = 'unknown';
     else r.kind = 'dashboard';
     if (r.kind === 'webhook') {
@@ -396,12 +399,7 @@ function buildPipeline(ctx: RuleContext): Pipeline {
       if (src !== undefined) r.source = src;
     }
   }
-  const ranked = [...counts.values()].sort(
-    (a, b) => Number(saysReceiver(b.fn)) - Number(saysReceiver(a.fn)) || b.n - a.n,
-  );
-  const out: Pipeline = { routes, receivers };
-  if (ranked[0]) out.receiver = ranked[0].fn;
-  return out;
+  return { routes, receivers, ...(receiver ? { receiver } : {}) };
 }
 
 const saysReceiver = (fn: Resource): boolean => ['webhook', 'receiver', 'ingest'].some((w) => says(fn, w));
@@ -529,7 +527,7 @@ export interface Handler {
  */
 export function integrationHandlers(ctx: RuleContext): Handler[] {
   const p = pipeline(ctx);
-  const excluded = new Set([...p.receivers, ...triageByName(ctx)].map((r) => r.address));
+  const excluded = new Set([...(p.receiver ? [p.receiver] : []), ...triageByName(ctx)].map((r) => r.address));
   const out: Handler[] = [];
   for (const fn of inScope(ctx, 'aws_lambda_function')) {
     if (excluded.has(fn.address)) continue;

@@ -2,8 +2,9 @@
  * SI-9: every webhook source is validated with HMAC-SHA256. Webhook routes (path `/webhook...`, and
  * every other route targeting the same function) must all target the one webhook receiver; each
  * webhook source (the route's for_each key or literal last path segment) needs a Secrets Manager
- * secret of its own (for_each key or name naming the source) that the receiver's environment refers
- * to (directly, by ARN/name, or inside an encoded map); and the receiver must be configured for the
+ * secret of its own (for_each key or name naming the source, and not a secret another function uses,
+ * such as the pagerduty integration's) that the receiver's environment refers to (directly, by
+ * ARN/name, or inside an encoded map); and the receiver must be configured for the
  * `X-Hub-Signature-256` header (and, when an algorithm setting exists, SHA-256).
  */
 import type { Resource } from '../model/inventory.js';
@@ -12,10 +13,12 @@ import {
   OutcomeBuilder,
   environmentOf,
   gapErrors,
+  inScope,
   label,
   pipeline,
   referencedResources,
   secretsNaming,
+  secretsOfFunction,
   type RouteInfo,
 } from './pipeline.js';
 import type { Invariant, RuleContext, RuleOutcome } from './types.js';
@@ -71,28 +74,35 @@ export const webhookHmac: Invariant = {
     const refSet = new Set(referenced.map((s) => s.address));
     const sources = new Map<string, RouteInfo[]>();
     for (const r of hooks) if (r.source !== undefined) sources.set(r.source, [...(sources.get(r.source) ?? []), r]);
+    // Secrets other functions use (integration handlers) are theirs, not a webhook source's.
+    const usedElsewhere = new Map<string, Resource>();
+    for (const fn of inScope(ctx, 'aws_lambda_function')) {
+      if (fn.address === receiver.address) continue;
+      for (const sec of secretsOfFunction(ctx, fn)) usedElsewhere.set(sec.address, fn);
+    }
     const owner = new Map<string, string[]>();
     for (const [source, routes] of sources) {
       const { matches, unnamed } = secretsNaming(ctx, source);
-      if (matches.length === 0) {
+      const used = matches.filter((sec) => refSet.has(sec.address));
+      const own = used.length > 0 ? used : matches.filter((sec) => !usedElsewhere.has(sec.address));
+      if (own.length === 0) {
+        const others = matches.map((sec) => `${label(sec)} is used by function ${label(usedElsewhere.get(sec.address)!)}`);
+        const why = others.length > 0 ? others.join('; ') : `no aws_secretsmanager_secret whose name or for_each key names "${source}"`;
         for (const r of routes) {
           if (unnamed.length > 0) {
-            out.error(r.route, `cannot tell whether webhook source ${source} has a secret of its own: the names of ${unnamed.map((s) => s.address).join(', ')} are unknown`, 'route_key', 'secret');
-          } else {
-            out.fail(r.route, `webhook source ${source} has no Secrets Manager secret of its own (no aws_secretsmanager_secret whose name or for_each key names "${source}")`, 'route_key', 'secret');
-          }
+            out.error(r.route, `cannot tell whether webhook source ${source} has a secret of its own: the names of ${unnamed.map((sec) => sec.address).join(', ')} are unknown`, 'route_key', 'secret');
+          } else out.fail(r.route, `webhook source ${source} has no Secrets Manager secret of its own (${why})`, 'route_key', 'secret');
           out.examine(r.route, unnamed.length > 0 ? 'error' : 'fail', `source ${source}: no secret`);
         }
         continue;
       }
-      for (const s of matches) owner.set(s.address, [...(owner.get(s.address) ?? []), source]);
-      const used = matches.filter((s) => refSet.has(s.address));
+      for (const sec of own) owner.set(sec.address, [...(owner.get(sec.address) ?? []), source]);
       if (used.length === 0) {
-        out.fail(receiver, `webhook receiver ${name} is not configured with the secret of source ${source} (${matches.map(label).join(', ')}): no environment variable refers to it`, envAttr, `secret:${source}`);
+        out.fail(receiver, `webhook receiver ${name} is not configured with the secret of source ${source} (${own.map(label).join(', ')}): no environment variable refers to it`, envAttr, `secret:${source}`);
         observed.push(`source ${source}: secret not referenced`);
         bump('fail');
       } else observed.push(`source ${source}: secret ${used.map(label).join(', ')}`);
-      for (const r of routes) out.examine(r.route, 'pass', `source ${source}: secret ${matches.map(label).join(', ')}`);
+      for (const r of routes) out.examine(r.route, 'pass', `source ${source}: secret ${own.map(label).join(', ')}`);
     }
     for (const [addr, srcs] of owner) {
       if (srcs.length < 2) continue;

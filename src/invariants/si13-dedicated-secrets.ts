@@ -1,8 +1,8 @@
 /**
  * SI-13: each integration (servicenow, pagerduty, mim, slack) uses a dedicated service account
  * secret. Action handlers are recognised by key/name or by the secrets their environment refers to
- * (pipeline.ts). A handler's own secrets are those its environment refers to (else the secrets
- * named for its integration). Fails when: a handler has no secret of its own; its environment refers
+ * (pipeline.ts). A handler's own secrets are those its environment refers to and those named for
+ * its integration. Fails when: a handler has no secret of its own; its environment refers
  * to another integration's secret; two integrations share a secret; or its role may
  * secretsmanager:GetSecretValue a secret other than its own, or every secret (`*`).
  */
@@ -75,11 +75,13 @@ function ownSecrets(ctx: RuleContext, out: OutcomeBuilder, h: Handler, webhookSe
       out.fail(h.fn, `handler ${name} (${h.integration}) refers to secret ${label(s)} of integration ${others.join(', ')}`, 'environment.variables', `foreign:${s.address}`);
     } else own.push(s);
   }
-  if (h.envSecrets.length === 0) {
-    own.push(...secretsNaming(ctx, h.integration).matches.filter((s) => !webhookSecrets.has(s.address)));
+  // Secrets named for its integration are its own too (webhook secrets of a same-named source are not).
+  for (const sec of secretsNaming(ctx, h.integration).matches) {
+    if (!webhookSecrets.has(sec.address) && !own.includes(sec)) own.push(sec);
   }
   if (own.length === 0) {
-    out.fail(h.fn, `handler ${name} of integration ${h.integration} has no secret of its own (none referenced by its environment or named for ${h.integration})`, undefined, 'own-secret');
+    const why = h.envSecrets.length > 0 ? 'its environment refers only to other integrations\' secrets' : `its environment refers to no secret and none is named for ${h.integration}`;
+    out.fail(h.fn, `handler ${name} of integration ${h.integration} has no secret of its own (${why})`, undefined, 'own-secret');
   }
   return own;
 }

@@ -1,15 +1,14 @@
 import type { MaturitySection } from '../model/result.js';
 import { describeCriterion, fmt, type Assessment } from './assess.js';
-import { deltaLines, deltaMarkdown, type SetOutcome } from './set.js';
-import { LEVEL_NAMES, SETTINGS, TABLE3, diffLevels, envValue, levelLabel, type Level } from './table.js';
+import { deltaLines, type SetOutcome } from './set.js';
+import { assessMarkdown, diffMarkdown, shown, statusMarkdown } from './markdown.js';
+import { LEVEL_NAMES, SETTINGS, TABLE3, diffLevels, levelLabel, type Level } from './table.js';
 
 /** Text, JSON, markdown and JUnit renderings of the maturity commands' results. */
 
 export type MaturityFormat = 'text' | 'json' | 'markdown' | 'junit';
 
 const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;
-const shown = (v: unknown): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : envValue(v)) : v === null || v === undefined ? '(missing)' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const MAX_PROBLEMS_TEXT = 50;
 
 // ---- assess -----------------------------------------------------------------------------------
@@ -19,7 +18,7 @@ export function renderAssessment(a: Assessment, format: MaturityFormat): string 
     case 'json':
       return json(a);
     case 'markdown':
-      return assessMarkdown(a);
+      return assessMarkdown(a, heading(a), verdict(a));
     case 'junit':
       return assessJunit(a);
     default:
@@ -64,34 +63,6 @@ function assessText(a: Assessment): string {
   return `${out.join('\n')}\n`;
 }
 
-function assessMarkdown(a: Assessment): string {
-  const w = a.window;
-  const out = [
-    `# Maturity assessment: ${heading(a)}`,
-    '',
-    `**${verdict(a)}**`,
-    '',
-    `Evidence: ${a.source.kind === 'table' ? `DynamoDB table \`${a.source.name}\`` : `\`${a.source.name}\``}${a.source.sha256 ? ` (sha256 \`${a.source.sha256}\`)` : ''}. Window ${w.from} .. ${w.to} (${w.days} days): ${w.rows} rows, ${w.reviewed} reviewed, ${w.dropped} dropped.`,
-    '',
-    '| criterion | value | op | threshold | result |',
-    '|---|---|---|---|---|',
-    ...a.criteria.map((c) => `| ${c.id} | ${c.value === null ? 'n/a' : fmt(c.value)}${c.denominator !== undefined && c.id !== 'average_confidence' ? ` (${c.numerator}/${c.denominator})` : ''} | ${c.op} | ${fmt(c.threshold)} | ${c.pass ? 'pass' : `**fail**${c.gap !== undefined ? ` (off by ${fmt(c.gap)})` : ''}`}${c.reason ? `: ${cell(c.reason)}` : ''} |`),
-  ];
-  if (a.regression?.runs.length) {
-    out.push('', '## Regression', '', '| day | accuracy | reviewed |', '|---|---|---|');
-    for (const run of a.regression.runs) for (const d of run.days) out.push(`| ${d.day} | ${fmt(d.accuracy ?? 0)} | ${d.reviewed} |`);
-  }
-  if (a.trust_score) {
-    const t = a.trust_score;
-    out.push('', '## Trust score', '', '| rows | min | p50 | p90 | mean | max |', '|---|---|---|---|---|---|', `| ${t.rows} | ${fmt(t.min)} | ${fmt(t.p50)} | ${fmt(t.p90)} | ${fmt(t.mean)} | ${fmt(t.max)} |`);
-  }
-  if (a.problems.length) {
-    out.push('', '## Dropped rows', '', '| where | kind | problem |', '|---|---|---|');
-    for (const p of a.problems) out.push(`| \`${p.file}:${p.line}\` | ${p.kind} | ${cell(p.message)} |`);
-  }
-  return `${out.join('\n')}\n`;
-}
-
 const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function assessJunit(a: Assessment): string {
@@ -127,20 +98,7 @@ export function renderStatus(m: MaturitySection, format: MaturityFormat): string
   }));
   const result = m.consistent ? 'consistent with Table 3' : `NOT consistent${m.reason ? `: ${m.reason}` : ''}`;
   const devLoc = (d: MaturitySection['deviations'][number]): string => (d.file ? ` (${d.file}${d.line ? `:${d.line}` : ''})` : '');
-  if (format === 'markdown') {
-    return `${[
-      `# Maturity status: ${levelText}`,
-      '',
-      `Declared at: ${where ? `\`${where}\`` : '(nowhere)'}. Result: **${result}**.`,
-      '',
-      '| setting | expected | actual |',
-      '|---|---|---|',
-      ...rows.map((r) => `| ${r.s} | ${cell(r.expected)} | ${cell(r.actual)} |`),
-      ...(m.deviations.length
-        ? ['', '## Deviations', '', '| resource | setting | expected | actual | where |', '|---|---|---|---|---|', ...m.deviations.map((d) => `| ${d.resource ?? ''} | ${d.setting} | ${shown(d.expected)} | ${shown(d.actual)} | ${d.file ? `\`${d.file}:${d.line ?? ''}\`` : ''} |`)]
-        : []),
-    ].join('\n')}\n`;
-  }
+  if (format === 'markdown') return statusMarkdown(m, levelText, where, result);
   const w = Math.max(...rows.map((r) => r.s.length));
   const we = Math.max(8, ...rows.map((r) => r.expected.length));
   return `${[
@@ -159,7 +117,7 @@ export function renderStatus(m: MaturitySection, format: MaturityFormat): string
 export function renderDiff(from: Level, to: Level, format: MaturityFormat): string {
   const changes = diffLevels(from, to);
   if (format === 'json') return json({ from, to, from_name: LEVEL_NAMES[from], to_name: LEVEL_NAMES[to], changes, unchanged: SETTINGS.filter((s) => TABLE3[from][s] === TABLE3[to][s]) });
-  if (format === 'markdown') return `${[`# Table 3 delta: ${levelLabel(from)} -> ${levelLabel(to)}`, '', ...deltaMarkdown(from, to)].join('\n')}\n`;
+  if (format === 'markdown') return diffMarkdown(from, to);
   return `${[`Table 3 delta ${levelLabel(from)} -> ${levelLabel(to)} (Lambda environment):`, ...deltaLines(from, to).map((l) => `  ${l}`)].join('\n')}\n`;
 }
 

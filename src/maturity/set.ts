@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { relative } from 'node:path';
 import { assess, describeCriterion, type Assessment } from './assess.js';
+import { changeRecord, shown } from './markdown.js';
 import { editedContent, editedLine, locateLevelDefinition, writeFileAtomic, type LevelDefinition } from './definition.js';
 import type { EvidenceSet } from './evidence.js';
-import { diffLevels, envValue, levelLabel, type Level, type SettingChange } from './table.js';
+import { diffLevels, levelLabel, type Level, type SettingChange } from './table.js';
 
 /**
  * `ztait maturity set LEVEL`: one level at a time; up only on evidence that meets the entry criteria
@@ -107,72 +107,10 @@ function whoAmI(dir: string): string {
   return process.env.USER || process.env.USERNAME || 'unknown';
 }
 
-/** Relative to the working directory when the file is below it, else as given. */
-function displayPath(p: string): string {
-  const rel = relative(process.cwd(), p);
-  return rel && !rel.startsWith('..') ? rel : p;
-}
-
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const shown = (v: unknown): string => (typeof v === 'number' ? envValue(v) : String(v));
-
 /** The Table 3 delta as `terraform plan` shows it in each agent function's environment. */
 export function deltaLines(from: Level, to: Level): string[] {
   if (from === to) return ['(no change)'];
   const rows = [{ env: 'MATURITY_LEVEL', from: String(from), to: String(to) }, ...diffLevels(from, to).map((c) => ({ env: c.env, from: shown(c.from), to: shown(c.to) }))];
   const w = Math.max(...rows.map((r) => r.env.length));
   return rows.map((r) => `~ ${r.env.padEnd(w)} = "${r.from}" -> "${r.to}"`);
-}
-
-export function deltaMarkdown(from: Level, to: Level): string[] {
-  return [
-    '| setting | environment variable | before | after |',
-    '|---|---|---|---|',
-    `| maturity_level | MATURITY_LEVEL | ${from} | ${to} |`,
-    ...diffLevels(from, to).map((c) => `| ${c.setting} | ${c.env} | ${shown(c.from)} | ${shown(c.to)} |`),
-  ];
-}
-
-/** The markdown change record for the pull request: who, when, on what basis, with which numbers. */
-export function changeRecord(o: SetOutcome): string {
-  const a = o.assessment;
-  const basis =
-    o.status === 'refused'
-      ? 'refused'
-      : o.direction === 'demotion'
-        ? 'demotion (always allowed)'
-        : o.direction === 'none'
-          ? 'no change'
-          : o.forced
-            ? `forced (${a ? (a.eligible ? 'criteria met' : 'criteria NOT met') : 'no evidence'})`
-            : 'entry criteria met';
-  const evidence = a
-    ? `${a.source.kind === 'table' ? `table \`${a.source.name}\`` : `\`${displayPath(a.source.name)}\``}${a.source.sha256 ? ` sha256 \`${a.source.sha256}\`` : ''}`
-    : 'none';
-  const lines = [
-    `## Maturity change: ${levelLabel(o.from)} -> ${levelLabel(o.to)}`,
-    '',
-    '| | |',
-    '|---|---|',
-    `| change | ${levelLabel(o.from)} -> ${levelLabel(o.to)} (${o.direction}) |`,
-    `| status | ${o.status} |`,
-    `| basis | ${basis} |`,
-    `| where | \`${o.definition.file}:${o.definition.line}\` (${o.definition.kind === 'tfvars' ? 'tfvars entry' : 'variable default'}) |`,
-    `| edit | \`${cell(o.definition.before.trim())}\` -> \`${cell(o.definition.after.trim())}\` |`,
-    `| who | ${cell(o.who)} |`,
-    `| when | ${o.when} |`,
-    `| evidence | ${evidence} |`,
-  ];
-  if (a) lines.push(`| window | ${a.window.from} .. ${a.window.to}: ${a.window.rows} rows, ${a.window.reviewed} reviewed, ${a.window.dropped} dropped |`);
-  lines.push(`| reason | ${o.reason ? cell(o.reason) : '(none given)'} |`);
-  if (o.refusals.length) lines.push('', '### Refused', '', ...o.refusals.map((r) => `- ${r}`));
-  if (a) {
-    lines.push('', `### Criteria (${a.transition})`, '', '| criterion | value | op | threshold | result |', '|---|---|---|---|---|');
-    for (const c of a.criteria) {
-      const why = c.gap !== undefined ? ` (off by ${c.gap})` : '';
-      lines.push(`| ${c.id} | ${c.value ?? 'n/a'} | ${c.op} | ${c.threshold} | ${c.pass ? 'pass' : `FAIL${why}${c.reason ? `: ${cell(c.reason)}` : ''}`} |`);
-    }
-  }
-  if (o.direction !== 'none') lines.push('', '### Table 3 delta (`terraform plan`: the environment of every agent Lambda function)', '', ...deltaMarkdown(o.from, o.to));
-  return `${lines.join('\n')}\n`;
 }

@@ -12,10 +12,15 @@ const BIN = join(ROOT, 'bin/ztait.js');
 const DIST = join(ROOT, 'dist/cli/maturity.js');
 function staleReason(): string | undefined {
   if (!existsSync(DIST)) return 'dist/ not built (run npx tsc -p tsconfig.json)';
-  const built = statSync(DIST).mtimeMs;
-  const sources = [join(ROOT, 'src/cli/maturity.ts'), ...readdirSync(join(ROOT, 'src/maturity')).map((f) => join(ROOT, 'src/maturity', f))];
-  const newer = sources.find((s) => statSync(s).mtimeMs > built);
-  return newer ? `dist/ is older than ${newer} (rebuild with npx tsc -p tsconfig.json)` : undefined;
+  // every maturity source must have a compiled file at least as new as itself
+  const pairs: [string, string][] = [
+    [join(ROOT, 'src/cli/maturity.ts'), DIST],
+    ...readdirSync(join(ROOT, 'src/maturity')).map((f): [string, string] => [join(ROOT, 'src/maturity', f), join(ROOT, 'dist/maturity', f.replace(/\.ts$/, '.js'))]),
+  ];
+  for (const [src, out] of pairs) {
+    if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) return `${out} is missing or older than ${src} (rebuild with npx tsc -p tsconfig.json)`;
+  }
+  return undefined;
 }
 const skip = staleReason();
 if (skip) console.warn(`test/maturity/built.test.ts skipped: ${skip}`);

@@ -59,7 +59,8 @@ export async function createClients(opts: ConnectionOptions, session: ProbeSessi
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
     retryMode: 'adaptive',
     maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 5_000) },
+    // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
+    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 5_000), throwOnRequestTimeout: true },
   } as const;
   const baseCredentials = opts.profile ? fromIni({ profile: opts.profile }) : undefined;
 
@@ -94,7 +95,7 @@ interface SharedConfig {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   retryMode?: string;
   maxAttempts?: number;
-  requestHandler?: { requestTimeout: number; connectionTimeout: number };
+  requestHandler?: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: boolean };
 }
 
 function guardedClients(cfg: SharedConfig, region: string, session: ProbeSession, s3Extra: { forcePathStyle: boolean; followRegionRedirects?: boolean }): AwsClients {

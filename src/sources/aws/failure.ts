@@ -60,7 +60,7 @@ interface SdkErrorLike {
   Code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number; attempts?: number };
-  $response?: { statusCode?: number };
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
 }
 
 export function describeFailure(err: unknown, call: string, iamAction: string, timeoutMs?: number): CallFailure {
@@ -87,7 +87,7 @@ export function describeFailure(err: unknown, call: string, iamAction: string, t
   if (code === 'TimeoutError' || code === 'RequestTimeout' || code === 'ETIMEDOUT' || /timed? ?out/i.test(message) && !status) {
     return withStatus('timeout', `no answer within ${timeoutMs ?? '?'} ms${tries}`);
   }
-  if (isParseFailure(e, message)) {
+  if (isParseFailure(e, message) || /html/i.test(e.$response?.headers?.['content-type'] ?? '')) {
     // Emulators answer unimplemented operations with an HTML page the SDK cannot parse.
     return withStatus('not-implemented', `the endpoint's answer is not an AWS response${status ? ` (HTTP ${status})` : ''}: the operation is probably not implemented there`);
   }

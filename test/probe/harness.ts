@@ -1,0 +1,82 @@
+/**
+ * Runs the built CLI (`node bin/ztait.js probe ...`) against the local AWS test server, with fake
+ * credentials and no shared config, so nothing can reach a real account.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadAccount, type FixtureAccount } from './server/account.js';
+
+export const ROOT = join(import.meta.dirname, '../..');
+export const ACCOUNTS = join(ROOT, 'fixtures/accounts');
+
+export const account = (name: string): FixtureAccount => loadAccount(join(ACCOUNTS, `${name}.json`));
+
+let packageDir = ROOT;
+
+/**
+ * Builds the CLI (`tsc -p tsconfig.json`) into a private package directory (its own dist/, the
+ * repository's bin/ztait.js, package.json, rules/ and node_modules), so a concurrent build of the
+ * shared dist/ cannot change the CLI under a running test.
+ */
+export async function buildCli(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ztait-cli-'));
+  // tsc exits non-zero when any file (possibly someone else's, mid-edit) has a type error, but still emits.
+  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.json', '--outDir', join(dir, 'dist')], { cwd: ROOT }).catch(() => undefined);
+  mkdirSync(join(dir, 'bin'));
+  copyFileSync(join(ROOT, 'bin/ztait.js'), join(dir, 'bin/ztait.js'));
+  copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  for (const d of ['node_modules', 'rules', 'schemas', 'terraform']) symlinkSync(join(ROOT, d), join(dir, d));
+  packageDir = dir;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export const FAKE_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIAFIXTURE000000001',
+  AWS_SECRET_ACCESS_KEY: 'fixture-base-secret',
+  AWS_CONFIG_FILE: '/nonexistent/ztait-test/config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/ztait-test/credentials',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  SOURCE_DATE_EPOCH: '1735689600',
+  NO_COLOR: '1',
+};
+
+/** Environment without any AWS_* variable of the machine running the tests. */
+function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && k !== 'FORCE_COLOR') env[k] = v;
+  for (const [k, v] of Object.entries({ ...FAKE_ENV, ...extra })) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** Runs `ztait <args>` asynchronously (the test server lives in this process and must keep serving). */
+export function ztait(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 90_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(packageDir, 'bin/ztait.js'), ...args], { cwd: ROOT, env: cleanEnv(env) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'ztait-probe-'));
+
+/** What a read-only caller may ever send. */
+export const READ_ACTION = /^(Get|List|Describe)[A-Z]\w*$|^SimulatePrincipalPolicy$|^GetCallerIdentity$|^AssumeRole$/;

@@ -234,6 +234,16 @@ resource "aws_lambda_function" "triage" {
     expect(md.stdout).toMatch(/\| aws\\_lambda\\_function\.triage \| action\\_execution\\_enabled \| false \| true \| \S*main\.tf:\d+ \|/);
   });
 
+  it('takes --var and --var-file as terraform does', async () => {
+    const dir = miniConfig({ level: 1 });
+    writeFileSync(join(dir, 'main.tf'), LAMBDAS);
+    const viaVar = JSON.parse((await maturityCli(['status', dir, '--var', 'maturity_level=3', '--format', 'json'])).stdout);
+    expect(viaVar).toMatchObject({ level: 3, consistent: true });
+    writeFileSync(join(dir, 'l2.tfvars'), 'maturity_level = 2\n');
+    const viaFile = JSON.parse((await maturityCli(['status', dir, '--var-file', join(dir, 'l2.tfvars'), '--format', 'json'])).stdout);
+    expect(viaFile).toMatchObject({ level: 2, consistent: true, declared_at: { line: 1 } });
+  });
+
   it('exits 2 on a path that does not exist', async () => {
     const r = await maturityCli(['status', '/nonexistent/ztait']);
     expect(r.code).toBe(2);

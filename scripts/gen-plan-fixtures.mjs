@@ -199,7 +199,6 @@ function seedState(cfg, env, vars) {
     const plan = planJson(cfg, env, { vars });
     const pending = (plan.resource_changes ?? []).filter((rc) => !rc.change.actions.every((a) => a === 'no-op' || a === 'read'));
     if (pending.length === 0) return;
-    if (process.env.DEBUG_SEED) console.error(round, pending.map((rc) => `${rc.address} ${rc.change.actions} ${JSON.stringify(rc.change.replace_paths ?? [])} ${JSON.stringify(diffKeys(rc.change))}`));
     for (const rc of pending) {
       const inst = instances.get(rc.address);
       if (!inst || !rc.change.after) continue;
@@ -250,27 +249,34 @@ function generate(name) {
 }
 
 /**
- * The reference architecture (terraform/examples/complete) is planned with the reusable
- * scripts/terraform/plan-json.mjs, once as is and once with PITR disabled through a pipeline
- * variable, as a CI job would.
+ * The reference architecture (terraform/examples/complete), planned with the reusable
+ * scripts/terraform/plan-json.mjs as a CI job would: as it is, and with PITR disabled through a
+ * pipeline variable. The example has no such variable, so the second plan is of a copy of
+ * terraform/ with the overlay of fixtures/plans/configs/reference-pitr-overlay (a `pitr_enabled`
+ * variable wired to the state tables through Terraform override files).
  */
 function generateReference() {
   const script = join(ROOT, 'scripts/terraform/plan-json.mjs');
-  const example = join(ROOT, 'terraform/examples/complete');
-  if (!existsSync(script) || !existsSync(example)) {
+  const tree = join(ROOT, 'terraform');
+  if (!existsSync(script) || !existsSync(join(tree, 'examples/complete'))) {
     console.error('reference: scripts/terraform/plan-json.mjs or terraform/examples/complete is missing');
     process.exit(1);
   }
-  const variants = [
-    { output: 'reference.plan.json', args: [] },
-    { output: 'reference-pitr-disabled.plan.json', args: ['-var', 'pitr_enabled=false'] },
-  ];
-  for (const v of variants) {
-    const out = join(OUT, v.output);
-    execFileSync(process.execPath, [script, example, '--out', out, ...v.args], { stdio: 'inherit', env: terraformEnv(mkdtempSync(join(tmpdir(), 'ztait-ref-'))) });
-    const plan = JSON.parse(readFileSync(out, 'utf8'));
-    if (plan.timestamp) plan.timestamp = FIXED_TIMESTAMP;
-    writePlan(out, plan);
+  const plan = (example, output, args) => {
+    const out = join(OUT, output);
+    execFileSync(process.execPath, [script, example, out, ...args], { stdio: 'inherit' });
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    if (json.timestamp) json.timestamp = FIXED_TIMESTAMP;
+    writePlan(out, json);
+  };
+  plan(join(tree, 'examples/complete'), 'reference.plan.json', []);
+  const work = mkdtempSync(join(tmpdir(), 'ztait-ref-pitr-'));
+  try {
+    cpSync(tree, work, { recursive: true, filter: (src) => !/\.terraform/.test(src) });
+    cpSync(join(CONFIGS, 'reference-pitr-overlay'), work, { recursive: true });
+    plan(join(work, 'examples/complete'), 'reference-pitr-disabled.plan.json', ['-var', 'pitr_enabled=false']);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 }
 
@@ -288,7 +294,3 @@ function main() {
 }
 
 main();
-function diffKeys(c) {
-  const keys = new Set([...Object.keys(c.before ?? {}), ...Object.keys(c.after ?? {})]);
-  return [...keys].filter((k) => JSON.stringify(c.before?.[k]) !== JSON.stringify(c.after?.[k])).map((k) => `${k}: ${JSON.stringify(c.before?.[k])} -> ${JSON.stringify(c.after?.[k])}`);
-}

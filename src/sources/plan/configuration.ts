@@ -12,7 +12,7 @@ import { splitTraversal, type InstanceKey, type ModuleStep, type ResourceAddress
 export interface RefTarget {
   address: ResourceAddress;
   attr?: string;
-  /** for_each `each.value` of the instance with this key: prefer the same key of the target. */
+  /** `each.value` or `[each.key]` of the instance with this key: prefer the target's instance of the same key. */
   preferKey?: InstanceKey;
 }
 
@@ -20,6 +20,8 @@ export interface Resolution {
   targets: RefTarget[];
   /** References the plan does not describe (locals), so what they point at is not known. */
   opaque: string[];
+  /** Root variables the expression reads (their values are in the plan's `variables`). */
+  rootVars: string[];
 }
 
 interface Scope {
@@ -64,36 +66,38 @@ export class PlanConfiguration {
   }
 
   /**
-   * The references of the expression that sets the value at `path` of a resource, or undefined
-   * when the configuration has none there (a computed attribute, or a `dynamic` block, which plan
-   * JSON leaves out). A path inside an expression (an element of a list attribute) gets the
-   * references of the whole expression; a path naming a whole block gets all of the block's.
+   * What the configuration says about the value at `path` of a resource: the references of the
+   * expression that sets it (a path inside an expression, like an element of a list attribute, gets
+   * the whole expression's; a path naming a whole block gets all of the block's); `unset` when the
+   * enclosing block is configured but does not set it (the provider computes it); `undescribed`
+   * when the enclosing block is not in the configuration (a `dynamic` block: plan JSON leaves those
+   * out, so nothing is known about where the value comes from).
    */
-  referencesAt(cfg: ConfigResource, path: readonly (string | number)[]): string[] | undefined {
+  expressionAt(cfg: ConfigResource, path: readonly (string | number)[], planned: (prefix: (string | number)[]) => Json | undefined): { refs: string[] } | 'unset' | 'undescribed' {
     let node: Json | undefined = (cfg.expressions ?? {}) as Json;
     let isBlockBody = true;
-    for (const seg of path) {
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
       if (!isBlockBody && !Array.isArray(node)) break; // inside an expression: it covers the rest
       if (Array.isArray(node)) {
-        // A list of nested blocks: set ordering may differ from the plan's, so a lone block is the one.
-        const list: Json[] = node;
-        const at: Json | undefined = typeof seg === 'number' ? (list.length === 1 ? list[0] : list[seg]) : undefined;
-        if (at === undefined) return allReferences(list);
-        node = at;
+        if (typeof seg !== 'number') return { refs: allReferences(node) };
+        const block = alignBlock(node, planned(path.slice(0, i + 1) as (string | number)[]));
+        if (block === undefined) return { refs: allReferences(node) };
+        node = block;
         isBlockBody = true;
       } else if (node && typeof node === 'object') {
         const next: Json | undefined = (node as Record<string, Json>)[String(seg)];
-        if (next === undefined) return undefined;
+        if (next === undefined) return 'unset';
         node = next;
         isBlockBody = false;
-      } else return undefined;
+      } else return 'undescribed';
     }
-    return allReferences(node);
+    return { refs: allReferences(node) };
   }
 
   /** Resolves module-relative references made in module instance `modules` to resource targets. */
   resolve(references: readonly string[], modules: ModuleStep[], self?: { forEach?: Expression; key?: InstanceKey }): Resolution {
-    const out: Resolution = { targets: [], opaque: [] };
+    const out: Resolution = { targets: [], opaque: [], rootVars: [] };
     const scope: Scope = { modules, ...(self?.forEach ? { forEach: self.forEach } : {}), ...(self?.key !== undefined ? { instanceKey: self.key } : {}) };
     this.resolveInto(references, scope, out, new Set(), 0);
     return out;
@@ -101,7 +105,13 @@ export class PlanConfiguration {
 
   private resolveInto(references: readonly string[], scope: Scope, out: Resolution, seen: Set<string>, depth: number): void {
     if (depth > MAX_DEPTH) return;
-    for (const ref of mostSpecific(references)) {
+    const refs = mostSpecific(references);
+    // `aws_x.y[each.key]`: Terraform lists `aws_x.y` and `each.key`; the instance of the same key is
+    // meant. Only when nothing else (a local, a variable) could compute another key.
+    const sameKey =
+      scope.instanceKey !== undefined && refs.includes('each.key') && refs.every((r) => r === 'each.key' || !/^(local|var|each)\./.test(r));
+    const before = out.targets.length;
+    for (const ref of refs) {
       const visitKey = `${JSON.stringify(scope.modules)}|${scope.instanceKey ?? ''}|${ref}`;
       if (seen.has(visitKey)) continue;
       seen.add(visitKey);
@@ -111,6 +121,9 @@ export class PlanConfiguration {
         continue;
       }
       this.resolveOne(ref, segs, scope, out, seen, depth);
+    }
+    if (sameKey) {
+      for (const t of out.targets.slice(before)) if (t.address.key === undefined && t.preferKey === undefined) t.preferKey = scope.instanceKey!;
     }
   }
 
@@ -128,7 +141,11 @@ export class PlanConfiguration {
         // A root variable is a known value; a child module's is the calling module's argument.
         const last = scope.modules[scope.modules.length - 1];
         const varName = name(1);
-        if (!last || !varName) return;
+        if (!varName) return;
+        if (!last) {
+          out.rootVars.push(varName);
+          return;
+        }
         const parent = scope.modules.slice(0, -1);
         const call = this.moduleAt(parent)?.module_calls?.[last.name];
         const expr = call?.expressions?.[varName];
@@ -139,7 +156,7 @@ export class PlanConfiguration {
       }
       case 'each': {
         if (name(1) !== 'value' || !scope.forEach) return;
-        const sub: Resolution = { targets: [], opaque: [] };
+        const sub: Resolution = { targets: [], opaque: [], rootVars: [] };
         this.resolveInto(scope.forEach.references ?? [], { modules: scope.modules }, sub, seen, depth + 1);
         for (const t of sub.targets) {
           const attr = name(2);
@@ -150,6 +167,7 @@ export class PlanConfiguration {
           });
         }
         out.opaque.push(...sub.opaque);
+        out.rootVars.push(...sub.rootVars);
         return;
       }
       case 'local':
@@ -193,6 +211,30 @@ export class PlanConfiguration {
       }
     }
   }
+}
+
+/**
+ * The configured block a planned block comes from. Plan order is not configuration order (sets are
+ * sorted; `dynamic` blocks are missing from the configuration), so blocks are matched by content:
+ * the one block whose constant attributes all equal the planned ones. Undefined when that is not
+ * exactly one block (the caller then takes the references of all of them).
+ */
+function alignBlock(blocks: Json[], planned: Json | undefined): Json | undefined {
+  const fits = blocks.filter((b) => {
+    if (!b || typeof b !== 'object' || Array.isArray(b)) return false;
+    if (!planned || typeof planned !== 'object' || Array.isArray(planned)) return blocks.length === 1;
+    return Object.entries(b).every(([k, e]) => !isExpression(e) || !('constant_value' in e) || sameValue(e.constant_value, planned[k]));
+  });
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
+/** Equal as Terraform values, sets compared without order. */
+function sameValue(a: Json | undefined, b: Json | undefined): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const key = (x: Json): string => JSON.stringify(x);
+    return a.length === b.length && [...a].map(key).sort().join('\u0000') === [...b].map(key).sort().join('\u0000');
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Drops references that are prefixes of another one in the list (`aws_x.y` beside `aws_x.y.id`). */

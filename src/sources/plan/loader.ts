@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChangeAction, Diagnostic, Inventory, Location, Resource } from '../../model/inventory.js';
+import type { ChangeAction, Diagnostic, Inventory, Resource } from '../../model/inventory.js';
 import { emptyInventory } from '../../model/inventory.js';
 import { Unknown, isObject, type Value, type ValueObject } from '../../model/value.js';
 import { baseAddress } from '../../inventory/index.js';
@@ -9,6 +9,8 @@ import { addressMatches, formatAddress, formatModulePath, parseAddress, type Res
 import { PlanConfiguration, type RefTarget, type Resolution } from './configuration.js';
 import type { Json, JsonObject, PlanJson, PlanModule, PlanResource, ResourceChange } from './format.js';
 import { readPlanFile } from './read.js';
+import { SourceConfiguration, planVarsForHcl, type Locate } from './source-config.js';
+import { loadHcl } from '../../hcl/loader.js';
 import { allStrings, sensitiveStrings, withUnknowns, type ValuePath } from './values.js';
 
 export interface PlanLoadOptions {
@@ -16,7 +18,14 @@ export interface PlanLoadOptions {
    * When the configuration directory is given too: where each resource block is, keyed by address
    * without instance keys (`module.actions.aws_lambda_function.handler`).
    */
-  locate?: (baseAddress: string) => { location: Location; attrLocations: Record<string, Location>; comments: { text: string; line: number }[] } | undefined;
+  locate?: Locate;
+  /**
+   * The configuration directory the plan was made from. Its HCL, evaluated with the plan's
+   * variables, fills in values plan JSON cannot show: a map Terraform marks unknown as a whole
+   * because one entry is (a Lambda environment with one ARN known only after apply), values built
+   * from locals (plan JSON does not describe locals). Known plan values always win.
+   */
+  configDir?: string;
 }
 
 /**
@@ -31,6 +40,8 @@ interface PlanRecord {
   unknownMarks?: Json;
   change?: ResourceChange;
   deleted: boolean;
+  /** The value's sensitivity shape (`sensitive_values`): it lists every collection, so it tells lists from scalars. */
+  shape?: Json;
   built?: ValueObject;
   building?: boolean;
 }
@@ -44,7 +55,13 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
   const { plan, bytes, text } = await readPlanFile(file);
   const inv = emptyInventory('plan');
   inv.inputs.push({ path: file, sha256: createHash('sha256').update(bytes).digest('hex') });
-  new PlanReader(plan, file, text, inv, opts).read();
+  const hcl = opts.configDir ? await loadHcl([opts.configDir], { vars: planVarsForHcl(plan.variables) }) : undefined;
+  if (hcl) {
+    hcl.secrets.forEach((s) => inv.secrets.add(s));
+    // The plan is the input; a configuration file the HCL source cannot read only costs the fill-ins.
+    for (const d of hcl.diagnostics) inv.diagnostics.push({ ...d, severity: 'warning', message: `configuration: ${d.message}` });
+  }
+  new PlanReader(plan, file, text, inv, new SourceConfiguration(hcl, opts.locate)).read();
   return inv;
 }
 
@@ -52,13 +69,15 @@ class PlanReader {
   private readonly config: PlanConfiguration;
   private readonly records = new Map<string, PlanRecord>();
   private readonly surviving: PlanRecord[] = [];
+  /** Computed collections left out without the configuration directory to tell them from dynamic blocks. */
+  private guessedComputed = false;
 
   constructor(
     private readonly plan: PlanJson,
     private readonly file: string,
     private readonly text: string,
     private readonly inv: Inventory,
-    private readonly opts: PlanLoadOptions,
+    private readonly source: SourceConfiguration,
   ) {
     this.config = new PlanConfiguration(plan.configuration?.root_module);
   }
@@ -107,7 +126,17 @@ class PlanReader {
       this.diag('warning', `${raw.address}: not a resource address Terraform writes; skipped`);
       return;
     }
-    const rec: PlanRecord = { address: raw.address, parsed, raw, known, deleted, ...(unknownMarks !== undefined ? { unknownMarks } : {}), ...(change ? { change } : {}) };
+    const shape = raw.sensitive_values ?? change?.change.after_sensitive;
+    const rec: PlanRecord = {
+      address: raw.address,
+      parsed,
+      raw,
+      known,
+      deleted,
+      ...(unknownMarks !== undefined ? { unknownMarks } : {}),
+      ...(change ? { change } : {}),
+      ...(shape !== undefined ? { shape } : {}),
+    };
     this.records.set(raw.address, rec);
     if (!deleted) this.surviving.push(rec);
   }
@@ -126,7 +155,7 @@ class PlanReader {
       const before = rec.change.change.before;
       r.change = { actions: changeActions(rec.change.change.actions), before: isJsonObject(before) ? (before as ValueObject) : null };
     }
-    const where = this.opts.locate?.(baseAddress(rec.address.replace(/ \(deposed object [^)]*\)$/, '')));
+    const where = this.source.locate?.(baseAddress(rec.address.replace(/ \(deposed object [^)]*\)$/, '')));
     if (where) {
       r.location = where.location;
       r.attrLocations = where.attrLocations;
@@ -142,58 +171,112 @@ class PlanReader {
     rec.building = true;
     const v = withUnknowns(rec.known, rec.unknownMarks, (path) => this.unknownAt(rec, path));
     let values: ValueObject = isObject(v) ? v : {};
-    // A policy document read only at apply: render what is known of it, as Terraform will.
+    // A policy document read only at apply: what the configuration renders (exact ARN patterns of
+    // templates), else what is known of it in the plan, rendered as Terraform will.
     if (rec.parsed.mode === 'data' && rec.parsed.type === 'aws_iam_policy_document' && values.json instanceof Unknown) {
-      const rendered = renderPolicyDocument(values);
-      values = { ...values, json: rendered };
+      values = { ...values, json: this.source.valueAt(rec.address, ['json']) ?? renderPolicyDocument(values) };
     }
     rec.built = values;
     rec.building = false;
     return values;
   }
 
-  /** The Unknown for the value at `path` of a record, pointing at what its expression references. */
-  private unknownAt(rec: PlanRecord, path: ValuePath): Unknown {
-    const where = `${rec.address}.${path.join('.')}`;
-    const reason = `${where} is known only after apply`;
+  /**
+   * What stands for a value the plan knows only after apply: an Unknown pointing at what its
+   * expression references (a list of them, one per resource, for a list filled from resources), or
+   * nothing for a scalar the configuration does not set and the provider computes, which the HCL
+   * source leaves out too (a legacy `aws_s3_bucket.policy` is not a second bucket policy).
+   */
+  private unknownAt(rec: PlanRecord, path: ValuePath): Value | undefined {
+    const v = this.planUnknownAt(rec, path);
+    // Where the plan can only say "unknown" (and guess from references), the configuration evaluated
+    // with the plan's variables knows the expression: a template's exact pattern, a map's entries.
+    if (v === undefined) return undefined;
+    return this.source.valueAt(rec.address, path) ?? v;
+  }
+
+  private planUnknownAt(rec: PlanRecord, path: ValuePath): Value | undefined {
+    const reason = `${rec.address}.${path.join('.')} is known only after apply`;
     const cfg = this.config.resource({ ...rec.parsed, modules: rec.parsed.modules.map((m) => ({ name: m.name })) });
-    const refs = cfg ? this.config.referencesAt(cfg, path) : undefined;
-    if (refs === undefined) {
-      // No expression: an attribute the provider computes for this resource itself (`id`, `arn`),
-      // or, deeper, a nested value of a `dynamic` block, which plan JSON does not describe.
-      if (path.length === 1 && cfg) {
+    if (!cfg) return new Unknown(reason);
+    const collection = isCollectionAt(rec.shape, path);
+    const expr = this.config.expressionAt(cfg, path, (prefix) => knownAt(rec.known, prefix));
+    if (expr === 'unset' || expr === 'undescribed') {
+      // A data source's results, and a resource's own identity: a reference to itself.
+      if (rec.parsed.mode === 'data' || (path.length === 1 && (path[0] === 'id' || path[0] === 'arn'))) {
         const pattern = path[0] === 'arn' ? arnPattern(rec.parsed.type, rec.known as ValueObject) : undefined;
         return new Unknown(reason, { refs: [rec.address], ...(pattern ? { pattern } : {}) });
       }
+      if (expr === 'unset' && this.computedUnset(rec, path, collection)) return undefined;
       return new Unknown(`${reason} (computed by the provider, or set in a dynamic block, which plan JSON does not describe)`);
     }
-    const resolution = this.config.resolve(refs, rec.parsed.modules, {
-      ...(cfg?.for_each_expression ? { forEach: cfg.for_each_expression } : {}),
+    const resolution = this.config.resolve(expr.refs, rec.parsed.modules, {
+      ...(cfg.for_each_expression ? { forEach: cfg.for_each_expression } : {}),
       ...(rec.parsed.key !== undefined ? { key: rec.parsed.key } : {}),
     });
-    return this.unknownFrom(reason, resolution);
+    // An element of a policy document's resources is an ARN whatever attribute Terraform's
+    // references lost (`aws_x.y[each.key].arn` is listed as `aws_x.y`).
+    const arnOnly = rec.parsed.type === 'aws_iam_policy_document' && path[0] === 'statement' && (path[2] === 'resources' || path[2] === 'not_resources');
+    return this.unknownFrom(reason, resolution, collection === true, arnOnly);
   }
 
-  private unknownFrom(reason: string, resolution: Resolution): Unknown {
+  /**
+   * Whether a value the configuration section does not set is one the provider computes, which the
+   * HCL source leaves out too (a legacy `aws_s3_bucket.policy` is not a second bucket policy, an
+   * SG's computed `egress` is its separate rule resources). A scalar is: blocks are collections.
+   * A top-level collection may be a `dynamic` block (plan JSON leaves those out): the configuration
+   * directory tells; without it, it is taken as computed and the limitation is said.
+   */
+  private computedUnset(rec: PlanRecord, path: ValuePath, collection: boolean | undefined): boolean {
+    if (collection === false) return true;
+    if (path.length !== 1) return false;
+    const sets = this.source.sets(rec.address, String(path[0]));
+    if (sets !== 'unknown') return sets === 'no';
+    if (collection !== true) return false;
+    this.guessedComputed = true;
+    return true;
+  }
+
+  private unknownFrom(reason: string, resolution: Resolution, isList: boolean, arnOnly: boolean): Value {
     const hits = resolution.targets.flatMap((t) => this.instancesOf(t).map((rec) => ({ t, rec })));
-    const refs = [...new Set([...hits.map((h) => h.rec.address), ...resolution.targets.filter((t) => this.instancesOf(t).length === 0).map((t) => formatAddress(t.address))])];
-    const why = resolution.opaque.length ? `${reason} (through ${[...new Set(resolution.opaque)].join(', ')}, which the plan does not describe)` : reason;
-    if (hits.length === 1) {
-      const { t, rec } = hits[0]!;
-      // `policy = data.aws_iam_policy_document.x.json`: the document as rendered from the plan.
-      if (t.attr === 'json' && rec.parsed.type === 'aws_iam_policy_document') {
-        const doc = this.valuesOf(rec).json;
-        if (doc instanceof Unknown && doc.structure !== undefined) {
-          return new Unknown(why, { refs: [...new Set([...refs, ...doc.refs])], structure: doc.structure, ...(doc.pattern ? { pattern: doc.pattern } : {}) });
-        }
-        if (typeof doc === 'string') return new Unknown(why, { refs, structure: safeJson(doc), pattern: doc });
-      }
-      if (t.attr === 'arn') {
-        const pattern = arnPattern(rec.parsed.type, rec.known as ValueObject);
-        if (pattern) return new Unknown(why, { refs, pattern });
-      }
+    const missing = resolution.targets.filter((t) => this.instancesOf(t).length === 0).map((t) => formatAddress(t.address));
+    const refs = [...new Set([...hits.map((h) => h.rec.address), ...missing])];
+    const why = resolution.opaque.length
+      ? `${reason} (through ${[...new Set(resolution.opaque)].join(', ')}, which plan JSON does not describe: give the configuration directory to evaluate them)`
+      : reason;
+    // A list filled from resources (`subnet_ids = aws_subnet.private[*].id`): one element per
+    // resource, as the HCL source gives it, plus what root variables add to it.
+    if (isList && hits.length > 0 && missing.length === 0 && resolution.opaque.length === 0) {
+      return [...hits.map((h) => this.throughTarget(why, h.t, h.rec, [h.rec.address], arnOnly)), ...this.rootVariableStrings(resolution.rootVars)];
     }
+    if (hits.length === 1 && missing.length === 0) return this.throughTarget(why, hits[0]!.t, hits[0]!.rec, refs, arnOnly);
     return new Unknown(why, { refs });
+  }
+
+  /** An Unknown read through one resource: the rendered document of a policy document's `json`, an ARN's pattern. */
+  private throughTarget(why: string, t: RefTarget, rec: PlanRecord, refs: string[], arnOnly: boolean): Unknown {
+    if ((t.attr === 'json' || t.attr === 'minified_json') && rec.parsed.type === 'aws_iam_policy_document') {
+      const doc = this.valuesOf(rec).json;
+      if (doc instanceof Unknown && doc.structure !== undefined) {
+        return new Unknown(why, { refs: [...new Set([...refs, ...doc.refs])], structure: doc.structure, ...(doc.pattern ? { pattern: doc.pattern } : {}) });
+      }
+      if (typeof doc === 'string') return new Unknown(why, { refs, structure: safeJson(doc), pattern: doc });
+    }
+    // Plan JSON does not say whether the expression is the ARN itself or a template around it
+    // (`"${aws_s3_bucket.trail.arn}/*"`); values built from an ARN start with it.
+    const arn = t.attr === 'arn' || (arnOnly && t.attr === undefined) ? arnPattern(rec.parsed.type, rec.known as ValueObject) : undefined;
+    return new Unknown(why, { refs, ...(arn ? { pattern: `${arn}*` } : {}) });
+  }
+
+  /** The strings root variables hold (a list of extra ids, one id); conditions and counts add nothing. */
+  private rootVariableStrings(names: string[]): Value[] {
+    const out: Value[] = [];
+    for (const n of new Set(names)) {
+      const v = this.plan.variables?.[n]?.value;
+      if (typeof v === 'string') out.push(v);
+      else if (Array.isArray(v)) out.push(...v.filter((x): x is string => typeof x === 'string'));
+    }
+    return out;
   }
 
   /** The surviving instances a reference target designates (all instances unless the key is known). */
@@ -247,6 +330,11 @@ class PlanReader {
         `${this.file}: the plan has no configuration section, so values known only after apply cannot be traced to the resources they come from`,
       );
     }
+    if (this.guessedComputed) {
+      (this.inv.limitations ??= []).push(
+        `${this.file}: collections Terraform computes and the configuration does not set (an SG's egress kept in separate rule resources) are left out, as the HCL check does; without the configuration directory a dynamic block whose for_each is known only after apply looks the same: give it (ztait check --plan ${this.file} DIR)`,
+      );
+    }
     if (this.plan.errored) this.diag('error', 'the plan errored: terraform could not plan every change, so its content is incomplete');
     else if (this.plan.complete === false) this.diag('warning', 'the plan is incomplete (deferred changes): another plan and apply will follow this one');
   }
@@ -254,6 +342,36 @@ class PlanReader {
   private diag(severity: Diagnostic['severity'], message: string): void {
     this.inv.diagnostics.push({ severity, message, file: this.file, ...(severity === 'error' ? { affects: ['*'] } : {}) });
   }
+}
+
+/**
+ * Whether the value at `path` is a collection (list, set, map, nested blocks) according to the
+ * sensitivity shape, which has an entry for every collection and none for scalars; undefined when
+ * the shape cannot tell (absent, or the whole value marked sensitive).
+ */
+function isCollectionAt(shape: Json | undefined, path: ValuePath): boolean | undefined {
+  if (!isJsonObject(shape)) return undefined;
+  let node: Json | undefined = shape;
+  for (let i = 0; i < path.length; i++) {
+    if (node === true) return undefined;
+    const seg = path[i]!;
+    const next: Json | undefined = Array.isArray(node) ? (typeof seg === 'number' ? node[seg] : undefined) : isJsonObject(node) ? node[String(seg)] : undefined;
+    if (next === undefined && i < path.length - 1) return undefined;
+    node = next;
+  }
+  if (node === true) return undefined;
+  return Array.isArray(node) || isJsonObject(node);
+}
+
+/** The known planned value at a path (plan JSON writes unknown list elements as null). */
+function knownAt(known: Json, path: ValuePath): Json | undefined {
+  let cur: Json | undefined = known;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
+    else if (isJsonObject(cur) && typeof seg === 'string') cur = cur[seg];
+    else return undefined;
+  }
+  return cur;
 }
 
 function isJsonObject(v: Json | undefined): v is JsonObject {

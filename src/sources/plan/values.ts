@@ -1,4 +1,4 @@
-import type { Unknown, Value, ValueObject } from '../../model/value.js';
+import { Unknown, type Value, type ValueObject } from '../../model/value.js';
 import type { Json } from './format.js';
 
 /** A path into a resource's values: attribute names and list indexes. */
@@ -6,17 +6,21 @@ export type ValuePath = (string | number)[];
 
 /**
  * Merges known values with `after_unknown` (same shape, `true` where a value is known only after
- * apply): each unknown becomes `unknownAt(path)`. Plan JSON omits unknown attributes and writes
- * unknown list elements as null, so the unknown marks decide, not the known side.
+ * apply): each unknown becomes `unknownAt(path)`, and an attribute for which it gives undefined is
+ * left out. Plan JSON omits unknown attributes and writes unknown list elements as null, so the
+ * unknown marks decide, not the known side.
  */
-export function withUnknowns(known: Json | undefined, unknown: Json | undefined, unknownAt: (path: ValuePath) => Unknown, path: ValuePath = []): Value {
+export function withUnknowns(known: Json | undefined, unknown: Json | undefined, unknownAt: (path: ValuePath) => Value | undefined, path: ValuePath = []): Value | undefined {
   if (unknown === true) return unknownAt(path);
   if (Array.isArray(unknown) || Array.isArray(known)) {
     const k = Array.isArray(known) ? known : [];
     const u = Array.isArray(unknown) ? unknown : [];
     const n = Math.max(k.length, u.length);
     const out: Value[] = [];
-    for (let i = 0; i < n; i++) out.push(withUnknowns(k[i] ?? null, u[i], unknownAt, [...path, i]));
+    for (let i = 0; i < n; i++) {
+      // An element cannot be left out: that would shorten the list.
+      out.push(withUnknowns(k[i] ?? null, u[i], unknownAt, [...path, i]) ?? new Unknown(`element ${[...path, i].join('.')} is known only after apply`));
+    }
     return out;
   }
   if (isJsonObject(unknown) || isJsonObject(known)) {
@@ -25,7 +29,8 @@ export function withUnknowns(known: Json | undefined, unknown: Json | undefined,
     const out: ValueObject = {};
     for (const key of new Set([...Object.keys(k), ...Object.keys(u)])) {
       if (!(key in k) && !hasUnknown(u[key])) continue; // an empty unknown-marks shape for an absent value
-      out[key] = withUnknowns(k[key] ?? null, u[key], unknownAt, [...path, key]);
+      const v = withUnknowns(k[key] ?? null, u[key], unknownAt, [...path, key]);
+      if (v !== undefined) out[key] = v;
     }
     return out;
   }

@@ -18,8 +18,9 @@ export const ZT_PLAN_1: Invariant = {
     const findings: RuleFinding[] = [];
     const examined: RuleExamined[] = [];
     for (const r of removals) {
-      const verdict = classify(ctx, r);
-      const what = isReplacement(r) ? 'replaces' : 'deletes';
+      const replaced = isReplacement(r);
+      const verdict = classify(ctx, r, replaced);
+      const what = replaced ? 'replaces' : 'deletes';
       if (verdict.kind === 'evidence') {
         findings.push({ resource: r, kind: 'fail', key: 'removal', message: `the plan ${what} ${verdict.what}: ${verdict.loss}` });
         examined.push({ resource: r, status: 'fail', observed: `${what} ${verdict.what}` });
@@ -43,14 +44,14 @@ function priorValues(r: Resource): ValueObject {
 
 const str = (v: Value | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function classify(ctx: RuleContext, r: Resource): Verdict {
+function classify(ctx: RuleContext, r: Resource, replaced: boolean): Verdict {
   const prior = priorValues(r);
   switch (r.type) {
     case 'aws_dynamodb_table': {
       const name = str(prior.name) ?? str(r.values.name);
       // The audit table is the one whose name or key says audit (invariants.md).
       if (/audit/i.test(`${name ?? ''} ${r.name} ${r.index ?? ''}`)) {
-        return { kind: 'evidence', what: `the audit table ${name ?? r.address}`, loss: 'its audit records are destroyed with it (the replacement starts empty)' };
+        return { kind: 'evidence', what: `the audit table ${name ?? r.address}`, loss: `its audit records are destroyed with it${replaced ? ' and the new table starts empty' : ''}` };
       }
       return { kind: 'other' };
     }

@@ -100,6 +100,33 @@ describe.skipIf(TERRAFORM_VERSION === null)('offline plan of examples/complete',
     expect(byAddress(level3, 'module.observability.aws_cloudwatch_metric_alarm.throttles').threshold).toBe(1);
   });
 
+  it('knows the permission boundary and the trail bucket policy at plan time, with their unconditional denies', () => {
+    interface Statement { Sid?: string; Effect: string; Action?: string | string[]; Resource?: string | string[]; Principal?: unknown; Condition?: unknown }
+    const statements = (address: string): Statement[] => {
+      const policy = byAddress(level0, address).policy;
+      expect(typeof policy).toBe('string'); // known, not "(known after apply)"
+      return (JSON.parse(policy as string) as { Statement: Statement[] }).Statement;
+    };
+    const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+    const deniesOnAll = (st: Statement[], action: string) =>
+      st.some((s) => s.Effect === 'Deny' && !s.Condition && list(s.Resource).includes('*') && list(s.Action).includes(action));
+
+    const boundary = statements('module.foundation.aws_iam_policy.boundary');
+    for (const action of ['sts:*', 'sts:AssumeRole', 'iam:*', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:CreatePolicyVersion', 'iam:DeleteRolePermissionsBoundary', 'cloudtrail:DeleteTrail', 'ec2:CreateVpc', 'ec2:DeleteVpc']) {
+      expect(deniesOnAll(boundary, action), action).toBe(true);
+    }
+    const auditDeny = boundary.find((s) => s.Sid === 'DenyAuditTableChanges')!;
+    expect(list(auditDeny.Resource)).toContain('arn:aws:dynamodb:us-east-1:111122223333:table/ztait-audit');
+    expect(list(auditDeny.Action)).toEqual(expect.arrayContaining(['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteTable']));
+
+    const bucket = statements('module.foundation.aws_s3_bucket_policy.trail');
+    const deletes = bucket.find((s) => s.Sid === 'DenyLogDeletion')!;
+    expect(deletes).toMatchObject({ Effect: 'Deny', Principal: '*' });
+    expect(deletes.Condition).toBeUndefined();
+    expect(list(deletes.Action)).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion']));
+    expect(byAddress(level0, 'module.foundation.aws_s3_bucket_versioning.trail').versioning_configuration).toMatchObject([{ status: 'Enabled' }]);
+  });
+
   it('keeps the paper thresholds: error rate 5 %, P95 30 s, replay window 300 s', () => {
     expect(byAddress(level0, 'module.observability.aws_cloudwatch_metric_alarm.error_rate').threshold).toBe(5);
     expect(byAddress(level0, 'module.observability.aws_cloudwatch_metric_alarm.latency_p95').threshold).toBe(30000);

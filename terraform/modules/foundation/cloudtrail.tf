@@ -6,6 +6,8 @@ locals {
   trail_name  = "${var.namespace}trail"
   trail_arn   = "arn:aws:cloudtrail:${var.region}:${var.account_id}:trail/${local.trail_name}"
   bucket_name = "${var.namespace}cloudtrail-${var.account_id}-${var.region}"
+  # Built from the name so the bucket policy is known when planning.
+  bucket_arn = "arn:aws:s3:::${local.bucket_name}"
 }
 
 resource "aws_s3_bucket" "trail" {
@@ -55,7 +57,7 @@ data "aws_iam_policy_document" "trail_bucket" {
   statement {
     sid       = "CloudTrailAclCheck"
     actions   = ["s3:GetBucketAcl"]
-    resources = [aws_s3_bucket.trail.arn]
+    resources = [local.bucket_arn]
 
     principals {
       type        = "Service"
@@ -72,7 +74,7 @@ data "aws_iam_policy_document" "trail_bucket" {
   statement {
     sid       = "CloudTrailWrite"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.trail.arn}/AWSLogs/${var.account_id}/*"]
+    resources = ["${local.bucket_arn}/AWSLogs/${var.account_id}/*"]
 
     principals {
       type        = "Service"
@@ -96,7 +98,7 @@ data "aws_iam_policy_document" "trail_bucket" {
       "s3:DeleteObjectVersion",
       "s3:PutLifecycleConfiguration",
     ]
-    resources = [aws_s3_bucket.trail.arn, "${aws_s3_bucket.trail.arn}/*"]
+    resources = [local.bucket_arn, "${local.bucket_arn}/*"]
 
     principals {
       type        = "*"
@@ -110,7 +112,7 @@ data "aws_iam_policy_document" "trail_bucket" {
       sid       = "DenyVersioningChanges"
       effect    = "Deny"
       actions   = ["s3:PutBucketVersioning"]
-      resources = [aws_s3_bucket.trail.arn]
+      resources = [local.bucket_arn]
 
       principals {
         type        = "*"
@@ -123,7 +125,7 @@ data "aws_iam_policy_document" "trail_bucket" {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["s3:*"]
-    resources = [aws_s3_bucket.trail.arn, "${aws_s3_bucket.trail.arn}/*"]
+    resources = [local.bucket_arn, "${local.bucket_arn}/*"]
 
     principals {
       type        = "*"

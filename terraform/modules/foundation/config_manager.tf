@@ -25,7 +25,7 @@ data "aws_iam_policy_document" "config_manager" {
   statement {
     sid       = "Logs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.config_manager.arn}:*"]
+    resources = ["arn:aws:logs:${var.region}:${var.account_id}:log-group:${aws_cloudwatch_log_group.config_manager.name}:*"]
   }
 
   statement {
@@ -64,7 +64,7 @@ data "aws_iam_policy_document" "config_manager" {
   statement {
     sid       = "PublishApprovals"
     actions   = ["events:PutEvents"]
-    resources = [aws_cloudwatch_event_bus.main.arn]
+    resources = [local.event_bus_arn]
   }
 
   # Secrets Manager rotation steps (createSecret, setSecret, testSecret, finishSecret).

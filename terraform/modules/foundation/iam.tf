@@ -105,7 +105,7 @@ data "aws_iam_policy_document" "boundary" {
     sid       = "AllowDataKey"
     effect    = "Allow"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.main.arn]
+    resources = [local.kms_key_arn_pattern]
   }
 
   statement {
@@ -201,7 +201,7 @@ data "aws_iam_policy_document" "boundary" {
     not_actions = local.resourceless_actions
     not_resources = [
       local.namespace_arn_pattern,
-      aws_kms_key.main.arn,
+      local.kms_key_arn_pattern,
       "arn:aws:bedrock:${var.region}::foundation-model/*",
       "arn:aws:bedrock:${var.region}:${var.account_id}:guardrail/*",
     ]

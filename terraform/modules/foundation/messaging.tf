@@ -1,8 +1,14 @@
 # The event bus that links the pipeline stages, and the dead-letter queue that
 # catches what a function or a rule target could not process.
 
+locals {
+  event_bus_name = "${var.namespace}bus"
+  # Built from the name so that the policies naming the bus are known when planning.
+  event_bus_arn = "arn:aws:events:${var.region}:${var.account_id}:event-bus/${local.event_bus_name}"
+}
+
 resource "aws_cloudwatch_event_bus" "main" {
-  name = "${var.namespace}bus"
+  name = local.event_bus_name
 
   tags = local.tags
 }

@@ -62,7 +62,9 @@ output "event_bus_name" {
 
 output "event_bus_arn" {
   description = "ARN of the ZTAIT EventBridge bus."
-  value       = aws_cloudwatch_event_bus.main.arn
+  value       = local.event_bus_arn
+
+  depends_on = [aws_cloudwatch_event_bus.main]
 }
 
 output "api_id" {

@@ -142,8 +142,10 @@ class Scanner {
       this.skipInlineSpace();
       if (this.src[this.pos] === '=' && this.src[this.pos + 1] !== '=') {
         this.advance();
+        const exprStart = this.pos;
         this.skipExpression();
         this.currentAttrs.set(ident, { file: this.file, line: startLine, endLine: this.line, column: startCol, endColumn: this.col });
+        this.locateObjectKeys(ident, exprStart, startLine);
         this.collected.at(-1)?.push(...above);
         continue;
       }
@@ -182,6 +184,25 @@ class Scanner {
   }
 
   private currentAttrs = new Map<string, Location>();
+
+  /**
+   * Keys written one per line inside an attribute's object value (`variables = { REPLAY = 600 }`,
+   * also inside `merge(..., { ... })`) become `attr.KEY` locations, so a finding about one
+   * environment variable points at its line rather than at the whole map.
+   */
+  private locateObjectKeys(attr: string, from: number, firstLine: number): void {
+    const text = this.src.slice(from, this.pos);
+    if (!text.includes('{')) return;
+    const lines = text.split('\n');
+    for (let i = 1; i < lines.length; i++) {
+      const m = /^(\s*)(?:"([^"\\]+)"|([A-Za-z_][A-Za-z0-9_-]*))\s*=(?![=>])/.exec(lines[i]!);
+      if (!m) continue;
+      const key = `${attr}.${m[2] ?? m[3]}`;
+      if (this.currentAttrs.has(key)) continue;
+      const col = m[1]!.length + 1;
+      this.currentAttrs.set(key, { file: this.file, line: firstLine + i, endLine: firstLine + i, column: col, endColumn: lines[i]!.length + 1 });
+    }
+  }
 
   topAttrs(): Map<string, Location> {
     return this.currentAttrs;

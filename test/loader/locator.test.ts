@@ -84,3 +84,22 @@ describe('locator', () => {
     expect(b.length).toBe(1);
   });
 });
+
+describe('locator: keys inside object values', () => {
+  it('locates environment variables one per line, also inside merge()', () => {
+    const [b] = scanHcl('f.tf', `resource "aws_lambda_function" "f" {
+  environment {
+    variables = merge(var.common, {
+      REPLAY_WINDOW_SECONDS = 600
+      "SIGNATURE_HEADER"    = "X-Hub-Signature-256"
+      LIST = [for k, v in var.x : k => v]
+    })
+  }
+}
+`);
+    const a = attrLocationsOf(b!);
+    expect(a['environment.variables.REPLAY_WINDOW_SECONDS']!.line).toBe(4);
+    expect(a['environment.variables.SIGNATURE_HEADER']!.line).toBe(5);
+    expect(a['environment.variables']!.line).toBe(3);
+  });
+});

@@ -35,6 +35,8 @@ export interface ReceivedCall {
 export interface AwsTestServer {
   url: string;
   received: ReceivedCall[];
+  /** The most requests ever in flight at once (to check client-side concurrency bounds). */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -46,8 +48,13 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
   const counts = new Map<string, number>();
   const sessions = new Map<string, string>();
   const maxRequests = opts.maxRequests ?? 200_000;
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const server = createServer((req, res) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on('close', () => (inFlight -= 1));
     void handle(req, res).catch((e: unknown) => {
       send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: `test server error: ${(e as Error).message}` });
     });
@@ -124,7 +131,7 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
     return closing;
   };
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, received, close };
+  return { url: `http://127.0.0.1:${port}`, received, maxInFlight: () => maxInFlight, close };
 }
 
 function send(res: ServerResponse, r: WireResponse): void {

@@ -265,7 +265,7 @@ class PlanReader {
     // Plan JSON does not say whether the expression is the ARN itself or a template around it
     // (`"${aws_s3_bucket.trail.arn}/*"`); values built from an ARN start with it.
     const arn = t.attr === 'arn' || (arnOnly && t.attr === undefined) ? arnPattern(rec.parsed.type, rec.known as ValueObject) : undefined;
-    return new Unknown(why, { refs, ...(arn ? { pattern: `${arn}*` } : {}) });
+    return new Unknown(why, { refs, ...(arn ? { pattern: arn.endsWith('*') ? arn : `${arn}*` } : {}) });
   }
 
   /** The strings root variables hold (a list of extra ids, one id); conditions and counts add nothing. */

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { addressMatches, formatAddress, parseAddress, splitTraversal } from '../../src/sources/plan/address.js';
+import { PlanConfiguration } from '../../src/sources/plan/configuration.js';
+import type { ConfigResource, ModuleConfig } from '../../src/sources/plan/format.js';
+
+describe('addresses', () => {
+  it.each([
+    ['aws_sg.lambda', { modules: [], mode: 'managed', type: 'aws_sg', name: 'lambda' }],
+    ['data.aws_iam_policy_document.x["a.b"]', { modules: [], mode: 'data', type: 'aws_iam_policy_document', name: 'x', key: 'a.b' }],
+    ['module.a["k\\"q"].module.b[2].aws_x.y[0]', { modules: [{ name: 'a', key: 'k"q' }, { name: 'b', key: 2 }], mode: 'managed', type: 'aws_x', name: 'y', key: 0 }],
+  ])('%s parses and formats back', (text, parsed) => {
+    expect(parseAddress(text)).toEqual(parsed);
+    expect(formatAddress(parseAddress(text)!)).toBe(text);
+  });
+
+  it('rejects what is not a resource address', () => {
+    expect(parseAddress('module.a')).toBeUndefined();
+    expect(parseAddress('aws_x.y.id')).toBeUndefined();
+    expect(parseAddress('aws_x.y[')).toBeUndefined();
+    expect(splitTraversal('aws_x.y[*].id')).toEqual([{ name: 'aws_x' }, { name: 'y' }, { key: undefined }, { name: 'id' }]);
+  });
+
+  it('a keyless pattern designates every instance, in every module instance', () => {
+    const pattern = parseAddress('module.m.aws_x.y')!;
+    expect(addressMatches(pattern, parseAddress('module.m["a"].aws_x.y[1]')!)).toBe(true);
+    expect(addressMatches(parseAddress('module.m["a"].aws_x.y')!, parseAddress('module.m["b"].aws_x.y[1]')!)).toBe(false);
+    expect(addressMatches(pattern, parseAddress('aws_x.y')!)).toBe(false);
+  });
+});
+
+const ref = (...references: string[]): { references: string[] } => ({ references });
+
+/** root: module "net" (for_each) with an SG, output sg; module "app" takes sg_ids = [module.net.sg] and var.extra. */
+const ROOT: ModuleConfig = {
+  variables: { extra: {} },
+  resources: [],
+  module_calls: {
+    net: {
+      for_each_expression: ref('var.nets'),
+      module: {
+        resources: [{ address: 'aws_security_group.sg', mode: 'managed', type: 'aws_security_group', name: 'sg' }],
+        outputs: { sg: { expression: ref('aws_security_group.sg.id', 'aws_security_group.sg') }, via_local: { expression: ref('local.x') } },
+      },
+    },
+    app: {
+      expressions: { sg_ids: ref('module.net.sg', 'module.net'), extra: ref('var.extra'), hidden: ref('module.net.via_local', 'module.net') },
+      module: {
+        resources: [
+          {
+            address: 'aws_lambda_function.f',
+            mode: 'managed',
+            type: 'aws_lambda_function',
+            name: 'f',
+            expressions: {
+              role: ref('aws_iam_role.r.arn', 'aws_iam_role.r'),
+              vpc_config: [{ security_group_ids: ref('var.sg_ids'), subnet_ids: { constant_value: ['subnet-1'] } }],
+            },
+          },
+        ],
+      },
+    },
+  },
+};
+
+describe('references through the configuration', () => {
+  const config = new PlanConfiguration(ROOT);
+  const f = config.resource({ modules: [{ name: 'app' }], mode: 'managed', type: 'aws_lambda_function', name: 'f' }) as ConfigResource;
+
+  it('finds the expression of a value, of a whole block, and says when there is none', () => {
+    expect(config.expressionAt(f, ['role'], () => undefined)).toEqual({ refs: ['aws_iam_role.r.arn', 'aws_iam_role.r'] });
+    expect(config.expressionAt(f, ['vpc_config', 0, 'security_group_ids', 3], () => undefined)).toEqual({ refs: ['var.sg_ids'] });
+    expect(config.expressionAt(f, ['vpc_config'], () => undefined)).toEqual({ refs: ['var.sg_ids'] });
+    expect(config.expressionAt(f, ['arn'], () => undefined)).toBe('unset');
+    expect(config.expressionAt(f, ['vpc_config', 0, 'vpc_id'], () => undefined)).toBe('unset');
+  });
+
+  it('follows a module input to the calling argument and a module output to its resource', () => {
+    const r = config.resolve(['var.sg_ids'], [{ name: 'app' }]);
+    expect(r.targets).toEqual([{ address: { modules: [{ name: 'net' }], mode: 'managed', type: 'aws_security_group', name: 'sg' }, attr: 'id' }]);
+    expect(r.opaque).toEqual([]);
+  });
+
+  it('names locals as opaque and root variables as inputs', () => {
+    expect(config.resolve(['var.hidden'], [{ name: 'app' }]).opaque).toEqual(['local.x']);
+    expect(config.resolve(['var.extra'], [{ name: 'app' }]).rootVars).toEqual(['extra']);
+  });
+
+  it('resolves in the module instance it is asked from, and stops on cycles', () => {
+    const r = config.resolve(['aws_iam_role.r.arn', 'aws_iam_role.r'], [{ name: 'app', key: 'x' }]);
+    expect(r.targets).toEqual([{ address: { modules: [{ name: 'app', key: 'x' }], mode: 'managed', type: 'aws_iam_role', name: 'r' }, attr: 'arn' }]);
+    const loop = new PlanConfiguration({ module_calls: { m: { expressions: { a: ref('module.m.o') }, module: { outputs: { o: { expression: ref('var.a') } } } } } });
+    expect(loop.resolve(['module.m.o'], []).targets).toEqual([]);
+  });
+
+  it('matches planned blocks to configured ones by their constants, whatever the order', () => {
+    const doc: ConfigResource = {
+      address: 'data.aws_iam_policy_document.d',
+      mode: 'data',
+      type: 'aws_iam_policy_document',
+      name: 'd',
+      expressions: {
+        statement: [
+          { sid: { constant_value: 'A' }, resources: ref('aws_s3_bucket.a.arn', 'aws_s3_bucket.a') },
+          { sid: { constant_value: 'B' }, resources: ref('aws_s3_bucket.b.arn', 'aws_s3_bucket.b') },
+        ],
+      },
+    };
+    const planned = (sids: string[]) => (prefix: (string | number)[]) => (prefix.length === 2 ? { sid: sids[prefix[1] as number]! } : undefined);
+    // the plan lists B first (and a dynamic block C the configuration section leaves out)
+    expect(config.expressionAt(doc, ['statement', 0, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({ refs: ['aws_s3_bucket.b.arn', 'aws_s3_bucket.b'] });
+    expect(config.expressionAt(doc, ['statement', 2, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({ refs: ['aws_s3_bucket.a.arn', 'aws_s3_bucket.a'] });
+    expect(config.expressionAt(doc, ['statement', 1, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({
+      refs: ['aws_s3_bucket.a.arn', 'aws_s3_bucket.a', 'aws_s3_bucket.b.arn', 'aws_s3_bucket.b'],
+    });
+  });
+});

@@ -132,17 +132,18 @@ resource "aws_lambda_function" "receiver" {
 
   environment {
     variables = merge(var.maturity_environment, {
-      WEBHOOK_SECRET_ARNS   = jsonencode(local.webhook_secret_arns)
-      SIGNATURE_HEADER      = "X-Hub-Signature-256"
-      SIGNATURE_ALGORITHM   = "HMAC-SHA256"
-      TIMESTAMP_HEADER      = "X-Timestamp"
-      REPLAY_WINDOW_SECONDS = var.replay_window_seconds
-      DEDUP_TABLE           = var.tables["dedup"].name
-      DEDUP_TTL_SECONDS     = var.dedup_ttl_seconds
-      POLICIES_TABLE        = var.tables["policies"].name
-      SOURCES_TABLE         = var.tables["sources"].name
-      AUDIT_TABLE           = var.tables["audit"].name
-      EVENT_BUS             = var.event_bus_name
+      WEBHOOK_SECRET_ARNS    = jsonencode(local.webhook_secret_arns)
+      SIGNATURE_HEADER       = "X-Hub-Signature-256"
+      SIGNATURE_ALGORITHM    = "HMAC-SHA256"
+      TIMESTAMP_HEADER       = "X-Timestamp"
+      REPLAY_WINDOW_SECONDS  = var.replay_window_seconds
+      DEDUP_TABLE            = var.tables["dedup"].name
+      DEDUP_TTL_SECONDS      = var.dedup_ttl_seconds
+      ROTATION_GRACE_SECONDS = var.rotation_grace_seconds
+      POLICIES_TABLE         = var.tables["policies"].name
+      SOURCES_TABLE          = var.tables["sources"].name
+      AUDIT_TABLE            = var.tables["audit"].name
+      EVENT_BUS              = var.event_bus_name
     })
   }
 

@@ -60,6 +60,17 @@ variable "secret_rotation_days" {
   }
 }
 
+variable "rotation_grace_seconds" {
+  type        = number
+  description = "After a webhook secret rotates, signatures made with the previous secret are still accepted for this long (the source needs time to switch)."
+  default     = 86400
+
+  validation {
+    condition     = var.rotation_grace_seconds >= 0 && var.rotation_grace_seconds <= 604800
+    error_message = "rotation_grace_seconds must be between 0 and 604800 (7 days)."
+  }
+}
+
 variable "rotation_lambda_arn" {
   type        = string
   description = "ARN of the rotation function (foundation's config manager)."

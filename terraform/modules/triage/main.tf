@@ -11,6 +11,10 @@ locals {
   model_arn   = "arn:aws:bedrock:${var.region}::foundation-model/${var.bedrock_model_id}"
 
   guardrail_content_filters = ["HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT"]
+
+  # Where the engine publishes its classification metrics (guardrail
+  # interventions, invalid outputs, human reviews, confidence).
+  metric_namespace = "ZTAIT/Triage"
 }
 
 resource "aws_bedrock_guardrail" "triage" {
@@ -113,6 +117,18 @@ data "aws_iam_policy_document" "engine" {
     sid       = "AppendAudit"
     actions   = ["dynamodb:PutItem"]
     resources = [var.tables["audit"].arn]
+  }
+
+  statement {
+    sid       = "ClassificationMetrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"] # PutMetricData has no resource ARN; the namespace condition scopes it
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = [local.metric_namespace]
+    }
   }
 
   statement {

@@ -22,3 +22,8 @@ output "guardrail_version" {
   description = "Pinned guardrail version the engine applies."
   value       = aws_bedrock_guardrail_version.triage.version
 }
+
+output "metric_namespace" {
+  description = "CloudWatch namespace of the engine's classification metrics."
+  value       = local.metric_namespace
+}

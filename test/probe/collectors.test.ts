@@ -172,7 +172,7 @@ describe('Lambda and its network', () => {
       ],
     });
     ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [{ NatGatewayId: 'nat-gone', State: 'deleted', VpcId: 'vpc-real' }, { NatGatewayId: 'nat-1', State: 'available', SubnetId: 'subnet-9', VpcId: 'vpc-real' }] });
-    ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [{ InternetGatewayId: 'igw-1', Attachments: [{ VpcId: 'vpc-real', State: 'available' }] }] });
+    ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [{ InternetGatewayId: 'igw-1', Attachments: [{ VpcId: 'vpc-real', State: 'attached' }] }] });
     ec2.on(DescribeVpcEndpointsCommand).resolves({
       VpcEndpoints: [
         { VpcEndpointId: 'vpce-1', VpcId: 'vpc-real', ServiceName: 'com.amazonaws.us-east-1.dynamodb', VpcEndpointType: 'Gateway', State: 'Available' },
@@ -243,7 +243,7 @@ describe('IAM', () => {
         RoleId: 'R1',
         CreateDate: new Date(0),
         AssumeRolePolicyDocument: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
-        PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: boundaryArn },
+        PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: boundaryArn },
       },
     });
     iam.on(GetRoleCommand, { RoleName: 'runner' }).resolves({ Role: { RoleName: 'runner', Arn: 'arn:aws:iam::111122223333:role/runner', Path: '/', RoleId: 'R2', CreateDate: new Date(0) } });

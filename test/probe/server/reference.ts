@@ -292,7 +292,7 @@ function role(spec: FunctionSpec): Obj {
     CreateDate: '2025-01-15T10:00:00Z',
     AssumeRolePolicyDocument: LAMBDA_TRUST,
     MaxSessionDuration: 3600,
-    PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: BOUNDARY },
+    PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: BOUNDARY },
     Tags: tags(SYSTEM),
     InlinePolicies: { [`ztait-${spec.name}-policy`]: spec.policy },
     AttachedPolicyArns: [VPC_ACCESS],

@@ -129,7 +129,7 @@ export function encodeOutput(service: Service, operation: string, output: Record
 
 /** The children of the serialised output structure (the SDK wraps them per protocol). */
 function xmlInner(schema: NormalizedSchema, value: unknown): string {
-  const ser = new XmlShapeSerializer({ serviceNamespace: 'x', timestampFormat: { useTrait: true, default: 5 } });
+  const ser = new XmlShapeSerializer({ serviceNamespace: 'x', xmlNamespace: '', timestampFormat: { useTrait: true, default: 5 } });
   ser.write(schema, value);
   const xml = String(ser.flush());
   const open = xml.indexOf('>');

@@ -15,6 +15,8 @@ const cell = (text) =>
     .replace(/([^\s{])[ \t]*\n\s*(?=[A-Za-z_][\w-]*\s*=)/g, '$1, ') // one attribute a line -> comma-separated
     .replace(/\s+/g, ' ')
     .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .trim();
 
 function defaultCell(variable) {

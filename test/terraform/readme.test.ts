@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CONFIG_DIRS, REPO_ROOT, parseModule, variablesOf, outputsOf } from './support.js';
+import { spawnSync } from 'node:child_process';
+import { CONFIG_DIRS, REPO_ROOT, TERRAFORM_DIR, parseModule, variablesOf, outputsOf } from './support.js';
 // @ts-expect-error plain ESM helper without type declarations
 import { BEGIN, END, docsBlock } from '../../scripts/terraform/readme-tables.mjs';
 
@@ -38,6 +39,13 @@ describe('module documentation', () => {
     expect(vars.filter((v) => !v.type || !v.description).map((v) => v.name)).toEqual([]);
     expect(vars.filter((v) => BOUNDED.includes(v.name) && v.validations.length === 0).map((v) => v.name)).toEqual([]);
     expect(outputsOf(parsed).filter((o) => !o.description).map((o) => o.name)).toEqual([]);
+  });
+
+  it('READMEs pass markdownlint (terraform/.markdownlint.jsonc)', () => {
+    const files = [join(TERRAFORM_DIR, 'README.md'), ...CONFIG_DIRS.map((dir) => join(dir, 'README.md'))].map((f) => relative(REPO_ROOT, f));
+    const lint = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'markdownlint-cli2'), files, { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(`${lint.stdout}${lint.stderr}`).toContain('Summary: 0 issues');
+    expect(lint.status).toBe(0);
   });
 
   it('tableNames reads a docs block', () => {

@@ -155,6 +155,16 @@ function suppressionsSection(r: CheckResult): string[] {
   return [...out, ...table(['Invariant', 'Resource', 'Kind', 'Reason', 'Written at', 'Expires'], rows)];
 }
 
+/** With --baseline: which baselined findings are gone (fixed). */
+function baselineSection(r: CheckResult): string[] {
+  if (!r.baseline) return [];
+  const counts = { new: 0, unchanged: 0 };
+  for (const inv of r.invariants) for (const f of inv.findings) if (f.baseline === 'new' || f.baseline === 'unchanged') counts[f.baseline] += 1;
+  const out = [...heading(2, 'Baseline'), ...para(`Compared with the baseline ${r.baseline.file}: ${counts.new} new, ${counts.unchanged} unchanged, ${r.baseline.absent.length} fixed.`)];
+  if (r.baseline.absent.length === 0) return out;
+  return [...out, ...table(['Invariant', 'Resource', 'Fixed finding'], r.baseline.absent.map((a) => [a.id, a.resource, a.message]))];
+}
+
 function limitationsSection(r: CheckResult): string[] {
   const items: string[] = [];
   for (const d of r.diagnostics) {
@@ -186,6 +196,7 @@ export function renderMarkdown(r: CheckResult): string {
     ...nistSection(r),
     ...maturitySection(r),
     ...suppressionsSection(r),
+    ...baselineSection(r),
     ...limitationsSection(r),
   ]);
 }

@@ -198,6 +198,21 @@ export function renderSarif(result: CheckResult): string {
     if (found.length === 0 && inv.status === 'fail') found.push(bareFailure(inv, ruleIndex));
     results.push(...found);
   });
+  // Baselined findings that are gone: reported as `absent`, so code scanning closes their alerts.
+  for (const gone of [...(result.baseline?.absent ?? [])].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint))) {
+    const ruleIndex = result.invariants.findIndex((i) => i.id === gone.id);
+    if (ruleIndex < 0) continue;
+    results.push({
+      ruleId: gone.id,
+      ruleIndex,
+      kind: 'pass',
+      level: 'none',
+      message: { text: sentence(`${gone.resource}: fixed since the baseline: ${gone.message}`) },
+      locations: [{ logicalLocations: [{ fullyQualifiedName: gone.resource, kind: 'resource' }] }],
+      partialFingerprints: { [FINGERPRINT_KEY]: gone.fingerprint },
+      baselineState: 'absent',
+    });
+  }
   const gate = gateVerdict(result);
   const canonical = canonicalResult(result) as { source: { account?: object }; summary: object };
   const run: Sarif.Run = {

@@ -113,6 +113,11 @@ export function renderText(result: CheckResult, opts: TextOptions): string {
     lines.push(...invariantBlock(c, inv, quiet));
   }
   lines.push(...contextLines(c, result, quiet));
+  if (result.baseline) {
+    const absent = result.baseline.absent;
+    lines.push('', c.gray(`Baseline ${result.baseline.file}: ${absent.length} baselined finding(s) fixed`));
+    for (const a of absent) lines.push(c.green(`  fixed  ${a.id}  ${a.resource}  ${a.message}`));
+  }
   lines.push('', ...summaryTable(c, result));
   if (result.nist.length > 0) lines.push(nistLine(c, result));
   const gate = gateVerdict(result);

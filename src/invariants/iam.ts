@@ -11,7 +11,7 @@
  */
 import type { Resource } from '../model/inventory.js';
 import type { InventoryIndex } from '../inventory/index.js';
-import { RefObject, Unknown, show, type Value } from '../model/value.js';
+import { RefObject, Unknown, isObject, refsOf, show, type Value } from '../model/value.js';
 import {
   actionMatches,
   effectivePermission,
@@ -91,10 +91,12 @@ function buildView(ctx: RuleContext): IamView {
     const origin = src.label;
     const known = docs.get(origin);
     if (known) return { policy: known };
-    const parsed = parsePolicy(documentValue(ctx, value), origin);
+    const raw = documentValue(ctx, value);
+    const parsed = parsePolicy(raw, origin);
     if (!parsed.ok) return { reason: `${origin} cannot be read: ${parsed.error}` };
     sources.set(origin, src);
     docs.set(origin, parsed.policy);
+    if (raw !== undefined) RAW.set(parsed.policy, { raw, index: ctx.index, about: new Map() });
     return { policy: parsed.policy };
   };
 
@@ -241,14 +243,59 @@ const ALLOW_ALL: PolicyDocument = {
   statements: [{ effect: 'Allow', action: ['*'], resource: ['*'], hasCondition: false }],
 };
 
+/** The raw value each parsed document came from, to re-read it about one resource. */
+const RAW = new WeakMap<PolicyDocument, { raw: Value; index: InventoryIndex; about: Map<string, PolicyDocument> }>();
+
+/**
+ * The document as it reads when the question is about `about`: elements that refer only to that
+ * resource (`aws_dynamodb_table.audit.arn`, `"${aws_s3_bucket.trail.arn}/*"`) denote the very ARN
+ * being asked about, whatever its unknown parts (region, account) are, so they are taken as known
+ * (their pattern). Without it a Deny naming the resource by reference could never count.
+ */
+export function policyAbout(doc: PolicyDocument, about: Resource | undefined): PolicyDocument {
+  const entry = about ? RAW.get(doc) : undefined;
+  if (!entry || !about) return doc;
+  const hit = entry.about.get(about.address);
+  if (hit) return hit;
+  let out = doc;
+  if (refsOf(entry.raw).some((ref) => entry.index.instancesOf(ref).some((r) => r.address === about.address))) {
+    const parsed = parsePolicy(knownSelfRefs(entry.index, entry.raw, about), doc.origin);
+    if (parsed.ok) out = parsed.policy;
+  }
+  entry.about.set(about.address, out);
+  return out;
+}
+
+/** `v` with every Unknown that refers only to `about` (and has a pattern) replaced by its pattern. */
+export function knownSelfRefs(index: InventoryIndex, v: Value, about: Resource): Value {
+  const onlyAbout = (u: Unknown): boolean =>
+    u.refs.length > 0 && u.refs.every((ref) => {
+      const rs = index.instancesOf(ref);
+      return rs.length > 0 && rs.every((r) => r.address === about.address);
+    });
+  const walk = (x: Value): Value => {
+    if (x instanceof Unknown) {
+      if (x.structure !== undefined) {
+        return new Unknown(x.reason, { refs: x.refs, structure: walk(x.structure), ...(x.pattern ? { pattern: x.pattern } : {}) });
+      }
+      return x.pattern && onlyAbout(x) ? x.pattern : x;
+    }
+    if (Array.isArray(x)) return x.map(walk);
+    if (isObject(x)) return Object.fromEntries(Object.entries(x).map(([k, e]) => [k, walk(e)]));
+    return x;
+  };
+  return walk(v);
+}
+
 /**
  * May `rp.role` perform `action` on `resource` (a glob)? Known documents decide when they can;
  * 'unknown' when only what cannot be read (an unreadable policy, a policy of an unresolved role, an
  * unreadable boundary) would make it allowed.
  */
-export function roleMay(rp: RolePolicies, action: string, resource: string): RoleDecision {
-  const boundary = rp.boundary.kind === 'ok' ? rp.boundary.policy : undefined;
-  const base = judge(rp.identity, boundary, action, resource);
+export function roleMay(rp: RolePolicies, action: string, resource: string, about?: Resource): RoleDecision {
+  const boundary = rp.boundary.kind === 'ok' ? policyAbout(rp.boundary.policy, about) : undefined;
+  const identity = rp.identity.map((d) => policyAbout(d, about));
+  const base = judge(identity, boundary, action, resource);
   if (base.decision === 'denied') return { decision: 'denied', grants: [] };
   if (base.decision === 'allowed') {
     if (rp.boundary.kind === 'unreadable') return { decision: 'unknown', grants: base.grants, reason: rp.boundary.reason };
@@ -256,7 +303,7 @@ export function roleMay(rp: RolePolicies, action: string, resource: string): Rol
   }
   const extra = [...(rp.unreadable.length > 0 ? [ALLOW_ALL] : []), ...rp.floating.map((f) => f.policy)];
   if (extra.length === 0 && rp.boundary.kind !== 'unreadable') return { decision: 'implicit-deny', grants: [] };
-  const alt = judge([...rp.identity, ...extra], boundary, action, resource);
+  const alt = judge([...identity, ...extra.map((d) => policyAbout(d, about))], boundary, action, resource);
   if (alt.decision !== 'allowed') return { decision: 'implicit-deny', grants: [] };
   const floatingHits = rp.floating.filter((f) => alt.grants.some((g) => g.origin === f.policy.origin));
   const reasons = [
@@ -344,6 +391,20 @@ export function describeGrants(parts: readonly GrantParts[]): string {
       return `${actions.join(', ')}${via} on ${on}`;
     })
     .join('; ');
+}
+
+/**
+ * A Deny that would be the guarantee if its unknown parts were known (no Condition, it matches
+ * once read as known): the verdict is undecidable (`error`), not `fail`.
+ */
+export function denyUndecidable(policy: PolicyDocument, action: string, resource = '*'): boolean {
+  return policy.statements.some(
+    (st) =>
+      st.effect === 'Deny' &&
+      st.partiallyUnknown === true &&
+      !st.hasCondition &&
+      explicitlyDenies({ origin: policy.origin, statements: [{ ...st, partiallyUnknown: false }] }, action, resource) !== undefined,
+  );
 }
 
 /** Why `policy` has no unconditional Deny of `action` on `resource`, for a message. */
@@ -469,7 +530,6 @@ export class GrantCollector {
 export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: string): RuleOutcome {
   const out = new OutcomeBuilder(gapErrors(ctx, IAM_NEEDS));
   const view = iamView(ctx);
-  const weakBoundaries = new Map<string, { resource: Resource; name: string; reasons: Map<string, string[]>; roles: Set<string> }>();
   const grants = new GrantCollector(view);
 
   for (const rp of view.roles) {
@@ -481,20 +541,7 @@ export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: 
     } else if (b.kind === 'unreadable') {
       out.error(role, `role ${label(role)}: ${b.reason}`, 'permissions_boundary', 'permissions_boundary');
       out.examine(role, 'error', `permissions_boundary cannot be read: ${b.reason}`);
-    } else {
-      const missing = actions.filter((a) => !explicitlyDenies(b.policy, a, '*'));
-      if (missing.length === 0) out.examine(role, 'pass', `permissions_boundary = ${b.name} (denies ${actions.join(', ')} on *)`);
-      else {
-        out.examine(role, 'fail', `permissions_boundary = ${b.name} (does not deny ${missing.join(', ')} on *)`);
-        const wb = weakBoundaries.get(b.resource.address) ?? { resource: b.resource, name: b.name, reasons: new Map(), roles: new Set() };
-        for (const a of missing) {
-          const why = whyNotDenied(b.policy, a);
-          wb.reasons.set(why, [...(wb.reasons.get(why) ?? []), a].filter((x, i, l) => l.indexOf(x) === i));
-        }
-        wb.roles.add(label(role));
-        weakBoundaries.set(b.resource.address, wb);
-      }
-    }
+    } else judgeBoundary(out, role, b, actions);
     for (const a of actions) {
       const d = roleMay(rp, a, '*');
       if (d.decision === 'allowed') {
@@ -506,19 +553,29 @@ export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: 
       }
     }
   }
-  for (const wb of weakBoundaries.values()) {
-    for (const [why, acts] of wb.reasons) {
-      out.fail(
-        wb.resource,
-        `boundary ${wb.name} does not deny ${acts.join(', ')} on "*" (${why}); used by role ${[...wb.roles].join(', ')}`,
-        'policy',
-        `${acts.join(',')}`,
-      );
-    }
-  }
-  grants.emit(
-    out,
-    (g) => `${g.src.label} grants ${g.grants} to role ${g.roles.join(', ')} and no boundary denies it`,
-  );
+  grants.emit(out, (g) => `${g.src.label} grants ${g.grants} to role ${g.roles.join(', ')} and no boundary denies it`);
   return out.finish('no aws_iam_role in the inventory');
+}
+
+/** The role's boundary denies each action on "*" unconditionally; findings point at the role's permissions_boundary. */
+function judgeBoundary(out: OutcomeBuilder, role: Resource, b: Extract<BoundaryState, { kind: 'ok' }>, actions: readonly string[]): void {
+  const notDenied = actions.filter((a) => !explicitlyDenies(b.policy, a, '*'));
+  const undecided = notDenied.filter((a) => denyUndecidable(b.policy, a));
+  const missing = notDenied.filter((a) => !undecided.includes(a));
+  const where = `boundary ${b.name} of role ${label(role)}`;
+  if (undecided.length > 0) {
+    out.error(role, `cannot tell whether ${where} denies ${undecided.join(', ')} on "*": its Deny is not fully known statically`, 'permissions_boundary', 'boundary-undecided');
+    out.examine(role, 'error', `permissions_boundary = ${b.name} (Deny of ${undecided.join(', ')} not fully known)`);
+  }
+  if (missing.length > 0) {
+    const byReason = new Map<string, string[]>();
+    for (const a of missing) {
+      const why = whyNotDenied(b.policy, a);
+      byReason.set(why, [...(byReason.get(why) ?? []), a]);
+    }
+    const parts = [...byReason].map(([why, acts]) => `${acts.join(', ')} on "*" (${why})`);
+    out.fail(role, `${where} does not deny ${parts.join('; ')}`, 'permissions_boundary', 'boundary');
+    out.examine(role, 'fail', `permissions_boundary = ${b.name} (does not deny ${missing.join(', ')} on *)`);
+  }
+  if (notDenied.length === 0) out.examine(role, 'pass', `permissions_boundary = ${b.name} (denies ${actions.join(', ')} on *)`);
 }

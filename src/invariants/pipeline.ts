@@ -554,7 +554,8 @@ export function requireEnabled(out: OutcomeBuilder, r: Resource, block: string, 
   const b = readBlock(r.values[block]);
   const path = `${block}.enabled`;
   if (b.kind === 'missing') {
-    out.fail(r, `${what} ${label(r)} has no ${block} block (${path} must be true)`, block);
+    // The block is absent: the finding points at the resource block (a `dynamic` block that yields nothing included).
+    out.fail(r, `${what} ${label(r)} has no ${block} block (${path} must be true)`, undefined, block);
     out.examine(r, 'fail', `${block} = (none)`);
     return;
   }
@@ -567,7 +568,7 @@ export function requireEnabled(out: OutcomeBuilder, r: Resource, block: string, 
   if (v.kind === 'ok' && v.value) out.examine(r, 'pass', `${path} = true`);
   else if (v.kind === 'ok' || v.kind === 'missing') {
     const why = v.kind === 'ok' ? 'is false' : 'is not set (the default is false)';
-    out.fail(r, `${path} ${why} on ${what} ${label(r)}`, v.kind === 'ok' ? path : block);
+    out.fail(r, `${path} ${why} on ${what} ${label(r)}`, v.kind === 'ok' ? path : block, path);
     out.examine(r, 'fail', `${path} = ${v.kind === 'ok' ? 'false' : '(unset)'}`);
   } else {
     const why = v.kind === 'unknown' ? `is unknown: ${v.reason}` : `is not a boolean: ${v.shown}`;

@@ -254,7 +254,9 @@ class EgressCheck {
       cidrs: destinations(rule.dests),
     });
     if (!violation) return { status: 'pass', observed: 'tcp/443' };
-    const attr = protocol === 'tcp' ? `${rule.prefix}from_port` : protoAttr;
+    // The port that widens the range: from_port below 443, else to_port above it.
+    const portAttr = ports.from !== undefined && ports.from !== 443 ? 'from_port' : 'to_port';
+    const attr = protocol === 'tcp' ? `${rule.prefix}${portAttr}` : protoAttr;
     this.out.fail(rule.resource, `${violation} (${where})`, attr, rule.prefix ? rule.prefix.slice(0, -1) : 'egress');
     return { status: 'fail', observed: violation.replace(/^egress rule allows /, '') };
   }

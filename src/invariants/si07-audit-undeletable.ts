@@ -32,7 +32,7 @@ export const auditUndeletable: Invariant = {
       for (const rp of view.roles) {
         const allowed: string[] = [];
         for (const action of AUDIT_DELETE_ACTIONS) {
-          const d = roleMay(rp, action, glob);
+          const d = roleMay(rp, action, glob, table);
           if (d.decision === 'allowed' && exact) {
             grants.add(d.grants, action, glob, rp.role, `the audit table ${label(table)}`);
             allowed.push(action);

@@ -7,9 +7,9 @@
  * No trail at all fails (the invariant requires one).
  */
 import type { Resource } from '../model/inventory.js';
-import { RefObject, Unknown, isObject, show, type Value, type ValueObject } from '../model/value.js';
+import { RefObject, Unknown, show, type Value } from '../model/value.js';
 import { explicitlyDenies, parsePolicy, type PolicyDocument } from '../policy/index.js';
-import { arnGlob, whyNotDenied } from './iam.js';
+import { arnGlob, denyUndecidable, knownSelfRefs, whyNotDenied } from './iam.js';
 import { OutcomeBuilder, gapErrors, inScope, label, readBlock, readBool, readString, unknownReason } from './pipeline.js';
 import type { Invariant, RuleContext, RuleOutcome } from './types.js';
 
@@ -80,9 +80,7 @@ function belongsTo(ctx: RuleContext, v: Value | undefined, bucket: Resource): bo
 }
 
 function denyOfDeletes(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource): { status: Status; observed: string } {
-  const name = typeof bucket.values.bucket === 'string' ? bucket.values.bucket : `{${bucket.address}}`;
-  const self = `arn:aws:s3:::${name}`;
-  const objects = `${self}/*`;
+  const objects = `${arnGlob(bucket).glob}/*`;
   const sources: { resource: Resource; value: Value }[] = inScope(ctx, 'aws_s3_bucket_policy')
     .filter((p) => belongsTo(ctx, p.values.bucket, bucket))
     .map((p) => ({ resource: p, value: p.values.policy ?? null }));
@@ -95,7 +93,7 @@ function denyOfDeletes(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource):
   const docs: { resource: Resource; policy: PolicyDocument }[] = [];
   const unreadable: { resource: Resource; error: string }[] = [];
   for (const s of sources) {
-    const parsed = parsePolicy(selfRefsKnown(ctx, s.value, bucket, self), s.resource.address);
+    const parsed = parsePolicy(knownSelfRefs(ctx.index, s.value, bucket), s.resource.address);
     if (parsed.ok) docs.push({ resource: s.resource, policy: parsed.policy });
     else unreadable.push({ resource: s.resource, error: parsed.error });
   }
@@ -111,6 +109,12 @@ function denyOfDeletes(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource):
       if (status === 'pass') status = 'error';
       continue;
     }
+    const undecided = docs.find((d) => denyUndecidable(d.policy, action, objects));
+    if (undecided) {
+      out.error(undecided.resource, `cannot tell whether the bucket policy of ${label(bucket)} denies ${action} to Principal "*": its Deny is not fully known statically`, 'policy', action);
+      if (status === 'pass') status = 'error';
+      continue;
+    }
     const first = docs[0]!;
     out.fail(
       first.resource,
@@ -121,35 +125,6 @@ function denyOfDeletes(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource):
     status = 'fail';
   }
   return { status, observed: `bucket policy denies ${denied.length > 0 ? denied.join(', ') : 'no delete'} to everyone` };
-}
-
-/**
- * A bucket policy naming its own bucket through a reference (`"${aws_s3_bucket.trail.arn}/*"`) is
- * about that bucket whatever the unknown parts of its ARN are: such elements become the bucket's
- * ARN as a known string, so that their Deny can count as a guarantee. Other unknowns stay unknown.
- */
-function selfRefsKnown(ctx: RuleContext, v: Value, bucket: Resource, selfArn: string): Value {
-  const prefix = arnGlob(bucket).glob;
-  const isSelf = (u: Unknown): boolean =>
-    u.refs.length > 0 && u.refs.every((ref) => ctx.index.instancesOf(ref).every((r) => r.address === bucket.address));
-  const walk = (x: Value): Value => {
-    if (x instanceof Unknown) {
-      if (x.structure !== undefined) {
-        return new Unknown(x.reason, { refs: x.refs, structure: walk(x.structure), ...(x.pattern ? { pattern: x.pattern } : {}) });
-      }
-      if (x.pattern && isSelf(x) && x.pattern.startsWith(prefix)) return selfArn + x.pattern.slice(prefix.length);
-      return x;
-    }
-    if (x instanceof RefObject) return x.address === bucket.address ? selfArn : x;
-    if (Array.isArray(x)) return x.map(walk);
-    if (isObject(x)) {
-      const o: ValueObject = {};
-      for (const [k, e] of Object.entries(x)) o[k] = walk(e);
-      return o;
-    }
-    return x;
-  };
-  return walk(v);
 }
 
 function versioning(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource): { status: Status; observed: string } {

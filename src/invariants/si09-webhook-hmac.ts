@@ -90,8 +90,8 @@ export const webhookHmac: Invariant = {
         const why = others.length > 0 ? others.join('; ') : `no aws_secretsmanager_secret whose name or for_each key names "${source}"`;
         for (const r of routes) {
           if (unnamed.length > 0) {
-            out.error(r.route, `cannot tell whether webhook source ${source} has a secret of its own: the names of ${unnamed.map((sec) => sec.address).join(', ')} are unknown`, 'route_key', 'secret');
-          } else out.fail(r.route, `webhook source ${source} has no Secrets Manager secret of its own (${why})`, 'route_key', 'secret');
+            out.error(r.route, `cannot tell whether webhook source ${source} has a secret of its own: the names of ${unnamed.map((sec) => sec.address).join(', ')} are unknown`, undefined, 'secret');
+          } else out.fail(r.route, `webhook source ${source} has no Secrets Manager secret of its own (${why})`, undefined, 'secret');
           out.examine(r.route, unnamed.length > 0 ? 'error' : 'fail', `source ${source}: no secret`);
         }
         continue;

@@ -106,7 +106,7 @@ function readsOnlyOwn(
   for (const s of secrets) {
     if (ownSet.has(s.address)) continue;
     const { glob, exact } = arnGlob(s);
-    const d = roleMay(rp, READ, glob);
+    const d = roleMay(rp, READ, glob, s);
     const owner = [...new Set(namesOf(s).flatMap(integrationsNamed))];
     const what = `secret ${label(s)}${owner.length > 0 ? ` (integration ${owner.join(', ')})` : ''}`;
     if (d.decision === 'allowed' && exact) {

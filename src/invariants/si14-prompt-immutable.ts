@@ -43,6 +43,8 @@ interface Store {
   actions: readonly string[];
   /** Why it matters: `holds the prompt in aws_dynamodb_table_item.prompt`. */
   why: string;
+  /** The resource the ARN is of, when it is in the inventory. */
+  about?: Resource;
 }
 
 const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate'];
@@ -146,7 +148,7 @@ function scanFunctions(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Stor
     if (found.length > 0) {
       out.examine(fn, 'fail', `prompt in environment variable ${found.join(', ')}`);
       const { glob, exact } = arnGlob(fn);
-      addStore({ what: `function ${name} (configuration)`, arn: glob, exact, actions: ['lambda:UpdateFunctionConfiguration'], why: `holds a prompt in ${found.join(', ')}` });
+      addStore({ what: `function ${name} (configuration)`, arn: glob, exact, actions: ['lambda:UpdateFunctionConfiguration'], why: `holds a prompt in ${found.join(', ')}`, about: fn });
     } else out.examine(fn, 'pass', `no prompt among ${Object.keys(env.vars).length} environment variable(s)`);
   }
 }
@@ -157,7 +159,7 @@ function scanTables(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Store) 
     out.fail(t, `table ${label(t)} is a prompt store (its name says prompt): prompts in a table can be changed through the API`, undefined, 'prompt-store');
     out.examine(t, 'fail', 'named for prompts');
     const { glob, exact } = arnGlob(t);
-    addStore({ what: `table ${label(t)}`, arn: glob, exact, actions: TABLE_WRITES, why: 'a prompt store' });
+    addStore({ what: `table ${label(t)}`, arn: glob, exact, actions: TABLE_WRITES, why: 'a prompt store', about: t });
   }
   for (const item of inScope(ctx, 'aws_dynamodb_table_item')) {
     const table = ctx.index.resolve(item.values.table_name, ['aws_dynamodb_table']).resources[0];
@@ -179,7 +181,7 @@ function scanTables(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Store) 
       : typeof item.values.table_name === 'string'
         ? { glob: `arn:aws:dynamodb:*:*:table/${item.values.table_name}`, exact: true }
         : { glob: 'arn:aws:dynamodb:*:*:table/*', exact: false };
-    addStore({ what: `table ${tableName}`, arn: arn.glob, exact: arn.exact, actions: TABLE_WRITES, why: `holds the prompt of ${item.address}` });
+    addStore({ what: `table ${tableName}`, arn: arn.glob, exact: arn.exact, actions: TABLE_WRITES, why: `holds the prompt of ${item.address}`, ...(table ? { about: table } : {}) });
   }
 }
 
@@ -230,7 +232,8 @@ function scanParameters(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Sto
   for (const p of inScope(ctx, 'aws_ssm_parameter')) {
     const name = typeof p.values.name === 'string' ? p.values.name : undefined;
     let where: { attr: string; why: string } | undefined;
-    if (namesPrompt(name) || says(p, 'prompt')) where = { attr: 'name', why: 'its name says prompt' };
+    const hasValue = ['value', 'insecure_value'].find((a) => p.values[a] !== undefined && p.values[a] !== null);
+    if (namesPrompt(name) || says(p, 'prompt')) where = { attr: hasValue ?? 'name', why: 'its name says prompt' };
     else {
       for (const attr of ['value', 'insecure_value']) {
         const text = textOf(p.values[attr]);
@@ -246,7 +249,7 @@ function scanParameters(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Sto
     out.fail(p, `SSM parameter ${label(p)} stores a prompt (${where.why}); a system prompt must be hard-coded, not in an API-writable store`, where.attr, 'prompt');
     out.examine(p, 'fail', `prompt: ${where.why}`);
     const { glob, exact } = arnGlob(p);
-    addStore({ what: `SSM parameter ${label(p)}`, arn: glob, exact, actions: ['ssm:PutParameter'], why: 'holds a prompt' });
+    addStore({ what: `SSM parameter ${label(p)}`, arn: glob, exact, actions: ['ssm:PutParameter'], why: 'holds a prompt', about: p });
   }
 }
 
@@ -276,14 +279,14 @@ function scanNamedStores(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: St
     out.fail(p, `Bedrock prompt ${label(p)} is stored in Bedrock prompt management, which the API can change`, undefined, 'prompt');
     out.examine(p, 'fail', 'Bedrock managed prompt');
     const { glob, exact } = arnGlob(p);
-    addStore({ what: `Bedrock prompt ${label(p)}`, arn: glob, exact, actions: ['bedrock:UpdatePrompt', 'bedrock:CreatePromptVersion'], why: 'a prompt' });
+    addStore({ what: `Bedrock prompt ${label(p)}`, arn: glob, exact, actions: ['bedrock:UpdatePrompt', 'bedrock:CreatePromptVersion'], why: 'a prompt', about: p });
   }
   for (const s of inScope(ctx, 'aws_secretsmanager_secret')) {
     if (!says(s, 'prompt')) continue;
     out.fail(s, `secret ${label(s)} is a prompt store (its name says prompt); a system prompt must be hard-coded`, undefined, 'prompt');
     out.examine(s, 'fail', 'named for prompts');
     const { glob, exact } = arnGlob(s);
-    addStore({ what: `secret ${label(s)}`, arn: glob, exact, actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret'], why: 'a prompt store' });
+    addStore({ what: `secret ${label(s)}`, arn: glob, exact, actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret'], why: 'a prompt store', about: s });
   }
 }
 
@@ -317,12 +320,12 @@ function checkTriageWrites(ctx: RuleContext, out: OutcomeBuilder, stores: Map<st
     const self = arnGlob(fn);
     const all: Store[] = [
       ...stores.values(),
-      { what: `triage function ${label(fn)} (code and configuration)`, arn: self.glob, exact: self.exact, actions: FUNCTION_WRITES, why: 'where its prompt is read from' },
+      { what: `triage function ${label(fn)} (code and configuration)`, arn: self.glob, exact: self.exact, actions: FUNCTION_WRITES, why: 'where its prompt is read from', about: fn },
     ];
     let status: 'pass' | 'fail' | 'error' = 'pass';
     for (const store of all) {
       for (const action of store.actions) {
-        const d = roleMay(rp, action, store.arn);
+        const d = roleMay(rp, action, store.arn, store.about);
         if (d.decision === 'allowed' && store.exact) {
           grants.add(d.grants, action, store.arn, role, `${store.what} (${store.why})`);
           status = 'fail';

@@ -39,6 +39,14 @@ describe('SI-1 Lambda egress only HTTPS via NAT, AWS services via endpoints', ()
         expect(f.message).toMatch(/egress rule allows tcp 0-65535 to 0\.0\.0\.0\/0/);
       });
 
+      it('points at to_port when the range widens upwards (443-8443)', () => {
+        const rs = scenario(shape, (s) => {
+          Object.assign(egress0(s), { to_port: 8443 });
+        });
+        const f = findingOn(run(lambdaEgress, rs, shape), 'module.foundation.aws_security_group.lambda');
+        expect(f).toMatchObject({ attr: 'egress.0.to_port', message: 'egress rule allows tcp 443-8443 to 0.0.0.0/0 (security group ztait-lambda)' });
+      });
+
       it('fails a second egress block allowing udp 53, pointing at egress.1', () => {
         const rs = scenario(shape, (s) => {
           (s.sg.values.egress as ValueObject[]).push({ protocol: 'udp', from_port: 53, to_port: 53, cidr_blocks: ['10.0.0.2/32'] });

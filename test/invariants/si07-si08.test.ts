@@ -51,6 +51,13 @@ describe('SI-7 audit logs cannot be deleted via the API', () => {
         expect(run(auditUndeletable, rs, shape).status).toBe('fail');
       });
 
+      it('an unconditional Deny naming the audit table by reference wins over a table/ztait-* grant', () => {
+        const rs = scenario(shape, (s) =>
+          setConfigPolicy(s, allow(['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], 'arn:aws:dynamodb:*:*:table/ztait-*'), deny('dynamodb:*', ref(s.tables.audit, 'arn'))),
+        );
+        expect(run(auditUndeletable, rs, shape).status).toBe('pass');
+      });
+
       it('an unconditional Deny in the boundary wins over the grant', () => {
         const rs = scenario(shape, (s) => {
           setConfigPolicy(s, allow('*', '*'));

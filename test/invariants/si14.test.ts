@@ -89,7 +89,7 @@ describe('SI-14 Bedrock prompts cannot be modified via the API', () => {
           return [res('aws_ssm_parameter', 'prompt', { name: '/ztait/prompts/triage', type: 'String', value: 'Classify.' })];
         });
         const c = run(promptImmutable, rs, shape);
-        expect(findingOn(c, 'aws_ssm_parameter.prompt')).toMatchObject({ attr: 'name', message: expect.stringMatching(/^SSM parameter \/ztait\/prompts\/triage stores a prompt \(its name says prompt\)/) });
+        expect(findingOn(c, 'aws_ssm_parameter.prompt')).toMatchObject({ attr: 'value', message: expect.stringMatching(/^SSM parameter \/ztait\/prompts\/triage stores a prompt \(its name says prompt\)/) });
         expect(c.findings.some((f) => /write to SSM parameter \/ztait\/prompts\/triage \(holds a prompt\): it grants ssm:PutParameter on arn:aws:ssm:\*:\*:parameter\/ztait\/\*/.test(f.message))).toBe(true);
       });
 

@@ -118,12 +118,16 @@ describe('ztait probe against the deployed reference architecture', () => {
 });
 
 describe('one broken thing fails exactly that invariant, with the ARN', () => {
-  it('PITR off on the audit table: only SI-6 fails', async () => {
-    const { code, result } = await probe(await serve(account('pitr-off')));
-    expect(code).toBe(1);
+  it('PITR off on the audit table: only SI-6 fails, in every report format with the ARN', async () => {
+    const srv = await serve(account('pitr-off'));
+    const dir = tempDir();
+    const run = await ztait(['probe', '--endpoint-url', srv.url, '--region', 'us-east-1', '--format', 'text,json,sarif,markdown,junit', '-o', `${dir}/`]);
+    expect(run.code, run.stderr).toBe(1);
+    const result = JSON.parse(readFileSync(join(dir, 'ztait.json'), 'utf8')) as CheckResult;
     expect(notPassing(result)).toEqual(['SI-6']);
-    const findings = si(result, 'SI-6').findings;
-    expect(findings.map((f) => f.arn)).toEqual(['arn:aws:dynamodb:us-east-1:111122223333:table/ztait-audit']);
+    const tableArn = 'arn:aws:dynamodb:us-east-1:111122223333:table/ztait-audit';
+    expect(si(result, 'SI-6').findings.map((f) => f.arn)).toEqual([tableArn]);
+    for (const f of ['ztait.txt', 'ztait.sarif', 'ztait.md', 'ztait.xml']) expect(readFileSync(join(dir, f), 'utf8'), f).toContain(tableArn);
   });
 
   it('a role without a boundary: SI-3 and SI-4 fail on that role', async () => {

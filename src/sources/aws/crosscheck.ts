@@ -35,35 +35,46 @@ const SI_OF: Record<string, string> = {
   ...Object.fromEntries(AUDIT_DELETE_ACTIONS.map((a) => [a, 'SI-7'])),
 };
 
-/** Calls the simulator role by role, in a fixed order; stops at the first failure (it would repeat). */
+/**
+ * Asks the simulator about every in-scope role. The first role goes alone: an endpoint that does not
+ * implement the simulator then costs one failed call, not one per role. The rest go concurrently
+ * (bounded by the session); the first failure in a fixed order is reported, so a replay says the same.
+ */
 export async function simulate(ctx: CollectContext, roles: readonly ScopedRole[], tables: readonly ScopedTable[]): Promise<SimulationRun> {
   const audit = tables.filter((t) => /audit/i.test(t.name) && t.arn).map((t) => t.arn).sort();
   const queries: { actions: string[]; resource?: string }[] = [
     { actions: [...ASSUME_ROLE_ACTIONS, ...IAM_POLICY_WRITE_ACTIONS] },
     ...audit.map((arn) => ({ actions: [...AUDIT_DELETE_ACTIONS], resource: arn })),
   ];
-  const results: Simulated[] = [];
-  for (const role of [...roles].filter((r) => r.arn).sort((a, b) => a.arn.localeCompare(b.arn))) {
-    for (const q of queries) {
-      const got = await attempt(() =>
-        allPages(
-          paginateSimulatePrincipalPolicy(
-            { client: ctx.clients.iam },
-            { PolicySourceArn: role.arn, ActionNames: q.actions, ...(q.resource ? { ResourceArns: [q.resource] } : {}) },
+  const ordered = [...roles].filter((r) => r.arn).sort((a, b) => a.arn.localeCompare(b.arn));
+  const ask = async (role: ScopedRole) =>
+    Promise.all(
+      queries.map(async (q) => {
+        const got = await attempt(() =>
+          allPages(
+            paginateSimulatePrincipalPolicy(
+              { client: ctx.clients.iam },
+              { PolicySourceArn: role.arn, ActionNames: q.actions, ...(q.resource ? { ResourceArns: [q.resource] } : {}) },
+            ),
+            (p) => p.EvaluationResults,
           ),
-          (p) => p.EvaluationResults,
-        ),
-      );
-      if (!got.ok) {
-        return { results, skipped: `cross-check of SI-3, SI-4, SI-7 with the AWS policy simulator skipped: ${got.failure.reason}` };
-      }
-      results.push(...got.value.map((r: EvaluationResult) => ({
+        );
+        return { role, q, got };
+      }),
+    );
+  const first = ordered.length > 0 ? await ask(ordered[0]!) : [];
+  const rest = first.every((a) => a.got.ok) ? (await Promise.all(ordered.slice(1).map(ask))).flat() : [];
+  const results: Simulated[] = [];
+  for (const { role, q, got } of [...first, ...rest]) {
+    if (!got.ok) return { results: [], skipped: `cross-check of SI-3, SI-4, SI-7 with the AWS policy simulator skipped: ${got.failure.reason}` };
+    results.push(
+      ...got.value.map((r: EvaluationResult) => ({
         roleArn: role.arn,
         action: r.EvalActionName ?? '',
         resource: q.resource ?? '*',
         decision: r.EvalDecision ?? 'unknown',
-      })));
-    }
+      })),
+    );
   }
   return { results };
 }

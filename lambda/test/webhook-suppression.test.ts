@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileSafePattern, matchWithBudget, MAX_MATCH_INPUT, unsafeReason } from '../src/webhook-receiver/safe-regex.js';
-import { findSuppression, parseSuppressionRules, ruleActive } from '../src/webhook-receiver/suppression.js';
+import { compileSafePattern, matchWithBudget, MAX_MATCH_INPUT, unsafeReason } from '../src/shared/safe-regex.js';
+import { findSuppression, parseSuppressionRules, ruleActive } from '../src/shared/suppression.js';
 
 const at = (iso: string): number => Date.parse(iso);
 

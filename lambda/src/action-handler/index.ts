@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '../shared/audit.js';
 import { systemClock } from '../shared/clock.js';
 import { consoleLogger } from '../shared/log.js';
-import { parseMaturity, type Maturity } from '../shared/maturity.js';
+import { maturityOrError } from '../shared/maturity.js';
 import { SecretCache } from '../shared/secrets.js';
 import { loadActionConfig } from './config.js';
 import { createActionHandler } from './handler.js';
@@ -15,13 +15,7 @@ import { createActionHandler } from './handler.js';
 const config = loadActionConfig(process.env);
 const log = consoleLogger(`action-${config.integration}`);
 
-let maturity: Maturity | Error;
-try {
-  maturity = parseMaturity(process.env);
-} catch (e) {
-  maturity = e as Error;
-  log.error('maturity settings unusable; refusing every action', { error: maturity.message });
-}
+const maturity = maturityOrError(process.env, (e) => log.error('maturity settings unusable; refusing every action', { error: e.message }));
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 

@@ -114,3 +114,18 @@ export function gatingRequired(m: Maturity, severity: Severity): boolean {
 export function maturitySummary(m: Maturity): Record<string, unknown> {
   return { level: m.level, name: m.name, action_execution_enabled: m.actionExecutionEnabled };
 }
+
+/**
+ * The settings, or the error that makes them unusable. Functions that must keep running on a bad
+ * configuration (triage records incidents for people; handlers refuse every action; the config
+ * manager dispatches nothing) hold the error instead of failing their cold start.
+ */
+export function maturityOrError(env: Env, onError: (e: Error) => void): Maturity | Error {
+  try {
+    return parseMaturity(env);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    onError(err);
+    return err;
+  }
+}

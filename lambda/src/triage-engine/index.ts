@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '../shared/audit.js';
 import { systemClock } from '../shared/clock.js';
 import { consoleLogger } from '../shared/log.js';
-import { parseMaturity, type Maturity } from '../shared/maturity.js';
+import { maturityOrError } from '../shared/maturity.js';
 import { loadTriageConfig } from './config.js';
 import { createTriageEngine } from './engine.js';
 
@@ -15,13 +15,7 @@ const config = loadTriageConfig(process.env);
 const log = consoleLogger('triage-engine');
 
 // Bad maturity settings do not stop the engine: every incident then goes to human review.
-let maturity: Maturity | Error;
-try {
-  maturity = parseMaturity(process.env);
-} catch (e) {
-  maturity = e as Error;
-  log.error('maturity settings unusable; routing every incident to human review', { error: maturity.message });
-}
+const maturity = maturityOrError(process.env, (e) => log.error('maturity settings unusable; routing every incident to human review', { error: e.message }));
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 

@@ -15,7 +15,7 @@ import { SIGNATURE_HEADER } from './config.js';
 import { Deduplicator } from './dedup.js';
 import { checkTimestamp } from './replay.js';
 import { hmacKeyFromSecret, verifySignature } from './signature.js';
-import { findSuppression, parseSuppressionRules, SUPPRESSION_POLICY_ID, type SuppressionRule } from './suppression.js';
+import { findSuppression, parseSuppressionRules, SUPPRESSION_POLICY_ID, type SuppressionRule } from '../shared/suppression.js';
 
 /**
  * The webhook receiver, in the order the controls apply:

@@ -1,3 +1,4 @@
+import { POLICY_IDS } from './policy.js';
 import { compileSafePattern, matchWithBudget, DEFAULT_MATCH_BUDGET_MS } from './safe-regex.js';
 
 /**
@@ -11,7 +12,7 @@ import { compileSafePattern, matchWithBudget, DEFAULT_MATCH_BUDGET_MS } from './
  * a broken rule must not drop alerts.
  */
 
-export const SUPPRESSION_POLICY_ID = 'suppression-rules';
+export const SUPPRESSION_POLICY_ID = POLICY_IDS.suppression;
 
 export interface SuppressionRule {
   ruleId: string;

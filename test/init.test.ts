@@ -84,6 +84,10 @@ describe('init: what it copies', () => {
     expect(readFileSync(join(dir, 'modules', 'triage', 'main.tf'), 'utf8')).toBe('# mine\n');
     writeInit(dir, files, true);
     expect(readFileSync(join(dir, 'modules', 'triage', 'main.tf'), 'utf8')).toBe(byPath.get(join('modules', 'triage', 'main.tf')));
+
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    expect(() => writeInit(file, files, true)).toThrow(`${file} exists and is not a directory`);
   });
 });
 

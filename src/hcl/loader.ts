@@ -21,6 +21,8 @@ export interface HclLoadOptions {
   varFiles?: string[];
   /** `--var k=v` in command-line order. */
   vars?: Record<string, string> | [string, string][];
+  /** Typed root variable values that win over everything (a plan's `variables`). */
+  values?: Record<string, Value>;
 }
 
 type RawBody = Record<string, unknown>;
@@ -184,6 +186,10 @@ class Loader {
     for (const [k, raw] of cli) {
       values[k] = await parseCliVar(raw, decls.get(k)?.type);
       origins[k] = { file: '(command line)', line: 0, endLine: 0, kind: 'cli' };
+    }
+    for (const [k, v] of Object.entries(this.opts.values ?? {})) {
+      values[k] = v;
+      origins[k] = { file: '(plan variables)', line: 0, endLine: 0, kind: 'plan' };
     }
     for (const [name, d] of decls) {
       if (!(name in values)) {

@@ -26,7 +26,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIGS = join(ROOT, 'fixtures/plans/configs');
-const OUT = join(ROOT, 'fixtures/plans');
+/** Where the plan JSON goes (ZTAIT_PLAN_FIXTURES_OUT: elsewhere, to compare with the committed files). */
+const OUT = process.env.ZTAIT_PLAN_FIXTURES_OUT ? resolve(process.env.ZTAIT_PLAN_FIXTURES_OUT) : join(ROOT, 'fixtures/plans');
 const MIRROR = process.env.TF_PLUGIN_MIRROR ?? '/opt/tf-plugins';
 /** Fixtures are reproducible: terraform's wall-clock timestamp is replaced by this one. */
 const FIXED_TIMESTAMP = '2025-01-01T00:00:00Z';
@@ -65,15 +66,34 @@ function tf(args, cwd, env) {
 const varArgs = (vars = {}) =>
   Object.entries(vars).flatMap(([k, v]) => ['-var', `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`]);
 
-/** `terraform plan` + `terraform show -json`, normalised (fixed timestamp, indented). */
+/** `terraform plan` + `terraform show -json` of a configuration copy. */
 function planJson(cwd, env, { vars, replace = [], refresh = false }) {
   tf(
     ['plan', '-input=false', '-lock=false', `-refresh=${refresh}`, '-no-color', '-out=tfplan', ...varArgs(vars), ...replace.map((a) => `-replace=${a}`)],
     cwd,
     env,
   );
-  const plan = JSON.parse(tf(['show', '-json', 'tfplan'], cwd, env));
+  return JSON.parse(tf(['show', '-json', 'tfplan'], cwd, env));
+}
+
+const byKey = (key) => (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+/**
+ * Reproducible fixtures: terraform's wall-clock timestamp is fixed, and the lists it writes in
+ * no particular order (child modules, relevant attributes) are sorted.
+ */
+function normalise(plan) {
   if (plan.timestamp) plan.timestamp = FIXED_TIMESTAMP;
+  const sortModules = (m) => {
+    if (!m) return;
+    if (Array.isArray(m.child_modules)) {
+      m.child_modules.sort(byKey((c) => c.address));
+      m.child_modules.forEach(sortModules);
+    }
+  };
+  sortModules(plan.planned_values?.root_module);
+  sortModules(plan.prior_state?.values?.root_module);
+  if (Array.isArray(plan.relevant_attributes)) plan.relevant_attributes.sort(byKey((r) => JSON.stringify([r.resource, r.attribute])));
   return plan;
 }
 
@@ -226,8 +246,8 @@ function actionsSummary(plan) {
 }
 
 function writePlan(file, plan) {
-  writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
-  console.log(`wrote ${file.slice(ROOT.length + 1)}: ${actionsSummary(plan)}`);
+  writeFileSync(file, `${JSON.stringify(normalise(plan), null, 2)}\n`);
+  console.log(`wrote ${file.startsWith(ROOT) ? file.slice(ROOT.length + 1) : file}: ${actionsSummary(plan)}`);
 }
 
 function generate(name) {
@@ -265,9 +285,7 @@ function generateReference() {
   const plan = (example, output, args) => {
     const out = join(OUT, output);
     execFileSync(process.execPath, [script, example, out, ...args], { stdio: 'inherit' });
-    const json = JSON.parse(readFileSync(out, 'utf8'));
-    if (json.timestamp) json.timestamp = FIXED_TIMESTAMP;
-    writePlan(out, json);
+    writePlan(out, JSON.parse(readFileSync(out, 'utf8')));
   };
   plan(join(tree, 'examples/complete'), 'reference.plan.json', []);
   const work = mkdtempSync(join(tmpdir(), 'ztait-ref-pitr-'));

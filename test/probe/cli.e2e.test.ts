@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/model/result.js';
@@ -55,6 +55,7 @@ describe('ztait probe against the deployed reference architecture', () => {
 
   it('passes all 14 invariants, exit 0, with the account and caller recorded', () => {
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^ztait: read account 111122223333 in us-east-1: \d+ calls, 0 failed\n$/);
     const ids = run.result.invariants.map((i) => i.id).filter((id) => id.startsWith('SI-'));
     expect(ids).toHaveLength(14);
     for (const id of ids) expect(statuses(run.result)[id], `${id}: ${si(run.result, id).reason ?? JSON.stringify(si(run.result, id).findings)}`).toBe('pass');
@@ -240,6 +241,32 @@ describe('credentials and targeting', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/sts:AssumeRole failed: AccessDenied/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--profile reads credentials and region from the shared files', async () => {
+    const srv = await serve(account('reference'));
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config'), '[profile auditor]\nregion = us-east-1\n');
+    writeFileSync(join(dir, 'credentials'), '[auditor]\naws_access_key_id = AKIAPROFILE000000001\naws_secret_access_key = profile-secret\n');
+    const run = await ztait(['probe', '--endpoint-url', srv.url, '--profile', 'auditor', '--format', 'json', '--quiet'], {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe(''); // --quiet, and no progress display when stderr is not a terminal
+    expect((JSON.parse(run.stdout) as CheckResult).source.account?.region).toBe('us-east-1');
+    expect(srv.received.length).toBeGreaterThan(0);
+    expect(srv.received.every((c) => c.accessKeyId === 'AKIAPROFILE000000001')).toBe(true);
+  });
+
+  it('no credentials anywhere: exit 2 saying so, nothing sent', async () => {
+    const srv = await serve(account('reference'));
+    const run = await ztait(['probe', '--endpoint-url', srv.url, '--region', 'us-east-1'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/credentials/i);
+    expect(srv.received).toEqual([]);
   });
 
   it('usage errors exit 2 with one line', async () => {

@@ -64,6 +64,17 @@ describe('the probe in process', () => {
     });
   });
 
+  it('--prefix moves the namespace (tagged resources stay in it)', async () => {
+    await withServer(startAwsServer({ account: account('reference') }), async (srv) => {
+      const run = await probeLive({ endpointUrl: srv.url, region: 'us-east-1', prefix: 'legacy-' });
+      const names = run.inventory.resources.filter((r) => r.type === 'aws_dynamodb_table').map((r) => r.values.name);
+      expect(names).toContain('legacy-orders');
+      expect(names).toContain('ztait-audit'); // tagged ztait:system
+      expect(run.inventory.resources.some((r) => r.values.function_name === 'legacy-report-generator')).toBe(true);
+      expect(run.snapshot.prefix).toBe('legacy-');
+    });
+  });
+
   it('replays a snapshot into the identical inventory, without a network', async () => {
     const file = join(tempDir(), 'snap.json');
     const live = await withServer(startAwsServer({ account: account('pitr-off'), faults: { pageSize: 3 } }), async (srv) => {

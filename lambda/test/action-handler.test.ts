@@ -3,7 +3,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitBreaker } from '../src/action-handler/circuit-breaker.js';
 import { loadActionConfig } from '../src/action-handler/config.js';
 import { createActionHandler, RetryableActionError, type Fetch } from '../src/action-handler/handler.js';
@@ -13,7 +13,7 @@ import { INTEGRATION_ACTIONS, INTEGRATIONS, type Integration } from '../src/shar
 import { memoryLogger } from '../src/shared/log.js';
 import { parseMaturity } from '../src/shared/maturity.js';
 import { SecretCache } from '../src/shared/secrets.js';
-import { conditionalCheckFailed, docClient, fakeClock, maturityEnv, region } from './helpers.js';
+import { assertAuditAppendOnly, conditionalCheckFailed, docClient, fakeClock, maturityEnv, region } from './helpers.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sm = mockClient(SecretsManagerClient);
@@ -260,4 +260,9 @@ describe('action handler configuration', () => {
     expect(() => loadActionConfig({ ...base, INTEGRATION_ENDPOINT_URL: 'https://u:p@slack.com/api' })).toThrow(/credentials/);
     expect(() => loadActionConfig({ ...base, INTEGRATION_SECRET_ARN: '*' })).toThrow(/ARN/);
   });
+});
+
+// Whatever path a test took, the audit table only ever received conditional PutItems.
+afterEach(() => {
+  assertAuditAppendOnly(ddb);
 });

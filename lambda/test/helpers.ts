@@ -45,3 +45,24 @@ export function conditionalCheckFailed(): Error {
   e.name = 'ConditionalCheckFailedException';
   return e;
 }
+
+/**
+ * The audit table is append-only: every command a test run sent to it must be a conditional
+ * PutItem that cannot replace an existing record (no UpdateItem, DeleteItem, BatchWriteItem).
+ * Returns how many audit writes were checked.
+ */
+export function assertAuditAppendOnly(mock: { calls(): { args: unknown[] }[] }, table = 'ztait-audit'): number {
+  let writes = 0;
+  for (const call of mock.calls()) {
+    const command = call.args[0] as { constructor: { name: string }; input: { TableName?: string; RequestItems?: Record<string, unknown>; ConditionExpression?: string } };
+    const touchesAudit = command.input.TableName === table || (command.input.RequestItems !== undefined && table in command.input.RequestItems);
+    if (!touchesAudit) continue;
+    const name = command.constructor.name;
+    if (name === 'QueryCommand' || name === 'GetCommand') continue; // reads
+    if (name !== 'PutCommand' || command.input.ConditionExpression !== 'attribute_not_exists(correlation_id)') {
+      throw new Error(`audit table received ${name} (${command.input.ConditionExpression ?? 'unconditional'}): only conditional PutItem is allowed`);
+    }
+    writes += 1;
+  }
+  return writes;
+}

@@ -2,11 +2,11 @@ import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseMaturity } from '../src/shared/maturity.js';
 import { SYSTEM_PROMPT } from '../src/triage-engine/prompt.js';
 import { loadTriageConfig } from '../src/triage-engine/config.js';
-import { maturityEnv } from './helpers.js';
+import { assertAuditAppendOnly, maturityEnv } from './helpers.js';
 import { alertEvent, converseInput, engine, healthy, incident, mocks, modelReply, putsTo } from './triage-harness.js';
 
 const actionEvents = () => mocks.eb.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries![0]!);
@@ -172,4 +172,9 @@ describe('triage engine', () => {
     const { run } = engine();
     await expect(run(alertEvent({ title: 't' }))).rejects.toThrow(/InternalServerError/);
   });
+});
+
+// Whatever path a test took, the audit table only ever received conditional PutItems.
+afterEach(() => {
+  assertAuditAppendOnly(mocks.ddb);
 });

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTIONS, SEVERITIES } from '../src/shared/domain.js';
 import { SYSTEM_PROMPT } from '../src/triage-engine/prompt.js';
 import { alertEvent, converseInput, dataBlock, engine, healthy, incident, mocks, modelReply } from './triage-harness.js';
+import { assertAuditAppendOnly } from './helpers.js';
 
 /**
  * A corpus of prompt-injection attempts placed in alert fields. For each, the model input must be
@@ -125,4 +126,9 @@ describe('prompt-injection corpus: the output path', () => {
       { numRuns: 150 },
     );
   });
+});
+
+// Whatever path a test took, the audit table only ever received conditional PutItems.
+afterEach(() => {
+  assertAuditAppendOnly(mocks.ddb);
 });

@@ -9,7 +9,7 @@ import { memoryLogger } from '../src/shared/log.js';
 import { SecretCache } from '../src/shared/secrets.js';
 import { loadReceiverConfig } from '../src/webhook-receiver/config.js';
 import { createReceiver } from '../src/webhook-receiver/receiver.js';
-import { conditionalCheckFailed, docClient, fakeClock, region } from './helpers.js';
+import { assertAuditAppendOnly, conditionalCheckFailed, docClient, fakeClock, region } from './helpers.js';
 
 const GITHUB_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ztait-webhook-github';
 const DATADOG_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ztait-webhook-datadog';
@@ -215,4 +215,9 @@ describe('webhook receiver', () => {
   it('refuses oversized bodies', async () => {
     expect((await receive(request('github', null, { raw: 'x'.repeat(1024 * 1024 + 1) }))).statusCode).toBe(413);
   });
+});
+
+// Whatever path a test took, the audit table only ever received conditional PutItems.
+afterEach(() => {
+  assertAuditAppendOnly(ddb);
 });

@@ -238,6 +238,30 @@ describe('plan shapes the fixtures do not show (hand-edited from real plans)', (
     expect(inv.diagnostics[0]?.message).toMatch(/without being destroyed/);
   });
 
+  it('a nested block known only after apply as a whole is one Unknown pointing at what the block references', async () => {
+    type Plan = {
+      planned_values: { root_module: { child_modules: { resources: { address: string; values: Record<string, unknown> }[] }[] } };
+      resource_changes: { address: string; change: { after_unknown: Record<string, unknown> } }[];
+    };
+    const plan = JSON.parse(readFileSync(fixture('modules'), 'utf8')) as Plan;
+    const address = 'module.handlers["slack"].aws_lambda_function.this';
+    for (const m of plan.planned_values.root_module.child_modules) for (const r of m.resources) if (r.address === address) delete r.values.vpc_config;
+    plan.resource_changes.find((rc) => rc.address === address)!.change.after_unknown.vpc_config = true;
+    const inv = await loadPlan(tempFile('p.json', JSON.stringify(plan)));
+    const vpc = asUnknown(byAddress(inv, address).values.vpc_config);
+    expect(vpc.refs).toEqual(['module.foundation.aws_security_group.lambda']);
+  });
+
+  it('what exists and the plan does not mention (a -target plan) stays, unchanged', async () => {
+    const plan = base() as { planned_values: { root_module: { resources: { address: string }[] } }; resource_changes: { address: string }[] };
+    plan.planned_values.root_module.resources = plan.planned_values.root_module.resources.filter((r) => r.address !== 'aws_iam_role.triage');
+    plan.resource_changes = plan.resource_changes.filter((r) => r.address !== 'aws_iam_role.triage');
+    const inv = await loadPlan(tempFile('p.json', JSON.stringify(plan)));
+    const role = byAddress(inv, 'aws_iam_role.triage');
+    expect(role.change?.actions).toEqual(['no-op']);
+    expect(role.values.permissions_boundary).toBe('arn:aws:iam::123456789012:policy/ztait-boundary');
+  });
+
   it('locals are named as what the plan does not describe', async () => {
     const plan = JSON.parse(readFileSync(fixture('modules'), 'utf8')) as { configuration: { root_module: { resources: { address: string; expressions: Record<string, unknown> }[] } } };
     const subnet = plan.configuration.root_module.resources.find((r) => r.address === 'aws_subnet.private')!;

@@ -71,18 +71,23 @@ export class PlanConfiguration {
    * the whole expression's; a path naming a whole block gets all of the block's); `unset` when the
    * enclosing block is configured but does not set it (the provider computes it); `undescribed`
    * when the enclosing block is not in the configuration (a `dynamic` block: plan JSON leaves those
-   * out, so nothing is known about where the value comes from).
+   * out, so nothing is known about where the value comes from). `block` marks a path that names
+   * nested blocks rather than an attribute.
    */
-  expressionAt(cfg: ConfigResource, path: readonly (string | number)[], planned: (prefix: (string | number)[]) => Json | undefined): { refs: string[] } | 'unset' | 'undescribed' {
+  expressionAt(
+    cfg: ConfigResource,
+    path: readonly (string | number)[],
+    planned: (prefix: (string | number)[]) => Json | undefined,
+  ): { refs: string[]; block?: true } | 'unset' | 'undescribed' {
     let node: Json | undefined = (cfg.expressions ?? {}) as Json;
     let isBlockBody = true;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;
       if (!isBlockBody && !Array.isArray(node)) break; // inside an expression: it covers the rest
       if (Array.isArray(node)) {
-        if (typeof seg !== 'number') return { refs: allReferences(node) };
+        if (typeof seg !== 'number') return { refs: allReferences(node), block: true };
         const block = alignBlock(node, planned(path.slice(0, i + 1) as (string | number)[]));
-        if (block === undefined) return { refs: allReferences(node) };
+        if (block === undefined) return { refs: allReferences(node), block: true };
         node = block;
         isBlockBody = true;
       } else if (node && typeof node === 'object') {
@@ -92,7 +97,8 @@ export class PlanConfiguration {
         isBlockBody = false;
       } else return 'undescribed';
     }
-    return { refs: allReferences(node) };
+    // Ending on a block list or a block body: the value is (part of) nested blocks, not an attribute.
+    return isBlockBody || Array.isArray(node) ? { refs: allReferences(node), block: true } : { refs: allReferences(node) };
   }
 
   /** Resolves module-relative references made in module instance `modules` to resource targets. */

@@ -112,6 +112,12 @@ class PlanReader {
         this.diag('warning', `${rc.address} leaves Terraform state without being destroyed (removed block): it keeps existing unmanaged`);
       }
     }
+    // What exists and the plan does not mention (a -target plan): it stays as it is.
+    for (const r of moduleResources(this.plan.prior_state?.values?.root_module)) {
+      if (r.mode !== 'managed' || this.records.has(r.address)) continue;
+      const values = r.values ?? {};
+      this.addRecord(r, values, undefined, { ...rawOf(r), change: { actions: ['no-op'], before: values } }, false);
+    }
     // A deposed object (left by an interrupted create_before_destroy) being destroyed is a deletion
     // of its own, beside the current object of the same address.
     for (const rc of deposed) {
@@ -217,7 +223,7 @@ class PlanReader {
     // An element of a policy document's resources is an ARN whatever attribute Terraform's
     // references lost (`aws_x.y[each.key].arn` is listed as `aws_x.y`).
     const arnOnly = rec.parsed.type === 'aws_iam_policy_document' && path[0] === 'statement' && (path[2] === 'resources' || path[2] === 'not_resources');
-    return this.unknownFrom(reason, resolution, collection === true, arnOnly);
+    return this.unknownFrom(reason, resolution, collection === true && !expr.block, arnOnly);
   }
 
   /**
@@ -384,7 +390,7 @@ function* moduleResources(m: PlanModule | undefined): Generator<PlanResource> {
   for (const c of m.child_modules ?? []) yield* moduleResources(c);
 }
 
-function rawOf(rc: ResourceChange): PlanResource {
+function rawOf(rc: Pick<ResourceChange, 'address' | 'mode' | 'type' | 'name' | 'index'>): PlanResource {
   return { address: rc.address, mode: rc.mode, type: rc.type, name: rc.name, ...(rc.index !== undefined ? { index: rc.index } : {}) };
 }
 

@@ -96,6 +96,9 @@ describe('failure reasons name the call and the fix', () => {
   it('an HTML page instead of an AWS answer means the operation is not implemented there', () => {
     const f = fail({ name: 'Unknown', message: 'Unknown', $metadata: { httpStatusCode: 500 }, $response: { headers: { 'content-type': 'text/html' } } });
     expect(f.kind).toBe('not-implemented');
+    const parse = fail({ name: 'SyntaxError', message: 'Deserialization error: Unexpected token < in JSON at position 0', $metadata: { httpStatusCode: 500 } });
+    expect(parse.kind).toBe('not-implemented');
+    expect(fail({ name: 'InternalFailure', message: 'could not parse request', $metadata: { httpStatusCode: 500 } }).kind).toBe('server');
   });
 });
 

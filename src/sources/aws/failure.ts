@@ -84,11 +84,10 @@ export function describeFailure(err: unknown, call: string, iamAction: string, t
     return withStatus('access-denied', `missing permission ${iamAction}`);
   }
   if (THROTTLING.has(code) || status === 429) return withStatus('throttled', `throttled${tries}, retries exhausted`);
-  if (code === 'TimeoutError' || code === 'RequestTimeout' || code === 'ETIMEDOUT' || /timed? ?out/i.test(message) && !status) {
+  if (code === 'TimeoutError' || code === 'RequestTimeout' || code === 'ETIMEDOUT' || (/timed? ?out/i.test(message) && !status)) {
     return withStatus('timeout', `no answer within ${timeoutMs ?? '?'} ms${tries}`);
   }
-  if (isParseFailure(e, message) || /html/i.test(e.$response?.headers?.['content-type'] ?? '')) {
-    // Emulators answer unimplemented operations with an HTML page the SDK cannot parse.
+  if (notAnAwsAnswer(e, message)) {
     return withStatus('not-implemented', `the endpoint's answer is not an AWS response${status ? ` (HTTP ${status})` : ''}: the operation is probably not implemented there`);
   }
   if (status !== undefined && status >= 500) return withStatus('server', `HTTP ${status}${tries}`);
@@ -102,9 +101,15 @@ function errorCode(e: SdkErrorLike): string {
   return String(raw).replace(/[^\w.-]/g, '').slice(0, 80) || 'UnknownError';
 }
 
-function isParseFailure(e: SdkErrorLike, message: string): boolean {
-  return /Deserialization error|Unexpected token|not valid JSON|Unclosed|Invalid XML|char .* is not expected|XML|parse/i.test(message) && e.name !== 'AccessDenied'
-    && (e.name === 'SyntaxError' || e.name === 'Error' || e.name === 'UnknownError' || e.name === undefined || /Deserialization/.test(message));
+/**
+ * Emulators answer operations they do not implement with an HTML page: the SDK either fails to
+ * parse it (a deserialization / XML / JSON syntax error, no AWS error code) or reports an `Unknown`
+ * error whose response is HTML.
+ */
+function notAnAwsAnswer(e: SdkErrorLike, message: string): boolean {
+  if (/html/i.test(e.$response?.headers?.['content-type'] ?? '')) return true;
+  const generic = e.name === undefined || ['Error', 'SyntaxError', 'Unknown', 'UnknownError'].includes(e.name);
+  return generic && /Deserialization error|Unexpected token|not valid JSON|Invalid XML|Unclosed|is not expected|parse/i.test(message);
 }
 
 function firstLine(s: string): string {

@@ -61,6 +61,8 @@ describe('unusable plan files: one line naming the file and what is wrong', () =
   it('a plan format of another major version', async () => {
     const plan = { ...(JSON.parse(realPlan) as object), format_version: '2.0' };
     expect((await errorFor('plan.json', JSON.stringify(plan))).message).toMatch(/plan format_version 2\.0 is not supported: ztait reads format 1\.x/);
+    const old = { ...(JSON.parse(realPlan) as object), format_version: '0.2' };
+    expect((await errorFor('plan.json', JSON.stringify(old))).message).toMatch(/plan format_version 0\.2 is not supported: ztait reads format 1\.x, which Terraform 1\.1 and later write/);
   });
 
   it('JSON that is not a plan: an array, another document, a plan-like document of the wrong shape', async () => {

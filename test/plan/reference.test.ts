@@ -82,6 +82,10 @@ describe.skipIf(!haveExample)('the reference architecture plan with its configur
   });
 });
 
+it('a configuration directory that does not exist is a usage error', async () => {
+  await expect(load('reference', { configDir: 'fixtures/plans/configs/no-such-dir' })).rejects.toThrow(/no-such-dir: no such file or directory/);
+});
+
 it('the fixtures are where the tests expect them', () => {
   expect(existsSync(fixture('reference'))).toBe(true);
   expect(existsSync(fixture('reference-pitr-disabled'))).toBe(true);

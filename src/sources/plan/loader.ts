@@ -11,6 +11,7 @@ import type { Json, JsonObject, PlanJson, PlanModule, PlanResource, ResourceChan
 import { readPlanFile } from './read.js';
 import { SourceConfiguration, planVarsForHcl, type Locate } from './source-config.js';
 import { loadHcl } from '../../hcl/loader.js';
+import { UsageError } from '../../cli/errors.js';
 import { allStrings, sensitiveStrings, withUnknowns, type ValuePath } from './values.js';
 
 export interface PlanLoadOptions {
@@ -55,7 +56,7 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
   const { plan, bytes, text } = await readPlanFile(file);
   const inv = emptyInventory('plan');
   inv.inputs.push({ path: file, sha256: createHash('sha256').update(bytes).digest('hex') });
-  const hcl = opts.configDir ? await loadHcl([opts.configDir], { vars: planVarsForHcl(plan.variables) }) : undefined;
+  const hcl = opts.configDir ? await evaluateConfiguration(opts.configDir, plan, inv) : undefined;
   if (hcl) {
     hcl.secrets.forEach((s) => inv.secrets.add(s));
     // The plan is the input; a configuration file the HCL source cannot read only costs the fill-ins.
@@ -63,6 +64,23 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
   }
   new PlanReader(plan, file, text, inv, new SourceConfiguration(hcl, opts.locate)).read();
   return inv;
+}
+
+/**
+ * The configuration directory evaluated with the plan's variables. A directory that is not there is
+ * the user's error (exit 2); one the HCL source fails on only costs the fill-ins, and says so.
+ */
+async function evaluateConfiguration(dir: string, plan: PlanJson, inv: Inventory): Promise<Inventory | undefined> {
+  try {
+    return await loadHcl([dir], { vars: planVarsForHcl(plan.variables) });
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    inv.diagnostics.push({
+      severity: 'warning',
+      message: `configuration ${dir} could not be evaluated (${(e as Error).message.split('\n')[0]}): values plan JSON cannot show stay unknown`,
+    });
+    return undefined;
+  }
 }
 
 class PlanReader {

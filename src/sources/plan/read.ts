@@ -172,7 +172,7 @@ function checkPlan(file: string, doc: unknown): PlanJson {
   }
   const major = /^(\d+)\./.exec(o.format_version)?.[1];
   if (major !== '1') {
-    throw new PlanInputError(`${file}: plan format_version ${o.format_version} is not supported: ztait reads format 1.x (terraform show -json of Terraform 0.12 to 1.x)`);
+    throw new PlanInputError(`${file}: plan format_version ${o.format_version} is not supported: ztait reads format 1.x, which Terraform 1.1 and later write`);
   }
   if (!('planned_values' in o) && !('resource_changes' in o) && !('configuration' in o)) {
     throw new PlanInputError(`${file}: is JSON with a format_version but not a Terraform plan (no planned_values, resource_changes or configuration): expected the output of ${TO_JSON}`);

@@ -270,7 +270,7 @@ describe('credentials and targeting', () => {
   });
 
   it('usage errors exit 2 with one line', async () => {
-    const cases: [string[], RegExp, Record<string, string>?][] = [
+    const cases: [string[], RegExp][] = [
       [['probe', '--snapshot', '/nonexistent/snap.json'], /cannot read snapshot/],
       [['probe', '--external-id', 'x'], /--external-id needs --role-arn/],
       [['probe', '--role-arn', 'not-an-arn'], /not an IAM role ARN/],
@@ -279,10 +279,11 @@ describe('credentials and targeting', () => {
       [['probe', '--snapshot', 'x.json', '--region', 'us-east-1'], /--snapshot replays offline/],
       [['probe', '--endpoint-url', 'http://127.0.0.1:9'], /no AWS region/],
     ];
-    for (const [args, message] of cases) {
-      const run = await ztait(args);
-      expect(run.code, args.join(' ')).toBe(2);
-      expect(run.stderr, args.join(' ')).toMatch(message);
-    }
+    const runs = await Promise.all(cases.map(([args]) => ztait(args)));
+    cases.forEach(([args, message], i) => {
+      expect(runs[i]!.code, args.join(' ')).toBe(2);
+      expect(runs[i]!.stderr, args.join(' ')).toMatch(message);
+      expect(runs[i]!.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    });
   });
 });

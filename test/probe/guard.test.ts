@@ -105,17 +105,28 @@ describe('failure reasons name the call and the fix', () => {
 describe('redaction', () => {
   it('drops secret values from function environments but keeps references to secrets', () => {
     const out = redactResponse('lambda', 'ListFunctions', {
-      Functions: [{ FunctionName: 'f', Environment: { Variables: { DB_PASSWORD: 'hunter2', WEBHOOK_SECRET_ARNS: '{"github":"arn:aws:secretsmanager:us-east-1:1:secret:x"}', MODE: 'token-less' } } }],
+      Functions: [
+        {
+          FunctionName: 'f',
+          Environment: {
+            Variables: { DB_PASSWORD: 'hunter2', WEBHOOK_SECRET_ARNS: '{"github":"arn:aws:secretsmanager:us-east-1:1:secret:x"}', SLACK_SECRET_NAME: 'ztait-slack', MODE: 'token-less' },
+          },
+        },
+      ],
     }) as { Functions: { Environment: { Variables: Record<string, string> } }[] };
     const vars = out.Functions[0]!.Environment.Variables;
     expect(vars.DB_PASSWORD).toBe(REDACTED);
     expect(vars.WEBHOOK_SECRET_ARNS).toContain('arn:aws:secretsmanager');
+    expect(vars.SLACK_SECRET_NAME).toBe('ztait-slack');
     expect(vars.MODE).toBe('token-less');
   });
 
   it('never keeps credentials or secret strings, whatever the operation', () => {
     expect(redactResponse('sts', 'AssumeRole', { Credentials: { SecretAccessKey: 'x' }, AssumedRoleUser: { Arn: 'a' } })).toEqual({ AssumedRoleUser: { Arn: 'a' } });
-    expect(redactResponse('ssm', 'GetParameter', { Parameter: { Name: '/ztait/api-token', Value: 'abc' } })).toEqual({ Parameter: { Name: '/ztait/api-token', Value: REDACTED } });
+    expect(redactResponse('ssm', 'GetParameter', { Parameter: { Name: '/ztait/api-token', Value: 'abcdef123' } })).toEqual({ Parameter: { Name: '/ztait/api-token', Value: REDACTED } });
+    expect(redactResponse('ssm', 'GetParameter', { Parameter: { Name: '/ztait/prompts/triage', Value: 'You are a triage assistant.' } })).toEqual({
+      Parameter: { Name: '/ztait/prompts/triage', Value: 'You are a triage assistant.' },
+    });
   });
 });
 

@@ -1,17 +1,18 @@
 /**
  * What the probe keeps of a response: plain JSON (dates as ISO strings, no SDK metadata) with
- * secrets removed. Live runs and snapshot replays both map from this form, so they cannot differ.
+ * secrets removed (the report's own test of what a secret is: a secret-looking name that does not
+ * name a reference, or a token-shaped value). Live runs and snapshot replays both map from this
+ * form, so they cannot differ.
  */
+
+import { REDACTED, looksSecret } from '../../report/redact.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-export const REDACTED = '(redacted by ztait)';
+export { REDACTED };
 
 /** Never kept anywhere, whatever the operation (defence in depth: the probe never asks for them). */
 const SECRET_FIELDS = new Set(['SecretString', 'SecretBinary', 'Credentials', 'SecretAccessKey', 'SessionToken', 'Password']);
-
-/** Names under which a value is a secret (`DB_PASSWORD`, `SLACK_TOKEN`, `API_KEY`, `webhookSecret`). */
-const SECRET_NAME = /secret|token|passw|pwd|api[-_]?key|private[-_]?key|credential|signing[-_]?key/i;
 
 /** Plain JSON of an SDK value: Dates to ISO strings, bytes to base64, `$metadata` and undefined dropped. */
 export function toPlainJson(v: unknown): Json {
@@ -30,15 +31,6 @@ export function toPlainJson(v: unknown): Json {
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
   if (typeof v === 'bigint') return v.toString();
   return null;
-}
-
-/**
- * A value under a secret-looking name is a secret unless it is a reference to one (an ARN, or a
- * structure of ARNs such as a JSON map of per-source secret ARNs), which rules need to follow.
- */
-export function isSecretValue(name: string, value: string): boolean {
-  if (!SECRET_NAME.test(name) || value === '') return false;
-  return !value.includes('arn:aws');
 }
 
 export function redactResponse(service: string, operation: string, output: Json): Json {
@@ -64,7 +56,7 @@ function redactFunctionEnvironments(output: Json): Json {
   for (const fn of fns) {
     const vars = ((fn as { Environment?: { Variables?: Record<string, Json> } }).Environment ?? {}).Variables;
     if (!vars || typeof vars !== 'object') continue;
-    for (const [k, x] of Object.entries(vars)) if (typeof x === 'string' && isSecretValue(k, x)) vars[k] = REDACTED;
+    for (const [k, x] of Object.entries(vars)) if (typeof x === 'string' && looksSecret(k, x)) vars[k] = REDACTED;
   }
   return output;
 }
@@ -72,6 +64,6 @@ function redactFunctionEnvironments(output: Json): Json {
 /** A String parameter under a secret-looking name holds a secret stored in the wrong type: not kept. */
 function redactParameter(output: Json): Json {
   const p = (output as { Parameter?: { Name?: Json; Value?: Json } } | null)?.Parameter;
-  if (p && typeof p.Name === 'string' && typeof p.Value === 'string' && isSecretValue(p.Name, p.Value)) p.Value = REDACTED;
+  if (p && typeof p.Name === 'string' && typeof p.Value === 'string' && looksSecret(p.Name, p.Value)) p.Value = REDACTED;
   return output;
 }

@@ -17,7 +17,7 @@ import { Script, createContext } from 'node:vm';
 
 export const MAX_PATTERN_LENGTH = 256;
 export const MAX_MATCH_INPUT = 1024;
-export const DEFAULT_MATCH_BUDGET_MS = 20;
+export const DEFAULT_MATCH_BUDGET_MS = 50;
 
 export class UnsafePatternError extends Error {
   override name = 'UnsafePatternError';

@@ -11,7 +11,7 @@ import { createReceiver } from './receiver.js';
 
 // Read at init: a bad configuration (e.g. a replay window above 300 s) fails the cold start.
 const config = loadReceiverConfig(process.env);
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 
 export const handler = createReceiver({
   config,

@@ -69,7 +69,7 @@ describe('references through the configuration', () => {
   it('finds the expression of a value, of a whole block, and says when there is none', () => {
     expect(config.expressionAt(f, ['role'], () => undefined)).toEqual({ refs: ['aws_iam_role.r.arn', 'aws_iam_role.r'] });
     expect(config.expressionAt(f, ['vpc_config', 0, 'security_group_ids', 3], () => undefined)).toEqual({ refs: ['var.sg_ids'] });
-    expect(config.expressionAt(f, ['vpc_config'], () => undefined)).toEqual({ refs: ['var.sg_ids'] });
+    expect(config.expressionAt(f, ['vpc_config'], () => undefined)).toEqual({ refs: ['var.sg_ids'], block: true });
     expect(config.expressionAt(f, ['arn'], () => undefined)).toBe('unset');
     expect(config.expressionAt(f, ['vpc_config', 0, 'vpc_id'], () => undefined)).toBe('unset');
   });
@@ -109,8 +109,10 @@ describe('references through the configuration', () => {
     // the plan lists B first (and a dynamic block C the configuration section leaves out)
     expect(config.expressionAt(doc, ['statement', 0, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({ refs: ['aws_s3_bucket.b.arn', 'aws_s3_bucket.b'] });
     expect(config.expressionAt(doc, ['statement', 2, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({ refs: ['aws_s3_bucket.a.arn', 'aws_s3_bucket.a'] });
+    // a block no configured block matches (from a dynamic block): the references of all of them
     expect(config.expressionAt(doc, ['statement', 1, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({
       refs: ['aws_s3_bucket.a.arn', 'aws_s3_bucket.a', 'aws_s3_bucket.b.arn', 'aws_s3_bucket.b'],
+      block: true,
     });
   });
 });

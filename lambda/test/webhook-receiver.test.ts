@@ -154,6 +154,18 @@ describe('webhook receiver', () => {
     expect(putsTo('ztait-audit')).toHaveLength(0);
   });
 
+  it('asks for a retry (503) while the first delivery is still in flight', async () => {
+    onClaim(() => {
+      throw Object.assign(conditionalCheckFailed(), { Item: { dedup_key: { S: 'dedup#github#A-1' }, state: { S: 'pending' } } });
+    });
+    expect((await receive(request('github', { alertId: 'A-1' }))).statusCode).toBe(503);
+    onClaim(() => {
+      throw Object.assign(conditionalCheckFailed(), { Item: { dedup_key: { S: 'dedup#github#A-1' }, state: { S: 'published' } } });
+    });
+    expect((await receive(request('github', { alertId: 'A-1' }))).statusCode).toBe(200);
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
   it('keeps the earlier correlation id when it takes over a failed claim', async () => {
     onClaim(() => ({ Attributes: { correlation_id: 'corr-earlier', state: 'failed' } }));
     const res = await receive(request('github', { alertId: 'A-1' }));

@@ -12,7 +12,10 @@ import type { Clock } from '../shared/clock.js';
 
 export type DedupState = 'pending' | 'published' | 'suppressed' | 'failed';
 
-export type Claim = { status: 'new'; correlationId: string; claimedAt: number } | { status: 'duplicate'; state?: string };
+export type Claim =
+  | { status: 'new'; correlationId: string; claimedAt: number }
+  /** `inFlight`: the earlier delivery is still being processed (its claim is pending and fresh). */
+  | { status: 'duplicate'; inFlight: boolean };
 
 /** Longer than the receiver's timeout (10 s), so only a dead invocation's claim is stale. */
 export const STALE_CLAIM_SECONDS = 60;
@@ -39,13 +42,16 @@ export class Deduplicator {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':failed': 'failed', ':pending': 'pending', ':stale': now - STALE_CLAIM_SECONDS },
           ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       const previous = out.Attributes?.correlation_id;
       return { status: 'new', correlationId: typeof previous === 'string' ? previous : freshCorrelationId, claimedAt: now };
     } catch (e) {
-      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return { status: 'duplicate' };
-      throw e;
+      if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
+      // The exception carries the existing item in DynamoDB's own encoding (not unmarshalled).
+      const state = (e as { Item?: Record<string, { S?: string }> }).Item?.state?.S;
+      return { status: 'duplicate', inFlight: state === 'pending' };
     }
   }
 

@@ -20,7 +20,7 @@ import { findSuppression, parseSuppressionRules, SUPPRESSION_POLICY_ID, type Sup
 /**
  * The webhook receiver, in the order the controls apply:
  *   source known -> body size -> signature (401) -> timestamp (401) -> parse (400)
- *   -> dedup (duplicate: 200) -> suppression (200, audited with the rule id) -> audit + publish (202).
+ *   -> dedup (duplicate: 200; first delivery still in flight: 503) -> suppression (200, audited with the rule id) -> audit + publish (202).
  * Nothing reads the payload before the signature is verified. Unauthenticated rejections are logged
  * but not audited (an unauthenticated caller must not be able to fill the audit table). When a
  * dependency fails the answer is 503, so that the sender retries later; the alert is never
@@ -117,6 +117,11 @@ export function createReceiver(deps: ReceiverDeps): (event: HttpEvent) => Promis
       claim = await dedup.claim(source, alert.alertId, newCorrelationId());
     } catch (e) {
       log.error('dedup unavailable', { source, error: describeError(e) });
+      return unavailable();
+    }
+    if (claim.status === 'duplicate' && claim.inFlight) {
+      // Not acknowledged yet: if that earlier attempt dies, this retry must be able to take over.
+      log.info('duplicate while the first delivery is in flight', { source, alert_id: alert.alertId });
       return unavailable();
     }
     if (claim.status === 'duplicate') {

@@ -6,6 +6,7 @@ import { InventoryIndex } from './inventory/index.js';
 import type { Invariant, RuleContext, RuleFinding, RuleOutcome } from './invariants/types.js';
 import { ALL_INVARIANTS } from './invariants/index.js';
 import { MATURITY_RULE, checkMaturity } from './maturity/consistency.js';
+import { survivingInventory } from './sources/plan/changes.js';
 import { nistStatus, ruleById } from './rules/metadata.js';
 import { looksSecret, redactResult } from './report/redact.js';
 import { findSuppression, normalizeRuleId, type SuppressionRule } from './suppress/suppressions.js';
@@ -34,14 +35,19 @@ export function selectRules(opts: Pick<EngineOptions, 'checks' | 'skipChecks' | 
 
 /** Runs the selected rules over an inventory and builds the result object (secrets redacted). */
 export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
-  const index = new InventoryIndex(inv);
   collectEnvironmentSecrets(inv);
-  const ctx: RuleContext = {
-    inventory: inv,
-    index,
+  const context = (inventory: Inventory): RuleContext => ({
+    inventory,
+    index: new InventoryIndex(inventory),
     prefix: opts.prefix ?? 'ztait-',
     ...(opts.approvedBy ? { options: { approvedBy: opts.approvedBy } } : {}),
-  };
+  });
+  // The invariants judge the state the plan would produce: what it destroys no longer counts.
+  // The change rules (extraRules) read the whole plan, deletions included.
+  const full = context(inv);
+  const surviving = survivingInventory(inv) === inv ? full : context(survivingInventory(inv));
+  const changeRules = new Set(opts.extraRules ?? []);
+  const index = surviving.index;
   const now = opts.now ?? clock();
   const today = now.toISOString().slice(0, 10);
   const diagnostics = inv.diagnostics.map((d) => ({ ...d }));
@@ -50,7 +56,7 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
   const invariants: InvariantResult[] = selectRules(opts).map((rule) => {
     let outcome: RuleOutcome;
     try {
-      outcome = rule.evaluate(ctx);
+      outcome = rule.evaluate(changeRules.has(rule) ? full : surviving);
     } catch (e) {
       outcome = { findings: [], examined: [], errors: [`internal error while evaluating: ${(e as Error).message}`] };
     }
@@ -82,7 +88,7 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
     summary,
     inventory: { resources: Object.values(byType).reduce((a, b) => a + b, 0), by_type: sortKeys(byType) },
     invariants,
-    maturity: checkMaturity(inv, index),
+    maturity: checkMaturity(surviving.inventory, index),
     nist: nistStatus(invariants.map((r) => ({ id: r.id, status: r.status }))),
     diagnostics,
     limitations: [...(inv.limitations ?? []), ...Object.entries(inv.gaps ?? {}).map(([k, v]) => `${k}: ${v}`)],

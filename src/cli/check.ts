@@ -38,7 +38,8 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       if (!existsSync(opts.plan)) throw new UsageError(`--plan ${opts.plan}: no such file`);
       const locations = paths[0] ? await locateConfigTree(paths[0]) : undefined;
       try {
-        inv = await loadPlan(opts.plan, locations ? { locate: (a) => locations.get(a) } : {});
+        // with the configuration directory, values the plan leaves unknown come from its HCL
+        inv = await loadPlan(opts.plan, locations ? { locate: (a) => locations.get(a), configDir: paths[0]! } : {});
       } catch (e) {
         if (e instanceof PlanInputError) throw new UsageError(e.message);
         throw e;

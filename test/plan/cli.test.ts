@@ -45,8 +45,8 @@ afterEach(() => vi.restoreAllMocks());
 describe('ztait check --plan', () => {
   // The reference plan passes only with its configuration directory: plan JSON alone cannot show the
   // Lambda environments (Terraform marks a map unknown as a whole when one entry is, and they are
-  // built from locals). Unskip once src/cli/check.ts passes `configDir: paths[0]` to loadPlan.
-  it.skip('a plan of the reference architecture, with its directory, passes (exit 0)', async () => {
+  // built from locals), so `check --plan FILE DIR` loads the directory too.
+  it('a plan of the reference architecture, with its directory, passes (exit 0)', async () => {
     const { code, result } = await checkPlan('reference', 'terraform/examples/complete');
     expect(result.invariants.filter((i) => i.id.startsWith('SI-') || i.id === 'ZT-MAT-1').map((i) => [i.id, i.status])).toEqual(
       [...Array.from({ length: 14 }, (_, i) => [`SI-${i + 1}`, 'pass']), ['ZT-MAT-1', 'pass']],
@@ -79,6 +79,9 @@ describe('ztait check --plan', () => {
     expect(failingAt(z)).toEqual(['module.foundation.aws_dynamodb_table.audit[0]']);
     expect(z.severity).toBe('critical');
     expect(code).toBe(1);
+    // the invariants judge the state after apply: the destroyed table is no longer examined
+    const judged = result.invariants.filter((i) => i.id.startsWith('SI-')).flatMap((i) => [...i.findings.map((f) => f.resource), ...i.examined.map((e) => e.resource)]);
+    expect(judged).not.toContain('module.foundation.aws_dynamodb_table.audit[0]');
   });
 
   it('a maturity jump from 0 to 2 fails ZT-PLAN-2, and ZT-PLAN-3 without an approval', async () => {

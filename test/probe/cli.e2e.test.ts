@@ -5,7 +5,7 @@ import type { CheckResult } from '../../src/model/result.js';
 import { READ_ONLY_ACTIONS, minimalPolicy } from '../../src/sources/aws/actions.js';
 import type { Faults, FixtureAccount } from './server/account.js';
 import { startAwsServer, type AwsTestServer, type ReceivedCall } from './server/server.js';
-import { READ_ACTION, account, buildCli, tempDir, ztait, type CliRun } from './harness.js';
+import { READ_ACTION, account, buildCli, cleanup, tempDir, ztait, type CliRun } from './harness.js';
 
 const everyReceived: ReceivedCall[] = [];
 const servers: AwsTestServer[] = [];
@@ -38,6 +38,7 @@ afterAll(async () => {
     await s.close();
   }
   // Whatever the test, nothing but reads ever reached the endpoint.
+  cleanup();
   const writes = everyReceived.filter((c) => !READ_ACTION.test(c.action));
   expect(writes).toEqual([]);
 });

@@ -3,7 +3,7 @@
  * credentials and no shared config, so nothing can reach a real account.
  */
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,13 @@ export const ACCOUNTS = join(ROOT, 'fixtures/accounts');
 export const account = (name: string): FixtureAccount => loadAccount(join(ACCOUNTS, `${name}.json`));
 
 let packageDir = ROOT;
+const created: string[] = [];
+
+/** Removes the private build and every temporary directory the tests made. */
+export function cleanup(): void {
+  for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });
+  packageDir = ROOT;
+}
 
 /**
  * Builds the CLI (`tsc -p tsconfig.json`) into a private package directory (its own dist/, the
@@ -23,6 +30,7 @@ let packageDir = ROOT;
  */
 export async function buildCli(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ztait-cli-'));
+  created.push(dir);
   // tsc exits non-zero when any file (possibly someone else's, mid-edit) has a type error, but still emits.
   await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.json', '--outDir', join(dir, 'dist')], { cwd: ROOT }).catch(() => undefined);
   mkdirSync(join(dir, 'bin'));
@@ -76,7 +84,11 @@ export function ztait(args: string[], env: Record<string, string | undefined> = 
   });
 }
 
-export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'ztait-probe-'));
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'ztait-probe-'));
+  created.push(d);
+  return d;
+}
 
 /** What a read-only caller may ever send. */
 export const READ_ACTION = /^(Get|List|Describe)[A-Z]\w*$|^SimulatePrincipalPolicy$|^GetCallerIdentity$|^AssumeRole$/;

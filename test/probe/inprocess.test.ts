@@ -2,14 +2,14 @@ import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import { PassThrough } from 'node:stream';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/engine.js';
 import { compareWithSimulator } from '../../src/sources/aws/crosscheck.js';
 import { probeLive, probeSnapshot } from '../../src/sources/aws/probe.js';
 import { showProgress } from '../../src/sources/aws/progress.js';
 import { ProbeSession } from '../../src/sources/aws/session.js';
 import { SnapshotError, readSnapshot, writeSnapshot } from '../../src/sources/aws/snapshot.js';
-import { FAKE_ENV, READ_ACTION, account, tempDir } from './harness.js';
+import { FAKE_ENV, READ_ACTION, account, cleanup, tempDir } from './harness.js';
 import { referenceAccount } from './server/reference.js';
 import { startAwsServer, type AwsTestServer } from './server/server.js';
 
@@ -21,6 +21,7 @@ beforeEach(() => {
 afterEach(() => {
   process.env = { ...saved };
 });
+afterAll(cleanup);
 
 async function withServer<T>(srv: Promise<AwsTestServer>, fn: (s: AwsTestServer) => Promise<T>): Promise<T> {
   const s = await srv;

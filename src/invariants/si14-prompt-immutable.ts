@@ -292,27 +292,45 @@ function scanNamedStores(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: St
 
 // ------------------------------------------------------------------ the triage role may not write them
 
-/** Triage functions: named for triage, or whose role may invoke a Bedrock model. */
-function triageFunctions(ctx: RuleContext): Resource[] {
-  const byName = triageByName(ctx);
+/** A triage function, or one that may be (its role's policies cannot be read, and may invoke Bedrock). */
+interface TriageCandidate {
+  fn: Resource;
+  role?: Resource;
+  /** Why it may be a triage function, when that is not certain. */
+  maybe?: string;
+}
+
+const BEDROCK = ['bedrock:InvokeModel', 'arn:aws:bedrock:*::foundation-model/*'] as const;
+
+/** Triage functions: named for triage, or whose role may invoke a Bedrock model (fail closed when unreadable). */
+function triageFunctions(ctx: RuleContext): TriageCandidate[] {
+  const byName = new Set(triageByName(ctx).map((fn) => fn.address));
   const view = iamView(ctx);
-  const byWiring = inScope(ctx, 'aws_lambda_function').filter((fn) => {
-    if (byName.includes(fn)) return false;
+  const out: TriageCandidate[] = [];
+  for (const fn of inScope(ctx, 'aws_lambda_function')) {
     const role = ctx.index.resolve(fn.values.role, ['aws_iam_role']).resources[0];
-    if (!role) return false;
-    const rp = view.forRole(role);
-    return rp.identity.length > 0 && roleMay({ ...rp, unreadable: [], floating: [] }, 'bedrock:InvokeModel', 'arn:aws:bedrock:*::foundation-model/*').decision === 'allowed';
-  });
-  return [...byName, ...byWiring];
+    if (byName.has(fn.address)) {
+      out.push({ fn, ...(role ? { role } : {}) });
+      continue;
+    }
+    if (!role) {
+      out.push({ fn, maybe: `its role ${show(fn.values.role)} is not in the inventory, so it may invoke Bedrock` });
+      continue;
+    }
+    const d = roleMay(view.forRole(role), ...BEDROCK);
+    if (d.decision === 'allowed') out.push({ fn, role });
+    else if (d.decision === 'unknown') out.push({ fn, role, maybe: `its role may invoke Bedrock: ${d.reason}` });
+  }
+  return out;
 }
 
 function checkTriageWrites(ctx: RuleContext, out: OutcomeBuilder, stores: Map<string, Store>): void {
   const view = iamView(ctx);
   const grants = new GrantCollector(view);
-  for (const fn of triageFunctions(ctx)) {
-    const role = ctx.index.resolve(fn.values.role, ['aws_iam_role']).resources[0];
+  for (const { fn, role, maybe } of triageFunctions(ctx)) {
+    const what = maybe ? `role of function ${label(fn)}, which may be a triage function (${maybe}),` : 'triage role';
     if (!role) {
-      out.error(fn, `role of triage function ${label(fn)} cannot be resolved to an aws_iam_role in the inventory`, 'role', 'role');
+      out.error(fn, maybe ? `cannot tell whether function ${label(fn)} is a triage function that can change its prompt: ${maybe}` : `role of triage function ${label(fn)} cannot be resolved to an aws_iam_role in the inventory`, 'role', 'role');
       out.examine(fn, 'error', 'role not found');
       continue;
     }
@@ -326,17 +344,17 @@ function checkTriageWrites(ctx: RuleContext, out: OutcomeBuilder, stores: Map<st
     for (const store of all) {
       for (const action of store.actions) {
         const d = roleMay(rp, action, store.arn, store.about);
-        if (d.decision === 'allowed' && store.exact) {
+        if (d.decision === 'allowed' && store.exact && !maybe) {
           grants.add(d.grants, action, store.arn, role, `${store.what} (${store.why})`);
           status = 'fail';
         } else if (d.decision === 'allowed' || d.decision === 'unknown') {
-          const why = d.decision === 'unknown' ? d.reason : 'the store\'s ARN is unknown';
-          out.error(role, `cannot decide whether triage role ${label(role)} may ${action} on ${store.what}: ${why}`, undefined, `${action}:${store.arn}`);
+          const why = d.decision === 'unknown' ? d.reason : store.exact ? maybe : 'the store\'s ARN is unknown';
+          out.error(role, `cannot decide whether the ${what} may ${action} on ${store.what}: ${why}`, undefined, `${action}:${store.arn}`);
           if (status === 'pass') status = 'error';
         }
       }
     }
-    out.examine(role, status, status === 'pass' ? `triage role may write to none of ${all.length} prompt store(s)` : 'triage role may write to a prompt store');
+    out.examine(role, status, status === 'pass' ? `triage role may write to none of ${all.length} prompt store(s)` : `${what} may write to a prompt store`);
   }
   grants.emit(out, (g) => `${g.src.label} lets triage role ${g.roles.join(', ')} write to ${g.context.join(', ')}: it grants ${g.grants}`);
 }

@@ -122,6 +122,16 @@ describe('SI-14 Bedrock prompts cannot be modified via the API', () => {
     expect(run(promptImmutable, rs).status).toBe('fail');
   });
 
+  it('a function whose policies cannot be read may be a triage function: error, never pass', () => {
+    const rs = scenario('static', (s) => [
+      res('aws_iam_role_policy_attachment', 'managed', { role: ref(s.roles.config, 'name'), policy_arn: 'arn:aws:iam::aws:policy/PowerUserAccess' }),
+    ]);
+    const c = run(promptImmutable, rs);
+    expect(c.status).toBe('error');
+    expect(c.findings.every((f) => f.kind === 'error' && f.resource.address === 'module.foundation.aws_iam_role.role')).toBe(true);
+    expect(c.findings[0]!.message).toMatch(/^cannot decide whether the role of function ztait-config-manager, which may be a triage function \(its role may invoke Bedrock: policy_arn of .* is not in the inventory/);
+  });
+
   it('live: a parameter whose value was not read is judged by its name; a gap is error', () => {
     const rs = scenario('live', () => [res('aws_ssm_parameter', 'secure', { name: '/ztait/api-key', type: 'SecureString' })]);
     const c = run(promptImmutable, rs, 'live');

@@ -146,6 +146,8 @@ export function environmentOf(fn: Resource): EnvRead {
   if (env.kind === 'unknown') return env;
   const vars = env.value.variables;
   if (vars === undefined || vars === null) return { kind: 'none' };
+  // A map whose keys are known but some values are not (a source may say so through `structure`).
+  if (vars instanceof Unknown && isObject(vars.structure)) return { kind: 'ok', vars: vars.structure };
   if (vars instanceof Unknown || vars instanceof RefObject) return { kind: 'unknown', reason: unknownReason(vars) };
   return isObject(vars) ? { kind: 'ok', vars } : { kind: 'none' };
 }

@@ -169,6 +169,10 @@ describe('SI-3 no role can assume other roles / SI-4 no role can modify IAM poli
     const c = run(noAssumeRole, scenario('live'), 'live', { 'aws_iam_role.permissions_boundary': 'iam:GetRole AccessDenied' });
     expect(c).toMatchObject({ status: 'error', errors: ['aws_iam_role.permissions_boundary not collected: iam:GetRole AccessDenied'] });
     expect(run(noAssumeRole, scenario('live'), 'live', { 'iam:SimulatePrincipalPolicy': 'not implemented' }).status).toBe('pass');
+    expect(run(noIamPolicyWrites, scenario('live'), 'live', { 'aws_iam_role.inline_policy': 'iam:GetRolePolicy AccessDenied' })).toMatchObject({
+      status: 'error',
+      errors: ['aws_iam_role.inline_policy not collected: iam:GetRolePolicy AccessDenied'],
+    });
   });
 
   it('not applicable without roles', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { webhookHmac } from '../../src/invariants/si09-webhook-hmac.js';
 import { webhookReplay } from '../../src/invariants/si10-webhook-replay.js';
 import { dashboardJwt } from '../../src/invariants/si11-dashboard-jwt.js';
-import type { ValueObject } from '../../src/model/value.js';
+import { Unknown, type ValueObject } from '../../src/model/value.js';
 import { jsonencode, lines, opaque, ref, res, tpl } from './builder.js';
 import { SHAPES, expectOnly, findingOn, run, scenario } from './helpers.js';
 import type { System } from './system.js';
@@ -182,6 +182,14 @@ describe('SI-10 webhook replay prevented within 5 minutes', () => {
     expect(findingOn(run(webhookReplay, off), 'module.foundation.aws_dynamodb_table.table["dedup"]').attr).toBe('ttl.enabled');
   });
 
+  it('reads an environment whose keys are known and some values are not (a plan)', () => {
+    const rs = scenario('static', (s) => {
+      const known = vars(s);
+      s.fns.receiver.values.environment = [{ variables: new Unknown('environment.0.variables is known only after apply', { structure: { ...known, REPLAY_WINDOW_SECONDS: '900' } }) }];
+    });
+    expect(findingOn(run(webhookReplay, rs), RECEIVER).message).toMatch(/REPLAY_WINDOW_SECONDS = "900" .* 900 s/);
+  });
+
   it('a TTL gap is error; no webhook route is not applicable', () => {
     expect(run(webhookReplay, scenario('live'), 'live', { 'aws_dynamodb_table.ttl': 'dynamodb:DescribeTimeToLive AccessDenied' }).status).toBe('error');
     expect(run(webhookReplay, []).status).toBe('not_applicable');
@@ -228,6 +236,11 @@ describe('SI-11 dashboard routes require the OKTA JWT', () => {
     const c = run(dashboardJwt, rs);
     expect(c.status).toBe('fail');
     expect(findingOn(c, 'module.foundation.aws_apigatewayv2_api.main').message).toBe('API ztait-api has no aws_apigatewayv2_authorizer of type JWT with issuer and audience');
+  });
+
+  it('an authorizer collection gap is error', () => {
+    const c = run(dashboardJwt, scenario('live'), 'live', { aws_apigatewayv2_authorizer: 'apigateway:GET AccessDenied' });
+    expect(c).toMatchObject({ status: 'error', errors: ['aws_apigatewayv2_authorizer not collected: apigateway:GET AccessDenied'] });
   });
 
   it('an unknown authorization_type is error; no dashboard route is not applicable', () => {

@@ -114,15 +114,20 @@ function buildView(ctx: RuleContext): IamView {
     return { ...load(pol.values.policy, { resource: pol, attr: 'policy', label: `policy ${pol.address}` }), resource: pol };
   };
 
-  /** The roles a `role`/`roles` value designates; `unknown` when it is an unresolvable reference. */
+  /** The roles a `role`/`roles` value designates; `unknown` names the references that resolve nowhere. */
   const rolesOf = (v: Value | undefined): { roles: RolePolicies[]; unknown?: string } => {
-    const res = ctx.index.resolve(v, ['aws_iam_role']);
-    const found = res.resources.map((r) => byRole.get(r.address)).filter((r): r is RolePolicies => !!r);
-    const unknownParts = collectUnknown(v);
-    // A plain name/ARN not in the inventory is a role out of scope; an unknown reference may be ours.
-    return unknownParts.length > 0 && res.unresolved.length > 0 && found.length === 0
-      ? { roles: found, unknown: unknownParts.join(', ') }
-      : { roles: found };
+    const found = new Map<string, RolePolicies>();
+    const unknown: string[] = [];
+    for (const item of Array.isArray(v) ? v : [v]) {
+      const hits = ctx.index.resolve(item, ['aws_iam_role']).resources;
+      for (const r of hits) {
+        const rp = byRole.get(r.address);
+        if (rp) found.set(r.address, rp);
+      }
+      // A plain name/ARN not in the inventory is a role out of scope; an unknown reference may be ours.
+      if (hits.length === 0 && (item instanceof Unknown || item instanceof RefObject)) unknown.push(unknownReason(item));
+    }
+    return { roles: [...found.values()], ...(unknown.length > 0 ? { unknown: unknown.join(', ') } : {}) };
   };
 
   const attach = (
@@ -220,11 +225,6 @@ function documentValue(ctx: RuleContext, v: Value | undefined): Value | undefine
   return json !== undefined && json !== null ? json : v;
 }
 
-function collectUnknown(v: Value | undefined): string[] {
-  if (v instanceof Unknown || v instanceof RefObject) return [unknownReason(v)];
-  if (Array.isArray(v)) return v.flatMap(collectUnknown);
-  return [];
-}
 
 // ---------------------------------------------------------------- effective permission
 

@@ -82,6 +82,17 @@ describe('SI-7 audit logs cannot be deleted via the API', () => {
     );
   });
 
+  it('a policy attached to a role that cannot be resolved may be any role\'s: error', () => {
+    const rs = scenario('static', () => {
+      const p = res('aws_iam_policy', 'cleanup', { name: 'ztait-cleanup', policy: JSON.stringify(doc(allow('dynamodb:DeleteItem', '*'))) });
+      return [p, res('aws_iam_policy_attachment', 'cleanup', { name: 'cleanup', roles: [opaque('var.extra_role has no value')], policy_arn: ref(p, 'arn') })];
+    });
+    const c = run(auditUndeletable, rs);
+    expect(c.status).toBe('error');
+    expect(c.findings).toHaveLength(7);
+    expect(c.findings[0]!.message).toMatch(/policy aws_iam_policy.cleanup: aws_iam_policy_attachment.cleanup is attached to a role that cannot be resolved \(var.extra_role has no value\)$/);
+  });
+
   it('an audit table whose name is unknown: a delete grant on any table is error, not pass', () => {
     const rs = scenario('static', (s) => {
       s.tables.audit.values.name = opaque('var.audit_table_name has no value');

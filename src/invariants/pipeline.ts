@@ -417,7 +417,16 @@ function readRoute(ctx: RuleContext, route: Resource): RouteInfo {
       info.method = m[1]!;
       info.path = m[2]!;
     } else info.path = key.value.trim(); // `$default`
-  } else info.keyUnknown = key.kind === 'unknown' ? key.reason : 'route_key is missing';
+  } else {
+    const v = route.values.route_key;
+    // `"POST /webhooks/${each.key}"` with an unknown key still says whether the path is a webhook path.
+    const m = v instanceof Unknown && v.pattern ? /^(\S+)\s+(\/\S*)$/.exec(v.pattern) : null;
+    const literal = m ? m[2]!.split(/[*?]/)[0]!.toLowerCase() : '';
+    if (m && (literal.startsWith('/webhook') || !'/webhook'.startsWith(literal))) {
+      info.method = m[1]!;
+      info.path = m[2]!;
+    } else info.keyUnknown = key.kind === 'unknown' ? key.reason : 'route_key is missing';
+  }
   const t = routeTarget(ctx, route);
   if (t.fn) info.fn = t.fn;
   if (t.problem) info.targetProblem = t.problem;

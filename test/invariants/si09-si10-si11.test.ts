@@ -102,6 +102,20 @@ describe('SI-9 webhook sources validated via HMAC-SHA256', () => {
     ]);
   });
 
+  it('a route_key known only as a pattern still classifies the route', () => {
+    const rs = scenario('static', (s) => {
+      s.webhookRoutes[0]!.values.route_key = new Unknown('each.key is unknown', { pattern: 'POST /webhooks/*' });
+      s.dashboardRoutes[0]!.values.route_key = new Unknown('var.path has no value', { pattern: 'GET /incidents/*' });
+    });
+    expect(run(webhookHmac, rs).status).toBe('pass');
+    expect(run(dashboardJwt, rs).status).toBe('pass');
+    const opaqueKey = scenario('static', (s) => {
+      s.dashboardRoutes[0]!.values.route_key = new Unknown('var.route has no value', { pattern: '* /*' });
+      s.dashboardRoutes[0]!.values.authorization_type = 'NONE';
+    });
+    expect(findingOn(run(dashboardJwt, opaqueKey), 'module.foundation.aws_apigatewayv2_route.dashboard["incidents"]').kind).toBe('error');
+  });
+
   it('an unresolvable target is error; an unknown environment is error; a route gap is error', () => {
     const target = scenario('static', (s) => {
       s.webhookRoutes[0]!.values.target = opaque('module.api.integration_id (remote module not fetched)');

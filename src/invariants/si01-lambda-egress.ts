@@ -5,7 +5,8 @@
  *    type egress, `aws_vpc_security_group_egress_rule`) must be exactly tcp 443-443;
  *  - each subnet's effective route table (its explicit association, else the VPC's main table) must
  *    not send 0.0.0.0/0 or ::/0 to an internet gateway (an `aws_internet_gateway`, an `igw-` id or an
- *    egress-only gateway);
+ *    egress-only gateway); a default route via a NAT gateway, another target (transit gateway,
+ *    firewall endpoint) or no default route at all does not fail;
  *  - the functions' VPC, derived from their subnets, must have endpoints for DynamoDB (Gateway),
  *    Secrets Manager, Bedrock Runtime and EventBridge (Interface).
  * Referenced security groups, subnets and route tables that are not in the inventory are `error`.

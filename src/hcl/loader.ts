@@ -518,11 +518,16 @@ class ModuleInstance implements EvalContext {
   }
 
   /** Evaluates a block body: attributes, nested blocks (lists of objects) and dynamic blocks. */
-  async evaluateBody(body: RawBody, ctx: EvalContext, scope?: ReadonlyMap<string, Value>): Promise<ValueObject> {
+  async evaluateBody(body: RawBody, ctx: EvalContext, scope?: ReadonlyMap<string, Value>, nested = false): Promise<ValueObject> {
     const out: ValueObject = {};
     for (const [k, raw] of Object.entries(body)) {
-      if (META.has(k)) continue;
-      out[k] = await evaluateJson(raw, ctx, scope);
+      if (nested ? k === 'dynamic' : META.has(k)) continue;
+      // nested blocks are lists of bodies and may hold `dynamic` blocks of their own
+      if (Array.isArray(raw) && raw.length > 0 && raw.every(isRawBody) && raw.some((b) => 'dynamic' in b)) {
+        const items: Value[] = [];
+        for (const b of raw) items.push(await this.evaluateBody(b, ctx, scope, true));
+        out[k] = items;
+      } else out[k] = await evaluateJson(raw, ctx, scope);
     }
     const dyn = body.dynamic as Record<string, RawBody[]> | undefined;
     if (dyn && typeof dyn === 'object') {
@@ -546,14 +551,14 @@ class ModuleInstance implements EvalContext {
       const u = fe instanceof Unknown ? fe : new Unknown('dynamic for_each is a resource');
       const s = new Map(scope ?? []);
       s.set(iter, { key: u, value: u });
-      return [await this.evaluateBody(content, ctx, s)];
+      return [await this.evaluateBody(content, ctx, s, true)];
     }
     const entries: [Value, Value][] = Array.isArray(fe) ? fe.map((v, i) => [i, v]) : isObject(fe) ? Object.keys(fe).sort().map((k) => [k, fe[k] ?? null]) : [];
     const out: Value[] = [];
     for (const [k, v] of entries.slice(0, MAX_INSTANCES)) {
       const s = new Map(scope ?? []);
       s.set(iter, { key: k, value: v });
-      out.push(await this.evaluateBody(content, ctx, s));
+      out.push(await this.evaluateBody(content, ctx, s, true));
     }
     return out;
   }
@@ -666,6 +671,10 @@ class InstanceContext implements EvalContext {
     }
     return this.mod.resolve(segments);
   }
+}
+
+function isRawBody(v: unknown): v is RawBody {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function hashCode(s: string): number {

@@ -277,3 +277,33 @@ resource "aws_dynamodb_table" "t" {
   });
 });
 type Value = import('../../src/model/value.js').Value;
+
+describe('HCL loader: dynamic blocks inside nested blocks', () => {
+  it('expands a dynamic condition inside a policy document statement', async () => {
+    const dir = tree({
+      'main.tf': `
+variable "conditions" {
+  default = [{ test = "ArnNotLike", variable = "aws:PrincipalArn", values = ["arn:aws:iam::*:role/admin"] }]
+}
+data "aws_iam_policy_document" "p" {
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:DeleteObject"]
+    resources = ["arn:aws:s3:::b/*"]
+    dynamic "condition" {
+      for_each = var.conditions
+      content {
+        test     = condition.value.test
+        variable = condition.value.variable
+        values   = condition.value.values
+      }
+    }
+  }
+}
+`,
+    });
+    const inv = await loadHcl([dir]);
+    const doc = JSON.parse(byAddr(inv, 'data.aws_iam_policy_document.p').values.json as string);
+    expect(doc.Statement[0].Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/admin' } });
+  });
+});

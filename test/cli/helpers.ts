@@ -197,8 +197,9 @@ const describeDiagnostic = (d: TfDiagnostic): string =>
 /**
  * `terraform validate` errors of each case, keyed by case name (cases without errors are absent).
  * Loading the AWS provider schema dominates validate's run time, so all cases are validated at once
- * as module calls of one generated root; a case that only works as a root (a variable without a
- * default: "Missing required argument" in the generated root) is then validated on its own.
+ * as module calls of one generated root. A case that only works as a root (a variable without a
+ * default: "Missing required argument" in the generated root) is validated on its own instead; such
+ * an error stops terraform before it looks inside the modules, so the others are then validated again.
  */
 export function terraformValidateCases(names: string[]): Map<string, string[]> {
   const problems = new Map<string, string[]>();
@@ -207,29 +208,17 @@ export function terraformValidateCases(names: string[]): Map<string, string[]> {
   try {
     const fixtures = join(work, 'hcl');
     cpSync(join(REPO_ROOT, FIXTURES), fixtures, { recursive: true, filter: (src) => !/[\\/]\.terraform(\.lock\.hcl)?$/.test(src) });
-    const all = join(fixtures, '_validate_all');
-    mkdirSync(all);
-    // One module call per case; the call's line tells which case a root diagnostic is about.
-    const lines: string[] = [];
-    const caseAtLine = new Map<number, string>();
-    for (const name of names) {
-      caseAtLine.set(lines.length + 1, name);
-      lines.push(`module "case_${name}" {`, `  source = "../${name}"`, '}');
-    }
-    writeFileSync(join(all, 'main.tf'), `${lines.join('\n')}\n`);
     const env = offline.offlineEnv(offline.writeCliConfig(work));
-    offline.terraform(['init', '-backend=false', '-input=false', '-no-color'], { cwd: all, env });
     const standalone = new Set<string>();
-    for (const d of offline.validate(all, env).diagnostics) {
-      if (d.severity !== 'error') continue;
-      const file = d.range?.filename ?? '';
-      const inCase = /^\.\.\/([^/]+)\//.exec(file)?.[1];
-      if (file === 'main.tf' && d.range) {
-        const name = caseAtLine.get(d.range.start.line);
-        if (name && d.summary === 'Missing required argument') standalone.add(name);
-        else add(name ?? '(generated root)', describeDiagnostic(d));
-      } else if (inCase && !inCase.startsWith('_')) add(inCase, describeDiagnostic(d));
-      else add(file ? `(shared: ${file})` : '(unattributed)', describeDiagnostic(d));
+    let together = names;
+    for (let round = 0; together.length > 0; round++) {
+      const found = validateTogether(join(fixtures, `_validate_${round}`), together, env);
+      if (found.standalone.length === 0) {
+        for (const [name, msgs] of found.problems) msgs.forEach((m) => add(name, m));
+        break;
+      }
+      found.standalone.forEach((n) => standalone.add(n));
+      together = together.filter((n) => !standalone.has(n));
     }
     for (const name of standalone) {
       const { root, workDir, env: caseEnv } = offline.prepareOffline(join(REPO_ROOT, FIXTURES, name));
@@ -245,4 +234,33 @@ export function terraformValidateCases(names: string[]): Map<string, string[]> {
     offline.removeCopy(work);
   }
   return problems;
+}
+
+/** Validates the cases as module calls of a root generated in `dir` (a sibling of the cases). */
+function validateTogether(dir: string, names: string[], env: NodeJS.ProcessEnv): { problems: Map<string, string[]>; standalone: string[] } {
+  const problems = new Map<string, string[]>();
+  const add = (name: string, msg: string) => problems.set(name, [...(problems.get(name) ?? []), msg]);
+  const standalone: string[] = [];
+  mkdirSync(dir);
+  // One module call per case; the call's line tells which case a root diagnostic is about.
+  const lines: string[] = [];
+  const caseAtLine = new Map<number, string>();
+  for (const name of names) {
+    caseAtLine.set(lines.length + 1, name);
+    lines.push(`module "case_${name}" {`, `  source = "../${name}"`, '}');
+  }
+  writeFileSync(join(dir, 'main.tf'), `${lines.join('\n')}\n`);
+  offline.terraform(['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env });
+  for (const d of offline.validate(dir, env).diagnostics) {
+    if (d.severity !== 'error') continue;
+    const file = d.range?.filename ?? '';
+    const inCase = /^\.\.\/([^/]+)\//.exec(file)?.[1];
+    if (file === 'main.tf' && d.range) {
+      const name = caseAtLine.get(d.range.start.line);
+      if (name && d.summary === 'Missing required argument') standalone.push(name);
+      else add(name ?? '(generated root)', describeDiagnostic(d));
+    } else if (inCase && !inCase.startsWith('_')) add(inCase, describeDiagnostic(d));
+    else add(file ? `(shared: ${file})` : '(unattributed)', describeDiagnostic(d));
+  }
+  return { problems, standalone };
 }

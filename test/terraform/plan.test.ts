@@ -1,12 +1,15 @@
 // (5) An offline `terraform plan` of examples/complete, through the reusable
 // scripts/terraform/plan-json.mjs, at maturity 0 (the tfvars) and 3 (-var):
 // the plan has the statically counted resources, and the maturity level
-// reaches the environment, the gating item, the action rules and the alarms.
+// reaches the environment, the gating item, the action rules, the gating
+// timeout schedule and the alarms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { loadHcl } from '../../src/hcl/loader.js';
 import { EXAMPLE_DIR, REPO_ROOT, TERRAFORM_VERSION, countByType, exampleTree } from './support.js';
 
 interface ResourceChange {
@@ -94,6 +97,10 @@ describe.skipIf(TERRAFORM_VERSION === null)('offline plan of examples/complete',
     expect(rules(level0).map((r) => r.change.after?.state)).toEqual(['DISABLED', 'DISABLED', 'DISABLED', 'DISABLED']);
     expect(rules(level3).map((r) => r.change.after?.state)).toEqual(['ENABLED', 'ENABLED', 'ENABLED', 'ENABLED']);
 
+    const sweep = (p: Plan) => byAddress(p, 'module.foundation.aws_cloudwatch_event_rule.gating_sweep');
+    expect(sweep(level0)).toMatchObject({ state: 'DISABLED', schedule_expression: 'rate(1 minute)', event_bus_name: 'default' });
+    expect(sweep(level3)).toMatchObject({ state: 'ENABLED', schedule_expression: 'rate(1 minute)' });
+
     const periods = (p: Plan) => byAddress(p, 'module.observability.aws_cloudwatch_metric_alarm.error_rate').evaluation_periods;
     expect(periods(level0)).toBe(3);
     expect(periods(level3)).toBe(1);
@@ -125,6 +132,32 @@ describe.skipIf(TERRAFORM_VERSION === null)('offline plan of examples/complete',
     expect(deletes.Condition).toBeUndefined();
     expect(list(deletes.Action)).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion']));
     expect(byAddress(level0, 'module.foundation.aws_s3_bucket_versioning.trail').versioning_configuration).toMatchObject([{ status: 'Enabled' }]);
+  });
+
+  it('plans the seeded policy items exactly as the ztait evaluator reads them (seed.test.ts parses those)', async () => {
+    const inv = await loadHcl([EXAMPLE_DIR]);
+    const evaluated = new Map(inv.resources.filter((r) => r.type === 'aws_dynamodb_table_item').map((r) => [r.address, unmarshall(JSON.parse(String(r.values.item)))]));
+    const planned = new Map(
+      level0.resource_changes.filter((r) => r.type === 'aws_dynamodb_table_item').map((r) => [r.address, unmarshall(JSON.parse(String(r.change.after?.item)))]),
+    );
+    expect(planned.size).toBe(7);
+    expect(planned).toEqual(evaluated);
+  });
+
+  it('adds the two triage alarms the paper names to its five', () => {
+    const guardrail = byAddress(level0, 'module.observability.aws_cloudwatch_metric_alarm.guardrail_trigger_rate');
+    expect(guardrail).toMatchObject({ namespace: 'ZTAIT/Triage', metric_name: 'GuardrailIntervened', statistic: 'Average', threshold: 0.05, comparison_operator: 'GreaterThanThreshold', dimensions: null });
+    const drift = byAddress(level0, 'module.observability.aws_cloudwatch_metric_alarm.confidence_drift');
+    expect(drift).toMatchObject({ threshold: 0.1, comparison_operator: 'GreaterThanThreshold' });
+    const queries = drift.metric_query as { id: string; expression: string; return_data: boolean; metric: { namespace: string; metric_name: string; stat: string; dimensions: unknown }[] }[];
+    expect(queries.find((q) => q.return_data)?.expression).toBe('ABS(confidence - 0.75)');
+    expect(queries.find((q) => q.id === 'confidence')?.metric[0]).toMatchObject({ namespace: 'ZTAIT/Triage', metric_name: 'Confidence', stat: 'Average', dimensions: null });
+    expect(byAddress(level3, 'module.observability.aws_cloudwatch_metric_alarm.guardrail_trigger_rate').evaluation_periods).toBe(1);
+  });
+
+  it('runs every function on nodejs22.x', () => {
+    const runtimes = level0.resource_changes.filter((r) => r.type === 'aws_lambda_function').map((r) => r.change.after?.runtime);
+    expect(runtimes).toEqual(Array(7).fill('nodejs22.x'));
   });
 
   it('keeps the paper thresholds: error rate 5 %, P95 30 s, replay window 300 s', () => {

@@ -112,6 +112,29 @@ async function checkBody(value: Json, declared: Declared, scope: Set<string>, wh
   }
 }
 
+/**
+ * `lifecycle { ignore_changes = [item] }` names attributes of the block itself, not references:
+ * each must be an argument the block sets (or `all`). The rest of the block is returned for the
+ * reference walk (replace_triggered_by and conditions are references).
+ */
+function withoutIgnoreChanges(block: Body, where: string, problems: string[]): Body {
+  const lifecycles = block.lifecycle;
+  if (!Array.isArray(lifecycles)) return block;
+  const kept = lifecycles.map((lifecycle) => {
+    if (!lifecycle || typeof lifecycle !== 'object' || Array.isArray(lifecycle)) return lifecycle;
+    const { ignore_changes: ignored, ...rest } = lifecycle;
+    const unwrapped = (v: Json) => (typeof v === 'string' ? v.replace(/^\$\{([\s\S]*)\}$/, '$1').trim() : null);
+    if (ignored !== undefined && unwrapped(ignored) !== 'all') {
+      if (!Array.isArray(ignored)) problems.push(`${where}: lifecycle.ignore_changes is neither all nor a list of attribute names`);
+      for (const name of Array.isArray(ignored) ? ignored.map(unwrapped) : []) {
+        if (name === null || !(name in block)) problems.push(`${where}: lifecycle.ignore_changes names ${String(name)}, which the block does not set`);
+      }
+    }
+    return rest;
+  });
+  return { ...block, lifecycle: kept as Json };
+}
+
 /** each / count are in scope inside a block that has for_each / count. */
 const iterationScope = (block: Body): Set<string> =>
   new Set([...(block.for_each !== undefined ? ['each'] : []), ...(block.count !== undefined ? ['count'] : [])]);
@@ -149,7 +172,10 @@ async function moduleProblems(dir: string): Promise<string[]> {
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, byName] of Object.entries((body[kind] ?? {}) as Record<string, Record<string, Body[]>>)) {
         for (const [name, blocks] of Object.entries(byName)) {
-          for (const block of blocks) await checkBody(block, declared, iterationScope(block), `${rel} ${kind === 'data' ? 'data.' : ''}${type}.${name}`, problems);
+          for (const block of blocks) {
+            const where = `${rel} ${kind === 'data' ? 'data.' : ''}${type}.${name}`;
+            await checkBody(withoutIgnoreChanges(block, where, problems), declared, iterationScope(block), where, problems);
+          }
         }
       }
     }
@@ -204,5 +230,14 @@ describe('every reference resolves', () => {
       't: each.key used outside a block with for_each',
       't: module.m has no output nope',
     ]);
+  });
+
+  it('reads lifecycle.ignore_changes as attribute names of the block', async () => {
+    const problems: string[] = [];
+    const rest = withoutIgnoreChanges({ item: '${var.a}', lifecycle: [{ ignore_changes: ['${item}', '${tags}'], replace_triggered_by: ['${aws_vpc.gone}'] }] }, 't', problems);
+    expect(problems).toEqual(['t: lifecycle.ignore_changes names tags, which the block does not set']);
+    expect(rest.lifecycle).toEqual([{ replace_triggered_by: ['${aws_vpc.gone}'] }]);
+    expect(withoutIgnoreChanges({ lifecycle: [{ ignore_changes: '${all}' }] }, 't', problems).lifecycle).toEqual([{}]);
+    expect(problems).toHaveLength(1);
   });
 });

@@ -181,3 +181,21 @@ export function countByType(nodes: ModuleNode[]): Map<string, number> {
   }
   return new Map([...counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
+
+/** Instance addresses of one resource type over the example tree (`module.x.type.name["key"]`), keys from count / for_each. */
+export function instanceAddresses(nodes: ModuleNode[], type: string): string[] {
+  const out: string[] = [];
+  for (const node of nodes) {
+    for (const r of resourcesOf(node.parsed, 'managed').filter((b) => b.type === type)) {
+      const base = `${node.name ? `module.${node.name}.` : ''}${r.type}.${r.name}`;
+      if (r.block.count !== undefined) {
+        for (let i = 0; i < instanceCount(r.block, node); i++) out.push(`${base}[${i}]`);
+      } else if (r.block.for_each !== undefined) {
+        const v = evaluate(r.block.for_each, node);
+        const keys = Array.isArray(v) ? v.map(String) : Object.keys(v as object);
+        for (const key of keys) out.push(`${base}[${JSON.stringify(key)}]`);
+      } else out.push(base);
+    }
+  }
+  return out.sort();
+}

@@ -21,6 +21,8 @@ module "foundation" {
   log_retention_days        = var.log_retention_days
   table_deletion_protection = var.table_deletion_protection
   lambda_package_dir        = local.lambda_package_dir
+  lambda_runtime            = var.lambda_runtime
+  integration_names         = keys(var.integrations)
 }
 
 module "ingestion" {
@@ -47,6 +49,7 @@ module "ingestion" {
   tables                     = module.foundation.tables
   maturity_environment       = module.foundation.maturity_environment
   lambda_package_dir         = local.lambda_package_dir
+  lambda_runtime             = var.lambda_runtime
   log_retention_days         = var.log_retention_days
 }
 
@@ -70,6 +73,7 @@ module "triage" {
   tables                     = module.foundation.tables
   maturity_environment       = module.foundation.maturity_environment
   lambda_package_dir         = local.lambda_package_dir
+  lambda_runtime             = var.lambda_runtime
   log_retention_days         = var.log_retention_days
 }
 
@@ -94,6 +98,7 @@ module "actions" {
   tables                     = module.foundation.tables
   maturity_environment       = module.foundation.maturity_environment
   lambda_package_dir         = local.lambda_package_dir
+  lambda_runtime             = var.lambda_runtime
   log_retention_days         = var.log_retention_days
 }
 
@@ -111,5 +116,6 @@ module "observability" {
   config_manager_function_name = module.foundation.config_manager_function_name
   table_names                  = [for table in values(module.foundation.tables) : table.name]
   maturity                     = module.foundation.maturity
+  confidence_baseline          = var.confidence_baseline
   alarm_email_addresses        = var.alarm_email_addresses
 }

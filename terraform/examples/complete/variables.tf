@@ -117,6 +117,18 @@ variable "lambda_package_dir" {
   default     = "../../../lambda/build"
 }
 
+variable "lambda_runtime" {
+  type        = string
+  description = "Lambda runtime of the seven functions (nodejs22.x; nodejs20.x also runs the bundles)."
+  default     = "nodejs22.x"
+}
+
+variable "confidence_baseline" {
+  type        = number
+  description = "30-day average model confidence (`ztait maturity assess` reports it as average_confidence); the confidence-drift alarm fires when the hourly average moves more than 0.1 away from it."
+  default     = 0.75
+}
+
 variable "alarm_email_addresses" {
   type        = list(string)
   description = "E-mail addresses notified by the alarms."

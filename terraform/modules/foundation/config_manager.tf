@@ -153,3 +153,45 @@ resource "aws_lambda_permission" "config_manager_rotation" {
   principal      = "secretsmanager.amazonaws.com"
   source_account = var.account_id
 }
+
+# The gating timeout sweep: on this schedule the config manager settles the
+# pending approvals whose deadline has passed (auto-approve or auto-suppress,
+# as the gating rule says). Only a gating rule's own trust gate carries a
+# deadline, and that happens only at levels that execute actions (L2, L3):
+# below them every approval is mandatory and never times out, so the rule is
+# enabled exactly when actions execute, like the action rules. Scheduled rules
+# live on the default bus (EventBridge runs schedules only there).
+resource "aws_cloudwatch_event_rule" "gating_sweep" {
+  name                = "${var.namespace}gating-timeout-sweep"
+  description         = "Settles expired gating approvals; enabled only when the maturity level executes actions"
+  schedule_expression = var.gating_sweep_schedule
+  state               = local.maturity.action_execution_enabled == "true" ? "ENABLED" : "DISABLED"
+
+  tags = local.tags
+}
+
+# EventBridge delivers {"source": "aws.events", "detail-type": "Scheduled
+# Event"}, the shape the config manager recognises as the sweep.
+resource "aws_cloudwatch_event_target" "gating_sweep" {
+  rule      = aws_cloudwatch_event_rule.gating_sweep.name
+  target_id = "config-manager-gating-sweep"
+  arn       = aws_lambda_function.config_manager.arn
+
+  # A missed sweep is redone by the next one; stale ones are dropped.
+  retry_policy {
+    maximum_event_age_in_seconds = 60
+    maximum_retry_attempts       = 0
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.dead_letter.arn
+  }
+}
+
+resource "aws_lambda_permission" "config_manager_schedule" {
+  statement_id  = "AllowGatingSweepSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.config_manager.function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.gating_sweep.arn
+}

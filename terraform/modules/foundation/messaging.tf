@@ -21,8 +21,9 @@ resource "aws_sqs_queue" "dead_letter" {
   tags = local.tags
 }
 
-# EventBridge rule targets in the namespace may dead-letter here too (the
-# functions use their own roles, granted by the baseline policy).
+# EventBridge rule targets in the namespace may dead-letter here too: rules on
+# the ZTAIT bus and the schedules on the default bus (the functions use their
+# own roles, granted by the baseline policy).
 data "aws_iam_policy_document" "dead_letter" {
   statement {
     sid       = "EventBridgeRuleTargets"
@@ -37,7 +38,10 @@ data "aws_iam_policy_document" "dead_letter" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:aws:events:${var.region}:${var.account_id}:rule/${aws_cloudwatch_event_bus.main.name}/${var.namespace}*"]
+      values = [
+        "arn:aws:events:${var.region}:${var.account_id}:rule/${aws_cloudwatch_event_bus.main.name}/${var.namespace}*",
+        "arn:aws:events:${var.region}:${var.account_id}:rule/${var.namespace}*",
+      ]
     }
   }
 }

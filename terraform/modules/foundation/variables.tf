@@ -97,6 +97,9 @@ variable "dashboard_routes" {
     "POST /approvals/{id}",
     "GET /settings",
     "PUT /settings",
+    "DELETE /settings/{key}",
+    "GET /rules/{kind}",
+    "PUT /rules/{kind}",
   ]
 
   validation {
@@ -169,11 +172,33 @@ variable "lambda_package_dir" {
 
 variable "lambda_runtime" {
   type        = string
-  description = "Lambda runtime of the pipeline functions."
-  default     = "nodejs20.x"
+  description = "Lambda runtime of the config manager (the bundles target Node 20 syntax, so nodejs20.x also works)."
+  default     = "nodejs22.x"
 
   validation {
     condition     = can(regex("^nodejs(20|22)\\.x$", var.lambda_runtime))
     error_message = "lambda_runtime must be nodejs20.x or nodejs22.x."
+  }
+}
+
+variable "integration_names" {
+  type        = set(string)
+  description = "Integrations deployed by the actions module: the seeded escalation rules name only these, and a rule whose action's own integration is missing is not seeded (its alerts go to human review)."
+  default     = ["servicenow", "pagerduty", "mim", "slack"]
+
+  validation {
+    condition     = length(var.integration_names) > 0
+    error_message = "integration_names must name at least one integration."
+  }
+}
+
+variable "gating_sweep_schedule" {
+  type        = string
+  description = "EventBridge schedule of the config manager's gating timeout sweep (pending approvals past their deadline take their rule's timeout outcome)."
+  default     = "rate(1 minute)"
+
+  validation {
+    condition     = can(regex("^(rate\\((1 (minute|hour)|([2-9]|[1-9][0-9]+) (minutes|hours))\\)|cron\\(.+\\))$", var.gating_sweep_schedule))
+    error_message = "gating_sweep_schedule must be an EventBridge rate(1 minute), rate(N minutes), rate(1 hour), rate(N hours) or cron(...) expression."
   }
 }

@@ -1,6 +1,8 @@
-# The paper's dashboard (4 widgets), its 5 alarms and the topic they notify.
-# Alarm sensitivity follows the maturity level: at L2/L3 the agent acts on its
-# own, so the alarms fire after fewer periods and on any throttle.
+# The paper's dashboard (4 widgets), its 5 operational alarms plus the 2
+# alarms it names on the triage metrics (guardrail trigger rate, confidence
+# drift): 7 alarms, and the topic they notify. Alarm sensitivity follows the
+# maturity level: at L2/L3 the agent acts on its own, so the alarms fire after
+# fewer periods and on any throttle.
 
 locals {
   tags   = merge(var.tags, { "ztait:system" = "ztait" })
@@ -22,6 +24,11 @@ locals {
   }
 
   alarm_actions = [aws_sns_topic.alarms.arn]
+
+  # The triage engine's classification metrics (no dimensions).
+  triage_metric_namespace = "ZTAIT/Triage"
+  # Averages of a handful of classifications are noise: drift is judged hourly.
+  confidence_period = 3600
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -270,6 +277,63 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb_capacity" {
         period      = local.period
         stat        = "Sum"
       }
+    }
+  }
+
+  tags = local.tags
+}
+
+# Guardrail trigger rate: GuardrailIntervened is 1 or 0 per classification, so
+# its Average over a period is the share of alerts the guardrail blocked.
+resource "aws_cloudwatch_metric_alarm" "guardrail_trigger_rate" {
+  alarm_name          = "${var.namespace}guardrail-trigger-rate"
+  alarm_description   = "Bedrock guardrail intervened on more than ${var.guardrail_trigger_rate_threshold} of classifications (maturity level ${var.maturity.level}): injection attempts or a changed alert source"
+  namespace           = local.triage_metric_namespace
+  metric_name         = "GuardrailIntervened"
+  statistic           = "Average"
+  period              = local.period
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.guardrail_trigger_rate_threshold
+  evaluation_periods  = var.maturity.alarm_evaluation_periods
+  datapoints_to_alarm = var.maturity.alarm_evaluation_periods
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = local.tags
+}
+
+# Confidence drift: the hourly average confidence more than the allowed drift
+# away from the 30-day baseline. CloudWatch cannot compute a 30-day baseline
+# inside an alarm (an alarm looks back at most 7 days and anomaly-detection
+# models train on at most two weeks), so the baseline is an input: the 30-day
+# average confidence `ztait maturity assess` reports (average_confidence),
+# refreshed at each maturity review.
+resource "aws_cloudwatch_metric_alarm" "confidence_drift" {
+  alarm_name          = "${var.namespace}confidence-drift"
+  alarm_description   = "Average model confidence drifted more than ${var.confidence_drift_threshold} from the 30-day baseline ${var.confidence_baseline} (maturity level ${var.maturity.level})"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.confidence_drift_threshold
+  evaluation_periods  = var.maturity.alarm_evaluation_periods
+  datapoints_to_alarm = var.maturity.alarm_evaluation_periods
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  metric_query {
+    id          = "drift"
+    expression  = "ABS(confidence - ${var.confidence_baseline})"
+    label       = "distance of the average confidence from the 30-day baseline"
+    return_data = true
+  }
+
+  metric_query {
+    id = "confidence"
+    metric {
+      namespace   = local.triage_metric_namespace
+      metric_name = "Confidence"
+      period      = local.confidence_period
+      stat        = "Average"
     }
   }
 

@@ -133,3 +133,36 @@ variable "alarm_email_addresses" {
     error_message = "alarm_email_addresses must be e-mail addresses."
   }
 }
+
+variable "guardrail_trigger_rate_threshold" {
+  type        = number
+  description = "Alarm when the share of classifications the Bedrock guardrail intervened on exceeds this fraction (the paper: 5%)."
+  default     = 0.05
+
+  validation {
+    condition     = var.guardrail_trigger_rate_threshold > 0 && var.guardrail_trigger_rate_threshold < 1
+    error_message = "guardrail_trigger_rate_threshold must be a fraction in (0, 1)."
+  }
+}
+
+variable "confidence_baseline" {
+  type        = number
+  description = "30-day baseline of the average model confidence: the average_confidence `ztait maturity assess` reports over the last 30 days (the default is the paper's L0 -> L1 floor until a measurement exists)."
+  default     = 0.75
+
+  validation {
+    condition     = var.confidence_baseline >= 0 && var.confidence_baseline <= 1
+    error_message = "confidence_baseline must be in [0, 1]."
+  }
+}
+
+variable "confidence_drift_threshold" {
+  type        = number
+  description = "Alarm when the hourly average confidence is further than this from the baseline (the paper: 0.1)."
+  default     = 0.1
+
+  validation {
+    condition     = var.confidence_drift_threshold > 0 && var.confidence_drift_threshold < 1
+    error_message = "confidence_drift_threshold must be in (0, 1)."
+  }
+}

@@ -86,8 +86,13 @@ variable "lambda_package_dir" {
 
 variable "lambda_runtime" {
   type        = string
-  description = "Lambda runtime of the triage engine."
-  default     = "nodejs20.x"
+  description = "Lambda runtime of the triage engine (the bundles target Node 20 syntax, so nodejs20.x also works)."
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = can(regex("^nodejs(20|22)\\.x$", var.lambda_runtime))
+    error_message = "lambda_runtime must be nodejs20.x or nodejs22.x."
+  }
 }
 
 variable "log_retention_days" {

@@ -95,7 +95,7 @@ function mismatches(e: Expected, code: number | null, stdout: string, stderr: st
 
 describe('ztait check on fixtures/hcl (JSON)', () => {
   it.each(CASES.map((c) => [c.name, c] as [string, FixtureCase]))('%s', (_name, c) => {
-    const run = runZtait(['check', c.dir, '--format', 'json', '--no-color']);
+    const run = runZtait(['check', c.dir, ...(c.expected.args ?? []), '--format', 'json', '--no-color']);
     expect(mismatches(c.expected, run.code, run.stdout, run.stderr), c.expected.description).toEqual([]);
   });
 });

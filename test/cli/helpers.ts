@@ -41,6 +41,8 @@ export interface ExpectedReport {
 
 export interface Expected {
   description: string;
+  /** Extra arguments after `check <case>` (paths relative to the repository root). */
+  args?: string[];
   exit: 0 | 1 | 2;
   /** Status of the invariants the case is about. */
   status?: Record<string, Status>;
@@ -72,6 +74,7 @@ const EXPECTED_SCHEMA = {
   required: ['description', 'exit'],
   properties: {
     description: { type: 'string', minLength: 1 },
+    args: { type: 'array', items: { type: 'string', minLength: 1 } },
     exit: { enum: [0, 1, 2] },
     status: { type: 'object', propertyNames: INVARIANT_ID, additionalProperties: STATUS_SCHEMA },
     failing: { type: 'array', items: INVARIANT_ID, uniqueItems: true },

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * Summarises a V8 .cpuprofile (node --cpu-prof): self time per function and per phase, where a
- * phase is decided by the source file of the function (hcl2json WASM, expression parsing,
+ * phase is decided by the function or its source file (hcl2json file parsing, expression parsing,
  * evaluation, rules, rendering...). Inclusive time per phase is computed from the sampled stacks,
- * so "evaluation" includes the functions evaluation calls.
+ * so "evaluation" includes the functions evaluation calls, and "hcl2json file parsing" the WASM
+ * work under parseHclFile (self time puts all WASM under "hcl2json WASM").
  *
  *   node bench/profile.mjs FILE.cpuprofile [--top 25]
  */
@@ -11,11 +12,12 @@ import { readFileSync } from 'node:fs';
 
 /** Phase of a call frame, from its URL and function name (first match wins). */
 const PHASES = [
-  ['hcl2json (WASM parse)', (f) => /hcl2json|wasm/.test(f.url) || f.url === '' && /^wasm-function|^\$/.test(f.functionName)],
-  ['expression AST conversion', (f) => /\/hcl\/(parser|template)\.js/.test(f.url)],
+  ['hcl2json file parsing (parseHclFile)', (f) => f.functionName === 'parseHclFile'],
+  ['expression parsing (parseExpression, getExpressionAst)', (f) => /^(parseExpression|parseUncached|getExpressionAst)$/.test(f.functionName)],
+  ['hcl2json WASM (either)', (f) => /hcl2json|wasm/.test(f.url) || (f.url === '' && /^wasm-function|^\$/.test(f.functionName))],
   ['locator (line numbers)', (f) => /\/hcl\/locator\.js/.test(f.url)],
-  ['evaluation', (f) => /\/hcl\/(evaluate|functions|once|computed|policy-document)/.test(f.url)],
-  ['HCL loader', (f) => /\/hcl\/(loader|files)\.js/.test(f.url)],
+  ['evaluation', (f) => /\/hcl\/(evaluate|functions|once|computed|policy-document|template)/.test(f.url)],
+  ['HCL loader', (f) => /\/hcl\/(loader|files|parser)\.js/.test(f.url)],
   ['plan loader', (f) => /\/sources\/plan\//.test(f.url)],
   ['live probe', (f) => /\/sources\/aws\//.test(f.url) || /@aws-sdk|@smithy/.test(f.url)],
   ['rules', (f) => /\/(invariants|policy|inventory|net|maturity|suppress|rules|gate)\//.test(f.url) || /\/engine\.js/.test(f.url)],

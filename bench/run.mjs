@@ -15,6 +15,7 @@
  * summarised by phase and function (bench/profile.mjs), so the report says where the time goes.
  *
  *   node bench/run.mjs [--only static,plan,live] [--no-profile] [--keep] [--strict]
+ *                      [--probe-concurrency N]   (live: pass --concurrency N to ztait probe)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -39,6 +40,10 @@ const TARGETS = {
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const only = (() => {
   const i = args.indexOf('--only');
   return i >= 0 ? new Set(args[i + 1].split(',')) : new Set(['static', 'plan', 'live']);
@@ -187,7 +192,8 @@ async function benchLive(work) {
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/ztait-bench/credentials',
     AWS_EC2_METADATA_DISABLED: 'true',
   });
-  const cliArgs = ['probe', '--endpoint-url', srv.url, '--region', account.Region, '--format', 'json', '-o', out];
+  const probeConcurrency = option('--probe-concurrency');
+  const cliArgs = ['probe', '--endpoint-url', srv.url, '--region', account.Region, '--format', 'json', '-o', out, ...(probeConcurrency ? ['--concurrency', probeConcurrency] : [])];
   let run;
   try {
     run = await measureNode([CLI, ...cliArgs], { env, cwd: work, timeoutMs: 900_000 });
@@ -202,8 +208,9 @@ async function benchLive(work) {
   const perOp = new Map();
   for (const c of srv.received) perOp.set(`${c.service}:${c.action}`, (perOp.get(`${c.service}:${c.action}`) ?? 0) + 1);
   log(`  calls by operation: ${[...perOp.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k} ${v}`).join(', ')}, ...`);
-  const concurrency = 8;
-  log(`  lower bound at the default --concurrency ${concurrency}: ${calls} calls x ${LATENCY} ms / ${concurrency} = ${secs((calls * LATENCY) / concurrency)}`);
+  // The probe's default (src/sources/aws/probe.ts DEFAULT_CONCURRENCY) unless --probe-concurrency says otherwise.
+  const concurrency = Number(probeConcurrency ?? 8);
+  log(`  lower bound at --concurrency ${concurrency}${probeConcurrency ? '' : ' (the default)'}: ${calls} calls x ${LATENCY} ms / ${concurrency} = ${secs((calls * LATENCY) / concurrency)}`);
   record('live: ztait probe wall time', secs(run.wallMs), `< ${TARGETS.liveSeconds} s`, run.wallMs < TARGETS.liveSeconds * 1000);
   record('live: calls made', String(calls), '(figure)', undefined);
   record('live: peak memory', mib(run.maxRssMiB), `< ${TARGETS.memoryMiB} MiB`, run.maxRssMiB < TARGETS.memoryMiB);

@@ -15,7 +15,7 @@ const CLI = join(ROOT, 'bin/ztait.js');
 interface Mutation {
   name: string;
   file: string;
-  /** The exact line content to change (first occurrence, whitespace-trimmed match)... */
+  /** The line to change (first occurrence; runs of whitespace compare equal)... */
   find: string;
   /** ...after the first line containing this, when given. */
   after?: string;
@@ -68,7 +68,9 @@ describe('the reference architecture under one-line mutations', () => {
     const target = join(work, 'terraform', m.file);
     const lines = readFileSync(target, 'utf8').split('\n');
     const start = m.after ? lines.findIndex((l) => l.includes(m.after!)) : 0;
-    const idx = lines.findIndex((l, i) => i >= start && l.trim() === m.find.trim());
+    // whitespace-insensitive: `terraform fmt` re-aligns the `=` of neighbouring lines
+    const norm = (x: string): string => x.trim().replace(/\s+/g, ' ');
+    const idx = lines.findIndex((l, i) => i >= start && norm(l) === norm(m.find));
     expect(idx, `line "${m.find}" not found in ${m.file}`).toBeGreaterThanOrEqual(0);
     const indent = /^\s*/.exec(lines[idx]!)![0];
     lines[idx] = indent + m.replace.trim();

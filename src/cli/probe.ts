@@ -1,10 +1,8 @@
 import { Option, type Command } from 'commander';
 import { runChecks } from '../engine.js';
 import { minimalPolicy } from '../sources/aws/actions.js';
-import { ConnectionSetupError, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../sources/aws/clients.js';
-import { DEFAULT_CONCURRENCY, probeLive, probeSnapshot, type ProbeRun } from '../sources/aws/probe.js';
-import { showProgress } from '../sources/aws/progress.js';
-import { SnapshotError, readSnapshot, writeSnapshot } from '../sources/aws/snapshot.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../sources/aws/defaults.js';
+import type { ProbeRun } from '../sources/aws/probe.js';
 import { addCommonOptions, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
 
@@ -55,6 +53,13 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
     validate(opts);
     let run: ProbeRun;
     let inputs: { path: string; sha256: string }[] = [];
+    // the AWS SDK is loaded only when a probe runs: `ztait --help`, `check` and `rules` stay fast
+    const [{ ConnectionSetupError }, { probeLive, probeSnapshot }, { showProgress }, { SnapshotError, readSnapshot, writeSnapshot }] = await Promise.all([
+      import('../sources/aws/clients.js'),
+      import('../sources/aws/probe.js'),
+      import('../sources/aws/progress.js'),
+      import('../sources/aws/snapshot.js'),
+    ]);
     try {
       if (opts.snapshot) {
         const { snapshot, sha256 } = readSnapshot(opts.snapshot);

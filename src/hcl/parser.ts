@@ -6,7 +6,11 @@
  * literal text, bare object keys and strip markers are only recoverable from the node ranges (UTF-8
  * byte offsets into the source we handed it). This module reads those ranges and hides the rest.
  */
-import { getExpressionAst, parse } from '@cdktf/hcl2json';
+// Loaded on first use: instantiating the WASM parser costs ~0.4 s, which commands that parse no HCL
+// (`--version`, `rules`, `probe`, `maturity diff`) should not pay.
+type Hcl2Json = typeof import('@cdktf/hcl2json');
+let hcl2json: Promise<Hcl2Json> | undefined;
+const load = (): Promise<Hcl2Json> => (hcl2json ??= import('@cdktf/hcl2json'));
 import type { BinaryOp, Expr, ObjectEntry, TraversalStep } from './ast.js';
 import { decodeQuotedLiteral, isTemplateString, quoteTemplate, unescapeTemplateLiteral } from './template.js';
 
@@ -27,7 +31,7 @@ export class HclSyntaxError extends Error {
 /** A file's contents as hcl2json JSON (blocks keyed by type then labels, each an array of bodies). */
 export async function parseHclFile(file: string, text: string): Promise<Record<string, unknown>> {
   try {
-    return (await parse(file, text)) as Record<string, unknown>;
+    return (await (await load()).parse(file, text)) as Record<string, unknown>;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const diag = firstDiagnostic(message, file);
@@ -71,7 +75,7 @@ async function parseUncached(src: string): Promise<Expr> {
   const { source, origin } = quoteTemplate(src);
   let root: RawNode | null;
   try {
-    root = (await getExpressionAst('<expr>', source)) as RawNode | null;
+    root = (await (await load()).getExpressionAst('<expr>', source)) as RawNode | null;
   } catch (err) {
     throw expressionError(err, src, source, origin);
   }

@@ -11,6 +11,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AUDIT_SESSION_NAME, ProbeSession } from './session.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from './defaults.js';
+export { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from './defaults.js';
 
 /** How to reach the account: the flags of `ztait probe` that shape the SDK clients. */
 export interface ConnectionOptions {
@@ -39,8 +41,6 @@ export interface AwsClients {
   ssm: SSMClient;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_ATTEMPTS = 4;
 
 /** Thrown when the SDK cannot even be configured (no region): the CLI turns it into exit 2. */
 export class ConnectionSetupError extends Error {}

@@ -13,9 +13,9 @@ import { collectTrails } from './collect/trails.js';
 import { compareWithSimulator, simulate } from './crosscheck.js';
 import { ProbeSession, type CallLogEntry } from './session.js';
 import { buildSnapshot, type Snapshot } from './snapshot.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PREFIX } from './defaults.js';
+export { DEFAULT_CONCURRENCY, DEFAULT_PREFIX } from './defaults.js';
 
-export const DEFAULT_PREFIX = 'ztait-';
-export const DEFAULT_CONCURRENCY = 8;
 
 export interface ProbeOptions extends ConnectionOptions {
   prefix?: string;

@@ -6,8 +6,10 @@
  */
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, it } from 'vitest';
-import { ROOT, TABLE, check, ensureBuilt, expectClean, rootModule, tempDir } from './cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../src/model/result.js';
+import { schemaErrors } from '../report/tools.js';
+import { ROOT, TABLE, check, checkTo, ensureBuilt, expectClean, rootModule, runCli, tempDir } from './cli.js';
 
 beforeAll(ensureBuilt, 300_000);
 
@@ -91,4 +93,23 @@ describe('loops', () => {
     const dir = rootModule({ 'main.tf': `${TABLE}\nlocals {\n  a = local.b\n  b = [local.a]\n}\n\nresource "aws_ssm_parameter" "p" {\n  name  = "ztait-p"\n  type  = "String"\n  value = jsonencode(local.a)\n}\n` });
     expectClean(await check(dir));
   });
+});
+
+describe('overlapping paths', () => {
+  it('the same root given twice (DIR and DIR/) is checked once, and its SARIF stays valid', async () => {
+    const dir = join(ROOT, 'terraform', 'examples', 'complete');
+    const once = await checkTo([dir]);
+    const twice = await checkTo([dir, `${dir}/`]);
+    expectClean(once, { outcome: 'verdict' });
+    expectClean(twice, { outcome: 'verdict' });
+    const a = JSON.parse(once.report!) as CheckResult;
+    const b = JSON.parse(twice.report!) as CheckResult;
+    expect(b.inventory.resources).toBe(a.inventory.resources);
+    expect(b.source.inputs.length).toBe(a.source.inputs.length);
+    expect(b.summary).toEqual(a.summary);
+    const sarif = join(tempDir(), 'twice.sarif');
+    const run = await runCli(['check', dir, `${dir}/`, '--format', 'sarif', '-o', sarif]);
+    expect([0, 1], run.stderr).toContain(run.code);
+    expect(schemaErrors(JSON.parse(readFileSync(sarif, 'utf8')))).toEqual([]);
+  }, 120_000);
 });

@@ -37,7 +37,8 @@ describe('large and deep input', () => {
 
   it('three files nested 1,000 deep in one module (calls, conditionals, parentheses) never end in a silent exit 0', async () => {
     // Parsed together, these have crashed hcl2json's Go runtime ("fatal error: malloc deadlock"):
-    // the pending parses never settled and the process exited 0 without a report.
+    // the pending parses never settled and the process exited 0 without a report. It depends on
+    // timing (about two runs in three), so the case runs four times.
     const D = 1000;
     const local = (name: string, expr: string) => `locals {\n  ${name} = ${expr}\n}\n\nresource "aws_ssm_parameter" "${name}" {\n  name  = "ztait-${name}"\n  type  = "String"\n  value = jsonencode(local.${name})\n}\n`;
     const dir = rootModule({
@@ -45,8 +46,8 @@ describe('large and deep input', () => {
       'conditionals.tf': local('deep2', `${'true ? ('.repeat(D)}1${') : 0'.repeat(D)}`),
       'parentheses.tf': local('deep3', `${'('.repeat(D)}1${')'.repeat(D)}`),
     });
-    expectClean(await check(dir, 90_000));
-  }, 120_000);
+    for (let i = 0; i < 4; i++) expectClean(await check(dir, 60_000));
+  }, 300_000);
 
   it('nesting deeper than the HCL parser goes (5,000 calls) is a clear error naming the file', async () => {
     const dir = rootModule({ 'main.tf': TABLE, 'deep.tf': `locals {\n  x = ${'abs('.repeat(5000)}-1${')'.repeat(5000)}\n}\n` });

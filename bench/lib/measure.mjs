@@ -13,11 +13,8 @@ import { join } from 'node:path';
 const GNU_TIME = '/usr/bin/time';
 const RSS_CHILD = join(import.meta.dirname, 'rss-child.mjs');
 
-/** Whether peak memory is read with GNU time (else with the Node wrapper). */
-export const usesGnuTime = (() => {
-  if (!existsSync(GNU_TIME)) return false;
-  return true;
-})();
+/** Whether peak memory is read with GNU time (else with the Node wrapper; BENCH_NO_GNU_TIME=1 forces it). */
+export const usesGnuTime = existsSync(GNU_TIME) && !process.env.BENCH_NO_GNU_TIME;
 
 /**
  * @param {string[]} nodeArgs arguments of `node` (a script and its arguments)
@@ -50,7 +47,7 @@ export function measureNode(nodeArgs, opts = {}) {
       clearTimeout(timer);
       const usage = existsSync(report) ? readFileSync(report, 'utf8') : '';
       rmSync(dir, { recursive: true, force: true });
-      resolve({ code, signal, wallMs, ...parseUsage(usage), stdout, stderr: usesGnuTime ? stderr : stderr, timedOut });
+      resolve({ code, signal, wallMs, ...parseUsage(usage), stdout, stderr, timedOut });
     });
   });
 }

@@ -1,4 +1,26 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in dist/ (built by `npm ci` through the prepare script).
 import { main } from '../dist/cli/main.js';
-main(process.argv).then((code) => { process.exitCode = code; });
+
+// Fail closed: if the process ends before main() settles (a dependency's runtime died and left a
+// promise that never settles), the exit code is 2 and says so, never a silent 0.
+let settled = false;
+process.exitCode = 2;
+process.on('beforeExit', () => {
+  if (!settled) {
+    settled = true;
+    process.stderr.write('ztait: internal error: the run ended before a verdict was reached (a parser stopped responding); no report was written\n');
+    process.exitCode = 2;
+  }
+});
+main(process.argv).then(
+  (code) => {
+    settled = true;
+    process.exitCode = code;
+  },
+  (e) => {
+    settled = true;
+    process.stderr.write(`ztait: internal error: ${String(e?.message ?? e).split('\n')[0]}\n`);
+    process.exitCode = 2;
+  },
+);

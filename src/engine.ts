@@ -51,7 +51,9 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
   const now = opts.now ?? clock();
   const today = now.toISOString().slice(0, 10);
   const diagnostics = inv.diagnostics.map((d) => ({ ...d }));
-  const parseErrors = inv.diagnostics.filter((d) => d.severity === 'error');
+  // input errors, and what is known to hide resources (a remote module not fetched), leave every
+  // verdict that would pass undecidable
+  const parseErrors = inv.diagnostics.filter((d) => d.severity === 'error' || d.affects?.includes('*'));
 
   const invariants: InvariantResult[] = selectRules(opts).map((rule) => {
     let outcome: RuleOutcome;
@@ -66,7 +68,7 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
       res.status = 'error';
       const first = parseErrors[0]!;
       const where = first.file ? `${first.file}${first.line ? `:${first.line}` : ''}` : 'an input';
-      res.reason = `not decidable: ${parseErrors.length} input error(s), first at ${where}: ${first.message}`;
+      res.reason = `not decidable: ${parseErrors.length} input problem(s), first at ${where}: ${first.message}`;
     }
     return res;
   });

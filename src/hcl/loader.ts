@@ -48,6 +48,7 @@ const MAX_INSTANCES = 200_000;
 export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promise<Inventory> {
   if (paths.length === 0) paths = ['.'];
   const inv = emptyInventory('hcl');
+  const seenRoots = new Set<string>();
   for (const p of paths) {
     const abs = resolve(p);
     let rootDir = abs;
@@ -56,6 +57,10 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
       if (!r.ok && /not found/.test(r.problem)) throw new UsageError(`${p}: no such file or directory`);
       rootDir = dirname(abs);
     }
+    // `DIR` and `DIR/` (or a symlink to it) are one root module, checked once
+    const real = await canonical(rootDir);
+    if (seenRoots.has(real)) continue;
+    seenRoots.add(real);
     const loader = new Loader(rootDir, inv, opts);
     await loader.run();
   }
@@ -133,8 +138,9 @@ class Loader {
       return undefined;
     }
     try {
-      const body = (await parseHclFile(display, r.text)) as RawBody;
-      const blocks = path.endsWith('.json') ? scanTfJson(display, r.text) : scanHclTop(display, r.text).blocks;
+      const json = path.endsWith('.json');
+      const body = json ? tfJsonBody(display, r.text) : ((await parseHclFile(display, r.text)) as RawBody);
+      const blocks = json ? scanTfJson(display, r.text) : scanHclTop(display, r.text).blocks;
       return { path, display, body, blocks };
     } catch (e) {
       if (e instanceof HclSyntaxError) {
@@ -601,7 +607,7 @@ class ModuleInstance implements EvalContext {
     if (!/^\.\.?(\/|\\|$)/.test(source)) {
       // Fail closed: what a remote module declares is not seen, so no verdict may rely on its absence.
       const why = `${prefix}: module source "${source}" is not local and is not fetched; its resources are not checked (check the plan with --plan to cover them)`;
-      this.loader.diag({ severity: 'error', message: why, file: call.file.display, line: call.location.line, affects: ['*'] });
+      this.loader.diag({ severity: 'warning', message: why, file: call.file.display, line: call.location.line, affects: ['*'] });
       result.set('', new Unknown(why));
       return result;
     }
@@ -671,6 +677,35 @@ class InstanceContext implements EvalContext {
     }
     return this.mod.resolve(segments);
   }
+}
+
+/**
+ * Terraform's JSON syntax (`*.tf.json`) in the shape hcl2json gives for native syntax: each block's
+ * body wrapped in a list, `locals` a list of bodies. Expressions are the same `${...}` templates.
+ */
+function tfJsonBody(file: string, text: string): RawBody {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    const line = m ? text.slice(0, Number(m[1])).split('\n').length : 1;
+    throw new HclSyntaxError(file, line, 1, `invalid JSON: ${(e as Error).message}`);
+  }
+  if (!isRawBody(parsed)) throw new HclSyntaxError(file, 1, 1, 'a .tf.json file must hold a JSON object');
+  const wrap = (v: unknown): unknown => (Array.isArray(v) ? v : [v]);
+  const out: RawBody = {};
+  for (const [kind, section] of Object.entries(parsed)) {
+    if (kind === 'locals') out.locals = wrap(section);
+    else if ((kind === 'resource' || kind === 'data') && isRawBody(section)) {
+      out[kind] = Object.fromEntries(
+        Object.entries(section).map(([type, byName]) => [type, isRawBody(byName) ? Object.fromEntries(Object.entries(byName).map(([n, b]) => [n, wrap(b)])) : byName]),
+      );
+    } else if ((kind === 'variable' || kind === 'output' || kind === 'module') && isRawBody(section)) {
+      out[kind] = Object.fromEntries(Object.entries(section).map(([n, b]) => [n, wrap(b)]));
+    } else out[kind] = section;
+  }
+  return out;
 }
 
 function isRawBody(v: unknown): v is RawBody {

@@ -11,6 +11,34 @@
 type Hcl2Json = typeof import('@cdktf/hcl2json');
 let hcl2json: Promise<Hcl2Json> | undefined;
 const load = (): Promise<Hcl2Json> => (hcl2json ??= import('@cdktf/hcl2json'));
+
+/**
+ * One call into the Go WASM runtime at a time: interleaved calls on deeply nested input were seen
+ * to kill the runtime (`fatal error: malloc deadlock`), leaving promises that never settle.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function serial<T>(call: (h: Hcl2Json) => Promise<T>): Promise<T> {
+  const run = queue.then(async () => call(await load()));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** Deeper nesting than this is refused with a clear error instead of exhausting the parser's stack. */
+export const MAX_NESTING = 512;
+
+/** The deepest bracket nesting of a text, and the line where it is first exceeded. */
+function nestingBeyond(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    else if (c === 40 || c === 91 || c === 123) {
+      if (++depth > limit) return line;
+    } else if (c === 41 || c === 93 || c === 125) depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
 import type { BinaryOp, Expr, ObjectEntry, TraversalStep } from './ast.js';
 import { decodeQuotedLiteral, isTemplateString, quoteTemplate, unescapeTemplateLiteral } from './template.js';
 
@@ -30,8 +58,10 @@ export class HclSyntaxError extends Error {
 
 /** A file's contents as hcl2json JSON (blocks keyed by type then labels, each an array of bodies). */
 export async function parseHclFile(file: string, text: string): Promise<Record<string, unknown>> {
+  const deepAt = nestingBeyond(text, MAX_NESTING);
+  if (deepAt !== undefined) throw new HclSyntaxError(file, deepAt, 1, `brackets nested deeper than ${MAX_NESTING} levels are not supported`);
   try {
-    return (await (await load()).parse(file, text)) as Record<string, unknown>;
+    return (await serial((h) => h.parse(file, text))) as Record<string, unknown>;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const diag = firstDiagnostic(message, file);
@@ -75,7 +105,7 @@ async function parseUncached(src: string): Promise<Expr> {
   const { source, origin } = quoteTemplate(src);
   let root: RawNode | null;
   try {
-    root = (await (await load()).getExpressionAst('<expr>', source)) as RawNode | null;
+    root = (await serial((h) => h.getExpressionAst('<expr>', source))) as RawNode | null;
   } catch (err) {
     throw expressionError(err, src, source, origin);
   }

@@ -76,7 +76,8 @@ function ruleDescriptor(inv: InvariantResult, meta: RuleMeta | undefined): Sarif
     helpUri: help,
     defaultConfiguration: { level: DEFAULT_LEVEL[severity] },
     properties: {
-      tags: ['security', ...stride, ...nist.map((n) => `NIST-800-207-tenet-${n}`)],
+      // SARIF requires unique tags: a rule may list a STRIDE threat or tenet twice
+      tags: [...new Set(['security', ...stride, ...nist.map((n) => `NIST-800-207-tenet-${n}`)])],
       'security-severity': meta?.security_severity ?? SECURITY_SEVERITY[severity],
       precision: meta?.precision ?? 'medium',
     },
@@ -189,7 +190,9 @@ export function renderSarif(result: CheckResult): string {
   const inputs = [...result.source.inputs]
     .map((i) => ({ uri: relativeUri(i.path), sha256: i.sha256 }))
     .filter((i): i is { uri: string; sha256: string } => !!i.uri)
-    .sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+    .sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0))
+    // one artifact per file: SARIF wants artifact locations unique
+    .filter((i, n, all) => n === 0 || all[n - 1]!.uri !== i.uri);
   const artifactIndex = new Map(inputs.map((i, n) => [i.uri, n]));
   const rules = result.invariants.map((inv) => ruleDescriptor(inv, metaFor(inv)));
   const results: Sarif.Result[] = [];

@@ -47,7 +47,23 @@ export function formatNumber(n: number): string {
   const s = String(normalizeNumber(n));
   if (!/e/i.test(s)) return s;
   if (Number.isInteger(n)) return BigInt(n).toString();
-  return n.toFixed(20).replace(/\.?0+$/, '');
+  return expandExponent(s);
+}
+
+/** `1e-25` -> `0.0000000000000000000000001`: Terraform prints numbers in full, every digit kept. */
+function expandExponent(s: string): string {
+  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/i.exec(s);
+  if (!m) return s;
+  const [, sign, int, frac = '', exp] = m;
+  const digits = `${int}${frac}`;
+  const point = int!.length + Number(exp);
+  let out: string;
+  if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`;
+  else if (point >= digits.length) out = `${digits}${'0'.repeat(point - digits.length)}`;
+  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  out = out.replace(/^0+(?=\d)/, '');
+  if (out.includes('.')) out = out.replace(/0+$/, '').replace(/\.$/, '');
+  return `${sign}${out}`;
 }
 
 /** String conversion of a primitive (templates, string arguments); unknowns signal. */

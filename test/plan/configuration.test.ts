@@ -92,6 +92,29 @@ describe('references through the configuration', () => {
     expect(loop.resolve(['module.m.o'], []).targets).toEqual([]);
   });
 
+  it('keeps the most specific of references that extend one another, in their order, however many', () => {
+    const r = config.resolve(['aws_x.yz', 'aws_x.y', 'aws_x.y.id', 'aws_x.yz[0]', 'aws_w.v', 'aws_x.y'], []);
+    expect(r.targets.map((t) => [t.address.type, t.address.name, t.address.key, t.attr])).toEqual([
+      ['aws_x', 'y', undefined, 'id'],
+      ['aws_x', 'yz', 0, undefined],
+      ['aws_w', 'v', undefined, undefined],
+    ]);
+    // a list of every instance's attribute (Terraform lists each `aws_q.q[i].arn` and `aws_q.q[i]`)
+    const many = Array.from({ length: 5000 }, (_, i) => [`aws_q.q[${i}].arn`, `aws_q.q[${i}]`]).flat();
+    const all = config.resolve(many, []);
+    expect(all.targets).toHaveLength(5000);
+    expect(all.targets.every((t) => t.attr === 'arn')).toBe(true);
+  });
+
+  it('a module, output or variable named like a built-in property is looked up as a key', () => {
+    for (const ref of ['module.constructor.x', 'module.toString', 'var.__proto__', 'module.app.constructor']) {
+      expect(config.resolve([ref], []).targets).toEqual([]);
+    }
+    expect(config.resolve(['var.constructor'], [{ name: 'app' }]).targets).toEqual([]);
+    expect(config.variable('constructor')).toBeUndefined();
+    expect(config.resource({ modules: [{ name: 'constructor' }], mode: 'managed', type: 'aws_x', name: 'y' })).toBeUndefined();
+  });
+
   it('matches planned blocks to configured ones by their constants, whatever the order', () => {
     const doc: ConfigResource = {
       address: 'data.aws_iam_policy_document.d',

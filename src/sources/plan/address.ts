@@ -15,8 +15,12 @@ export interface ModuleStep {
 /** A traversal: names, and instance keys (`undefined` for a key that is not a literal, like `[*]`). */
 export type Segment = { name: string } | { key: InstanceKey | undefined };
 
+/** A name in a traversal, matched where the previous step ended (sticky: no copy of the rest). */
+const NAME = /[A-Za-z_][A-Za-z0-9_-]*/y;
+
 /** Splits `a.b["k"][0].c` into names and keys. Returns undefined when the text is not a traversal. */
 export function splitTraversal(text: string): Segment[] | undefined {
+  if (typeof text !== 'string') return undefined; // a document's value typed as a string is not always one
   const out: Segment[] = [];
   let i = 0;
   while (i < text.length) {
@@ -32,7 +36,8 @@ export function splitTraversal(text: string): Segment[] | undefined {
       i = close + 1;
       continue;
     }
-    const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(text.slice(i));
+    NAME.lastIndex = i;
+    const m = NAME.exec(text);
     if (!m) return undefined;
     out.push({ name: m[0] });
     i += m[0].length;

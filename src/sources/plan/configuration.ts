@@ -34,6 +34,9 @@ interface Scope {
 const MAX_DEPTH = 64;
 
 export class PlanConfiguration {
+  /** Each module's resource blocks by local address (`data.aws_iam_policy_document.x`), built on first use. */
+  private readonly blocks = new Map<ModuleConfig, Map<string, ConfigResource>>();
+
   constructor(private readonly root: ModuleConfig | undefined) {}
 
   get present(): boolean {
@@ -42,17 +45,25 @@ export class PlanConfiguration {
 
   moduleAt(steps: readonly ModuleStep[]): ModuleConfig | undefined {
     let mod = this.root;
-    for (const s of steps) mod = mod?.module_calls?.[s.name]?.module;
+    for (const s of steps) mod = own(mod?.module_calls, s.name)?.module;
     return mod;
   }
 
   resource(addr: ResourceAddress): ConfigResource | undefined {
-    const local = `${addr.mode === 'data' ? 'data.' : ''}${addr.type}.${addr.name}`;
-    return this.moduleAt(addr.modules)?.resources?.find((r) => r.address === local);
+    const mod = this.moduleAt(addr.modules);
+    if (!mod) return undefined;
+    let blocks = this.blocks.get(mod);
+    if (!blocks) {
+      blocks = new Map();
+      // The first of two blocks with one address wins, as a search in order would find it.
+      for (const r of mod.resources ?? []) if (!blocks.has(r.address)) blocks.set(r.address, r);
+      this.blocks.set(mod, blocks);
+    }
+    return blocks.get(`${addr.mode === 'data' ? 'data.' : ''}${addr.type}.${addr.name}`);
   }
 
   variable(name: string): { default?: Json; sensitive?: boolean } | undefined {
-    return this.root?.variables?.[name];
+    return own(this.root?.variables, name);
   }
 
   /** Every module config with its (keyless) module path, root first. */
@@ -153,8 +164,8 @@ export class PlanConfiguration {
           return;
         }
         const parent = scope.modules.slice(0, -1);
-        const call = this.moduleAt(parent)?.module_calls?.[last.name];
-        const expr = call?.expressions?.[varName];
+        const call = own(this.moduleAt(parent)?.module_calls, last.name);
+        const expr = own(call?.expressions, varName);
         if (!expr) return;
         const callScope: Scope = { modules: parent, ...(call?.for_each_expression ? { forEach: call.for_each_expression } : {}), ...(last.key !== undefined ? { instanceKey: last.key } : {}) };
         this.resolveInto(expr.references ?? [], callScope, out, seen, depth + 1);
@@ -189,12 +200,12 @@ export class PlanConfiguration {
         if (!callName) return;
         const k = keyAt(2);
         const outputName = name(k.present ? 3 : 2);
-        const child = this.moduleAt(scope.modules)?.module_calls?.[callName]?.module;
+        const child = own(this.moduleAt(scope.modules)?.module_calls, callName)?.module;
         const childSteps: ModuleStep[] = [...scope.modules, { name: callName, ...(k.key !== undefined ? { key: k.key } : {}) }];
         // `module.x` alone (the whole module object): every output of it.
         const outputs = outputName ? [outputName] : Object.keys(child?.outputs ?? {});
         for (const o of outputs) {
-          const expr = child?.outputs?.[o]?.expression;
+          const expr = own(child?.outputs, o)?.expression;
           if (expr) this.resolveInto(expr.references ?? [], { modules: childSteps }, out, seen, depth + 1);
         }
         return;
@@ -243,10 +254,29 @@ function sameValue(a: Json | undefined, b: Json | undefined): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Drops references that are prefixes of another one in the list (`aws_x.y` beside `aws_x.y.id`). */
+/** A map entry of the document, never an inherited property (a module named `constructor`). */
+function own<T>(map: Record<string, T> | undefined, key: string): T | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+/**
+ * Drops references that are prefixes of another one in the list (`aws_x.y` beside `aws_x.y.id`).
+ * In sorted order the references a reference is a prefix of follow it directly, so each one looks
+ * only at those (an expression may list thousands).
+ */
 function mostSpecific(refs: readonly string[]): string[] {
   const uniq = [...new Set(refs)];
-  return uniq.filter((r) => !uniq.some((o) => o !== r && o.startsWith(r) && /^[.[]/.test(o.slice(r.length))));
+  const sorted = [...uniq].sort();
+  const dropped = new Set<string>();
+  sorted.forEach((r, i) => {
+    for (let j = i + 1; j < sorted.length && sorted[j]!.startsWith(r); j++) {
+      if (/^[.[]/.test(sorted[j]!.slice(r.length))) {
+        dropped.add(r);
+        return;
+      }
+    }
+  });
+  return uniq.filter((r) => !dropped.has(r));
 }
 
 function isExpression(v: Json | undefined): v is Expression & Json {

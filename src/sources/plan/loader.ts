@@ -12,7 +12,7 @@ import { readPlanFile } from './read.js';
 import { SourceConfiguration, planVarsForHcl, type Locate } from './source-config.js';
 import { loadHcl } from '../../hcl/loader.js';
 import { UsageError } from '../../cli/errors.js';
-import { allStrings, sensitiveStrings, withUnknowns, type ValuePath } from './values.js';
+import { allStrings, sensitiveStrings, setOwn, withUnknowns, type ValuePath } from './values.js';
 
 export interface PlanLoadOptions {
   /**
@@ -86,7 +86,11 @@ async function evaluateConfiguration(dir: string, plan: PlanJson, inv: Inventory
 class PlanReader {
   private readonly config: PlanConfiguration;
   private readonly records = new Map<string, PlanRecord>();
-  private readonly surviving: PlanRecord[] = [];
+  /**
+   * Surviving records by resource block (address without instance keys): a reference target is
+   * matched against its block's instances only, not the whole plan (quadratic on large plans).
+   */
+  private readonly survivingByBlock = new Map<string, PlanRecord[]>();
   /** Computed collections left out without the configuration directory to tell them from dynamic blocks. */
   private guessedComputed = false;
 
@@ -162,7 +166,11 @@ class PlanReader {
       ...(shape !== undefined ? { shape } : {}),
     };
     this.records.set(raw.address, rec);
-    if (!deleted) this.surviving.push(rec);
+    if (deleted) return;
+    const block = blockKey(parsed);
+    const same = this.survivingByBlock.get(block);
+    if (same) same.push(rec);
+    else this.survivingByBlock.set(block, [rec]);
   }
 
   private toResource(rec: PlanRecord): Resource {
@@ -262,8 +270,9 @@ class PlanReader {
   }
 
   private unknownFrom(reason: string, resolution: Resolution, isList: boolean, arnOnly: boolean): Value {
-    const hits = resolution.targets.flatMap((t) => this.instancesOf(t).map((rec) => ({ t, rec })));
-    const missing = resolution.targets.filter((t) => this.instancesOf(t).length === 0).map((t) => formatAddress(t.address));
+    const instances = resolution.targets.map((t) => ({ t, recs: this.instancesOf(t) }));
+    const hits = instances.flatMap(({ t, recs }) => recs.map((rec) => ({ t, rec })));
+    const missing = instances.filter(({ recs }) => recs.length === 0).map(({ t }) => formatAddress(t.address));
     const refs = [...new Set([...hits.map((h) => h.rec.address), ...missing])];
     const why = resolution.opaque.length
       ? `${reason} (through ${[...new Set(resolution.opaque)].join(', ')}, which plan JSON does not describe: give the configuration directory to evaluate them)`
@@ -305,7 +314,7 @@ class PlanReader {
 
   /** The surviving instances a reference target designates (all instances unless the key is known). */
   private instancesOf(t: RefTarget): PlanRecord[] {
-    const all = this.surviving.filter((rec) => addressMatches(t.address, rec.parsed));
+    const all = (this.survivingByBlock.get(blockKey(t.address)) ?? []).filter((rec) => addressMatches(t.address, rec.parsed));
     if (t.preferKey !== undefined) {
       const same = all.filter((rec) => rec.parsed.key === t.preferKey);
       if (same.length > 0) return same;
@@ -340,11 +349,12 @@ class PlanReader {
     this.inv.variables = {};
     this.inv.variableOrigins = {};
     const section = this.text.indexOf('"variables"');
+    const lineAt = lineCounter(this.text);
     for (const [name, v] of Object.entries(vars)) {
-      this.inv.variables[name] = coerceVariable(v.value ?? null, this.config.variable(name)?.default);
+      setOwn(this.inv.variables, name, coerceVariable(v.value ?? null, this.config.variable(name)?.default));
       const at = section >= 0 ? this.text.indexOf(JSON.stringify(name), section) : -1;
-      const line = at >= 0 ? this.text.slice(0, at).split('\n').length : 1;
-      this.inv.variableOrigins[name] = { file: this.file, line, endLine: line, kind: 'plan' };
+      const line = at >= 0 ? lineAt(at) : 1;
+      setOwn(this.inv.variableOrigins, name, { file: this.file, line, endLine: line, kind: 'plan' });
     }
   }
 
@@ -366,6 +376,26 @@ class PlanReader {
   private diag(severity: Diagnostic['severity'], message: string): void {
     this.inv.diagnostics.push({ severity, message, file: this.file, ...(severity === 'error' ? { affects: ['*'] } : {}) });
   }
+}
+
+/**
+ * The line of an offset in `text`. Offsets asked in increasing order cost one pass over the text
+ * in all (a plan may declare thousands of variables); a smaller one starts again from the top.
+ */
+function lineCounter(text: string): (offset: number) => number {
+  let pos = 0;
+  let line = 1;
+  return (offset) => {
+    if (offset < pos) {
+      pos = 0;
+      line = 1;
+    }
+    for (let nl = text.indexOf('\n', pos); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+      line += 1;
+      pos = nl + 1;
+    }
+    return line;
+  };
 }
 
 /**
@@ -396,6 +426,11 @@ function knownAt(known: Json, path: ValuePath): Json | undefined {
     else return undefined;
   }
   return cur;
+}
+
+/** A resource block's identity: mode, type, name and module path, instance keys left out. */
+function blockKey(a: ResourceAddress): string {
+  return JSON.stringify([a.mode, a.type, a.name, ...a.modules.map((m) => m.name)]);
 }
 
 function isJsonObject(v: Json | undefined): v is JsonObject {

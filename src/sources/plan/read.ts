@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv, type ErrorObject } from 'ajv';
 import type { PlanJson } from './format.js';
+import { plainOrQuoted, shapeProblem } from './shape.js';
 
 /**
  * A plan file that cannot be read as a plan. The message is one line naming the file and what is
@@ -97,67 +97,6 @@ function lineCol(text: string, pos: number): { line: number; col: number } {
   return { line, col: pos - before.lastIndexOf('\n') };
 }
 
-/** The parts of a plan the loader walks; anything else in the document is left alone. */
-const PLAN_SHAPE = {
-  type: 'object',
-  properties: {
-    format_version: { type: 'string' },
-    variables: { type: 'object', additionalProperties: { type: 'object' } },
-    planned_values: { type: 'object', properties: { root_module: { $ref: '#/$defs/module' } } },
-    prior_state: {
-      type: 'object',
-      properties: { values: { type: 'object', properties: { root_module: { $ref: '#/$defs/module' } } } },
-    },
-    resource_changes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['address', 'mode', 'type', 'name', 'change'],
-        properties: {
-          address: { type: 'string' },
-          mode: { enum: ['managed', 'data'] },
-          type: { type: 'string' },
-          name: { type: 'string' },
-          index: { type: ['string', 'number'] },
-          change: {
-            type: 'object',
-            required: ['actions'],
-            properties: { actions: { type: 'array', items: { type: 'string' } } },
-          },
-        },
-      },
-    },
-    configuration: { type: 'object', properties: { root_module: { type: 'object' } } },
-  },
-  $defs: {
-    module: {
-      type: 'object',
-      properties: {
-        address: { type: 'string' },
-        resources: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['address', 'mode', 'type', 'name'],
-            properties: {
-              address: { type: 'string' },
-              mode: { enum: ['managed', 'data'] },
-              type: { type: 'string' },
-              name: { type: 'string' },
-              index: { type: ['string', 'number'] },
-              values: { type: 'object' },
-            },
-          },
-        },
-        child_modules: { type: 'array', items: { $ref: '#/$defs/module' } },
-      },
-    },
-  },
-} as const;
-
-const ajv = new Ajv({ allErrors: false, strict: false, allowUnionTypes: true });
-const validateShape = ajv.compile(PLAN_SHAPE);
-
 function checkPlan(file: string, doc: unknown): PlanJson {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new PlanInputError(`${file}: is JSON but not a Terraform plan (the document is ${Array.isArray(doc) ? 'an array' : typeof doc}): expected the output of ${TO_JSON}`);
@@ -172,17 +111,13 @@ function checkPlan(file: string, doc: unknown): PlanJson {
   }
   const major = /^(\d+)\./.exec(o.format_version)?.[1];
   if (major !== '1') {
-    throw new PlanInputError(`${file}: plan format_version ${o.format_version} is not supported: ztait reads format 1.x, which Terraform 1.1 and later write`);
+    throw new PlanInputError(`${file}: plan format_version ${plainOrQuoted(o.format_version, 32)} is not supported: ztait reads format 1.x, which Terraform 1.1 and later write`);
   }
   if (!('planned_values' in o) && !('resource_changes' in o) && !('configuration' in o)) {
     throw new PlanInputError(`${file}: is JSON with a format_version but not a Terraform plan (no planned_values, resource_changes or configuration): expected the output of ${TO_JSON}`);
   }
-  if (!validateShape(doc)) throw new PlanInputError(`${file}: is not a valid plan: ${describe(validateShape.errors?.[0])}`);
+  const problem = shapeProblem(doc);
+  if (problem !== undefined) throw new PlanInputError(`${file}: is not a valid plan: ${problem}`);
   return doc as PlanJson;
 }
 
-function describe(err: ErrorObject | undefined): string {
-  if (!err) return 'unexpected structure';
-  const where = err.instancePath ? err.instancePath.slice(1).replace(/\//g, '.') : 'the document';
-  return `${where} ${err.message ?? 'is malformed'}`;
-}

@@ -28,13 +28,20 @@ export function withUnknowns(known: Json | undefined, unknown: Json | undefined,
     const u = isJsonObject(unknown) ? unknown : {};
     const out: ValueObject = {};
     for (const key of new Set([...Object.keys(k), ...Object.keys(u)])) {
-      if (!(key in k) && !hasUnknown(u[key])) continue; // an empty unknown-marks shape for an absent value
-      const v = withUnknowns(k[key] ?? null, u[key], unknownAt, [...path, key]);
-      if (v !== undefined) out[key] = v;
+      const marks = Object.hasOwn(u, key) ? u[key] : undefined;
+      if (!Object.hasOwn(k, key) && !hasUnknown(marks)) continue; // an empty unknown-marks shape for an absent value
+      const v = withUnknowns(Object.hasOwn(k, key) ? k[key] : null, marks, unknownAt, [...path, key]);
+      if (v !== undefined) setOwn(out, key, v);
     }
     return out;
   }
   return known ?? null;
+}
+
+/** Sets a key of the document on an object: `__proto__` (JSON.parse makes it an own key) stays a key, not the object's prototype. */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 function isJsonObject(v: Json | undefined): v is { [k: string]: Json } {

@@ -186,14 +186,26 @@ export class OutcomeBuilder {
     else if (!prev.message.includes(f.message)) prev.message = `${prev.message}; ${f.message}`;
   }
 
+  /**
+   * The `; `-separated parts of each examined entry's `observed`, kept beside it: a rule may look at
+   * one role once per table (SI-7), and splitting the growing text on every look was quadratic.
+   * Splitting is compositional (`a; b`.split = a.split ++ b.split), so the set equals the split.
+   */
+  private readonly observedParts = new Map<string, Set<string>>();
+
   examine(resource: Resource, status: RuleExamined['status'], observed: string): void {
     const prev = this.examined.get(resource.address);
     if (!prev) {
       this.examined.set(resource.address, { resource, status, observed });
+      this.observedParts.set(resource.address, new Set(observed.split('; ')));
       return;
     }
     if (RANK[status] > RANK[prev.status]) prev.status = status;
-    if (!prev.observed.split('; ').includes(observed)) prev.observed = `${prev.observed}; ${observed}`;
+    const parts = this.observedParts.get(resource.address)!;
+    if (!parts.has(observed)) {
+      prev.observed = `${prev.observed}; ${observed}`;
+      for (const p of observed.split('; ')) parts.add(p);
+    }
   }
 
   get hasFindings(): boolean {
@@ -565,8 +577,9 @@ export function requireEnabled(out: OutcomeBuilder, r: Resource, block: string, 
   const b = readBlock(r.values[block]);
   const path = `${block}.enabled`;
   if (b.kind === 'missing') {
-    // The block is absent: the finding points at the resource block (a `dynamic` block that yields nothing included).
-    out.fail(r, `${what} ${label(r)} has no ${block} block (${path} must be true)`, undefined, block);
+    // The block is absent: the finding points at a `dynamic` block that yields nothing (where the fix
+    // goes) when there is one, else at the resource block (the locator knows no line for the block).
+    out.fail(r, `${what} ${label(r)} has no ${block} block (${path} must be true)`, block, block);
     out.examine(r, 'fail', `${block} = (none)`);
     return;
   }

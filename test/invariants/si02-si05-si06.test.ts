@@ -84,7 +84,8 @@ describe('SI-5 DynamoDB tables encrypted at rest / SI-6 PITR', () => {
       });
       const f = findingOn(run(dynamodbPitr, rs, shape), 'module.foundation.aws_dynamodb_table.table["dedup"]');
       expect(f.message).toBe('table ztait-dedup has no point_in_time_recovery block (point_in_time_recovery.enabled must be true)');
-      expect(f.attr).toBeUndefined(); // the resource block: the attribute is not there to point at
+      // the block's own path: the engine locates it at a `dynamic` block if any, else at the resource
+      expect(f.attr).toBe('point_in_time_recovery');
       expect(f.key).toBe('point_in_time_recovery');
     });
 
@@ -95,7 +96,7 @@ describe('SI-5 DynamoDB tables encrypted at rest / SI-6 PITR', () => {
       });
       expectOnly(rs, shape, { 'SI-5': 'fail' });
       expect(lines(run(dynamodbEncrypted, rs, shape))).toEqual([
-        'fail module.foundation.aws_dynamodb_table.table["incidents"]: table ztait-incidents has no server_side_encryption block (server_side_encryption.enabled must be true)',
+        'fail module.foundation.aws_dynamodb_table.table["incidents"] server_side_encryption: table ztait-incidents has no server_side_encryption block (server_side_encryption.enabled must be true)',
         `fail ${AUDIT} server_side_encryption.enabled: server_side_encryption.enabled is false on table ztait-audit`,
       ]);
     });

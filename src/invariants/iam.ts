@@ -23,6 +23,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from '../policy/index.js';
+import { deniesCertainly, mayConcernAction } from '../policy/evaluate.js';
 import { OutcomeBuilder, gapErrors, inScope, label, unknownReason } from './pipeline.js';
 import type { RuleContext, RuleOutcome } from './types.js';
 
@@ -244,7 +245,20 @@ const ALLOW_ALL: PolicyDocument = {
 };
 
 /** The raw value each parsed document came from, to re-read it about one resource. */
-const RAW = new WeakMap<PolicyDocument, { raw: Value; index: InventoryIndex; about: Map<string, PolicyDocument> }>();
+const RAW = new WeakMap<PolicyDocument, RawDocument>();
+
+interface RawDocument {
+  raw: Value;
+  index: InventoryIndex;
+  /** Addresses of the resources the document refers to (read once: rules ask about many resources). */
+  targets?: Set<string>;
+  about: Map<string, PolicyDocument>;
+}
+
+function targetsOf(entry: RawDocument): Set<string> {
+  entry.targets ??= new Set(refsOf(entry.raw).flatMap((ref) => entry.index.instancesOf(ref).map((r) => r.address)));
+  return entry.targets;
+}
 
 /**
  * The document as it reads when the question is about `about`: elements that refer only to that
@@ -254,14 +268,11 @@ const RAW = new WeakMap<PolicyDocument, { raw: Value; index: InventoryIndex; abo
  */
 export function policyAbout(doc: PolicyDocument, about: Resource | undefined): PolicyDocument {
   const entry = about ? RAW.get(doc) : undefined;
-  if (!entry || !about) return doc;
+  if (!entry || !about || !targetsOf(entry).has(about.address)) return doc;
   const hit = entry.about.get(about.address);
   if (hit) return hit;
-  let out = doc;
-  if (refsOf(entry.raw).some((ref) => entry.index.instancesOf(ref).some((r) => r.address === about.address))) {
-    const parsed = parsePolicy(knownSelfRefs(entry.index, entry.raw, about), doc.origin);
-    if (parsed.ok) out = parsed.policy;
-  }
+  const parsed = parsePolicy(knownSelfRefs(entry.index, entry.raw, about), doc.origin);
+  const out = parsed.ok ? parsed.policy : doc;
   entry.about.set(about.address, out);
   return out;
 }
@@ -295,6 +306,14 @@ export function knownSelfRefs(index: InventoryIndex, v: Value, about: Resource):
 export function roleMay(rp: RolePolicies, action: string, resource: string, about?: Resource): RoleDecision {
   const boundary = rp.boundary.kind === 'ok' ? policyAbout(rp.boundary.policy, about) : undefined;
   const identity = rp.identity.map((d) => policyAbout(d, about));
+  // Most questions are about an action no identity Allow of the role names (a delete on a table):
+  // nothing can grant it whatever the resource, and nothing unreadable could add a grant, so only a
+  // Deny can change the answer (denied rather than implicit deny). The evaluation below would reach
+  // the same decision, comparing every statement's ARNs on the way.
+  if (rp.unreadable.length === 0 && rp.floating.length === 0 && !identity.some((d) => mayConcernAction(d, 'Allow', action))) {
+    const denied = identity.some((d) => deniesCertainly(d, action, resource)) || (boundary !== undefined && deniesCertainly(boundary, action, resource));
+    return { decision: denied ? 'denied' : 'implicit-deny', grants: [] };
+  }
   const base = judge(identity, boundary, action, resource);
   if (base.decision === 'denied') return { decision: 'denied', grants: [] };
   if (base.decision === 'allowed') {

@@ -50,11 +50,72 @@ function elementApplies(
  * resources (ARNs) case-sensitively, as IAM does. Principals are not considered here.
  */
 export function statementApplies(st: PolicyStatement, action: string, resource: string): Applies {
-  const a = elementApplies(st.action, st.notAction, action, true);
+  const a = actionApplies(st, action);
   if (a === 'no') return 'no';
-  const r = elementApplies(st.resource, st.notResource, resource, false);
+  const r = resourceApplies(st, resource);
   if (r === 'no') return 'no';
   return a === 'yes' && r === 'yes' && !st.hasCondition && !st.partiallyUnknown ? 'yes' : 'maybe';
+}
+
+/**
+ * Answers per statement, kept: a rule asks every role's statements about the same actions and ARNs
+ * again and again (SI-7: roles x audit tables x delete actions). The action and the resource parts
+ * are kept apart, so the memory grows with statements x (actions + resources), not their product.
+ * Keyed by the statement object: statements are never changed once parsed. Each map is bounded
+ * against hostile input (it starts over when full).
+ */
+interface StatementMemo {
+  action: Map<string, Applies>;
+  resource: Map<string, Applies>;
+}
+
+const MEMO_LIMIT = 4096;
+const statementMemo = new WeakMap<PolicyStatement, StatementMemo>();
+
+function memoOf(st: PolicyStatement): StatementMemo {
+  let m = statementMemo.get(st);
+  if (!m) {
+    m = { action: new Map(), resource: new Map() };
+    statementMemo.set(st, m);
+  }
+  return m;
+}
+
+function remember<V>(map: Map<string, V>, key: string, compute: () => V): V {
+  const hit = map.get(key);
+  if (hit !== undefined) return hit;
+  const v = compute();
+  if (map.size >= MEMO_LIMIT) map.clear();
+  map.set(key, v);
+  return v;
+}
+
+/** How the statement's Action / NotAction relates to `action` (case-insensitive, as IAM reads actions). */
+function actionApplies(st: PolicyStatement, action: string): Applies {
+  return remember(memoOf(st).action, action, () => elementApplies(st.action, st.notAction, action, true));
+}
+
+/** How the statement's Resource / NotResource relates to `resource` (ARNs are case-sensitive). */
+function resourceApplies(st: PolicyStatement, resource: string): Applies {
+  return remember(memoOf(st).resource, resource, () => elementApplies(st.resource, st.notResource, resource, false));
+}
+
+const documentMemo = new WeakMap<PolicyDocument, { Allow: Map<string, boolean>; Deny: Map<string, boolean> }>();
+
+/**
+ * Some statement of `policy` with `effect` may apply to `action` on some resource (its Action or
+ * NotAction does not rule the action out). When no statement may, statementApplies is 'no' for every
+ * resource: a caller asking about many resources can skip them all. Kept per document and question.
+ */
+export function mayConcernAction(policy: PolicyDocument, effect: 'Allow' | 'Deny', action: string): boolean {
+  let m = documentMemo.get(policy);
+  if (!m) {
+    m = { Allow: new Map(), Deny: new Map() };
+    documentMemo.set(policy, m);
+  }
+  return remember(m[effect], action, () =>
+    policy.statements.some((st) => st.effect === effect && actionApplies(st, action) !== 'no'),
+  );
 }
 
 function grantOf(policy: PolicyDocument, st: PolicyStatement, index: number): Grant {
@@ -80,8 +141,16 @@ function grantsWhere(
   return out;
 }
 
+const certainlyDenying = (st: PolicyStatement, action: string, resource: string): boolean =>
+  st.effect === 'Deny' && statementApplies(st, action, resource) === 'yes';
+
 const certainDenies = (p: PolicyDocument, action: string, resource: string): Grant[] =>
-  grantsWhere(p, 'Deny', (st) => statementApplies(st, action, resource) === 'yes');
+  grantsWhere(p, 'Deny', (st) => certainlyDenying(st, action, resource));
+
+/** Some Deny of `policy` certainly applies (as effectivePermission counts them, principals aside). */
+export function deniesCertainly(policy: PolicyDocument, action: string, resource: string): boolean {
+  return mayConcernAction(policy, 'Deny', action) && policy.statements.some((st) => certainlyDenying(st, action, resource));
+}
 
 const possibleAllows = (p: PolicyDocument, action: string, resource: string): Grant[] =>
   grantsWhere(p, 'Allow', (st) => statementApplies(st, action, resource) !== 'no');

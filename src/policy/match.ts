@@ -17,8 +17,26 @@ type Token = { kind: 'star' } | { kind: 'one' } | { kind: 'lit'; ch: string };
 const STAR: Token = { kind: 'star' };
 const ONE: Token = { kind: 'one' };
 
-/** Tokens of a glob; consecutive `*` collapse to one (same language, fewer states). */
-function tokenize(pattern: string, caseInsensitive: boolean): Token[] {
+/**
+ * A checker asks about the same few hundred patterns (a policy's actions and ARNs, a store's ARN)
+ * hundreds of thousands of times: their tokens are kept. Bounded so that hostile input (a policy
+ * with millions of distinct patterns) cannot grow it without limit: when full it starts over.
+ */
+const TOKEN_CACHE_LIMIT = 10_000;
+const tokenCache = [new Map<string, readonly Token[]>(), new Map<string, readonly Token[]>()] as const;
+
+/** Tokens of a glob; consecutive `*` collapse to one (same language, fewer states). Shared: never mutate. */
+function tokenize(pattern: string, caseInsensitive: boolean): readonly Token[] {
+  const cache = tokenCache[caseInsensitive ? 1 : 0];
+  const hit = cache.get(pattern);
+  if (hit) return hit;
+  const out = tokenizeUncached(pattern, caseInsensitive);
+  if (cache.size >= TOKEN_CACHE_LIMIT) cache.clear();
+  cache.set(pattern, out);
+  return out;
+}
+
+function tokenizeUncached(pattern: string, caseInsensitive: boolean): Token[] {
   const src = caseInsensitive ? pattern.toLowerCase() : pattern;
   const out: Token[] = [];
   for (const ch of src) {
@@ -87,7 +105,7 @@ export function globsCoverUnion(generals: readonly string[], specific: string, c
   if (gs.some((g) => g.length === 1 && g[0]!.kind === 'star')) return true;
   const sp = tokenize(specific, caseInsensitive);
   // The same glob (after collapsing `**`) covers itself: spares the search its worst case.
-  const key = (ts: Token[]): string => ts.map((t) => (t.kind === 'lit' ? `l${t.ch}` : t.kind)).join('\u0000');
+  const key = (ts: readonly Token[]): string => ts.map((t) => (t.kind === 'lit' ? `l${t.ch}` : t.kind)).join('\u0000');
   if (gs.some((g) => key(g) === key(sp))) return true;
 
   if (!gs.some((g) => g.some((t) => t.kind === 'one'))) return starOnlyCoverUnion(gs, sp);
@@ -149,7 +167,7 @@ export function globsCoverUnion(generals: readonly string[], specific: string, c
  * matches every string of `specific`; conversely that string is itself one of `specific`'s. Hence
  * the union is covered iff one general matches it.
  */
-function starOnlyCoverUnion(gs: readonly Token[][], sp: readonly Token[]): boolean {
+function starOnlyCoverUnion(gs: readonly (readonly Token[])[], sp: readonly Token[]): boolean {
   const used = new Set(gs.flat().flatMap((t) => (t.kind === 'lit' ? [t.ch] : [])));
   let code = 0;
   while (used.has(String.fromCodePoint(code))) code++;

@@ -36,6 +36,14 @@ const MAX_DEPTH = 64;
 export class PlanConfiguration {
   /** Each module's resource blocks by local address (`data.aws_iam_policy_document.x`), built on first use. */
   private readonly blocks = new Map<ModuleConfig, Map<string, ConfigResource>>();
+  /**
+   * What the same expression gives every instance of its block, worked out once: the references
+   * under a configuration node, the most specific of a reference list, a reference's steps.
+   */
+  private readonly nodeRefs = new WeakMap<object, string[]>();
+  private readonly specific = new WeakMap<readonly string[], string[]>();
+  private readonly traversals = new Map<string, Segment[] | undefined>();
+  private readonly modulesKeys = new WeakMap<readonly ModuleStep[], string>();
 
   constructor(private readonly root: ModuleConfig | undefined) {}
 
@@ -96,9 +104,9 @@ export class PlanConfiguration {
       const seg = path[i]!;
       if (!isBlockBody && !Array.isArray(node)) break; // inside an expression: it covers the rest
       if (Array.isArray(node)) {
-        if (typeof seg !== 'number') return { refs: allReferences(node), block: true };
+        if (typeof seg !== 'number') return { refs: this.referencesUnder(node), block: true };
         const block = alignBlock(node, planned(path.slice(0, i + 1) as (string | number)[]));
-        if (block === undefined) return { refs: allReferences(node), block: true };
+        if (block === undefined) return { refs: this.referencesUnder(node), block: true };
         node = block;
         isBlockBody = true;
       } else if (node && typeof node === 'object') {
@@ -109,7 +117,14 @@ export class PlanConfiguration {
       } else return 'undescribed';
     }
     // Ending on a block list or a block body: the value is (part of) nested blocks, not an attribute.
-    return isBlockBody || Array.isArray(node) ? { refs: allReferences(node), block: true } : { refs: allReferences(node) };
+    return isBlockBody || Array.isArray(node) ? { refs: this.referencesUnder(node), block: true } : { refs: this.referencesUnder(node) };
+  }
+
+  private referencesUnder(node: Json | undefined): string[] {
+    if (typeof node !== 'object' || node === null) return [];
+    let refs = this.nodeRefs.get(node);
+    if (!refs) this.nodeRefs.set(node, (refs = allReferences(node)));
+    return refs;
   }
 
   /** Resolves module-relative references made in module instance `modules` to resource targets. */
@@ -122,17 +137,22 @@ export class PlanConfiguration {
 
   private resolveInto(references: readonly string[], scope: Scope, out: Resolution, seen: Set<string>, depth: number): void {
     if (depth > MAX_DEPTH) return;
-    const refs = mostSpecific(references);
+    let refs = this.specific.get(references);
+    if (!refs) this.specific.set(references, (refs = mostSpecific(references)));
     // `aws_x.y[each.key]`: Terraform lists `aws_x.y` and `each.key`; the instance of the same key is
     // meant. Only when nothing else (a local, a variable) could compute another key.
     const sameKey =
       scope.instanceKey !== undefined && refs.includes('each.key') && refs.every((r) => r === 'each.key' || !/^(local|var|each)\./.test(r));
     const before = out.targets.length;
+    let modulesKey = this.modulesKeys.get(scope.modules);
+    if (modulesKey === undefined) this.modulesKeys.set(scope.modules, (modulesKey = JSON.stringify(scope.modules)));
+    const where = `${modulesKey}|${scope.instanceKey ?? ''}|`;
     for (const ref of refs) {
-      const visitKey = `${JSON.stringify(scope.modules)}|${scope.instanceKey ?? ''}|${ref}`;
+      const visitKey = where + ref;
       if (seen.has(visitKey)) continue;
       seen.add(visitKey);
-      const segs = splitTraversal(ref);
+      if (!this.traversals.has(ref)) this.traversals.set(ref, splitTraversal(ref));
+      const segs = this.traversals.get(ref);
       if (!segs || segs.length === 0) {
         out.opaque.push(ref);
         continue;

@@ -7,7 +7,7 @@ import { renderPolicyDocument } from '../../hcl/policy-document.js';
 import { arnPattern } from '../../hcl/computed.js';
 import { addressMatches, formatAddress, formatModulePath, parseAddress, type ResourceAddress } from './address.js';
 import { PlanConfiguration, type RefTarget, type Resolution } from './configuration.js';
-import type { Json, JsonObject, PlanJson, PlanModule, PlanResource, ResourceChange } from './format.js';
+import type { ConfigResource, Json, JsonObject, PlanJson, PlanModule, PlanResource, ResourceChange } from './format.js';
 import { readPlanFile } from './read.js';
 import { SourceConfiguration, planVarsForHcl, type Locate } from './source-config.js';
 import { loadHcl } from '../../hcl/loader.js';
@@ -45,6 +45,8 @@ interface PlanRecord {
   shape?: Json;
   built?: ValueObject;
   building?: boolean;
+  /** The block in the plan's configuration section (null: not there), looked up once. */
+  config?: ConfigResource | null;
 }
 
 /**
@@ -228,19 +230,22 @@ class PlanReader {
   }
 
   private planUnknownAt(rec: PlanRecord, path: ValuePath): Value | undefined {
-    const reason = `${rec.address}.${path.join('.')} is known only after apply`;
-    const cfg = this.config.resource({ ...rec.parsed, modules: rec.parsed.modules.map((m) => ({ name: m.name })) });
-    if (!cfg) return new Unknown(reason);
+    // Built when needed: most computed attributes are left out, and a plan has tens of thousands.
+    const reason = (): string => `${rec.address}.${path.join('.')} is known only after apply`;
+    // The configuration is per block: module instance keys do not matter (`moduleAt` reads names).
+    if (rec.config === undefined) rec.config = this.config.resource(rec.parsed) ?? null;
+    const cfg = rec.config;
+    if (!cfg) return new Unknown(reason());
     const collection = isCollectionAt(rec.shape, path);
     const expr = this.config.expressionAt(cfg, path, (prefix) => knownAt(rec.known, prefix));
     if (expr === 'unset' || expr === 'undescribed') {
       // A data source's results, and a resource's own identity: a reference to itself.
       if (rec.parsed.mode === 'data' || (path.length === 1 && (path[0] === 'id' || path[0] === 'arn'))) {
         const pattern = path[0] === 'arn' ? arnPattern(rec.parsed.type, rec.known as ValueObject) : undefined;
-        return new Unknown(reason, { refs: [rec.address], ...(pattern ? { pattern } : {}) });
+        return new Unknown(reason(), { refs: [rec.address], ...(pattern ? { pattern } : {}) });
       }
       if (expr === 'unset' && this.computedUnset(rec, path, collection)) return undefined;
-      return new Unknown(`${reason} (computed by the provider, or set in a dynamic block, which plan JSON does not describe)`);
+      return new Unknown(`${reason()} (computed by the provider, or set in a dynamic block, which plan JSON does not describe)`);
     }
     const resolution = this.config.resolve(expr.refs, rec.parsed.modules, {
       ...(cfg.for_each_expression ? { forEach: cfg.for_each_expression } : {}),
@@ -249,7 +254,7 @@ class PlanReader {
     // An element of a policy document's resources is an ARN whatever attribute Terraform's
     // references lost (`aws_x.y[each.key].arn` is listed as `aws_x.y`).
     const arnOnly = rec.parsed.type === 'aws_iam_policy_document' && path[0] === 'statement' && (path[2] === 'resources' || path[2] === 'not_resources');
-    return this.unknownFrom(reason, resolution, collection === true && !expr.block, arnOnly);
+    return this.unknownFrom(reason(), resolution, collection === true && !expr.block, arnOnly);
   }
 
   /**
@@ -430,7 +435,10 @@ function knownAt(known: Json, path: ValuePath): Json | undefined {
 
 /** A resource block's identity: mode, type, name and module path, instance keys left out. */
 function blockKey(a: ResourceAddress): string {
-  return JSON.stringify([a.mode, a.type, a.name, ...a.modules.map((m) => m.name)]);
+  // Terraform's own form (`module.a.module.b.data.x.y`): names are identifiers, so it is unambiguous.
+  let key = '';
+  for (const m of a.modules) key += `module.${m.name}.`;
+  return a.mode === 'data' ? `${key}data.${a.type}.${a.name}` : `${key}${a.type}.${a.name}`;
 }
 
 function isJsonObject(v: Json | undefined): v is JsonObject {

@@ -31,12 +31,13 @@ export async function readPlanFile(file: string): Promise<{ plan: PlanJson; byte
 }
 
 function decodeText(file: string, bytes: Buffer): string {
-  if (bytes.length === 0 || bytes.toString('utf8').trim() === '') throw new PlanInputError(`${file}: is empty, not a plan: run ${TO_JSON}`);
+  // Decoded once (a plan may be 100 MB); the blank test reads the decoded text.
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (text.trim() === '') throw new PlanInputError(`${file}: is empty, not a plan: run ${TO_JSON}`);
   // A saved plan (`terraform plan -out`) is a zip archive: the user forgot `terraform show -json`.
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     throw new PlanInputError(`${file}: is a binary Terraform plan file, not its JSON: run ${TO_JSON}`);
   }
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   if (bytes.includes(0) || text.includes('\uFFFD')) throw new PlanInputError(`${file}: is binary data, not JSON: expected the output of ${TO_JSON}`);
   return text.replace(/^\uFEFF/, '');
 }

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /**
  * The shape of every part of a plan the loader reads (format 1.x, as `terraform show -json`
@@ -112,8 +112,15 @@ const PLAN_SHAPE = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: false, strict: false, allowUnionTypes: true });
-const validateShape = ajv.compile(PLAN_SHAPE);
+/**
+ * Compiled on the first plan read, not when the CLI starts (an HCL check never needs it). The
+ * schema is a constant the tests exercise: not checked against the meta-schema at every run.
+ */
+let validator: ValidateFunction | undefined;
+const validateShape = (doc: unknown): { ok: boolean; errors: ErrorObject[] | null | undefined } => {
+  validator ??= new Ajv({ allErrors: false, strict: false, allowUnionTypes: true, validateSchema: false, code: { optimize: false } }).compile(PLAN_SHAPE);
+  return { ok: validator(doc), errors: validator.errors };
+};
 
 /**
  * How deep a plan may nest. Terraform's own stay within a few dozen levels; the loader, the
@@ -125,17 +132,21 @@ export const MAX_NESTING = 500;
 /** Undefined when the document has the plan shape, else what is wrong with it, in one line. */
 export function shapeProblem(doc: unknown): string | undefined {
   if (nestedDeeperThan(doc, MAX_NESTING)) return `the document is nested more than ${MAX_NESTING} levels deep`;
-  if (validateShape(doc)) return undefined;
-  return describe(validateShape.errors?.[0]);
+  const { ok, errors } = validateShape(doc);
+  return ok ? undefined : describe(errors?.[0]);
 }
 
-/** Whether objects and arrays nest deeper than `max` levels; walked with a stack of its own, so any depth is measured. */
-function nestedDeeperThan(doc: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[doc, 1]];
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const [v, depth] = top;
-    if (depth > max) return true;
-    for (const x of Array.isArray(v) ? v : Object.values(v as object)) if (typeof x === 'object' && x !== null) stack.push([x, depth + 1]);
+/**
+ * Whether objects and arrays nest deeper than `levels` levels below `v`. Recursive, but never more
+ * than `levels` calls deep whatever the document (for-in: no array of keys per object).
+ */
+function nestedDeeperThan(v: unknown, levels: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (levels === 0) return true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (nestedDeeperThan(x, levels - 1)) return true;
+  } else {
+    for (const k in v) if (nestedDeeperThan((v as Record<string, unknown>)[k], levels - 1)) return true;
   }
   return false;
 }

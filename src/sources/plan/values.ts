@@ -12,6 +12,8 @@ export type ValuePath = (string | number)[];
  */
 export function withUnknowns(known: Json | undefined, unknown: Json | undefined, unknownAt: (path: ValuePath) => Value | undefined, path: ValuePath = []): Value | undefined {
   if (unknown === true) return unknownAt(path);
+  // Nothing unknown below: the planned value as it is (most of a plan; copying it all is most of the loader's garbage).
+  if (unknown === null || typeof unknown !== 'object') return known ?? null;
   if (Array.isArray(unknown) || Array.isArray(known)) {
     const k = Array.isArray(known) ? known : [];
     const u = Array.isArray(unknown) ? unknown : [];

@@ -298,6 +298,42 @@ export function knownSelfRefs(index: InventoryIndex, v: Value, about: Resource):
   return walk(v);
 }
 
+/** Whether some identity Allow / Deny statement of a role may concern an action (mayConcernAction). */
+interface ActionNames {
+  allow: boolean;
+  deny: boolean;
+}
+
+/**
+ * ActionNames per role and action, kept with the documents they were read from: rules ask about the
+ * same role and action once per resource (SI-7: per audit table). Questions about a resource one of
+ * the role's documents refers to read other documents (policyAbout) and are answered afresh.
+ */
+const ROLE_NAMES = new WeakMap<RolePolicies, { docs: readonly PolicyDocument[]; byAction: Map<string, ActionNames> }>();
+const ROLE_NAMES_LIMIT = 4096;
+
+function identityNames(rp: RolePolicies, identity: readonly PolicyDocument[], action: string): ActionNames {
+  const read = (): ActionNames => ({
+    allow: identity.some((d) => mayConcernAction(d, 'Allow', action)),
+    deny: identity.some((d) => mayConcernAction(d, 'Deny', action)),
+  });
+  const same = (a: readonly PolicyDocument[], b: readonly PolicyDocument[]): boolean =>
+    a.length === b.length && a.every((d, i) => d === b[i]);
+  let memo = ROLE_NAMES.get(rp);
+  if (!memo || !same(memo.docs, identity)) {
+    if (!same(rp.identity, identity)) return read();
+    memo = { docs: [...identity], byAction: new Map() };
+    ROLE_NAMES.set(rp, memo);
+  }
+  let hit = memo.byAction.get(action);
+  if (!hit) {
+    if (memo.byAction.size >= ROLE_NAMES_LIMIT) memo.byAction.clear();
+    hit = read();
+    memo.byAction.set(action, hit);
+  }
+  return hit;
+}
+
 /**
  * May `rp.role` perform `action` on `resource` (a glob)? Known documents decide when they can;
  * 'unknown' when only what cannot be read (an unreadable policy, a policy of an unresolved role, an
@@ -310,8 +346,11 @@ export function roleMay(rp: RolePolicies, action: string, resource: string, abou
   // nothing can grant it whatever the resource, and nothing unreadable could add a grant, so only a
   // Deny can change the answer (denied rather than implicit deny). The evaluation below would reach
   // the same decision, comparing every statement's ARNs on the way.
-  if (rp.unreadable.length === 0 && rp.floating.length === 0 && !identity.some((d) => mayConcernAction(d, 'Allow', action))) {
-    const denied = identity.some((d) => deniesCertainly(d, action, resource)) || (boundary !== undefined && deniesCertainly(boundary, action, resource));
+  const names = rp.unreadable.length === 0 && rp.floating.length === 0 ? identityNames(rp, identity, action) : undefined;
+  if (names && !names.allow) {
+    const denied =
+      (names.deny && identity.some((d) => deniesCertainly(d, action, resource))) ||
+      (boundary !== undefined && deniesCertainly(boundary, action, resource));
     return { decision: denied ? 'denied' : 'implicit-deny', grants: [] };
   }
   const base = judge(identity, boundary, action, resource);

@@ -58,63 +58,87 @@ export function statementApplies(st: PolicyStatement, action: string, resource: 
 }
 
 /**
- * Answers per statement, kept: a rule asks every role's statements about the same actions and ARNs
- * again and again (SI-7: roles x audit tables x delete actions). The action and the resource parts
- * are kept apart, so the memory grows with statements x (actions + resources), not their product.
- * Keyed by the statement object: statements are never changed once parsed. Each map is bounded
- * against hostile input (it starts over when full).
+ * Answers kept per statement and per document: a rule asks every role's statements about the same
+ * actions and ARNs again and again (SI-7: roles x audit tables x delete actions). A statement's
+ * action and resource parts are kept apart, so the memory grows with statements x (actions +
+ * resources), not their product. Keyed by the objects: statements and documents are never changed
+ * once parsed.
  */
-interface StatementMemo {
-  action: Map<string, Applies>;
-  resource: Map<string, Applies>;
+const MEMO_LIMIT = 4096;
+
+/** A string-keyed memo that starts over when full, so hostile input cannot grow it without limit. */
+class Memo<V> {
+  private readonly map = new Map<string, V>();
+
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
+  /** Stores and returns `v`. */
+  put(key: string, v: V): V {
+    if (this.map.size >= MEMO_LIMIT) this.map.clear();
+    this.map.set(key, v);
+    return v;
+  }
 }
 
-const MEMO_LIMIT = 4096;
-const statementMemo = new WeakMap<PolicyStatement, StatementMemo>();
-
-function memoOf(st: PolicyStatement): StatementMemo {
-  let m = statementMemo.get(st);
+/** The objects' memo, made on first use. */
+function memoFor<K extends object, M>(memos: WeakMap<K, M>, key: K, make: (key: K) => M): M {
+  let m = memos.get(key);
   if (!m) {
-    m = { action: new Map(), resource: new Map() };
-    statementMemo.set(st, m);
+    m = make(key);
+    memos.set(key, m);
   }
   return m;
 }
 
-function remember<V>(map: Map<string, V>, key: string, compute: () => V): V {
-  const hit = map.get(key);
-  if (hit !== undefined) return hit;
-  const v = compute();
-  if (map.size >= MEMO_LIMIT) map.clear();
-  map.set(key, v);
-  return v;
+/**
+ * Statements with the same Action (or Resource) list answer alike, and an estate repeats lists (one
+ * policy document per function, the same actions in each): such statements share one memo.
+ */
+const sharedMemos = new Memo<Memo<Applies>>();
+
+function sharedMemo(kind: string, patterns: readonly string[] | undefined): Memo<Applies> {
+  const key = JSON.stringify([kind, patterns ?? null]);
+  return sharedMemos.get(key) ?? sharedMemos.put(key, new Memo<Applies>());
 }
+
+const statementMemos = new WeakMap<PolicyStatement, { action: Memo<Applies>; resource: Memo<Applies> }>();
+
+/** Which list and which form (Action or NotAction...) decides: the memo's key. */
+const newStatementMemo = (st: PolicyStatement) => ({
+  action: st.action ? sharedMemo('Action', st.action) : sharedMemo('NotAction', st.notAction),
+  resource: st.resource ? sharedMemo('Resource', st.resource) : sharedMemo('NotResource', st.notResource),
+});
 
 /** How the statement's Action / NotAction relates to `action` (case-insensitive, as IAM reads actions). */
 function actionApplies(st: PolicyStatement, action: string): Applies {
-  return remember(memoOf(st).action, action, () => elementApplies(st.action, st.notAction, action, true));
+  const m = memoFor(statementMemos, st, newStatementMemo).action;
+  return m.get(action) ?? m.put(action, elementApplies(st.action, st.notAction, action, true));
 }
 
 /** How the statement's Resource / NotResource relates to `resource` (ARNs are case-sensitive). */
 function resourceApplies(st: PolicyStatement, resource: string): Applies {
-  return remember(memoOf(st).resource, resource, () => elementApplies(st.resource, st.notResource, resource, false));
+  const m = memoFor(statementMemos, st, newStatementMemo).resource;
+  return m.get(resource) ?? m.put(resource, elementApplies(st.resource, st.notResource, resource, false));
 }
 
-const documentMemo = new WeakMap<PolicyDocument, { Allow: Map<string, boolean>; Deny: Map<string, boolean> }>();
+const documentMemos = new WeakMap<
+  PolicyDocument,
+  { Allow: Memo<boolean>; Deny: Memo<boolean>; denies: Memo<Memo<boolean>> }
+>();
+const newDocumentMemo = () => ({ Allow: new Memo<boolean>(), Deny: new Memo<boolean>(), denies: new Memo<Memo<boolean>>() });
 
 /**
  * Some statement of `policy` with `effect` may apply to `action` on some resource (its Action or
  * NotAction does not rule the action out). When no statement may, statementApplies is 'no' for every
- * resource: a caller asking about many resources can skip them all. Kept per document and question.
+ * resource: a caller asking about many resources can skip them all.
  */
 export function mayConcernAction(policy: PolicyDocument, effect: 'Allow' | 'Deny', action: string): boolean {
-  let m = documentMemo.get(policy);
-  if (!m) {
-    m = { Allow: new Map(), Deny: new Map() };
-    documentMemo.set(policy, m);
-  }
-  return remember(m[effect], action, () =>
-    policy.statements.some((st) => st.effect === effect && actionApplies(st, action) !== 'no'),
+  const m = memoFor(documentMemos, policy, newDocumentMemo)[effect];
+  return (
+    m.get(action) ??
+    m.put(action, policy.statements.some((st) => st.effect === effect && actionApplies(st, action) !== 'no'))
   );
 }
 
@@ -149,7 +173,10 @@ const certainDenies = (p: PolicyDocument, action: string, resource: string): Gra
 
 /** Some Deny of `policy` certainly applies (as effectivePermission counts them, principals aside). */
 export function deniesCertainly(policy: PolicyDocument, action: string, resource: string): boolean {
-  return mayConcernAction(policy, 'Deny', action) && policy.statements.some((st) => certainlyDenying(st, action, resource));
+  if (!mayConcernAction(policy, 'Deny', action)) return false;
+  const byAction = memoFor(documentMemos, policy, newDocumentMemo).denies;
+  const m = byAction.get(action) ?? byAction.put(action, new Memo<boolean>());
+  return m.get(resource) ?? m.put(resource, policy.statements.some((st) => certainlyDenying(st, action, resource)));
 }
 
 const possibleAllows = (p: PolicyDocument, action: string, resource: string): Grant[] =>

@@ -4,19 +4,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { effectivePermission, explicitlyDenies, statementApplies } from '../../src/policy/evaluate.js';
+import { deniesCertainly, effectivePermission, explicitlyDenies, mayConcernAction, statementApplies } from '../../src/policy/evaluate.js';
 import { globCovers, globMatch, globsCoverUnion, globsOverlap } from '../../src/policy/match.js';
 import { parsePolicy } from '../../src/policy/parse.js';
-import type { PolicyDocument, PolicyStatement } from '../../src/policy/types.js';
-import { globRegex, refApplies, refCovers, refEffective, refOverlap, universe } from './reference.js';
+import { actions, expand, glob, policy, resourceQuery, specificGlob, statement } from './arbitraries.js';
+import { globRegex, refActionMatches, refApplies, refCovers, refEffective, refOverlap, universe } from './reference.js';
 
 // General patterns of length <= 4 over {a, b}; `c` stands for every character they do not name
 // (a specific pattern may name it). Strings up to length 8 hold a witness for every overlap and a
 // counterexample for every non-cover.
 const U = universe(['a', 'b', 'c'], 8);
-const glob = (maxLength: number, letters: string[] = ['a', 'b']) =>
-  fc.array(fc.constantFrom(...letters, '*', '?'), { maxLength }).map((cs) => cs.join(''));
-const specificGlob = (maxLength: number) => glob(maxLength, ['a', 'b', 'c']);
 
 describe('glob reasoning agrees with brute force', () => {
   it('globMatch agrees with a regular expression', () => {
@@ -52,47 +49,10 @@ describe('glob reasoning agrees with brute force', () => {
         const want = U.every((x) => !rs.test(x) || rgs.some((r) => r.test(x)));
         expect(globsCoverUnion(gs, s)).toBe(want);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });
-
-// Random small policies. Actions come from a pool with the tricky wildcards; resources are globs
-// over {a, b} so the reference can enumerate them.
-const actionPatterns = fc.constantFrom(
-  '*', 's3:*', 's3:Get*', 's3:GetObject', 'S3:get?bject', 'sts:AssumeRole*', 'sts:*', 'sts:AssumeRole',
-  'iam:*Policy*', 'iam:PassRole', 'dynamodb:Delete*', '*:*Item',
-);
-const actions = fc.constantFrom(
-  's3:GetObject', 's3:PutObject', 'sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'iam:PutRolePolicy',
-  'iam:CreatePolicyVersion', 'iam:PassRole', 'dynamodb:DeleteItem', 'S3:getobject',
-);
-const list = <T>(a: fc.Arbitrary<T>) => fc.array(a, { minLength: 1, maxLength: 2 });
-const statement: fc.Arbitrary<PolicyStatement> = fc
-  .record({
-    effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Deny'),
-    actions: list(actionPatterns),
-    negateAction: fc.boolean(),
-    resources: list(glob(3)),
-    resourceKind: fc.constantFrom('resource', 'notResource', 'none'),
-    hasCondition: fc.boolean(),
-    partiallyUnknown: fc.boolean(),
-  })
-  .map((r) => ({
-    effect: r.effect,
-    ...(r.negateAction ? { notAction: r.actions } : { action: r.actions }),
-    ...(r.resourceKind === 'resource' ? { resource: r.resources } : {}),
-    ...(r.resourceKind === 'notResource' ? { notResource: r.resources } : {}),
-    hasCondition: r.hasCondition,
-    ...(r.partiallyUnknown ? { partiallyUnknown: true } : {}),
-  }));
-const policy = (origin: string): fc.Arbitrary<PolicyDocument> =>
-  fc.array(statement, { maxLength: 4 }).map((statements) => ({ statements, origin }));
-
-// Resource queries: short globs over {a, b, c} (c never occurs in policies), expanded over strings up to 6.
-const RU = universe(['a', 'b', 'c'], 6);
-const resourceQuery = fc.array(fc.constantFrom('a', 'b', 'c', '*', '?'), { maxLength: 3 }).map((cs) => cs.join(''));
-const expand = (q: string): string[] => RU.filter((s) => globRegex(q).test(s));
 
 describe('evaluator agrees with a brute-force reference evaluator', () => {
   it('statementApplies', () => {
@@ -132,6 +92,59 @@ describe('evaluator agrees with a brute-force reference evaluator', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+// The evaluator keeps answers (per statement, per Action/Resource list, per document; globs'
+// tokens per pattern): whatever was asked before, every answer must still be the reference's.
+describe('kept answers agree with the reference whatever was asked before', () => {
+  const questions = fc.array(fc.tuple(actions, resourceQuery), { minLength: 1, maxLength: 6 });
+
+  it('statementApplies, one policy asked many questions in turn', () => {
+    fc.assert(
+      fc.property(policy('p'), questions, (p, qs) => {
+        for (const [a, q] of qs) {
+          for (const st of p.statements) expect(statementApplies(st, a, q)).toBe(refApplies(st, a, expand(q)));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('mayConcernAction: exactly when a statement of the effect admits the action, and never when none applies', () => {
+    fc.assert(
+      fc.property(policy('p'), fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Deny'), questions, (p, effect, qs) => {
+        for (const [a, q] of qs) {
+          const got = mayConcernAction(p, effect, a);
+          const ofEffect = p.statements.filter((st) => st.effect === effect);
+          expect(got).toBe(ofEffect.some((st) => refActionMatches(st, a)));
+          if (!got) for (const st of ofEffect) expect(refApplies(st, a, expand(q))).toBe('no');
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('deniesCertainly: exactly when a Deny certainly applies', () => {
+    fc.assert(
+      fc.property(policy('p'), questions, (p, qs) => {
+        for (const [a, q] of qs) {
+          const want = p.statements.some((st) => st.effect === 'Deny' && refApplies(st, a, expand(q)) === 'yes');
+          expect(deniesCertainly(p, a, q)).toBe(want);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('past the bounds of the kept answers (more patterns and resources than are kept)', () => {
+    const patterns = Array.from({ length: 12_000 }, (_, i) => `arn:aws:s3:::b${i}/*`);
+    for (const [i, p] of patterns.entries()) {
+      expect(globMatch(p, `arn:aws:s3:::b${i}/k`)).toBe(true);
+      expect(globMatch(p, `arn:aws:s3:::b${i + 1}/k`)).toBe(false);
+    }
+    const st = { effect: 'Allow' as const, action: ['s3:Get*'], resource: ['arn:aws:s3:::b1*'], hasCondition: false };
+    for (let i = 0; i < 5000; i++) {
+      const want = String(i).startsWith('1') ? 'yes' : 'no';
+      expect(statementApplies(st, 's3:GetObject', `arn:aws:s3:::b${i}`)).toBe(want);
+    }
   });
 });
 

@@ -35,10 +35,16 @@ export const refCovers = (general: string, specific: string, u: readonly string[
   return u.every((s) => !rs.test(s) || rg.test(s));
 };
 
+const anyOf = (ps: readonly string[], v: string, ci: boolean): boolean => ps.some((p) => globRegex(p, ci).test(v));
+
+/** The statement's Action / NotAction admits the concrete `action`. */
+export function refActionMatches(st: PolicyStatement, action: string): boolean {
+  return st.action ? anyOf(st.action, action, true) : !anyOf(st.notAction ?? [], action, true);
+}
+
 /** AWS's reading of one statement for one concrete request (conditions ignored). */
 function refMatchesConcrete(st: PolicyStatement, action: string, resource: string): boolean {
-  const anyOf = (ps: readonly string[], v: string, ci: boolean): boolean => ps.some((p) => globRegex(p, ci).test(v));
-  const actionOk = st.action ? anyOf(st.action, action, true) : !anyOf(st.notAction ?? [], action, true);
+  const actionOk = refActionMatches(st, action);
   const resourceOk = st.resource
     ? anyOf(st.resource, resource, false)
     : st.notResource

@@ -208,8 +208,9 @@ async function benchLive(work) {
   const perOp = new Map();
   for (const c of srv.received) perOp.set(`${c.service}:${c.action}`, (perOp.get(`${c.service}:${c.action}`) ?? 0) + 1);
   log(`  calls by operation: ${[...perOp.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k} ${v}`).join(', ')}, ...`);
-  // The probe's default (src/sources/aws/probe.ts DEFAULT_CONCURRENCY) unless --probe-concurrency says otherwise.
-  const concurrency = Number(probeConcurrency ?? 8);
+  // The probe's default (src/sources/aws/defaults.ts) unless --probe-concurrency says otherwise.
+  const { DEFAULT_CONCURRENCY } = await import('../dist/sources/aws/defaults.js');
+  const concurrency = Number(probeConcurrency ?? DEFAULT_CONCURRENCY);
   log(`  lower bound at --concurrency ${concurrency}${probeConcurrency ? '' : ' (the default)'}: ${calls} calls x ${LATENCY} ms / ${concurrency} = ${secs((calls * LATENCY) / concurrency)}`);
   record('live: ztait probe wall time', secs(run.wallMs), `< ${TARGETS.liveSeconds} s`, run.wallMs < TARGETS.liveSeconds * 1000);
   record('live: calls made', String(calls), '(figure)', undefined);

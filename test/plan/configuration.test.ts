@@ -83,6 +83,12 @@ describe('references through the configuration', () => {
   it('names locals as opaque and root variables as inputs', () => {
     expect(config.resolve(['var.hidden'], [{ name: 'app' }]).opaque).toEqual(['local.x']);
     expect(config.resolve(['var.extra'], [{ name: 'app' }]).rootVars).toEqual(['extra']);
+    // an ephemeral resource is in no plan (a write-only argument may read one)
+    expect(config.resolve(['ephemeral.aws_secretsmanager_random_password.p.random_password', 'ephemeral.aws_secretsmanager_random_password.p'], [])).toEqual({
+      targets: [],
+      opaque: ['ephemeral.aws_secretsmanager_random_password.p.random_password'],
+      rootVars: [],
+    });
   });
 
   it('resolves in the module instance it is asked from, and stops on cycles', () => {
@@ -90,6 +96,22 @@ describe('references through the configuration', () => {
     expect(r.targets).toEqual([{ address: { modules: [{ name: 'app', key: 'x' }], mode: 'managed', type: 'aws_iam_role', name: 'r' }, attr: 'arn' }]);
     const loop = new PlanConfiguration({ module_calls: { m: { expressions: { a: ref('module.m.o') }, module: { outputs: { o: { expression: ref('var.a') } } } } } });
     expect(loop.resolve(['module.m.o'], []).targets).toEqual([]);
+  });
+
+  it('resolves an expression once per module instance, and once per instance key when it reads each', () => {
+    const refs = ['aws_iam_role.r.arn', 'aws_iam_role.r'];
+    const a = config.resolve(refs, [{ name: 'app', key: 'a' }], { key: 'x' });
+    expect(config.resolve(refs, [{ name: 'app', key: 'a' }], { key: 'y' })).toBe(a);
+    expect(config.resolve(refs, [{ name: 'app', key: 'b' }]).targets.map((t) => t.address.modules)).toEqual([[{ name: 'app', key: 'b' }]]);
+    const each = ['aws_iam_role.r', 'each.key'];
+    expect(config.resolve(each, [], { key: 'x' }).targets.map((t) => t.preferKey)).toEqual(['x']);
+    expect(config.resolve(each, [], { key: 'y' }).targets.map((t) => t.preferKey)).toEqual(['y']);
+    expect(config.resolve(each, [], { key: 0 }).targets.map((t) => t.preferKey)).toEqual([0]);
+    expect(config.resolve(each, [], { key: '0' }).targets.map((t) => t.preferKey)).toEqual(['0']);
+    // each.value reads the block's for_each: another block's for_each is another expression
+    const value = ['each.value'];
+    expect(config.resolve(value, [], { key: 'k', forEach: ref('aws_sqs_queue.a') }).targets.map((t) => t.address.name)).toEqual(['a']);
+    expect(config.resolve(value, [], { key: 'k', forEach: ref('aws_sqs_queue.b') }).targets.map((t) => t.address.name)).toEqual(['b']);
   });
 
   it('keeps the most specific of references that extend one another, in their order, however many', () => {

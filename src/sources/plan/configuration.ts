@@ -44,6 +44,10 @@ export class PlanConfiguration {
   private readonly specific = new WeakMap<readonly string[], string[]>();
   private readonly traversals = new Map<string, Segment[] | undefined>();
   private readonly modulesKeys = new WeakMap<readonly ModuleStep[], string>();
+  /** Resolutions by reference list, then by module instance (and instance key, for lists reading `each`). */
+  private readonly resolutions = new WeakMap<readonly string[], Map<string, Resolution>>();
+  private readonly forEachTags = new WeakMap<Expression, number>();
+  private nextTag = 0;
 
   constructor(private readonly root: ModuleConfig | undefined) {}
 
@@ -127,12 +131,37 @@ export class PlanConfiguration {
     return refs;
   }
 
-  /** Resolves module-relative references made in module instance `modules` to resource targets. */
+  /**
+   * Resolves module-relative references made in module instance `modules` to resource targets.
+   * The result is shared by every instance of the block in that module instance (per instance
+   * only when the expression reads `each`): treat it as read-only.
+   */
   resolve(references: readonly string[], modules: ModuleStep[], self?: { forEach?: Expression; key?: InstanceKey }): Resolution {
+    const readsEach = references.some((r) => r.startsWith('each.'));
+    const forEachTag = readsEach && self?.forEach ? this.tagOf(self.forEach) : -1;
+    const memoKey = `${this.keyOfModules(modules)}|${readsEach ? `${JSON.stringify(self?.key ?? null)}|${forEachTag}` : ''}`;
+    let byScope = this.resolutions.get(references);
+    if (!byScope) this.resolutions.set(references, (byScope = new Map()));
+    const known = byScope.get(memoKey);
+    if (known) return known;
     const out: Resolution = { targets: [], opaque: [], rootVars: [] };
     const scope: Scope = { modules, ...(self?.forEach ? { forEach: self.forEach } : {}), ...(self?.key !== undefined ? { instanceKey: self.key } : {}) };
     this.resolveInto(references, scope, out, new Set(), 0);
+    byScope.set(memoKey, out);
     return out;
+  }
+
+  private keyOfModules(modules: readonly ModuleStep[]): string {
+    let key = this.modulesKeys.get(modules);
+    if (key === undefined) this.modulesKeys.set(modules, (key = JSON.stringify(modules)));
+    return key;
+  }
+
+  /** A number for a for_each expression object, for memo keys. */
+  private tagOf(expr: Expression): number {
+    let tag = this.forEachTags.get(expr);
+    if (tag === undefined) this.forEachTags.set(expr, (tag = this.nextTag++));
+    return tag;
   }
 
   private resolveInto(references: readonly string[], scope: Scope, out: Resolution, seen: Set<string>, depth: number): void {
@@ -144,9 +173,7 @@ export class PlanConfiguration {
     const sameKey =
       scope.instanceKey !== undefined && refs.includes('each.key') && refs.every((r) => r === 'each.key' || !/^(local|var|each)\./.test(r));
     const before = out.targets.length;
-    let modulesKey = this.modulesKeys.get(scope.modules);
-    if (modulesKey === undefined) this.modulesKeys.set(scope.modules, (modulesKey = JSON.stringify(scope.modules)));
-    const where = `${modulesKey}|${scope.instanceKey ?? ''}|`;
+    const where = `${this.keyOfModules(scope.modules)}|${scope.instanceKey ?? ''}|`;
     for (const ref of refs) {
       const visitKey = where + ref;
       if (seen.has(visitKey)) continue;
@@ -208,6 +235,7 @@ export class PlanConfiguration {
         return;
       }
       case 'local':
+      case 'ephemeral': // ephemeral resources are in no plan: Terraform leaves them out
         out.opaque.push(ref);
         return;
       case 'count':

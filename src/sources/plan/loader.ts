@@ -93,6 +93,7 @@ class PlanReader {
    * matched against its block's instances only, not the whole plan (quadratic on large plans).
    */
   private readonly survivingByBlock = new Map<string, PlanRecord[]>();
+  private readonly targetInstances = new WeakMap<RefTarget, PlanRecord[]>();
   /** Computed collections left out without the configuration directory to tell them from dynamic blocks. */
   private guessedComputed = false;
 
@@ -317,13 +318,19 @@ class PlanReader {
     return out;
   }
 
-  /** The surviving instances a reference target designates (all instances unless the key is known). */
+  /**
+   * The surviving instances a reference target designates (all instances unless the key is known).
+   * Targets are shared by the instances of a block (resolutions are), so each is looked up once.
+   */
   private instancesOf(t: RefTarget): PlanRecord[] {
-    const all = (this.survivingByBlock.get(blockKey(t.address)) ?? []).filter((rec) => addressMatches(t.address, rec.parsed));
+    const known = this.targetInstances.get(t);
+    if (known) return known;
+    let all = (this.survivingByBlock.get(blockKey(t.address)) ?? []).filter((rec) => addressMatches(t.address, rec.parsed));
     if (t.preferKey !== undefined) {
       const same = all.filter((rec) => rec.parsed.key === t.preferKey);
-      if (same.length > 0) return same;
+      if (same.length > 0) all = same;
     }
+    this.targetInstances.set(t, all);
     return all;
   }
 

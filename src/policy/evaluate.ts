@@ -63,10 +63,34 @@ export function statementApplies(st: PolicyStatement, action: string, resource: 
  * action and resource parts are kept apart, so the memory grows with statements x (actions +
  * resources), not their product. Keyed by the objects: statements and documents are never changed
  * once parsed.
+ *
+ * Bounded against hostile input: past MEMO_BUDGET answers kept in all, every memo is dropped at once
+ * (a fresh set of registries; the old memos become garbage) and answers are computed anew.
  */
-const MEMO_LIMIT = 4096;
+const MEMO_BUDGET = 500_000;
+let kept = 0;
 
-/** A string-keyed memo that starts over when full, so hostile input cannot grow it without limit. */
+interface StatementMemo {
+  action: Memo<Applies>;
+  resource: Memo<Applies>;
+}
+
+interface DocumentMemo {
+  Allow: Memo<boolean>;
+  Deny: Memo<boolean>;
+  /** action -> resource -> some Deny certainly applies. */
+  denies: Memo<Memo<boolean>>;
+}
+
+const newRegistries = () => ({
+  statements: new WeakMap<PolicyStatement, StatementMemo>(),
+  documents: new WeakMap<PolicyDocument, DocumentMemo>(),
+  /** By list content: see sharedMemo. */
+  lists: new Map<string, Memo<Applies>>(),
+});
+let registries = newRegistries();
+
+/** A string-keyed memo counted against MEMO_BUDGET. */
 class Memo<V> {
   private readonly map = new Map<string, V>();
 
@@ -76,58 +100,62 @@ class Memo<V> {
 
   /** Stores and returns `v`. */
   put(key: string, v: V): V {
-    if (this.map.size >= MEMO_LIMIT) this.map.clear();
+    if (++kept > MEMO_BUDGET) {
+      kept = 0;
+      registries = newRegistries();
+    }
     this.map.set(key, v);
     return v;
   }
-}
-
-/** The objects' memo, made on first use. */
-function memoFor<K extends object, M>(memos: WeakMap<K, M>, key: K, make: (key: K) => M): M {
-  let m = memos.get(key);
-  if (!m) {
-    m = make(key);
-    memos.set(key, m);
-  }
-  return m;
 }
 
 /**
  * Statements with the same Action (or Resource) list answer alike, and an estate repeats lists (one
  * policy document per function, the same actions in each): such statements share one memo.
  */
-const sharedMemos = new Memo<Memo<Applies>>();
-
 function sharedMemo(kind: string, patterns: readonly string[] | undefined): Memo<Applies> {
   const key = JSON.stringify([kind, patterns ?? null]);
-  return sharedMemos.get(key) ?? sharedMemos.put(key, new Memo<Applies>());
+  let m = registries.lists.get(key);
+  if (!m) {
+    m = new Memo<Applies>();
+    registries.lists.set(key, m);
+  }
+  return m;
 }
 
-const statementMemos = new WeakMap<PolicyStatement, { action: Memo<Applies>; resource: Memo<Applies> }>();
-
 /** Which list and which form (Action or NotAction...) decides: the memo's key. */
-const newStatementMemo = (st: PolicyStatement) => ({
-  action: st.action ? sharedMemo('Action', st.action) : sharedMemo('NotAction', st.notAction),
-  resource: st.resource ? sharedMemo('Resource', st.resource) : sharedMemo('NotResource', st.notResource),
-});
+function statementMemo(st: PolicyStatement): StatementMemo {
+  let m = registries.statements.get(st);
+  if (!m) {
+    m = {
+      action: st.action ? sharedMemo('Action', st.action) : sharedMemo('NotAction', st.notAction),
+      resource: st.resource ? sharedMemo('Resource', st.resource) : sharedMemo('NotResource', st.notResource),
+    };
+    registries.statements.set(st, m);
+  }
+  return m;
+}
+
+function documentMemo(policy: PolicyDocument): DocumentMemo {
+  let m = registries.documents.get(policy);
+  if (!m) {
+    m = { Allow: new Memo(), Deny: new Memo(), denies: new Memo() };
+    registries.documents.set(policy, m);
+  }
+  return m;
+}
 
 /** How the statement's Action / NotAction relates to `action` (case-insensitive, as IAM reads actions). */
 function actionApplies(st: PolicyStatement, action: string): Applies {
-  const m = memoFor(statementMemos, st, newStatementMemo).action;
+  const m = statementMemo(st).action;
   return m.get(action) ?? m.put(action, elementApplies(st.action, st.notAction, action, true));
 }
 
 /** How the statement's Resource / NotResource relates to `resource` (ARNs are case-sensitive). */
 function resourceApplies(st: PolicyStatement, resource: string): Applies {
-  const m = memoFor(statementMemos, st, newStatementMemo).resource;
+  const m = statementMemo(st).resource;
   return m.get(resource) ?? m.put(resource, elementApplies(st.resource, st.notResource, resource, false));
 }
-
-const documentMemos = new WeakMap<
-  PolicyDocument,
-  { Allow: Memo<boolean>; Deny: Memo<boolean>; denies: Memo<Memo<boolean>> }
->();
-const newDocumentMemo = () => ({ Allow: new Memo<boolean>(), Deny: new Memo<boolean>(), denies: new Memo<Memo<boolean>>() });
 
 /**
  * Some statement of `policy` with `effect` may apply to `action` on some resource (its Action or
@@ -135,7 +163,7 @@ const newDocumentMemo = () => ({ Allow: new Memo<boolean>(), Deny: new Memo<bool
  * resource: a caller asking about many resources can skip them all.
  */
 export function mayConcernAction(policy: PolicyDocument, effect: 'Allow' | 'Deny', action: string): boolean {
-  const m = memoFor(documentMemos, policy, newDocumentMemo)[effect];
+  const m = documentMemo(policy)[effect];
   return (
     m.get(action) ??
     m.put(action, policy.statements.some((st) => st.effect === effect && actionApplies(st, action) !== 'no'))
@@ -174,7 +202,7 @@ const certainDenies = (p: PolicyDocument, action: string, resource: string): Gra
 /** Some Deny of `policy` certainly applies (as effectivePermission counts them, principals aside). */
 export function deniesCertainly(policy: PolicyDocument, action: string, resource: string): boolean {
   if (!mayConcernAction(policy, 'Deny', action)) return false;
-  const byAction = memoFor(documentMemos, policy, newDocumentMemo).denies;
+  const byAction = documentMemo(policy).denies;
   const m = byAction.get(action) ?? byAction.put(action, new Memo<boolean>());
   return m.get(resource) ?? m.put(resource, policy.statements.some((st) => certainlyDenying(st, action, resource)));
 }

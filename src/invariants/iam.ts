@@ -313,25 +313,32 @@ const ROLE_NAMES = new WeakMap<RolePolicies, { docs: readonly PolicyDocument[]; 
 const ROLE_NAMES_LIMIT = 4096;
 
 function identityNames(rp: RolePolicies, identity: readonly PolicyDocument[], action: string): ActionNames {
-  const read = (): ActionNames => ({
-    allow: identity.some((d) => mayConcernAction(d, 'Allow', action)),
-    deny: identity.some((d) => mayConcernAction(d, 'Deny', action)),
-  });
-  const same = (a: readonly PolicyDocument[], b: readonly PolicyDocument[]): boolean =>
-    a.length === b.length && a.every((d, i) => d === b[i]);
   let memo = ROLE_NAMES.get(rp);
-  if (!memo || !same(memo.docs, identity)) {
-    if (!same(rp.identity, identity)) return read();
+  if (!memo || !sameDocuments(memo.docs, identity)) {
+    if (!sameDocuments(rp.identity, identity)) return readNames(identity, action);
     memo = { docs: [...identity], byAction: new Map() };
     ROLE_NAMES.set(rp, memo);
   }
   let hit = memo.byAction.get(action);
   if (!hit) {
     if (memo.byAction.size >= ROLE_NAMES_LIMIT) memo.byAction.clear();
-    hit = read();
+    hit = readNames(identity, action);
     memo.byAction.set(action, hit);
   }
   return hit;
+}
+
+function readNames(identity: readonly PolicyDocument[], action: string): ActionNames {
+  return {
+    allow: identity.some((d) => mayConcernAction(d, 'Allow', action)),
+    deny: identity.some((d) => mayConcernAction(d, 'Deny', action)),
+  };
+}
+
+function sameDocuments(a: readonly PolicyDocument[], b: readonly PolicyDocument[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

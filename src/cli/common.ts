@@ -1,9 +1,9 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CheckResult } from '../model/result.js';
 import { FORMATS, render, type Format } from '../report/index.js';
-import { findConfig, loadConfig, type ZtaitConfig } from '../config/config.js';
+import { findConfig, isDir, loadConfig, type ZtaitConfig } from '../config/config.js';
 import { UsageError } from './errors.js';
 import type { Severity } from '../model/result.js';
 import { applyGate, parseSeverity } from '../gate/gate.js';
@@ -90,20 +90,13 @@ export function planOutputs(opts: CommonOptions): { format: Format; file?: strin
     formats = outputs.length > 0 ? outputs.map((o) => BY_EXT[o.split('.').pop()?.toLowerCase() ?? ''] ?? 'text') : ['text'];
   }
   const fmts = formats as Format[];
-  if (outputs.length === 1 && (isDirectory(outputs[0]!) || outputs[0]!.endsWith('/')) && fmts.length >= 1) {
+  if (outputs.length === 1 && (isDir(outputs[0]!) || outputs[0]!.endsWith('/')) && fmts.length >= 1) {
     return fmts.map((f) => ({ format: f, file: join(outputs[0]!, `ztait.${EXT[f]}`) }));
   }
   if (outputs.length > fmts.length) throw new UsageError(`${outputs.length} --output files for ${fmts.length} --format value(s): give one format per output`);
   return fmts.map((f, i) => (outputs[i] ? { format: f, file: outputs[i] } : { format: f }));
 }
 
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** Whether colour is wanted on stdout: --no-color, NO_COLOR and non-terminals turn it off. */
 export function useColor(opts: CommonOptions): boolean {

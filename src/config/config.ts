@@ -56,7 +56,8 @@ export function findConfig(start: string): string | undefined {
   }
 }
 
-function isDir(p: string): boolean {
+/** A directory that exists (false for anything unreadable). */
+export function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {

@@ -43,7 +43,12 @@ export const webhookReplay: Invariant = {
     }
     replayWindow(out, receiver);
     const dedup = tablesSaying(ctx, 'dedup');
-    if (dedup.length === 0) {
+    const tablesUnread = ctx.inventory.gaps?.aws_dynamodb_table;
+    if (dedup.length === 0 && tablesUnread) {
+      // the tables could not be listed: a missing dedup table is undecided, not absent
+      out.error(receiver, `cannot tell whether webhook receiver ${label(receiver)} has a dedup table: ${tablesUnread}`, undefined, 'dedup');
+      out.examine(receiver, 'error', 'dedup table = (tables not collected)');
+    } else if (dedup.length === 0) {
       out.fail(receiver, `no dedup table for webhook receiver ${label(receiver)} (no aws_dynamodb_table whose name or key says dedup)`, undefined, 'dedup');
       out.examine(receiver, 'fail', 'dedup table = (none)');
     }

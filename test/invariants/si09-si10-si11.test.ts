@@ -269,3 +269,13 @@ describe('SI-11 dashboard routes require the OKTA JWT', () => {
     expect(run(dashboardJwt, onlyHooks)).toMatchObject({ status: 'not_applicable' });
   });
 });
+
+describe('SI-10 when the tables could not be listed', () => {
+  it('a missing dedup table is error, not fail, when the table listing failed', () => {
+    const rs = scenario('live').filter((r) => r.type !== 'aws_dynamodb_table');
+    const c = run(webhookReplay, rs, 'live', { aws_dynamodb_table: 'dynamodb:ListTables failed: AccessDenied (missing permission dynamodb:ListTables)' });
+    expect(c.status).toBe('error');
+    expect(c.findings.filter((f) => f.kind === 'fail')).toEqual([]);
+    expect(findingOn(c, RECEIVER)).toMatchObject({ kind: 'error', message: expect.stringContaining('dynamodb:ListTables') });
+  });
+});

@@ -1,16 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runZtait } from './helpers.js';
 
 /** Issue 10 "Done when", through the built CLI: baselines, thresholds, expiring suppressions, config. */
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'bin/ztait.js');
-
-function run(args: string[], cwd = ROOT, env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd, timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+function run(args: string[], env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
+  const r = runZtait(args, env);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 // Three existing violations: two tables without PITR (SI-6, medium), one without encryption (SI-5, high).
@@ -51,9 +48,7 @@ function project(text: string): string {
 }
 
 describe('gate control through the CLI', () => {
-  beforeAll(() => {
-    if (!existsSync(join(ROOT, 'dist/cli/main.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  });
+  beforeAll(ensureBuilt);
 
   it('baseline round trip: create passes, a new violation fails, moving code does not, a fix is reported', () => {
     const dir = project(TABLES());
@@ -110,12 +105,12 @@ describe('gate control through the CLI', () => {
 
   it('expiring inline suppressions, with a fixed clock on both sides of the date', () => {
     const dir = project(TABLES().replace('  point_in_time_recovery {\n    enabled = false', '  # ztait:ignore SI-6 reason="archive restored nightly" expires=2027-03-31\n  point_in_time_recovery {\n    enabled = false'));
-    const before = run(['check', dir, '--check', 'SI-6', '--format', 'json'], ROOT, { SOURCE_DATE_EPOCH: String(Date.parse('2027-03-31T12:00:00Z') / 1000) });
+    const before = run(['check', dir, '--check', 'SI-6', '--format', 'json'], { SOURCE_DATE_EPOCH: String(Date.parse('2027-03-31T12:00:00Z') / 1000) });
     const events = JSON.parse(before.out).invariants[0].findings.find((f: { resource: string }) => f.resource === 'aws_dynamodb_table.events');
     expect(events.status).toBe('suppressed');
     expect(events.suppression).toMatchObject({ kind: 'inSource', reason: 'archive restored nightly', expires: '2027-03-31' });
 
-    const after = run(['check', dir, '--check', 'SI-6'], ROOT, { SOURCE_DATE_EPOCH: String(Date.parse('2027-04-01T00:00:00Z') / 1000) });
+    const after = run(['check', dir, '--check', 'SI-6'], { SOURCE_DATE_EPOCH: String(Date.parse('2027-04-01T00:00:00Z') / 1000) });
     expect(after.code).toBe(1);
     expect(after.err).toMatch(/suppression of SI-6 on aws_dynamodb_table\.events expired on 2027-03-31/);
   });

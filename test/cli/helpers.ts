@@ -157,9 +157,9 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `node bin/ztait.js ARGS` with the repository root as cwd, colors off. */
-export function runZtait(args: string[]): CliRun {
-  const env = { ...process.env, NO_COLOR: '1' };
+/** Runs `node bin/ztait.js ARGS` with the repository root as cwd, colors off (and `extraEnv`, e.g. a fixed clock). */
+export function runZtait(args: string[], extraEnv: Record<string, string> = {}): CliRun {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extraEnv };
   delete env.FORCE_COLOR;
   const r = spawnSync(process.execPath, [join('bin', 'ztait.js'), ...args], {
     cwd: REPO_ROOT,

@@ -1,16 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT as ROOT, ensureBuilt, runZtait } from './helpers.js';
 
 /**
  * The reference architecture passes every rule; a one-line change that breaks exactly one invariant
  * makes exactly that invariant fail, with a finding at the changed file and line (issue 2, "Done when").
  * Each case edits one line of a copy of terraform/ and runs the built CLI as a user would.
  */
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'bin/ztait.js');
 
 interface Mutation {
   name: string;
@@ -44,14 +42,12 @@ const MUTATIONS: Mutation[] = [
 ];
 
 function runCheck(dir: string): { code: number | null; json: { invariants: { id: string; status: string; findings: { file?: string; line?: number; status: string; message: string }[] }[] }; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json', '--no-color'], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
-  return { code: r.status, json: JSON.parse(r.stdout), stderr: r.stderr };
+  const r = runZtait(['check', dir, '--format', 'json', '--no-color']);
+  return { code: r.code, json: JSON.parse(r.stdout), stderr: r.stderr };
 }
 
 describe('the reference architecture under one-line mutations', () => {
-  beforeAll(() => {
-    if (!existsSync(join(ROOT, 'dist/cli/main.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  });
+  beforeAll(ensureBuilt);
 
   it('passes every rule as shipped, with no suppression', () => {
     const r = runCheck('terraform/examples/complete');

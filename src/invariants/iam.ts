@@ -23,7 +23,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from '../policy/index.js';
-import { deniesCertainly, mayConcernAction } from '../policy/evaluate.js';
+import { deniesCertainly, mayConcernAction, statementApplies } from '../policy/evaluate.js';
 import { OutcomeBuilder, gapErrors, inScope, label, unknownReason } from './pipeline.js';
 import type { RuleContext, RuleOutcome } from './types.js';
 
@@ -353,12 +353,21 @@ export function roleMay(rp: RolePolicies, action: string, resource: string, abou
   // nothing can grant it whatever the resource, and nothing unreadable could add a grant, so only a
   // Deny can change the answer (denied rather than implicit deny). The evaluation below would reach
   // the same decision, comparing every statement's ARNs on the way.
-  const names = rp.unreadable.length === 0 && rp.floating.length === 0 ? identityNames(rp, identity, action) : undefined;
-  if (names && !names.allow) {
+  const names = identityNames(rp, identity, action);
+  if (!names.allow) {
     const denied =
       (names.deny && identity.some((d) => deniesCertainly(d, action, resource))) ||
       (boundary !== undefined && deniesCertainly(boundary, action, resource));
-    return { decision: denied ? 'denied' : 'implicit-deny', grants: [] };
+    if (denied) return { decision: 'denied', grants: [] };
+    if (rp.floating.length === 0) {
+      // Only a policy that cannot be read (taken as Allow *) could grant it: then the boundary decides,
+      // and one boundary serves many roles, so its answer is memoised (boundaryReaches).
+      if (rp.unreadable.length === 0 || (boundary !== undefined && !boundaryReaches(boundary, action, resource))) {
+        return { decision: 'implicit-deny', grants: [] };
+      }
+      const reasons = [...rp.unreadable, ...(rp.boundary.kind === 'unreadable' ? [rp.boundary.reason] : [])];
+      return { decision: 'unknown', grants: [], reason: reasons.join('; ') };
+    }
   }
   const base = judge(identity, boundary, action, resource);
   if (base.decision === 'denied') return { decision: 'denied', grants: [] };
@@ -377,6 +386,24 @@ export function roleMay(rp: RolePolicies, action: string, resource: string, abou
     ...(rp.boundary.kind === 'unreadable' ? [rp.boundary.reason] : []),
   ];
   return { decision: 'unknown', grants: [], reason: reasons.join('; ') };
+}
+
+const BOUNDARY_REACHES = new WeakMap<PolicyDocument, Map<string, boolean>>();
+
+/** Some Allow of the boundary may apply to `action` with a Resource reaching `resource` (as judge reads it). */
+function boundaryReaches(boundary: PolicyDocument, action: string, resource: string): boolean {
+  let memo = BOUNDARY_REACHES.get(boundary);
+  if (!memo) BOUNDARY_REACHES.set(boundary, (memo = new Map()));
+  const key = `${action}\u0000${resource}`;
+  let hit = memo.get(key);
+  if (hit === undefined) {
+    if (memo.size >= ROLE_NAMES_LIMIT * 16) memo.clear();
+    hit = boundary.statements.some(
+      (st) => st.effect === 'Allow' && statementApplies(st, action, resource) !== 'no' && (!st.resource || st.resource.some((p) => arnsOverlap(p, resource))),
+    );
+    memo.set(key, hit);
+  }
+  return hit;
 }
 
 /** The evaluator's decision, with Allows kept only where a resource pattern reaches the ARN (arnsOverlap). */

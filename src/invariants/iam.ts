@@ -406,6 +406,28 @@ function boundaryReaches(boundary: PolicyDocument, action: string, resource: str
   return hit;
 }
 
+/**
+ * No resource can make `action` allowed (or undecidable) for the role: roleMay says implicit deny
+ * or denied for the resource `*`, which every ARN pattern overlaps. Questions about a resource one
+ * of the role's documents refers to read other documents (policyAbout); ask roleMay about those.
+ * Lets a rule skip a role x resource loop for the many roles that never touch a service.
+ */
+export function roleNeverMay(rp: RolePolicies, action: string): boolean {
+  const d = roleMay(rp, action, '*');
+  return d.decision === 'implicit-deny' || d.decision === 'denied';
+}
+
+/** Addresses of the resources the role's documents (identity, floating, boundary) refer to. */
+export function documentTargets(rp: RolePolicies): Set<string> {
+  const docs = [...rp.identity, ...rp.floating.map((f) => f.policy), ...(rp.boundary.kind === 'ok' ? [rp.boundary.policy] : [])];
+  const out = new Set<string>();
+  for (const d of docs) {
+    const entry = RAW.get(d);
+    if (entry) for (const t of targetsOf(entry)) out.add(t);
+  }
+  return out;
+}
+
 /** The evaluator's decision, with Allows kept only where a resource pattern reaches the ARN (arnsOverlap). */
 function judge(
   identity: PolicyDocument[],

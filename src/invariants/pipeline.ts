@@ -161,6 +161,25 @@ export function readList(v: Value | undefined): Read<Value[]> {
 
 const RANK = { pass: 0, error: 1, fail: 2 } as const;
 
+/**
+ * One resource's looks gathered before they are recorded (OutcomeBuilder.examine once instead of
+ * once per look): the worst status, and the distinct observations in first-seen order, as examine
+ * would have merged them.
+ */
+export class Evidence {
+  status: RuleExamined['status'] = 'pass';
+  private readonly lines = new Set<string>();
+
+  add(status: RuleExamined['status'], observed: string): void {
+    if (RANK[status] > RANK[this.status]) this.status = status;
+    this.lines.add(observed);
+  }
+
+  observed(): string {
+    return [...this.lines].join('; ');
+  }
+}
+
 /** Collects findings and evidence; merges repeated looks at one resource into one examined entry. */
 export class OutcomeBuilder {
   private readonly findings = new Map<string, RuleFinding>();

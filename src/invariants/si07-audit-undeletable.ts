@@ -5,9 +5,10 @@
  * pattern overlapping the table's ARN (its known ARN, the source's partial pattern, or
  * `arn:aws:dynamodb:*:*:table/<name>`).
  */
-import { GrantCollector, IAM_NEEDS, arnGlob, iamView, roleMay } from './iam.js';
-import { OutcomeBuilder, gapErrors, label, tablesSaying } from './pipeline.js';
-import type { Invariant, RuleContext, RuleOutcome } from './types.js';
+import type { Resource } from '../model/inventory.js';
+import { GrantCollector, IAM_NEEDS, arnGlob, documentTargets, iamView, roleMay, roleNeverMay } from './iam.js';
+import { Evidence, OutcomeBuilder, gapErrors, label, tablesSaying } from './pipeline.js';
+import type { Invariant, RuleContext, RuleExamined, RuleOutcome } from './types.js';
 
 /** PartiQL DELETE is a delete through the API as well. */
 export const AUDIT_DELETE_ACTIONS = [
@@ -25,11 +26,22 @@ export const auditUndeletable: Invariant = {
     if (audits.length === 0) return out.finish('no audit table (no aws_dynamodb_table whose name or key says audit)');
     const view = iamView(ctx);
     const grants = new GrantCollector(view);
+    // Roles that no table can make deletable skip the table loop (most roles never touch DynamoDB);
+    // each role's evidence is gathered per table and recorded once.
+    const never = new Map(view.roles.map((rp) => [rp, AUDIT_DELETE_ACTIONS.every((a) => roleNeverMay(rp, a))]));
+    const targets = new Map(view.roles.map((rp) => [rp, documentTargets(rp)]));
+    const seen = new Map(view.roles.map((rp) => [rp, new Evidence()]));
+    const tableLines: [Resource, RuleExamined['status'], string][] = [];
     for (const table of audits) {
       const { glob, exact } = arnGlob(table);
       const who: string[] = [];
       let undecided = false;
       for (const rp of view.roles) {
+        const evidence = seen.get(rp)!;
+        if (never.get(rp) && !targets.get(rp)!.has(table.address)) {
+          evidence.add('pass', `no delete grant on audit table ${label(table)}`);
+          continue;
+        }
         const allowed: string[] = [];
         for (const action of AUDIT_DELETE_ACTIONS) {
           const d = roleMay(rp, action, glob, table);
@@ -39,19 +51,21 @@ export const auditUndeletable: Invariant = {
           } else if (d.decision === 'allowed' || d.decision === 'unknown') {
             const why = d.decision === 'unknown' ? d.reason : `the name of audit table ${table.address} is unknown, so any table grant may match it`;
             out.error(rp.role, `cannot decide whether role ${label(rp.role)} may ${action} on the audit table ${label(table)}: ${why}`, undefined, `${action}:${table.address}`);
-            out.examine(rp.role, 'error', `${action} on ${label(table)} undecidable`);
+            evidence.add('error', `${action} on ${label(table)} undecidable`);
             undecided = true;
           }
         }
         if (allowed.length > 0) {
           who.push(label(rp.role));
-          out.examine(rp.role, 'fail', `may ${allowed.join(', ')} on ${glob}`);
-        } else out.examine(rp.role, 'pass', `no delete grant on audit table ${label(table)}`);
+          evidence.add('fail', `may ${allowed.join(', ')} on ${glob}`);
+        } else evidence.add('pass', `no delete grant on audit table ${label(table)}`);
       }
-      if (who.length > 0) out.examine(table, 'fail', `audit table ${glob}: deletable by role ${who.join(', ')}`);
-      else if (undecided) out.examine(table, 'error', `audit table ${glob}: some role's permission is undecidable`);
-      else out.examine(table, 'pass', `audit table ${glob}: no role may delete from it`);
+      if (who.length > 0) tableLines.push([table, 'fail', `audit table ${glob}: deletable by role ${who.join(', ')}`]);
+      else if (undecided) tableLines.push([table, 'error', `audit table ${glob}: some role's permission is undecidable`]);
+      else tableLines.push([table, 'pass', `audit table ${glob}: no role may delete from it`]);
     }
+    for (const [rp, evidence] of seen) out.examine(rp.role, evidence.status, evidence.observed());
+    for (const [table, status, observed] of tableLines) out.examine(table, status, observed);
     grants.emit(
       out,
       (g) => `${g.src.label} grants ${g.grants} which matches ${g.context.join(', ')} (role ${g.roles.join(', ')})`,

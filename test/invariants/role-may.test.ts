@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { roleMay, type BoundaryState, type RolePolicies } from '../../src/invariants/iam.js';
+import { roleMay, roleNeverMay, type BoundaryState, type RolePolicies } from '../../src/invariants/iam.js';
 import type { Resource } from '../../src/model/inventory.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
 import { actions, expand, policy, resourceQuery } from '../policy/arbitraries.js';
@@ -58,6 +58,19 @@ describe('roleMay agrees with the reference evaluator', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('roleNeverMay: when it holds, no resource makes the action allowed or undecidable (rules skip on it)', () => {
+    let held = 0;
+    fc.assert(
+      fc.property(rolePolicies, actions, fc.array(resourceQuery, { minLength: 1, maxLength: 6 }), (rp, a, qs) => {
+        if (!roleNeverMay(rp, a)) return;
+        held++;
+        for (const q of qs) expect(['implicit-deny', 'denied']).toContain(roleMay(rp, a, q).decision);
+      }),
+      { numRuns: 300 },
+    );
+    expect(held).toBeGreaterThan(10); // the property was exercised, not vacuous
   });
 
   it('a document added to the role after a question is read for the next one', () => {

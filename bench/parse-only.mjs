@@ -37,4 +37,6 @@ for (const dir of await directories(root)) {
     }),
   );
 }
-console.log(JSON.stringify({ files, bytes, parseMs: performance.now() - start }));
+// Exit as soon as the figure is out, as ztait does: the Go runtime's leftover timer would otherwise
+// add up to two idle seconds to this process's wall time.
+process.stdout.write(`${JSON.stringify({ files, bytes, parseMs: performance.now() - start })}\n`, () => process.exit(0));

@@ -13,14 +13,17 @@ process.on('beforeExit', () => {
     process.exitCode = 2;
   }
 });
-main(process.argv).then(
-  (code) => {
-    settled = true;
-    process.exitCode = code;
-  },
-  (e) => {
-    settled = true;
-    process.stderr.write(`ztait: internal error: ${String(e?.message ?? e).split('\n')[0]}\n`);
-    process.exitCode = 2;
-  },
-);
+
+// Once the verdict is out, end now: the HCL parser's Go runtime leaves a timer behind that would
+// keep the process idle for up to two seconds. Exit only after stdout and stderr have flushed
+// (writes to pipes are asynchronous on some platforms).
+function finish(code) {
+  settled = true;
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv).then(finish, (e) => {
+  process.stderr.write(`ztait: internal error: ${String(e?.message ?? e).split('\n')[0]}\n`);
+  finish(2);
+});

@@ -163,7 +163,9 @@ function invocation(result: CheckResult, artifacts: Map<string, number>): Sarif.
   }
   result.invariants.forEach((inv, index) => {
     if (inv.status !== 'error') return;
-    const located = inv.findings.filter((f) => f.status === 'error').map((f) => physical(f.file, f, artifacts)).filter((l): l is Sarif.Location => !!l);
+    // SARIF wants a notification's locations unique: two undecidable findings may share a place
+    const places = inv.findings.filter((f) => f.status === 'error').map((f) => physical(f.file, f, artifacts)).filter((l): l is Sarif.Location => !!l);
+    const located = [...new Map(places.map((l) => [JSON.stringify(l), l])).values()];
     notes.push(
       notification('ZTAIT-UNDECIDABLE', 'error', `${inv.id} could not be decided: ${inv.reason ?? 'see its error results'}`, {
         associatedRule: { id: inv.id, index },

@@ -134,6 +134,14 @@ describe('the SARIF writer on random results', () => {
     );
   }, 60_000);
 
+  it('two undecidable findings at one place give one notification location (found by the property above)', () => {
+    const [result] = fc.sample(checkResult, { numRuns: 1, seed: 7 });
+    const finding = { resource: '', file: 'main.tf', message: '', status: 'error' as const, fingerprint: '' };
+    const inv = { id: 'SI-1', title: '', status: 'error' as const, severity: 'critical' as const, stride: [], nist: [], findings: [finding, { ...finding, fingerprint: 'a000' }], examined: [] };
+    const log = JSON.parse(render({ ...result!, invariants: [inv], diagnostics: [] } as CheckResult, 'sarif', { color: false })) as unknown;
+    expect(schemaErrors(log)).toEqual([]);
+  });
+
   it('the schema check can fail (a log with a broken region is rejected)', () => {
     const log = JSON.parse(render(fc.sample(checkResult, { numRuns: 1, seed: 7 })[0]!, 'sarif', { color: false })) as { runs: { results: unknown[] }[] };
     log.runs[0]!.results.push({ ruleId: 'SI-1', message: { text: 'x.' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'a.tf' }, region: { startLine: 0 } } }] });

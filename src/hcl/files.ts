@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -19,16 +20,50 @@ export async function readTextFile(path: string): Promise<ReadResult> {
   try {
     size = (await stat(path)).size;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, problem: code === 'ELOOP' ? 'symlink loop' : code === 'ENOENT' ? 'file not found (dangling symlink?)' : `cannot read (${code ?? 'error'})` };
+    return unreadable(e);
   }
-  if (size > MAX_FILE_BYTES) return { ok: false, problem: `file is ${Math.round(size / 1048576)} MiB, larger than the ${MAX_FILE_BYTES / 1048576} MiB limit` };
+  if (size > MAX_FILE_BYTES) return tooBig(size);
   let buf: Buffer;
   try {
     buf = await readFile(path);
   } catch (e) {
     return { ok: false, problem: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }
+  return decodeText(buf);
+}
+
+/**
+ * readTextFile with blocking calls, for a parse worker: it has nothing else to do meanwhile, and
+ * five thread-pool round trips per file (stat, open, fstat, read, close) left it idle half the time.
+ */
+export function readTextFileSync(path: string): ReadResult {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    return unreadable(e);
+  }
+  if (size > MAX_FILE_BYTES) return tooBig(size);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    return { ok: false, problem: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  return decodeText(buf);
+}
+
+function unreadable(e: unknown): ReadResult {
+  const code = (e as NodeJS.ErrnoException).code;
+  return { ok: false, problem: code === 'ELOOP' ? 'symlink loop' : code === 'ENOENT' ? 'file not found (dangling symlink?)' : `cannot read (${code ?? 'error'})` };
+}
+
+function tooBig(size: number): ReadResult {
+  return { ok: false, problem: `file is ${Math.round(size / 1048576)} MiB, larger than the ${MAX_FILE_BYTES / 1048576} MiB limit` };
+}
+
+/** The checked text of a file's bytes: no NUL bytes, valid UTF-8, BOM dropped. */
+function decodeText(buf: Buffer): ReadResult {
   const sha256 = createHash('sha256').update(buf).digest('hex');
   if (buf.includes(0)) return { ok: false, problem: 'binary file (contains NUL bytes), not Terraform text', sha256 };
   try {
@@ -40,11 +75,14 @@ export async function readTextFile(path: string): Promise<ReadResult> {
 }
 
 /** Terraform configuration files of one module directory (not recursive, like Terraform). */
-export async function moduleFiles(dir: string): Promise<{ tf: string[]; tfjson: string[]; overrides: string[] }> {
+export async function moduleFiles(dir: string): Promise<{ tf: string[]; tfjson: string[]; overrides: string[]; sizes: Map<string, number> }> {
   const names = (await readdir(dir)).sort();
+  const sizes = new Map<string, number>();
   const isFile = async (n: string): Promise<boolean> => {
     try {
-      return (await stat(join(dir, n))).isFile();
+      const st = await stat(join(dir, n));
+      sizes.set(n, st.size);
+      return st.isFile();
     } catch {
       return true; // a broken link is reported when read
     }
@@ -60,10 +98,9 @@ export async function moduleFiles(dir: string): Promise<{ tf: string[]; tfjson: 
     else if (n.endsWith('.tf')) tf.push(n);
     else tfjson.push(n);
   }
-  return { tf, tfjson, overrides };
+  return { tf, tfjson, overrides, sizes };
 }
 
-/** `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical order, as Terraform loads them. */
 export async function autoVarFiles(dir: string): Promise<string[]> {
   const names = (await readdir(dir)).sort();
   const out: string[] = [];

@@ -2,7 +2,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import type { Diagnostic, Inventory, Location, Resource } from '../model/inventory.js';
 import { emptyInventory } from '../model/inventory.js';
 import { RefObject, Unknown, isObject, type Value, type ValueObject } from '../model/value.js';
-import { HclSyntaxError, parseExpression, parseHclFile } from './parser.js';
+import { HclSyntaxError, hurryParse, parseExpression, parseHclFile } from './parser.js';
+import { readSourceFile } from './source-file.js';
 import { evalError, evaluate, evaluateJson, type EvalContext } from './evaluate.js';
 import { OnceEvaluator } from './once.js';
 import { scanHclTop, scanTfJson, toBlockLocation, type BlockLocation, type ScannedBlock } from './locator.js';
@@ -33,6 +34,16 @@ interface ParsedFile {
   body: RawBody;
   blocks: ScannedBlock[];
 }
+
+/** The literal `source` of every module block in an hcl2json body. */
+function moduleSources(body: RawBody): string[] {
+  return Object.values((body.module ?? {}) as Record<string, RawBody[]>)
+    .map((bodies) => (Array.isArray(bodies) ? bodies[0] : (bodies as RawBody | undefined))?.source)
+    .filter((s): s is string => typeof s === 'string');
+}
+
+/** A file as read ahead: parsed, or what is wrong with it (reported when evaluation asks for it). */
+type FileRead = { display: string; sha256?: string } & ({ file: ParsedFile } | { problem: string; line?: number; column?: number });
 
 interface ModuleSource {
   dir: string;
@@ -117,7 +128,7 @@ class Loader {
   private async readModule(dir: string): Promise<ModuleSource> {
     let names: Awaited<ReturnType<typeof moduleFiles>>;
     try {
-      names = await moduleFiles(dir);
+      names = await this.listing(dir);
     } catch (e) {
       this.diag({ severity: 'error', message: `cannot read module directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file: this.display(dir) });
       return { dir, files: [] };
@@ -125,30 +136,116 @@ class Loader {
     for (const o of names.overrides) {
       this.diag({ severity: 'warning', message: 'override files are not merged by ztait; check the plan (--plan) instead', file: this.display(join(dir, o)) });
     }
+    this.noteSizes(dir, names.sizes);
     const files = await Promise.all([...names.tf, ...names.tfjson].map((n) => this.parseFile(join(dir, n))));
     return { dir, files: files.filter((f): f is ParsedFile => f !== undefined) };
   }
 
+  /** A file read and parsed, with what went wrong reported (once per file) into the inventory. */
   async parseFile(path: string): Promise<ParsedFile | undefined> {
-    const display = this.display(path);
-    const r = await readTextFile(path);
-    if (r.sha256 || r.ok) this.addInput(display, r.sha256!);
-    if (!r.ok) {
-      this.diag({ severity: 'error', message: r.problem, file: display, line: 1 });
+    const read = await this.fileRead(path);
+    if (read.sha256) this.addInput(read.display, read.sha256);
+    if ('problem' in read) {
+      this.diag({ severity: 'error', message: read.problem, file: read.display, line: read.line ?? 1, ...(read.column ? { column: read.column } : {}) });
       return undefined;
     }
+    return read.file;
+  }
+
+  // ---- reading ahead -----------------------------------------------------------------------------
+  // Evaluation walks the module tree one call at a time, but parsing is the costly part and can run
+  // on other cores (parse-pool.ts). So as soon as a directory is parsed, the local modules it calls
+  // are listed and parsed ahead, recursively; evaluation later finds them done. Reading ahead has no
+  // side effect: what it finds is reported when (and only if) evaluation asks for that file.
+
+  private readonly listings = new Map<string, ReturnType<typeof moduleFiles>>();
+  private readonly reads = new Map<string, Promise<FileRead>>();
+  private readonly readAhead = new Set<string>();
+  /** File sizes from directory listings: how the parse pool balances its workers. */
+  private readonly sizes = new Map<string, number>();
+
+  private noteSizes(dir: string, sizes: Map<string, number>): void {
+    for (const [n, size] of sizes) this.sizes.set(join(dir, n), size);
+  }
+
+  /** Files read ahead that evaluation has since asked for (their parse is hurried). */
+  private readonly urgent = new Set<string>();
+
+  private readonly realpaths = new Map<string, Promise<string>>();
+  private readonly dirs = new Map<string, Promise<boolean>>();
+
+  /** canonical() and isDirectory() once per path: reading ahead has usually asked already. */
+  realpath(p: string): Promise<string> {
+    let r = this.realpaths.get(p);
+    if (!r) this.realpaths.set(p, (r = canonical(p)));
+    return r;
+  }
+
+  isDir(p: string): Promise<boolean> {
+    let r = this.dirs.get(p);
+    if (!r) this.dirs.set(p, (r = isDirectory(p)));
+    return r;
+  }
+
+  private listing(dir: string): ReturnType<typeof moduleFiles> {
+    let p = this.listings.get(dir);
+    if (!p) this.listings.set(dir, (p = moduleFiles(dir)));
+    return p;
+  }
+
+  private fileRead(path: string, ahead = false): Promise<FileRead> {
+    let p = this.reads.get(path);
+    if (!p) this.reads.set(path, (p = this.readAndParse(path, ahead)));
+    else if (!ahead) {
+      this.urgent.add(path);
+      hurryParse(this.display(path));
+    }
+    return p;
+  }
+
+  private async readAndParse(path: string, ahead: boolean): Promise<FileRead> {
+    const display = this.display(path);
+    const dir = dirname(path);
+    if (!path.endsWith('.json')) {
+      // A big root module takes a while to parse: the module sources a text scan finds are read
+      // meanwhile (parsing confirms them below; a wrong guess costs a directory listing).
+      const read = await readSourceFile(path, display, {
+        ahead: ahead && !this.urgent.has(path),
+        hint: (sources) => void this.readModulesAhead(dir, sources),
+        ...(this.sizes.has(path) ? { size: this.sizes.get(path)! } : {}),
+      });
+      if ('problem' in read) return read;
+      void this.readModulesAhead(dir, moduleSources(read.body));
+      return { display, ...(read.sha256 ? { sha256: read.sha256 } : {}), file: { path, display, body: read.body, blocks: read.blocks } };
+    }
+    const r = await readTextFile(path);
+    if (!r.ok) return { display, ...(r.sha256 ? { sha256: r.sha256 } : {}), problem: r.problem };
     try {
-      const json = path.endsWith('.json');
-      const body = json ? tfJsonBody(display, r.text) : ((await parseHclFile(display, r.text)) as RawBody);
-      const blocks = json ? scanTfJson(display, r.text) : scanHclTop(display, r.text).blocks;
-      return { path, display, body, blocks };
+      const body = tfJsonBody(display, r.text);
+      void this.readModulesAhead(dir, moduleSources(body));
+      return { display, sha256: r.sha256, file: { path, display, body, blocks: scanTfJson(display, r.text) } };
     } catch (e) {
-      if (e instanceof HclSyntaxError) {
-        this.diag({ severity: 'error', message: e.detail, file: display, line: e.line, column: e.column });
-      } else {
-        this.diag({ severity: 'error', message: `cannot parse: ${(e as Error).message.split('\n')[0]}`, file: display, line: 1 });
+      if (e instanceof HclSyntaxError) return { display, sha256: r.sha256, problem: e.detail, line: e.line, column: e.column };
+      return { display, sha256: r.sha256, problem: `cannot parse: ${(e as Error).message.split('\n')[0]}` };
+    }
+  }
+
+  /** Starts reading the local modules at `sources` (relative to `dir`), each directory once. */
+  private async readModulesAhead(dir: string, sources: string[]): Promise<void> {
+    for (const source of sources) {
+      if (!/^\.\.?(\/|\\|$)/.test(source)) continue;
+      const child = resolve(dir, source);
+      try {
+        const real = await this.realpath(child);
+        if (this.readAhead.has(real) || this.readAhead.size > 10_000) continue;
+        this.readAhead.add(real);
+        if (!(await this.isDir(child))) continue;
+        const names = await this.listing(child);
+        this.noteSizes(child, names.sizes);
+        for (const n of [...names.tf, ...names.tfjson]) void this.fileRead(join(child, n), true);
+      } catch {
+        // evaluation reaches this directory itself and reports what is wrong with it
       }
-      return undefined;
     }
   }
 
@@ -612,14 +709,14 @@ class ModuleInstance implements EvalContext {
       return result;
     }
     const dir = resolve(dirname(call.file.path), source);
-    const real = await canonical(dir);
+    const real = await this.loader.realpath(dir);
     if (this.depth + 1 > MAX_MODULE_DEPTH || this.stack.includes(real)) {
       const why = `${prefix}: module source "${source}" ${this.stack.includes(real) ? 'includes itself (module cycle)' : `nests deeper than ${MAX_MODULE_DEPTH} levels`}`;
       this.loader.diag({ severity: 'error', message: why, file: call.file.display, line: call.location.line });
       result.set('', new Unknown(why));
       return result;
     }
-    if (!(await isDirectory(dir))) {
+    if (!(await this.loader.isDir(dir))) {
       const why = `${prefix}: module source "${source}" is not a directory`;
       this.loader.diag({ severity: 'error', message: why, file: call.file.display, line: call.location.line });
       result.set('', new Unknown(why));

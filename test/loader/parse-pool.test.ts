@@ -1,0 +1,106 @@
+/**
+ * Parsing on worker threads (src/hcl/parse-pool.ts, parse-worker.ts, source-file.ts): the built
+ * CLI gives the same report with the pool as without it (ZTAIT_PARSE_WORKERS=0), errors in files
+ * read ahead still name the file and line, a worker that dies fails only the file it was on, and
+ * the worker's blocking file reader agrees with the main thread's.
+ */
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTree } from '../../bench/gen/tree.mjs';
+import { readTextFile, readTextFileSync } from '../../src/hcl/files.js';
+import { ParsePool, ParserUnavailableError } from '../../src/hcl/parse-pool.js';
+import { ensureBuilt, runZtait } from '../cli/helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ztait-pool-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+beforeAll(ensureBuilt, 300_000);
+
+const FIXED = { SOURCE_DATE_EPOCH: '1700000000' };
+
+/** `ztait check ARGS --format json` with and without parse workers. */
+function bothWays(args: string[]): { pooled: ReturnType<typeof runZtait>; inline: ReturnType<typeof runZtait> } {
+  const pooled = runZtait(['check', ...args, '--format', 'json'], { ...FIXED, ZTAIT_PARSE_WORKERS: '2' });
+  const inline = runZtait(['check', ...args, '--format', 'json'], { ...FIXED, ZTAIT_PARSE_WORKERS: '0' });
+  return { pooled, inline };
+}
+
+describe('parse workers give the same report as parsing in line', () => {
+  it('on the shipped reference architecture', () => {
+    const { pooled, inline } = bothWays(['terraform/examples/complete']);
+    expect(pooled.code).toBe(0);
+    expect(pooled.stdout).toBe(inline.stdout);
+    expect(pooled.stderr).toBe(inline.stderr);
+  }, 120_000);
+
+  it('on a generated tree of 20 modules (read ahead, several workers, failing verdicts)', () => {
+    const dir = join(tmp, 'tree');
+    const made = generateTree(dir, { modules: 20, resources: 2000, seed: 7 });
+    const { pooled, inline } = bothWays([dir]);
+    expect(pooled.code).toBe(inline.code);
+    expect(pooled.stdout).toBe(inline.stdout);
+    const report = JSON.parse(pooled.stdout) as { inventory: { resources: number } };
+    expect(report.inventory.resources).toBe(made.managed);
+  }, 120_000);
+
+  it('a broken file in a module read ahead is named with its line, the rest still judged', () => {
+    const dir = join(tmp, 'broken');
+    mkdirSync(join(dir, 'modules/a'), { recursive: true });
+    writeFileSync(join(dir, 'main.tf'), 'module "a" {\n  source = "./modules/a"\n}\n\nresource "aws_sqs_queue" "q" {\n  name = "ztait-q"\n}\n');
+    writeFileSync(join(dir, 'modules/a/main.tf'), 'resource "aws_sqs_queue" "q" {\n  name = "ztait-a"\n}\n');
+    writeFileSync(join(dir, 'modules/a/bad.tf'), 'resource "aws_sqs_queue" "r" {\n  name = \n}\n');
+    const { pooled, inline } = bothWays([dir]);
+    expect(pooled.code).toBe(2);
+    expect(pooled.stderr).toMatch(/modules\/a\/bad\.tf:2:10: Invalid expression/);
+    expect(pooled.stderr).toBe(inline.stderr);
+    expect(pooled.stdout).toBe(inline.stdout);
+  }, 120_000);
+});
+
+describe('ParsePool', () => {
+  const script = new URL('./fixtures/dying-parse-worker.mjs', import.meta.url);
+
+  it('a worker that dies fails the file it was on; the others are answered by a new worker', async () => {
+    for (const size of [1, 2]) {
+      const pool = new ParsePool(script, size);
+      const names = ['a.tf', 'b.tf', 'die.tf', 'c.tf', 'd.tf'];
+      const outcomes = await Promise.allSettled(names.map((file) => pool.run({ kind: 'path', path: file, file }, 2)));
+      const byName = Object.fromEntries(names.map((n, i) => [n, outcomes[i]!]));
+      expect(byName['die.tf']!.status).toBe('rejected');
+      expect((byName['die.tf'] as PromiseRejectedResult).reason).toBeInstanceOf(ParserUnavailableError);
+      for (const n of names.filter((x) => x !== 'die.tf')) {
+        const o = byName[n]!;
+        expect(o.status, `${n} with ${size} worker(s)`).toBe('fulfilled');
+        expect((o as PromiseFulfilledResult<{ read?: { body: { file: string } } }>).value.read?.body.file).toBe(n);
+      }
+    }
+  }, 30_000);
+
+  it('gives up after repeated deaths instead of restarting workers for ever', async () => {
+    const pool = new ParsePool(script, 1);
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => pool.run({ kind: 'path', path: 'die.tf', file: 'die.tf' }, 1)));
+    expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
+    const late = await pool.run({ kind: 'path', path: 'a.tf', file: 'a.tf' }, 1).then(() => 'answered', (e: unknown) => e);
+    expect(late).toBeInstanceOf(ParserUnavailableError);
+  }, 30_000);
+});
+
+describe('readTextFileSync (parse workers) agrees with readTextFile', () => {
+  it.each([
+    ['plain.tf', Buffer.from('a = 1\n')],
+    ['bom.tf', Buffer.from('\ufeffa = 1\n')],
+    ['binary.tf', Buffer.from([0x61, 0x00, 0x62])],
+    ['latin1.tf', Buffer.from([0x61, 0xe9, 0x0a])],
+  ])('%s', async (name, bytes) => {
+    const file = join(tmp, name);
+    writeFileSync(file, bytes);
+    expect(readTextFileSync(file)).toEqual(await readTextFile(file));
+  });
+
+  it('missing files and symlink loops', async () => {
+    const loop = join(tmp, 'loop.tf');
+    symlinkSync(loop, loop);
+    for (const f of [join(tmp, 'missing.tf'), loop]) expect(readTextFileSync(f)).toEqual(await readTextFile(f));
+  });
+});

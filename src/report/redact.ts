@@ -109,7 +109,19 @@ function looksRandom(value: string): boolean {
 export function looksSecret(name: string, value: string): boolean {
   if (typeof value !== 'string' || isBenign(value)) return false;
   if (SECRET_VALUE_PATTERNS.some((p) => p.test(value))) return true;
-  const n = normalizeName(name);
-  if (SECRET_NAME.test(n) && !REFERENCE_WORD.test(n)) return true;
+  if (nameSaysSecret(name)) return true;
   return looksRandom(value);
+}
+
+/** Names repeat (every resource has its `name`, `tags`...): each is classified once. */
+const NAME_SAYS_SECRET = new Map<string, boolean>();
+
+function nameSaysSecret(name: string): boolean {
+  let hit = NAME_SAYS_SECRET.get(name);
+  if (hit === undefined) {
+    const n = normalizeName(name);
+    hit = SECRET_NAME.test(n) && !REFERENCE_WORD.test(n);
+    if (NAME_SAYS_SECRET.size < 100_000) NAME_SAYS_SECRET.set(name, hit);
+  }
+  return hit;
 }

@@ -86,20 +86,20 @@ export class HclSyntaxError extends Error {
 /**
  * A file's contents as hcl2json JSON (blocks keyed by type then labels, each an array of bodies).
  * On the main thread the work goes to the parse pool when there is one; the template expressions it
- * parsed there land in the expression cache. `ahead`: nobody waits on it yet (queued behind the rest).
+ * parsed there land in the expression cache.
  */
-export async function parseHclFile(file: string, text: string, opts: { ahead?: boolean } = {}): Promise<Record<string, unknown>> {
+export async function parseHclFile(file: string, text: string): Promise<Record<string, unknown>> {
   const deepAt = nestingBeyond(text, MAX_NESTING);
   if (deepAt !== undefined) throw new HclSyntaxError(file, deepAt, 1, `brackets nested deeper than ${MAX_NESTING} levels are not supported`);
   const pool = isMainThread ? parsePool() : undefined;
   if (!pool) return parseHclFileHere(file, text);
-  const reply = await pool.run({ kind: 'file', file, text }, opts.ahead ? 2 : 1);
+  const reply = await pool.run({ kind: 'file', file, text }, 1);
   if (!reply.ok) throw fromWire(reply, file);
   rememberExpressions(reply.exprs ?? []);
   return reply.body ?? {};
 }
 
-/** The caller now waits on a file it asked for with `ahead` (see parseHclFile). */
+/** The caller now waits on a file it asked for with `ahead` (see source-file.ts readSourceFile). */
 export function hurryParse(file: string): void {
   if (isMainThread) parsePool()?.promote(file);
 }

@@ -4,6 +4,8 @@ import type { Inventory } from '../model/inventory.js';
 import { loadHcl, locateConfigTree } from '../hcl/loader.js';
 import { loadPlan, PlanInputError, PLAN_RULES } from '../sources/plan/index.js';
 import { runChecks } from '../engine.js';
+import { parsePool } from '../hcl/parse-pool.js';
+import { loadRules } from '../rules/metadata.js';
 import { addCommonOptions, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
 
@@ -33,6 +35,12 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
   addCommonOptions(cmd).action(async (paths: string[], raw: CheckOptions) => {
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const { opts, config } = resolveConfig(raw, paths[0] ?? '.');
+    if (!opts.plan || paths[0]) {
+      // HCL to read: a parse worker starts loading now, and meanwhile this thread reads the rule
+      // catalog, which it would otherwise read after the inventory is complete.
+      parsePool()?.prestart();
+      loadRules();
+    }
     let inv: Inventory;
     if (opts.plan) {
       if (!existsSync(opts.plan)) throw new UsageError(`--plan ${opts.plan}: no such file`);

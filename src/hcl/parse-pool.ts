@@ -99,6 +99,11 @@ export class ParsePool {
     });
   }
 
+  /** Starts the first worker now (its runtime loads while the caller does other work). */
+  prestart(): void {
+    if (this.slots.length === 0) this.spawn();
+  }
+
   /** The evaluator now waits on a file that was sent as read ahead. */
   promote(file: string): void {
     for (const slot of this.slots) {

@@ -8,7 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Expr } from './ast.js';
 import type { WorkerHint, WorkerPromote, WorkerReply, WorkerRequest, WorkerStarted } from './parse-pool.js';
-import { HclSyntaxError, parseExpressionHere, parseHclFileHere, templateStrings } from './parser.js';
+import { HclSyntaxError, parseExpressionHere, parseHclFileHere, templateStrings, warmParser } from './parser.js';
 import { readSourceFileHere } from './source-file.js';
 
 /** Template strings this worker has already parsed and sent (the main thread caches them). */
@@ -43,6 +43,8 @@ async function expressionsOf(body: Record<string, unknown>): Promise<[string, Ex
   }
   return exprs;
 }
+
+warmParser(); // the runtime loads while the first job is still on its way
 
 // The worker's own queue, most urgent first (see parse-pool.ts): one job at a time, since the
 // parser itself takes one call at a time.

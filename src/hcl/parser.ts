@@ -36,6 +36,11 @@ function tuneGoRuntime(): void {
   }
 }
 
+/** Loads the WASM parser now rather than on the first parse (a parse worker does, as it starts). */
+export function warmParser(): void {
+  void load();
+}
+
 /**
  * One call into the Go WASM runtime at a time: interleaved calls on deeply nested input were seen
  * to kill the runtime (`fatal error: malloc deadlock`), leaving promises that never settle.

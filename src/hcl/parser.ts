@@ -22,18 +22,32 @@ function tuneGoRuntime(): void {
   try {
     const require = createRequire(createRequire(import.meta.url).resolve('@cdktf/hcl2json'));
     require('../wasm/bridge_wasm_exec.js');
-    const g = globalThis as { Go?: new () => { env: Record<string, string> } };
+    const g = globalThis as { Go?: new () => { env: Record<string, string>; exit?: (code: number) => void } };
     const Go = g.Go;
     if (typeof Go !== 'function') return;
     g.Go = class extends Go {
       constructor() {
         super();
         this.env = { ...this.env, GOGC: process.env.GOGC ?? '400' };
+        const exit = this.exit;
+        this.exit = (code: number) => {
+          exit?.call(this, code);
+          runtimeExited(code);
+        };
       }
     };
   } catch {
     // keep hcl2json's defaults
   }
+}
+
+/**
+ * The Go runtime stopped (a fatal error such as "malloc deadlock" or a stack overflow): a parse in
+ * progress will never answer. A parse worker ends itself, so that the pool fails that file and
+ * goes on with a new worker; on the main thread the launcher's guard turns the stall into exit 2.
+ */
+function runtimeExited(code: number): void {
+  if (!isMainThread) process.exit(code === 0 ? 70 : code);
 }
 
 /** Loads the WASM parser now rather than on the first parse (a parse worker does, as it starts). */

@@ -86,6 +86,25 @@ describe('ParsePool', () => {
   }, 30_000);
 });
 
+describe('a parse worker whose Go runtime stops', () => {
+  it('ends itself (the pool then fails its file and moves on) instead of waiting for ever', async () => {
+    // The runtime calls its exit hook on a fatal error; call it the same way in a worker.
+    const parser = new URL('../../dist/hcl/parser.js', import.meta.url).href;
+    const code = `
+      const { warmParser } = await import(${JSON.stringify(parser)});
+      warmParser();
+      while (typeof globalThis.__parse_terraform_config_wasm__ !== 'object') await new Promise((r) => setTimeout(r, 10));
+      new globalThis.Go().exit(2);
+      await new Promise((r) => setTimeout(r, 5000));
+      process.exit(0);
+    `;
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`));
+    const exitCode = await new Promise<number>((resolve) => worker.on('exit', resolve));
+    expect(exitCode).toBe(2);
+  }, 30_000);
+});
+
 describe('readTextFileSync (parse workers) agrees with readTextFile', () => {
   it.each([
     ['plain.tf', Buffer.from('a = 1\n')],

@@ -23,7 +23,8 @@ import {
   valuesEqual,
 } from './functions/convert.js';
 import { EvalError, asUnknown, derivedUnknown, evalError, findEvalError } from './functions/unknowns.js';
-import { HclSyntaxError, parseExpression } from './parser.js';
+import { all, andThen, type Maybe } from './maybe.js';
+import { HclSyntaxError, parseExpression, parsedExpression } from './parser.js';
 import { isTemplateString, joinPieces, unescapeTemplateLiteral } from './template.js';
 
 export { EvalError, evalError, isEvalError, findEvalError } from './functions/unknowns.js';
@@ -35,7 +36,7 @@ export interface EvalContext {
    * run of name/literal-index segments; returns the value and how many segments it consumed (the
    * evaluator applies the rest), or undefined when the name is unknown.
    */
-  resolve(segments: (string | number)[]): Promise<{ value: Value; consumed: number } | undefined>;
+  resolve(segments: (string | number)[]): Maybe<{ value: Value; consumed: number } | undefined>;
   /** Directory for file()/templatefile()/path-relative functions (the module's directory). */
   baseDir: string;
 }
@@ -47,36 +48,49 @@ const EMPTY_SCOPE: Scope = new Map();
 const SPLAT_ITEM = '\u0000splat';
 
 export function evaluate(expr: Expr, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Promise<Value> {
-  return ev(expr, ctx, scope).catch((err: unknown) => internalError(err));
+  return Promise.resolve(evaluateNow(expr, ctx, scope));
+}
+
+/** evaluate(), with the value itself when nothing had to be waited for (see maybe.ts). */
+function evaluateNow(expr: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
+  return shielded(() => ev(expr, ctx, scope));
+}
+
+/** `run()`, with an exception (thrown now or later) turned into an internal-error value. */
+function shielded(run: () => Maybe<Value>): Maybe<Value> {
+  let out: Maybe<Value>;
+  try {
+    out = run();
+  } catch (err) {
+    return internalError(err);
+  }
+  return out instanceof Promise ? out.catch((err: unknown) => internalError(err)) : out;
 }
 
 /** An hcl2json string value: a template is parsed and evaluated, a plain string is returned as is. */
-export async function evaluateString(src: string, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Promise<Value> {
+export function evaluateString(src: string, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Maybe<Value> {
   if (!isTemplateString(src)) return unescapeTemplateLiteral(src);
-  let expr: Expr;
-  try {
-    expr = await parseExpression(src);
-  } catch (err) {
-    const detail = err instanceof HclSyntaxError ? `${err.detail} (line ${err.line}, column ${err.column})` : String(err);
-    return evalError(`invalid expression ${JSON.stringify(abbreviate(src))}: ${detail}`);
-  }
-  return evaluate(expr, ctx, scope);
+  const ready = parsedExpression(src);
+  if (ready) return evaluateNow(ready, ctx, scope);
+  return parseExpression(src).then(
+    (expr) => evaluateNow(expr, ctx, scope),
+    (err: unknown) => {
+      const detail = err instanceof HclSyntaxError ? `${err.detail} (line ${err.line}, column ${err.column})` : String(err);
+      return evalError(`invalid expression ${JSON.stringify(abbreviate(src))}: ${detail}`);
+    },
+  );
 }
 
 /** An hcl2json body value: strings evaluated, arrays and objects recursed, other JSON kept. */
-export async function evaluateJson(raw: unknown, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Promise<Value> {
+export function evaluateJson(raw: unknown, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Maybe<Value> {
   if (typeof raw === 'string') return evaluateString(raw, ctx, scope);
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'number' || typeof raw === 'boolean') return raw;
-  if (Array.isArray(raw)) return Promise.all(raw.map((x) => evaluateJson(x, ctx, scope)));
+  if (Array.isArray(raw)) return all(raw.map((x) => evaluateJson(x, ctx, scope)));
   if (typeof raw === 'object') {
     // Keys are templates too: hcl2json writes `(local.k) = v` as `"${(local.k)}": v`.
-    const entries = await Promise.all(
-      Object.entries(raw as Record<string, unknown>).map(
-        async ([k, v]) => [await evaluateString(k, ctx, scope), await evaluateJson(v, ctx, scope)] as const,
-      ),
-    );
-    return objectFromEntries(entries);
+    const entries = Object.entries(raw as Record<string, unknown>).map(([k, v]) => all([evaluateString(k, ctx, scope), evaluateJson(v, ctx, scope)]));
+    return andThen(all(entries), (pairs) => objectFromEntries(pairs as unknown as [Value, Value][]));
   }
   return evalError(`unexpected ${typeof raw} in configuration`);
 }
@@ -112,22 +126,20 @@ function guard(inputs: readonly Value[], compute: () => Value): Value {
   }
 }
 
-async function ev(e: Expr, ctx: EvalContext, scope: Scope): Promise<Value> {
+function ev(e: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
   switch (e.kind) {
     case 'literal':
       return e.value;
     case 'template':
-      return renderTemplate(await Promise.all(e.parts.map((p) => ev(p, ctx, scope))));
+      return andThen(all(e.parts.map((p) => ev(p, ctx, scope))), renderTemplate);
     case 'templateFor':
       return templateFor(e, ctx, scope);
     case 'traversal':
       return traversal(e, ctx, scope);
     case 'getAttr':
-      return getAttr(await ev(e.target, ctx, scope), e.name);
-    case 'index': {
-      const [target, key] = await Promise.all([ev(e.target, ctx, scope), ev(e.key, ctx, scope)]);
-      return index(target, key);
-    }
+      return andThen(ev(e.target, ctx, scope), (target) => getAttr(target, e.name));
+    case 'index':
+      return andThen(all([ev(e.target, ctx, scope), ev(e.key, ctx, scope)]), ([target, key]) => index(target!, key!));
     case 'splat':
       return splat(e, ctx, scope);
     case 'splatItem':
@@ -135,17 +147,15 @@ async function ev(e: Expr, ctx: EvalContext, scope: Scope): Promise<Value> {
     case 'call':
       return call(e.name, e.args, e.expandLast, ctx, scope);
     case 'tuple':
-      return Promise.all(e.items.map((x) => ev(x, ctx, scope)));
+      return all(e.items.map((x) => ev(x, ctx, scope)));
     case 'object':
       return objectCons(e, ctx, scope);
     case 'for':
       return forExpr(e, ctx, scope);
     case 'conditional':
       return conditional(e, ctx, scope);
-    case 'unary': {
-      const v = await ev(e.operand, ctx, scope);
-      return guard([v], () => (e.op === 'not' ? !toBool(v, 'operand of !') : -toNum(v, 'operand of -')));
-    }
+    case 'unary':
+      return andThen(ev(e.operand, ctx, scope), (v) => guard([v], () => (e.op === 'not' ? !toBool(v, 'operand of !') : -toNum(v, 'operand of -'))));
     case 'binary':
       return binary(e.op, e.left, e.right, ctx, scope);
     case 'unsupported':
@@ -166,12 +176,12 @@ function renderTemplate(values: readonly Value[]): Value {
   return joinPieces(pieces);
 }
 
-async function templateFor(e: TemplateFor, ctx: EvalContext, scope: Scope): Promise<Value> {
-  const coll = await ev(e.collection, ctx, scope);
-  const it = iterate(coll, 'template for directive');
-  if ('failed' in it) return it.failed;
-  const bodies = await Promise.all(it.items.map(([k, v]) => ev(e.body, ctx, bind(scope, e.keyVar, k, e.valVar, v))));
-  return renderTemplate(bodies);
+function templateFor(e: TemplateFor, ctx: EvalContext, scope: Scope): Maybe<Value> {
+  return andThen(ev(e.collection, ctx, scope), (coll) => {
+    const it = iterate(coll, 'template for directive');
+    if ('failed' in it) return it.failed;
+    return andThen(all(it.items.map(([k, v]) => ev(e.body, ctx, bind(scope, e.keyVar, k, e.valVar, v)))), renderTemplate);
+  });
 }
 
 function bind(scope: Scope, keyVar: string | undefined, k: Value, valVar: string, v: Value): Scope {
@@ -190,13 +200,14 @@ function iterate(coll: Value, what: string): { items: [Value, Value][] } | { fai
   return { failed: evalError(`${what} cannot iterate over a ${typeName(coll)}`, [coll]) };
 }
 
-async function traversal(e: ScopeTraversal, ctx: EvalContext, scope: Scope): Promise<Value> {
+function traversal(e: ScopeTraversal, ctx: EvalContext, scope: Scope): Maybe<Value> {
   if (scope.has(e.root)) return applySteps(scope.get(e.root)!, e.steps);
   const segments = [e.root, ...e.steps.map((s) => (s.kind === 'attr' ? s.name : s.key))];
-  const found = await ctx.resolve(segments);
-  if (!found) return evalError(`reference to undeclared ${renderTraversal(e.root, e.steps)}`);
-  const consumed = Math.min(Math.max(found.consumed, 1), segments.length);
-  return applySteps(found.value, e.steps.slice(consumed - 1));
+  return andThen(ctx.resolve(segments), (found) => {
+    if (!found) return evalError(`reference to undeclared ${renderTraversal(e.root, e.steps)}`);
+    const consumed = Math.min(Math.max(found.consumed, 1), segments.length);
+    return applySteps(found.value, e.steps.slice(consumed - 1));
+  });
 }
 
 function renderTraversal(root: string, steps: readonly TraversalStep[]): string {
@@ -246,86 +257,91 @@ function index(v: Value, key: Value): Value {
 }
 
 /** `x[*].a`: null -> [], a list maps element-wise, any other value is a one-element list. */
-async function splat(e: Splat, ctx: EvalContext, scope: Scope): Promise<Value> {
-  const source = await ev(e.source, ctx, scope);
-  if (source === null) return [];
-  if (source instanceof Unknown) return derivedUnknown(source.reason, [source]);
-  const items = Array.isArray(source) ? source : [source];
-  return Promise.all(
-    items.map((item) => {
-      const inner = new Map(scope);
-      inner.set(SPLAT_ITEM, item);
-      return ev(e.each, ctx, inner);
-    }),
-  );
+function splat(e: Splat, ctx: EvalContext, scope: Scope): Maybe<Value> {
+  return andThen(ev(e.source, ctx, scope), (source) => {
+    if (source === null) return [];
+    if (source instanceof Unknown) return derivedUnknown(source.reason, [source]);
+    const items = Array.isArray(source) ? source : [source];
+    return all(
+      items.map((item) => {
+        const inner = new Map(scope);
+        inner.set(SPLAT_ITEM, item);
+        return ev(e.each, ctx, inner);
+      }),
+    );
+  });
 }
 
-async function call(name: string, argExprs: readonly Expr[], expandLast: boolean, ctx: EvalContext, scope: Scope): Promise<Value> {
+function call(name: string, argExprs: readonly Expr[], expandLast: boolean, ctx: EvalContext, scope: Scope): Maybe<Value> {
   if (name === 'try') return tryFn(argExprs, ctx, scope);
   if (name === 'can') return canFn(argExprs, ctx, scope);
-  const args = await Promise.all(argExprs.map((a) => ev(a, ctx, scope)));
-  if (expandLast && args.length > 0) {
-    const last = args.pop()!;
-    const u = asUnknown(last);
-    if (u) return derivedUnknown(u.reason, [...args, last]);
-    if (!Array.isArray(last)) return evalError(`${name}(): the argument expanded with ... must be a list`, [last]);
-    args.push(...last);
-  }
-  try {
-    return await callFunction(name, args, ctx);
-  } catch (err) {
-    return internalError(err);
-  }
+  return andThen(all(argExprs.map((a) => ev(a, ctx, scope))), (args): Maybe<Value> => {
+    if (expandLast && args.length > 0) {
+      const last = args.pop()!;
+      const u = asUnknown(last);
+      if (u) return derivedUnknown(u.reason, [...args, last]);
+      if (!Array.isArray(last)) return evalError(`${name}(): the argument expanded with ... must be a list`, [last]);
+      args.push(...last);
+    }
+    return shielded(() => callFunction(name, args, ctx));
+  });
 }
 
 /** try(): the first argument that evaluates without an evaluation error (a pending Unknown counts). */
-async function tryFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Promise<Value> {
+function tryFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Maybe<Value> {
   if (argExprs.length === 0) return evalError('try() needs at least one argument');
-  let lastError: EvalError | undefined;
-  for (const a of argExprs) {
-    const v = await ev(a, ctx, scope);
-    const failure = findEvalError(v);
-    if (!failure) return v;
-    lastError = failure;
-  }
-  return evalError(`no argument of try() succeeded; the last failed with: ${lastError!.reason}`);
+  const attempt = (i: number, lastError?: EvalError): Maybe<Value> => {
+    if (i >= argExprs.length) return evalError(`no argument of try() succeeded; the last failed with: ${lastError!.reason}`);
+    return andThen(ev(argExprs[i]!, ctx, scope), (v) => {
+      const failure = findEvalError(v);
+      return failure ? attempt(i + 1, failure) : v;
+    });
+  };
+  return attempt(0);
 }
 
 /** can(): false on an evaluation error, unknown while the value is not wholly known, else true. */
-async function canFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Promise<Value> {
+function canFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Maybe<Value> {
   if (argExprs.length !== 1) return evalError('can() takes exactly one argument');
-  const v = await ev(argExprs[0]!, ctx, scope);
-  if (findEvalError(v)) return false;
-  if (containsUnknown(v)) return derivedUnknown(asUnknown(v)?.reason ?? 'can() of a value known only after apply', [v]);
-  return true;
+  return andThen(ev(argExprs[0]!, ctx, scope), (v) => {
+    if (findEvalError(v)) return false;
+    if (containsUnknown(v)) return derivedUnknown(asUnknown(v)?.reason ?? 'can() of a value known only after apply', [v]);
+    return true;
+  });
 }
 
-async function objectCons(e: ObjectCons, ctx: EvalContext, scope: Scope): Promise<Value> {
-  const entries = await Promise.all(
-    e.entries.map(async (en) => {
-      const key: Value = typeof en.key === 'string' ? en.key : await ev(en.key, ctx, scope);
-      return [key, await ev(en.value, ctx, scope)] as const;
-    }),
+function objectCons(e: ObjectCons, ctx: EvalContext, scope: Scope): Maybe<Value> {
+  const entries = e.entries.map((en) =>
+    andThen(typeof en.key === 'string' ? en.key : ev(en.key, ctx, scope), (key) => andThen(ev(en.value, ctx, scope), (value) => [key, value] as const)),
   );
-  return objectFromEntries(entries);
+  return andThen(all(entries), objectFromEntries);
 }
 
-async function forExpr(e: For, ctx: EvalContext, scope: Scope): Promise<Value> {
-  const coll = await ev(e.collection, ctx, scope);
-  const it = iterate(coll, 'for expression');
-  if ('failed' in it) return it.failed;
-  // Per element: the condition first (a false one skips the element unevaluated), then key and value.
-  const results = await Promise.all(
-    it.items.map(async ([k, v]) => {
+interface ForResult {
+  cond: Value;
+  key: Value;
+  value: Value;
+}
+
+function forExpr(e: For, ctx: EvalContext, scope: Scope): Maybe<Value> {
+  return andThen(ev(e.collection, ctx, scope), (coll) => {
+    const it = iterate(coll, 'for expression');
+    if ('failed' in it) return it.failed;
+    // Per element: the condition first (a false one skips the element unevaluated), then key and value.
+    const results = it.items.map(([k, v]): Maybe<ForResult | undefined> => {
       const inner = bind(scope, e.keyVar, k, e.valVar, v);
-      const raw = e.cond ? await ev(e.cond, ctx, inner) : true;
-      const cond = asUnknown(raw) ? raw : guard([raw], () => toBool(raw, 'for condition'));
-      if (cond === false) return undefined;
-      const key = e.key ? await ev(e.key, ctx, inner) : null;
-      return { cond, key, value: await ev(e.value, ctx, inner) };
-    }),
-  );
-  const kept = results.filter((r) => r !== undefined);
+      return andThen(e.cond ? ev(e.cond, ctx, inner) : true, (raw) => {
+        const cond = asUnknown(raw) ? raw : guard([raw], () => toBool(raw, 'for condition'));
+        if (cond === false) return undefined;
+        return andThen(e.key ? ev(e.key, ctx, inner) : null, (key) => andThen(ev(e.value, ctx, inner), (value) => ({ cond, key, value })));
+      });
+    });
+    return andThen(all(results), (rs) => forResult(e, coll, rs));
+  });
+}
+
+function forResult(e: For, coll: Value, results: (ForResult | undefined)[]): Value {
+  const kept = results.filter((r): r is ForResult => r !== undefined);
   const involved = [coll, ...kept.flatMap((r) => [r.cond, r.key, r.value])];
   for (const r of kept) {
     const pending = asUnknown(r.cond) ?? (e.isObject ? asUnknown(r.key) : undefined);
@@ -346,17 +362,19 @@ async function forExpr(e: For, ctx: EvalContext, scope: Scope): Promise<Value> {
   return out;
 }
 
-async function conditional(e: Conditional, ctx: EvalContext, scope: Scope): Promise<Value> {
-  const c = await ev(e.cond, ctx, scope);
-  const u = asUnknown(c);
-  if (u) {
-    const [t, f] = await Promise.all([ev(e.then, ctx, scope), ev(e.else, ctx, scope)]);
-    if (!findEvalError(c) && valuesEqual(t, f) === true) return t;
-    return derivedUnknown(`condition is known only after apply (${u.reason})`, [c, t, f]);
-  }
-  const b = guard([c], () => toBool(c, 'condition'));
-  if (typeof b !== 'boolean') return b;
-  return ev(b ? e.then : e.else, ctx, scope);
+function conditional(e: Conditional, ctx: EvalContext, scope: Scope): Maybe<Value> {
+  return andThen(ev(e.cond, ctx, scope), (c) => {
+    const u = asUnknown(c);
+    if (u) {
+      return andThen(all([ev(e.then, ctx, scope), ev(e.else, ctx, scope)]), ([t, f]) => {
+        if (!findEvalError(c) && valuesEqual(t!, f!) === true) return t!;
+        return derivedUnknown(`condition is known only after apply (${u.reason})`, [c, t!, f!]);
+      });
+    }
+    const b = guard([c], () => toBool(c, 'condition'));
+    if (typeof b !== 'boolean') return b;
+    return ev(b ? e.then : e.else, ctx, scope);
+  });
 }
 
 const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
@@ -377,9 +395,12 @@ const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
   greaterThanOrEqual: (a, b) => Number(a >= b),
 };
 
-async function binary(op: string, left: Expr, right: Expr, ctx: EvalContext, scope: Scope): Promise<Value> {
+function binary(op: string, left: Expr, right: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
   if (op === 'and' || op === 'or') return logical(op, left, right, ctx, scope);
-  const [l, r] = await Promise.all([ev(left, ctx, scope), ev(right, ctx, scope)]);
+  return andThen(all([ev(left, ctx, scope), ev(right, ctx, scope)]), ([l, r]) => binaryOf(op, l!, r!));
+}
+
+function binaryOf(op: string, l: Value, r: Value): Value {
   if (op === 'equal' || op === 'notEqual') {
     if (findEvalError(l) || findEvalError(r)) return derivedUnknown('comparison of an invalid value', [l, r]);
     const eq = valuesEqual(l, r);
@@ -396,16 +417,18 @@ async function binary(op: string, left: Expr, right: Expr, ctx: EvalContext, sco
 }
 
 /** `&&` / `||`: a known left operand that decides the result short-circuits, as Terraform does. */
-async function logical(op: 'and' | 'or', left: Expr, right: Expr, ctx: EvalContext, scope: Scope): Promise<Value> {
+function logical(op: 'and' | 'or', left: Expr, right: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
   const decisive = op === 'or';
-  const l = await ev(left, ctx, scope);
-  const lb = asUnknown(l) ? undefined : guard([l], () => toBool(l, `left operand of ${op === 'and' ? '&&' : '||'}`));
-  if (lb !== undefined && typeof lb !== 'boolean') return lb;
-  if (lb === decisive) return decisive;
-  const r = await ev(right, ctx, scope);
-  const rb = asUnknown(r) ? undefined : guard([r], () => toBool(r, `right operand of ${op === 'and' ? '&&' : '||'}`));
-  if (rb !== undefined && typeof rb !== 'boolean') return rb;
-  if (rb === decisive) return decisive;
-  if (lb !== undefined && rb !== undefined) return !decisive;
-  return derivedUnknown(asUnknown(l)?.reason ?? asUnknown(r)!.reason, [l, r]);
+  return andThen(ev(left, ctx, scope), (l) => {
+    const lb = asUnknown(l) ? undefined : guard([l], () => toBool(l, `left operand of ${op === 'and' ? '&&' : '||'}`));
+    if (lb !== undefined && typeof lb !== 'boolean') return lb;
+    if (lb === decisive) return decisive;
+    return andThen(ev(right, ctx, scope), (r) => {
+      const rb = asUnknown(r) ? undefined : guard([r], () => toBool(r, `right operand of ${op === 'and' ? '&&' : '||'}`));
+      if (rb !== undefined && typeof rb !== 'boolean') return rb;
+      if (rb === decisive) return decisive;
+      if (lb !== undefined && rb !== undefined) return !decisive;
+      return derivedUnknown(asUnknown(l)?.reason ?? asUnknown(r)!.reason, [l, r]);
+    });
+  });
 }

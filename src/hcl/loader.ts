@@ -6,6 +6,7 @@ import { HclSyntaxError, hurryParse, parseExpression, parseHclFile } from './par
 import { readSourceFile } from './source-file.js';
 import { evalError, evaluate, evaluateJson, type EvalContext } from './evaluate.js';
 import { OnceEvaluator } from './once.js';
+import { isPromise, andThen, type Maybe } from './maybe.js';
 import { scanHclTop, scanTfJson, toBlockLocation, type BlockLocation, type ScannedBlock } from './locator.js';
 import { autoVarFiles, canonical, isDirectory, moduleFiles, readTextFile } from './files.js';
 import { renderPolicyDocument } from './policy-document.js';
@@ -444,7 +445,7 @@ class ModuleInstance implements EvalContext {
 
   // ---- EvalContext -------------------------------------------------------------------------------
 
-  async resolve(segments: (string | number)[]): Promise<{ value: Value; consumed: number } | undefined> {
+  resolve(segments: (string | number)[]): Maybe<{ value: Value; consumed: number } | undefined> {
     const [root, second, third] = segments;
     if (typeof root !== 'string') return undefined;
     switch (root) {
@@ -454,7 +455,7 @@ class ModuleInstance implements EvalContext {
         return { value: this.vars[second] ?? null, consumed: 2 };
       case 'local':
         if (typeof second !== 'string') return undefined;
-        return { value: await this.local(second), consumed: 2 };
+        return andThen(this.local(second), (value) => ({ value, consumed: 2 }));
       case 'path': {
         const rel = relative(this.loader.rootDir, this.src.dir) || '.';
         const paths: ValueObject = { module: rel, root: '.', cwd: this.loader.rootDir };
@@ -471,7 +472,7 @@ class ModuleInstance implements EvalContext {
         if (typeof second !== 'string' || typeof third !== 'string') return undefined;
         const key = `data.${second}.${third}`;
         if (!this.decls.has(key)) return { value: evalError(`data.${second}.${third} is not declared in ${this.where()}`), consumed: 3 };
-        return { value: await this.resourceRef(key), consumed: 3 };
+        return andThen(this.resourceRef(key), (value) => ({ value, consumed: 3 }));
       }
       case 'each':
       case 'count':
@@ -484,7 +485,7 @@ class ModuleInstance implements EvalContext {
           if (root.includes('_')) return { value: evalError(`${key} is not declared in ${this.where()}`), consumed: 2 };
           return undefined;
         }
-        return { value: await this.resourceRef(key), consumed: 2 };
+        return andThen(this.resourceRef(key), (value) => ({ value, consumed: 2 }));
       }
     }
   }
@@ -494,15 +495,15 @@ class ModuleInstance implements EvalContext {
   }
 
   /** Memoised, cycle-safe evaluation of one named thing of this module instance. */
-  private once<T>(key: string, onCycle: (chain: string[]) => T, compute: () => Promise<T>): Promise<T> {
-    return this.loader.once.get(`${this.path}|${key}`, onCycle as (c: string[]) => unknown, compute) as Promise<T>;
+  private once<T>(key: string, onCycle: (chain: string[]) => T, compute: () => Maybe<T>): Maybe<T> {
+    return this.loader.once.get(`${this.path}|${key}`, onCycle as (c: string[]) => unknown, compute) as Maybe<T>;
   }
 
   private cycle(what: string): (chain: string[]) => Unknown {
     return (chain) => evalError(`${what} depends on itself (cycle: ${chain.map((c) => c.replace(/^\|/, '').replace('|', '.')).join(' -> ')})`);
   }
 
-  private async local(name: string): Promise<Value> {
+  private local(name: string): Maybe<Value> {
     const decl = this.localsRaw.get(name);
     if (!decl) return evalError(`local.${name} is not declared in ${this.where()}`);
     return this.once<Value>(`local.${name}`, this.cycle(`local.${name}`), () => evaluateJson(decl.raw, this));
@@ -521,7 +522,7 @@ class ModuleInstance implements EvalContext {
 
   // ---- count / for_each ----------------------------------------------------------------------------
 
-  private expansion(key: string, body: RawBody, ctx: EvalContext): Promise<Expansion> {
+  private expansion(key: string, body: RawBody, ctx: EvalContext): Maybe<Expansion> {
     return this.once<Expansion>(`expand.${key}`, (chain) => ({ kind: 'unknown', reason: this.cycle(`count/for_each of ${key}`)(chain) }), () => this.computeExpansion(key, body, ctx));
   }
 
@@ -565,7 +566,7 @@ class ModuleInstance implements EvalContext {
 
   // ---- resources -----------------------------------------------------------------------------------
 
-  private resourceInstances(key: string): Promise<Map<string, Resource>> {
+  private resourceInstances(key: string): Maybe<Map<string, Resource>> {
     // a cycle gives the referrer an empty instance set (resourceRef turns it into an error value)
     return this.once(`resource.${key}`, () => new Map<string, Resource>(), () => this.computeInstances(key));
   }
@@ -604,20 +605,19 @@ class ModuleInstance implements EvalContext {
   }
 
   /** A resource as seen from an expression: one RefObject, a list (count) or a map (for_each). */
-  private async resourceRef(key: string): Promise<Value> {
-    const decl = this.decls.get(key)!;
-    const insts = await this.resourceInstances(key);
-    const ref = (r: Resource): RefObject => new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values));
-    const e = this.expansions.get(key) ?? { kind: 'single' };
-    if (insts.size === 0) return evalError(`${key} depends on itself (cycle)`);
-    if (e.kind === 'count') return [...insts.values()].map(ref);
-    if (e.kind === 'each') return Object.fromEntries([...insts.values()].map((r) => [String(r.index), ref(r)]));
-    if (e.kind === 'unknown') {
-      const r = [...insts.values()][0]!;
-      return new Unknown(`instances of ${key} are unknown: ${e.reason.reason}`, { refs: [r.address] });
-    }
-    void decl;
-    return ref([...insts.values()][0]!);
+  private resourceRef(key: string): Maybe<Value> {
+    return andThen(this.resourceInstances(key), (insts) => {
+      const ref = (r: Resource): RefObject => new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values));
+      const e = this.expansions.get(key) ?? { kind: 'single' };
+      if (insts.size === 0) return evalError(`${key} depends on itself (cycle)`);
+      if (e.kind === 'count') return [...insts.values()].map(ref);
+      if (e.kind === 'each') return Object.fromEntries([...insts.values()].map((r) => [String(r.index), ref(r)]));
+      if (e.kind === 'unknown') {
+        const r = [...insts.values()][0]!;
+        return new Unknown(`instances of ${key} are unknown: ${e.reason.reason}`, { refs: [r.address] });
+      }
+      return ref([...insts.values()][0]!);
+    });
   }
 
   /** Evaluates a block body: attributes, nested blocks (lists of objects) and dynamic blocks. */
@@ -630,7 +630,10 @@ class ModuleInstance implements EvalContext {
         const items: Value[] = [];
         for (const b of raw) items.push(await this.evaluateBody(b, ctx, scope, true));
         out[k] = items;
-      } else out[k] = await evaluateJson(raw, ctx, scope);
+      } else {
+        const v = evaluateJson(raw, ctx, scope);
+        out[k] = isPromise(v) ? await v : v;
+      }
     }
     const dyn = body.dynamic as Record<string, RawBody[]> | undefined;
     if (dyn && typeof dyn === 'object') {
@@ -690,7 +693,7 @@ class ModuleInstance implements EvalContext {
     return { value: Object.fromEntries(all.map(([s, v]) => [JSON.parse(s.slice(1, -1)) as string, v])), consumed: 2 };
   }
 
-  private childInstances(name: string): Promise<Map<string, ModuleInstance | Unknown>> {
+  private childInstances(name: string): Maybe<Map<string, ModuleInstance | Unknown>> {
     const cyc = this.cycle(`module.${name}`);
     return this.once(`module.${name}`, (chain) => new Map<string, ModuleInstance | Unknown>([['', cyc(chain)]]), () => this.computeChildren(name));
   }
@@ -760,7 +763,7 @@ class InstanceContext implements EvalContext {
     this.baseDir = mod.baseDir;
   }
 
-  async resolve(segments: (string | number)[]): Promise<{ value: Value; consumed: number } | undefined> {
+  resolve(segments: (string | number)[]): Maybe<{ value: Value; consumed: number } | undefined> {
     const [root, second] = segments;
     if (root === 'each') {
       if (!this.each) return { value: new Unknown('each is only available in a block with for_each'), consumed: 2 };

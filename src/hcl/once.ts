@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Maybe } from './maybe.js';
 
 /**
  * Memoised lazy evaluation with cycle detection for a concurrent evaluator.
@@ -13,36 +14,67 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export class OnceEvaluator<T> {
   private readonly chain = new AsyncLocalStorage<string[]>();
   private readonly done = new Map<string, Promise<T>>();
+  /** Values whose computation has finished: answered at once, without a promise. */
+  private readonly settled = new Map<string, T>();
   private readonly inFlight = new Set<string>();
   /** key -> keys started while it was the innermost evaluation (its sub-computations). */
   private readonly children = new Map<string, Set<string>>();
   /** key -> in-flight keys its evaluation is currently awaiting. */
   private readonly waits = new Map<string, Set<string>>();
 
-  async get(key: string, onCycle: (chain: string[]) => T, compute: () => Promise<T>): Promise<T> {
+  get(key: string, onCycle: (chain: string[]) => T, compute: () => Maybe<T>): Maybe<T> {
+    if (this.settled.has(key)) return this.settled.get(key)!;
     const chain = this.chain.getStore() ?? [];
     if (chain.includes(key)) return onCycle([...chain.slice(chain.indexOf(key)), key]);
-    const inner = chain[chain.length - 1];
     const existing = this.done.get(key);
-    if (existing) {
-      if (!this.inFlight.has(key)) return existing;
-      if (this.reaches(key, new Set(chain))) return onCycle([...chain, key]);
-      if (inner) add(this.waits, inner, key);
-      try {
-        return await existing;
-      } finally {
-        if (inner) this.waits.get(inner)?.delete(key);
-      }
-    }
+    if (existing) return this.join(key, chain, existing, onCycle);
+    const inner = chain[chain.length - 1];
     if (inner) add(this.children, inner, key);
     this.inFlight.add(key);
-    const p = this.chain.run([...chain, key], compute).finally(() => {
-      this.inFlight.delete(key);
-      this.children.delete(key);
-      this.waits.delete(key);
-    });
+    let out: Maybe<T>;
+    try {
+      out = this.chain.run([...chain, key], compute);
+    } catch (err) {
+      this.settle(key);
+      throw err;
+    }
+    if (!(out instanceof Promise)) {
+      this.settle(key);
+      this.settled.set(key, out);
+      return out;
+    }
+    const p = out.then(
+      (value) => {
+        this.settle(key);
+        this.settled.set(key, value);
+        return value;
+      },
+      (err: unknown) => {
+        this.settle(key);
+        throw err;
+      },
+    );
     this.done.set(key, p);
     return p;
+  }
+
+  /** Waits for a computation another branch started, unless that would wait for ever (a cycle). */
+  private async join(key: string, chain: string[], existing: Promise<T>, onCycle: (chain: string[]) => T): Promise<T> {
+    if (!this.inFlight.has(key)) return existing;
+    if (this.reaches(key, new Set(chain))) return onCycle([...chain, key]);
+    const inner = chain[chain.length - 1];
+    if (inner) add(this.waits, inner, key);
+    try {
+      return await existing;
+    } finally {
+      if (inner) this.waits.get(inner)?.delete(key);
+    }
+  }
+
+  private settle(key: string): void {
+    this.inFlight.delete(key);
+    this.children.delete(key);
+    this.waits.delete(key);
   }
 
   /** Does the computation of `key` (with its sub-computations) wait, transitively, on one of `targets`? */

@@ -83,6 +83,8 @@ interface Slot {
  */
 export class ParsePool {
   private readonly slots: Slot[] = [];
+  /** Jobs sent as read ahead and not answered yet, by file: what promote() may hurry. */
+  private readonly ahead = new Map<string, { slot: Slot; id: number }>();
   private nextId = 1;
   private restarts = 0;
 
@@ -106,14 +108,13 @@ export class ParsePool {
 
   /** The evaluator now waits on a file that was sent as read ahead. */
   promote(file: string): void {
-    for (const slot of this.slots) {
-      for (const [id, job] of slot.jobs) {
-        if (job.request.kind !== 'expr' && job.request.file === file && job.priority > 1) {
-          job.priority = 1;
-          slot.worker.postMessage({ kind: 'promote', id } satisfies WorkerPromote);
-        }
-      }
-    }
+    const queued = this.ahead.get(file);
+    if (!queued) return;
+    this.ahead.delete(file);
+    const job = queued.slot.jobs.get(queued.id);
+    if (!job) return;
+    job.priority = 1;
+    queued.slot.worker.postMessage({ kind: 'promote', id: queued.id } satisfies WorkerPromote);
   }
 
   private send(job: Job): void {
@@ -125,6 +126,7 @@ export class ParsePool {
     }
     const id = this.nextId++;
     slot.jobs.set(id, job);
+    if (job.priority > 1 && job.request.kind !== 'expr') this.ahead.set(job.request.file, { slot, id });
     slot.bytes += job.bytes;
     slot.worker.ref(); // a pending answer keeps the process alive; an idle worker does not
     slot.worker.postMessage({ ...job.request, id, priority: job.priority });
@@ -145,6 +147,7 @@ export class ParsePool {
         return;
       }
       slot.jobs.delete(reply.id);
+      if (job && job.request.kind !== 'expr' && this.ahead.get(job.request.file)?.id === reply.id) this.ahead.delete(job.request.file);
       if (job) slot.bytes -= job.bytes;
       if (slot.jobs.size === 0) worker.unref();
       job?.resolve(reply);

@@ -164,7 +164,14 @@ function firstDiagnostic(message: string, file: string): { line: number; column:
 }
 
 const cache = new Map<string, Promise<Expr>>();
+/** The parses that have completed, for a caller that can use the AST at once (parsedExpression). */
+const ready = new Map<string, Expr>();
 const CACHE_LIMIT = 50_000;
+
+/** The AST of `src` if it has been parsed already (a plain string or a cached template), else undefined. */
+export function parsedExpression(src: string): Expr | undefined {
+  return ready.get(src);
+}
 
 /**
  * The AST of an hcl2json string value (a Terraform-JSON template: `"${var.x}"`, `"a ${b}"`, heredoc
@@ -177,18 +184,28 @@ export function parseExpression(src: string): Promise<Expr> {
     hit = parseUncached(src);
     remember(src, hit);
     // A failed parse is not kept: the rejection is delivered to this caller only.
-    hit.catch(() => cache.delete(src));
+    hit.then(
+      (expr) => cache.get(src) === hit && ready.set(src, expr),
+      () => cache.delete(src),
+    );
   }
   return hit;
 }
 
 /** Expressions parsed elsewhere (a parse worker), for parseExpression to answer from. */
 export function rememberExpressions(exprs: [string, Expr][]): void {
-  for (const [src, expr] of exprs) if (!cache.has(src)) remember(src, Promise.resolve(expr));
+  for (const [src, expr] of exprs) {
+    if (cache.has(src)) continue;
+    remember(src, Promise.resolve(expr));
+    ready.set(src, expr);
+  }
 }
 
 function remember(src: string, expr: Promise<Expr>): void {
-  if (cache.size >= CACHE_LIMIT) cache.clear();
+  if (cache.size >= CACHE_LIMIT) {
+    cache.clear();
+    ready.clear();
+  }
   cache.set(src, expr);
 }
 

@@ -24,7 +24,7 @@ export function isTemplateString(s: string): boolean {
 
 /** A plain (non-template) Terraform string's value: `$${` and `%%{` stand for `${` and `%{`. */
 export function unescapeTemplateLiteral(s: string): string {
-  return s.replace(/([$%])\1\{/g, '$1{');
+  return s.includes('{') ? s.replace(/([$%])\1\{/g, '$1{') : s;
 }
 
 const LITERAL_ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };

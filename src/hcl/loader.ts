@@ -317,7 +317,16 @@ interface VariableDecl {
   defaultLocation?: Location;
 }
 
+const VARIABLE_DECLS = new WeakMap<ModuleSource, Map<string, VariableDecl>>();
+
+/** A module's variable declarations (read once per module source: every instance and call asks). */
 function variableDecls(src: ModuleSource): Map<string, VariableDecl> {
+  let out = VARIABLE_DECLS.get(src);
+  if (!out) VARIABLE_DECLS.set(src, (out = readVariableDecls(src)));
+  return out;
+}
+
+function readVariableDecls(src: ModuleSource): Map<string, VariableDecl> {
   const out = new Map<string, VariableDecl>();
   for (const f of src.files) {
     const vars = (f.body.variable ?? {}) as Record<string, RawBody[]>;

@@ -62,6 +62,9 @@ const SECRET_VALUE_PATTERNS: RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{20,}/, // API keys in the sk-... style
 ];
 
+/** The patterns as one alternation: one scan of each value instead of eight. */
+const SECRET_VALUE = new RegExp(SECRET_VALUE_PATTERNS.map((p) => `(?:${p.source})`).join('|'));
+
 /** Not secrets whatever their name: references, placeholders, flags and numbers. */
 function isBenign(value: string): boolean {
   const v = value.trim();
@@ -108,7 +111,7 @@ function looksRandom(value: string): boolean {
  */
 export function looksSecret(name: string, value: string): boolean {
   if (typeof value !== 'string' || isBenign(value)) return false;
-  if (SECRET_VALUE_PATTERNS.some((p) => p.test(value))) return true;
+  if (SECRET_VALUE.test(value)) return true;
   if (nameSaysSecret(name)) return true;
   return looksRandom(value);
 }

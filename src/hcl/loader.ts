@@ -317,6 +317,8 @@ interface VariableDecl {
   defaultLocation?: Location;
 }
 
+const REFS = new WeakMap<Resource, RefObject>();
+
 const VARIABLE_DECLS = new WeakMap<ModuleSource, Map<string, VariableDecl>>();
 
 /** A module's variable declarations (read once per module source: every instance and call asks). */
@@ -616,7 +618,12 @@ class ModuleInstance implements EvalContext {
   /** A resource as seen from an expression: one RefObject, a list (count) or a map (for_each). */
   private resourceRef(key: string): Maybe<Value> {
     return andThen(this.resourceInstances(key), (insts) => {
-      const ref = (r: Resource): RefObject => new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values));
+      const ref = (r: Resource): RefObject => {
+        // one per resource: every reference to it would otherwise build it (and its ARN glob) anew
+        let obj = REFS.get(r);
+        if (!obj) REFS.set(r, (obj = new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values))));
+        return obj;
+      };
       const e = this.expansions.get(key) ?? { kind: 'single' };
       if (insts.size === 0) return evalError(`${key} depends on itself (cycle)`);
       if (e.kind === 'count') return [...insts.values()].map(ref);

@@ -672,9 +672,24 @@ export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: 
 }
 
 /** The role's boundary denies each action on "*" unconditionally; findings point at the role's permissions_boundary. */
+/** Per boundary document and action list: the actions it does not deny on "*", and those it may. One boundary serves many roles. */
+const BOUNDARY_VERDICTS = new WeakMap<PolicyDocument, Map<string, { notDenied: string[]; undecided: string[] }>>();
+
+function boundaryVerdict(policy: PolicyDocument, actions: readonly string[]): { notDenied: string[]; undecided: string[] } {
+  let memo = BOUNDARY_VERDICTS.get(policy);
+  if (!memo) BOUNDARY_VERDICTS.set(policy, (memo = new Map()));
+  const key = actions.join('\u0000');
+  let hit = memo.get(key);
+  if (!hit) {
+    const notDenied = actions.filter((a) => !explicitlyDenies(policy, a, '*'));
+    hit = { notDenied, undecided: notDenied.filter((a) => denyUndecidable(policy, a)) };
+    memo.set(key, hit);
+  }
+  return hit;
+}
+
 function judgeBoundary(out: OutcomeBuilder, role: Resource, b: Extract<BoundaryState, { kind: 'ok' }>, actions: readonly string[]): void {
-  const notDenied = actions.filter((a) => !explicitlyDenies(b.policy, a, '*'));
-  const undecided = notDenied.filter((a) => denyUndecidable(b.policy, a));
+  const { notDenied, undecided } = boundaryVerdict(b.policy, actions);
   const missing = notDenied.filter((a) => !undecided.includes(a));
   const where = `boundary ${b.name} of role ${label(role)}`;
   if (undecided.length > 0) {

@@ -86,6 +86,7 @@ import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 import type { BinaryOp, Expr, ObjectEntry, TraversalStep } from './ast.js';
 import { parsePool, type WorkerReply } from './parse-pool.js';
+import { simpleTemplate } from './simple-template.js';
 import { decodeQuotedLiteral, isTemplateString, quoteTemplate, unescapeTemplateLiteral } from './template.js';
 
 export { isTemplateString } from './template.js';
@@ -211,6 +212,8 @@ function remember(src: string, expr: Promise<Expr>): void {
 
 async function parseUncached(src: string): Promise<Expr> {
   if (!isTemplateString(src)) return { kind: 'literal', value: unescapeTemplateLiteral(src) };
+  const simple = simpleTemplate(src);
+  if (simple) return simple;
   const pool = isMainThread ? parsePool() : undefined;
   if (!pool) return parseExpressionHere(src);
   const reply = await pool.run({ kind: 'expr', src }, 0);
@@ -220,6 +223,13 @@ async function parseUncached(src: string): Promise<Expr> {
 
 /** parseExpression of a template string on this thread's own WASM runtime, uncached. */
 export async function parseExpressionHere(src: string): Promise<Expr> {
+  const simple = simpleTemplate(src);
+  if (simple) return simple;
+  return parseExpressionWasm(src);
+}
+
+/** parseExpressionHere without the fast path for simple references (the differential test's reference). */
+export async function parseExpressionWasm(src: string): Promise<Expr> {
   const { source, origin } = quoteTemplate(src);
   let root: RawNode | null;
   try {

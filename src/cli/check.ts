@@ -35,12 +35,8 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
   addCommonOptions(cmd).action(async (paths: string[], raw: CheckOptions) => {
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const { opts, config } = resolveConfig(raw, paths[0] ?? '.');
-    if (!opts.plan || paths[0]) {
-      // HCL to read: a parse worker starts loading now, and meanwhile this thread reads the rule
-      // catalog, which it would otherwise read after the inventory is complete.
-      parsePool()?.prestart();
-      loadRules();
-    }
+    // HCL to read: a parse worker starts loading now (bin/ztait.js may have started it already).
+    if (!opts.plan || paths[0]) parsePool()?.prestart();
     let inv: Inventory;
     if (opts.plan) {
       if (!existsSync(opts.plan)) throw new UsageError(`--plan ${opts.plan}: no such file`);
@@ -53,10 +49,15 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
         throw e;
       }
     } else {
-      inv = await loadHcl(paths.length ? paths : ['.'], {
+      const loading = loadHcl(paths.length ? paths : ['.'], {
         ...(opts.varFile ? { varFiles: opts.varFile } : {}),
         ...(opts.var ? { vars: opts.var } : {}),
       });
+      // Once the first files are with the parse workers, this thread has nothing to do until they
+      // answer: it reads the rule catalog then (0.1 s it would otherwise spend after the inventory).
+      await Promise.race([parsePool()?.busy ?? Promise.resolve(), loading.catch(() => undefined)]);
+      loadRules();
+      inv = await loading;
     }
     const result = runChecks(inv, {
       commandLine: commandLine(process.argv),

@@ -87,6 +87,9 @@ export class ParsePool {
   private readonly ahead = new Map<string, { slot: Slot; id: number }>();
   private nextId = 1;
   private restarts = 0;
+  private markBusy?: () => void;
+  /** Settles when the first job has been sent to a worker. */
+  readonly busy = new Promise<void>((resolve) => (this.markBusy = resolve));
 
   constructor(
     private readonly script: URL,
@@ -130,6 +133,7 @@ export class ParsePool {
     slot.bytes += job.bytes;
     slot.worker.ref(); // a pending answer keeps the process alive; an idle worker does not
     slot.worker.postMessage({ ...job.request, id, priority: job.priority });
+    this.markBusy?.();
   }
 
   private spawn(): Slot | undefined {

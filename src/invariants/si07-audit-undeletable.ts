@@ -30,13 +30,19 @@ export const auditUndeletable: Invariant = {
     // each role's evidence is gathered per table and recorded once.
     const never = new Map(view.roles.map((rp) => [rp, AUDIT_DELETE_ACTIONS.every((a) => roleNeverMay(rp, a))]));
     const targets = new Map(view.roles.map((rp) => [rp, documentTargets(rp)]));
-    const seen = new Map(view.roles.map((rp) => [rp, new Evidence()]));
+    // A role that can delete from no table and whose policies name none passes on every table
+    // with the same evidence, written once for all such roles.
+    const untouched = new Set(view.roles.filter((rp) => never.get(rp) && !audits.some((t) => targets.get(rp)!.has(t.address))));
+    const noGrant = new Evidence();
+    for (const table of audits) noGrant.add('pass', `no delete grant on audit table ${label(table)}`);
+    const seen = new Map(view.roles.map((rp) => [rp, untouched.has(rp) ? noGrant : new Evidence()]));
     const tableLines: [Resource, RuleExamined['status'], string][] = [];
     for (const table of audits) {
       const { glob, exact } = arnGlob(table);
       const who: string[] = [];
       let undecided = false;
       for (const rp of view.roles) {
+        if (untouched.has(rp)) continue;
         const evidence = seen.get(rp)!;
         if (never.get(rp) && !targets.get(rp)!.has(table.address)) {
           evidence.add('pass', `no delete grant on audit table ${label(table)}`);

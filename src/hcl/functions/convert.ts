@@ -182,8 +182,11 @@ export function jsonText(v: Value, placeholder?: (u: Unknown | RefObject) => str
     .join(',')}}`;
 }
 
+const HTML_UNSAFE = /[<>&\u2028\u2029]/;
+
 export function jsonString(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(s);
+  return HTML_UNSAFE.test(s) ? json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
 
 /** A parsed JSON document (or YAML) as a Value; only plain data is expected. */

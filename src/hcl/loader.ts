@@ -3,7 +3,7 @@ import type { Diagnostic, Inventory, Location, Resource } from '../model/invento
 import { emptyInventory } from '../model/inventory.js';
 import { RefObject, Unknown, isObject, type Value, type ValueObject } from '../model/value.js';
 import { HclSyntaxError, hurryParse, parseExpression, parseHclFile } from './parser.js';
-import { readSourceFile } from './source-file.js';
+import { problemOf, readSourceFile, type SourceRead } from './source-file.js';
 import { evalError, evaluate, evaluateJson, type EvalContext } from './evaluate.js';
 import { OnceEvaluator } from './once.js';
 import { isPromise, andThen, type Maybe } from './maybe.js';
@@ -42,9 +42,6 @@ function moduleSources(body: RawBody): string[] {
     .map((bodies) => (Array.isArray(bodies) ? bodies[0] : (bodies as RawBody | undefined))?.source)
     .filter((s): s is string => typeof s === 'string');
 }
-
-/** A file as read ahead: parsed, or what is wrong with it (reported when evaluation asks for it). */
-type FileRead = { display: string; sha256?: string } & ({ file: ParsedFile } | { problem: string; line?: number; column?: number });
 
 interface ModuleSource {
   dir: string;
@@ -118,12 +115,7 @@ class Loader {
 
   /** Reads and parses a module directory once (files in parallel: parsing is the costly part). */
   source(dir: string): Promise<ModuleSource> {
-    let p = this.sources.get(dir);
-    if (!p) {
-      p = this.readModule(dir);
-      this.sources.set(dir, p);
-    }
-    return p;
+    return remembered(this.sources, dir, () => this.readModule(dir));
   }
 
   private async readModule(dir: string): Promise<ModuleSource> {
@@ -150,7 +142,7 @@ class Loader {
       this.diag({ severity: 'error', message: read.problem, file: read.display, line: read.line ?? 1, ...(read.column ? { column: read.column } : {}) });
       return undefined;
     }
-    return read.file;
+    return { path, display: read.display, body: read.body, blocks: read.blocks };
   }
 
   // ---- reading ahead -----------------------------------------------------------------------------
@@ -160,7 +152,7 @@ class Loader {
   // side effect: what it finds is reported when (and only if) evaluation asks for that file.
 
   private readonly listings = new Map<string, ReturnType<typeof moduleFiles>>();
-  private readonly reads = new Map<string, Promise<FileRead>>();
+  private readonly reads = new Map<string, Promise<SourceRead>>();
   private readonly readAhead = new Set<string>();
   /** File sizes from directory listings: how the parse pool balances its workers. */
   private readonly sizes = new Map<string, number>();
@@ -169,65 +161,50 @@ class Loader {
     for (const [n, size] of sizes) this.sizes.set(join(dir, n), size);
   }
 
-  /** Files read ahead that evaluation has since asked for (their parse is hurried). */
-  private readonly urgent = new Set<string>();
-
   private readonly realpaths = new Map<string, Promise<string>>();
   private readonly dirs = new Map<string, Promise<boolean>>();
 
   /** canonical() and isDirectory() once per path: reading ahead has usually asked already. */
   realpath(p: string): Promise<string> {
-    let r = this.realpaths.get(p);
-    if (!r) this.realpaths.set(p, (r = canonical(p)));
-    return r;
+    return remembered(this.realpaths, p, () => canonical(p));
   }
 
   isDir(p: string): Promise<boolean> {
-    let r = this.dirs.get(p);
-    if (!r) this.dirs.set(p, (r = isDirectory(p)));
-    return r;
+    return remembered(this.dirs, p, () => isDirectory(p));
   }
 
   private listing(dir: string): ReturnType<typeof moduleFiles> {
-    let p = this.listings.get(dir);
-    if (!p) this.listings.set(dir, (p = moduleFiles(dir)));
-    return p;
+    return remembered(this.listings, dir, () => moduleFiles(dir));
   }
 
-  private fileRead(path: string, ahead = false): Promise<FileRead> {
-    let p = this.reads.get(path);
-    if (!p) this.reads.set(path, (p = this.readAndParse(path, ahead)));
-    else if (!ahead) {
-      this.urgent.add(path);
-      hurryParse(this.display(path));
-    }
-    return p;
+  /** A file's read and parse, started once; asking again without `ahead` hurries a read-ahead parse. */
+  private fileRead(path: string, ahead = false): Promise<SourceRead> {
+    if (!ahead && this.reads.has(path)) hurryParse(this.display(path));
+    return remembered(this.reads, path, () => this.readAndParse(path, ahead));
   }
 
-  private async readAndParse(path: string, ahead: boolean): Promise<FileRead> {
+  private async readAndParse(path: string, ahead: boolean): Promise<SourceRead> {
     const display = this.display(path);
     const dir = dirname(path);
     if (!path.endsWith('.json')) {
       // A big root module takes a while to parse: the module sources a text scan finds are read
       // meanwhile (parsing confirms them below; a wrong guess costs a directory listing).
       const read = await readSourceFile(path, display, {
-        ahead: ahead && !this.urgent.has(path),
+        ahead,
         hint: (sources) => void this.readModulesAhead(dir, sources),
         ...(this.sizes.has(path) ? { size: this.sizes.get(path)! } : {}),
       });
-      if ('problem' in read) return read;
-      void this.readModulesAhead(dir, moduleSources(read.body));
-      return { display, ...(read.sha256 ? { sha256: read.sha256 } : {}), file: { path, display, body: read.body, blocks: read.blocks } };
+      if ('body' in read) void this.readModulesAhead(dir, moduleSources(read.body));
+      return read;
     }
     const r = await readTextFile(path);
     if (!r.ok) return { display, ...(r.sha256 ? { sha256: r.sha256 } : {}), problem: r.problem };
     try {
       const body = tfJsonBody(display, r.text);
       void this.readModulesAhead(dir, moduleSources(body));
-      return { display, sha256: r.sha256, file: { path, display, body, blocks: scanTfJson(display, r.text) } };
+      return { display, sha256: r.sha256, body, blocks: scanTfJson(display, r.text) };
     } catch (e) {
-      if (e instanceof HclSyntaxError) return { display, sha256: r.sha256, problem: e.detail, line: e.line, column: e.column };
-      return { display, sha256: r.sha256, problem: `cannot parse: ${(e as Error).message.split('\n')[0]}` };
+      return { display, sha256: r.sha256, ...problemOf(e) };
     }
   }
 
@@ -315,6 +292,13 @@ interface VariableDecl {
   sensitive: boolean;
   location: Location;
   defaultLocation?: Location;
+}
+
+/** The value in `map` at `key`, made by `make` the first time it is asked for. */
+function remembered<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
 }
 
 const REFS = new WeakMap<Resource, RefObject>();

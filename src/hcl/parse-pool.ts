@@ -16,12 +16,6 @@ import { Worker } from 'node:worker_threads';
 import type { Expr } from './ast.js';
 import type { SourceRead } from './source-file.js';
 
-/** What a worker answers for a file: the hcl2json body and the parsed template expressions in it. */
-export interface ParsedBody {
-  body: Record<string, unknown>;
-  exprs: [string, Expr][];
-}
-
 /** A syntax error as it crosses the thread boundary (parser.ts turns it back into HclSyntaxError). */
 export interface WireSyntaxError {
   file: string;

@@ -215,7 +215,7 @@ async function parseUncached(src: string): Promise<Expr> {
   const simple = simpleTemplate(src);
   if (simple) return simple;
   const pool = isMainThread ? parsePool() : undefined;
-  if (!pool) return parseExpressionHere(src);
+  if (!pool) return parseExpressionWasm(src);
   const reply = await pool.run({ kind: 'expr', src }, 0);
   if (!reply.ok) throw fromWire(reply, '<expr>');
   return reply.expr!;

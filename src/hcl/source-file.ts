@@ -30,9 +30,14 @@ export async function readSourceFileHere(path: string, display: string, hint?: (
     const body = await parseHclFile(display, r.text);
     return { display, sha256: r.sha256, body, blocks: scanHclTop(display, r.text).blocks };
   } catch (e) {
-    if (e instanceof HclSyntaxError) return { display, sha256: r.sha256, problem: e.detail, line: e.line, column: e.column };
-    return { display, sha256: r.sha256, problem: `cannot parse: ${(e as Error).message.split('\n')[0]}` };
+    return { display, sha256: r.sha256, ...problemOf(e) };
   }
+}
+
+/** A parse failure as a file's problem: a syntax error with its position, anything else on line 1. */
+export function problemOf(e: unknown): { problem: string; line?: number; column?: number } {
+  if (e instanceof HclSyntaxError) return { problem: e.detail, line: e.line, column: e.column };
+  return { problem: `cannot parse: ${(e as Error).message.split('\n')[0]}` };
 }
 
 /**
@@ -55,7 +60,7 @@ export async function readSourceFile(
     rememberExpressions(reply.exprs ?? []);
     return reply.read!;
   } catch (e) {
-    return { display, problem: `cannot parse: ${(e as Error).message.split('\n')[0]}`, line: 1 };
+    return { display, ...problemOf(e) };
   }
 }
 

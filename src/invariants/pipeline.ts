@@ -162,28 +162,33 @@ export function readList(v: Value | undefined): Read<Value[]> {
 const RANK = { pass: 0, error: 1, fail: 2 } as const;
 
 /**
- * One resource's looks gathered before they are recorded (OutcomeBuilder.examine once instead of
- * once per look): the worst status, and the distinct observations in first-seen order, as examine
- * would have merged them.
+ * What a rule saw of one resource over repeated looks: the worst status, and the observations joined
+ * by `; `, an observation already among the parts not repeated. The parts are kept beside the text:
+ * a rule may look at one role once per table (SI-7), and splitting the growing text on every look
+ * was quadratic. Splitting is compositional (`a; b`.split = a.split ++ b.split), so the set equals
+ * the split.
  */
 export class Evidence {
   status: RuleExamined['status'] = 'pass';
-  private readonly lines = new Set<string>();
+  private text: string | undefined;
+  private readonly parts = new Set<string>();
 
   add(status: RuleExamined['status'], observed: string): void {
     if (RANK[status] > RANK[this.status]) this.status = status;
-    this.lines.add(observed);
+    if (this.text !== undefined && this.parts.has(observed)) return;
+    this.text = this.text === undefined ? observed : `${this.text}; ${observed}`;
+    for (const p of observed.split('; ')) this.parts.add(p);
   }
 
   observed(): string {
-    return [...this.lines].join('; ');
+    return this.text ?? '';
   }
 }
 
 /** Collects findings and evidence; merges repeated looks at one resource into one examined entry. */
 export class OutcomeBuilder {
   private readonly findings = new Map<string, RuleFinding>();
-  private readonly examined = new Map<string, RuleExamined>();
+  private readonly examined = new Map<string, { resource: Resource; evidence: Evidence }>();
   readonly errors: string[] = [];
 
   constructor(errors: string[] = []) {
@@ -205,26 +210,10 @@ export class OutcomeBuilder {
     else if (!prev.message.includes(f.message)) prev.message = `${prev.message}; ${f.message}`;
   }
 
-  /**
-   * The `; `-separated parts of each examined entry's `observed`, kept beside it: a rule may look at
-   * one role once per table (SI-7), and splitting the growing text on every look was quadratic.
-   * Splitting is compositional (`a; b`.split = a.split ++ b.split), so the set equals the split.
-   */
-  private readonly observedParts = new Map<string, Set<string>>();
-
   examine(resource: Resource, status: RuleExamined['status'], observed: string): void {
-    const prev = this.examined.get(resource.address);
-    if (!prev) {
-      this.examined.set(resource.address, { resource, status, observed });
-      this.observedParts.set(resource.address, new Set(observed.split('; ')));
-      return;
-    }
-    if (RANK[status] > RANK[prev.status]) prev.status = status;
-    const parts = this.observedParts.get(resource.address)!;
-    if (!parts.has(observed)) {
-      prev.observed = `${prev.observed}; ${observed}`;
-      for (const p of observed.split('; ')) parts.add(p);
-    }
+    let entry = this.examined.get(resource.address);
+    if (!entry) this.examined.set(resource.address, (entry = { resource, evidence: new Evidence() }));
+    entry.evidence.add(status, observed);
   }
 
   get hasFindings(): boolean {
@@ -233,7 +222,8 @@ export class OutcomeBuilder {
 
   /** `notApplicable`: why nothing is in scope, used only when nothing was examined or found. */
   finish(notApplicable: string): RuleOutcome {
-    const out: RuleOutcome = { findings: [...this.findings.values()], examined: [...this.examined.values()] };
+    const examined = [...this.examined.values()].map(({ resource, evidence }) => ({ resource, status: evidence.status, observed: evidence.observed() }));
+    const out: RuleOutcome = { findings: [...this.findings.values()], examined };
     if (this.errors.length > 0) {
       out.errors = [...this.errors];
       out.reason = this.errors[0]!;

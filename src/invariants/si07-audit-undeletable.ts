@@ -6,7 +6,7 @@
  * `arn:aws:dynamodb:*:*:table/<name>`).
  */
 import type { Resource } from '../model/inventory.js';
-import { GrantCollector, IAM_NEEDS, arnGlob, documentTargets, iamView, roleMay, roleNeverMay } from './iam.js';
+import { GrantCollector, IAM_NEEDS, arnGlob, iamView, mightGrant, roleMay } from './iam.js';
 import { Evidence, OutcomeBuilder, gapErrors, label, tablesSaying } from './pipeline.js';
 import type { Invariant, RuleContext, RuleExamined, RuleOutcome } from './types.js';
 
@@ -26,13 +26,11 @@ export const auditUndeletable: Invariant = {
     if (audits.length === 0) return out.finish('no audit table (no aws_dynamodb_table whose name or key says audit)');
     const view = iamView(ctx);
     const grants = new GrantCollector(view);
-    // Roles that no table can make deletable skip the table loop (most roles never touch DynamoDB);
-    // each role's evidence is gathered per table and recorded once.
-    const never = new Map(view.roles.map((rp) => [rp, AUDIT_DELETE_ACTIONS.every((a) => roleNeverMay(rp, a))]));
-    const targets = new Map(view.roles.map((rp) => [rp, documentTargets(rp)]));
-    // A role that can delete from no table and whose policies name none passes on every table
-    // with the same evidence, written once for all such roles.
-    const untouched = new Set(view.roles.filter((rp) => never.get(rp) && !audits.some((t) => targets.get(rp)!.has(t.address))));
+    // Questions no table can answer with a grant are skipped (most roles never touch DynamoDB), and
+    // a role that can delete from no table passes on every one with the same evidence, written once
+    // for all such roles. Each role's evidence is gathered per table and recorded once.
+    const may = new Map(view.roles.map((rp) => [rp, mightGrant(rp)]));
+    const untouched = new Set(view.roles.filter((rp) => !audits.some((t) => AUDIT_DELETE_ACTIONS.some((a) => may.get(rp)!(a, t)))));
     const noGrant = new Evidence();
     for (const table of audits) noGrant.add('pass', `no delete grant on audit table ${label(table)}`);
     const seen = new Map(view.roles.map((rp) => [rp, untouched.has(rp) ? noGrant : new Evidence()]));
@@ -44,12 +42,9 @@ export const auditUndeletable: Invariant = {
       for (const rp of view.roles) {
         if (untouched.has(rp)) continue;
         const evidence = seen.get(rp)!;
-        if (never.get(rp) && !targets.get(rp)!.has(table.address)) {
-          evidence.add('pass', `no delete grant on audit table ${label(table)}`);
-          continue;
-        }
         const allowed: string[] = [];
         for (const action of AUDIT_DELETE_ACTIONS) {
+          if (!may.get(rp)!(action, table)) continue;
           const d = roleMay(rp, action, glob, table);
           if (d.decision === 'allowed' && exact) {
             grants.add(d.grants, action, glob, rp.role, `the audit table ${label(table)}`);

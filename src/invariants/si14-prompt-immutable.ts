@@ -12,7 +12,7 @@
  */
 import type { Resource } from '../model/inventory.js';
 import { RefObject, Unknown, isObject, show, type Value } from '../model/value.js';
-import { GrantCollector, IAM_NEEDS, arnGlob, documentTargets, iamView, roleMay, roleNeverMay } from './iam.js';
+import { GrantCollector, IAM_NEEDS, arnGlob, iamView, mightGrant, roleMay } from './iam.js';
 import {
   OutcomeBuilder,
   environmentOf,
@@ -341,18 +341,11 @@ function checkTriageWrites(ctx: RuleContext, out: OutcomeBuilder, stores: Map<st
       { what: `triage function ${label(fn)} (code and configuration)`, arn: self.glob, exact: self.exact, actions: FUNCTION_WRITES, why: 'where its prompt is read from', about: fn },
     ];
     let status: 'pass' | 'fail' | 'error' = 'pass';
-    // An action no resource can make allowed for this role is skipped for every store its
-    // documents do not refer to (most roles write to no prompt store at all).
-    const targets = documentTargets(rp);
-    const never = new Map<string, boolean>();
-    const cannot = (action: string): boolean => {
-      let v = never.get(action);
-      if (v === undefined) never.set(action, (v = roleNeverMay(rp, action)));
-      return v;
-    };
+    // most roles write to no prompt store at all: their questions need no evaluation
+    const may = mightGrant(rp);
     for (const store of all) {
       for (const action of store.actions) {
-        if (cannot(action) && !(store.about && targets.has(store.about.address))) continue;
+        if (!may(action, store.about)) continue;
         const d = roleMay(rp, action, store.arn, store.about);
         if (d.decision === 'allowed' && store.exact && !maybe) {
           grants.add(d.grants, action, store.arn, role, `${store.what} (${store.why})`);

@@ -388,22 +388,30 @@ export function roleMay(rp: RolePolicies, action: string, resource: string, abou
   return { decision: 'unknown', grants: [], reason: reasons.join('; ') };
 }
 
+/** Answers about one document (a boundary serves many roles), by question, computed once each. */
+function perDocument<T>(table: WeakMap<PolicyDocument, Map<string, T>>, doc: PolicyDocument, key: string, compute: () => T): T {
+  let memo = table.get(doc);
+  if (!memo) table.set(doc, (memo = new Map()));
+  let hit = memo.get(key);
+  if (hit === undefined) {
+    if (memo.size >= ROLE_NAMES_LIMIT * 16) memo.clear();
+    memo.set(key, (hit = compute()));
+  }
+  return hit;
+}
+
+/** A statement's Resource reaches `resource` (no Resource: a NotResource statement, taken as reaching). */
+function reaches(st: PolicyStatement | undefined, resource: string): boolean {
+  return !st?.resource || st.resource.some((p) => arnsOverlap(p, resource));
+}
+
 const BOUNDARY_REACHES = new WeakMap<PolicyDocument, Map<string, boolean>>();
 
 /** Some Allow of the boundary may apply to `action` with a Resource reaching `resource` (as judge reads it). */
 function boundaryReaches(boundary: PolicyDocument, action: string, resource: string): boolean {
-  let memo = BOUNDARY_REACHES.get(boundary);
-  if (!memo) BOUNDARY_REACHES.set(boundary, (memo = new Map()));
-  const key = `${action}\u0000${resource}`;
-  let hit = memo.get(key);
-  if (hit === undefined) {
-    if (memo.size >= ROLE_NAMES_LIMIT * 16) memo.clear();
-    hit = boundary.statements.some(
-      (st) => st.effect === 'Allow' && statementApplies(st, action, resource) !== 'no' && (!st.resource || st.resource.some((p) => arnsOverlap(p, resource))),
-    );
-    memo.set(key, hit);
-  }
-  return hit;
+  return perDocument(BOUNDARY_REACHES, boundary, `${action}\u0000${resource}`, () =>
+    boundary.statements.some((st) => st.effect === 'Allow' && statementApplies(st, action, resource) !== 'no' && reaches(st, resource)),
+  );
 }
 
 /**
@@ -455,10 +463,7 @@ function judge(
   const e = effectivePermission(identity, boundary, action, resource);
   if (e.decision === 'denied') return { decision: 'denied', grants: [] };
   const docs = new Map([...identity, ...(boundary ? [boundary] : [])].map((d) => [d.origin, d]));
-  const reaching = e.allowedBy.filter((g) => {
-    const st = docs.get(g.origin)?.statements[g.index];
-    return !st?.resource || st.resource.some((p) => arnsOverlap(p, resource));
-  });
+  const reaching = e.allowedBy.filter((g) => reaches(docs.get(g.origin)?.statements[g.index], resource));
   const ids = new Set(identity.map((d) => d.origin));
   const grants = reaching.filter((g) => ids.has(g.origin));
   const allowed = grants.length > 0 && (!boundary || reaching.some((g) => g.origin === boundary.origin));
@@ -693,16 +698,10 @@ export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: 
 const BOUNDARY_VERDICTS = new WeakMap<PolicyDocument, Map<string, { notDenied: string[]; undecided: string[] }>>();
 
 function boundaryVerdict(policy: PolicyDocument, actions: readonly string[]): { notDenied: string[]; undecided: string[] } {
-  let memo = BOUNDARY_VERDICTS.get(policy);
-  if (!memo) BOUNDARY_VERDICTS.set(policy, (memo = new Map()));
-  const key = actions.join('\u0000');
-  let hit = memo.get(key);
-  if (!hit) {
+  return perDocument(BOUNDARY_VERDICTS, policy, actions.join('\u0000'), () => {
     const notDenied = actions.filter((a) => !explicitlyDenies(policy, a, '*'));
-    hit = { notDenied, undecided: notDenied.filter((a) => denyUndecidable(policy, a)) };
-    memo.set(key, hit);
-  }
-  return hit;
+    return { notDenied, undecided: notDenied.filter((a) => denyUndecidable(policy, a)) };
+  });
 }
 
 function judgeBoundary(out: OutcomeBuilder, role: Resource, b: Extract<BoundaryState, { kind: 'ok' }>, actions: readonly string[]): void {

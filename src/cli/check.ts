@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { Inventory } from '../model/inventory.js';
-import { loadHcl, locateConfigTree } from '../hcl/loader.js';
+import { loadHcl, locateConfigTree, type ParseCache } from '../hcl/loader.js';
 import { loadPlan, PlanInputError, PLAN_RULES } from '../sources/plan/index.js';
 import { runChecks } from '../engine.js';
 import { parsePool } from '../hcl/parse-pool.js';
@@ -40,10 +40,12 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     let inv: Inventory;
     if (opts.plan) {
       if (!existsSync(opts.plan)) throw new UsageError(`--plan ${opts.plan}: no such file`);
-      const locations = paths[0] ? await locateConfigTree(paths[0]) : undefined;
+      // the directory is read once, for block positions and for the values the plan leaves unknown
+      const reads: ParseCache = new Map();
+      const locations = paths[0] ? await locateConfigTree(paths[0], reads) : undefined;
       try {
         // with the configuration directory, values the plan leaves unknown come from its HCL
-        inv = await loadPlan(opts.plan, locations ? { locate: (a) => locations.get(a), configDir: paths[0]! } : {});
+        inv = await loadPlan(opts.plan, locations ? { locate: (a) => locations.get(a), configDir: paths[0]!, configReads: reads } : {});
       } catch (e) {
         if (e instanceof PlanInputError) throw new UsageError(e.message);
         throw e;

@@ -25,7 +25,15 @@ export interface HclLoadOptions {
   vars?: Record<string, string> | [string, string][];
   /** Typed root variable values that win over everything (a plan's `variables`). */
   values?: Record<string, Value>;
+  /** Files already read and parsed by another load of the same tree in this run (see ParseCache). */
+  reads?: ParseCache;
 }
+
+/**
+ * Reads and parses of files by absolute path, shared by loads of one tree in one run: `check --plan
+ * FILE DIR` locates the blocks of DIR, then evaluates it, and would otherwise parse it twice.
+ */
+export type ParseCache = Map<string, Promise<SourceRead>>;
 
 type RawBody = Record<string, unknown>;
 
@@ -90,7 +98,9 @@ class Loader {
     readonly rootDir: string,
     readonly inv: Inventory,
     readonly opts: HclLoadOptions,
-  ) {}
+  ) {
+    this.reads = opts.reads ?? new Map();
+  }
 
   display(path: string): string {
     const rel = relative(process.cwd(), path);
@@ -152,7 +162,7 @@ class Loader {
   // side effect: what it finds is reported when (and only if) evaluation asks for that file.
 
   private readonly listings = new Map<string, ReturnType<typeof moduleFiles>>();
-  private readonly reads = new Map<string, Promise<SourceRead>>();
+  private readonly reads: ParseCache;
   private readonly readAhead = new Set<string>();
   /** File sizes from directory listings: how the parse pool balances its workers. */
   private readonly sizes = new Map<string, number>();
@@ -819,10 +829,10 @@ function hashCode(s: string): number {
 }
 
 /** Locations of every resource/data block in a configuration tree (root + local child modules), keyed by address without instance keys. */
-export async function locateConfigTree(rootDir: string): Promise<Map<string, BlockLocation>> {
+export async function locateConfigTree(rootDir: string, reads?: ParseCache): Promise<Map<string, BlockLocation>> {
   const out = new Map<string, BlockLocation>();
   const dummy = emptyInventory('hcl');
-  const loader = new Loader(resolve(rootDir), dummy, {});
+  const loader = new Loader(resolve(rootDir), dummy, reads ? { reads } : {});
   const visit = async (dir: string, prefix: string, stack: string[]): Promise<void> => {
     const src = await loader.source(dir);
     for (const f of src.files) {

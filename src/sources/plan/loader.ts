@@ -10,7 +10,7 @@ import { PlanConfiguration, type RefTarget, type Resolution } from './configurat
 import type { ConfigResource, Json, JsonObject, PlanJson, PlanModule, PlanResource, ResourceChange } from './format.js';
 import { readPlanFile } from './read.js';
 import { SourceConfiguration, planVarsForHcl, type Locate } from './source-config.js';
-import { loadHcl } from '../../hcl/loader.js';
+import { loadHcl, type ParseCache } from '../../hcl/loader.js';
 import { UsageError } from '../../cli/errors.js';
 import { allStrings, sensitiveStrings, setOwn, withUnknowns, type ValuePath } from './values.js';
 
@@ -27,6 +27,8 @@ export interface PlanLoadOptions {
    * from locals (plan JSON does not describe locals). Known plan values always win.
    */
   configDir?: string;
+  /** Files of configDir already parsed in this run (by locateConfigTree). */
+  configReads?: ParseCache;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
   const { plan, bytes, text } = await readPlanFile(file);
   const inv = emptyInventory('plan');
   inv.inputs.push({ path: file, sha256: createHash('sha256').update(bytes).digest('hex') });
-  const hcl = opts.configDir ? await evaluateConfiguration(opts.configDir, plan, inv) : undefined;
+  const hcl = opts.configDir ? await evaluateConfiguration(opts.configDir, plan, inv, opts.configReads) : undefined;
   if (hcl) {
     hcl.secrets.forEach((s) => inv.secrets.add(s));
     // The plan is the input; a configuration file the HCL source cannot read only costs the fill-ins.
@@ -72,9 +74,9 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
  * The configuration directory evaluated with the plan's variables. A directory that is not there is
  * the user's error (exit 2); one the HCL source fails on only costs the fill-ins, and says so.
  */
-async function evaluateConfiguration(dir: string, plan: PlanJson, inv: Inventory): Promise<Inventory | undefined> {
+async function evaluateConfiguration(dir: string, plan: PlanJson, inv: Inventory, reads?: ParseCache): Promise<Inventory | undefined> {
   try {
-    return await loadHcl([dir], { vars: planVarsForHcl(plan.variables) });
+    return await loadHcl([dir], { vars: planVarsForHcl(plan.variables), ...(reads ? { reads } : {}) });
   } catch (e) {
     if (e instanceof UsageError) throw e;
     inv.diagnostics.push({

@@ -50,6 +50,17 @@ warmParser(); // the runtime loads while the first job is still on its way
 // parser itself takes one call at a time.
 const queues: WorkerRequest[][] = [[], [], []];
 let busy = false;
+let scheduled = false;
+
+/** Starts the most urgent job from the event loop, once the messages waiting now are all queued. */
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(() => {
+    scheduled = false;
+    next();
+  });
+}
 
 function next(): void {
   if (busy) return;
@@ -60,16 +71,19 @@ function next(): void {
   void answer(req).then((reply) => {
     parentPort!.postMessage(reply);
     busy = false;
-    // Through the event loop, not straight on: a parse completes in microtasks, so going straight
-    // on would never let an incoming (more urgent) job or promotion in until the queue ran dry.
-    setImmediate(next);
+    schedule();
   });
 }
 
+// A parse completes in microtasks, and Node delivers a port's waiting messages one after another,
+// running microtasks after each. Starting a job from this handler would therefore run every job in
+// arrival order before the next message is even seen: an urgent file sent behind 200 read-ahead
+// files waited for all of them (0.5 s measured). So the handler only queues, and jobs start from
+// the event loop, which delivers every waiting message first.
 parentPort?.on('message', (msg: WorkerRequest | WorkerPromote) => {
   if (msg.kind === 'promote') {
     const i = queues[2]!.findIndex((r) => r.id === msg.id);
     if (i >= 0) queues[1]!.push(...queues[2]!.splice(i, 1));
   } else queues[msg.priority]!.push(msg);
-  next();
+  schedule();
 });

@@ -86,6 +86,23 @@ describe('ParsePool', () => {
   }, 30_000);
 });
 
+describe('a parse worker', () => {
+  it('takes a job the evaluator waits on before the read-ahead jobs sent earlier', async () => {
+    // A warm worker finishes a small parse within microtasks; it used to start each job from the
+    // message handler, and so ran every queued message in arrival order before it saw the urgent one.
+    const pool = new ParsePool(new URL('../../dist/hcl/parse-worker.js', import.meta.url), 1);
+    await pool.run({ kind: 'file', file: 'warm.tf', text: 'a = 1\n' }, 1);
+    const order: string[] = [];
+    const track = (name: string, p: Promise<unknown>): Promise<unknown> => p.then(() => order.push(name));
+    const ahead = Array.from({ length: 300 }, (_, i) =>
+      track(`ahead${i}`, pool.run({ kind: 'file', file: `ahead${i}.tf`, text: `resource "aws_sqs_queue" "q${i}" {\n  name = "q${i}"\n}\n` }, 2)),
+    );
+    const urgent = track('urgent', pool.run({ kind: 'file', file: 'urgent.tf', text: 'b = 2\n' }, 1));
+    await Promise.all([...ahead, urgent]);
+    expect(order.indexOf('urgent')).toBeLessThan(50);
+  }, 30_000);
+});
+
 describe('a parse worker whose Go runtime stops', () => {
   it('ends itself (the pool then fails its file and moves on) instead of waiting for ever', async () => {
     // The runtime calls its exit hook on a fatal error; call it the same way in a worker.

@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 // - the parser's WASM functions are recompiled after 33x the default budget, so only the hottest
 //   ones are, and only once a run has been parsing for a while (large estates).
 // Measured on 2 cores (bench/README.md): on 10,000 resources these cut the check's CPU time by a
-// fifth and its wall time by 10-15%; on 30,000 resources, wall -5%. Bare hcl2json parsing gains
+// fifth and its wall time by 16%; on 30,000 resources, wall by 5-10%. Bare hcl2json parsing gains
 // nothing from them (one thread, the spare core compiles for free), so the bench's baseline keeps
 // V8's defaults. Node 20 only, where they were measured: later versions tier up through Maglev.
 if (process.versions.node.startsWith('20.')) {

@@ -49,6 +49,15 @@ const SPAWN_OUTSTANDING_BYTES = 256 * 1024;
 /** Workers replaced after dying, in one run, before the pool gives up on the rest. */
 const MAX_RESTARTS = 3;
 
+/**
+ * How long a job may run before its worker is taken for hung and replaced (the job then fails like
+ * one whose worker died). A parse stuck in the WASM runtime cannot be interrupted from inside; this
+ * bounds it. Generous: 60 s, plus 1 s per 64 KB of source (hcl2json parses 300 KB/s cold).
+ */
+export function defaultJobTimeout(bytes: number): number {
+  return 60_000 + Math.ceil(bytes / 65_536) * 1000;
+}
+
 /** Lower first: an expression the evaluator waits on, a file it waits on, a file read ahead. */
 export type Priority = 0 | 1 | 2;
 
@@ -67,6 +76,8 @@ interface Slot {
   jobs: Map<number, Job>;
   /** The job the worker said it started (the one to blame if it dies). */
   current?: number;
+  /** Fires if the current job runs past its time (defaultJobTimeout). */
+  watchdog?: NodeJS.Timeout;
   bytes: number;
 }
 
@@ -88,6 +99,7 @@ export class ParsePool {
   constructor(
     private readonly script: URL,
     private readonly size: number,
+    private readonly jobTimeout: (bytes: number) => number = defaultJobTimeout,
   ) {}
 
   /** `bytes`: the job's size when known (a file's size from its directory listing). */
@@ -138,6 +150,12 @@ export class ParsePool {
       const job = slot.jobs.get(reply.id);
       if ('started' in reply) {
         slot.current = reply.id;
+        clearTimeout(slot.watchdog);
+        if (job) {
+          const ms = this.jobTimeout(job.bytes);
+          const what = job.request.kind === 'expr' ? 'an expression' : job.request.file;
+          slot.watchdog = setTimeout(() => died(`no answer for ${what} after ${Math.round(ms / 1000)} s`), ms).unref();
+        }
         return;
       }
       if ('hint' in reply) {
@@ -145,6 +163,7 @@ export class ParsePool {
         return;
       }
       slot.jobs.delete(reply.id);
+      if (reply.id === slot.current) clearTimeout(slot.watchdog);
       if (job && job.request.kind !== 'expr' && this.ahead.get(job.request.file)?.id === reply.id) this.ahead.delete(job.request.file);
       if (job) slot.bytes -= job.bytes;
       if (slot.jobs.size === 0) worker.unref();
@@ -154,6 +173,7 @@ export class ParsePool {
       const i = this.slots.indexOf(slot);
       if (i < 0) return;
       this.slots.splice(i, 1);
+      clearTimeout(slot.watchdog);
       this.restarts++;
       void worker.terminate();
       // The job it was on fails (it may be what killed it); the rest go to another worker.

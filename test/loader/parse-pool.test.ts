@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTree } from '../../bench/gen/tree.mjs';
 import { readTextFile, readTextFileSync } from '../../src/hcl/files.js';
-import { ParsePool, ParserUnavailableError } from '../../src/hcl/parse-pool.js';
+import { ParsePool, ParserUnavailableError, defaultJobTimeout } from '../../src/hcl/parse-pool.js';
 import { ensureBuilt, runZtait } from '../cli/helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ztait-pool-'));
@@ -76,6 +76,24 @@ describe('ParsePool', () => {
       }
     }
   }, 30_000);
+
+  it('a job that never ends fails after its time, naming the file; the others are answered', async () => {
+    const pool = new ParsePool(script, 1, () => 300);
+    const names = ['a.tf', 'hang.tf', 'b.tf'];
+    const outcomes = await Promise.allSettled(names.map((file) => pool.run({ kind: 'path', path: file, file }, 2)));
+    expect(outcomes[1]!.status).toBe('rejected');
+    const reason = (outcomes[1] as PromiseRejectedResult).reason as Error;
+    expect(reason).toBeInstanceOf(ParserUnavailableError);
+    expect(reason.message).toMatch(/no answer for hang\.tf after 0 s/);
+    expect(outcomes[0]!.status).toBe('fulfilled');
+    expect(outcomes[2]!.status).toBe('fulfilled');
+  }, 30_000);
+
+  it('gives a parse a minute, plus a second per 64 KB of source', () => {
+    expect(defaultJobTimeout(0)).toBe(60_000);
+    expect(defaultJobTimeout(200_000)).toBe(64_000);
+    expect(defaultJobTimeout(10 * 1024 * 1024)).toBe(220_000);
+  });
 
   it('gives up after repeated deaths instead of restarting workers for ever', async () => {
     const pool = new ParsePool(script, 1);

@@ -136,8 +136,10 @@ class Loader {
       this.diag({ severity: 'error', message: `cannot read module directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file: this.display(dir) });
       return { dir, files: [] };
     }
+    // Fail closed: an override file may change any block of the module (Terraform merges it in),
+    // so while it is not merged no verdict may pass on what the module seems to say.
     for (const o of names.overrides) {
-      this.diag({ severity: 'warning', message: 'override files are not merged by ztait; check the plan (--plan) instead', file: this.display(join(dir, o)) });
+      this.diag({ severity: 'warning', message: 'override files are not merged by ztait, so no rule can pass on this configuration; check the plan (--plan) instead', file: this.display(join(dir, o)), line: 1, affects: ['*'] });
     }
     this.noteSizes(dir, names.sizes);
     const files = await Promise.all([...names.tf, ...names.tfjson].map((n) => this.parseFile(join(dir, n))));

@@ -255,6 +255,19 @@ resource "aws_dynamodb_table" "t" {
     expect(inv.diagnostics.some((d) => d.affects?.includes('*') && /not local and is not fetched/.test(d.message) && d.line === 3)).toBe(true);
   });
 
+  it('fails closed on override files, which it does not merge', async () => {
+    const dir = tree({
+      'main.tf': 'resource "aws_sqs_queue" "q" {\n  name = "ztait-q"\n}\n',
+      'q_override.tf': 'resource "aws_sqs_queue" "q" {\n  name = "other"\n}\n',
+    });
+    const inv = await loadHcl([dir]);
+    const d = inv.diagnostics.find((x) => x.file?.endsWith('q_override.tf'));
+    expect(d).toMatchObject({ severity: 'warning', line: 1, affects: ['*'] });
+    expect(d!.message).toMatch(/not merged by ztait, so no rule can pass/);
+    // the override's block is not read as a second declaration either
+    expect(inv.resources.filter((r) => r.address === 'aws_sqs_queue.q')).toHaveLength(1);
+  });
+
   it('detects module cycles and reference cycles without hanging', async () => {
     const dir = tree({
       'main.tf': 'module "self" {\n  source = "./"\n}\nlocals {\n  a = local.b\n  b = local.a\n}\nresource "aws_sqs_queue" "q" {\n  name = local.a\n}\n',

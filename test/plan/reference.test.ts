@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getPath, isObject } from '../../src/model/value.js';
 import { InventoryIndex } from '../../src/inventory/index.js';
@@ -79,6 +81,24 @@ describe.skipIf(!haveExample)('the reference architecture plan with its configur
     const audit = byAddress(inv, 'module.foundation.aws_dynamodb_table.this["audit"]');
     expect(getPath(audit.values, ['point_in_time_recovery', 0, 'enabled'])).toBe(false);
     expect(inv.variables?.pitr_enabled).toBe(false);
+  });
+});
+
+describe.skipIf(!haveExample)('the configuration directory does not hold back the plan', () => {
+  it('an override file there (which the HCL source does not merge) is named but every invariant still passes', async () => {
+    // the example and the modules it calls, with an override file added (Terraform merged it into the plan)
+    const root = mkdtempSync(join(tmpdir(), 'ztait-plan-override-'));
+    try {
+      cpSync('terraform', join(root, 'terraform'), { recursive: true, filter: (src) => !src.includes('.terraform') });
+      const dir = join(root, EXAMPLE);
+      writeFileSync(join(dir, 'providers_override.tf'), 'provider "aws" {\n  region = "us-east-1"\n}\n');
+      const inv = await load('reference', { configDir: dir });
+      expect(inv.diagnostics.some((d) => /providers_override\.tf$/.test(d.file ?? '') && /override files are not merged/.test(d.message) && d.affects === undefined)).toBe(true);
+      const result = runChecks(inv, { commandLine: 'ztait check --plan reference.plan.json', extraRules: PLAN_RULES });
+      expect(result.invariants.filter((i) => !i.id.startsWith('ZT-PLAN-') && i.status !== 'pass').map((i) => `${i.id} ${i.status} ${i.reason ?? ''}`)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

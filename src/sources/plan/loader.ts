@@ -64,7 +64,9 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
   if (hcl) {
     hcl.secrets.forEach((s) => inv.secrets.add(s));
     // The plan is the input; a configuration file the HCL source cannot read only costs the fill-ins.
-    for (const d of hcl.diagnostics) inv.diagnostics.push({ ...d, severity: 'warning', message: `configuration: ${d.message}` });
+    // What makes the HCL source fail closed (a remote module, an override file) is in the plan, which
+    // Terraform built with them: it says so but does not hold back any verdict.
+    for (const { affects: _covered, ...d } of hcl.diagnostics) inv.diagnostics.push({ ...d, severity: 'warning', message: `configuration: ${d.message}` });
   }
   new PlanReader(plan, file, text, inv, new SourceConfiguration(hcl, opts.locate)).read();
   return inv;

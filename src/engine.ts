@@ -208,11 +208,15 @@ function fingerprint(ruleId: string, f: RuleFinding): string {
 
 /** Values under secret-looking names (Lambda environment, attributes) join the redaction set. */
 function collectEnvironmentSecrets(inv: Inventory): void {
+  // Every string of every resource (76,000 on the 10,000-resource benchmark): plain loops.
   const walk = (v: Value, name: string): void => {
     if (typeof v === 'string') {
       if (looksSecret(name, v)) inv.secrets.add(v);
-    } else if (Array.isArray(v)) v.forEach((x) => walk(x, name));
-    else if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(x, k);
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, name);
+    } else if (isObject(v)) {
+      for (const k in v) walk(v[k]!, k);
+    }
   };
   for (const r of inv.resources) walk(r.values, '');
 }

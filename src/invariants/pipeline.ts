@@ -177,7 +177,8 @@ export class Evidence {
     if (RANK[status] > RANK[this.status]) this.status = status;
     if (this.text !== undefined && this.parts.has(observed)) return;
     this.text = this.text === undefined ? observed : `${this.text}; ${observed}`;
-    for (const p of observed.split('; ')) this.parts.add(p);
+    if (!observed.includes('; ')) this.parts.add(observed);
+    else for (const p of observed.split('; ')) this.parts.add(p);
   }
 
   observed(): string {

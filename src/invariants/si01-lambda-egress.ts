@@ -90,6 +90,8 @@ class EgressCheck {
   private readonly sgDone = new Map<string, Verdict>();
   private readonly rtDone = new Map<string, Verdict>();
   private readonly vpcDone = new Map<string, Verdict>();
+  /** Separate rule resources by the security group they attach to, per rule type (read once). */
+  private readonly rulesOf = new Map<string, Map<string, Resource[]>>();
 
   constructor(
     private readonly ctx: RuleContext,
@@ -183,8 +185,7 @@ class EgressCheck {
         });
       });
     }
-    for (const rule of inScope(this.ctx, 'aws_security_group_rule')) {
-      if (!this.ruleBelongsTo(rule, sg)) continue;
+    for (const rule of this.rulesAttachedTo('aws_security_group_rule', sg)) {
       const type = readString(rule.values.type);
       if (type.kind === 'ok' && type.value !== 'egress') continue;
       if (type.kind !== 'ok') {
@@ -202,8 +203,7 @@ class EgressCheck {
         dests: [rule.values.cidr_blocks, rule.values.ipv6_cidr_blocks, rule.values.prefix_list_ids, rule.values.source_security_group_id],
       });
     }
-    for (const rule of inScope(this.ctx, 'aws_vpc_security_group_egress_rule')) {
-      if (!this.ruleBelongsTo(rule, sg)) continue;
+    for (const rule of this.rulesAttachedTo('aws_vpc_security_group_egress_rule', sg)) {
       judge({
         resource: rule,
         prefix: '',
@@ -219,8 +219,23 @@ class EgressCheck {
     return { status, observed };
   }
 
-  private ruleBelongsTo(rule: Resource, sg: Resource): boolean {
-    return this.ctx.index.resolve(rule.values.security_group_id, ['aws_security_group']).resources.some((r) => r.address === sg.address);
+  /** The `type` resources whose security_group_id designates `sg`, in inventory order. */
+  private rulesAttachedTo(type: string, sg: Resource): Resource[] {
+    let bySg = this.rulesOf.get(type);
+    if (!bySg) {
+      // one pass over the rules, not one per security group (100 groups x 900 rules on a large estate)
+      bySg = new Map();
+      for (const rule of inScope(this.ctx, type)) {
+        for (const target of this.ctx.index.resolve(rule.values.security_group_id, ['aws_security_group']).resources) {
+          const list = bySg.get(target.address);
+          if (list) {
+            if (list[list.length - 1] !== rule) list.push(rule);
+          } else bySg.set(target.address, [rule]);
+        }
+      }
+      this.rulesOf.set(type, bySg);
+    }
+    return bySg.get(sg.address) ?? [];
   }
 
   private egressRule(sg: Resource, rule: EgressRuleView): Verdict {

@@ -28,12 +28,13 @@ function scrub(value: unknown, pattern: RegExp): unknown {
 }
 
 /**
- * A copy of the result in which every occurrence of every secret (4 characters or longer) in any
- * string, and in any object key, is replaced by `[REDACTED]`. The input is not modified.
+ * The result with every occurrence of every secret (4 characters or longer) in any string, and in
+ * any object key, replaced by `[REDACTED]`: a copy when there is something to replace, else the
+ * result itself. The input is never modified.
  */
 export function redactResult(result: CheckResult, secrets: Iterable<string>): CheckResult {
   const pattern = secretPattern(secrets);
-  return pattern ? (scrub(result, pattern) as CheckResult) : structuredClone(result);
+  return pattern ? (scrub(result, pattern) as CheckResult) : result;
 }
 
 /** `clientSecret`, `client-secret` and `CLIENT_SECRET` all become `CLIENT_SECRET`. */
@@ -61,6 +62,9 @@ const SECRET_VALUE_PATTERNS: RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, // JWT
   /\bsk-[A-Za-z0-9_-]{20,}/, // API keys in the sk-... style
 ];
+
+/** The shortest text SECRET_VALUE_PATTERNS match (`xox?-` and 10 more); looksRandom wants 32. */
+const MIN_TOKEN_LENGTH = 15;
 
 /** The patterns as one alternation: one scan of each value instead of eight. */
 const SECRET_VALUE = new RegExp(SECRET_VALUE_PATTERNS.map((p) => `(?:${p.source})`).join('|'));
@@ -110,7 +114,10 @@ function looksRandom(value: string): boolean {
  * or a random key whatever its name. ARNs and other references are never secrets.
  */
 export function looksSecret(name: string, value: string): boolean {
-  if (typeof value !== 'string' || isBenign(value)) return false;
+  if (typeof value !== 'string') return false;
+  // Most values are short: too short for any token pattern or a random key, so only the name counts.
+  if (value.length < MIN_TOKEN_LENGTH && !nameSaysSecret(name)) return false;
+  if (isBenign(value)) return false;
   if (SECRET_VALUE.test(value)) return true;
   if (nameSaysSecret(name)) return true;
   return looksRandom(value);

@@ -38,6 +38,9 @@ describe('looksSecret', () => {
     ['ANY', '-----BEGIN RSA PRIVATE KEY-----\nMIIE...'],
     ['CONFIG', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
     ['HOOK', 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX'],
+    // the shortest token any pattern matches (15 characters): shorter values are judged by name only
+    ['note', 'xoxb-1234567890'],
+    ['DB_PASSWORD', 'hunter2'],
   ])('%s=%s is secret', (name, value) => {
     expect(looksSecret(name, value)).toBe(true);
   });
@@ -57,6 +60,7 @@ describe('looksSecret', () => {
     ['SECRET_NAME_PREFIX', 'ztait-'],
     ['bucket', 'ztait-cloudtrail-111122223333-us-east-1'],
     ['service_name', 'com.amazonaws.us-east-1.bedrock-runtime'],
+    ['note', 'xoxb-123456789'],
   ])('%s=%s is not secret', (name, value) => {
     expect(looksSecret(name, value)).toBe(false);
   });

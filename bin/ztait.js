@@ -1,22 +1,9 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in dist/ (built by `npm ci` through the prepare script).
-import { setFlagsFromString } from 'node:v8';
+import { applyV8Tuning } from './v8-tuning.js';
 
-// V8's optimising compilers run on background threads, which on a small machine compete with the
-// parse workers for the cores. A ztait run lasts seconds, and V8's defaults (tuned for long-lived
-// pages and servers) spend much of it recompiling code that runs only a little longer:
-// - JavaScript functions are recompiled by TurboFan after 10x the default amount of execution;
-// - the parser's WASM functions are recompiled after 33x the default budget, so only the hottest
-//   ones are, and only once a run has been parsing for a while (large estates).
-// Measured on 2 cores (bench/README.md): on 10,000 resources these cut the check's CPU time by a
-// fifth and its wall time by 16%; on 30,000 resources, wall by 5-10%. Bare hcl2json parsing gains
-// nothing from them (one thread, the spare core compiles for free), so the bench's baseline keeps
-// V8's defaults. Node 20 only, where they were measured: later versions tier up through Maglev.
-if (process.versions.node.startsWith('20.')) {
-  const given = (flag) => process.execArgv.some((a) => a.startsWith(flag));
-  if (!given('--interrupt-budget')) setFlagsFromString('--interrupt-budget=675840');
-  if (!given('--wasm-tiering-budget')) setFlagsFromString('--wasm-tiering-budget=60000000');
-}
+// Less background recompilation in a run that lasts seconds (why and how much: v8-tuning.js).
+applyV8Tuning();
 
 // `ztait check` on HCL: start the first parse worker before loading the CLI's modules, so that its
 // parser runtime loads during those 0.1 s instead of after them (dist/hcl/parse-pool.js imports

@@ -40,6 +40,8 @@ export type WorkerHint = { id: number; hint: string[] };
 export type WorkerStarted = { id: number; started: true };
 /** Main -> worker: the evaluator now waits on job `id`, queued as read ahead. */
 export type WorkerPromote = { kind: 'promote'; id: number };
+/** Main -> worker: template expressions another worker has parsed (the main thread has their ASTs). */
+export type WorkerKnown = { kind: 'known'; srcs: string[] };
 
 /** A parse the pool could not give an answer for (its worker died); not a statement about the input. */
 export class ParserUnavailableError extends Error {}
@@ -167,6 +169,11 @@ export class ParsePool {
       if (job && job.request.kind !== 'expr' && this.ahead.get(job.request.file)?.id === reply.id) this.ahead.delete(job.request.file);
       if (job) slot.bytes -= job.bytes;
       if (slot.jobs.size === 0) worker.unref();
+      // Modules repeat their templates: what one worker has parsed, the others need not parse again.
+      if (reply.ok && reply.exprs && reply.exprs.length > 0) {
+        const known: WorkerKnown = { kind: 'known', srcs: reply.exprs.map(([src]) => src) };
+        for (const other of this.slots) if (other !== slot) other.worker.postMessage(known);
+      }
       job?.resolve(reply);
     });
     const died = (why: string): void => {

@@ -3,15 +3,16 @@
  * at a time on its own hcl2json runtime. For a file it also parses every template expression in
  * it, so the main thread gets ready ASTs; an expression that fails here is left out and fails again,
  * with its message, when the evaluator asks for it. Modules repeat their expressions (a tree of
- * 600 files had 10,000 templates, 364 distinct), so each is parsed and sent once per worker.
+ * 600 files had 10,000 templates, 364 distinct), so each is parsed and sent once per worker, and
+ * not at all by a worker the pool has told that another one sent it (150 ms less CPU there).
  */
 import { parentPort } from 'node:worker_threads';
 import type { Expr } from './ast.js';
-import type { WorkerHint, WorkerPromote, WorkerReply, WorkerRequest, WorkerStarted } from './parse-pool.js';
+import type { WorkerHint, WorkerKnown, WorkerPromote, WorkerReply, WorkerRequest, WorkerStarted } from './parse-pool.js';
 import { HclSyntaxError, parseExpressionHere, parseHclFileHere, templateStrings, warmParser } from './parser.js';
 import { readSourceFileHere } from './source-file.js';
 
-/** Template strings this worker has already parsed and sent (the main thread caches them). */
+/** Template strings the main thread has ASTs for: parsed and sent by this worker, or by another (WorkerKnown). */
 const sent = new Set<string>();
 
 async function answer(req: WorkerRequest): Promise<WorkerReply> {
@@ -80,7 +81,11 @@ function next(): void {
 // arrival order before the next message is even seen: an urgent file sent behind 200 read-ahead
 // files waited for all of them (0.5 s measured). So the handler only queues, and jobs start from
 // the event loop, which delivers every waiting message first.
-parentPort?.on('message', (msg: WorkerRequest | WorkerPromote) => {
+parentPort?.on('message', (msg: WorkerRequest | WorkerPromote | WorkerKnown) => {
+  if (msg.kind === 'known') {
+    for (const src of msg.srcs) sent.add(src);
+    return;
+  }
   if (msg.kind === 'promote') {
     const i = queues[2]!.findIndex((r) => r.id === msg.id);
     if (i >= 0) queues[1]!.push(...queues[2]!.splice(i, 1));

@@ -121,6 +121,31 @@ describe('a parse worker', () => {
   }, 30_000);
 });
 
+describe('a parse worker told which templates another worker parsed', () => {
+  it('does not parse them again, and still parses the others', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(new URL('../../dist/hcl/parse-worker.js', import.meta.url));
+    try {
+      const replies = new Map<number, { exprs?: [string, unknown][] }>();
+      const answered = (id: number) =>
+        new Promise<{ exprs?: [string, unknown][] }>((resolve) => {
+          const poll = () => (replies.has(id) ? resolve(replies.get(id)!) : setTimeout(poll, 5));
+          poll();
+        });
+      worker.on('message', (m: { id: number; ok?: boolean; exprs?: [string, unknown][] }) => {
+        if ('ok' in m) replies.set(m.id, m);
+      });
+      const text = 'a = "${upper(var.x)}"\nb = "${lower(var.y)}"\n';
+      worker.postMessage({ kind: 'known', srcs: ['${upper(var.x)}'] });
+      worker.postMessage({ kind: 'file', file: 'k.tf', text, id: 1, priority: 1 });
+      const sources = (await answered(1)).exprs!.map(([src]) => src);
+      expect(sources).toEqual(['${lower(var.y)}']);
+    } finally {
+      await worker.terminate();
+    }
+  }, 30_000);
+});
+
 describe('a parse worker whose Go runtime stops', () => {
   it('ends itself (the pool then fails its file and moves on) instead of waiting for ever', async () => {
     // The runtime calls its exit hook on a fatal error; call it the same way in a worker.

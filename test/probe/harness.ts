@@ -3,7 +3,7 @@
  * credentials and no shared config, so nothing can reach a real account.
  */
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,7 +25,7 @@ export function cleanup(): void {
 
 /**
  * Builds the CLI (`tsc -p tsconfig.json`) into a private package directory (its own dist/, the
- * repository's bin/ztait.js, package.json, rules/ and node_modules), so a concurrent build of the
+ * repository's bin/, package.json, rules/ and node_modules), so a concurrent build of the
  * shared dist/ cannot change the CLI under a running test.
  */
 export async function buildCli(): Promise<void> {
@@ -33,8 +33,9 @@ export async function buildCli(): Promise<void> {
   created.push(dir);
   // tsc exits non-zero when any file (possibly someone else's, mid-edit) has a type error, but still emits.
   await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.json', '--outDir', join(dir, 'dist')], { cwd: ROOT }).catch(() => undefined);
+  // bin/ is copied, not linked: the launcher finds dist/ relative to its real path
   mkdirSync(join(dir, 'bin'));
-  copyFileSync(join(ROOT, 'bin/ztait.js'), join(dir, 'bin/ztait.js'));
+  for (const f of readdirSync(join(ROOT, 'bin'))) copyFileSync(join(ROOT, 'bin', f), join(dir, 'bin', f));
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   for (const d of ['node_modules', 'rules', 'schemas', 'terraform']) symlinkSync(join(ROOT, d), join(dir, d));
   packageDir = dir;

@@ -14,10 +14,14 @@ import { setFlagsFromString } from 'node:v8';
 // measured: later versions tier up through Maglev.
 export const V8_TUNING = process.versions.node.startsWith('20.') ? ['--interrupt-budget=675840', '--wasm-tiering-budget=60000000'] : [];
 
+/** The V8_TUNING flags a process started with `execArgv` should get: those the user did not give node. */
+export function tuningFor(execArgv) {
+  // V8 reads `--a_b` as `--a-b`; `--no-x` and `--x=1` both name x
+  const given = new Set(execArgv.map((a) => a.split('=')[0].replace(/_/g, '-').replace(/^--no-/, '--')));
+  return V8_TUNING.filter((flag) => !given.has(flag.split('=')[0]));
+}
+
 /** Applies V8_TUNING to this process, except a flag the user gave node explicitly. */
 export function applyV8Tuning() {
-  for (const flag of V8_TUNING) {
-    const name = flag.split('=')[0];
-    if (!process.execArgv.some((a) => a.startsWith(name))) setFlagsFromString(flag);
-  }
+  for (const flag of tuningFor(process.execArgv)) setFlagsFromString(flag);
 }

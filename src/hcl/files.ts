@@ -101,6 +101,7 @@ export async function moduleFiles(dir: string): Promise<{ tf: string[]; tfjson: 
   return { tf, tfjson, overrides, sizes };
 }
 
+/** `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical order, as Terraform loads them. */
 export async function autoVarFiles(dir: string): Promise<string[]> {
   const names = (await readdir(dir)).sort();
   const out: string[] = [];

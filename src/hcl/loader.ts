@@ -307,7 +307,7 @@ interface VariableDecl {
 }
 
 /** The value in `map` at `key`, made by `make` the first time it is asked for. */
-function remembered<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+function remembered<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
   let v = map.get(key);
   if (v === undefined) map.set(key, (v = make()));
   return v;
@@ -319,9 +319,7 @@ const VARIABLE_DECLS = new WeakMap<ModuleSource, Map<string, VariableDecl>>();
 
 /** A module's variable declarations (read once per module source: every instance and call asks). */
 function variableDecls(src: ModuleSource): Map<string, VariableDecl> {
-  let out = VARIABLE_DECLS.get(src);
-  if (!out) VARIABLE_DECLS.set(src, (out = readVariableDecls(src)));
-  return out;
+  return remembered(VARIABLE_DECLS, src, () => readVariableDecls(src));
 }
 
 function readVariableDecls(src: ModuleSource): Map<string, VariableDecl> {
@@ -614,12 +612,8 @@ class ModuleInstance implements EvalContext {
   /** A resource as seen from an expression: one RefObject, a list (count) or a map (for_each). */
   private resourceRef(key: string): Maybe<Value> {
     return andThen(this.resourceInstances(key), (insts) => {
-      const ref = (r: Resource): RefObject => {
-        // one per resource: every reference to it would otherwise build it (and its ARN glob) anew
-        let obj = REFS.get(r);
-        if (!obj) REFS.set(r, (obj = new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values))));
-        return obj;
-      };
+      // one per resource: every reference to it would otherwise build it (and its ARN glob) anew
+      const ref = (r: Resource): RefObject => remembered(REFS, r, () => new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values)));
       const e = this.expansions.get(key) ?? { kind: 'single' };
       if (insts.size === 0) return evalError(`${key} depends on itself (cycle)`);
       if (e.kind === 'count') return [...insts.values()].map(ref);

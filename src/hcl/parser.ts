@@ -6,6 +6,13 @@
  * literal text, bare object keys and strip markers are only recoverable from the node ranges (UTF-8
  * byte offsets into the source we handed it). This module reads those ranges and hides the rest.
  */
+import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
+import type { BinaryOp, Expr, ObjectEntry, TraversalStep } from './ast.js';
+import { parsePool, type WorkerReply } from './parse-pool.js';
+import { simpleTemplate } from './simple-template.js';
+import { decodeQuotedLiteral, isTemplateString, quoteTemplate, unescapeTemplateLiteral } from './template.js';
+
 // Loaded on first use: instantiating the WASM parser costs ~0.4 s, which commands that parse no HCL
 // (`--version`, `rules`, `probe`, `maturity diff`) should not pay.
 type Hcl2Json = typeof import('@cdktf/hcl2json');
@@ -82,12 +89,6 @@ function nestingBeyond(text: string, limit: number): number | undefined {
   }
   return undefined;
 }
-import { createRequire } from 'node:module';
-import { isMainThread } from 'node:worker_threads';
-import type { BinaryOp, Expr, ObjectEntry, TraversalStep } from './ast.js';
-import { parsePool, type WorkerReply } from './parse-pool.js';
-import { simpleTemplate } from './simple-template.js';
-import { decodeQuotedLiteral, isTemplateString, quoteTemplate, unescapeTemplateLiteral } from './template.js';
 
 export { isTemplateString } from './template.js';
 

@@ -693,7 +693,6 @@ export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: 
   return out.finish('no aws_iam_role in the inventory');
 }
 
-/** The role's boundary denies each action on "*" unconditionally; findings point at the role's permissions_boundary. */
 /** Per boundary document and action list: the actions it does not deny on "*", and those it may. One boundary serves many roles. */
 const BOUNDARY_VERDICTS = new WeakMap<PolicyDocument, Map<string, { notDenied: string[]; undecided: string[] }>>();
 
@@ -704,6 +703,7 @@ function boundaryVerdict(policy: PolicyDocument, actions: readonly string[]): { 
   });
 }
 
+/** The role's boundary denies each action on "*" unconditionally; findings point at the role's permissions_boundary. */
 function judgeBoundary(out: OutcomeBuilder, role: Resource, b: Extract<BoundaryState, { kind: 'ok' }>, actions: readonly string[]): void {
   const { notDenied, undecided } = boundaryVerdict(b.policy, actions);
   const missing = notDenied.filter((a) => !undecided.includes(a));

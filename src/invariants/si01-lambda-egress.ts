@@ -226,11 +226,11 @@ class EgressCheck {
       // one pass over the rules, not one per security group (100 groups x 900 rules on a large estate)
       bySg = new Map();
       for (const rule of inScope(this.ctx, type)) {
+        // resolve() names each resource once, so a rule is listed once per group
         for (const target of this.ctx.index.resolve(rule.values.security_group_id, ['aws_security_group']).resources) {
           const list = bySg.get(target.address);
-          if (list) {
-            if (list[list.length - 1] !== rule) list.push(rule);
-          } else bySg.set(target.address, [rule]);
+          if (list) list.push(rule);
+          else bySg.set(target.address, [rule]);
         }
       }
       this.rulesOf.set(type, bySg);

@@ -182,11 +182,12 @@ export function jsonText(v: Value, placeholder?: (u: Unknown | RefObject) => str
     .join(',')}}`;
 }
 
-const HTML_UNSAFE = /[<>&\u2028\u2029]/;
+/** Escaped as \uXXXX, as Terraform's jsonencode does (search() ignores the g flag's lastIndex). */
+const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
 
 export function jsonString(s: string): string {
   const json = JSON.stringify(s);
-  return HTML_UNSAFE.test(s) ? json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+  return s.search(HTML_UNSAFE) < 0 ? json : json.replace(HTML_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A parsed JSON document (or YAML) as a Value; only plain data is expected. */

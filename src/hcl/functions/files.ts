@@ -1,34 +1,59 @@
 /**
- * Filesystem functions, relative to the module directory (`ctx.baseDir`). A file that is not there
- * (a package built later, a path outside the checkout) is an evaluation error naming the call, never
- * a crash; templatefile renders with our own template evaluator.
+ * Filesystem functions, relative to the root module's directory (`ctx.baseDir`, where Terraform
+ * runs), which is also the only tree they may read (see root-files.ts). A path outside it is an
+ * unknown value whose reason says so (the content, or whether it exists, is never known); a file
+ * missing inside it is an evaluation error naming the call, as in Terraform. Reasons and errors
+ * quote the path as written, never a host path or the content. templatefile renders with our own
+ * template evaluator.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
-import type { Value } from '../../model/value.js';
+import { Unknown, type Value } from '../../model/value.js';
 import { evaluate, type EvalContext } from '../evaluate.js';
 import { HclSyntaxError, parseExpression } from '../parser.js';
-import { FnError, toObj, toStr } from './convert.js';
+import { FnError, UnknownSignal, toObj, toStr } from './convert.js';
 import { digest } from './encoding.js';
+import { locate, readLocated } from './root-files.js';
 import { fn, type FunctionTable } from './types.js';
 
 /** Files larger than this are not read (a verdict never needs them; memory stays bounded). */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/** `name("path")` for messages, the path shortened (it is input, and may be long). */
+function callText(name: string, rel: string): string {
+  const shown = rel.length > 120 ? `${rel.slice(0, 119)}…` : rel;
+  return `${name}(${JSON.stringify(shown)})`;
+}
+
+/** Not read, on purpose: an unknown (not an error, so try() cannot swap in a known fallback). */
+function notRead(call: string, why: string): never {
+  throw new UnknownSignal(new Unknown(`${call}: ${why}; not read`));
+}
+
+const OUTSIDE = 'the file is outside the scanned directory';
+
 async function readBytes(name: string, ctx: EvalContext, p: Value): Promise<Buffer> {
   const rel = toStr(p, 'path');
-  const full = path.resolve(ctx.baseDir, rel);
-  const call = `${name}(${JSON.stringify(rel)})`;
-  const info = await stat(full).catch(() => undefined);
-  if (!info) throw new FnError(`${call}: file not found (${full})`, true);
-  if (!info.isFile()) throw new FnError(`${call}: not a regular file (${full})`, true);
-  if (info.size > MAX_FILE_BYTES) throw new FnError(`${call}: file is larger than ${MAX_FILE_BYTES} bytes`, true);
-  try {
-    return await readFile(full);
-  } catch (err) {
-    throw new FnError(`${call}: cannot read ${full}: ${(err as Error).message}`, true);
+  const call = callText(name, rel);
+  const found = await locate(ctx.baseDir, rel);
+  switch (found.kind) {
+    case 'outside':
+      return notRead(call, OUTSIDE);
+    case 'missing':
+      throw new FnError(`${call}: file not found`, true);
+    case 'not-file':
+      throw new FnError(`${call}: ${found.what}, not a regular file`, true);
+    case 'unreadable':
+      throw new FnError(`${call}: cannot read the file (${found.code})`, true);
   }
+  if (found.size > MAX_FILE_BYTES) throw new FnError(`${call}: file is larger than ${MAX_FILE_BYTES} bytes`, true);
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await readLocated(found, MAX_FILE_BYTES);
+  } catch (err) {
+    throw new FnError(`${call}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, true);
+  }
+  if (!bytes) throw new FnError(`${call}: file is larger than ${MAX_FILE_BYTES} bytes`, true);
+  return bytes;
 }
 
 async function readText(name: string, ctx: EvalContext, p: Value): Promise<string> {
@@ -36,7 +61,25 @@ async function readText(name: string, ctx: EvalContext, p: Value): Promise<strin
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new FnError(`${name}(${JSON.stringify(toStr(p))}): contents are not valid UTF-8`, true);
+    throw new FnError(`${callText(name, toStr(p))}: contents are not valid UTF-8`, true);
+  }
+}
+
+/** fileexists(): false only for a path inside the root where nothing is; outside is unknown. */
+async function fileexists(ctx: EvalContext, p: Value): Promise<boolean> {
+  const rel = toStr(p, 'path');
+  const found = await locate(ctx.baseDir, rel);
+  switch (found.kind) {
+    case 'file':
+      return true;
+    case 'missing':
+      return false;
+    case 'outside':
+      return notRead(callText('fileexists', rel), OUTSIDE);
+    case 'not-file':
+      throw new FnError(`${callText('fileexists', rel)}: ${found.what}, not a regular file`, true);
+    case 'unreadable':
+      throw new FnError(`${callText('fileexists', rel)}: cannot read the file (${found.code})`, true);
   }
 }
 
@@ -52,7 +95,7 @@ async function templatefile(ctx: EvalContext, p: Value, vars: Value): Promise<Va
     expr = await parseExpression(text);
   } catch (err) {
     if (err instanceof HclSyntaxError) {
-      throw new FnError(`templatefile(${JSON.stringify(toStr(p))}): ${err.detail} at line ${err.line}, column ${err.column}`, true);
+      throw new FnError(`${callText('templatefile', toStr(p))}: ${err.detail} at line ${err.line}, column ${err.column}`, true);
     }
     throw err;
   }
@@ -74,13 +117,28 @@ function basename(p: string): string {
   return trimmed === '' ? '/' : path.posix.basename(trimmed);
 }
 
+/**
+ * abspath(): an absolute path stays (cleaned, as Go does); a relative one would be the runner's
+ * working directory, which reports must not reveal and a verdict never needs: unknown.
+ */
+function abspath(p: string): string {
+  if (!path.posix.isAbsolute(p)) return notRead(callText('abspath', p), 'the absolute path depends on the directory Terraform runs in');
+  return path.posix.normalize(p).replace(/(.)\/$/, '$1');
+}
+
+/**
+ * pathexpand(): `~` would be the runner's home directory, which reports must not reveal (and no
+ * file function may read there anyway): unknown. Other paths are returned as they are.
+ */
+function pathexpand(p: string): string {
+  if (!p.startsWith('~')) return p;
+  if (p.length > 1 && p[1] !== '/') throw new FnError('cannot expand user-specific home dir');
+  return notRead(callText('pathexpand', p), "the home directory of the machine running Terraform is not known");
+}
+
 export const fileFunctions: FunctionTable = {
   file: fn(1, 1, ([p], ctx) => readText('file', ctx, p!)),
-  fileexists: fn(1, 1, async ([p], ctx) => {
-    const info = await stat(path.resolve(ctx.baseDir, toStr(p!, 'path'))).catch(() => undefined);
-    if (info && !info.isFile()) throw new FnError(`${toStr(p!)} is not a regular file`);
-    return info !== undefined;
-  }),
+  fileexists: fn(1, 1, ([p], ctx) => fileexists(ctx, p!)),
   filebase64: fn(1, 1, async ([p], ctx) => (await readBytes('filebase64', ctx, p!)).toString('base64')),
   filemd5: hashOf('filemd5', 'md5', 'hex'),
   filesha1: hashOf('filesha1', 'sha1', 'hex'),
@@ -91,6 +149,6 @@ export const fileFunctions: FunctionTable = {
   templatefile: fn(2, 2, ([p, vars], ctx) => templatefile(ctx, p!, vars!)),
   basename: fn(1, 1, ([p]) => basename(toStr(p!))),
   dirname: fn(1, 1, ([p]) => path.posix.dirname(toStr(p!))),
-  abspath: fn(1, 1, ([p], ctx) => path.resolve(ctx.baseDir, toStr(p!))),
-  pathexpand: fn(1, 1, ([p]) => toStr(p!).replace(/^~(?=$|\/)/, homedir())),
+  abspath: fn(1, 1, ([p]) => abspath(toStr(p!))),
+  pathexpand: fn(1, 1, ([p]) => pathexpand(toStr(p!))),
 };

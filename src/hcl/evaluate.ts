@@ -37,7 +37,10 @@ export interface EvalContext {
    * evaluator applies the rest), or undefined when the name is unknown.
    */
   resolve(segments: (string | number)[]): Maybe<{ value: Value; consumed: number } | undefined>;
-  /** Directory for file()/templatefile()/path-relative functions (the module's directory). */
+  /**
+   * Directory for file()/templatefile()/path-relative functions: the root module's directory, where
+   * Terraform runs. File functions read nothing outside it (functions/root-files.ts).
+   */
   baseDir: string;
 }
 

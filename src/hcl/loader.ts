@@ -362,6 +362,9 @@ async function parseCliVar(raw: string, type?: string): Promise<Value> {
   }
 }
 
+/** path.cwd is the runner's absolute path: reports must not reveal it, and no verdict needs it. */
+const CWD_UNKNOWN = new Unknown('path.cwd depends on the directory Terraform runs in');
+
 function constantContext(baseDir: string): EvalContext {
   return { baseDir, resolve: async () => undefined };
 }
@@ -463,7 +466,7 @@ class ModuleInstance implements EvalContext {
         return andThen(this.local(second), (value) => ({ value, consumed: 2 }));
       case 'path': {
         const rel = relative(this.loader.rootDir, this.src.dir) || '.';
-        const paths: ValueObject = { module: rel, root: '.', cwd: this.loader.rootDir };
+        const paths: ValueObject = { module: rel, root: '.', cwd: CWD_UNKNOWN };
         return typeof second === 'string' ? { value: paths[second] ?? new Unknown(`path.${second} is not supported`), consumed: 2 } : { value: paths, consumed: 1 };
       }
       case 'terraform':

@@ -1,6 +1,7 @@
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic, Inventory, Location, Resource } from '../model/inventory.js';
 import { emptyInventory } from '../model/inventory.js';
+import { dict, fromEntries, hasOwn, own } from '../model/dict.js';
 import { RefObject, Unknown, isObject, type Value, type ValueObject } from '../model/value.js';
 import { HclSyntaxError, hurryParse, parseExpression, parseHclFile } from './parser.js';
 import { problemOf, readSourceFile, type SourceRead } from './source-file.js';
@@ -118,8 +119,8 @@ class Loader {
     }
     const vars = await this.rootVariables(root);
     const mod = new ModuleInstance(this, root, '', vars.values, 0, [this.rootDir]);
-    this.inv.variables = { ...(this.inv.variables ?? {}), ...vars.values };
-    this.inv.variableOrigins = { ...(this.inv.variableOrigins ?? {}), ...vars.origins };
+    this.inv.variables = fromEntries([...Object.entries(this.inv.variables ?? {}), ...Object.entries(vars.values)]);
+    this.inv.variableOrigins = fromEntries([...Object.entries(this.inv.variableOrigins ?? {}), ...Object.entries(vars.origins)]);
     await mod.expandAll();
   }
 
@@ -247,8 +248,9 @@ class Loader {
 
   /** Root variables: defaults < terraform.tfvars < *.auto.tfvars < --var-file < --var, as Terraform orders them. */
   private async rootVariables(root: ModuleSource): Promise<{ values: ValueObject; origins: NonNullable<Inventory['variableOrigins']> }> {
-    const values: ValueObject = {};
-    const origins: NonNullable<Inventory['variableOrigins']> = {};
+    // Keyed by names from tfvars and --var: `__proto__` or `constructor` must stay an ordinary name.
+    const values: ValueObject = dict();
+    const origins: NonNullable<Inventory['variableOrigins']> = dict();
     const decls = variableDecls(root);
     const files = [...(await autoVarFiles(root.dir)).map((f) => join(root.dir, f)), ...(this.opts.varFiles ?? []).map((f) => resolve(f))];
     for (const f of files) {
@@ -285,7 +287,7 @@ class Loader {
       origins[k] = { file: '(plan variables)', line: 0, endLine: 0, kind: 'plan' };
     }
     for (const [name, d] of decls) {
-      if (!(name in values)) {
+      if (!hasOwn(values, name)) {
         if (d.hasDefault) {
           values[name] = d.default;
           origins[name] = { ...(d.defaultLocation ?? d.location), kind: 'default' };
@@ -349,7 +351,7 @@ function literalJson(raw: unknown): Value {
   if (raw === undefined) return null;
   if (typeof raw === 'string') return raw.replace(/\$\$\{/g, '${');
   if (Array.isArray(raw)) return raw.map(literalJson);
-  if (raw !== null && typeof raw === 'object') return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, literalJson(v)]));
+  if (raw !== null && typeof raw === 'object') return fromEntries(Object.entries(raw).map(([k, v]) => [k, literalJson(v)]));
   return raw as Value;
 }
 
@@ -459,15 +461,15 @@ class ModuleInstance implements EvalContext {
     switch (root) {
       case 'var':
         if (typeof second !== 'string') return undefined;
-        if (!(second in this.vars)) return { value: evalError(`var.${second} is not declared in ${this.where()}`), consumed: 2 };
+        if (!hasOwn(this.vars, second)) return { value: evalError(`var.${second} is not declared in ${this.where()}`), consumed: 2 };
         return { value: this.vars[second] ?? null, consumed: 2 };
       case 'local':
         if (typeof second !== 'string') return undefined;
         return andThen(this.local(second), (value) => ({ value, consumed: 2 }));
       case 'path': {
         const rel = relative(this.loader.rootDir, this.src.dir) || '.';
-        const paths: ValueObject = { module: rel, root: '.', cwd: CWD_UNKNOWN };
-        return typeof second === 'string' ? { value: paths[second] ?? new Unknown(`path.${second} is not supported`), consumed: 2 } : { value: paths, consumed: 1 };
+        const paths: ValueObject = fromEntries<Value>([['module', rel], ['root', '.'], ['cwd', CWD_UNKNOWN]]);
+        return typeof second === 'string' ? { value: own(paths, second) ?? new Unknown(`path.${second} is not supported`), consumed: 2 } : { value: paths, consumed: 1 };
       }
       case 'terraform':
         return { value: second === 'workspace' ? 'default' : new Unknown(`terraform.${String(second)} is not supported`), consumed: 2 };
@@ -523,7 +525,7 @@ class ModuleInstance implements EvalContext {
   }
 
   async allOutputs(): Promise<ValueObject> {
-    const out: ValueObject = {};
+    const out: ValueObject = dict();
     for (const name of [...this.outputsRaw.keys()].sort()) out[name] = await this.output(name);
     return out;
   }
@@ -620,7 +622,7 @@ class ModuleInstance implements EvalContext {
       const e = this.expansions.get(key) ?? { kind: 'single' };
       if (insts.size === 0) return evalError(`${key} depends on itself (cycle)`);
       if (e.kind === 'count') return [...insts.values()].map(ref);
-      if (e.kind === 'each') return Object.fromEntries([...insts.values()].map((r) => [String(r.index), ref(r)]));
+      if (e.kind === 'each') return fromEntries([...insts.values()].map((r) => [String(r.index), ref(r)]));
       if (e.kind === 'unknown') {
         const r = [...insts.values()][0]!;
         return new Unknown(`instances of ${key} are unknown: ${e.reason.reason}`, { refs: [r.address] });
@@ -631,7 +633,7 @@ class ModuleInstance implements EvalContext {
 
   /** Evaluates a block body: attributes, nested blocks (lists of objects) and dynamic blocks. */
   async evaluateBody(body: RawBody, ctx: EvalContext, scope?: ReadonlyMap<string, Value>, nested = false): Promise<ValueObject> {
-    const out: ValueObject = {};
+    const out: ValueObject = dict();
     for (const [k, raw] of Object.entries(body)) {
       if (nested ? k === 'dynamic' : META.has(k)) continue;
       // nested blocks are lists of bodies and may hold `dynamic` blocks of their own
@@ -699,7 +701,7 @@ class ModuleInstance implements EvalContext {
     const all: [string, Value][] = [];
     for (const [suffix, m] of insts) all.push([suffix, m instanceof Unknown ? m : await m.allOutputs()]);
     if (e.kind === 'count') return { value: all.map(([, v]) => v), consumed: 2 };
-    return { value: Object.fromEntries(all.map(([s, v]) => [JSON.parse(s.slice(1, -1)) as string, v])), consumed: 2 };
+    return { value: fromEntries(all.map(([s, v]) => [JSON.parse(s.slice(1, -1)) as string, v])), consumed: 2 };
   }
 
   private childInstances(name: string): Maybe<Map<string, ModuleInstance | Unknown>> {
@@ -739,7 +741,7 @@ class ModuleInstance implements EvalContext {
     const childDecls = variableDecls(src);
     for (const inst of this.instanceKeys(e)) {
       const ctx = new InstanceContext(this, inst.each, inst.count);
-      const inputs: ValueObject = {};
+      const inputs: ValueObject = dict();
       for (const [k, raw] of Object.entries(call.body)) {
         if (META.has(k) || k === 'source' || k === 'version' || k === 'providers') continue;
         if (!childDecls.has(k)) {
@@ -748,7 +750,7 @@ class ModuleInstance implements EvalContext {
         inputs[k] = await evaluateJson(raw, ctx);
       }
       for (const [k, d] of childDecls) {
-        if (!(k in inputs)) {
+        if (!hasOwn(inputs, k)) {
           inputs[k] = d.hasDefault ? d.default : new Unknown(`${prefix}: required variable "${k}" is not set`);
         }
         if (d.sensitive) collectStrings(inputs[k] ?? null, this.loader.inv.secrets);

@@ -2,6 +2,7 @@
  * Terraform's automatic type conversions and comparisons over known values, shared by the
  * evaluator (templates, operators) and the functions.
  */
+import { dict } from '../../model/dict.js';
 import { RefObject, Unknown, isObject, type Value, type ValueObject } from '../../model/value.js';
 
 /**
@@ -126,8 +127,9 @@ export function setKey(o: ValueObject, k: string, v: Value): void {
   else o[k] = v;
 }
 
+/** A null-prototype object (see model/dict.ts): `constructor`, `toString`... are only keys. */
 export function makeObject(entries: Iterable<readonly [string, Value]>): ValueObject {
-  const o: ValueObject = {};
+  const o: ValueObject = dict();
   for (const [k, v] of entries) setKey(o, k, v);
   return o;
 }

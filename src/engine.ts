@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Inventory, Location, Resource } from './model/inventory.js';
 import type { CheckResult, Examined, Finding, InvariantResult, Status } from './model/result.js';
 import { isObject, type Value } from './model/value.js';
+import { dict, own } from './model/dict.js';
 import { InventoryIndex } from './inventory/index.js';
 import type { Invariant, RuleContext, RuleFinding, RuleOutcome } from './invariants/types.js';
 import { ALL_INVARIANTS } from './invariants/index.js';
@@ -75,7 +76,7 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
 
   const summary: Record<Status, number> = { pass: 0, fail: 0, error: 0, not_applicable: 0, suppressed: 0 };
   for (const r of invariants) summary[r.status] += 1;
-  const byType: Record<string, number> = {};
+  const byType: Record<string, number> = dict();
   for (const r of inv.resources) if (r.mode === 'managed') byType[r.type] = (byType[r.type] ?? 0) + 1;
 
   const result: CheckResult = {
@@ -191,7 +192,7 @@ export function locate(r: Resource, attr?: string): Location | undefined {
     const parts = attr.split('.');
     for (let n = parts.length; n > 0; n--) {
       const key = parts.slice(0, n).join('.');
-      const hit = r.attrLocations[key] ?? r.attrLocations[key.replace(/\.0(?=\.|$)/g, '')];
+      const hit = own(r.attrLocations, key) ?? own(r.attrLocations, key.replace(/\.0(?=\.|$)/g, ''));
       if (hit) return hit;
     }
   }

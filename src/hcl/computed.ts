@@ -1,4 +1,5 @@
 import { Unknown, type Value, type ValueObject } from '../model/value.js';
+import { own } from '../model/dict.js';
 
 /**
  * What can be known statically about attributes AWS computes: the partial ARN of a resource from its
@@ -53,16 +54,16 @@ function known(values: ValueObject, key: string): Part {
 
 /** A glob for the resource's ARN, or undefined when nothing of it is known. */
 export function arnPattern(type: string, values: ValueObject): string | undefined {
-  const f = ARN[type];
+  const f = own(ARN, type);
   return f ? f((k) => known(values, k)) : undefined;
 }
 
 /** Known computed attributes to add to an instance's values (`id` of a role is its name). */
 export function knownComputed(type: string, values: ValueObject): ValueObject {
   const out: ValueObject = {};
-  const idKey = ID_FROM[type];
-  if (idKey && values.id === undefined) {
-    const v: Value | undefined = values[idKey];
+  const idKey = own(ID_FROM, type);
+  if (idKey && own(values, 'id') === undefined) {
+    const v: Value | undefined = own(values, idKey);
     if (typeof v === 'string') out.id = v;
   }
   return out;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Location } from '../model/inventory.js';
+import { dict } from '../model/dict.js';
 
 /**
  * hcl2json gives no positions and drops comments, so this scanner finds, in the raw text, where every
@@ -37,7 +38,7 @@ export function scanHclTop(file: string, text: string): { blocks: ScannedBlock[]
 
 /** Flattens a block's nested attributes into dotted paths: `egress.1.to_port`, and `egress.to_port` for the first. */
 export function attrLocationsOf(block: ScannedBlock): Record<string, Location> {
-  const out: Record<string, Location> = {};
+  const out: Record<string, Location> = dict();
   const walk = (b: ScannedBlock, prefix: string): void => {
     for (const [k, loc] of b.attrs) out[`${prefix}${k}`] = loc;
     const seen = new Map<string, number>();

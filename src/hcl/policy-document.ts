@@ -1,5 +1,7 @@
 import { Unknown, isObject, refsOf, type Value, type ValueObject } from '../model/value.js';
+import { dict, own } from '../model/dict.js';
 import { callFunction } from './functions.js';
+import { fromPlain } from './functions/convert.js';
 import type { EvalContext } from './evaluate.js';
 
 const NO_CONTEXT: EvalContext = { baseDir: '.', resolve: async () => undefined };
@@ -59,7 +61,7 @@ function oneOrMany(v: Value | undefined): Value | undefined {
 }
 
 function renderStatement(st: ValueObject): ValueObject {
-  const out: ValueObject = {};
+  const out: ValueObject = dict();
   if (typeof st.sid === 'string' && st.sid !== '') out.Sid = st.sid;
   out.Effect = st.effect === undefined || st.effect === null ? 'Allow' : st.effect;
   const set = (key: string, v: Value | undefined): void => {
@@ -76,11 +78,13 @@ function renderStatement(st: ValueObject): ValueObject {
   if (notPrincipals !== undefined) out.NotPrincipal = notPrincipals;
   const conditions = blocks(st.condition);
   if (conditions.length > 0) {
-    const cond: ValueObject = {};
+    // `test` and `variable` come from the configuration: `__proto__` must not reach Object.prototype
+    const cond: ValueObject = dict();
     for (const c of conditions) {
       const test = typeof c.test === 'string' ? c.test : 'Unknown';
       const variable = typeof c.variable === 'string' ? c.variable : 'unknown';
-      const existing = isObject(cond[test]) ? (cond[test] as ValueObject) : {};
+      const prev = own(cond, test);
+      const existing = isObject(prev) ? prev : dict<Value>();
       existing[variable] = oneOrMany(c.values) ?? [];
       cond[test] = existing;
     }
@@ -94,11 +98,11 @@ function renderPrincipals(v: Value | undefined): Value | undefined {
   if (ps.length === 0) return undefined;
   // `type = "*"` with identifiers ["*"] renders as the bare "*" principal
   if (ps.length === 1 && ps[0]!.type === '*') return '*';
-  const out: ValueObject = {};
+  const out: ValueObject = dict();
   for (const p of ps) {
     const type = typeof p.type === 'string' ? p.type : 'AWS';
     const ids = Array.isArray(p.identifiers) ? p.identifiers : [];
-    const prev = out[type];
+    const prev = own(out, type);
     const merged = [...(Array.isArray(prev) ? prev : prev !== undefined ? [prev] : []), ...ids];
     out[type] = oneOrMany(merged) ?? [];
   }
@@ -113,7 +117,7 @@ function decodeDocument(d: Value): ValueObject[] | Unknown {
   }
   if (typeof obj === 'string') {
     try {
-      obj = JSON.parse(obj) as Value;
+      obj = fromPlain(JSON.parse(obj));
     } catch {
       return new Unknown('a source/override policy document is not valid JSON');
     }

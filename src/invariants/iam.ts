@@ -11,6 +11,7 @@
  */
 import type { Resource } from '../model/inventory.js';
 import type { InventoryIndex } from '../inventory/index.js';
+import { own } from '../model/dict.js';
 import { RefObject, Unknown, isObject, refsOf, show, type Value } from '../model/value.js';
 import {
   actionMatches,
@@ -609,10 +610,11 @@ export function arnGlob(r: Resource): { glob: string; exact: boolean } {
   const v = r.values.arn;
   if (typeof v === 'string' && v !== '') return { glob: v, exact: true };
   if (r.arn) return { glob: r.arn, exact: true };
-  if (v instanceof Unknown && v.pattern) return { glob: v.pattern, exact: v.pattern !== WILDCARD_ARN[r.type] };
-  const built = ARN_BUILDERS[r.type]?.(r);
+  // r.type is input (`resource "constructor" ...`): only the tables' own entries count
+  if (v instanceof Unknown && v.pattern) return { glob: v.pattern, exact: v.pattern !== own(WILDCARD_ARN, r.type) };
+  const built = own(ARN_BUILDERS, r.type)?.(r);
   if (built) return { glob: built, exact: true };
-  return { glob: WILDCARD_ARN[r.type] ?? '*', exact: false };
+  return { glob: own(WILDCARD_ARN, r.type) ?? '*', exact: false };
 }
 
 // ---------------------------------------------------------------- grant findings

@@ -3,6 +3,8 @@
  * `aws_security_group` egress blocks (protocol, from_port, to_port, cidr_blocks + ipv6_cidr_blocks)
  * and `aws_vpc_security_group_egress_rule` (ip_protocol, from_port, to_port, cidr_ipv4/cidr_ipv6).
  */
+import { own } from '../model/dict.js';
+
 export type Protocol = 'all' | 'tcp' | 'udp' | 'icmp' | 'icmpv6' | string;
 
 /** IANA numbers and names EC2 accepts for the protocols that matter here. */
@@ -22,7 +24,7 @@ const PROTOCOLS: Record<string, Protocol> = {
 /** "-1"/"all"/-1 -> all, "6"/"tcp" -> tcp, "17" -> udp, "1" -> icmp, "58" -> icmpv6; others as written (lower case). */
 export function normalizeProtocol(p: string | number): Protocol {
   const key = String(p).trim().toLowerCase();
-  return PROTOCOLS[key] ?? key;
+  return own(PROTOCOLS, key) ?? key;
 }
 
 export interface EgressRule {

@@ -14,6 +14,7 @@
  */
 import { isObject, isRefObject, isUnknown, RefObject, Unknown, type Value, type ValueObject } from '../model/value.js';
 import type { ParseResult, PolicyDocument, PolicyStatement } from './types.js';
+import { dict } from '../model/dict.js';
 
 /** Raised while parsing; `unknown` when the cause is a value not known statically. */
 class PolicyParseError extends Error {
@@ -229,7 +230,8 @@ function parsePrincipal(
     return how === 'drop' ? {} : '*';
   }
   if (!isObject(v)) throw new PolicyParseError(`${what} must be "*" or an object such as {"AWS": [...]}`, false);
-  const out: Record<string, string[]> = {};
+  // Principal types come from the policy: `__proto__` must stay a key that Object.values sees.
+  const out: Record<string, string[]> = dict();
   for (const [k, list] of Object.entries(v)) out[k] = stringList(list, `${what} ${k}`, how, flag);
   return out;
 }

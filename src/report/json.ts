@@ -1,6 +1,7 @@
 import type { CheckResult } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
 import { loadMaturityModel } from '../rules/maturity.js';
+import { dict } from '../model/dict.js';
 
 /**
  * Key order of the JSON contract (shared/spec/cli.md), per object kind. Keys not listed follow in
@@ -32,7 +33,7 @@ type Obj = Record<string, unknown>;
 function ordered(obj: unknown, order: string[] = []): Obj {
   const o = (obj ?? {}) as Obj;
   const rest = Object.keys(o).filter((k) => !order.includes(k)).sort();
-  const out: Obj = {};
+  const out: Obj = dict(); // keys may come from the input (a `__proto__` resource type)
   for (const k of [...order, ...rest]) if (o[k] !== undefined) out[k] = o[k];
   return out;
 }

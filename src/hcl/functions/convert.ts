@@ -121,7 +121,7 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Sets an own property, `__proto__` included. */
+/** Sets an own property, `__proto__` included (also on an object that still has a prototype). */
 export function setKey(o: ValueObject, k: string, v: Value): void {
   if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;

@@ -6,6 +6,7 @@ import { UsageError } from '../cli/errors.js';
 import { normalizeRuleId, type SuppressionRule } from '../suppress/suppressions.js';
 import { PACKAGE_ROOT } from '../version.js';
 
+import { dict } from '../model/dict.js';
 /**
  * `.ztait.yaml`: found in the scanned directory or its parents, or given with --config. Holds every
  * value the CLI flags take; flags on the command line win. Validated against the JSON schema the
@@ -89,7 +90,7 @@ export function loadConfig(file: string): ZtaitConfig {
     throw new UsageError(`${file}:${line}: ${describe(err)}`);
   }
   const raw = data as Record<string, unknown>;
-  const lines: Record<string, number> = {};
+  const lines: Record<string, number> = dict();
   if (isMap(doc.contents)) {
     for (const pair of doc.contents.items) {
       if (isScalar(pair.key) && (pair.key as Node).range) lines[String(pair.key.value)] = lc.linePos((pair.key as Node).range![0]).line;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseCsv } from './csv.js';
+import { dict } from '../model/dict.js';
 
 /**
  * The decision log (shared/spec/maturity.md): rows read from JSON Lines, CSV or the incidents table,
@@ -191,7 +192,8 @@ function csvRecords(file: string, text: string): { raws: RawRecord[]; problems: 
       problems.push({ file, line: rec.line, kind: 'malformed', message: `bad CSV: ${rec.fields.length} fields where the header has ${names.length}` });
       continue;
     }
-    const fields: Record<string, unknown> = {};
+    // column names come from the file: a `__proto__` column stays a column
+    const fields: Record<string, unknown> = dict();
     names.forEach((name, k) => (fields[name] = rec.fields[k]));
     raws.push({ origin: { file, line: rec.line }, fields });
   }

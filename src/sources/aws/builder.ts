@@ -1,5 +1,6 @@
 import { emptyInventory, type Inventory, type Resource } from '../../model/inventory.js';
 import { Unknown, type ValueObject } from '../../model/value.js';
+import { dict, fromEntries } from '../../model/dict.js';
 import type { CallFailure } from './failure.js';
 
 /**
@@ -84,7 +85,7 @@ export class InventoryBuilder {
     }
     if (account) inv.account = account;
     if (this.gaps.size > 0) {
-      inv.gaps = Object.fromEntries([...this.gaps.entries()].sort(([a], [b]) => cmp(a, b)).map(([k, v]) => [k, [...v].sort().join('; ')]));
+      inv.gaps = fromEntries([...this.gaps.entries()].sort(([a], [b]) => cmp(a, b)).map(([k, v]) => [k, [...v].sort().join('; ')]));
     }
     if (this.limitations.size > 0) inv.limitations = [...this.limitations].sort();
     return inv;
@@ -99,7 +100,8 @@ export function cmp(a: string, b: string): number {
 
 /** AWS tag lists (`[{Key, Value}]`) as the Terraform `tags` map. */
 export function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined | null): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Tag keys come from the account: `__proto__` is a tag like any other.
+  const out: Record<string, string> = dict();
   for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
   return out;
 }

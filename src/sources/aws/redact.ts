@@ -6,6 +6,7 @@
  */
 
 import { REDACTED, looksSecret } from '../../report/redact.js';
+import { dict } from '../../model/dict.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -21,7 +22,8 @@ export function toPlainJson(v: unknown): Json {
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (Array.isArray(v)) return v.map(toPlainJson);
   if (typeof v === 'object') {
-    const out: { [k: string]: Json } = {};
+    // Names come from the endpoint or a snapshot: `__proto__` stays a plain key, never a prototype.
+    const out: { [k: string]: Json } = dict();
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (k === '$metadata' || x === undefined || typeof x === 'function') continue;
       out[k] = toPlainJson(x);
@@ -43,7 +45,7 @@ export function redactResponse(service: string, operation: string, output: Json)
 function stripSecretFields(v: Json): Json {
   if (Array.isArray(v)) return v.map(stripSecretFields);
   if (v !== null && typeof v === 'object') {
-    const out: { [k: string]: Json } = {};
+    const out: { [k: string]: Json } = dict();
     for (const [k, x] of Object.entries(v)) if (!SECRET_FIELDS.has(k)) out[k] = stripSecretFields(x);
     return out;
   }

@@ -1,5 +1,7 @@
 import type { ConfigResource, Expression, Json, ModuleConfig } from './format.js';
 import { splitTraversal, type InstanceKey, type ModuleStep, type ResourceAddress, type Segment } from './address.js';
+// A map entry of the document, never an inherited property (a module named `constructor`).
+import { own } from '../../model/dict.js';
 
 /**
  * The plan's `configuration`: module structure and, for every attribute, the references of its
@@ -114,7 +116,7 @@ export class PlanConfiguration {
         node = block;
         isBlockBody = true;
       } else if (node && typeof node === 'object') {
-        const next: Json | undefined = (node as Record<string, Json>)[String(seg)];
+        const next: Json | undefined = own(node as Record<string, Json>, String(seg));
         if (next === undefined) return 'unset';
         node = next;
         isBlockBody = false;
@@ -288,7 +290,7 @@ function alignBlock(blocks: Json[], planned: Json | undefined): Json | undefined
   const fits = blocks.filter((b) => {
     if (!b || typeof b !== 'object' || Array.isArray(b)) return false;
     if (!planned || typeof planned !== 'object' || Array.isArray(planned)) return blocks.length === 1;
-    return Object.entries(b).every(([k, e]) => !isExpression(e) || !('constant_value' in e) || sameValue(e.constant_value, planned[k]));
+    return Object.entries(b).every(([k, e]) => !isExpression(e) || !('constant_value' in e) || sameValue(e.constant_value, own(planned, k)));
   });
   return fits.length === 1 ? fits[0] : undefined;
 }
@@ -300,11 +302,6 @@ function sameValue(a: Json | undefined, b: Json | undefined): boolean {
     return a.length === b.length && [...a].map(key).sort().join('\u0000') === [...b].map(key).sort().join('\u0000');
   }
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** A map entry of the document, never an inherited property (a module named `constructor`). */
-function own<T>(map: Record<string, T> | undefined, key: string): T | undefined {
-  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChangeAction, Diagnostic, Inventory, Resource } from '../../model/inventory.js';
 import { emptyInventory } from '../../model/inventory.js';
+import { dict, own } from '../../model/dict.js';
 import { Unknown, isObject, type Value, type ValueObject } from '../../model/value.js';
 import { baseAddress } from '../../inventory/index.js';
 import { renderPolicyDocument } from '../../hcl/policy-document.js';
@@ -213,7 +214,7 @@ class PlanReader {
     // A policy document read only at apply: what the configuration renders (exact ARN patterns of
     // templates), else what is known of it in the plan, rendered as Terraform will.
     if (rec.parsed.mode === 'data' && rec.parsed.type === 'aws_iam_policy_document' && values.json instanceof Unknown) {
-      values = { ...values, json: this.source.valueAt(rec.address, ['json']) ?? renderPolicyDocument(values) };
+      values = Object.assign(dict<Value>(), values, { json: this.source.valueAt(rec.address, ['json']) ?? renderPolicyDocument(values) });
     }
     rec.built = values;
     rec.building = false;
@@ -315,7 +316,7 @@ class PlanReader {
   private rootVariableStrings(names: string[]): Value[] {
     const out: Value[] = [];
     for (const n of new Set(names)) {
-      const v = this.plan.variables?.[n]?.value;
+      const v = own(this.plan.variables, n)?.value;
       if (typeof v === 'string') out.push(v);
       else if (Array.isArray(v)) out.push(...v.filter((x): x is string => typeof x === 'string'));
     }
@@ -362,8 +363,8 @@ class PlanReader {
   private readVariables(): void {
     const vars = this.plan.variables;
     if (!vars) return;
-    this.inv.variables = {};
-    this.inv.variableOrigins = {};
+    this.inv.variables = dict();
+    this.inv.variableOrigins = dict();
     const section = this.text.indexOf('"variables"');
     const lineAt = lineCounter(this.text);
     for (const [name, v] of Object.entries(vars)) {
@@ -425,7 +426,7 @@ function isCollectionAt(shape: Json | undefined, path: ValuePath): boolean | und
   for (let i = 0; i < path.length; i++) {
     if (node === true) return undefined;
     const seg = path[i]!;
-    const next: Json | undefined = Array.isArray(node) ? (typeof seg === 'number' ? node[seg] : undefined) : isJsonObject(node) ? node[String(seg)] : undefined;
+    const next: Json | undefined = Array.isArray(node) ? (typeof seg === 'number' ? node[seg] : undefined) : isJsonObject(node) ? own(node, String(seg)) : undefined;
     if (next === undefined && i < path.length - 1) return undefined;
     node = next;
   }
@@ -438,7 +439,7 @@ function knownAt(known: Json, path: ValuePath): Json | undefined {
   let cur: Json | undefined = known;
   for (const seg of path) {
     if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-    else if (isJsonObject(cur) && typeof seg === 'string') cur = cur[seg];
+    else if (isJsonObject(cur) && typeof seg === 'string') cur = own(cur, seg);
     else return undefined;
   }
   return cur;

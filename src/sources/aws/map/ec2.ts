@@ -11,6 +11,7 @@ import type {
 } from '@aws-sdk/client-ec2';
 import type { ValueObject } from '../../../model/value.js';
 import { identified, tagMap, type LiveResourceSpec } from '../builder.js';
+import { own } from '../../../model/dict.js';
 
 /** Where EC2 resources live, for their ARNs. */
 export interface Ec2Scope {
@@ -49,7 +50,7 @@ const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': '
 /** One EC2 permission as one Terraform `egress`/`ingress` block (ports 0-0 for protocol -1, as Terraform shows them). */
 export function mapPermission(p: IpPermission): ValueObject {
   const raw = (p.IpProtocol ?? '-1').toLowerCase();
-  const protocol = PROTOCOL_NAMES[raw] ?? raw;
+  const protocol = own(PROTOCOL_NAMES, raw) ?? raw;
   const all = protocol === '-1';
   return {
     protocol,

@@ -1,112 +1,176 @@
 /**
- * Regular expressions with Terraform's (Go RE2) syntax, run on JavaScript's engine: the common RE2
- * spellings are translated (leading `(?i)`-style flags, `(?P<name>`, `\A`, `\z`, POSIX classes,
- * `${1}` in replacements). What cannot be translated is an error, never a silent mismatch.
+ * regex(), regexall() and replace()'s `/pattern/` with Terraform's semantics: Go's RE2 syntax
+ * (`(?P<name>...)`, `(?i)`, `\A`, `\z`, POSIX classes; no backreferences, no lookaround) and its
+ * linear-time matching, through re2js (a port of Go's regexp). JavaScript's own engine backtracks,
+ * so a pattern from a pull request could hang the run. Match loops and `$1`/`${name}` expansion
+ * follow Go's regexp package, which re2js's Java-style helpers do not.
  */
+import { RE2JS, RE2JSException, type Matcher } from 're2js';
 import type { Value } from '../../model/value.js';
 import { FnError, makeObject, toStr } from './convert.js';
 import { fn, type FunctionTable } from './types.js';
 
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
+/**
+ * Matching is linear in (program size x input length), not in the input alone: a legal
+ * 7,000-instruction program over 30,000 characters takes seconds. Above this product a call is an
+ * evaluation error instead (about a second of matching at worst; real patterns are far below).
+ */
+export const MAX_REGEX_WORK = 30_000_000;
 
-const cache = new Map<string, RegExp>();
+/**
+ * Each single search is bounded by the product above, but finding every match searches again from
+ * each match, and a pattern like `.*z|a` makes every search scan to the end: quadratic in Go too.
+ * The loops of regexall() and replace() stop with an error past this wall-clock time.
+ */
+export const MAX_MATCH_LOOP_MS = 2000;
 
-/** Compiles an RE2 pattern; `global` for all-matches use. Throws FnError when it cannot. */
-export function compileRegex(pattern: string, global = false): RegExp {
-  const key = `${global ? 'g' : ''}:${pattern}`;
-  const hit = cache.get(key);
-  if (hit) {
-    hit.lastIndex = 0;
-    return hit;
-  }
-  let body = pattern;
-  let flags = global ? 'g' : '';
-  for (let m = /^\(\?([a-zA-Z]+)\)/.exec(body); m; m = /^\(\?([a-zA-Z]+)\)/.exec(body)) {
-    for (const f of m[1]!) {
-      if (!'ims'.includes(f)) throw new FnError(`regular expression flag "${f}" is not supported`);
-      if (!flags.includes(f)) flags += f;
-    }
-    body = body.slice(m[0].length);
-  }
-  if (/\(\?[a-zA-Z-]+[:)]/.test(body)) throw new FnError('inline regular expression flags are only supported at the start');
-  body = body
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\\A/g, '(?<![\\s\\S])')
-    .replace(/\\z/g, '(?![\\s\\S])')
-    .replace(/\[:(\^?)([a-z]+):\]/g, (m, neg: string, name: string) => {
-      const cls = POSIX_CLASSES[name];
-      if (!cls || neg) throw new FnError(`regular expression class ${m} is not supported`);
-      return cls;
-    })
-    .replace(/\\p([A-Z])/g, '\\p{$1}');
-  let re: RegExp;
+const cache = new Map<string, RE2JS>();
+
+function shown(pattern: string): string {
+  return JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 59)}…` : pattern);
+}
+
+/** Compiles a Go RE2 pattern. Throws FnError naming the pattern (not the input) when it cannot. */
+export function compileRe2(pattern: string): RE2JS {
+  const hit = cache.get(pattern);
+  if (hit) return hit;
+  let re: RE2JS;
   try {
-    re = new RegExp(body, `${flags}u`);
-  } catch {
-    try {
-      re = new RegExp(body, flags);
-    } catch (err) {
-      throw new FnError(`invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`);
-    }
+    re = RE2JS.compile(pattern);
+  } catch (err) {
+    if (!(err instanceof RE2JSException)) throw err;
+    throw new FnError(`invalid regular expression ${shown(pattern)}: ${err.message}`);
   }
   if (cache.size > 1000) cache.clear();
-  cache.set(key, re);
+  cache.set(pattern, re);
   return re;
 }
 
-function groupCount(re: RegExp): number {
-  return new RegExp(`${re.source}|`, re.flags.replace('g', '')).exec('')!.length - 1;
-}
-
-/** A match as Terraform returns it: the string, the list of captures, or the named captures. */
-function matchValue(re: RegExp, m: RegExpExecArray): Value {
-  const count = groupCount(re);
-  if (count === 0) return m[0];
-  const named = m.groups ? Object.keys(m.groups) : [];
-  if (named.length > 0) {
-    if (named.length !== count) throw new FnError('regular expression mixes named and unnamed groups');
-    return makeObject(named.map((n) => [n, m.groups![n] ?? ''] as const));
+function checkWork(re: RE2JS, pattern: string, input: string): void {
+  if (re.programSize() * Math.max(1, input.length) > MAX_REGEX_WORK) {
+    throw new FnError(`regular expression ${shown(pattern)} over a ${input.length}-character string is too costly to match (limit: program size x length <= ${MAX_REGEX_WORK})`);
   }
-  return m.slice(1).map((g) => g ?? '');
 }
 
-/** Go replacement syntax (`$1`, `${1}`, `${name}`, `$$`) -> JavaScript's. */
-function jsReplacement(repl: string): string {
-  return repl.replace(/\$(\$|\{(\w+)\}|(\w+))/g, (_m, all: string, braced?: string, bare?: string) => {
-    if (all === '$') return '$$';
-    const name = braced ?? bare!;
-    return /^\d+$/.test(name) ? `$${name}` : `$<${name}>`;
+/** Width of the character at `i` in UTF-16 units (Go advances one rune, not one byte, here). */
+function width(s: string, i: number): number {
+  const c = s.codePointAt(i);
+  return c !== undefined && c > 0xffff ? 2 : 1;
+}
+
+/** Throws once the match loop of `pattern` has run past MAX_MATCH_LOOP_MS. */
+function loopClock(pattern: string, input: string): () => void {
+  const deadline = performance.now() + MAX_MATCH_LOOP_MS;
+  let n = 0;
+  return () => {
+    if ((++n & 15) === 0 && performance.now() > deadline) {
+      throw new FnError(`regular expression ${shown(pattern)} over a ${input.length}-character string: finding every match took longer than ${MAX_MATCH_LOOP_MS} ms`);
+    }
+  };
+}
+
+/**
+ * Every match as Go's FindAll does it: leftmost-first from each position, and an empty match right
+ * after the previous match is dropped. Yields the matcher positioned on each match.
+ */
+function* allMatches(re: RE2JS, pattern: string, s: string): Generator<Matcher> {
+  const m = re.matcher(s);
+  const tick = loopClock(pattern, s);
+  let pos = 0;
+  let prevEnd = -1;
+  while (pos <= s.length && m.find(pos)) {
+    tick();
+    const [start, end] = [m.start(), m.end()];
+    let accept = true;
+    if (end === pos) {
+      if (start === prevEnd) accept = false;
+      pos += pos < s.length ? width(s, pos) : 1;
+    } else {
+      pos = end;
+    }
+    prevEnd = end;
+    if (accept) yield m;
+  }
+}
+
+/**
+ * A match as Terraform returns it: the string, the list of captures, or the object of named ones;
+ * a group that took no part in the match is null (Terraform 1.x, go-cty).
+ */
+function resultShape(re: RE2JS, pattern: string): 'string' | 'list' | 'object' {
+  const count = re.groupCount();
+  if (count === 0) return 'string';
+  // re2js refuses a repeated group name (newer Go accepts it): so every name has one group.
+  const named = Object.keys(re.namedGroups()).length;
+  if (named === 0) return 'list';
+  if (named === count) return 'object';
+  throw new FnError(`invalid regular expression ${shown(pattern)}: cannot mix both named and unnamed capture groups`);
+}
+
+function matchValue(re: RE2JS, m: Matcher, shape: 'string' | 'list' | 'object'): Value {
+  if (shape === 'string') return m.group(0) ?? '';
+  if (shape === 'list') return Array.from({ length: re.groupCount() }, (_, i) => m.group(i + 1));
+  return makeObject(Object.entries(re.namedGroups()).map(([name, i]) => [name, m.group(i)] as const));
+}
+
+function regex(pattern: string, s: string): Value {
+  const re = compileRe2(pattern);
+  const shape = resultShape(re, pattern);
+  checkWork(re, pattern, s);
+  const m = re.matcher(s);
+  // test() runs on the DFA (no captures): a string that does not match is rejected fast.
+  if (!re.test(s) || !m.find(0)) throw new FnError('pattern did not match any part of the given string');
+  return matchValue(re, m, shape);
+}
+
+function regexall(pattern: string, s: string): Value {
+  const re = compileRe2(pattern);
+  const shape = resultShape(re, pattern);
+  checkWork(re, pattern, s);
+  if (!re.test(s)) return [];
+  return Array.from(allMatches(re, pattern, s), (m) => matchValue(re, m, shape));
+}
+
+/** Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; an absent group is empty. */
+function expand(template: string, re: RE2JS, m: Matcher): string {
+  const names = re.namedGroups();
+  return template.replace(/\$(?:\$|\{([\p{L}\p{Nd}_]+)\}|([\p{L}\p{Nd}_]+))?/gu, (all, braced?: string, bare?: string) => {
+    if (all === '$$') return '$';
+    const name = braced ?? bare;
+    // Malformed (`$` alone, `${`, `${x`): Go copies the `$` as text.
+    if (name === undefined) return '$';
+    let index = -1;
+    if (/^(0|[1-9]\d{0,7})$/.test(name)) index = Number(name);
+    else if (Object.prototype.hasOwnProperty.call(names, name)) index = names[name]!;
+    return index >= 0 && index <= re.groupCount() ? (m.group(index) ?? '') : '';
   });
 }
 
+/** replace(s, "/re/", repl) as Go's ReplaceAllString. */
 export function regexReplace(s: string, pattern: string, repl: string): string {
-  return s.replace(compileRegex(pattern, true), jsReplacement(repl));
+  const re = compileRe2(pattern);
+  checkWork(re, pattern, s);
+  if (!re.test(s)) return s;
+  const out: string[] = [];
+  const m = re.matcher(s);
+  const tick = loopClock(pattern, s);
+  let lastEnd = 0;
+  let pos = 0;
+  while (pos <= s.length && m.find(pos)) {
+    tick();
+    const [start, end] = [m.start(), m.end()];
+    out.push(s.slice(lastEnd, start));
+    // No replacement for an empty match right after the previous match (Go's rule).
+    if (end > lastEnd || start === 0) out.push(expand(repl, re, m));
+    lastEnd = end;
+    const w = pos < s.length ? width(s, pos) : 1;
+    pos = pos + w > end ? pos + w : end;
+  }
+  out.push(s.slice(lastEnd));
+  return out.join('');
 }
 
 export const regexFunctions: FunctionTable = {
-  regex: fn(2, 2, ([p, s]) => {
-    const re = compileRegex(toStr(p!));
-    const m = re.exec(toStr(s!));
-    if (!m) throw new FnError('pattern did not match any part of the given string');
-    return matchValue(re, m);
-  }),
-  regexall: fn(2, 2, ([p, s]) => {
-    const re = compileRegex(toStr(p!), true);
-    return Array.from(toStr(s!).matchAll(re), (m) => matchValue(re, m));
-  }),
+  regex: fn(2, 2, ([p, s]) => regex(toStr(p!), toStr(s!))),
+  regexall: fn(2, 2, ([p, s]) => regexall(toStr(p!), toStr(s!))),
 };

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { UsageError } from '../cli/errors.js';
+import { yamlErrorKind } from '../input/parse-error.js';
 import { normalizeRuleId, type SuppressionRule } from '../suppress/suppressions.js';
 import { PACKAGE_ROOT } from '../version.js';
 
@@ -78,9 +79,17 @@ export function loadConfig(file: string): ZtaitConfig {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new UsageError(`${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split('\n')[0]}`);
+    // the parser's own message may quote the file: only its position and error code are shown
+    const at = lc.linePos(e.pos[0]);
+    throw new UsageError(`${file}:${at.line}:${at.col}: invalid YAML (${yamlErrorKind(e.code)})`);
   }
-  const data = (doc.toJSON() as unknown) ?? {};
+  let data: unknown;
+  try {
+    data = (doc.toJSON() as unknown) ?? {};
+  } catch {
+    // an alias without its anchor: the error names the alias, i.e. quotes the file
+    throw new UsageError(`${file}: invalid YAML (an alias refers to no anchor)`);
+  }
   const check = validate();
   if (!check(data)) {
     const err = pickError(check.errors ?? []);

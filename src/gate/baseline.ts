@@ -2,6 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import type { CheckResult } from '../model/result.js';
 import { UsageError } from '../cli/errors.js';
+import { jsonErrorMessage, parseJson } from '../input/parse-error.js';
 
 /**
  * Baselines (like checkov's): record today's findings so a gate can be switched on without fixing
@@ -48,17 +49,13 @@ export function readBaseline(file: string): BaselineFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`--baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UsageError(`baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code ?? 'cannot read'}`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`--baseline ${file}: not JSON (${(e as Error).message})`);
-  }
-  const b = data as Partial<BaselineFile>;
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new UsageError(`baseline ${jsonErrorMessage(file, parsed.problem)}`);
+  const b = parsed.value as Partial<BaselineFile>;
   if (b?.ztait_baseline !== 1 || !Array.isArray(b.findings) || !b.findings.every((f) => typeof f?.fingerprint === 'string' && typeof f?.id === 'string')) {
-    throw new UsageError(`--baseline ${file}: not a ztait baseline (create one with --create-baseline)`);
+    throw new UsageError(`baseline ${file}: not a ztait baseline (create one with --create-baseline)`);
   }
   return b as BaselineFile;
 }

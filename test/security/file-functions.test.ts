@@ -26,6 +26,7 @@ function layout(): { top: string; scan: string } {
   writeFileSync(path.join(top, 'outdir', 'secret.txt'), MARKER);
   writeFileSync(path.join(scan, 'inside.txt'), 'inside-value');
   writeFileSync(path.join(scan, 'sub', 'nested.txt'), 'nested-value');
+  writeFileSync(path.join(scan, 'escape.tftpl'), 'x-${file("../outside.txt")}-${pathexpand("~")}');
   symlinkSync('../outside.txt', path.join(scan, 'link.txt'));
   symlinkSync(path.join(top, 'outside.txt'), path.join(scan, 'abslink.txt'));
   symlinkSync('../outdir', path.join(scan, 'dirlink'));
@@ -76,6 +77,7 @@ describe('file functions stay inside the scanned root', () => {
     'fileexists("/etc/passwd")',
     'join("-", split("", file("../outside.txt")))',
     'try(file("../outside.txt"), "fallback")',
+    'templatefile("escape.tftpl", {})',
   ];
   test.each(outside)('%s is unknown, says why, and carries nothing from outside', async (expr) => {
     const v = await ev(expr);

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Inventory } from '../../model/inventory.js';
 import { VERSION } from '../../version.js';
+import { jsonErrorMessage, parseJson } from '../../input/parse-error.js';
 import type { ServiceId } from './actions.js';
 import type { CallLogEntry, RecordedCall } from './session.js';
 
@@ -53,12 +54,9 @@ export function readSnapshot(file: string): { snapshot: Snapshot; sha256: string
   } catch (e) {
     throw new SnapshotError(`cannot read snapshot ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new SnapshotError(`${file} is not JSON: ${(e as Error).message}`);
-  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new SnapshotError(`snapshot ${jsonErrorMessage(file, parsed.problem)}`);
+  const data = parsed.value;
   const problem = validate(data);
   if (problem) throw new SnapshotError(`${file} is not a ztait probe snapshot: ${problem}`);
   return { snapshot: data as Snapshot, sha256: createHash('sha256').update(text).digest('hex') };
@@ -70,7 +68,7 @@ function validate(d: unknown): string | undefined {
   if (typeof d !== 'object' || d === null || Array.isArray(d)) return 'not an object';
   const s = d as Record<string, unknown>;
   if (s.format !== 'ztait-probe-snapshot') return 'format is not "ztait-probe-snapshot"';
-  if (s.version !== 1) return `unsupported version ${JSON.stringify(s.version)}`;
+  if (s.version !== 1) return 'unsupported version (this ztait reads version 1)';
   if (typeof s.prefix !== 'string' || typeof s.region !== 'string' || s.region === '') return 'prefix or region missing';
   if (!Array.isArray(s.calls) || !Array.isArray(s.call_log)) return 'calls or call_log missing';
   for (const [i, c] of (s.calls as unknown[]).entries()) {

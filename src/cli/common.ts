@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { CheckResult } from '../model/result.js';
+import type { CheckResult, ConfigInfo } from '../model/result.js';
 import { FORMATS, render, type Format } from '../report/index.js';
 import { findConfig, isDir, loadConfig, type ZtaitConfig } from '../config/config.js';
-import { UsageError } from './errors.js';
+import { describeConfig, displayPath, weakeningWarning } from '../config/weakenings.js';
+import { checkWritePath, isStdoutPath, isSymlink, UnsafeWriteError, writeFileSafe, type SafeWriteOptions } from '../io/safe-write.js';
+import { printDiagnostic, UsageError } from './errors.js';
 import type { Severity } from '../model/result.js';
 import { applyGate, parseSeverity } from '../gate/gate.js';
 import { applyBaseline, createBaseline, readBaseline, writeBaseline } from '../gate/baseline.js';
@@ -16,7 +17,8 @@ export interface CommonOptions {
   check?: string[];
   skipCheck?: string[];
   softFail?: boolean;
-  config?: string;
+  /** A file, or false for --no-config (no configuration file at all). */
+  config?: string | false;
   color?: boolean;
   quiet?: boolean;
   prefix?: string;
@@ -26,6 +28,10 @@ export interface CommonOptions {
   allowErrors?: boolean;
   baseline?: string;
   createBaseline?: string;
+  /** Set by resolveConfig: `output` came from this configuration file's directory, and stays in it. */
+  outputRoot?: string;
+  /** Set by resolveConfig: the file applied and what it (and the flags) did to the gate. */
+  configInfo?: ConfigInfo;
 }
 
 /** Each CLI option, its `.ztait.yaml` key, for merging and for `ztait config show`. */
@@ -52,7 +58,8 @@ export function addCommonOptions(cmd: Command): Command {
     .addOption(new Option('--check <ids>', 'run only these rules (SI-1,SI-5)').argParser(collect))
     .addOption(new Option('--skip-check <ids>', 'skip these rules').argParser(collect))
     .option('--soft-fail', 'exit 0 even when rules fail')
-    .option('--config <file>', 'configuration file (default: .ztait.yaml in the scanned directory or its parents)')
+    .option('--config <file>', 'configuration file; the repository\'s .ztait.yaml files are then not read (default: .ztait.yaml in the scanned directory or its parents)')
+    .option('--no-config', 'read no configuration file at all (for CI: ignore the .ztait.yaml a pull request may bring)')
     .option('--no-color', 'plain text output (also NO_COLOR)')
     .option('--quiet', 'print only failures and the summary')
     .option('--prefix <prefix>', 'governed namespace prefix (default ztait-)')
@@ -64,15 +71,24 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--create-baseline <file>', 'record the current findings as the baseline and exit 0');
 }
 
-/** Loads `.ztait.yaml` (explicit --config, or found from `start`) and merges it under the flags. */
+/**
+ * Loads `.ztait.yaml` (explicit --config, or found from `start`; none with --no-config) and merges
+ * it under the flags. The merged options carry what the file did to the gate (`configInfo`).
+ */
 export function resolveConfig<T extends CommonOptions>(opts: T, start: string): { opts: T; config: ZtaitConfig } {
-  const file = opts.config ?? findConfig(start);
+  const file = opts.config === false ? undefined : (opts.config ?? findConfig(start));
   const config: ZtaitConfig = file ? loadConfig(file) : { suppressions: [], lines: {} };
   const merged: T = { ...opts };
   for (const [flag, key] of CONFIG_KEYS) {
     if (merged[flag] === undefined && config[key] !== undefined) (merged as Record<string, unknown>)[flag] = config[key];
   }
-  return { opts: merged, config };
+  if (opts.output === undefined && config.output !== undefined && config.file) merged.outputRoot = dirname(resolve(config.file));
+  const mode = opts.config === false ? 'disabled' : opts.config ? 'explicit' : file ? 'found' : 'none';
+  const scanRoot = isDir(start) ? start : dirname(start);
+  merged.configInfo = describeConfig(opts, config, mode, scanRoot);
+  // findings suppressed by the file name it as the reports do: never by an absolute host path
+  const suppressions = config.suppressions.map((sup) => (sup.file ? { ...sup, file: displayPath(sup.file, scanRoot) } : sup));
+  return { opts: merged, config: { ...config, suppressions } };
 }
 
 const EXT: Record<Format, string> = { text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md', junit: 'xml' };
@@ -91,6 +107,8 @@ export function planOutputs(opts: CommonOptions): { format: Format; file?: strin
   }
   const fmts = formats as Format[];
   if (outputs.length === 1 && (isDir(outputs[0]!) || outputs[0]!.endsWith('/')) && fmts.length >= 1) {
+    // the directory named with -o is itself checked: reports never land in a symlinked one
+    if (isSymlink(outputs[0]!)) throw new UnsafeWriteError(`refusing to write reports into ${outputs[0]}: it is a symbolic link (ztait never writes through one)`);
     return fmts.map((f) => ({ format: f, file: join(outputs[0]!, `ztait.${EXT[f]}`) }));
   }
   if (outputs.length > fmts.length) throw new UsageError(`${outputs.length} --output files for ${fmts.length} --format value(s): give one format per output`);
@@ -106,13 +124,30 @@ export function useColor(opts: CommonOptions): boolean {
   return Boolean(process.stdout.isTTY);
 }
 
+/**
+ * Checks every file the run will write (reports, --create-baseline) before anything is written, so
+ * a refused symlink leaves no partial set; probe calls it before it reads the account too.
+ */
+export function checkDestinations(opts: CommonOptions): { plan: ReturnType<typeof planOutputs>; guard: SafeWriteOptions } {
+  const plan = planOutputs(opts);
+  const guard: SafeWriteOptions = { ...(opts.outputRoot ? { root: opts.outputRoot } : {}), what: 'report' };
+  for (const { file } of plan) if (file && !isStdoutPath(file)) checkWritePath(file, guard);
+  if (opts.createBaseline) checkWritePath(opts.createBaseline, { what: 'baseline' });
+  return { plan, guard };
+}
+
 /** Applies baseline and gate policy, renders and writes every requested report, and sets the exit code. */
 export async function emitResult(result: CheckResult, opts: CommonOptions, setExit: (code: number) => void): Promise<void> {
-  const plan = planOutputs(opts);
+  const { plan, guard } = checkDestinations(opts);
+  const info = opts.configInfo;
+  // only when there is something to say: a file, --no-config, or a weakening
+  if (info && (info.mode !== 'none' || info.weakenings.length > 0)) result.config = info;
+  const warning = weakeningWarning(info);
+  if (warning) printDiagnostic(warning);
   if (opts.createBaseline) {
     const b = createBaseline(result);
     writeBaseline(opts.createBaseline, b);
-    process.stderr.write(`ztait: baseline ${opts.createBaseline} written with ${b.findings.length} finding(s)\n`);
+    printDiagnostic(`baseline ${opts.createBaseline} written with ${b.findings.length} finding(s)`);
   }
   if (opts.baseline) applyBaseline(result, readBaseline(opts.baseline), opts.baseline);
   let failOn: Severity | undefined;
@@ -131,18 +166,15 @@ export async function emitResult(result: CheckResult, opts: CommonOptions, setEx
   if (opts.allowErrors && result.summary.error > 0) {
     process.stderr.write(`ztait: warning: --allow-errors: ${result.summary.error} rule(s) could not be decided and do not fail this run\n`);
   }
+  // The exit code comes from the verdicts, before any renderer runs: a renderer that fails makes
+  // the run exit 2 (setExit keeps the highest code), never 0.
+  setExit(result.gate.passed || opts.createBaseline ? 0 : 1);
   for (const { format, file } of plan) {
     const text = render(result, format, { color: file ? false : useColor(opts), quiet: Boolean(opts.quiet) });
-    if (file) {
-      try {
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, text);
-      } catch (e) {
-        throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-    } else process.stdout.write(text);
+    // never through a symlink; a config's outputs stay inside its directory
+    if (file && !isStdoutPath(file)) writeFileSafe(file, text, guard);
+    else process.stdout.write(text);
   }
-  setExit(result.gate.passed || opts.createBaseline ? 0 : 1);
 }
 
 /** The command line as the user typed it, for the evidence report. */

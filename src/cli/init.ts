@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { checkWritePath, isSymlink, UnsafeWriteError, writeFileSafe } from '../io/safe-write.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { UsageError } from './errors.js';
 
@@ -101,16 +102,16 @@ export function planInit(packageRoot: string, options: InitOptions = {}): InitFi
  * when one of them exists, naming the first.
  */
 export function writeInit(dir: string, files: InitFile[], force = false): void {
+  if (isSymlink(dir)) throw new UnsafeWriteError(`refusing to write into ${dir}: it is a symbolic link (ztait never writes through one)`);
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${dir} exists and is not a directory`);
-  if (!force) {
-    const conflict = files.find((f) => existsSync(join(dir, f.path)));
-    if (conflict) throw new UsageError(`refusing to overwrite ${join(dir, conflict.path)} (use --force)`);
-  }
-  for (const file of files) {
-    const target = join(dir, file.path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, file.content);
-  }
+  // Every directory from here (or from DIR, when it lies elsewhere) down to each file must be a real
+  // one: a symlink anywhere, dangling or not, is refused before anything is written, --force or not.
+  const cwd = process.cwd();
+  const rel = relative(cwd, resolve(dir));
+  const guard = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? { root: dir, checkRoot: true } : { root: cwd };
+  const existing = files.filter((f) => checkWritePath(join(dir, f.path), guard).existing);
+  if (!force && existing.length > 0) throw new UsageError(`refusing to overwrite ${join(dir, existing[0]!.path)} (use --force)`);
+  for (const file of files) writeFileSafe(join(dir, file.path), file.content, guard);
 }
 
 export function registerInit(program: Command, setExit: (code: number) => void): void {

@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadHcl } from '../hcl/loader.js';
 import { InventoryIndex } from '../inventory/index.js';
@@ -11,7 +9,10 @@ import { EvidenceError, readEvidenceFile, type EvidenceSet } from '../maturity/e
 import { SetUsageError, setLevel } from '../maturity/set.js';
 import { renderAssessment, renderDiff, renderSet, renderStatus, type MaturityFormat } from '../maturity/render.js';
 import { parseLevel, type Level } from '../maturity/table.js';
-import { UsageError } from './errors.js';
+import { printDiagnostic, UsageError } from './errors.js';
+// text output goes to CI logs: names and values from the input show their control characters escaped
+import { escapeDeep } from '../report/terminal.js';
+import { checkWritePath, isStdoutPath, writeFileSafe } from '../io/safe-write.js';
 
 /**
  * `ztait maturity status|assess|set|diff` (shared/spec/maturity.md). Exit codes: 0 consistent /
@@ -38,19 +39,24 @@ function addOutputOptions(cmd: Command, formats: readonly MaturityFormat[]): Com
     .option('--no-color', 'plain output (the maturity reports have no colour anyway)');
 }
 
+/** Refuses, before anything is written, an -o file (or --record) that is or goes through a symlink. */
+function checkOutputs(opts: OutputOptions & { record?: string }): void {
+  for (const file of opts.output ?? []) if (!isStdoutPath(file)) checkWritePath(file, { what: 'report' });
+  if (opts.record) checkWritePath(opts.record, { what: 'record' });
+}
+
 /** Renders each requested format to stdout or its -o file. */
 async function emit(opts: OutputOptions, allowed: readonly MaturityFormat[], render: (f: MaturityFormat) => string): Promise<void> {
   const formats = (opts.format?.length ? opts.format : ['text']).map((f) => f.toLowerCase());
   for (const f of formats) if (!(allowed as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" for this command (use ${allowed.join(', ')})`);
   const outputs = opts.output ?? [];
   if (outputs.length > formats.length) throw new UsageError(`${outputs.length} --output files for ${formats.length} --format value(s): give one format per output`);
+  checkOutputs(opts);
   for (const [i, f] of (formats as MaturityFormat[]).entries()) {
     const text = render(f);
     const file = outputs[i];
-    if (file) {
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, text);
-    } else process.stdout.write(text);
+    if (file && !isStdoutPath(file)) writeFileSafe(file, text, { what: 'report' });
+    else process.stdout.write(text);
   }
 }
 
@@ -119,9 +125,9 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
       if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
       const inv = await loadHcl([path], { ...(opts.varFile ? { varFiles: opts.varFile } : {}), ...(opts.var ? { vars: opts.var } : {}) });
       const errors = inv.diagnostics.filter((d) => d.severity === 'error');
-      for (const d of errors) process.stderr.write(`ztait: ${d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : ''}${d.message}\n`);
+      for (const d of errors) printDiagnostic(`${d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : ''}${d.message}`);
       const section = checkMaturity(inv, new InventoryIndex(inv));
-      await emit(opts, ['text', 'json', 'markdown'], (f) => renderStatus(section, f));
+      await emit(opts, ['text', 'json', 'markdown'], (f) => renderStatus(f === 'text' ? escapeDeep(section) : section, f));
       setExit(errors.length > 0 ? 2 : section.consistent ? 0 : 1);
     },
   );
@@ -143,7 +149,7 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
         if (e instanceof EvidenceError) throw new UsageError(e.message);
         throw e;
       }
-      await emit(opts, ['text', 'json', 'markdown', 'junit'], (f) => renderAssessment(a, f));
+      await emit(opts, ['text', 'json', 'markdown', 'junit'], (f) => renderAssessment(f === 'text' ? escapeDeep(a) : a, f));
       setExit(a.eligible ? 0 : 1);
     },
   );
@@ -166,6 +172,8 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
     ) => {
       const target = levelArg(levelText, 'level');
       const days = windowDays(opts.windowDays);
+      // the level is changed only when every report and the record can be written safely
+      checkOutputs(opts);
       const evidence = await loadEvidence(opts, false);
       let outcome;
       try {
@@ -184,8 +192,8 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
         if (e instanceof DefinitionError || e instanceof SetUsageError || e instanceof EvidenceError) throw new UsageError(e.message);
         throw e;
       }
-      await emit(opts, ['text', 'json', 'markdown'], (f) => renderSet(outcome, f));
-      if (opts.record && (outcome.status === 'changed' || outcome.status === 'unchanged')) await writeFileAtomic(opts.record, outcome.record);
+      await emit(opts, ['text', 'json', 'markdown'], (f) => renderSet(f === 'text' ? { ...escapeDeep(outcome), record: outcome.record } : outcome, f));
+      if (opts.record && (outcome.status === 'changed' || outcome.status === 'unchanged')) await writeFileAtomic(opts.record, outcome.record, { what: 'record' });
       setExit(outcome.status === 'refused' ? 1 : 0);
     },
   );

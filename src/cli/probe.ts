@@ -3,7 +3,8 @@ import { runChecks } from '../engine.js';
 import { minimalPolicy } from '../sources/aws/actions.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../sources/aws/defaults.js';
 import type { ProbeRun } from '../sources/aws/probe.js';
-import { addCommonOptions, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, checkDestinations, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
+import { checkWritePath } from '../io/safe-write.js';
 import { UsageError } from './errors.js';
 
 interface ProbeCliOptions extends CommonOptions {
@@ -51,6 +52,9 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
     }
     const { opts, config } = resolveConfig(raw, '.');
     validate(opts);
+    // refuse a symlinked destination before reading the account, not after
+    checkDestinations(opts);
+    if (opts.saveSnapshot) checkWritePath(opts.saveSnapshot, { what: 'snapshot' });
     let run: ProbeRun;
     let inputs: { path: string; sha256: string }[] = [];
     // the AWS SDK is loaded only when a probe runs: `ztait --help`, `check` and `rules` stay fast

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { UsageError } from '../cli/errors.js';
@@ -109,13 +109,21 @@ export function loadConfig(file: string): ZtaitConfig {
     v === undefined ? undefined : typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : (v as string[]);
   const cfg: ZtaitConfig = { file, suppressions: [], lines };
   if (typeof raw.prefix === 'string') cfg.prefix = raw.prefix;
-  for (const k of ['check', 'skip_check', 'soft_fail_on', 'hard_fail_on', 'format', 'output'] as const) {
+  for (const k of ['check', 'skip_check', 'soft_fail_on', 'hard_fail_on', 'format'] as const) {
     const v = list(raw[k]);
     if (v) cfg[k] = v;
   }
+  // A repository's config writes and reads only inside its own directory (the writes also refuse
+  // symlinks there, see io/safe-write.ts): no absolute path, no `..`.
+  const outputs = list(raw.output);
+  if (outputs) {
+    cfg.output = outputs.map((o, i) => insideConfigDir(file, o, () => lineOfPath(doc, lc, Array.isArray(raw.output) ? `/output/${i}` : '/output'), 'output'));
+  }
   for (const k of ['soft_fail', 'allow_errors'] as const) if (typeof raw[k] === 'boolean') cfg[k] = raw[k];
   if (typeof raw.fail_on === 'string') cfg.fail_on = raw.fail_on;
-  if (typeof raw.baseline === 'string') cfg.baseline = resolve(dirname(file), raw.baseline);
+  for (const k of ['soft_fail', 'allow_errors'] as const) if (typeof raw[k] === 'boolean') cfg[k] = raw[k];
+  if (typeof raw.fail_on === 'string') cfg.fail_on = raw.fail_on;
+  if (typeof raw.baseline === 'string') cfg.baseline = insideConfigDir(file, raw.baseline, () => lineOfPath(doc, lc, '/baseline'), 'baseline');
   const sups = Array.isArray(raw.suppressions) ? (raw.suppressions as Record<string, unknown>[]) : [];
   sups.forEach((s, i) => {
     const line = lineOfPath(doc, lc, `/suppressions/${i}`);
@@ -130,6 +138,36 @@ export function loadConfig(file: string): ZtaitConfig {
     });
   });
   return cfg;
+}
+
+/**
+ * `path` from the config file, resolved against the file's directory; a UsageError naming file:line
+ * (never the value: it is the file's content) when it is absolute or leaves that directory.
+ */
+function insideConfigDir(file: string, path: string, line: () => number, key: string): string {
+  const dir = resolve(dirname(file));
+  const abs = resolve(dir, path);
+  const rel = relative(dir, abs);
+  if (isAbsolute(path) || /^[A-Za-z]:|^[\\/]/.test(path) || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new UsageError(`${file}:${line()}: ${key} must be a relative path inside the configuration file's directory (no absolute path, no ..)`);
+  }
+  if (key === 'baseline' && escapesByLink(dir, abs)) {
+    throw new UsageError(`${file}:${line()}: ${key} must be a relative path inside the configuration file's directory (it goes through a symbolic link out of it)`);
+  }
+  // keep a trailing slash: `output: reports/` names a directory for every format
+  return /[\\/]$/.test(path) ? `${abs}${sep}` : abs;
+}
+
+/** Whether an existing `abs` really lies outside `dir` once symlinks are resolved (a missing file does not). */
+function escapesByLink(dir: string, abs: string): boolean {
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    return false;
+  }
+  const rel = relative(realpathSync(dir), real);
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 }
 
 /** The most useful of ajv's errors: unknown keys and wrong types before the oneOf noise. */

@@ -1,5 +1,5 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileSafe } from '../io/safe-write.js';
 import type { CheckResult } from '../model/result.js';
 import { UsageError } from '../cli/errors.js';
 import { jsonErrorMessage, parseJson } from '../input/parse-error.js';
@@ -35,13 +35,7 @@ export function createBaseline(result: CheckResult): BaselineFile {
 }
 
 export function writeBaseline(file: string, b: BaselineFile): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, `${JSON.stringify(b, null, 2)}\n`);
-    renameSync(tmp, file);
-  } catch (e) {
-    throw new UsageError(`cannot write baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  writeFileSafe(file, `${JSON.stringify(b, null, 2)}\n`, { what: 'baseline' });
 }
 
 export function readBaseline(file: string): BaselineFile {

@@ -13,6 +13,7 @@ import { autoVarFiles, canonical, isDirectory, moduleFiles, readTextFile } from 
 import { renderPolicyDocument } from './policy-document.js';
 import { arnPattern, knownComputed } from './computed.js';
 import { UsageError } from '../cli/errors.js';
+import { jsonProblem } from '../input/parse-error.js';
 
 /**
  * The HCL source: a root module directory (with its local child modules, recursively) becomes the
@@ -267,7 +268,11 @@ class Loader {
         body = f.endsWith('.json') ? (JSON.parse(r.text) as RawBody) : ((await parseHclFile(display, r.text)) as RawBody);
       } catch (e) {
         if (e instanceof HclSyntaxError) this.diag({ severity: 'error', message: e.detail, file: display, line: e.line, column: e.column });
-        else this.diag({ severity: 'error', message: `invalid JSON: ${(e as Error).message}`, file: display, line: 1 });
+        else {
+          // V8's message quotes the file: only the position and a fixed phrase
+          const p = jsonProblem(r.text, e);
+          this.diag({ severity: 'error', message: `is not valid JSON (${p.kind})`, file: display, line: p.line, column: p.column });
+        }
         continue;
       }
       const attrs = f.endsWith('.json') ? new Map<string, Location>() : scanHclTop(display, r.text).attrs;
@@ -799,9 +804,8 @@ function tfJsonBody(file: string, text: string): RawBody {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const line = m ? text.slice(0, Number(m[1])).split('\n').length : 1;
-    throw new HclSyntaxError(file, line, 1, `invalid JSON: ${(e as Error).message}`);
+    const p = jsonProblem(text, e);
+    throw new HclSyntaxError(file, p.line, p.column, `is not valid JSON (${p.kind})`);
   }
   if (!isRawBody(parsed)) throw new HclSyntaxError(file, 1, 1, 'a .tf.json file must hold a JSON object');
   const wrap = (v: unknown): unknown => (Array.isArray(v) ? v : [v]);

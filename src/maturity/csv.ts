@@ -79,7 +79,7 @@ export function parseCsv(text: string): { records: CsvRecord[]; errors: CsvError
           consumeNewline();
           break;
         }
-        error = `unexpected ${JSON.stringify(text[i])} after a closing quote`;
+        error = 'unexpected character after a closing quote'; // which one is the file's content: not quoted
         break;
       }
       let j = i;

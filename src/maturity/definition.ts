@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isLevel, type Level } from './table.js';
+import { writeFileSafe, type SafeWriteOptions } from '../io/safe-write.js';
 
 /**
  * Where `maturity_level` gets its value in a root module, found the way Terraform resolves it
@@ -137,31 +137,12 @@ export async function editedContent(def: LevelDefinition, level: Level): Promise
 export const editedLine = (def: LevelDefinition, level: Level): string =>
   `${def.text.slice(0, def.valueColumn)}${level}${def.text.slice(def.valueColumn + def.valueLength)}`;
 
-/** Writes through a temporary file in the same directory and a rename: readers see old or new, never half. */
-export async function writeFileAtomic(path: string, content: Buffer | string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let mode = 0o644;
-  try {
-    mode = (await stat(path)).mode & 0o7777;
-  } catch {
-    // a new file (a --record): default mode
-  }
-  const fh = await open(tmp, 'wx', mode);
-  try {
-    await fh.writeFile(content);
-    await fh.sync();
-  } catch (e) {
-    await fh.close();
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
+/**
+ * Writes through a temporary file in the same directory and a rename: readers see old or new, never
+ * half; the mode is kept, and a symlink (the file itself, or a directory below `root`) is refused.
+ */
+export async function writeFileAtomic(path: string, content: Buffer | string, opts: SafeWriteOptions = {}): Promise<void> {
+  writeFileSafe(path, content, { durable: true, ...opts });
 }
 
 // ---- a light HCL/JSON line scanner: enough to tell code from strings, heredocs and comments -----

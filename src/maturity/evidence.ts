@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseCsv } from './csv.js';
 import { dict } from '../model/dict.js';
+import { parseJson } from '../input/parse-error.js';
 
 /**
  * The decision log (shared/spec/maturity.md): rows read from JSON Lines, CSV or the incidents table,
@@ -158,13 +159,13 @@ function jsonlRecords(file: string, text: string): { raws: RawRecord[]; problems
   text.split(/\r\n|\n|\r/).forEach((lineText, k) => {
     const line = k + 1;
     if (lineText.trim() === '') return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(lineText);
-    } catch (e) {
-      problems.push({ file, line, kind: 'malformed', message: `bad JSON: ${(e as Error).message}` });
+    const result = parseJson(lineText);
+    if (!result.ok) {
+      // a fixed phrase and the column: V8's own message would quote the row
+      problems.push({ file, line, kind: 'malformed', message: `bad JSON: ${result.problem.kind} at column ${result.problem.column}` });
       return;
     }
+    const parsed = result.value;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       problems.push({ file, line, kind: 'malformed', message: 'bad JSON: a line must be one JSON object' });
       return;

@@ -87,7 +87,8 @@ export async function setLevel(req: SetRequest): Promise<SetOutcome> {
   outcome.record = changeRecord(outcome);
   if (outcome.status === 'changed') {
     const { after } = await editedContent(def, to);
-    await writeFileAtomic(def.path, after);
+    // a tfvars that is a symlink (or sits below one in the module) is refused, never replaced by a copy
+    await writeFileAtomic(def.path, after, { root: req.dir, what: 'maturity definition' });
   }
   return outcome;
 }

@@ -108,6 +108,30 @@ export interface CheckResult {
   approved_by?: string;
   /** Set when the run passed or failed for a reason worth one line (thresholds, soft-fail). */
   gate?: { passed: boolean; reason: string };
+  /** The configuration file applied, and every setting that let this run pass more easily. */
+  config?: ConfigInfo;
   /** With --baseline: the file, and the baselined findings that are gone (fixed). */
   baseline?: { file: string; absent: { id: string; resource: string; fingerprint: string; message: string }[] };
+}
+
+/**
+ * A setting that can turn a failing run into a passing one: a rule not run, a verdict that does not
+ * fail the run, a waived finding. `source` says who made it: a configuration file (written by
+ * whoever wrote the repository) or the command line (the CI job).
+ */
+export interface GateWeakening {
+  kind: 'check' | 'skip_check' | 'soft_fail' | 'fail_on' | 'soft_fail_on' | 'allow_errors' | 'baseline' | 'suppression' | 'prefix';
+  detail: string;
+  source: 'config' | 'command_line';
+  /** The configuration file and line, relative to the working directory or the scanned one. */
+  file?: string;
+  line?: number;
+}
+
+export interface ConfigInfo {
+  /** found: `.ztait.yaml` in the scanned directory or a parent; explicit: --config; none: no file; disabled: --no-config. */
+  mode: 'found' | 'explicit' | 'none' | 'disabled';
+  /** The configuration files applied (at most one today), never an absolute path. */
+  files: string[];
+  weakenings: GateWeakening[];
 }

@@ -14,6 +14,7 @@
  */
 import { isObject, isRefObject, isUnknown, RefObject, Unknown, type Value, type ValueObject } from '../model/value.js';
 import type { ParseResult, PolicyDocument, PolicyStatement } from './types.js';
+import { jsonProblem } from '../input/parse-error.js';
 import { dict } from '../model/dict.js';
 
 /** Raised while parsing; `unknown` when the cause is a value not known statically. */
@@ -64,7 +65,9 @@ function parseJsonText(text: string, src: Source): Value {
   try {
     return JSON.parse(body) as Value;
   } catch (e) {
-    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    // never V8's message: it quotes the policy text (which may be anything read from a file)
+    const p = jsonProblem(body, e);
+    const why = `${p.kind} at line ${p.line}, column ${p.column} of the document`;
     if (src.fromPattern) throw new PolicyParseError(`policy is not known statically (template is not JSON: ${why})`, true);
     throw new PolicyParseError(`policy is not valid JSON: ${why}`, false);
   }

@@ -8,13 +8,15 @@ import { dict } from '../model/dict.js';
  * alphabetical order, so the output is byte-stable whatever order the engine built objects in.
  */
 const ORDER: Record<string, string[]> = {
-  root: ['tool', 'source', 'generated_at', 'command_line', 'summary', 'gate', 'inventory', 'invariants', 'maturity', 'nist', 'diagnostics', 'limitations', 'approved_by'],
+  root: ['tool', 'source', 'generated_at', 'command_line', 'summary', 'gate', 'config', 'inventory', 'invariants', 'maturity', 'nist', 'diagnostics', 'limitations', 'approved_by'],
   tool: ['name', 'version'],
   source: ['kind', 'inputs', 'account'],
   input: ['path', 'sha256'],
   account: ['id', 'region', 'caller'],
   summary: [...STATUSES],
   gate: ['passed', 'reason'],
+  config: ['mode', 'files', 'weakenings'],
+  weakening: ['kind', 'detail', 'source', 'file', 'line'],
   inventory: ['resources', 'by_type'],
   invariant: ['id', 'title', 'status', 'severity', 'stride', 'nist', 'reason', 'findings', 'examined'],
   finding: ['resource', 'arn', 'file', 'line', 'end_line', 'column', 'end_column', 'message', 'status', 'suppression', 'fingerprint', 'baseline'],
@@ -70,6 +72,7 @@ export function canonicalResult(result: CheckResult): Obj {
       source: src && ordered({ ...src, inputs: list(src.inputs, (i) => ordered(i, ORDER.input)), account: src.account && ordered(src.account, ORDER.account) }, ORDER.source),
       summary: ordered(r.summary, ORDER.summary),
       gate: r.gate && ordered(r.gate, ORDER.gate),
+      config: r.config && ordered({ ...(r.config as Obj), weakenings: list((r.config as Obj).weakenings, (w) => ordered(w, ORDER.weakening)) }, ORDER.config),
       inventory: inv && ordered({ ...inv, by_type: sortedDeep(inv.by_type) }, ORDER.inventory),
       invariants: list(r.invariants, (i) => {
         const x = i as Obj;

@@ -88,6 +88,30 @@ function caseXml(inv: InvariantResult, c: Case): string[] {
 }
 
 /**
+ * The configuration file and each setting that weakened the gate, as the properties of a suite with
+ * no test cases (so the counts stay those of the invariants).
+ */
+function configSuite(r: CheckResult): string[] {
+  const cfg = r.config;
+  if (!cfg) return [];
+  const props = [
+    `      <property${attrs({ name: 'config.mode', value: cfg.mode })}/>`,
+    ...cfg.files.map((f) => `      <property${attrs({ name: 'config.file', value: f })}/>`),
+    ...cfg.weakenings.map((w) => {
+      const by = w.source === 'config' ? `${w.file ?? 'configuration file'}${w.line ? `:${w.line}` : ''}` : 'command line';
+      return `      <property${attrs({ name: `gate.weakened.${w.kind}`, value: `${by}: ${w.detail}` })}/>`;
+    }),
+  ];
+  return [
+    `  <testsuite${attrs({ name: 'ztait configuration', tests: 0, failures: 0, errors: 0, skipped: 0, time: '0', timestamp: r.generated_at.replace(/\.\d+Z$|Z$/, '') })}>`,
+    '    <properties>',
+    ...props,
+    '    </properties>',
+    '  </testsuite>',
+  ];
+}
+
+/**
  * JUnit XML for CI test views: one testsuite per invariant, one testcase per examined resource
  * (or one named after the invariant when none was examined); fail -> <failure>, error -> <error>,
  * not applicable and suppressed -> <skipped>. Counts are computed from the cases written.
@@ -116,6 +140,7 @@ export function renderJunit(r: CheckResult): string {
       '  </testsuite>',
     );
   });
+  suites.push(...configSuite(r));
   const head = `<testsuites${attrs({ name: `ztait ${r.tool.version}: ${gateVerdict(r).line}`, ...totals, time: '0' })}>`;
   return ['<?xml version="1.0" encoding="UTF-8"?>', head, ...suites, '</testsuites>', ''].join('\n');
 }

@@ -14,6 +14,7 @@ const NOTIFICATIONS = [
   { id: 'ZTAIT-INPUT', name: 'InputProblem', text: 'An input could not be read or evaluated completely.' },
   { id: 'ZTAIT-UNDECIDABLE', name: 'UndecidableInvariant', text: 'An invariant could not be decided: its verdict is error, never pass.' },
   { id: 'ZTAIT-LIMITATION', name: 'Limitation', text: 'Something the run could not check, and why.' },
+  { id: 'ZTAIT-GATE-WEAKENED', name: 'GateWeakened', text: 'A setting of the configuration file or the command line lets the run pass more easily.' },
 ] as const;
 type NotificationId = (typeof NOTIFICATIONS)[number]['id'];
 
@@ -157,6 +158,12 @@ function notification(id: NotificationId, level: Sarif.Notification.level, text:
 
 function invocation(result: CheckResult, artifacts: Map<string, number>): Sarif.Invocation {
   const notes: Sarif.Notification[] = [];
+  // first: a code-scanning reader must see that the gate was weakened, and by which file and line
+  for (const w of result.config?.weakenings ?? []) {
+    const loc = w.file && !w.file.startsWith('../') ? physical(w.file, { line: w.line }, artifacts) : undefined;
+    const by = w.source === 'config' ? `${w.file ?? 'the configuration file'}${w.line ? `:${w.line}` : ''}` : 'the command line';
+    notes.push(notification('ZTAIT-GATE-WEAKENED', 'warning', `${w.kind} set by ${by}: ${w.detail}`, loc ? { locations: [loc] } : {}));
+  }
   for (const d of result.diagnostics) {
     const loc = physical(d.file, { line: d.line, column: d.column }, artifacts);
     notes.push(notification('ZTAIT-INPUT', d.severity, d.message, loc ? { locations: [loc] } : {}));
@@ -219,7 +226,7 @@ export function renderSarif(result: CheckResult): string {
     });
   }
   const gate = gateVerdict(result);
-  const canonical = canonicalResult(result) as { source: { account?: object }; summary: object };
+  const canonical = canonicalResult(result) as { source: { account?: object }; summary: object; config?: object };
   const run: Sarif.Run = {
     tool: {
       driver: {
@@ -243,6 +250,7 @@ export function renderSarif(result: CheckResult): string {
       ...(result.source.account ? { account: canonical.source.account } : {}),
       gate: gate.line,
       summary: canonical.summary,
+      ...(canonical.config ? { config: canonical.config } : {}),
     },
   };
   const log: Sarif.Log = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };

@@ -88,6 +88,26 @@ function contextLines(c: ChalkInstance, result: CheckResult, quiet: boolean): st
   return lines;
 }
 
+/** The configuration file applied and every setting that weakened the gate, with where it was made. */
+function configLines(c: ChalkInstance, result: CheckResult): string[] {
+  const cfg = result.config;
+  if (!cfg) return [];
+  const how = { found: 'found in the scanned directory or a parent', explicit: 'given with --config', none: 'none found', disabled: 'none (--no-config)' }[cfg.mode];
+  const lines = ['', `${c.bold('Configuration')}: ${cfg.files.length ? `${cfg.files.join(', ')} (${how})` : how}`];
+  const block = (title: string, source: 'config' | 'command_line'): void => {
+    const ws = cfg.weakenings.filter((w) => w.source === source);
+    if (ws.length === 0) return;
+    lines.push(c.yellow.bold(title));
+    for (const w of ws) {
+      const where = w.file ? `${w.file}${w.line ? `:${w.line}` : ''}  ` : '';
+      lines.push(c.yellow(`  ${where}${w.kind}: ${w.detail}`));
+    }
+  };
+  block('Config weakened the gate:', 'config');
+  block('Command-line flags weakened the gate:', 'command_line');
+  return lines;
+}
+
 function nistLine(c: ChalkInstance, result: CheckResult): string {
   const counts = STATUSES.map((s) => [s, result.nist.filter((t) => t.status === s).length] as const).filter(([, n]) => n > 0);
   return `${c.bold('NIST SP 800-207 tenets')}: ${counts.map(([s, n]) => `${n} ${STATUS_LABEL[s]}`).join(', ') || 'none evaluated'}`;
@@ -118,6 +138,8 @@ export function renderText(result: CheckResult, opts: TextOptions): string {
     lines.push('', c.gray(`Baseline ${result.baseline.file}: ${absent.length} baselined finding(s) fixed`));
     for (const a of absent) lines.push(c.green(`  fixed  ${a.id}  ${a.resource}  ${a.message}`));
   }
+  // Shown even with --quiet: a run that passes because of a setting must say so.
+  lines.push(...configLines(c, result));
   lines.push('', ...summaryTable(c, result));
   if (result.nist.length > 0) lines.push(nistLine(c, result));
   const gate = gateVerdict(result);

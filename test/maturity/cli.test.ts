@@ -59,7 +59,7 @@ describe('ztait maturity assess', () => {
   it('lists malformed rows with file:line and refuses the promotion', async () => {
     const r = await maturityCli(['assess', '--evidence', ev('malformed.csv'), '--current', '0']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`${ev('malformed.csv')}:4: bad CSV: unexpected "x" after a closing quote`);
+    expect(r.stdout).toContain(`${ev('malformed.csv')}:4: bad CSV: unexpected character after a closing quote`);
     expect(r.stdout).toContain(`${ev('malformed.csv')}:11: bad CSV: unterminated quoted field`);
     expect(r.stdout).toMatch(/FAIL {2}rows_dropped 5 == 0: 5 row\(s\) dropped/);
   });

@@ -31,7 +31,7 @@ describe('RFC 4180 CSV reader', () => {
   it('reports bad quoting at the record line and resumes on the next line', () => {
     const { records, errors } = parseCsv('ok,1\n"bad"x,2\nb"ad,3\n"open,4\nafter,5\n');
     expect(errors).toEqual([
-      { line: 2, message: 'unexpected "x" after a closing quote' },
+      { line: 2, message: 'unexpected character after a closing quote' },
       { line: 3, message: expect.stringMatching(/quote inside an unquoted field/) },
       { line: 4, message: 'unterminated quoted field' },
     ]);
@@ -92,7 +92,7 @@ describe('evidence files', () => {
       ['c-10', 12],
     ]);
     expect(ev.problems.map((p) => [p.line, p.message])).toEqual([
-      [4, 'bad CSV: unexpected "x" after a closing quote'],
+      [4, 'bad CSV: unexpected character after a closing quote'],
       [5, 'bad CSV: 8 fields where the header has 9'],
       [6, expect.stringMatching(/^bad CSV: quote inside an unquoted field/)],
       [9, 'confidence "abc" is not a number'],

@@ -23,16 +23,19 @@ const realPlan = readFileSync(fixture('audit-table-destroy'), 'utf8');
 describe('unusable plan files: one line naming the file and what is wrong', () => {
   it('not JSON, with the line and column of the error', async () => {
     const { file, message } = await errorFor('plan.json', '{\n  "format_version": "1.2",\n  "variables": oops\n}\n');
-    expect(message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:16: is not valid JSON: Unexpected token 'o'$`));
+    expect(message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:16: is not valid JSON \\(unexpected character\\)$`));
+    // never the text itself: V8's message would quote the document around the error
+    expect(message).not.toContain('oops');
   });
 
   it('text that is not JSON at all (a human-readable plan)', async () => {
     const { message } = await errorFor('plan.txt', 'Terraform will perform the following actions:\n');
-    expect(message).toMatch(/:1:1: is not valid JSON: Unexpected token 'T'$/);
+    expect(message).toMatch(/:1:1: is not valid JSON \(unexpected character\)$/);
+    expect(message).not.toContain('Terraform will');
   });
 
   it('a syntax error V8 locates itself (a trailing comma)', async () => {
-    expect((await errorFor('plan.json', '{"format_version": "1.2",}  ')).message).toMatch(/:1:26: is not valid JSON: Expected double-quoted property name$/);
+    expect((await errorFor('plan.json', '{"format_version": "1.2",}  ')).message).toMatch(/:1:26: is not valid JSON \(expected a property name in double quotes\)$/);
   });
 
   it('a truncated plan', async () => {

@@ -10,6 +10,7 @@ import { Document, parseAllDocuments, visit } from 'yaml';
 import { RefObject, Unknown, containsUnknown, type Value } from '../../model/value.js';
 import { FnError, UnknownSignal, fromPlain, jsonString, jsonText, toStr } from './convert.js';
 import { derivedUnknown, firstUnknownDeep } from './unknowns.js';
+import { jsonProblem, yamlErrorKind } from '../../input/parse-error.js';
 import { fn, type FunctionTable } from './types.js';
 
 /** Placeholder for an unknown inside encoded text: its pattern as a JSON string, else `*`. */
@@ -36,7 +37,9 @@ function jsondecode(s: Value): Value {
   try {
     return fromPlain(JSON.parse(text));
   } catch (err) {
-    throw new FnError(`invalid JSON: ${(err as Error).message}`);
+    // never V8's message: it quotes the text, which may come from a file
+    const p = jsonProblem(text, err);
+    throw new FnError(`invalid JSON: ${p.kind} at line ${p.line}, column ${p.column}`);
   }
 }
 
@@ -81,8 +84,15 @@ function yamldecode(s: Value): Value {
   if (docs.length > 1) throw new FnError('multiple YAML documents are not supported');
   const doc = docs[0];
   if (!doc) return null;
-  if (doc.errors.length > 0) throw new FnError(`invalid YAML: ${doc.errors[0]!.message}`);
-  return fromPlain(doc.toJS({ maxAliasCount: 1000 }));
+  // the parser's messages quote the text (which may come from a file): the error code only
+  if (doc.errors.length > 0) throw new FnError(`invalid YAML (${yamlErrorKind(doc.errors[0]!.code)})`);
+  let plain: unknown;
+  try {
+    plain = doc.toJS({ maxAliasCount: 1000 });
+  } catch {
+    throw new FnError('invalid YAML (an alias refers to no anchor, or too many aliases)');
+  }
+  return fromPlain(plain);
 }
 
 function base64decode(s: string): string {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../cli/errors.js';
+import { writeFileSafe } from '../../io/safe-write.js';
 import type { Inventory } from '../../model/inventory.js';
 import { VERSION } from '../../version.js';
 import { jsonErrorMessage, parseJson } from '../../input/parse-error.js';
@@ -40,9 +41,10 @@ export function buildSnapshot(args: { prefix: string; region: string; account: I
 
 export function writeSnapshot(file: string, snap: Snapshot): void {
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(snap, null, 2)}\n`);
+    // never through a symlink: a UsageError (exit 2) names it
+    writeFileSafe(file, `${JSON.stringify(snap, null, 2)}\n`, { what: 'snapshot' });
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new SnapshotError(`cannot write snapshot ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { PlanJson } from './format.js';
-import { plainOrQuoted, shapeProblem } from './shape.js';
+import { jsonErrorMessage, jsonProblem } from '../../input/parse-error.js';
+import { shapeProblem } from './shape.js';
 
 /**
  * A plan file that cannot be read as a plan. The message is one line naming the file and what is
@@ -54,48 +55,10 @@ export function parsePlanText(file: string, text: string): PlanJson {
 }
 
 function jsonError(file: string, text: string, e: Error): PlanInputError {
-  const end = text.trimEnd().length;
-  const pos = errorOffset(text, e);
-  const { line, col } = lineCol(text, Math.min(pos, text.length));
-  if (pos >= end) return new PlanInputError(`${file}: is truncated: the JSON ends at line ${line}:${col} before the document is complete`);
-  // V8 quotes the text around the error: leave it out (it may be anything, a secret included).
-  const detail = /^Unexpected token '.+?'/.exec(e.message)?.[0] ?? e.message.replace(/\s*in JSON at position \d+.*$/s, '').split('\n')[0];
-  return new PlanInputError(`${file}:${line}:${col}: is not valid JSON: ${detail}`);
-}
-
-/** A parse error that only says the text stopped too early (a prefix of some valid document). */
-function endsEarly(prefix: string): boolean {
-  try {
-    JSON.parse(prefix);
-    return true;
-  } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    return /Unexpected end/.test((e as Error).message) || (m !== null && Number(m[1]) >= prefix.length);
-  }
-}
-
-/**
- * Where JSON.parse failed. V8 gives a position for some errors only; otherwise the first failing
- * character is found by bisection: every prefix before it merely ends early, every one after fails.
- */
-function errorOffset(text: string, e: Error): number {
-  const m = /position (\d+)/.exec(e.message);
-  if (m) return Number(m[1]);
-  if (/Unexpected end/.test(e.message)) return text.length;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (endsEarly(text.slice(0, mid + 1))) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function lineCol(text: string, pos: number): { line: number; col: number } {
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  return { line, col: pos - before.lastIndexOf('\n') };
+  // V8 quotes the text around the error: only the position and a fixed phrase are kept.
+  const problem = jsonProblem(text, e);
+  if (problem.truncated) return new PlanInputError(`${file}: is truncated: the JSON ends at line ${problem.line}:${problem.column} before the document is complete`);
+  return new PlanInputError(jsonErrorMessage(file, problem));
 }
 
 function checkPlan(file: string, doc: unknown): PlanJson {
@@ -112,7 +75,7 @@ function checkPlan(file: string, doc: unknown): PlanJson {
   }
   const major = /^(\d+)\./.exec(o.format_version)?.[1];
   if (major !== '1') {
-    throw new PlanInputError(`${file}: plan format_version ${plainOrQuoted(o.format_version, 32)} is not supported: ztait reads format 1.x, which Terraform 1.1 and later write`);
+    throw new PlanInputError(`${file}: plan format_version ${/^\d{1,3}\.\d{1,3}(\.\d{1,3})?$/.test(o.format_version) ? o.format_version : '(not a version number)'} is not supported: ztait reads format 1.x, which Terraform 1.1 and later write`);
   }
   if (!('planned_values' in o) && !('resource_changes' in o) && !('configuration' in o)) {
     throw new PlanInputError(`${file}: is JSON with a format_version but not a Terraform plan (no planned_values, resource_changes or configuration): expected the output of ${TO_JSON}`);

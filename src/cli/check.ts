@@ -7,7 +7,7 @@ import { runChecks } from '../engine.js';
 import { parsePool } from '../hcl/parse-pool.js';
 import { loadRules } from '../rules/metadata.js';
 import { addCommonOptions, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
-import { UsageError } from './errors.js';
+import { printDiagnostic, UsageError } from './errors.js';
 
 interface CheckOptions extends CommonOptions {
   plan?: string;
@@ -75,7 +75,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     for (const d of result.diagnostics) {
       if (opts.quiet && d.severity !== 'error') continue;
       const where = d.file ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}: ` : '';
-      process.stderr.write(`ztait: ${d.severity === 'warning' ? 'warning: ' : ''}${where}${d.message}\n`);
+      printDiagnostic(`${d.severity === 'warning' ? 'warning: ' : ''}${where}${d.message}`);
     }
     await emitResult(result, opts, setExit);
     if (inputErrors.length > 0) setExit(2);

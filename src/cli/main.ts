@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { UsageError } from './errors.js';
+import { printDiagnostic, UsageError } from './errors.js';
 import { registerCheck } from './check.js';
 import { registerProbe } from './probe.js';
 import { registerMaturity } from './maturity.js';
@@ -40,11 +40,11 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`ztait: ${e.message}\n`);
+      printDiagnostic(e.message);
       return 2;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`ztait: internal error: ${msg.split('\n')[0]}\n`);
+    printDiagnostic(`internal error: ${msg.split('\n')[0]}`);
     if (process.env.ZTAIT_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     return 2;
   }

@@ -3,22 +3,25 @@
  * text from findings is escaped (it can hold `|`, `*`, `_`, `<`, URLs), prose is wrapped at 80
  * columns (MD013), and tables - which cannot wrap - relax MD013 for themselves only.
  */
+import { escapeControl } from './terminal.js';
 
 export const WIDTH = 80;
 
 /** Escapes text from the result so it renders literally and never becomes HTML, a link or a list. */
 export function escapeText(text: string, opts: { cell?: boolean } = {}): string {
-  const flat = text.replace(/\r?\n|\r|\t/g, ' ');
+  // line breaks become spaces (a row or an item stays one line); other controls show escaped
+  const flat = escapeControl(text.replace(/\r?\n|\r|\t|\u2028|\u2029/g, ' '));
   const escaped = flat
     .replace(/[\\`*_[\]<>|#~&]/g, '\\$&')
     // Bare URLs (MD034) and GFM autolink literals: break the scheme and www. patterns.
     .replace(/:\/\//g, ':\\/\\/')
     .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\\.`);
   if (opts.cell) return escaped; // a table cell never starts a line
-  // Words that would start a list or underline a heading if wrapping put them first on a line.
+  // Words that would start a list or underline a heading if wrapping put them first on a line,
+  // and `::`, which starts a CI workflow command there (`\:` renders as `:`).
   return escaped
     .split(' ')
-    .map((w) => (/^[-+=]+$/.test(w) ? `\\${w}` : w.replace(/^(\d+)([.)])$/, '$1\\$2')))
+    .map((w) => (/^[-+=]+$/.test(w) ? `\\${w}` : w.replace(/^(\d+)([.)])$/, '$1\\$2').replace(/^::/, ':\\:')))
     .join(' ');
 }
 

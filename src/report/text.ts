@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, Finding, InvariantResult, Status } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
 import { gateVerdict, severityMatrix, sortFindings, STATUS_LABEL, valueText, whereOf } from './common.js';
+import { escapeDeep, guardLines } from './terminal.js';
 
 export interface TextOptions {
   color: boolean;
@@ -118,7 +119,9 @@ function nistLine(c: ChalkInstance, result: CheckResult): string {
  * finding (`file:line resource message`), then the summary table, and the gate verdict last so a
  * CI log reader sees it first. `quiet` keeps only failing/undecidable invariants and the summary.
  */
-export function renderText(result: CheckResult, opts: TextOptions): string {
+export function renderText(input: CheckResult, opts: TextOptions): string {
+  // every string of the result may come from the pull request: control characters shown escaped
+  const result = escapeDeep(input);
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const quiet = opts.quiet ?? false;
   const lines: string[] = [];
@@ -144,5 +147,5 @@ export function renderText(result: CheckResult, opts: TextOptions): string {
   if (result.nist.length > 0) lines.push(nistLine(c, result));
   const gate = gateVerdict(result);
   lines.push((gate.passed ? c.green.bold : c.red.bold)(gate.line));
-  return `${lines.join('\n')}\n`;
+  return guardLines(`${lines.join('\n')}\n`);
 }

@@ -97,7 +97,8 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
     limitations: [...(inv.limitations ?? []), ...Object.entries(inv.gaps ?? {}).map(([k, v]) => `${k}: ${v}`)],
     ...(opts.approvedBy ? { approved_by: opts.approvedBy } : {}),
   };
-  return redactResult(result, inv.secrets);
+  // Only the free text is redacted (messages, observed values): verdicts, ids and addresses never are.
+  return redactResult(result, inv.secrets, inv.resources.map((r) => r.address));
 }
 
 function toInvariantResult(

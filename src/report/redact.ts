@@ -9,32 +9,125 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** One pattern for all secrets, longest first, so a secret containing another is removed whole. */
-function secretPattern(secrets: Iterable<string>): RegExp | undefined {
-  const list = [...new Set(secrets)].filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+/** The secrets worth redacting: distinct strings of MIN_SECRET_LENGTH or more. */
+function secretList(secrets: Iterable<string>): string[] {
+  return [...new Set(secrets)].filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+}
+
+/** One pattern for all the strings, longest first, so a secret containing another is removed whole. */
+function secretPattern(strings: string[], minLength = MIN_SECRET_LENGTH): RegExp | undefined {
+  const list = strings.filter((s) => s.length >= minLength);
   if (list.length === 0) return undefined;
-  list.sort((a, b) => b.length - a.length || a.localeCompare(b));
+  list.sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
   return new RegExp(list.map(escapeRegExp).join('|'), 'g');
 }
 
-function scrub(value: unknown, pattern: RegExp): unknown {
-  if (typeof value === 'string') return value.replace(pattern, REDACTED);
-  if (Array.isArray(value)) return value.map((v) => scrub(v, pattern));
-  if (value !== null && typeof value === 'object') {
-    // Keys too: a record keyed by a value (maturity settings, by_type) must not leak either.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(pattern, REDACTED), scrub(v, pattern)]));
+/**
+ * Replaces the secrets in one piece of free text, except where a secret lies wholly inside an
+ * identifier the text quotes (a resource address, a file, a rule id): identifiers are printed as
+ * they are everywhere else in the report, and a value inside them is the name the author chose.
+ */
+class Scrubber {
+  private readonly keep: RegExp | undefined;
+
+  constructor(
+    private readonly pattern: RegExp,
+    secrets: string[],
+    identifiers: Iterable<string>,
+  ) {
+    // only identifiers longer than the secret: one equal to it would keep it everywhere
+    const holding = [...new Set(identifiers)].filter((id) => secrets.some((sec) => id.length > sec.length && id.includes(sec)));
+    this.keep = holding.length > 0 ? secretPattern(holding, 1) : undefined;
   }
-  return value;
+
+  text(s: string): string {
+    this.pattern.lastIndex = 0;
+    if (!this.pattern.test(s)) return s;
+    const spans = this.keep ? [...s.matchAll(this.keep)].map((m) => [m.index, m.index + m[0].length] as const) : [];
+    return s.replace(this.pattern, (m: string, at: number) => (spans.some(([a, b]) => a <= at && at + m.length <= b) ? m : REDACTED));
+  }
+
+  /**
+   * A resource address: its type and names are identifiers and stay, but an instance key
+   * (`["..."]`, from for_each) is a value and may be a secret.
+   */
+  address(s: string): string {
+    return s.includes('["') ? s.replace(INSTANCE_KEY, (k) => k.replace(this.pattern, REDACTED)) : s;
+  }
+
+  /** A value from the input (maturity settings): its strings; keys are setting names and addresses. */
+  value(v: unknown): unknown {
+    if (typeof v === 'string') return this.text(v);
+    if (Array.isArray(v)) return v.map((x) => this.value(x));
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.value(x)]));
+    return v;
+  }
+}
+
+/** A string instance key of an address: `["a\"b"]`. */
+const INSTANCE_KEY = /\["(?:[^"\\]|\\.)*"\]/g;
+
+/** The identifiers a result holds: what free text may quote and what is never redacted. */
+function identifiersOf(r: CheckResult, more: Iterable<string>): string[] {
+  const ids: string[] = [...r.source.inputs.map((i) => i.path), ...Object.keys(r.inventory.by_type)];
+  const addresses: string[] = [...more];
+  for (const inv of r.invariants) {
+    ids.push(inv.id);
+    for (const f of inv.findings) addresses.push(f.resource), ids.push(f.arn ?? '', f.file ?? '');
+    for (const e of inv.examined) addresses.push(e.resource), ids.push(e.arn ?? '', e.file ?? '');
+  }
+  for (const d of r.maturity.deviations) addresses.push(d.resource ?? ''), ids.push(d.file ?? '');
+  for (const d of r.diagnostics) ids.push(d.file ?? '');
+  // of an address, the parts between instance keys: `module.a`, `.aws_lambda_function.f`
+  for (const a of addresses) ids.push(...a.split(INSTANCE_KEY));
+  return ids.filter((id) => id.length > 0);
 }
 
 /**
- * The result with every occurrence of every secret (4 characters or longer) in any string, and in
- * any object key, replaced by `[REDACTED]`: a copy when there is something to replace, else the
- * result itself. The input is never modified.
+ * The result with every secret (4 characters or longer) replaced by `[REDACTED]` in the fields
+ * that carry text from the input: messages, reasons, observed evidence, maturity values,
+ * diagnostics, limitations, the command line. Statuses, rule ids, addresses, files, counts,
+ * fingerprints, severities and every key of the schema are never touched, so no secret can
+ * change a verdict or the gate, whatever its value (`fail`, `SI-6`, part of an address).
+ * A copy when there is something to replace, else the result itself; the input is never modified.
+ * `identifiers`: further names free text may quote (every resource address of the inventory).
  */
-export function redactResult(result: CheckResult, secrets: Iterable<string>): CheckResult {
-  const pattern = secretPattern(secrets);
-  return pattern ? (scrub(result, pattern) as CheckResult) : result;
+export function redactResult(result: CheckResult, secrets: Iterable<string>, identifiers: Iterable<string> = []): CheckResult {
+  const list = secretList(secrets);
+  const pattern = secretPattern(list);
+  if (!pattern) return result;
+  const x = new Scrubber(pattern, list, identifiersOf(result, identifiers));
+  const t = (s: string): string => x.text(s);
+  const a = (s: string): string => x.address(s);
+  const m = result.maturity;
+  return {
+    ...result,
+    command_line: t(result.command_line),
+    ...(result.approved_by !== undefined ? { approved_by: t(result.approved_by) } : {}),
+    invariants: result.invariants.map((inv) => ({
+      ...inv,
+      ...(inv.reason !== undefined ? { reason: t(inv.reason) } : {}),
+      findings: inv.findings.map((f) => ({
+        ...f,
+        resource: a(f.resource),
+        message: t(f.message),
+        ...(f.suppression ? { suppression: { ...f.suppression, reason: t(f.suppression.reason) } } : {}),
+      })),
+      examined: inv.examined.map((e) => ({ ...e, resource: a(e.resource), observed: t(e.observed) })),
+    })),
+    maturity: {
+      ...m,
+      ...(m.reason !== undefined ? { reason: t(m.reason) } : {}),
+      ...(m.actual !== undefined ? { actual: x.value(m.actual) as Record<string, unknown> } : {}),
+      ...(m.declared_at?.resource !== undefined ? { declared_at: { ...m.declared_at, resource: a(m.declared_at.resource) } } : {}),
+      deviations: m.deviations.map((d) => ({ ...d, actual: x.value(d.actual), ...(d.resource !== undefined ? { resource: a(d.resource) } : {}) })),
+    },
+    diagnostics: result.diagnostics.map((d) => ({ ...d, message: t(d.message) })),
+    limitations: result.limitations.map(t),
+    ...(result.baseline
+      ? { baseline: { ...result.baseline, absent: result.baseline.absent.map((b) => ({ ...b, resource: a(b.resource), message: t(b.message) })) } }
+      : {}),
+  };
 }
 
 /** `clientSecret`, `client-secret` and `CLIENT_SECRET` all become `CLIENT_SECRET`. */

@@ -3,16 +3,17 @@ import { REDACTED, looksSecret, redactResult } from '../../src/report/redact.js'
 import { failingResult } from './fixtures.js';
 
 describe('redactResult', () => {
-  it('replaces every occurrence in every string field and key, longest secret first, without touching the input', () => {
+  it('replaces every occurrence in the free-text fields, longest secret first, without touching the input', () => {
     const r = failingResult();
     r.invariants[0]!.findings[0]!.message = 'token hunter2hunter2 and again hunter2hunter2';
     r.invariants[0]!.examined[0]!.observed = 'PASSWORD=hunter2hunter2-long';
-    r.maturity.actual = { 'hunter2hunter2-long': true };
+    r.maturity.actual = { min_confidence_auto: 'hunter2hunter2-long', per_function: { 'aws_lambda_function.f': ['x-hunter2hunter2'] } };
     r.limitations = ['abc']; // too short to be a secret: untouched
     const out = redactResult(r, ['hunter2hunter2', 'hunter2hunter2-long', 'abc']);
     expect(out.invariants[0]!.findings[0]!.message).toBe(`token ${REDACTED} and again ${REDACTED}`);
     expect(out.invariants[0]!.examined[0]!.observed).toBe(`PASSWORD=${REDACTED}`);
-    expect(Object.keys(out.maturity.actual!)).toEqual([REDACTED]);
+    // keys are setting names and addresses (never redacted); the values come from the input
+    expect(out.maturity.actual).toEqual({ min_confidence_auto: REDACTED, per_function: { 'aws_lambda_function.f': [`x-${REDACTED}`] } });
     expect(out.limitations).toEqual(['abc']);
     expect(JSON.stringify(out)).not.toContain('hunter2');
     expect(r.invariants[0]!.findings[0]!.message).toContain('hunter2hunter2');

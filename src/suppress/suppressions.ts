@@ -1,5 +1,6 @@
 import type { Resource } from '../model/inventory.js';
 import { globMatch } from '../policy/match.js';
+import { dict } from '../model/dict.js';
 
 /**
  * Suppressions: inline `# ztait:ignore SI-6 reason="..." expires=2027-03-31` comments inside or just
@@ -46,7 +47,7 @@ export function parseInlineSuppression(text: string, file?: string, line?: numbe
 }
 
 function parseAttrs(s: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict(); // `__proto__=x` in a comment is just an unknown attribute
   const re = /(\w+)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))/g;
   for (let m = re.exec(s); m; m = re.exec(s)) {
     out[m[1]!] = (m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : undefined) ?? m[3] ?? m[4] ?? '';

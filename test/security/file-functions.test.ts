@@ -213,3 +213,48 @@ resource "aws_iam_role" "d" {
     expect(report.invariants.find((i) => i.id === 'SI-6')?.status).toBe('pass');
   }, 60_000);
 });
+
+describe('fileset() lists inside the root only, as Terraform globs', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ztait-fileset-'));
+    mkdirSync(path.join(dir, 'sub', 'deep'), { recursive: true });
+    for (const f of ['a.txt', 'b.json', 'sub/c.txt', 'sub/deep/d.txt', '.hidden.txt']) writeFileSync(path.join(dir, f), '');
+  });
+  const fs = (expr: string): Promise<Value> => run(`\${${expr}}`, {}, dir);
+
+  // Expected values are terraform 1.11 console's on the same tree.
+  test.each<[string, string[]]>([
+    ['fileset(".", "*")', ['.hidden.txt', 'a.txt', 'b.json']],
+    ['fileset(".", "**")', ['.hidden.txt', 'a.txt', 'b.json', 'sub/c.txt', 'sub/deep/d.txt']],
+    ['fileset(".", "**/*.txt")', ['.hidden.txt', 'a.txt', 'sub/c.txt', 'sub/deep/d.txt']],
+    ['fileset(".", "sub/*")', ['sub/c.txt']],
+    ['fileset(".", "{a,b}.*")', ['a.txt', 'b.json']],
+    ['fileset(".", "[ab].*")', ['a.txt', 'b.json']],
+    ['fileset("sub", "**")', ['c.txt', 'deep/d.txt']],
+    ['fileset(".", "*.{txt,json}")', ['.hidden.txt', 'a.txt', 'b.json']],
+    ['fileset("missing", "*")', []],
+    ['fileset(".", "[!a]*")', ['a.txt']],
+    ['fileset(".", "sub/**/*.txt")', ['sub/c.txt', 'sub/deep/d.txt']],
+    ['fileset(".", "?.txt")', ['a.txt']],
+    ['fileset("a.txt", "*")', []],
+    ['fileset(".", "**/deep/*")', ['sub/deep/d.txt']],
+  ])('%s', async (expr, expected) => {
+    expect(await fs(expr)).toEqual(expected);
+  });
+
+  test.each(['fileset("..", "*")', 'fileset("/etc", "*")', 'fileset(".", "../*")', 'fileset(pathexpand("~"), "*")', 'fileset("dirlink", "*")', 'fileset(".", "*")', 'fileset(".", "**")'])(
+    'in the scan with links out: %s is unknown, never a listing from outside',
+    async (expr) => {
+      const v = await ev(expr);
+      expect(v).toBeInstanceOf(Unknown);
+      expect(isEvalError(v)).toBe(false);
+      expect(hostile(v)).toEqual([]);
+      expect(JSON.stringify(v)).not.toMatch(/secret\.txt|outside\.txt/);
+    },
+  );
+
+  test('a subdirectory without links out still lists', async () => {
+    expect(await ev('fileset("sub", "**")')).toEqual(['nested.txt']);
+  });
+});

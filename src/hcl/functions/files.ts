@@ -12,6 +12,7 @@ import { evaluate, type EvalContext } from '../evaluate.js';
 import { HclSyntaxError, parseExpression } from '../parser.js';
 import { FnError, UnknownSignal, toObj, toStr } from './convert.js';
 import { digest } from './encoding.js';
+import { fileset } from './fileset.js';
 import { locate, readLocated } from './root-files.js';
 import { fn, type FunctionTable } from './types.js';
 
@@ -147,6 +148,7 @@ export const fileFunctions: FunctionTable = {
   filebase64sha256: hashOf('filebase64sha256', 'sha256', 'base64'),
   filebase64sha512: hashOf('filebase64sha512', 'sha512', 'base64'),
   templatefile: fn(2, 2, ([p, vars], ctx) => templatefile(ctx, p!, vars!)),
+  fileset: fn(2, 2, ([p, pattern], ctx) => fileset(ctx, p!, pattern!)),
   basename: fn(1, 1, ([p]) => basename(toStr(p!))),
   dirname: fn(1, 1, ([p]) => path.posix.dirname(toStr(p!))),
   abspath: fn(1, 1, ([p]) => abspath(toStr(p!))),

@@ -23,7 +23,7 @@ export type Located =
   | { kind: 'file'; real: string; size: number; dev: number; ino: number }
   | { kind: 'outside' }
   | { kind: 'missing' }
-  | { kind: 'not-file'; what: string }
+  | { kind: 'not-file'; what: string; real: string; isDir: boolean }
   | { kind: 'unreadable'; code: string };
 
 const realRoots = new Map<string, Promise<string | undefined>>();
@@ -114,7 +114,7 @@ export async function locate(root: string, rel: string): Promise<Located> {
   if (!within(top, cur)) return { kind: 'outside' };
   last ??= await lstat(cur).catch(() => undefined);
   if (!last) return { kind: 'missing' };
-  if (!last.isFile()) return { kind: 'not-file', what: last.isDirectory() ? 'a directory' : 'not a regular file' };
+  if (!last.isFile()) return { kind: 'not-file', what: last.isDirectory() ? 'a directory' : 'not a regular file', real: cur, isDir: last.isDirectory() };
   return { kind: 'file', real: cur, size: last.size, dev: last.dev, ino: last.ino };
 }
 

@@ -1,4 +1,4 @@
-import type { CheckResult, Examined, Finding, InvariantResult, Severity, Status } from '../model/result.js';
+import type { CheckResult, ConfigInfo, Examined, Finding, GateWeakening, InvariantResult, Severity, Status } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
 import { ruleById, type RuleMeta } from '../rules/metadata.js';
 
@@ -99,4 +99,15 @@ export function valueText(v: unknown): string {
   if (v === undefined) return '(absent)';
   if (v === null) return 'n/a';
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** How the configuration file was chosen, in words: `.ztait.yaml (given with --config)`, `none (--no-config)`. */
+export function configFileLine(cfg: ConfigInfo): string {
+  const how = { found: 'found in the scanned directory or a parent', explicit: 'given with --config', none: 'none found', disabled: 'none (--no-config)' }[cfg.mode];
+  return cfg.files.length ? `${cfg.files.join(', ')} (${how})` : how;
+}
+
+/** Who made a weakening: `file:line` of the configuration, or the command line. */
+export function weakenedBy(w: GateWeakening): string {
+  return w.source === 'config' ? `${w.file ?? 'the configuration file'}${w.line ? `:${w.line}` : ''}` : 'the command line';
 }

@@ -1,5 +1,5 @@
 import type { CheckResult, Examined, Finding, InvariantResult } from '../model/result.js';
-import { gateVerdict, sortExamined, sortFindings, STATUS_LABEL, whereOf } from './common.js';
+import { gateVerdict, sortExamined, sortFindings, STATUS_LABEL, weakenedBy, whereOf } from './common.js';
 
 /** XML 1.0 text/attribute escape; characters XML cannot carry at all are dropped. */
 export function xmlEscape(s: string): string {
@@ -99,10 +99,7 @@ function configSuite(r: CheckResult): string[] {
   const props = [
     `      <property${attrs({ name: 'config.mode', value: cfg.mode })}/>`,
     ...cfg.files.map((f) => `      <property${attrs({ name: 'config.file', value: f })}/>`),
-    ...cfg.weakenings.map((w) => {
-      const by = w.source === 'config' ? `${w.file ?? 'configuration file'}${w.line ? `:${w.line}` : ''}` : 'command line';
-      return `      <property${attrs({ name: `gate.weakened.${w.kind}`, value: `${by}: ${w.detail}` })}/>`;
-    }),
+    ...cfg.weakenings.map((w) => `      <property${attrs({ name: `gate.weakened.${w.kind}`, value: `${weakenedBy(w)}: ${w.detail}` })}/>`),
   ];
   return [
     `  <testsuite${attrs({ name: 'ztait configuration', tests: 0, failures: 0, errors: 0, skipped: 0, time: '0', timestamp: r.generated_at.replace(/\.\d+Z$|Z$/, '') })}>`,

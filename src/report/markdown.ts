@@ -2,7 +2,7 @@ import type { CheckResult, Finding, InvariantResult } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
 import { expectedSettings, loadMaturityModel } from '../rules/maturity.js';
 import { nistStatus } from '../rules/metadata.js';
-import { gateVerdict, metaFor, severityMatrix, sortExamined, sortFindings, sourceLabel, STATUS_LABEL, valueText, whereOf } from './common.js';
+import { configFileLine, gateVerdict, metaFor, severityMatrix, sortExamined, sortFindings, sourceLabel, STATUS_LABEL, valueText, weakenedBy, whereOf } from './common.js';
 import { bullets, document, escapeText as esc, heading, para, reflow, table } from './md.js';
 
 function scopeSection(r: CheckResult): string[] {
@@ -47,10 +47,9 @@ function summarySection(r: CheckResult): string[] {
 function configSection(r: CheckResult): string[] {
   const cfg = r.config;
   if (!cfg) return [];
-  const how = { found: 'found in the scanned directory or a parent', explicit: 'given with --config', none: 'none found', disabled: 'none (--no-config)' }[cfg.mode];
-  const out = [...heading(2, 'Configuration'), ...para(`Configuration file: ${cfg.files.length ? `${cfg.files.join(', ')} (${how})` : how}.`)];
+  const out = [...heading(2, 'Configuration'), ...para(`Configuration file: ${configFileLine(cfg)}.`)];
   if (cfg.weakenings.length === 0) return [...out, ...para('No setting weakened the gate.')];
-  const rows = cfg.weakenings.map((w) => [w.source === 'config' ? `${w.file ?? 'configuration file'}${w.line ? `:${w.line}` : ''}` : 'command line', w.kind, w.detail]);
+  const rows = cfg.weakenings.map((w) => [weakenedBy(w), w.kind, w.detail]);
   return [...out, ...para('Settings that weakened the gate:'), ...table(['Set by', 'Setting', 'Effect'], rows)];
 }
 

@@ -1,7 +1,7 @@
 import type * as Sarif from 'sarif';
 import type { CheckResult, Finding, InvariantResult, Severity, Suppression } from '../model/result.js';
 import type { RuleMeta } from '../rules/metadata.js';
-import { gateVerdict, metaFor, sortFindings } from './common.js';
+import { gateVerdict, metaFor, sortFindings, weakenedBy } from './common.js';
 import { canonicalResult } from './json.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -161,8 +161,7 @@ function invocation(result: CheckResult, artifacts: Map<string, number>): Sarif.
   // first: a code-scanning reader must see that the gate was weakened, and by which file and line
   for (const w of result.config?.weakenings ?? []) {
     const loc = w.file && !w.file.startsWith('../') ? physical(w.file, { line: w.line }, artifacts) : undefined;
-    const by = w.source === 'config' ? `${w.file ?? 'the configuration file'}${w.line ? `:${w.line}` : ''}` : 'the command line';
-    notes.push(notification('ZTAIT-GATE-WEAKENED', 'warning', `${w.kind} set by ${by}: ${w.detail}`, loc ? { locations: [loc] } : {}));
+    notes.push(notification('ZTAIT-GATE-WEAKENED', 'warning', `${w.kind} set by ${weakenedBy(w)}: ${w.detail}`, loc ? { locations: [loc] } : {}));
   }
   for (const d of result.diagnostics) {
     const loc = physical(d.file, { line: d.line, column: d.column }, artifacts);

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, Finding, InvariantResult, Status } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
-import { gateVerdict, severityMatrix, sortFindings, STATUS_LABEL, valueText, whereOf } from './common.js';
+import { configFileLine, gateVerdict, severityMatrix, sortFindings, STATUS_LABEL, valueText, weakenedBy, whereOf } from './common.js';
 import { escapeDeep, guardLines } from './terminal.js';
 
 export interface TextOptions {
@@ -93,15 +93,13 @@ function contextLines(c: ChalkInstance, result: CheckResult, quiet: boolean): st
 function configLines(c: ChalkInstance, result: CheckResult): string[] {
   const cfg = result.config;
   if (!cfg) return [];
-  const how = { found: 'found in the scanned directory or a parent', explicit: 'given with --config', none: 'none found', disabled: 'none (--no-config)' }[cfg.mode];
-  const lines = ['', `${c.bold('Configuration')}: ${cfg.files.length ? `${cfg.files.join(', ')} (${how})` : how}`];
+  const lines = ['', `${c.bold('Configuration')}: ${configFileLine(cfg)}`];
   const block = (title: string, source: 'config' | 'command_line'): void => {
     const ws = cfg.weakenings.filter((w) => w.source === source);
     if (ws.length === 0) return;
     lines.push(c.yellow.bold(title));
     for (const w of ws) {
-      const where = w.file ? `${w.file}${w.line ? `:${w.line}` : ''}  ` : '';
-      lines.push(c.yellow(`  ${where}${w.kind}: ${w.detail}`));
+      lines.push(c.yellow(`  ${w.source === 'config' ? `${weakenedBy(w)}  ` : ''}${w.kind}: ${w.detail}`));
     }
   };
   block('Config weakened the gate:', 'config');

@@ -46,7 +46,8 @@ function within(dir: string, p: string): boolean {
 /** The components of `p` below `root`, when `p` spells a path inside it without `..`; else undefined. */
 function below(root: string, p: string): string[] | undefined {
   const parts = p.split('/');
-  const rootParts = root.split('/');
+  // '/' splits into two empty names; any other root into '' and its names.
+  const rootParts = root === '/' ? [''] : root.split('/');
   if (parts.length < rootParts.length || rootParts.some((c, i) => c !== '' && parts[i] !== c)) return undefined;
   const rest = parts.slice(rootParts.length);
   return rest.includes('..') ? undefined : rest;

@@ -1,6 +1,7 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { Unknown, type Value, type ValueObject } from '../../../model/value.js';
 import type { LiveResourceSpec } from '../builder.js';
+import { toDict } from '../../../model/dict.js';
 
 /**
  * The VPC a function runs in, as seen from its subnets and security groups (an emulator may report a
@@ -74,5 +75,6 @@ function environmentBlock(fn: FunctionConfiguration): ValueObject[] {
     return [{ variables: new Unknown(why) }];
   }
   const vars = env.Variables ?? {};
-  return Object.keys(vars).length > 0 ? [{ variables: { ...vars } }] : [];
+  // variable names are the function's: a null-prototype map, as every map built from input
+  return Object.keys(vars).length > 0 ? [{ variables: toDict(vars) }] : [];
 }

@@ -30,6 +30,8 @@ export interface CommonOptions {
   createBaseline?: string;
   /** Set by resolveConfig: `output` came from this configuration file's directory, and stays in it. */
   outputRoot?: string;
+  /** Set by resolveConfig: the scanned directory; a write inside it is checked from there down. */
+  scanRoot?: string;
   /** Set by resolveConfig: the file applied and what it (and the flags) did to the gate. */
   configInfo?: ConfigInfo;
 }
@@ -86,6 +88,7 @@ export function resolveConfig<T extends CommonOptions>(opts: T, start: string): 
   const mode = opts.config === false ? 'disabled' : opts.config ? 'explicit' : file ? 'found' : 'none';
   const scanRoot = isDir(start) ? start : dirname(start);
   merged.configInfo = describeConfig(opts, config, mode, scanRoot);
+  merged.scanRoot = resolve(scanRoot);
   // findings suppressed by the file name it as the reports do: never by an absolute host path
   const suppressions = config.suppressions.map((sup) => (sup.file ? { ...sup, file: displayPath(sup.file, scanRoot) } : sup));
   return { opts: merged, config: { ...config, suppressions } };
@@ -130,9 +133,9 @@ export function useColor(opts: CommonOptions): boolean {
  */
 export function checkDestinations(opts: CommonOptions): { plan: ReturnType<typeof planOutputs>; guard: SafeWriteOptions } {
   const plan = planOutputs(opts);
-  const guard: SafeWriteOptions = { ...(opts.outputRoot ? { root: opts.outputRoot } : {}), what: 'report' };
+  const guard: SafeWriteOptions = { ...(opts.outputRoot ? { root: opts.outputRoot } : {}), ...(opts.scanRoot ? { roots: [opts.scanRoot] } : {}), what: 'report' };
   for (const { file } of plan) if (file && !isStdoutPath(file)) checkWritePath(file, guard);
-  if (opts.createBaseline) checkWritePath(opts.createBaseline, { what: 'baseline' });
+  if (opts.createBaseline) checkWritePath(opts.createBaseline, { ...(opts.scanRoot ? { roots: [opts.scanRoot] } : {}), what: 'baseline' });
   return { plan, guard };
 }
 
@@ -146,7 +149,7 @@ export async function emitResult(result: CheckResult, opts: CommonOptions, setEx
   if (warning) printDiagnostic(warning);
   if (opts.createBaseline) {
     const b = createBaseline(result);
-    writeBaseline(opts.createBaseline, b);
+    writeBaseline(opts.createBaseline, b, opts.scanRoot ? [opts.scanRoot] : []);
     printDiagnostic(`baseline ${opts.createBaseline} written with ${b.findings.length} finding(s)`);
   }
   if (opts.baseline) applyBaseline(result, readBaseline(opts.baseline), opts.baseline);

@@ -34,8 +34,8 @@ export function createBaseline(result: CheckResult): BaselineFile {
   return { ztait_baseline: 1, created_at: result.generated_at, findings };
 }
 
-export function writeBaseline(file: string, b: BaselineFile): void {
-  writeFileSafe(file, `${JSON.stringify(b, null, 2)}\n`, { what: 'baseline' });
+export function writeBaseline(file: string, b: BaselineFile, roots: string[] = []): void {
+  writeFileSafe(file, `${JSON.stringify(b, null, 2)}\n`, { roots, what: 'baseline' });
 }
 
 export function readBaseline(file: string): BaselineFile {

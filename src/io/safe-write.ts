@@ -25,6 +25,11 @@ export interface SafeWriteOptions {
    * it was chosen by whoever ran ztait: only its last component is checked.
    */
   root?: string;
+  /**
+   * More directories the pull request wrote (the scanned one): a path inside one of them has every
+   * component below the outermost of them checked.
+   */
+  roots?: string[];
   /** Check the root itself too (`ztait init DIR`: DIR must not be a symlink). */
   checkRoot?: boolean;
   /** fsync before the rename (source files ztait edits, not reports). */
@@ -60,9 +65,15 @@ const errCode = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e 
  */
 export function checkWritePath(path: string, opts: SafeWriteOptions = {}): { abs: string; existing?: Stats } {
   const abs = resolve(path);
-  const root = resolve(opts.root ?? process.cwd());
+  const within = (dir: string): boolean => {
+    const r = relative(dir, abs);
+    return !(r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r));
+  };
+  const candidates = [opts.root ?? process.cwd(), ...(opts.roots ?? [])].map((d) => resolve(d)).filter(within);
+  // the outermost directory holding the path: the most components are checked
+  const root = candidates.sort((a, b) => a.length - b.length)[0] ?? resolve(opts.root ?? process.cwd());
   const rel = relative(root, abs);
-  const inside = !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel));
+  const inside = candidates.length > 0;
   const chain: string[] = [];
   if (inside) {
     if (opts.checkRoot) chain.push(root);

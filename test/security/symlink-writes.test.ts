@@ -68,6 +68,16 @@ describe('writeFileSafe (in process)', () => {
     expect(lstatSync(join(dir, 'link')).isSymbolicLink()).toBe(true);
   });
 
+  it('checks from the outermost of the roots that holds the path', () => {
+    const v = victim();
+    const scanned = tempDir();
+    symlinkSync(v.dir, join(scanned, 'out'));
+    const target = join(scanned, 'out', 'r.json');
+    expect(() => checkWritePath(target, { roots: [scanned] })).toThrow(UnsafeWriteError);
+    expect(() => checkWritePath(target, { root: join(scanned, 'out'), roots: [scanned] })).toThrow(UnsafeWriteError);
+    untouched(v);
+  });
+
   it('property: a symlink at any component below the root is refused, and nothing lands outside', () => {
     const v = victim();
     fc.assert(
@@ -98,6 +108,8 @@ describe('no write follows a symlink, through the built CLI', () => {
     expectRefused(await runCli(['check', '.', '-o', 'report.sarif'], { cwd: repo }), 'report.sarif');
     expectRefused(await runCli(['check', '.', '--format', 'json,sarif', '-o', 'out/'], { cwd: repo }), 'out');
     expectRefused(await runCli(['check', '.', '--create-baseline', 'out/victim.txt'], { cwd: repo }), 'out/victim.txt');
+    // run from elsewhere: a path into the scanned directory is checked from that directory down
+    expectRefused(await runCli(['check', repo, '--format', 'json', '-o', join(repo, 'out', 'r.json')]), 'out');
     untouched(v);
     // -o - is standard output, as is /dev/stdout: nothing is written to the file system
     const dash = await runCli(['check', '.', '--format', 'json', '-o', '-'], { cwd: repo });

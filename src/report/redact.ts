@@ -28,22 +28,29 @@ function secretPattern(strings: string[], minLength = MIN_SECRET_LENGTH): RegExp
  * they are everywhere else in the report, and a value inside them is the name the author chose.
  */
 class Scrubber {
-  private readonly keep: RegExp | undefined;
+  private keep: RegExp | undefined | null = null;
 
   constructor(
     private readonly pattern: RegExp,
-    secrets: string[],
-    identifiers: Iterable<string>,
-  ) {
-    // only identifiers longer than the secret: one equal to it would keep it everywhere
-    const holding = [...new Set(identifiers)].filter((id) => secrets.some((sec) => id.length > sec.length && id.includes(sec)));
-    this.keep = holding.length > 0 ? secretPattern(holding, 1) : undefined;
+    private readonly secrets: string[],
+    private readonly identifiers: () => Iterable<string>,
+  ) {}
+
+  /** The identifiers that hold a secret, as one pattern: worked out once, when a text needs it. */
+  private keepPattern(): RegExp | undefined {
+    if (this.keep === null) {
+      // only identifiers longer than the secret: one equal to it would keep it everywhere
+      const holding = [...new Set(this.identifiers())].filter((id) => this.secrets.some((sec) => id.length > sec.length && id.includes(sec)));
+      this.keep = holding.length > 0 ? secretPattern(holding, 1) : undefined;
+    }
+    return this.keep;
   }
 
   text(s: string): string {
     this.pattern.lastIndex = 0;
     if (!this.pattern.test(s)) return s;
-    const spans = this.keep ? [...s.matchAll(this.keep)].map((m) => [m.index, m.index + m[0].length] as const) : [];
+    const keep = this.keepPattern();
+    const spans = keep ? [...s.matchAll(keep)].map((m) => [m.index, m.index + m[0].length] as const) : [];
     return s.replace(this.pattern, (m: string, at: number) => (spans.some(([a, b]) => a <= at && at + m.length <= b) ? m : REDACTED));
   }
 
@@ -96,7 +103,7 @@ export function redactResult(result: CheckResult, secrets: Iterable<string>, ide
   const list = secretList(secrets);
   const pattern = secretPattern(list);
   if (!pattern) return result;
-  const x = new Scrubber(pattern, list, identifiersOf(result, identifiers));
+  const x = new Scrubber(pattern, list, () => identifiersOf(result, identifiers));
   const t = (s: string): string => x.text(s);
   const a = (s: string): string => x.address(s);
   const m = result.maturity;

@@ -48,28 +48,24 @@ function needsEscape(s: string): boolean {
  * control character, so they are unchanged.
  */
 export function escapeDeep<T>(value: T): T {
-  return walk(value) as T;
+  // a report of 10,000 resources holds some 50,000 strings: copied only where one needs escaping
+  return needsDeep(value) ? (walk(value) as T) : value;
+}
+
+function needsDeep(v: unknown): boolean {
+  if (typeof v === 'string') return needsEscape(v);
+  if (Array.isArray(v)) return v.some(needsDeep);
+  if (v !== null && typeof v === 'object') {
+    for (const k in v) if (needsEscape(k) || needsDeep((v as Record<string, unknown>)[k])) return true;
+  }
+  return false;
 }
 
 function walk(v: unknown): unknown {
   if (typeof v === 'string') return escapeControl(v);
-  if (Array.isArray(v)) {
-    let copy: unknown[] | undefined;
-    v.forEach((x, i) => {
-      const y = walk(x);
-      if (y !== x) (copy ??= [...v])[i] = y;
-    });
-    return copy ?? v;
-  }
+  if (Array.isArray(v)) return v.map((x) => (needsDeep(x) ? walk(x) : x));
   if (v !== null && typeof v === 'object') {
-    let changed = false;
-    const entries = Object.entries(v).map(([k, x]) => {
-      const k2 = escapeControl(k);
-      const y = walk(x);
-      if (k2 !== k || y !== x) changed = true;
-      return [k2, y] as const;
-    });
-    return changed ? Object.fromEntries(entries) : v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [escapeControl(k), needsDeep(x) ? walk(x) : x]));
   }
   return v;
 }

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { evaluate, isEvalError } from '../../src/hcl/evaluate.js';
 import { parseExpression } from '../../src/hcl/parser.js';
 import { Unknown, type Value } from '../../src/model/value.js';
-import { MAX_MATCH_LOOP_MS } from '../../src/hcl/functions/regex.js';
+import { MAX_MATCH_LOOP_MS, MAX_PATTERN_CHARS, resetRegexBudget } from '../../src/hcl/functions/regex.js';
 import { run, tableContext } from '../hcl/helpers.js';
 import { TABLE, ensureBuilt, expectClean, runCli, tempDir } from '../hardening/cli.js';
 
@@ -66,7 +66,30 @@ describe('finding every match stays bounded when each search scans to the end', 
     const v = await ev(expr, { 'var.s': 'a'.repeat(30_000) });
     expect(performance.now() - start).toBeLessThan(MAX_MATCH_LOOP_MS + 3000);
     expect(isEvalError(v)).toBe(true);
-    expect((v as Unknown).reason).toMatch(/took longer than/);
+    expect((v as Unknown).reason).toMatch(/took too long/);
+  });
+});
+
+describe('patterns and the run as a whole are bounded too', () => {
+  test('a pattern longer than the limit is an error, before compiling', async () => {
+    const v = await ev('regex(var.p, "x")', { 'var.p': 'x'.repeat(MAX_PATTERN_CHARS + 1) });
+    expect(isEvalError(v)).toBe(true);
+    expect((v as Unknown).reason).toMatch(/longer than/);
+  });
+
+  test('once the run-wide budget is spent, further calls are errors at once', async () => {
+    resetRegexBudget(50);
+    try {
+      const first = await ev('regexall(".*z|a", var.s)', { 'var.s': 'a'.repeat(30_000) });
+      expect(isEvalError(first)).toBe(true);
+      const start = performance.now();
+      const next = await ev('regex("a", "a")');
+      expect(performance.now() - start).toBeLessThan(500);
+      expect(isEvalError(next)).toBe(true);
+      expect((next as Unknown).reason).toMatch(/budget/);
+    } finally {
+      resetRegexBudget();
+    }
   });
 });
 

@@ -24,6 +24,37 @@ export const MAX_REGEX_WORK = 30_000_000;
  */
 export const MAX_MATCH_LOOP_MS = 2000;
 
+/** Compiling is linear in the pattern, but slow (~40 ms per KiB): real patterns are far shorter. */
+export const MAX_PATTERN_CHARS = 4096;
+
+/**
+ * Each call is bounded; this bounds them all (a for expression can make thousands): once regular
+ * expressions have taken this much time in a run, every further call is an evaluation error.
+ */
+export const MAX_TOTAL_REGEX_MS = 20_000;
+
+let totalMs = MAX_TOTAL_REGEX_MS;
+let spentMs = 0;
+
+/** Starts the run-wide budget afresh, with `ms` to spend (for a caller with its own limits, and tests). */
+export function resetRegexBudget(ms = MAX_TOTAL_REGEX_MS): void {
+  totalMs = ms;
+  spentMs = 0;
+}
+
+/** Runs one regex operation against the run-wide time budget. */
+function metered<T>(pattern: string, op: () => T): T {
+  if (spentMs > totalMs) {
+    throw new FnError(`regular expression ${shown(pattern)} not run: regular expressions have used their ${totalMs / 1000} s budget for this run`);
+  }
+  const start = performance.now();
+  try {
+    return op();
+  } finally {
+    spentMs += performance.now() - start;
+  }
+}
+
 const cache = new Map<string, RE2JS>();
 
 function shown(pattern: string): string {
@@ -34,6 +65,7 @@ function shown(pattern: string): string {
 export function compileRe2(pattern: string): RE2JS {
   const hit = cache.get(pattern);
   if (hit) return hit;
+  if (pattern.length > MAX_PATTERN_CHARS) throw new FnError(`regular expression ${shown(pattern)} is longer than ${MAX_PATTERN_CHARS} characters`);
   let re: RE2JS;
   try {
     re = RE2JS.compile(pattern);
@@ -60,11 +92,11 @@ function width(s: string, i: number): number {
 
 /** Throws once the match loop of `pattern` has run past MAX_MATCH_LOOP_MS. */
 function loopClock(pattern: string, input: string): () => void {
-  const deadline = performance.now() + MAX_MATCH_LOOP_MS;
+  const deadline = performance.now() + Math.min(MAX_MATCH_LOOP_MS, Math.max(0, totalMs - spentMs));
   let n = 0;
   return () => {
     if ((++n & 15) === 0 && performance.now() > deadline) {
-      throw new FnError(`regular expression ${shown(pattern)} over a ${input.length}-character string: finding every match took longer than ${MAX_MATCH_LOOP_MS} ms`);
+      throw new FnError(`regular expression ${shown(pattern)} over a ${input.length}-character string: finding every match took too long (limit ${MAX_MATCH_LOOP_MS} ms)`);
     }
   };
 }
@@ -148,6 +180,10 @@ function expand(template: string, re: RE2JS, m: Matcher): string {
 
 /** replace(s, "/re/", repl) as Go's ReplaceAllString. */
 export function regexReplace(s: string, pattern: string, repl: string): string {
+  return metered(pattern, () => replaceAll(s, pattern, repl));
+}
+
+function replaceAll(s: string, pattern: string, repl: string): string {
   const re = compileRe2(pattern);
   checkWork(re, pattern, s);
   if (!re.test(s)) return s;
@@ -171,6 +207,12 @@ export function regexReplace(s: string, pattern: string, repl: string): string {
 }
 
 export const regexFunctions: FunctionTable = {
-  regex: fn(2, 2, ([p, s]) => regex(toStr(p!), toStr(s!))),
-  regexall: fn(2, 2, ([p, s]) => regexall(toStr(p!), toStr(s!))),
+  regex: fn(2, 2, ([p, s]) => {
+    const [pattern, str] = [toStr(p!), toStr(s!)];
+    return metered(pattern, () => regex(pattern, str));
+  }),
+  regexall: fn(2, 2, ([p, s]) => {
+    const [pattern, str] = [toStr(p!), toStr(s!)];
+    return metered(pattern, () => regexall(pattern, str));
+  }),
 };

@@ -5,7 +5,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '.
 import type { ProbeRun } from '../sources/aws/probe.js';
 import { addCommonOptions, checkDestinations, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
 import { checkWritePath } from '../io/safe-write.js';
-import { UsageError } from './errors.js';
+import { printDiagnostic, UsageError } from './errors.js';
 
 interface ProbeCliOptions extends CommonOptions {
   region?: string;
@@ -92,9 +92,7 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
     if (!opts.quiet) {
       const failed = run.callLog.filter((c) => !c.ok).length;
       const acct = run.inventory.account;
-      process.stderr.write(
-        `ztait: ${opts.snapshot ? 'replayed' : 'read'} account ${acct?.id ?? '(unknown)'} in ${acct?.region ?? '?'}: ${run.callLog.length} calls, ${failed} failed\n`,
-      );
+      printDiagnostic(`${opts.snapshot ? 'replayed' : 'read'} account ${acct?.id ?? '(unknown)'} in ${acct?.region ?? '?'}: ${run.callLog.length} calls, ${failed} failed`);
     }
     const result = runChecks(run.inventory, {
       commandLine: commandLine(process.argv),

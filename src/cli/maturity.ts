@@ -127,8 +127,9 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
       const errors = inv.diagnostics.filter((d) => d.severity === 'error');
       for (const d of errors) printDiagnostic(`${d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : ''}${d.message}`);
       const section = checkMaturity(inv, new InventoryIndex(inv));
-      await emit(opts, ['text', 'json', 'markdown'], (f) => renderStatus(f === 'text' ? escapeDeep(section) : section, f));
+      // the exit code from the verdict, before rendering: a renderer that fails exits 2, never 0
       setExit(errors.length > 0 ? 2 : section.consistent ? 0 : 1);
+      await emit(opts, ['text', 'json', 'markdown'], (f) => renderStatus(f === 'text' ? escapeDeep(section) : section, f));
     },
   );
 
@@ -149,8 +150,8 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
         if (e instanceof EvidenceError) throw new UsageError(e.message);
         throw e;
       }
-      await emit(opts, ['text', 'json', 'markdown', 'junit'], (f) => renderAssessment(f === 'text' ? escapeDeep(a) : a, f));
       setExit(a.eligible ? 0 : 1);
+      await emit(opts, ['text', 'json', 'markdown', 'junit'], (f) => renderAssessment(f === 'text' ? escapeDeep(a) : a, f));
     },
   );
 

@@ -77,6 +77,12 @@ describe('patterns and the run as a whole are bounded too', () => {
     expect((v as Unknown).reason).toMatch(/longer than/);
   });
 
+  test('a replacement multiplied by a pattern that matches everywhere stops at the cap', async () => {
+    const v = await ev('replace(var.s, "/x*/", var.r)', { 'var.s': 'a'.repeat(10_000), 'var.r': 'r'.repeat(10_000) });
+    expect(isEvalError(v)).toBe(true);
+    expect((v as Unknown).reason).toMatch(/longer than/);
+  });
+
   test('once the run-wide budget is spent, further calls are errors at once', async () => {
     resetRegexBudget(50);
     try {

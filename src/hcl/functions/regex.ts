@@ -183,11 +183,20 @@ export function regexReplace(s: string, pattern: string, repl: string): string {
   return metered(pattern, () => replaceAll(s, pattern, repl));
 }
 
+/** replace() with a pattern that matches everywhere multiplies the replacement: the result is capped. */
+export const MAX_REPLACE_CHARS = 16 * 1024 * 1024;
+
 function replaceAll(s: string, pattern: string, repl: string): string {
   const re = compileRe2(pattern);
   checkWork(re, pattern, s);
   if (!re.test(s)) return s;
   const out: string[] = [];
+  let length = 0;
+  const push = (piece: string): void => {
+    length += piece.length;
+    if (length > MAX_REPLACE_CHARS) throw new FnError(`the result would be longer than ${MAX_REPLACE_CHARS} characters`);
+    out.push(piece);
+  };
   const m = re.matcher(s);
   const tick = loopClock(pattern, s);
   let lastEnd = 0;
@@ -195,14 +204,14 @@ function replaceAll(s: string, pattern: string, repl: string): string {
   while (pos <= s.length && m.find(pos)) {
     tick();
     const [start, end] = [m.start(), m.end()];
-    out.push(s.slice(lastEnd, start));
+    push(s.slice(lastEnd, start));
     // No replacement for an empty match right after the previous match (Go's rule).
-    if (end > lastEnd || start === 0) out.push(expand(repl, re, m));
+    if (end > lastEnd || start === 0) push(expand(repl, re, m));
     lastEnd = end;
     const w = pos < s.length ? width(s, pos) : 1;
     pos = pos + w > end ? pos + w : end;
   }
-  out.push(s.slice(lastEnd));
+  push(s.slice(lastEnd));
   return out.join('');
 }
 

@@ -87,8 +87,9 @@ export async function setLevel(req: SetRequest): Promise<SetOutcome> {
   outcome.record = changeRecord(outcome);
   if (outcome.status === 'changed') {
     const { after } = await editedContent(def, to);
-    // a tfvars that is a symlink (or sits below one in the module) is refused, never replaced by a copy
-    await writeFileAtomic(def.path, after, { root: req.dir, what: 'maturity definition' });
+    // a tfvars that is a symlink (or sits below one, from the module or the working directory down)
+    // is refused, never replaced by a copy
+    await writeFileAtomic(def.path, after, { root: req.dir, roots: [process.cwd()], what: 'maturity definition' });
   }
   return outcome;
 }

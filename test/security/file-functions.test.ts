@@ -26,6 +26,13 @@ function layout(): { top: string; scan: string } {
   writeFileSync(path.join(top, 'outdir', 'secret.txt'), MARKER);
   writeFileSync(path.join(scan, 'inside.txt'), 'inside-value');
   writeFileSync(path.join(scan, 'sub', 'nested.txt'), 'nested-value');
+  // Inside the root, but written by CI, not by the pull request: the job's token, state.
+  mkdirSync(path.join(scan, '.git'));
+  mkdirSync(path.join(scan, '.terraform'));
+  writeFileSync(path.join(scan, '.git', 'config'), `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${MARKER}\n`);
+  writeFileSync(path.join(scan, '.terraform', 'environment'), MARKER);
+  writeFileSync(path.join(scan, 'terraform.tfstate'), MARKER);
+  symlinkSync('.git/config', path.join(scan, 'gitconf'));
   writeFileSync(path.join(scan, 'escape.tftpl'), 'x-${file("../outside.txt")}-${pathexpand("~")}');
   symlinkSync('../outside.txt', path.join(scan, 'link.txt'));
   symlinkSync(path.join(top, 'outside.txt'), path.join(scan, 'abslink.txt'));
@@ -78,6 +85,14 @@ describe('file functions stay inside the scanned root', () => {
     'join("-", split("", file("../outside.txt")))',
     'try(file("../outside.txt"), "fallback")',
     'templatefile("escape.tftpl", {})',
+    'file(".git/config")',
+    'file("./sub/../.git/config")',
+    'filebase64(".GIT/config")',
+    'file(".g\u200cit/config")',
+    'file("gitconf")',
+    'file(".terraform/environment")',
+    'file("terraform.tfstate")',
+    'fileexists(".git/config")',
   ];
   test.each(outside)('%s is unknown, says why, and carries nothing from outside', async (expr) => {
     const v = await ev(expr);
@@ -174,6 +189,11 @@ resource "aws_iam_role" "b" {
 
 resource "aws_iam_role" "c" {
   name               = join("-", split("", file("../outside.txt")))
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role" "e" {
+  name               = "e-\${base64encode(file(".git/config"))}-\${file("terraform.tfstate")}"
   assume_role_policy = "{}"
 }
 

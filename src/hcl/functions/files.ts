@@ -31,6 +31,7 @@ function notRead(call: string, why: string): never {
 }
 
 const OUTSIDE = 'the file is outside the scanned directory';
+const PRIVATE = 'the file is git or Terraform metadata (.git, .terraform, state), which can hold credentials';
 
 async function readBytes(name: string, ctx: EvalContext, p: Value): Promise<Buffer> {
   const rel = toStr(p, 'path');
@@ -39,6 +40,8 @@ async function readBytes(name: string, ctx: EvalContext, p: Value): Promise<Buff
   switch (found.kind) {
     case 'outside':
       return notRead(call, OUTSIDE);
+    case 'private':
+      return notRead(call, PRIVATE);
     case 'missing':
       throw new FnError(`${call}: file not found`, true);
     case 'not-file':
@@ -77,6 +80,8 @@ async function fileexists(ctx: EvalContext, p: Value): Promise<boolean> {
       return false;
     case 'outside':
       return notRead(callText('fileexists', rel), OUTSIDE);
+    case 'private':
+      return notRead(callText('fileexists', rel), PRIVATE);
     case 'not-file':
       throw new FnError(`${callText('fileexists', rel)}: ${found.what}, not a regular file`, true);
     case 'unreadable':

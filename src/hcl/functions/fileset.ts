@@ -91,6 +91,7 @@ export async function fileset(ctx: EvalContext, p: Value, pat: Value): Promise<V
   const base = dir === '' ? '.' : dir;
   const found = await locate(ctx.baseDir, base);
   if (found.kind === 'outside') return unknown('the directory is outside the scanned directory; not listed');
+  if (found.kind === 'private') return unknown('the directory is git or Terraform metadata; not listed');
   if (found.kind === 'unreadable') throw new FnError(`${call}: cannot read the directory (${found.code})`, true);
   // Terraform's glob over a missing directory or a file matches nothing.
   if (found.kind !== 'not-file' || !found.isDir) return [];
@@ -115,8 +116,8 @@ export async function fileset(ctx: EvalContext, p: Value, pat: Value): Promise<V
         const target = await locate(ctx.baseDir, `${base}/${name}`);
         if (target.kind === 'file') {
           if (re.test(name)) out.push(name);
-        } else if (target.kind === 'outside') {
-          unknown(`${JSON.stringify(name)} is a symbolic link out of the scanned directory; the set is not known`);
+        } else if (target.kind === 'outside' || target.kind === 'private') {
+          unknown(`${JSON.stringify(name)} is a symbolic link out of the scanned directory or into its metadata; the set is not known`);
         } else if (target.kind === 'not-file' && target.isDir && depth + 1 < maxDepth) {
           unknown(`${JSON.stringify(name)} is a symbolic link to a directory, not followed; the set is not known`);
         }

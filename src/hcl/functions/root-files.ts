@@ -22,9 +22,24 @@ const MAX_LINKS = 40;
 export type Located =
   | { kind: 'file'; real: string; size: number; dev: number; ino: number }
   | { kind: 'outside' }
+  | { kind: 'private' }
   | { kind: 'missing' }
   | { kind: 'not-file'; what: string; real: string; isDir: boolean }
   | { kind: 'unreadable'; code: string };
+
+/**
+ * Inside the root but never written by the pull request, and able to hold credentials: git's
+ * metadata (actions/checkout leaves the job's token in .git/config), Terraform's working directory
+ * and state. Compared without case and without the code points macOS ignores in names (`.G\u200cIT`).
+ */
+const PRIVATE_DIRS = new Set(['.git', '.terraform', 'terraform.tfstate.d']);
+const PRIVATE_FILE = /\.tfstate(\.backup)?$|^\.terraform\.tfstate\.lock\.info$/;
+const IGNORABLE = /[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/gu;
+
+function isPrivate(name: string): boolean {
+  const plain = name.normalize('NFC').replace(IGNORABLE, '').toLowerCase();
+  return PRIVATE_DIRS.has(plain) || PRIVATE_FILE.test(plain);
+}
 
 const realRoots = new Map<string, Promise<string | undefined>>();
 
@@ -85,6 +100,7 @@ export async function locate(root: string, rel: string): Promise<Located> {
       last = undefined;
       continue;
     }
+    if (isPrivate(c)) return { kind: 'private' };
     const next = path.join(cur, c);
     let st: Stats;
     try {

@@ -72,7 +72,21 @@ function below(root: string, p: string): string[] | undefined {
  * Resolves `rel` (relative to `root`, or absolute) the way the kernel would, refusing as soon as
  * the walk leaves the root. `root` is an absolute directory.
  */
-export async function locate(root: string, rel: string): Promise<Located> {
+export function locate(root: string, rel: string): Promise<Located> {
+  // One walk per path and run: for_each instances often read the same file.
+  const key = `${root}\0${rel}`;
+  let hit = located.get(key);
+  if (!hit) {
+    if (located.size > 10_000) located.clear();
+    hit = walk(root, rel);
+    located.set(key, hit);
+  }
+  return hit;
+}
+
+const located = new Map<string, Promise<Located>>();
+
+async function walk(root: string, rel: string): Promise<Located> {
   if (rel.length > MAX_PATH_CHARS || rel.includes('\0')) return { kind: 'outside' };
   const top = await realRoot(root);
   if (top === undefined) return { kind: 'unreadable', code: 'root' };

@@ -22,13 +22,18 @@ function secretPattern(strings: string[], minLength = MIN_SECRET_LENGTH): RegExp
   return new RegExp(list.map(escapeRegExp).join('|'), 'g');
 }
 
+/** A run of identifier characters in a message: an address (without its instance keys), a file, an ARN, a rule id. */
+const IDENTIFIER_RUN = /[\w.\-/:*@+]+/g;
+
 /**
- * Replaces the secrets in one piece of free text, except where a secret lies wholly inside an
- * identifier the text quotes (a resource address, a file, a rule id): identifiers are printed as
- * they are everywhere else in the report, and a value inside them is the name the author chose.
+ * Replaces the secrets in one piece of free text, except where a secret lies inside an identifier
+ * the text quotes (a resource address, a file, a rule id) that is longer than the secret:
+ * identifiers are printed as they are everywhere else in the report, and a value inside them is
+ * the name the author chose. An identifier counts only as a whole run of identifier characters,
+ * so the check is one pass over the text whatever the number of identifiers.
  */
 class Scrubber {
-  private keep: RegExp | undefined | null = null;
+  private keep: Set<string> | null = null;
 
   constructor(
     private readonly pattern: RegExp,
@@ -36,21 +41,24 @@ class Scrubber {
     private readonly identifiers: () => Iterable<string>,
   ) {}
 
-  /** The identifiers that hold a secret, as one pattern: worked out once, when a text needs it. */
-  private keepPattern(): RegExp | undefined {
-    if (this.keep === null) {
-      // only identifiers longer than the secret: one equal to it would keep it everywhere
-      const holding = [...new Set(this.identifiers())].filter((id) => this.secrets.some((sec) => id.length > sec.length && id.includes(sec)));
-      this.keep = holding.length > 0 ? secretPattern(holding, 1) : undefined;
-    }
+  /** The identifiers that hold a secret: worked out once, when a text needs it. */
+  private keepSet(): Set<string> {
+    // only identifiers longer than the secret: one equal to it would keep it everywhere
+    this.keep ??= new Set([...this.identifiers()].filter((id) => this.secrets.some((sec) => id.length > sec.length && id.includes(sec))));
     return this.keep;
   }
 
   text(s: string): string {
     this.pattern.lastIndex = 0;
     if (!this.pattern.test(s)) return s;
-    const keep = this.keepPattern();
-    const spans = keep ? [...s.matchAll(keep)].map((m) => [m.index, m.index + m[0].length] as const) : [];
+    const keep = this.keepSet();
+    const spans: (readonly [number, number])[] = [];
+    if (keep.size > 0) {
+      for (const m of s.matchAll(IDENTIFIER_RUN)) {
+        const run = m[0].replace(/[.:]+$/, ''); // the end of a sentence or a label is not part of it
+        if (keep.has(run)) spans.push([m.index, m.index + run.length]);
+      }
+    }
     return s.replace(this.pattern, (m: string, at: number) => (spans.some(([a, b]) => a <= at && at + m.length <= b) ? m : REDACTED));
   }
 
@@ -74,6 +82,9 @@ class Scrubber {
 /** A string instance key of an address: `["a\"b"]`. */
 const INSTANCE_KEY = /\["(?:[^"\\]|\\.)*"\]/g;
 
+/** An instance key or a count index of an address: `["a"]`, `[0]`. */
+const ADDRESS_INDEX = /\["(?:[^"\\]|\\.)*"\]|\[\d+\]/;
+
 /** The identifiers a result holds: what free text may quote and what is never redacted. */
 function identifiersOf(r: CheckResult, more: Iterable<string>): string[] {
   const ids: string[] = [...r.source.inputs.map((i) => i.path), ...Object.keys(r.inventory.by_type)];
@@ -85,8 +96,8 @@ function identifiersOf(r: CheckResult, more: Iterable<string>): string[] {
   }
   for (const d of r.maturity.deviations) addresses.push(d.resource ?? ''), ids.push(d.file ?? '');
   for (const d of r.diagnostics) ids.push(d.file ?? '');
-  // of an address, the parts between instance keys: `module.a`, `.aws_lambda_function.f`
-  for (const a of addresses) ids.push(...a.split(INSTANCE_KEY));
+  // of an address, the parts between instance keys and indexes: `module.a`, `.aws_lambda_function.f`
+  for (const a of addresses) ids.push(...a.split(ADDRESS_INDEX));
   return ids.filter((id) => id.length > 0);
 }
 

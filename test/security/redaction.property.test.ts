@@ -87,7 +87,7 @@ function freeText(r: CheckResult): string[] {
 
 /** Identifiers a text may quote as they are: addresses, files, rule ids longer than the secret. */
 function identifiers(r: CheckResult, inv: Inventory, secret: string): string[] {
-  const all = [...inv.resources.map((x) => x.address), 'main.tf', ...r.invariants.map((i) => i.id)];
+  const all = [...inv.resources.flatMap((x) => [x.address, x.type]), 'main.tf', ...r.invariants.map((i) => i.id)];
   return all.filter((id) => id.length > secret.length && id.includes(secret)).sort((a, b) => b.length - a.length);
 }
 

@@ -176,11 +176,19 @@ function pickError(errors: ErrorObject[]): ErrorObject {
   return [...errors].sort((a, b) => rank(a) - rank(b))[0]!;
 }
 
+/**
+ * An unknown key, quoted when it reads like a misspelt setting (lower-case snake_case); anything
+ * else may be a line of some other file given as --config (a credentials file), never quoted.
+ */
+function keyName(key: string): string {
+  return /^[a-z][a-z0-9_-]{0,39}$/.test(key) ? ` "${key}"` : '';
+}
+
 function describe(e: ErrorObject): string {
   const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the config';
   switch (e.keyword) {
     case 'additionalProperties':
-      return `unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"${e.instancePath ? ` in ${at}` : ''}`;
+      return `unknown key${keyName((e.params as { additionalProperty: string }).additionalProperty)}${e.instancePath ? ` in ${at}` : ''}`;
     case 'required':
       return `${at} needs "${(e.params as { missingProperty: string }).missingProperty}"`;
     case 'enum':

@@ -71,6 +71,10 @@ describe('input files that do not parse are named, never quoted (built CLI)', ()
     expectNamedNotQuoted(await runCli(['check', broken]), '.ztait.yaml', /\.ztait\.yaml:\d+:\d+: invalid YAML \(/);
     const alias = rootModule({ 'main.tf': MAIN_TF, '.ztait.yaml': `prefix: *${MARKER}\n` });
     expectNamedNotQuoted(await runCli(['check', alias]), '.ztait.yaml', /\.ztait\.yaml: invalid YAML \(an alias refers to no anchor\)/);
+    // --config given some other file whose key is a secret: named by its line only
+    const other = join(tempDir(), 'credentials');
+    writeFileSync(other, `${MARKER}: x\n`);
+    expectNamedNotQuoted(await runCli(['check', alias, '--config', other]), other, /credentials:1: unknown key$/m);
   });
 
   it('terraform.tfvars.json', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CONFIG_SCHEMA_FILE, findConfig, loadConfig, type ZtaitConfig } from '../config/config.js';
 import { CONFIG_KEYS } from './common.js';
+import { escapeControl } from '../report/terminal.js';
 
 /** Defaults the CLI applies when neither a flag nor the config file sets a value. */
 const DEFAULTS: Partial<Record<keyof ZtaitConfig, unknown>> = {
@@ -40,8 +41,9 @@ export function registerConfig(program: Command, _setExit: (code: number) => voi
         process.stdout.write(`${JSON.stringify({ file: file ?? null, settings: rows }, null, 2)}\n`);
         return;
       }
-      process.stdout.write(`configuration file: ${file ?? '(none found)'}\n`);
-      for (const r of rows) process.stdout.write(`${r.key.padEnd(14)} ${JSON.stringify(r.value).padEnd(40)} ${r.source}\n`);
+      // values and paths come from the repository: their control characters show escaped
+      process.stdout.write(`configuration file: ${escapeControl(file ?? '(none found)')}\n`);
+      for (const r of rows) process.stdout.write(`${r.key.padEnd(14)} ${escapeControl(JSON.stringify(r.value)).padEnd(40)} ${escapeControl(r.source)}\n`);
       process.stdout.write('(command-line flags override these values)\n');
     });
 }

@@ -8,7 +8,8 @@ import { problemOf, readSourceFile, type SourceRead } from './source-file.js';
 import { evalError, evaluate, evaluateJson, type EvalContext } from './evaluate.js';
 import { OnceEvaluator } from './once.js';
 import { isPromise, andThen, type Maybe } from './maybe.js';
-import { scanHclTop, scanTfJson, toBlockLocation, type BlockLocation, type ScannedBlock } from './locator.js';
+import { scanHclTop, toBlockLocation, type BlockLocation, type ScannedBlock } from './locator.js';
+import { parseTfJson, parseTfvarsJson } from './tf-json.js';
 import { autoVarFiles, canonical, isDirectory, moduleFiles, readTextFile } from './files.js';
 import { renderPolicyDocument } from './policy-document.js';
 import { arnPattern, knownComputed } from './computed.js';
@@ -144,8 +145,9 @@ class Loader {
       this.diag({ severity: 'warning', message: 'override files are not merged by ztait, so no rule can pass on this configuration; check the plan (--plan) instead', file: this.display(join(dir, o)), line: 1, affects: ['*'] });
     }
     this.noteSizes(dir, names.sizes);
-    const files = await Promise.all([...names.tf, ...names.tfjson].map((n) => this.parseFile(join(dir, n))));
-    return { dir, files: files.filter((f): f is ParsedFile => f !== undefined) };
+    const files = (await Promise.all([...names.tf, ...names.tfjson].map((n) => this.parseFile(join(dir, n))))).filter((f): f is ParsedFile => f !== undefined);
+    for (const d of repeatedBlocks(files)) this.diag(d);
+    return { dir, files };
   }
 
   /** A file read and parsed, with what went wrong reported (once per file) into the inventory. */
@@ -214,9 +216,9 @@ class Loader {
     const r = await readTextFile(path);
     if (!r.ok) return { display, ...(r.sha256 ? { sha256: r.sha256 } : {}), problem: r.problem };
     try {
-      const body = tfJsonBody(display, r.text);
+      const { body, blocks } = parseTfJson(display, r.text);
       void this.readModulesAhead(dir, moduleSources(body));
-      return { display, sha256: r.sha256, body, blocks: scanTfJson(display, r.text) };
+      return { display, sha256: r.sha256, body, blocks };
     } catch (e) {
       return { display, sha256: r.sha256, ...problemOf(e) };
     }
@@ -264,8 +266,10 @@ class Loader {
       }
       this.addInput(display, r.sha256);
       let body: RawBody;
+      let jsonAttrs: Map<string, Location> | undefined;
       try {
-        body = f.endsWith('.json') ? (JSON.parse(r.text) as RawBody) : ((await parseHclFile(display, r.text)) as RawBody);
+        if (f.endsWith('.json')) ({ body, attrs: jsonAttrs } = parseTfvarsJson(display, r.text));
+        else body = (await parseHclFile(display, r.text)) as RawBody;
       } catch (e) {
         if (e instanceof HclSyntaxError) this.diag({ severity: 'error', message: e.detail, file: display, line: e.line, column: e.column });
         else {
@@ -275,7 +279,7 @@ class Loader {
         }
         continue;
       }
-      const attrs = f.endsWith('.json') ? new Map<string, Location>() : scanHclTop(display, r.text).attrs;
+      const attrs = jsonAttrs ?? scanHclTop(display, r.text).attrs;
       for (const [k, raw] of Object.entries(body)) {
         values[k] = await evaluateJson(raw, constantContext(this.rootDir));
         const loc = attrs.get(k) ?? { file: display, line: 1, endLine: 1 };
@@ -796,29 +800,29 @@ class InstanceContext implements EvalContext {
 }
 
 /**
- * Terraform's JSON syntax (`*.tf.json`) in the shape hcl2json gives for native syntax: each block's
- * body wrapped in a list, `locals` a list of bodies. Expressions are the same `${...}` templates.
+ * Blocks a module defines twice, which Terraform refuses: a resource or data source repeated in one
+ * file (a second body the evaluation would never see), or a module call repeated in any file.
+ * Reported once per module directory; a resource repeated across files is reported by index().
  */
-function tfJsonBody(file: string, text: string): RawBody {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    const p = jsonProblem(text, e);
-    throw new HclSyntaxError(file, p.line, p.column, `is not valid JSON (${p.kind})`);
-  }
-  if (!isRawBody(parsed)) throw new HclSyntaxError(file, 1, 1, 'a .tf.json file must hold a JSON object');
-  const wrap = (v: unknown): unknown => (Array.isArray(v) ? v : [v]);
-  const out: RawBody = {};
-  for (const [kind, section] of Object.entries(parsed)) {
-    if (kind === 'locals') out.locals = wrap(section);
-    else if ((kind === 'resource' || kind === 'data') && isRawBody(section)) {
-      out[kind] = Object.fromEntries(
-        Object.entries(section).map(([type, byName]) => [type, isRawBody(byName) ? Object.fromEntries(Object.entries(byName).map(([n, b]) => [n, wrap(b)])) : byName]),
-      );
-    } else if ((kind === 'variable' || kind === 'output' || kind === 'module') && isRawBody(section)) {
-      out[kind] = Object.fromEntries(Object.entries(section).map(([n, b]) => [n, wrap(b)]));
-    } else out[kind] = section;
+function repeatedBlocks(files: ParsedFile[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const calls = new Set<string>();
+  for (const f of files) {
+    const again = (type: string, labels: string[]): number => {
+      const same = f.blocks.filter((b) => b.type === type && labels.every((l, i) => b.labels[i] === l));
+      return (same[1] ?? same[0])?.location.line ?? 1;
+    };
+    for (const mode of ['resource', 'data'] as const) {
+      for (const [type, byName] of Object.entries((f.body[mode] ?? {}) as Record<string, Record<string, unknown>>)) {
+        for (const [name, bodies] of Object.entries(byName ?? {})) {
+          if (Array.isArray(bodies) && bodies.length > 1) out.push({ severity: 'error', message: `duplicate ${mode} "${type}" "${name}"`, file: f.display, line: again(mode, [type, name]) });
+        }
+      }
+    }
+    for (const [name, bodies] of Object.entries((f.body.module ?? {}) as Record<string, unknown>)) {
+      if (calls.has(name) || (Array.isArray(bodies) && bodies.length > 1)) out.push({ severity: 'error', message: `duplicate module "${name}"`, file: f.display, line: again('module', [name]) });
+      calls.add(name);
+    }
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parseTfJson } from './tf-json.js';
 import type { Location } from '../model/inventory.js';
 import { dict } from '../model/dict.js';
 
@@ -63,38 +64,10 @@ export function toBlockLocation(b: ScannedBlock): BlockLocation {
   return { location: b.location, attrLocations: attrLocationsOf(b), comments: b.comments };
 }
 
-/** Positions in a `.tf.json` file: only block-level (resource type + name key lines). */
-export function scanTfJson(file: string, text: string): ScannedBlock[] {
-  const out: ScannedBlock[] = [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return out;
-  }
-  const lines = text.split('\n');
-  const lineOf = (needle: string, from = 0): number => {
-    for (let i = from; i < lines.length; i++) if (lines[i]!.includes(needle)) return i + 1;
-    return 1;
-  };
-  for (const kind of ['resource', 'data'] as const) {
-    const section = (parsed as Record<string, unknown>)[kind];
-    if (!section || typeof section !== 'object') continue;
-    for (const [type, byName] of Object.entries(section as Record<string, unknown>)) {
-      const typeLine = lineOf(`"${type}"`);
-      for (const name of Object.keys((byName as Record<string, unknown>) ?? {})) {
-        const line = lineOf(`"${name}"`, typeLine - 1);
-        out.push({ type: kind, labels: [type, name], location: { file, line, endLine: line }, attrs: new Map(), blocks: [], comments: [] });
-      }
-    }
-  }
-  return out;
-}
-
 /** Locations of the resource/data blocks of one file, keyed `type.name` / `data.type.name`. */
 export async function locateFile(path: string, displayPath: string): Promise<Map<string, BlockLocation>> {
   const text = await readFile(path, 'utf8');
-  const blocks = path.endsWith('.json') ? scanTfJson(displayPath, text) : scanHcl(displayPath, text);
+  const blocks = path.endsWith('.json') ? parseTfJson(displayPath, text).blocks : scanHcl(displayPath, text);
   const out = new Map<string, BlockLocation>();
   for (const b of blocks) {
     if (b.type === 'resource' && b.labels.length >= 2) out.set(`${b.labels[0]}.${b.labels[1]}`, toBlockLocation(b));

@@ -77,7 +77,7 @@ function serial<T>(call: (h: Hcl2Json) => Promise<T>): Promise<T> {
 export const MAX_NESTING = 512;
 
 /** The deepest bracket nesting of a text, and the line where it is first exceeded. */
-function nestingBeyond(text: string, limit: number): number | undefined {
+export function nestingBeyond(text: string, limit: number): number | undefined {
   let depth = 0;
   let line = 1;
   for (let i = 0; i < text.length; i++) {

@@ -110,7 +110,9 @@ class Scanner {
       this.pending = [];
       const ident = this.readIdent();
       if (!ident) {
-        this.advance();
+        // not HCL (the parser reports it): skip a string whole, so that its text is never read as code
+        if (ch === '"') this.skipString();
+        else this.advance();
         continue;
       }
       this.skipInlineSpace();
@@ -128,7 +130,7 @@ class Scanner {
         this.skipInlineSpace();
         const c = this.src[this.pos];
         if (c === '"') labels.push(this.readQuoted());
-        else if (c !== undefined && /[A-Za-z_]/.test(c)) labels.push(this.readIdent());
+        else if (c !== undefined && IDENT_START.test(c)) labels.push(this.readIdent());
         else break;
       }
       if (this.src[this.pos] !== '{') {
@@ -232,7 +234,8 @@ class Scanner {
   }
 
   private readIdent(): string {
-    const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(this.src.slice(this.pos, this.pos + 256));
+    IDENT.lastIndex = this.pos;
+    const m = IDENT.exec(this.src);
     if (!m) return '';
     this.advance(m[0].length);
     return m[0];
@@ -261,16 +264,28 @@ class Scanner {
       else if (c === '"') {
         this.advance();
         return;
-      } else if ((c === '$' || c === '%') && this.src[this.pos + 1] === '{') {
-        if (this.src[this.pos - 1] === c) {
-          this.advance(2); // escaped $${ / %%{
-          continue;
-        }
-        this.advance(2);
-        this.skipBalanced('}');
-      } else if (c === '\n') return; // unterminated: let the parser report it
+      } else if (this.skipTemplateSequence()) continue;
+      else if (c === '\n') return; // unterminated: let the parser report it
       else this.advance();
     }
+  }
+
+  /**
+   * At `$${` / `%%{` (a literal `${` / `%{`) or at `${` / `%{` (an interpolation or directive, an
+   * expression that may hold strings, heredocs and braces), skips it; false anywhere else. Read left
+   * to right as HCL's scanner does: in `$$${`, the first `$` is text and `$${` the escape.
+   */
+  private skipTemplateSequence(): boolean {
+    const c = this.src[this.pos];
+    if (c !== '$' && c !== '%') return false;
+    if (this.src[this.pos + 1] === c && this.src[this.pos + 2] === '{') {
+      this.advance(3);
+      return true;
+    }
+    if (this.src[this.pos + 1] !== '{') return false;
+    this.advance(2);
+    this.skipBalanced('}');
+    return true;
   }
 
   /** Skips until the matching closer at depth 0, through strings, heredocs and comments. */
@@ -292,20 +307,34 @@ class Scanner {
     }
   }
 
-  /** Heredoc `<<EOT` / `<<-EOT`: skips to the terminator line. */
+  /**
+   * Heredoc `<<EOT` / `<<-EOT`, the marker any HCL identifier (`<<-END-OF-TEXT`, `<<EOT-2`): skips
+   * to the closing marker, which HCL finds only on a line that starts as text (not after an
+   * interpolation) and equals the marker once Go's TrimSpace has run, for both forms. Its content
+   * is a template: `${ ... }` may span lines and hold anything, the closing marker included.
+   */
   private tryHeredoc(): boolean {
-    const m = /^<<-?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\r?\n/.exec(this.src.slice(this.pos, this.pos + 200));
+    HEREDOC_START.lastIndex = this.pos;
+    const m = HEREDOC_START.exec(this.src);
     if (!m) return false;
     const marker = m[1]!;
     this.advance(m[0].length);
+    let lineStart = true;
     while (this.pos < this.src.length) {
-      const lineEnd = this.src.indexOf('\n', this.pos);
-      const lineText = this.src.slice(this.pos, lineEnd < 0 ? this.src.length : lineEnd);
-      if (lineText.trim() === marker) {
-        this.advance(lineText.length);
-        return true;
+      if (lineStart) {
+        const lineEnd = this.src.indexOf('\n', this.pos);
+        const lineText = this.src.slice(this.pos, lineEnd < 0 ? this.src.length : lineEnd);
+        if (goTrimSpace(lineText) === marker) {
+          this.advance(lineText.length);
+          return true;
+        }
       }
-      this.advance(lineText.length + 1);
+      if (this.skipTemplateSequence()) {
+        lineStart = false;
+        continue;
+      }
+      lineStart = this.src[this.pos] === '\n';
+      this.advance();
     }
     return true;
   }
@@ -330,4 +359,19 @@ class Scanner {
       else this.advance();
     }
   }
+}
+
+/** HCL identifiers: ID_Start or `_`, then ID_Continue or `-` (the HCL native syntax spec). */
+const IDENT_START = /[\p{ID_Start}_]/u;
+const IDENT = /[\p{ID_Start}_][\p{ID_Continue}-]*/uy;
+/**
+ * A heredoc's opening: `<<` or `<<-`, an identifier, the end of the line. Trailing blanks are
+ * accepted although HCL refuses them: reading more as heredoc than HCL does can only hide comments
+ * from a file the parser then rejects, never show a string's text as a comment.
+ */
+const HEREDOC_START = /<<-?([\p{ID_Start}_][\p{ID_Continue}-]*)[ \t]*\r?\n/uy;
+
+/** Go's strings.TrimSpace (Unicode White_Space), which HCL applies to a heredoc's closing line: JS trim() differs (U+FEFF, U+0085). */
+function goTrimSpace(s: string): string {
+  return s.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
 }

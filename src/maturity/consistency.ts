@@ -2,6 +2,7 @@ import type { Inventory, Location, Resource } from '../model/inventory.js';
 import type { MaturityDeviation, MaturitySection } from '../model/result.js';
 import { Unknown, firstBlock, isObject, isRefObject, isUnknown, show, type Value } from '../model/value.js';
 import type { InventoryIndex } from '../inventory/index.js';
+import { dict } from '../model/dict.js';
 import type { Invariant, RuleExamined, RuleFinding, RuleOutcome } from '../invariants/types.js';
 import { round12 } from './metrics.js';
 import { LEVEL_NAMES, SETTINGS, TABLE3, envName, isLevel, type Level, type Setting, type SettingValue } from './table.js';
@@ -310,7 +311,7 @@ function observedText(c: Carrier): string {
 function actualSettings(carriers: Carrier[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of KEYS) {
-    const per: Record<string, unknown> = {};
+    const per: Record<string, unknown> = dict(); // keyed by resource address
     for (const c of carriers) {
       const f = c.settings.get(k);
       if (f) per[c.resource.address] = foundValue(f);

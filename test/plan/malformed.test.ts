@@ -141,11 +141,12 @@ describe('what a plan may hold and still be read', () => {
       .replace('"variables":{', '"variables":{"__proto__":{"value":{"polluted":true}},');
     const inv = await loadPlan(tempFile('tfplan.json', text));
     expect(inv.variables?.constructor).toBe('c');
-    expect(Object.getPrototypeOf(inv.variables)).toBe(Object.prototype);
+    // a null-prototype map (issue 15 B5): never the document's `__proto__` object
+    expect(Object.getPrototypeOf(inv.variables)).toBeNull();
     expect(Object.hasOwn(inv.variables!, '__proto__')).toBe(true);
     expect(asUnknown(byAddress(inv, 'aws_subnet.private[0]').values.vpc_id).refs).toEqual([]);
     const values = byAddress(inv, 'module.handlers["slack"].aws_lambda_function.this').values;
-    expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(values)).toBeNull();
     expect(Object.hasOwn(values, '__proto__')).toBe(true);
     expect((values as Record<string, unknown>).polluted).toBeUndefined();
   });

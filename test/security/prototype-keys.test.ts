@@ -293,6 +293,12 @@ output "out" {
     expect(own(inv.variables, 'pitr')).toBe(false);
     expect(own(inv.variables, 'constructor')).toBe(true);
     expect(Object.getPrototypeOf(inv.variables)).toBeNull();
+    // the same in a native-syntax terraform.tfvars
+    const hcl = rootModule({ 'main.tf': MAIN_TF, 'terraform.tfvars': '__proto__ = { pitr = true, sse_on = true }\nconstructor = false\n' });
+    const fromHcl = await loadHcl([hcl]);
+    expect(own(fromHcl.variables, 'pitr')).toBe(false);
+    expect(own(fromHcl.variables, 'sse_on')).toBe(false);
+    expect(own(fromHcl.variables, 'constructor')).toBe(false);
   }, 60_000);
 
   it('evidence CSV columns, probe answers, tags and protocols', async () => {

@@ -1,4 +1,5 @@
 import { Unknown, type Value, type ValueObject } from '../../model/value.js';
+import { dict } from '../../model/dict.js';
 import type { Json } from './format.js';
 
 /** A path into a resource's values: attribute names and list indexes. */
@@ -28,7 +29,7 @@ export function withUnknowns(known: Json | undefined, unknown: Json | undefined,
   if (isJsonObject(unknown) || isJsonObject(known)) {
     const k = isJsonObject(known) ? known : {};
     const u = isJsonObject(unknown) ? unknown : {};
-    const out: ValueObject = {};
+    const out: ValueObject = dict();
     for (const key of new Set([...Object.keys(k), ...Object.keys(u)])) {
       const marks = Object.hasOwn(u, key) ? u[key] : undefined;
       if (!Object.hasOwn(k, key) && !hasUnknown(marks)) continue; // an empty unknown-marks shape for an absent value

@@ -8,11 +8,13 @@ import { parsePool } from '../hcl/parse-pool.js';
 import { loadRules } from '../rules/metadata.js';
 import { addCommonOptions, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
 import { printDiagnostic, UsageError } from './errors.js';
+import { DEFAULT_LIMITS, LIMIT_NAMES, parseLimit, type EvalLimits } from '../hcl/budget.js';
 
 interface CheckOptions extends CommonOptions {
   plan?: string;
   varFile?: string[];
   var?: [string, string][];
+  limit?: Partial<EvalLimits>;
   approvedBy?: string;
 }
 
@@ -22,6 +24,14 @@ const collectVar = (v: string, prev: [string, string][] = []): [string, string][
   return [...prev, [v.slice(0, i), v.slice(i + 1)]];
 };
 const collectList = (v: string, prev: string[] = []): string[] => [...prev, v];
+// A flag only: a repository's .ztait.yaml must not be able to raise what a pull request may spend.
+const collectLimit = (v: string, prev: Partial<EvalLimits> = {}): Partial<EvalLimits> => {
+  try {
+    return parseLimit(v, prev);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+};
 
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
   const cmd = program
@@ -31,6 +41,9 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .addOption(new Option('--plan <file>', 'a plan as JSON (terraform show -json tfplan > tfplan.json)'))
     .addOption(new Option('--var-file <file>', 'a .tfvars file, as terraform takes it (repeatable)').argParser(collectList))
     .addOption(new Option('--var <name=value>', 'a variable value, as terraform takes it (repeatable)').argParser(collectVar))
+    .addOption(
+      new Option('--limit <name=n>', `raise or lower an evaluation limit (repeatable): ${LIMIT_NAMES.map((n) => `${n}=${DEFAULT_LIMITS[n]}`).join(', ')} by default`).argParser(collectLimit),
+    )
     .option('--approved-by <who>', 'who approved this run (recorded in every report; required to raise maturity_level in a plan)');
   addCommonOptions(cmd).action(async (paths: string[], raw: CheckOptions) => {
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
@@ -54,6 +67,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       const loading = loadHcl(paths.length ? paths : ['.'], {
         ...(opts.varFile ? { varFiles: opts.varFile } : {}),
         ...(opts.var ? { vars: opts.var } : {}),
+        ...(opts.limit ? { limits: opts.limit } : {}),
       });
       // Once the first files are with the parse workers, this thread has nothing to do until they
       // answer: it reads the rule catalog then (0.1 s it would otherwise spend after the inventory).

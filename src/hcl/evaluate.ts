@@ -26,6 +26,7 @@ import { EvalError, asUnknown, derivedUnknown, evalError, findEvalError } from '
 import { all, andThen, type Maybe } from './maybe.js';
 import { HclSyntaxError, parseExpression, parsedExpression } from './parser.js';
 import { isTemplateString, joinPieces, unescapeTemplateLiteral } from './template.js';
+import { currentBudget, elementsOf, freshWork, workOf, type EvalBudget } from './budget.js';
 
 export { EvalError, evalError, isEvalError, findEvalError } from './functions/unknowns.js';
 
@@ -42,6 +43,11 @@ export interface EvalContext {
    * Terraform runs. File functions read nothing outside it (functions/root-files.ts).
    */
   baseDir: string;
+  /**
+   * What this evaluation may still spend (budget.ts). Without one, an evaluation takes the budget
+   * of the load it runs in, or a fresh one.
+   */
+  budget?: EvalBudget;
 }
 
 type Scope = ReadonlyMap<string, Value>;
@@ -51,7 +57,16 @@ const EMPTY_SCOPE: Scope = new Map();
 const SPLAT_ITEM = '\u0000splat';
 
 export function evaluate(expr: Expr, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Promise<Value> {
-  return Promise.resolve(evaluateNow(expr, ctx, scope));
+  return Promise.resolve(evaluateNow(expr, budgeted(ctx), scope));
+}
+
+/** `ctx` with a budget (see EvalContext.budget): itself when it has one. */
+function budgeted(ctx: EvalContext): EvalContext {
+  if (ctx.budget) return ctx;
+  // A derived object rather than a copy: the context may be a class with more than these fields.
+  const out = Object.create(ctx) as EvalContext;
+  out.budget = currentBudget();
+  return out;
 }
 
 /** evaluate(), with the value itself when nothing had to be waited for (see maybe.ts). */
@@ -73,6 +88,7 @@ function shielded(run: () => Maybe<Value>): Maybe<Value> {
 /** An hcl2json string value: a template is parsed and evaluated, a plain string is returned as is. */
 export function evaluateString(src: string, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Maybe<Value> {
   if (!isTemplateString(src)) return unescapeTemplateLiteral(src);
+  ctx = budgeted(ctx);
   const ready = parsedExpression(src);
   if (ready) return evaluateNow(ready, ctx, scope);
   return parseExpression(src).then(
@@ -86,14 +102,18 @@ export function evaluateString(src: string, ctx: EvalContext, scope: Scope = EMP
 
 /** An hcl2json body value: strings evaluated, arrays and objects recursed, other JSON kept. */
 export function evaluateJson(raw: unknown, ctx: EvalContext, scope: Scope = EMPTY_SCOPE): Maybe<Value> {
+  ctx = budgeted(ctx);
+  const budget = ctx.budget!;
+  // Every node costs a step: plain strings too, so that many instances of a big body are counted.
+  if (!budget.step()) return budget.error();
   if (typeof raw === 'string') return evaluateString(raw, ctx, scope);
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'number' || typeof raw === 'boolean') return raw;
-  if (Array.isArray(raw)) return all(raw.map((x) => evaluateJson(x, ctx, scope)));
+  if (Array.isArray(raw)) return andThen(all(raw.map((x) => evaluateJson(x, ctx, scope))), (items) => built(items, budget, 'a list'));
   if (typeof raw === 'object') {
     // Keys are templates too: hcl2json writes `(local.k) = v` as `"${(local.k)}": v`.
     const entries = Object.entries(raw as Record<string, unknown>).map(([k, v]) => all([evaluateString(k, ctx, scope), evaluateJson(v, ctx, scope)]));
-    return andThen(all(entries), (pairs) => objectFromEntries(pairs as unknown as [Value, Value][]));
+    return andThen(all(entries), (pairs) => built(objectFromEntries(pairs as unknown as [Value, Value][]), budget, 'an object'));
   }
   return evalError(`unexpected ${typeof raw} in configuration`);
 }
@@ -130,19 +150,21 @@ function guard(inputs: readonly Value[], compute: () => Value): Value {
 }
 
 function ev(e: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
+  const budget = ctx.budget!;
+  if (!budget.step()) return budget.error();
   switch (e.kind) {
     case 'literal':
       return e.value;
     case 'template':
-      return andThen(all(e.parts.map((p) => ev(p, ctx, scope))), renderTemplate);
+      return andThen(all(e.parts.map((p) => ev(p, ctx, scope))), (parts) => renderTemplate(parts, budget));
     case 'templateFor':
       return templateFor(e, ctx, scope);
     case 'traversal':
       return traversal(e, ctx, scope);
     case 'getAttr':
-      return andThen(ev(e.target, ctx, scope), (target) => getAttr(target, e.name));
+      return andThen(ev(e.target, ctx, scope), (target) => walked(getAttr(target, e.name), [target], budget));
     case 'index':
-      return andThen(all([ev(e.target, ctx, scope), ev(e.key, ctx, scope)]), ([target, key]) => index(target!, key!));
+      return andThen(all([ev(e.target, ctx, scope), ev(e.key, ctx, scope)]), ([target, key]) => walked(index(target!, key!), [target!, key!], budget));
     case 'splat':
       return splat(e, ctx, scope);
     case 'splatItem':
@@ -150,7 +172,7 @@ function ev(e: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
     case 'call':
       return call(e.name, e.args, e.expandLast, ctx, scope);
     case 'tuple':
-      return all(e.items.map((x) => ev(x, ctx, scope)));
+      return andThen(all(e.items.map((x) => ev(x, ctx, scope))), (items) => built(items, budget, 'a tuple'));
     case 'object':
       return objectCons(e, ctx, scope);
     case 'for':
@@ -167,23 +189,63 @@ function ev(e: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
 }
 
 /** Template parts -> one string; unknown parts make an Unknown with a glob pattern. */
-function renderTemplate(values: readonly Value[]): Value {
+function renderTemplate(values: readonly Value[], budget: EvalBudget): Value {
   const pieces: (string | Unknown)[] = [];
+  let length = 0;
   for (const v of values) {
     const u = asUnknown(v);
     if (u) pieces.push(u);
     else if (v === null) return evalError('template interpolation value is null', values);
     else if (typeof v === 'object') return evalError(`cannot include a ${typeName(v)} in a string template`, values);
     else pieces.push(typeof v === 'number' ? formatNumber(v) : String(v));
+    const last = pieces[pieces.length - 1]!;
+    length += typeof last === 'string' ? last.length : (last.pattern?.length ?? 1);
   }
+  // The length is known before the string is built: a chain of doublings stops here.
+  if (!budget.string(length, 'a string template')) return budget.error();
   return joinPieces(pieces);
+}
+
+/** A collection just built by `what`: within the collection limit, and the steps of its new parts spent. */
+function built(v: Value, budget: EvalBudget, what: string): Value {
+  if (v === null || typeof v !== 'object') return v;
+  const work = freshWork(v);
+  if (!budget.collection(elementsOf(v), what) || !budget.step(work)) return budget.error();
+  return v;
+}
+
+/** An operation's result; when it is unknown, the steps of walking the inputs (for their references). */
+function walked(out: Value, inputs: readonly Value[], budget: EvalBudget): Value {
+  if (!(out instanceof Unknown)) return out;
+  let work = 0;
+  for (const x of inputs) work += workOf(x);
+  return budget.step(work) ? out : budget.error();
+}
+
+/**
+ * A function's or operator's result: a string within the string limit, a collection within the
+ * collection limit, the steps of what it built spent; and the steps of walking its inputs when it
+ * had to (an unknown result collects the references of every input).
+ */
+function charged(out: Value, inputs: readonly Value[], budget: EvalBudget, what: string): Value {
+  if (walked(out, inputs, budget) !== out) return budget.error();
+  if (typeof out === 'string') return budget.string(out.length, what) ? out : budget.error();
+  return built(out, budget, what);
 }
 
 function templateFor(e: TemplateFor, ctx: EvalContext, scope: Scope): Maybe<Value> {
   return andThen(ev(e.collection, ctx, scope), (coll) => {
     const it = iterate(coll, 'template for directive');
     if ('failed' in it) return it.failed;
-    return andThen(all(it.items.map(([k, v]) => ev(e.body, ctx, bind(scope, e.keyVar, k, e.valVar, v)))), renderTemplate);
+    // The rendered pieces are counted as they come, so that they stop at the string limit.
+    const budget = ctx.budget!;
+    let length = 0;
+    const piece = (v: Value): Value => {
+      length += typeof v === 'string' ? v.length : 1;
+      return length <= budget.limits.string || budget.string(length, 'a template for directive') ? v : budget.error();
+    };
+    const pieces = it.items.map(([k, v]) => (budget.exhausted ? budget.error() : andThen(ev(e.body, ctx, bind(scope, e.keyVar, k, e.valVar, v)), piece)));
+    return andThen(all(pieces), (parts) => renderTemplate(parts, budget));
   });
 }
 
@@ -263,15 +325,16 @@ function index(v: Value, key: Value): Value {
 function splat(e: Splat, ctx: EvalContext, scope: Scope): Maybe<Value> {
   return andThen(ev(e.source, ctx, scope), (source) => {
     if (source === null) return [];
-    if (source instanceof Unknown) return derivedUnknown(source.reason, [source]);
+    if (source instanceof Unknown) return walked(derivedUnknown(source.reason, [source]), [source], ctx.budget!);
     const items = Array.isArray(source) ? source : [source];
-    return all(
+    const results = all(
       items.map((item) => {
         const inner = new Map(scope);
         inner.set(SPLAT_ITEM, item);
         return ev(e.each, ctx, inner);
       }),
     );
+    return andThen(results, (list) => built(list, ctx.budget!, 'a splat'));
   });
 }
 
@@ -286,7 +349,7 @@ function call(name: string, argExprs: readonly Expr[], expandLast: boolean, ctx:
       if (!Array.isArray(last)) return evalError(`${name}(): the argument expanded with ... must be a list`, [last]);
       args.push(...last);
     }
-    return shielded(() => callFunction(name, args, ctx));
+    return andThen(shielded(() => callFunction(name, args, ctx)), (out) => charged(out, args, ctx.budget!, `${name}()`));
   });
 }
 
@@ -296,6 +359,7 @@ function tryFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Maybe
   const attempt = (i: number, lastError?: EvalError): Maybe<Value> => {
     if (i >= argExprs.length) return evalError(`no argument of try() succeeded; the last failed with: ${lastError!.reason}`);
     return andThen(ev(argExprs[i]!, ctx, scope), (v) => {
+      if (!ctx.budget!.walk(v)) return ctx.budget!.error();
       const failure = findEvalError(v);
       return failure ? attempt(i + 1, failure) : v;
     });
@@ -307,6 +371,7 @@ function tryFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Maybe
 function canFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Maybe<Value> {
   if (argExprs.length !== 1) return evalError('can() takes exactly one argument');
   return andThen(ev(argExprs[0]!, ctx, scope), (v) => {
+    if (!ctx.budget!.walk(v)) return ctx.budget!.error();
     if (findEvalError(v)) return false;
     if (containsUnknown(v)) return derivedUnknown(asUnknown(v)?.reason ?? 'can() of a value known only after apply', [v]);
     return true;
@@ -317,7 +382,7 @@ function objectCons(e: ObjectCons, ctx: EvalContext, scope: Scope): Maybe<Value>
   const entries = e.entries.map((en) =>
     andThen(typeof en.key === 'string' ? en.key : ev(en.key, ctx, scope), (key) => andThen(ev(en.value, ctx, scope), (value) => [key, value] as const)),
   );
-  return andThen(all(entries), objectFromEntries);
+  return andThen(all(entries), (pairs) => built(objectFromEntries(pairs), ctx.budget!, 'an object'));
 }
 
 interface ForResult {
@@ -330,21 +395,36 @@ function forExpr(e: For, ctx: EvalContext, scope: Scope): Maybe<Value> {
   return andThen(ev(e.collection, ctx, scope), (coll) => {
     const it = iterate(coll, 'for expression');
     if ('failed' in it) return it.failed;
+    // Elements (nested ones included) are counted as they come: the result stops at the limit.
+    const budget = ctx.budget!;
+    let elements = 0;
+    const counted = (r: ForResult): ForResult | undefined => {
+      elements += 1 + elementsOf(r.value);
+      return elements <= budget.limits.collection || budget.collection(elements, 'a for expression') ? r : undefined;
+    };
     // Per element: the condition first (a false one skips the element unevaluated), then key and value.
     const results = it.items.map(([k, v]): Maybe<ForResult | undefined> => {
+      // an element costs more than its expressions: a scope, a result, a place in the list
+      if (!budget.step(ELEMENT_STEPS)) return undefined;
       const inner = bind(scope, e.keyVar, k, e.valVar, v);
       return andThen(e.cond ? ev(e.cond, ctx, inner) : true, (raw) => {
         const cond = asUnknown(raw) ? raw : guard([raw], () => toBool(raw, 'for condition'));
         if (cond === false) return undefined;
-        return andThen(e.key ? ev(e.key, ctx, inner) : null, (key) => andThen(ev(e.value, ctx, inner), (value) => ({ cond, key, value })));
+        return andThen(e.key ? ev(e.key, ctx, inner) : null, (key) => andThen(ev(e.value, ctx, inner), (value) => counted({ cond, key, value })));
       });
     });
-    return andThen(all(results), (rs) => forResult(e, coll, rs));
+    return andThen(all(results), (rs) => {
+      if (budget.exhausted) return budget.error();
+      const kept = rs.filter((r): r is ForResult => r !== undefined);
+      return charged(forResult(e, coll, kept), [coll, ...kept.flatMap((r) => [r.cond, r.key, r.value])], budget, 'a for expression');
+    });
   });
 }
 
-function forResult(e: For, coll: Value, results: (ForResult | undefined)[]): Value {
-  const kept = results.filter((r): r is ForResult => r !== undefined);
+/** Steps an element of a for expression costs besides its expressions (measured: see budget.ts). */
+const ELEMENT_STEPS = 3;
+
+function forResult(e: For, coll: Value, kept: ForResult[]): Value {
   const involved = [coll, ...kept.flatMap((r) => [r.cond, r.key, r.value])];
   for (const r of kept) {
     const pending = asUnknown(r.cond) ?? (e.isObject ? asUnknown(r.key) : undefined);
@@ -352,16 +432,20 @@ function forResult(e: For, coll: Value, results: (ForResult | undefined)[]): Val
   }
   if (!e.isObject) return kept.map((r) => r.value);
   const out = makeObject([]);
+  // groups grow in place (copying a group per element would be quadratic), then become values
+  const groups = new Map<string, Value[]>();
   for (const r of kept) {
     if (r.key === null || typeof r.key === 'object') {
       return evalError(`for expression key must be a string, not ${typeName(r.key)}`, involved);
     }
     const k = typeof r.key === 'number' ? formatNumber(r.key) : String(r.key);
-    const has = Object.prototype.hasOwnProperty.call(out, k);
-    if (e.grouped) setKey(out, k, has ? [...(out[k] as Value[]), r.value] : [r.value]);
-    else if (has) return evalError(`duplicate key "${k}" in for expression (use ... to group values)`, involved);
+    const group = groups.get(k);
+    if (group) group.push(r.value);
+    else if (e.grouped) groups.set(k, [r.value]);
+    else if (Object.prototype.hasOwnProperty.call(out, k)) return evalError(`duplicate key "${k}" in for expression (use ... to group values)`, involved);
     else setKey(out, k, r.value);
   }
+  for (const [k, group] of groups) setKey(out, k, group);
   return out;
 }
 
@@ -370,6 +454,8 @@ function conditional(e: Conditional, ctx: EvalContext, scope: Scope): Maybe<Valu
     const u = asUnknown(c);
     if (u) {
       return andThen(all([ev(e.then, ctx, scope), ev(e.else, ctx, scope)]), ([t, f]) => {
+        // comparing the branches walks them
+        if (!ctx.budget!.step(workOf(t!) + workOf(f!))) return ctx.budget!.error();
         if (!findEvalError(c) && valuesEqual(t!, f!) === true) return t!;
         return derivedUnknown(`condition is known only after apply (${u.reason})`, [c, t!, f!]);
       });
@@ -400,7 +486,12 @@ const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
 
 function binary(op: string, left: Expr, right: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
   if (op === 'and' || op === 'or') return logical(op, left, right, ctx, scope);
-  return andThen(all([ev(left, ctx, scope), ev(right, ctx, scope)]), ([l, r]) => binaryOf(op, l!, r!));
+  return andThen(all([ev(left, ctx, scope), ev(right, ctx, scope)]), ([l, r]) => {
+    const budget = ctx.budget!;
+    // equality walks both operands
+    if ((op === 'equal' || op === 'notEqual') && !budget.step(workOf(l!) + workOf(r!))) return budget.error();
+    return walked(binaryOf(op, l!, r!), [l!, r!], budget);
+  });
 }
 
 function binaryOf(op: string, l: Value, r: Value): Value {

@@ -7,6 +7,7 @@ import { HclSyntaxError, hurryParse, parseExpression, parseHclFile } from './par
 import { problemOf, readSourceFile, type SourceRead } from './source-file.js';
 import { evalError, evaluate, evaluateJson, type EvalContext } from './evaluate.js';
 import { OnceEvaluator } from './once.js';
+import { EvalBudget, atSite, withBudget, workOf, type EvalLimits, type Site } from './budget.js';
 import { isPromise, andThen, type Maybe } from './maybe.js';
 import { scanHclTop, toBlockLocation, type BlockLocation, type ScannedBlock } from './locator.js';
 import { parseTfJson, parseTfvarsJson } from './tf-json.js';
@@ -30,6 +31,8 @@ export interface HclLoadOptions {
   values?: Record<string, Value>;
   /** Files already read and parsed by another load of the same tree in this run (see ParseCache). */
   reads?: ParseCache;
+  /** Evaluation limits (budget.ts), from `--limit`; the defaults otherwise. */
+  limits?: Partial<EvalLimits>;
 }
 
 /**
@@ -62,13 +65,13 @@ interface ModuleSource {
 /** Meta-arguments and blocks that are not attributes of the resource itself. */
 const META = new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection', 'dynamic']);
 const MAX_MODULE_DEPTH = 32;
-/** Bounds the work a hostile for_each or count can ask for. */
-const MAX_INSTANCES = 200_000;
 
 export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promise<Inventory> {
   if (paths.length === 0) paths = ['.'];
   const inv = emptyInventory('hcl');
   const seenRoots = new Set<string>();
+  // One budget for the whole load: several roots do not multiply what a run may spend.
+  const budget = new EvalBudget(opts.limits);
   for (const p of paths) {
     const abs = resolve(p);
     let rootDir = abs;
@@ -81,9 +84,13 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
     const real = await canonical(rootDir);
     if (seenRoots.has(real)) continue;
     seenRoots.add(real);
-    const loader = new Loader(rootDir, inv, opts);
-    await loader.run();
+    const loader = new Loader(rootDir, inv, opts, budget);
+    await withBudget(budget, () => loader.run());
   }
+  // Fail closed: what was not evaluated may hold what would change a verdict, like a file that
+  // does not parse (an input error).
+  const spent = budget.exhausted;
+  if (spent) inv.diagnostics.push({ severity: 'error', message: spent.message, ...(spent.site ? { file: spent.site.file, ...(spent.site.line ? { line: spent.site.line } : {}) } : {}) });
   if (inv.inputs.length === 0) {
     throw new UsageError(`${paths.join(', ')}: no Terraform files found (*.tf, *.tf.json)`);
   }
@@ -101,6 +108,7 @@ class Loader {
     readonly rootDir: string,
     readonly inv: Inventory,
     readonly opts: HclLoadOptions,
+    readonly budget = new EvalBudget(opts.limits),
   ) {
     this.reads = opts.reads ?? new Map();
   }
@@ -281,8 +289,8 @@ class Loader {
       }
       const attrs = jsonAttrs ?? scanHclTop(display, r.text).attrs;
       for (const [k, raw] of Object.entries(body)) {
-        values[k] = await evaluateJson(raw, constantContext(this.rootDir));
         const loc = attrs.get(k) ?? { file: display, line: 1, endLine: 1 };
+        values[k] = await atSite(loc, () => evaluateJson(raw, constantContext(this.rootDir)));
         origins[k] = { ...loc, kind: 'tfvars' };
       }
     }
@@ -400,6 +408,40 @@ interface ModuleCall {
   body: RawBody;
   file: ParsedFile;
   location: Location;
+  /** Where each argument of the call is. */
+  attrs?: Map<string, Location>;
+}
+
+const BLOCKS = new WeakMap<ParsedFile, Map<string, ScannedBlock[]>>();
+
+/**
+ * A file's scanned blocks by type, and by type with their first one or two labels (indexed once:
+ * every instance of a module looks every block up, which was quadratic in the blocks of a file).
+ */
+function blocksOf(f: ParsedFile): Map<string, ScannedBlock[]> {
+  return remembered(BLOCKS, f, () => {
+    const out = new Map<string, ScannedBlock[]>();
+    for (const b of f.blocks) {
+      remembered(out, b.type, () => []).push(b);
+      for (let n = 1; n <= Math.min(2, b.labels.length); n++) remembered(out, blockKey(b.type, b.labels.slice(0, n)), () => []).push(b);
+    }
+    return out;
+  });
+}
+
+function blockKey(type: string, labels: string[]): string {
+  return [type, ...labels].join('\u0000');
+}
+
+/** The first block of `type` with these leading labels. */
+function blockOf(f: ParsedFile, type: string, ...labels: string[]): ScannedBlock | undefined {
+  return blocksOf(f).get(blockKey(type, labels))?.[0];
+}
+
+const LOCATIONS = new WeakMap<ScannedBlock, BlockLocation>();
+
+function blockLocation(b: ScannedBlock): BlockLocation {
+  return remembered(LOCATIONS, b, () => toBlockLocation(b));
 }
 
 /** Instances of a resource or module block after count / for_each. */
@@ -407,6 +449,7 @@ type Expansion = { kind: 'single' } | { kind: 'count'; n: number } | { kind: 'ea
 
 class ModuleInstance implements EvalContext {
   readonly baseDir: string;
+  readonly budget: EvalBudget;
   private readonly decls = new Map<string, ResourceDecl>();
   private readonly calls = new Map<string, ModuleCall>();
   private readonly localsRaw = new Map<string, { raw: unknown; file: ParsedFile }>();
@@ -425,6 +468,7 @@ class ModuleInstance implements EvalContext {
     private readonly stack: string[],
   ) {
     this.baseDir = loader.rootDir;
+    this.budget = loader.budget;
     this.varDecls = variableDecls(src);
     for (const f of src.files) this.index(f);
   }
@@ -435,8 +479,8 @@ class ModuleInstance implements EvalContext {
       for (const [type, byName] of Object.entries(section)) {
         for (const [name, bodies] of Object.entries(byName ?? {})) {
           const key = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
-          const block = f.blocks.find((b) => b.type === mode && b.labels[0] === type && b.labels[1] === name);
-          const location: BlockLocation = block ? toBlockLocation(block) : { location: { file: f.display, line: 1, endLine: 1 }, attrLocations: {}, comments: [] };
+          const block = blockOf(f, mode, type, name);
+          const location: BlockLocation = block ? blockLocation(block) : { location: { file: f.display, line: 1, endLine: 1 }, attrLocations: {}, comments: [] };
           if (this.decls.has(key)) {
             this.loader.diag({ severity: 'error', message: `duplicate ${mode} "${type}" "${name}"`, file: f.display, line: location.location.line });
             continue;
@@ -446,14 +490,25 @@ class ModuleInstance implements EvalContext {
       }
     }
     for (const [name, bodies] of Object.entries((f.body.module ?? {}) as Record<string, RawBody[]>)) {
-      const block = f.blocks.find((b) => b.type === 'module' && b.labels[0] === name);
-      this.calls.set(name, { name, body: (Array.isArray(bodies) ? bodies[0] : bodies) ?? {}, file: f, location: block?.location ?? { file: f.display, line: 1, endLine: 1 } });
+      const block = blockOf(f, 'module', name);
+      this.calls.set(name, { name, body: (Array.isArray(bodies) ? bodies[0] : bodies) ?? {}, file: f, location: block?.location ?? { file: f.display, line: 1, endLine: 1 }, ...(block ? { attrs: block.attrs } : {}) });
     }
     for (const l of (f.body.locals ?? []) as RawBody[]) for (const [k, v] of Object.entries(l)) this.localsRaw.set(k, { raw: v, file: f });
     for (const [name, bodies] of Object.entries((f.body.output ?? {}) as Record<string, RawBody[]>)) {
       const b = (Array.isArray(bodies) ? bodies[0] : bodies) ?? {};
       this.outputsRaw.set(name, b.value);
     }
+    // every instance of a module indexes its files again: that work is counted
+    this.loader.budget.step(f.blocks.length);
+  }
+
+  /** Where local `name` is defined, for a limit reached while evaluating it. */
+  private localSite(name: string, f: ParsedFile): Site {
+    for (const b of blocksOf(f).get('locals') ?? []) {
+      const at = b.attrs.get(name);
+      if (at) return at;
+    }
+    return { file: f.display };
   }
 
   /** Evaluates every resource and child module, in declaration order, into the inventory. */
@@ -525,7 +580,7 @@ class ModuleInstance implements EvalContext {
   private local(name: string): Maybe<Value> {
     const decl = this.localsRaw.get(name);
     if (!decl) return evalError(`local.${name} is not declared in ${this.where()}`);
-    return this.once<Value>(`local.${name}`, this.cycle(`local.${name}`), () => evaluateJson(decl.raw, this));
+    return this.once<Value>(`local.${name}`, this.cycle(`local.${name}`), () => atSite(this.localSite(name, decl.file), () => evaluateJson(decl.raw, this)));
   }
 
   async output(name: string): Promise<Value> {
@@ -541,33 +596,46 @@ class ModuleInstance implements EvalContext {
 
   // ---- count / for_each ----------------------------------------------------------------------------
 
-  private expansion(key: string, body: RawBody, ctx: EvalContext): Maybe<Expansion> {
-    return this.once<Expansion>(`expand.${key}`, (chain) => ({ kind: 'unknown', reason: this.cycle(`count/for_each of ${key}`)(chain) }), () => this.computeExpansion(key, body, ctx));
+  private expansion(key: string, body: RawBody, ctx: EvalContext, site: BlockSites): Maybe<Expansion> {
+    return this.once<Expansion>(`expand.${key}`, (chain) => ({ kind: 'unknown', reason: this.cycle(`count/for_each of ${key}`)(chain) }), () => this.computeExpansion(key, body, ctx, site));
   }
 
-  private async computeExpansion(key: string, body: RawBody, ctx: EvalContext): Promise<Expansion> {
+  private async computeExpansion(key: string, body: RawBody, ctx: EvalContext, site: BlockSites): Promise<Expansion> {
     let e: Expansion = { kind: 'single' };
     if (body.count !== undefined) {
-      const n = await evaluateJson(body.count, ctx);
-      if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_INSTANCES) e = { kind: 'count', n };
+      const n = await atSite(site('count'), () => evaluateJson(body.count, ctx));
+      // (how many instances a run may expand is the budget's to say: see instancesOf)
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) e = { kind: 'count', n };
       else if (n instanceof Unknown) e = { kind: 'unknown', reason: n };
-      else e = { kind: 'unknown', reason: new Unknown(`count of ${key} is not a whole number in 0..${MAX_INSTANCES} (${JSON.stringify(n)})`) };
+      else e = { kind: 'unknown', reason: new Unknown(`count of ${key} is not a whole number (${typeof n === 'number' ? n : n === null ? 'null' : Array.isArray(n) ? 'a list' : typeof n === 'object' ? 'an object' : `a ${typeof n}`})`) };
     } else if (body.for_each !== undefined) {
-      const fe = await evaluateJson(body.for_each, ctx);
+      const fe = await atSite(site('for_each'), () => evaluateJson(body.for_each, ctx));
       if (fe instanceof Unknown || fe instanceof RefObject) e = { kind: 'unknown', reason: fe instanceof Unknown ? fe : new Unknown(`for_each of ${key} is a resource`) };
       else if (Array.isArray(fe)) {
         const keys = fe.map((x) => (typeof x === 'string' ? x : typeof x === 'number' ? String(x) : undefined));
         if (keys.some((k) => k === undefined)) e = { kind: 'unknown', reason: new Unknown(`for_each of ${key} has elements that are not known strings`) };
         else e = { kind: 'each', entries: [...new Set(keys as string[])].sort().map((k) => [k, k]) };
       } else if (isObject(fe)) e = { kind: 'each', entries: Object.keys(fe).sort().map((k) => [k, fe[k] ?? null]) };
-      else e = { kind: 'unknown', reason: new Unknown(`for_each of ${key} is not a map or set (${JSON.stringify(fe)})`) };
-      if (e.kind === 'each' && e.entries.length > MAX_INSTANCES) e = { kind: 'unknown', reason: new Unknown(`for_each of ${key} has more than ${MAX_INSTANCES} keys`) };
+      else e = { kind: 'unknown', reason: new Unknown(`for_each of ${key} is not a map or set (${fe === null ? 'null' : typeof fe})`) };
     }
-    if (e.kind === 'unknown') {
+    // (once the budget is spent, everything is undetermined: the budget's error says so, once)
+    if (e.kind === 'unknown' && !this.loader.budget.exhausted) {
       this.loader.diag({ severity: 'warning', message: `${this.path ? `${this.path}.` : ''}${key}: instances cannot be determined (${e.reason.reason}); checked as one instance` });
     }
     this.expansions.set(key, e);
     return e;
+  }
+
+  /**
+   * The instances of a block, once the budget has room for them; none when it has not (the block's
+   * references then give the budget's error).
+   */
+  private instancesOf(key: string, e: Expansion, site: BlockSites): ReturnType<ModuleInstance['instanceKeys']> {
+    const n = e.kind === 'count' ? e.n : e.kind === 'each' ? e.entries.length : 1;
+    const what = `${this.path ? `${this.path}.` : ''}${key}`;
+    if (atSite(site(e.kind === 'count' ? 'count' : e.kind === 'each' ? 'for_each' : undefined), () => this.loader.budget.instances(n, what))) return this.instanceKeys(e);
+    this.expansions.set(key, { kind: 'unknown', reason: this.loader.budget.error() });
+    return [];
   }
 
   private instanceKeys(e: Expansion): { suffix: string; index?: string | number; each?: { key: Value; value: Value }; count?: Value }[] {
@@ -593,11 +661,15 @@ class ModuleInstance implements EvalContext {
   private async computeInstances(key: string): Promise<Map<string, Resource>> {
     const decl = this.decls.get(key)!;
     const result = new Map<string, Resource>();
-    const e = await this.expansion(key, decl.body, this);
-    for (const inst of this.instanceKeys(e)) {
+    const site = blockSites(decl.location.location, decl.location.attrLocations);
+    const e = await this.expansion(key, decl.body, this, site);
+    const insts = this.instancesOf(key, e, site);
+    for (const inst of insts) {
+      // a spent budget stops the expansion: what is left would only be error values
+      if (this.loader.budget.exhausted) break;
       const address = `${this.path ? `${this.path}.` : ''}${key}${inst.suffix}`;
       const ctx = new InstanceContext(this, inst.each, inst.count);
-      const values = await this.evaluateBody(decl.body, ctx);
+      const values = await this.evaluateBody(decl.body, ctx, undefined, false, site);
       Object.assign(values, knownComputed(decl.type, values));
       if (decl.mode === 'data' && decl.type === 'aws_iam_policy_document') {
         const json = renderPolicyDocument(values);
@@ -617,6 +689,8 @@ class ModuleInstance implements EvalContext {
         attrLocations: decl.location.attrLocations,
         comments: decl.location.comments,
       };
+      // the rules, the reports and the redaction walk every value of every resource
+      atSite(site(), () => this.loader.budget.step(workOf(values)));
       result.set(inst.suffix, r);
       this.loader.inv.resources.push(r);
     }
@@ -629,7 +703,7 @@ class ModuleInstance implements EvalContext {
       // one per resource: every reference to it would otherwise build it (and its ARN glob) anew
       const ref = (r: Resource): RefObject => remembered(REFS, r, () => new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values)));
       const e = this.expansions.get(key) ?? { kind: 'single' };
-      if (insts.size === 0) return evalError(`${key} depends on itself (cycle)`);
+      if (insts.size === 0) return e.kind === 'unknown' ? e.reason : evalError(`${key} depends on itself (cycle)`);
       if (e.kind === 'count') return [...insts.values()].map(ref);
       if (e.kind === 'each') return fromEntries([...insts.values()].map((r) => [String(r.index), ref(r)]));
       if (e.kind === 'unknown') {
@@ -641,17 +715,17 @@ class ModuleInstance implements EvalContext {
   }
 
   /** Evaluates a block body: attributes, nested blocks (lists of objects) and dynamic blocks. */
-  async evaluateBody(body: RawBody, ctx: EvalContext, scope?: ReadonlyMap<string, Value>, nested = false): Promise<ValueObject> {
+  async evaluateBody(body: RawBody, ctx: EvalContext, scope?: ReadonlyMap<string, Value>, nested = false, site?: BlockSites): Promise<ValueObject> {
     const out: ValueObject = dict();
     for (const [k, raw] of Object.entries(body)) {
       if (nested ? k === 'dynamic' : META.has(k)) continue;
       // nested blocks are lists of bodies and may hold `dynamic` blocks of their own
       if (Array.isArray(raw) && raw.length > 0 && raw.every(isRawBody) && raw.some((b) => 'dynamic' in b)) {
         const items: Value[] = [];
-        for (const b of raw) items.push(await this.evaluateBody(b, ctx, scope, true));
+        for (const b of raw) items.push(await atSite(site?.(k), () => this.evaluateBody(b, ctx, scope, true)));
         out[k] = items;
       } else {
-        const v = evaluateJson(raw, ctx, scope);
+        const v = site ? atSite(site(k), () => evaluateJson(raw, ctx, scope)) : evaluateJson(raw, ctx, scope);
         out[k] = isPromise(v) ? await v : v;
       }
     }
@@ -659,7 +733,7 @@ class ModuleInstance implements EvalContext {
     if (dyn && typeof dyn === 'object') {
       for (const [label, defs] of Object.entries(dyn)) {
         for (const def of Array.isArray(defs) ? defs : [defs]) {
-          const generated = await this.expandDynamic(label, def, ctx, scope);
+          const generated = await atSite(site?.(label), () => this.expandDynamic(label, def, ctx, scope));
           const prev = out[label];
           out[label] = [...(Array.isArray(prev) ? prev : []), ...(Array.isArray(generated) ? generated : [generated])];
         }
@@ -681,7 +755,9 @@ class ModuleInstance implements EvalContext {
     }
     const entries: [Value, Value][] = Array.isArray(fe) ? fe.map((v, i) => [i, v]) : isObject(fe) ? Object.keys(fe).sort().map((k) => [k, fe[k] ?? null]) : [];
     const out: Value[] = [];
-    for (const [k, v] of entries.slice(0, MAX_INSTANCES)) {
+    // as many blocks as the collection has elements: within the collection limit, never cut short
+    if (!this.loader.budget.collection(entries.length, 'a dynamic block')) return this.loader.budget.error();
+    for (const [k, v] of entries) {
       const s = new Map(scope ?? []);
       s.set(iter, { key: k, value: v });
       out.push(await this.evaluateBody(content, ctx, s, true));
@@ -746,9 +822,13 @@ class ModuleInstance implements EvalContext {
       return result;
     }
     const src = await this.loader.source(dir);
-    const e = await this.expansion(`module.${name}`, call.body, this);
+    const site = blockSites(call.location, call.attrs);
+    const e = await this.expansion(`module.${name}`, call.body, this, site);
     const childDecls = variableDecls(src);
-    for (const inst of this.instanceKeys(e)) {
+    const insts = this.instancesOf(`module.${name}`, e, site);
+    if (insts.length === 0) result.set('', this.loader.budget.error());
+    for (const inst of insts) {
+      if (this.loader.budget.exhausted) break;
       const ctx = new InstanceContext(this, inst.each, inst.count);
       const inputs: ValueObject = dict();
       for (const [k, raw] of Object.entries(call.body)) {
@@ -756,7 +836,7 @@ class ModuleInstance implements EvalContext {
         if (!childDecls.has(k)) {
           this.loader.diag({ severity: 'warning', message: `${prefix}: argument "${k}" is not a variable of ${source}`, file: call.file.display, line: call.location.line });
         }
-        inputs[k] = await evaluateJson(raw, ctx);
+        inputs[k] = await atSite(site(k), () => evaluateJson(raw, ctx));
       }
       for (const [k, d] of childDecls) {
         if (!hasOwn(inputs, k)) {
@@ -772,15 +852,24 @@ class ModuleInstance implements EvalContext {
   }
 }
 
+/** Where a block's attribute is (the block's line for one the scanner did not place). */
+type BlockSites = (attr?: string) => Site;
+
+function blockSites(block: Location, attrs?: Record<string, Location> | Map<string, Location>): BlockSites {
+  return (attr) => (attr && (attrs instanceof Map ? attrs.get(attr) : attrs?.[attr])) || block;
+}
+
 /** The evaluation context of one resource or module instance: binds each.*, count.index. */
 class InstanceContext implements EvalContext {
   readonly baseDir: string;
+  readonly budget: EvalBudget;
   constructor(
     private readonly mod: ModuleInstance,
     private readonly each?: { key: Value; value: Value },
     private readonly count?: Value,
   ) {
     this.baseDir = mod.baseDir;
+    this.budget = mod.budget;
   }
 
   resolve(segments: (string | number)[]): Maybe<{ value: Value; consumed: number } | undefined> {

@@ -23,15 +23,28 @@ import {
 } from './convert.js';
 import { asUnknown, derivedUnknown } from './unknowns.js';
 import { MANY, fn, type FunctionTable } from './types.js';
+import { budgetOf, orFail, type EvalBudget } from '../budget.js';
 
 /** Set semantics over a list (see the module comment). */
-export function toSet(list: readonly Value[]): Value[] {
+export function toSet(list: readonly Value[], budget?: EvalBudget): Value[] {
   const known: Value[] = [];
   const pending: Value[] = [];
+  // Strings, numbers and booleans are told apart in a hash set; other elements by comparison,
+  // which is quadratic: those comparisons are paid for.
+  const primitives = new Set<string | number | boolean>();
   for (const el of list) {
     if (asUnknown(el)) {
+      if (budget) orFail(budget.step(pending.length), budget);
       if (!pending.includes(el)) pending.push(el);
-    } else if (!known.some((k) => valuesEqual(k, el) === true)) known.push(el);
+    } else if (el !== null && typeof el !== 'object') {
+      if (!primitives.has(el)) {
+        primitives.add(el);
+        known.push(el);
+      }
+    } else {
+      if (budget) orFail(budget.step(known.length), budget);
+      if (!known.some((k) => valuesEqual(k, el) === true)) known.push(el);
+    }
   }
   return [...sortSetElements(known), ...pending];
 }
@@ -66,14 +79,23 @@ function requireDecided(result: boolean | undefined, list: readonly Value[]): bo
   return result;
 }
 
-function flatten(list: readonly Value[]): Value[] {
-  const out: Value[] = [];
+/** Lists inside lists, recursively, into one list: counted as it grows (nested lists may be shared). */
+function flatten(list: readonly Value[], budget: EvalBudget, out: Value[] = []): Value[] {
   for (const el of list) {
     if (el instanceof Unknown || el instanceof RefObject) throw new UnknownSignal(el);
-    if (Array.isArray(el)) out.push(...flatten(el));
-    else out.push(el);
+    if (Array.isArray(el)) flatten(el, budget, out);
+    else {
+      out.push(el);
+      if (out.length > budget.limits.collection) orFail(budget.collection(out.length, 'flatten()'), budget);
+    }
   }
+  orFail(budget.step(list.length), budget);
   return out;
+}
+
+/** Throws the budget's error when lists of these lengths together exceed one collection. */
+function checkTotal(lengths: readonly number[], budget: EvalBudget, what: string): void {
+  orFail(budget.collection(lengths.reduce((a, b) => a + b, 0), what), budget);
 }
 
 function length(v: Value): number {
@@ -84,12 +106,15 @@ function length(v: Value): number {
   throw new FnError(`cannot take the length of a ${typeName(v)}`);
 }
 
-function range(args: readonly Value[]): number[] {
+function range(args: readonly Value[], budget: EvalBudget): number[] {
   const nums = args.map((a, i) => toNum(a, `argument ${i + 1}`));
   const [start, limit] = nums.length === 1 ? [0, nums[0]!] : [nums[0]!, nums[1]!];
   const step = nums[2] ?? (start <= limit ? 1 : -1);
   if (step === 0) throw new FnError('step must not be zero');
-  if ((limit - start) / step > 100_000) throw new FnError('range would have more than 100000 elements');
+  // the length is known before anything is built
+  const n = Math.ceil((limit - start) / step);
+  if (Number.isNaN(n)) throw new FnError('the bounds must be finite numbers');
+  if (n > 0) orFail(budget.collection(n, 'range()'), budget);
   const out: number[] = [];
   for (let x = start; step > 0 ? x < limit : x > limit; x += step) out.push(x);
   return out;
@@ -126,7 +151,8 @@ function lookup(map: Value, key: Value, fallback: Value[]): Value {
   throw new FnError(`the given key "${k}" does not exist in the map`);
 }
 
-function merge(args: readonly Value[]): ValueObject {
+function merge(args: readonly Value[], budget: EvalBudget): ValueObject {
+  checkTotal(args.map((a) => (isObject(a) ? Object.keys(a).length : 0)), budget, 'merge()');
   const out = makeObject([]);
   args.forEach((a, i) => {
     if (a === null) return;
@@ -152,9 +178,17 @@ function slice(list: Value[], s: Value, e: Value): Value[] {
   return list.slice(start, end);
 }
 
-function setOperation(sets: Value[][], keep: (el: Value, others: Value[][]) => boolean | undefined): Value[] {
+function setOperation(budget: EvalBudget, sets: Value[][], keep: (el: Value, others: Value[][]) => boolean | undefined): Value[] {
   const [first = [], ...others] = sets;
-  return toSet(first.filter((el) => requireDecided(keep(el, others), [el, ...others.flat()])));
+  // every element of the first set is looked for in every other: paid for
+  const othersSize = others.reduce((n, o) => n + o.length, 0);
+  return toSet(
+    first.filter((el) => {
+      orFail(budget.step(othersSize), budget);
+      return requireDecided(keep(el, others), [el, ...others.flat()]);
+    }),
+    budget,
+  );
 }
 
 export const collectionFunctions: FunctionTable = {
@@ -172,10 +206,15 @@ export const collectionFunctions: FunctionTable = {
     }
     throw new FnError('item not found in the list');
   }),
-  flatten: fn(1, 1, ([l]) => flatten(toList(l!, 'list'))),
-  distinct: fn(1, 1, ([l]) => {
+  flatten: fn(1, 1, ([l], ctx) => flatten(toList(l!, 'list'), budgetOf(ctx))),
+  distinct: fn(1, 1, ([l], ctx) => {
+    const budget = budgetOf(ctx);
     const out: Value[] = [];
-    for (const el of toList(l!, 'list')) if (!out.some((o) => valuesEqual(o, el) === true)) out.push(el);
+    for (const el of toList(l!, 'list')) {
+      // a comparison per element kept so far: quadratic, so paid for
+      orFail(budget.step(out.length), budget);
+      if (!out.some((o) => valuesEqual(o, el) === true)) out.push(el);
+    }
     return out;
   }),
   keys: fn(1, 1, ([m]) => sortedKeys(toObj(m!, 'map'))),
@@ -185,8 +224,12 @@ export const collectionFunctions: FunctionTable = {
   }),
   element: fn(2, 2, ([l, i]) => element(toList(l!, 'list'), i!)),
   lookup: fn(2, 3, ([m, k, ...d]) => lookup(m!, k!, d)),
-  merge: fn(0, MANY, (args) => merge(args)),
-  concat: fn(0, MANY, (args) => args.flatMap((a, i) => toList(a, `argument ${i + 1}`))),
+  merge: fn(0, MANY, (args, ctx) => merge(args, budgetOf(ctx))),
+  concat: fn(0, MANY, (args, ctx) => {
+    const lists = args.map((a, i) => toList(a, `argument ${i + 1}`));
+    checkTotal(lists.map((l) => l.length), budgetOf(ctx), 'concat()');
+    return lists.flat();
+  }),
   coalesce: fn(1, MANY, (args) => coalesce(args)),
   coalescelist: fn(1, MANY, (args) => {
     for (const [i, a] of args.entries()) {
@@ -202,9 +245,14 @@ export const collectionFunctions: FunctionTable = {
     if (keys.length !== values.length) throw new FnError(`${keys.length} keys but ${values.length} values`);
     return makeObject(keys.map((key, i) => [toStr(key, `key ${i}`), values[i]!] as const));
   }),
-  setunion: fn(1, MANY, (args) => toSet(args.flatMap((a, i) => toList(a, `argument ${i + 1}`)))),
-  setintersection: fn(1, MANY, (args) =>
+  setunion: fn(1, MANY, (args, ctx) => {
+    const lists = args.map((a, i) => toList(a, `argument ${i + 1}`));
+    checkTotal(lists.map((l) => l.length), budgetOf(ctx), 'setunion()');
+    return toSet(lists.flat(), budgetOf(ctx));
+  }),
+  setintersection: fn(1, MANY, (args, ctx) =>
     setOperation(
+      budgetOf(ctx),
       args.map((a, i) => toList(a, `argument ${i + 1}`)),
       (el, others) => {
         const found = others.map((o) => includes(o, el));
@@ -212,13 +260,13 @@ export const collectionFunctions: FunctionTable = {
       },
     ),
   ),
-  setsubtract: fn(2, 2, ([a, b]) =>
-    setOperation([toList(a!, 'argument 1'), toList(b!, 'argument 2')], (el, [other]) => {
+  setsubtract: fn(2, 2, ([a, b], ctx) =>
+    setOperation(budgetOf(ctx), [toList(a!, 'argument 1'), toList(b!, 'argument 2')], (el, [other]) => {
       const found = includes(other!, el);
       return found === undefined ? undefined : !found;
     }),
   ),
-  range: fn(1, 3, (args) => range(args)),
+  range: fn(1, 3, (args, ctx) => range(args, budgetOf(ctx))),
   slice: fn(3, 3, ([l, s, e]) => slice(toList(l!, 'list'), s!, e!)),
   reverse: fn(1, 1, ([l]) => [...toList(l!, 'list')].reverse()),
   sort: fn(1, 1, ([l]) =>
@@ -244,7 +292,7 @@ export const collectionFunctions: FunctionTable = {
     return out;
   }),
   tolist: fn(1, 1, ([v]) => (v === null ? null : toList(v!, 'value'))),
-  toset: fn(1, 1, ([v]) => (v === null ? null : toSet(toList(v!, 'value')))),
+  toset: fn(1, 1, ([v], ctx) => (v === null ? null : toSet(toList(v!, 'value'), budgetOf(ctx)))),
   tomap: fn(1, 1, ([v]) => (v === null ? null : toObj(v!, 'value'))),
   tostring: fn(1, 1, ([v]) => (v === null ? null : toStr(v!, 'value'))),
   tonumber: fn(1, 1, ([v]) => (v === null ? null : toNum(v!, 'value'))),

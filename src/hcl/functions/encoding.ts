@@ -12,6 +12,7 @@ import { FnError, UnknownSignal, fromPlain, jsonString, jsonText, toStr } from '
 import { derivedUnknown, firstUnknownDeep } from './unknowns.js';
 import { jsonProblem, yamlErrorKind } from '../../input/parse-error.js';
 import { fn, type FunctionTable } from './types.js';
+import { budgetOf, encodedLengthAtLeast, orFail, type EvalBudget } from '../budget.js';
 
 /** Placeholder for an unknown inside encoded text: its pattern as a JSON string, else `*`. */
 function placeholder(u: Unknown | RefObject): string {
@@ -21,6 +22,12 @@ function placeholder(u: Unknown | RefObject): string {
 function encodedUnknown(v: Value, pattern: string, what: string): Unknown {
   const first = firstUnknownDeep(v);
   return derivedUnknown(first?.reason ?? `${what} of a value known only after apply`, [v], { structure: v, pattern });
+}
+
+/** Throws the budget's error when the text of `v` would be longer than one string may be. */
+function encodable(v: Value, budget: EvalBudget, what: string): void {
+  const least = encodedLengthAtLeast(v, budget.limits.string);
+  if (least > budget.limits.string) orFail(budget.string(least, what), budget);
 }
 
 function jsonencode(v: Value): Value {
@@ -129,9 +136,15 @@ function applyTime(name: string): FunctionTable[string] {
 }
 
 export const encodingFunctions: FunctionTable = {
-  jsonencode: fn(1, 1, ([v]) => jsonencode(v!)),
+  jsonencode: fn(1, 1, ([v], ctx) => {
+    encodable(v!, budgetOf(ctx), 'jsonencode()');
+    return jsonencode(v!);
+  }),
   jsondecode: fn(1, 1, ([s]) => jsondecode(s!)),
-  yamlencode: fn(1, 1, ([v]) => yamlencode(v!)),
+  yamlencode: fn(1, 1, ([v], ctx) => {
+    encodable(v!, budgetOf(ctx), 'yamlencode()');
+    return yamlencode(v!);
+  }),
   yamldecode: fn(1, 1, ([s]) => yamldecode(s!)),
   base64encode: fn(1, 1, ([s]) => Buffer.from(toStr(s!), 'utf8').toString('base64')),
   base64decode: fn(1, 1, ([s]) => base64decode(toStr(s!))),

@@ -8,6 +8,10 @@ import { joinPieces } from '../template.js';
 import { FnError, formatNumber, graphemes, jsonText, toBool, toList, toNum, toStr, typeName } from './convert.js';
 import { asUnknown } from './unknowns.js';
 import { MANY, fn, type FunctionTable } from './types.js';
+import { budgetOf, encodedLengthAtLeast, orFail, type EvalBudget } from '../budget.js';
+
+/** Go's fmt refuses a width or precision above this (BADWIDTH, BADPREC); so does format(). */
+const MAX_WIDTH = 1_000_000;
 
 interface Spec {
   flags: string;
@@ -18,8 +22,15 @@ interface Spec {
 
 const SPEC = /%([-+# 0]*)(?:\[(\d+)\])?(\d+)?(?:\.(\d*))?(?:\[(\d+)\])?([a-zA-Z%])/y;
 
-export function format(fmt: string, args: readonly Value[]): string | Unknown {
+export function format(fmt: string, args: readonly Value[], budget?: EvalBudget): string | Unknown {
   const pieces: (string | Unknown)[] = [];
+  // counted as it grows: the string is built only when it fits
+  let length = fmt.length;
+  const counted = (piece: string | Unknown): string | Unknown => {
+    length += typeof piece === 'string' ? piece.length : (piece.pattern?.length ?? 1);
+    if (budget && length > budget.limits.string) orFail(budget.string(length, 'format()'), budget);
+    return piece;
+  };
   let next = 0;
   let used = 0;
   let literal = '';
@@ -44,13 +55,19 @@ export function format(fmt: string, args: readonly Value[]): string | Unknown {
     used = Math.max(used, next);
     pieces.push(literal);
     literal = '';
+    if (Number(width ?? 0) > MAX_WIDTH || Number(precision || 0) > MAX_WIDTH) throw new FnError(`a width or precision above ${MAX_WIDTH} is not supported`);
     const spec: Spec = {
       flags,
       ...(width !== undefined ? { width: Number(width) } : {}),
       ...(precision !== undefined ? { precision: Number(precision || '0') } : {}),
       verb: verb!,
     };
-    pieces.push(asUnknown(arg) ?? formatOne(spec, arg));
+    // %v of a collection writes it as JSON: its length is bounded before it is written
+    if (budget && arg !== null && typeof arg === 'object') {
+      const least = encodedLengthAtLeast(arg, budget.limits.string);
+      if (least > budget.limits.string) orFail(budget.string(least, 'format()'), budget);
+    }
+    pieces.push(counted(asUnknown(arg) ?? formatOne(spec, arg)));
   }
   pieces.push(literal);
   if (used < args.length) throw new FnError(`too many arguments; only ${used} used by the format string`);
@@ -209,7 +226,7 @@ function pad(spec: Spec, body: string, numeric: boolean): string {
 }
 
 /** formatlist: list arguments are iterated together (equal lengths), others repeat. */
-function formatList(fmt: string, args: readonly Value[]): Value {
+function formatList(fmt: string, args: readonly Value[], budget: EvalBudget): Value {
   let length: number | undefined;
   for (const a of args) {
     if (asUnknown(a)) continue;
@@ -222,13 +239,16 @@ function formatList(fmt: string, args: readonly Value[]): Value {
   if (pending) toList(pending);
   const rows: Value[] = [];
   for (let i = 0; i < (length ?? 1); i++) {
-    rows.push(format(fmt, args.map((a) => (Array.isArray(a) ? a[i]! : a))));
+    const row = format(fmt, args.map((a) => (Array.isArray(a) ? a[i]! : a)), budget);
+    // every row may be as long as one string may be: together they are paid for as they come
+    orFail(budget.string(typeof row === 'string' ? row.length : 1, 'formatlist()'), budget);
+    rows.push(row);
   }
   return rows;
 }
 
 // A null argument makes Terraform's format() and formatlist() return null (whatever the verb).
 export const formatFunctions: FunctionTable = {
-  format: fn(1, MANY, ([f, ...args]) => (args.includes(null) ? null : format(toStr(f!, 'format string'), args))),
-  formatlist: fn(1, MANY, ([f, ...args]) => (args.includes(null) ? null : formatList(toStr(f!, 'format string'), args))),
+  format: fn(1, MANY, ([f, ...args], ctx) => (args.includes(null) ? null : format(toStr(f!, 'format string'), args, budgetOf(ctx)))),
+  formatlist: fn(1, MANY, ([f, ...args], ctx) => (args.includes(null) ? null : formatList(toStr(f!, 'format string'), args, budgetOf(ctx)))),
 };

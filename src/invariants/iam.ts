@@ -26,6 +26,7 @@ import {
 } from '../policy/index.js';
 import { deniesCertainly, mayConcernAction, statementApplies } from '../policy/evaluate.js';
 import { OutcomeBuilder, gapErrors, inScope, label, unknownReason } from './pipeline.js';
+import { PRINCIPAL_NEEDS, reportOutsideRoles } from './principals.js';
 import type { RuleContext, RuleOutcome } from './types.js';
 
 /** Where a policy document came from: the resource and attribute a finding should point at. */
@@ -666,9 +667,11 @@ export class GrantCollector {
  * policy writes): the guarantee is the boundary's, not the role's current policies.
  */
 export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: string): RuleOutcome {
-  const out = new OutcomeBuilder(gapErrors(ctx, IAM_NEEDS));
+  const out = new OutcomeBuilder(gapErrors(ctx, [...IAM_NEEDS, ...PRINCIPAL_NEEDS]));
   const view = iamView(ctx);
   const grants = new GrantCollector(view);
+  // A function running as a role made elsewhere may do anything: its role is not among those below.
+  reportOutsideRoles(ctx, out, `may ${what}`);
 
   for (const rp of view.roles) {
     const role = rp.role;

@@ -8,6 +8,7 @@
 import type { Resource } from '../model/inventory.js';
 import { GrantCollector, IAM_NEEDS, arnGlob, iamView, mightGrant, roleMay } from './iam.js';
 import { Evidence, OutcomeBuilder, gapErrors, label, tablesSaying } from './pipeline.js';
+import { PRINCIPAL_NEEDS, reportOutsideRoles } from './principals.js';
 import type { Invariant, RuleContext, RuleExamined, RuleOutcome } from './types.js';
 
 /** PartiQL DELETE is a delete through the API as well. */
@@ -21,9 +22,10 @@ export const AUDIT_DELETE_ACTIONS = [
 export const auditUndeletable: Invariant = {
   id: 'SI-7',
   evaluate(ctx: RuleContext): RuleOutcome {
-    const out = new OutcomeBuilder(gapErrors(ctx, [...IAM_NEEDS, 'aws_dynamodb_table.name']));
+    const out = new OutcomeBuilder(gapErrors(ctx, [...IAM_NEEDS, ...PRINCIPAL_NEEDS, 'aws_dynamodb_table.name']));
     const audits = tablesSaying(ctx, 'audit');
     if (audits.length === 0) return out.finish('no audit table (no aws_dynamodb_table whose name or key says audit)');
+    reportOutsideRoles(ctx, out, `may delete from the audit table ${audits.map(label).join(', ')}`);
     const view = iamView(ctx);
     const grants = new GrantCollector(view);
     // Questions no table can answer with a grant are skipped (most roles never touch DynamoDB), and

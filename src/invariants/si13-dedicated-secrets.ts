@@ -23,6 +23,7 @@ import {
   says,
   type Handler,
 } from './pipeline.js';
+import { soleRole } from './principals.js';
 import type { Invariant, RuleContext, RuleOutcome } from './types.js';
 
 const READ = 'secretsmanager:GetSecretValue';
@@ -95,11 +96,12 @@ function readsOnlyOwn(
   own: Resource[],
   secrets: Resource[],
 ): 'pass' | 'fail' | 'error' {
-  const role = ctx.index.resolve(h.fn.values.role, ['aws_iam_role']).resources[0];
-  if (!role) {
-    out.error(h.fn, `role of handler ${label(h.fn)} cannot be resolved to an aws_iam_role in the inventory`, 'role', 'role');
+  const sole = soleRole(ctx, h.fn);
+  if ('problem' in sole) {
+    out.error(h.fn, `cannot decide which secrets handler ${label(h.fn)} may read: ${sole.problem}`, 'role', 'role');
     return 'error';
   }
+  const role = sole.role;
   const rp = iamView(ctx).forRole(role);
   let status: 'pass' | 'fail' | 'error' = 'pass';
   const ownSet = new Set(own.map((s) => s.address));

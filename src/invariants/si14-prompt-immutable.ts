@@ -23,6 +23,7 @@ import {
   triageByName,
   unknownReason,
 } from './pipeline.js';
+import { soleRole } from './principals.js';
 import type { Invariant, RuleContext, RuleOutcome } from './types.js';
 
 const NEEDS = [
@@ -298,6 +299,8 @@ interface TriageCandidate {
   role?: Resource;
   /** Why it may be a triage function, when that is not certain. */
   maybe?: string;
+  /** Why its role cannot be judged (no role to judge). */
+  problem?: string;
 }
 
 const BEDROCK = ['bedrock:InvokeModel', 'arn:aws:bedrock:*::foundation-model/*'] as const;
@@ -308,15 +311,16 @@ function triageFunctions(ctx: RuleContext): TriageCandidate[] {
   const view = iamView(ctx);
   const out: TriageCandidate[] = [];
   for (const fn of inScope(ctx, 'aws_lambda_function')) {
-    const role = ctx.index.resolve(fn.values.role, ['aws_iam_role']).resources[0];
+    const sole = soleRole(ctx, fn);
     if (byName.has(fn.address)) {
-      out.push({ fn, ...(role ? { role } : {}) });
+      out.push({ fn, ...sole });
       continue;
     }
-    if (!role) {
-      out.push({ fn, maybe: `its role ${show(fn.values.role)} is not in the inventory, so it may invoke Bedrock` });
+    if ('problem' in sole) {
+      out.push({ fn, maybe: `${sole.problem}, so it may invoke Bedrock` });
       continue;
     }
+    const role = sole.role;
     const d = roleMay(view.forRole(role), ...BEDROCK);
     if (d.decision === 'allowed') out.push({ fn, role });
     else if (d.decision === 'unknown') out.push({ fn, role, maybe: `its role may invoke Bedrock: ${d.reason}` });
@@ -327,11 +331,11 @@ function triageFunctions(ctx: RuleContext): TriageCandidate[] {
 function checkTriageWrites(ctx: RuleContext, out: OutcomeBuilder, stores: Map<string, Store>): void {
   const view = iamView(ctx);
   const grants = new GrantCollector(view);
-  for (const { fn, role, maybe } of triageFunctions(ctx)) {
+  for (const { fn, role, maybe, problem } of triageFunctions(ctx)) {
     const what = maybe ? `role of function ${label(fn)}, which may be a triage function (${maybe}),` : 'triage role';
     if (!role) {
-      out.error(fn, maybe ? `cannot tell whether function ${label(fn)} is a triage function that can change its prompt: ${maybe}` : `role of triage function ${label(fn)} cannot be resolved to an aws_iam_role in the inventory`, 'role', 'role');
-      out.examine(fn, 'error', 'role not found');
+      out.error(fn, maybe ? `cannot tell whether function ${label(fn)} is a triage function that can change its prompt: ${maybe}` : `cannot tell whether triage function ${label(fn)} can change its prompt: ${problem ?? 'its role is unknown'}`, 'role', 'role');
+      out.examine(fn, 'error', 'its role cannot be judged');
       continue;
     }
     const rp = view.forRole(role);

@@ -250,6 +250,20 @@ describe('loading .tf.json: what was hidden is seen', () => {
     expect(r.inventory.by_type.aws_dynamodb_table).toBe(2);
   });
 
+  it('a "//" string of the block body suppresses like a comment; the same words anywhere else do not', async () => {
+    const ignore = 'ztait:ignore SI-6 reason="rebuilt nightly"';
+    const suppressed = await check(tree({ 'main.tf.json': json({ resource: { aws_dynamodb_table: { t: { '//': ignore, ...table('t', false) } } } }) }));
+    expect(status(suppressed, 'SI-6')).toBe('suppressed');
+    for (const hidden of [
+      { '//': { metadata: { note: ignore } }, ...table('t', false) },
+      { ...table('t', false), tags: { '//': ignore, Note: ignore } },
+      { ...table('t', false), point_in_time_recovery: { '//': ignore, enabled: false } },
+    ]) {
+      const r = await check(tree({ 'main.tf.json': json({ '//': ignore, resource: { aws_dynamodb_table: { t: hidden } } }) }));
+      expect(status(r, 'SI-6'), JSON.stringify(hidden)).toBe('fail');
+    }
+  });
+
   it('terraform.tfvars.json: a variable set twice is an error; "//" is skipped; "${...}" stays text; __proto__ sets nothing', async () => {
     const main = json({
       variable: { pitr: { type: 'bool', default: true }, name: { type: 'string', default: 'n' } },
@@ -281,11 +295,12 @@ describe('through the built CLI', () => {
     expect(text.split('\n')[f!.line! - 1]).toMatch(/"enabled": false/);
   }, 60_000);
 
-  it('an argument set twice: exit 2 is not needed, the gate fails closed with the file:line and no content', async () => {
+  it('an argument set twice: exit 2, one stderr line with file:line and no content, no verdict passes', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'main.tf.json'), `{"resource": {"aws_dynamodb_table": {"t": {"name": "AKIAZZZZSECRETVALUE0",\n"name": "x"}}}}`);
     const run = await runCli(['check', dir, '--format', 'json']);
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ztait: .*main\.tf\.json:2:1: the argument "name" is set twice/) as string]);
     expect(`${run.stdout}${run.stderr}`).not.toContain('AKIAZZZZSECRETVALUE0');
     const r = JSON.parse(run.stdout) as CheckResult;
     expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ line: 2, message: expect.stringMatching(/argument "name" is set twice/) as string });

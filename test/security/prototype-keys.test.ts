@@ -159,7 +159,8 @@ describe('prototype keys through the built CLI (issue 15 B5)', () => {
     expect(run.stdout).toBe('');
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^ztait: .*\.ztait\.yaml:5(:\d+)?: .*"__proto__"/);
+    // the first unknown key, at its own line (the key itself is quoted only when it looks like a misspelt setting)
+    expect(lines[0]).toMatch(/^ztait: .*\.ztait\.yaml:5(:\d+)?: unknown key/);
   }, 60_000);
 
   it('a .ztait.yaml whose suppressions name __proto__ or constructor suppresses nothing else', async () => {

@@ -2,6 +2,7 @@
  * Functions running as a role the inventory does not hold (issue 15 B7): SI-3, SI-4 and SI-7 are
  * `error` for the function, naming it and the role value; roles defined here still bind.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALL_INVARIANTS } from '../../src/invariants/index.js';
 import { bindRole, outsideRoles } from '../../src/invariants/principals.js';
@@ -109,6 +110,27 @@ describe('a function whose role the inventory does not define', () => {
     expect(c.status).toBe('error');
     expect(findingOn(c, 'aws_sfn_state_machine.flow', 'role_arn').message).toContain('state machine ztait-flow');
     expect(findingOn(c, 'aws_bedrockagent_agent.agent', 'agent_resource_role_arn').message).toContain('var.agent_role');
+  });
+});
+
+describe('property: a role value naming no defined role never leaves SI-3, SI-4 or SI-7 at pass', () => {
+  const defined = new Set(scenario('static').filter((r) => r.type === 'aws_iam_role').map((r) => String(r.values.name).toLowerCase()));
+  const name = fc.stringMatching(/^[\w+=,.@-]{1,24}$/).filter((n) => !defined.has(n.toLowerCase()));
+  const value: fc.Arbitrary<Value> = fc.oneof(
+    name,
+    fc.tuple(fc.constantFrom('123456789012', '111122223333', ''), fc.constantFrom('/', '/service-role/', '/ztait/'), name).map(([acct, path, n]) => `arn:aws:iam::${acct}:role${path}${n}`),
+    name.map((n) => tpl('arn:aws:iam::', opaque('var.account_id has no value'), `:role/${n}`)),
+    fc.string().map((r) => opaque(r === '' ? 'unknown' : r)),
+  );
+  it('static and live', () => {
+    fc.assert(
+      fc.property(value, fc.constantFrom<Shape>('static', 'live'), (role, shape) => {
+        if (shape === 'live' && typeof role !== 'string') return;
+        const rs = withTriageRole(shape, () => role);
+        for (const rule of IAM_RULES) expect(run(rule, rs, shape).status, `${rule.id} ${String(role)}`).toBe('error');
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { RE2JS, RE2JSException, type Matcher } from 're2js';
 import type { Value } from '../../model/value.js';
+import { orFail, type EvalBudget } from '../budget.js';
 import { FnError, makeObject, toStr } from './convert.js';
 import { fn, type FunctionTable } from './types.js';
 
@@ -178,15 +179,15 @@ function expand(template: string, re: RE2JS, m: Matcher): string {
   });
 }
 
-/** replace(s, "/re/", repl) as Go's ReplaceAllString. */
-export function regexReplace(s: string, pattern: string, repl: string): string {
-  return metered(pattern, () => replaceAll(s, pattern, repl));
+/**
+ * replace(s, "/re/", repl) as Go's ReplaceAllString. A pattern that matches everywhere multiplies
+ * the replacement, so the result is held to the evaluation budget's string limit as it grows.
+ */
+export function regexReplace(s: string, pattern: string, repl: string, budget: EvalBudget): string {
+  return metered(pattern, () => replaceAll(s, pattern, repl, budget));
 }
 
-/** replace() with a pattern that matches everywhere multiplies the replacement: the result is capped. */
-export const MAX_REPLACE_CHARS = 16 * 1024 * 1024;
-
-function replaceAll(s: string, pattern: string, repl: string): string {
+function replaceAll(s: string, pattern: string, repl: string, budget: EvalBudget): string {
   const re = compileRe2(pattern);
   checkWork(re, pattern, s);
   if (!re.test(s)) return s;
@@ -194,7 +195,7 @@ function replaceAll(s: string, pattern: string, repl: string): string {
   let length = 0;
   const push = (piece: string): void => {
     length += piece.length;
-    if (length > MAX_REPLACE_CHARS) throw new FnError(`the result would be longer than ${MAX_REPLACE_CHARS} characters`);
+    if (length > budget.limits.string) orFail(budget.string(length, 'replace()'), budget);
     out.push(piece);
   };
   const m = re.matcher(s);

@@ -116,7 +116,7 @@ export const stringFunctions: FunctionTable = {
     const str = toStr(s!);
     const needle = toStr(search!);
     const replacement = toStr(repl!);
-    if (isRegexLiteral(needle)) return regexReplace(str, needle.slice(1, -1), replacement);
+    if (isRegexLiteral(needle)) return regexReplace(str, needle.slice(1, -1), replacement, budgetOf(ctx));
     // the result's length is known before it is built
     const count = needle === '' ? Array.from(str).length + 1 : occurrences(str, needle);
     fits(str.length + count * (replacement.length - needle.length), budgetOf(ctx), 'replace()');

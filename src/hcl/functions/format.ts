@@ -25,7 +25,7 @@ const SPEC = /%([-+# 0]*)(?:\[(\d+)\])?(\d+)?(?:\.(\d*))?(?:\[(\d+)\])?([a-zA-Z%
 export function format(fmt: string, args: readonly Value[], budget?: EvalBudget): string | Unknown {
   const pieces: (string | Unknown)[] = [];
   // counted as it grows: the string is built only when it fits
-  let length = fmt.length;
+  let length = 0;
   const counted = (piece: string | Unknown): string | Unknown => {
     length += typeof piece === 'string' ? piece.length : (piece.pattern?.length ?? 1);
     if (budget && length > budget.limits.string) orFail(budget.string(length, 'format()'), budget);

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/hcl/budget.js';
 import { isEvalError } from '../../src/hcl/evaluate.js';
 import { Unknown, type Value } from '../../src/model/value.js';
 import { run } from '../hcl/helpers.js';
@@ -127,6 +128,17 @@ describe('file functions stay inside the scanned root', () => {
       expect(hostile(v), expr).toEqual([]);
     }
     expect(performance.now() - start).toBeLessThan(2000);
+  });
+
+  test('a file inside the root longer than the string limit is an evaluation limit, not a 16 MiB string', async () => {
+    writeFileSync(path.join(scan, 'big.txt'), 'x'.repeat(DEFAULT_LIMITS.string + 1));
+    for (const expr of ['file("big.txt")', 'filebase64("big.txt")']) {
+      const v = await ev(expr);
+      expect(isEvalError(v), expr).toBe(true);
+      expect((v as Unknown).reason, expr).toMatch(/evaluation limit reached/);
+    }
+    // A hash reads the file but builds no long string: a large Lambda package still hashes.
+    expect(typeof (await ev('filesha256("big.txt")'))).toBe('string');
   });
 
   test('a missing file inside the root names the path as written, not the host path', async () => {

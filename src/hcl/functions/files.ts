@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { Unknown, type Value } from '../../model/value.js';
+import { budgetOf, orFail } from '../budget.js';
 import { evaluate, type EvalContext } from '../evaluate.js';
 import { HclSyntaxError, parseExpression } from '../parser.js';
 import { FnError, UnknownSignal, toObj, toStr } from './convert.js';
@@ -60,8 +61,15 @@ async function readBytes(name: string, ctx: EvalContext, p: Value): Promise<Buff
   return bytes;
 }
 
+/** A file's content becomes a string of `chars` characters: held to the evaluation budget. */
+function fits(ctx: EvalContext, chars: number, name: string): void {
+  const budget = budgetOf(ctx);
+  orFail(budget.string(chars, `${name}()`), budget);
+}
+
 async function readText(name: string, ctx: EvalContext, p: Value): Promise<string> {
   const bytes = await readBytes(name, ctx, p);
+  fits(ctx, bytes.length, name);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -145,7 +153,11 @@ function pathexpand(p: string): string {
 export const fileFunctions: FunctionTable = {
   file: fn(1, 1, ([p], ctx) => readText('file', ctx, p!)),
   fileexists: fn(1, 1, ([p], ctx) => fileexists(ctx, p!)),
-  filebase64: fn(1, 1, async ([p], ctx) => (await readBytes('filebase64', ctx, p!)).toString('base64')),
+  filebase64: fn(1, 1, async ([p], ctx) => {
+    const bytes = await readBytes('filebase64', ctx, p!);
+    fits(ctx, Math.ceil(bytes.length / 3) * 4, 'filebase64');
+    return bytes.toString('base64');
+  }),
   filemd5: hashOf('filemd5', 'md5', 'hex'),
   filesha1: hashOf('filesha1', 'sha1', 'hex'),
   filesha256: hashOf('filesha256', 'sha256', 'hex'),

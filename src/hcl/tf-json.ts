@@ -203,13 +203,15 @@ class Converter {
   /**
    * A block body. A property repeated with block-shaped values is a repeated nested block (merged,
    * as Terraform does); repeated otherwise it is an argument set twice, which Terraform refuses.
+   * `scanned` receives positions: only for a block (a value's inner objects are located by
+   * locateNested, in one walk, rather than once per level above them).
    */
-  private body(ms: MemberNode[], scanned: ScannedBlock, topLevel: boolean): RawBody {
+  private body(ms: MemberNode[], scanned: ScannedBlock | undefined, topLevel: boolean): RawBody {
     const out = dict();
     const firstAt = new Map<string, MemberNode>();
     for (const m of ms) {
       const k = this.name(m);
-      if (k === COMMENT && topLevel) {
+      if (k === COMMENT && topLevel && scanned) {
         this.comment(m, scanned);
         continue;
       }
@@ -219,14 +221,14 @@ class Converter {
       }
       if (!first) {
         firstAt.set(k, m);
-        scanned.attrs.set(k, this.loc(m));
+        scanned?.attrs.set(k, this.loc(m));
       }
       if (LABELED_NESTED.has(k) && m.value.type !== 'Null' && blockShaped(m.value)) {
         this.labeled(k, m.value, out, scanned);
         continue;
       }
       const v = this.value(m.value, true);
-      this.locateNested(k, m.value, scanned);
+      if (scanned) this.locateNested(k, m.value, scanned);
       if (!first) out[k] = v;
       else out[k] = [...asBlockList(out[k]), ...asBlockList(v)];
     }
@@ -244,7 +246,7 @@ class Converter {
   }
 
   /** `"dynamic": {"ingress": {...}}`: label level then bodies, stored as hcl2json does ({label: [bodies]}). */
-  private labeled(kind: string, n: ValueNode, out: RawBody, scanned: ScannedBlock): void {
+  private labeled(kind: string, n: ValueNode, out: RawBody, scanned: ScannedBlock | undefined): void {
     const level = (isBody(out[kind]) ? out[kind] : (out[kind] = dict())) as RawBody;
     for (const m of this.members(n, kind)) {
       const label = this.name(m);
@@ -252,9 +254,9 @@ class Converter {
       const bodies = m.value.type === 'Array' ? m.value.elements.map((e) => ({ node: e.value, at: e as Node })) : [{ node: m.value, at: m as Node }];
       for (const b of bodies) {
         if (b.node.type === 'Null') continue;
-        const child: ScannedBlock = { type: kind, labels: [label], location: this.loc(b.at), attrs: new Map(), blocks: [], comments: [] };
+        const child: ScannedBlock | undefined = scanned && { type: kind, labels: [label], location: this.loc(b.at), attrs: new Map(), blocks: [], comments: [] };
         list.push(this.body(this.members(b.node, `a ${quoted('block', kind)}`), child, false));
-        scanned.blocks.push(child);
+        if (child) scanned?.blocks.push(child);
       }
     }
   }
@@ -298,12 +300,12 @@ class Converter {
         const asBlocks = mayBeBlock && blockShaped(n);
         return n.elements.map((e) =>
           asBlocks && e.value.type === 'Array'
-            ? this.body(this.members(e.value, 'block'), scratchBlock(this.loc(e.value)), false)
+            ? this.body(this.members(e.value, 'block'), undefined, false)
             : this.value(e.value, asBlocks),
         );
       }
       case 'Object':
-        return mayBeBlock ? this.body(n.members, scratchBlock(this.loc(n)), false) : this.object(n);
+        return mayBeBlock ? this.body(n.members, undefined, false) : this.object(n);
       default:
         return this.fail(n, 'not a JSON value');
     }
@@ -330,10 +332,6 @@ class Converter {
  */
 function quoted(what: string, name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name) ? `${what} "${name}"` : what;
-}
-
-function scratchBlock(location: Location): ScannedBlock {
-  return { type: '', labels: [], location, attrs: new Map(), blocks: [], comments: [] };
 }
 
 /** A block-shaped value as a list of blocks (an object is one block, null none). */

@@ -52,6 +52,8 @@ export async function simulate(ctx: CollectContext, roles: readonly ScopedRole[]
       queries.map(async (q) => {
         const got = await attempt(() =>
           allPages(
+            ctx,
+            'iam:SimulatePrincipalPolicy',
             paginateSimulatePrincipalPolicy(
               { client: ctx.clients.iam },
               { PolicySourceArn: role.arn, ActionNames: q.actions, ...(q.resource ? { ResourceArns: [q.resource] } : {}) },

@@ -8,3 +8,17 @@ export const DEFAULT_PREFIX = 'ztait-';
  * within seconds at 50 ms latency (see bench/README.md).
  */
 export const DEFAULT_CONCURRENCY = 16;
+/**
+ * Pages one paginated call may take. A real listing stays far below: 1,000 pages hold 50,000 SSM
+ * parameters or Lambda functions and 100,000 IAM roles, DynamoDB tables or secrets at the page
+ * sizes the collectors ask for; an endpoint that never stops paginating costs at most this many
+ * requests per listing, then the listing is a collection gap (`--max-pages` raises it).
+ */
+export const DEFAULT_MAX_PAGES = 1_000;
+/**
+ * Largest response body, in MiB. The biggest real answers (1,000 security groups with their rules,
+ * a page of 50 Lambda configurations) are a few MiB; the SDK buffers a body whole and parses it
+ * into objects several times its size, so a bigger body is aborted while it streams in
+ * (`--max-response-mib` raises it).
+ */
+export const DEFAULT_MAX_RESPONSE_MIB = 64;

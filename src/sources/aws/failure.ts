@@ -4,6 +4,7 @@
  * dynamodb:DescribeContinuousBackups)`). The reason is recorded in snapshots and replayed verbatim,
  * so it holds no request ids, timings or other run-specific text.
  */
+import { InsecureEndpointError, ResponseTooLargeError } from './transport.js';
 
 export type FailureKind =
   | 'access-denied'
@@ -15,7 +16,11 @@ export type FailureKind =
   | 'not-found'
   | 'client'
   | 'credentials'
-  | 'not-in-snapshot';
+  | 'not-in-snapshot'
+  /** The endpoint broke a limit: a response too large, a pagination that loops or never ends. */
+  | 'limit'
+  /** Refused before sending: plain http to a host that is not loopback. */
+  | 'insecure-endpoint';
 
 export interface CallFailure {
   kind: FailureKind;
@@ -77,6 +82,10 @@ export function describeFailure(err: unknown, call: string, iamAction: string, t
   });
   const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
 
+  // Our own limits (./transport.ts), by class: an endpoint can name its error anything.
+  if (err instanceof ResponseTooLargeError || err instanceof InsecureEndpointError) {
+    return withStatus(err instanceof InsecureEndpointError ? 'insecure-endpoint' : 'limit', err.detail);
+  }
   if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
     return withStatus('credentials', firstLine(message) || 'no credentials found');
   }

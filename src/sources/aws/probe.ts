@@ -20,6 +20,10 @@ export { DEFAULT_CONCURRENCY, DEFAULT_PREFIX } from './defaults.js';
 export interface ProbeOptions extends ConnectionOptions {
   prefix?: string;
   concurrency?: number;
+  /** Limits an endpoint cannot talk its way past (./transport.ts, ./collect/context.ts). */
+  maxPages?: number;
+  maxResponseMiB?: number;
+  allowInsecureEndpoint?: boolean;
   /** Called with the session before the first call (progress display). */
   onSession?: (s: ProbeSession) => void;
 }
@@ -38,6 +42,9 @@ export async function probeLive(opts: ProbeOptions): Promise<ProbeRun> {
     concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.roleArn ? { auditRoleArn: opts.roleArn } : {}),
+    ...(opts.maxPages !== undefined ? { maxPages: opts.maxPages } : {}),
+    ...(opts.maxResponseMiB !== undefined ? { maxResponseMiB: opts.maxResponseMiB } : {}),
+    ...(opts.allowInsecureEndpoint !== undefined ? { allowInsecureEndpoint: opts.allowInsecureEndpoint } : {}),
   });
   opts.onSession?.(session);
   const clients = await createClients(opts, session);
@@ -45,8 +52,9 @@ export async function probeLive(opts: ProbeOptions): Promise<ProbeRun> {
 }
 
 /** Offline re-evaluation: the same collectors answered from the snapshot; nothing is sent. */
-export async function probeSnapshot(snapshot: Snapshot, prefix?: string): Promise<ProbeRun> {
-  const session = new ProbeSession({ replay: snapshot.calls, concurrency: 1 });
+export async function probeSnapshot(snapshot: Snapshot, prefix?: string, maxPages?: number): Promise<ProbeRun> {
+  // The page cap holds in a replay too: a snapshot can record a pagination that never ends.
+  const session = new ProbeSession({ replay: snapshot.calls, concurrency: 1, ...(maxPages !== undefined ? { maxPages } : {}) });
   const clients = replayClients(snapshot.region, session);
   const result = await run(clients, session, prefix ?? snapshot.prefix);
   // The evidence of a replay is the original run's: keep its call log.
@@ -72,6 +80,7 @@ async function run(clients: AwsClients, session: ProbeSession, prefix: string): 
     region: clients.region,
     partition: identity.ok && identity.value.Arn ? (identity.value.Arn.split(':')[1] ?? 'aws') : partitionOf(clients.region),
     out,
+    maxPages: session.maxPages,
   };
 
   const functionsDone = collectFunctions(ctx);

@@ -2,6 +2,8 @@ import pLimit from 'p-limit';
 import { allowedAction, isReadOperation, type ServiceId } from './actions.js';
 import { describeFailure, type CallFailure } from './failure.js';
 import { redactResponse, toPlainJson, type Json } from './redact.js';
+import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MIB, DEFAULT_TIMEOUT_MS } from './defaults.js';
+import { MIB, limitedHandler, type RequestHandlerLike } from './transport.js';
 
 /**
  * The one wrapper every AWS call goes through. It is an SDK middleware on each client, so the SDK's
@@ -11,7 +13,8 @@ import { redactResponse, toPlainJson, type Json } from './redact.js';
  *  - records the call log entry and (redacted) response for the snapshot;
  *  - hands the collectors the same redacted plain-JSON response the snapshot holds, so an offline
  *    replay of the snapshot rebuilds exactly the same inventory;
- *  - in replay mode answers from the snapshot and never touches the network.
+ *  - in replay mode answers from the snapshot and never touches the network;
+ *  - wraps the client's HTTP handler with the response limits (./transport.ts).
  */
 
 export const AUDIT_SESSION_NAME = 'ztait-audit';
@@ -56,6 +59,12 @@ export interface SessionOptions {
   auditRoleArn?: string;
   /** Replay mode: answer from these recorded calls, never the network. */
   replay?: readonly RecordedCall[];
+  /** Pages one paginated call may take (./collect/context.ts `allPages`). */
+  maxPages?: number;
+  /** Largest response body in MiB. */
+  maxResponseMiB?: number;
+  /** Send over plain http to a host that is not loopback (refused otherwise). */
+  allowInsecureEndpoint?: boolean;
 }
 
 interface Listener {
@@ -66,6 +75,7 @@ interface Listener {
 /** The part of an SDK client the guard needs (typed loosely: every client's stack has its own generics). */
 interface MiddlewareClient {
   middlewareStack: object;
+  config: object;
 }
 type AddMiddleware = (mw: unknown, opts: { step: string; priority: string; name: string }) => void;
 
@@ -85,6 +95,10 @@ export class ProbeSession {
     return this.replay !== undefined;
   }
 
+  get maxPages(): number {
+    return this.options.maxPages ?? DEFAULT_MAX_PAGES;
+  }
+
   listen(l: Listener): void {
     this.listeners.push(l);
   }
@@ -102,6 +116,15 @@ export class ProbeSession {
         return this.handle(service, operation, args.input, () => next(args));
       };
     (client.middlewareStack as { add: AddMiddleware }).add(middleware, { step: 'initialize', priority: 'high', name: 'ztaitCallGuard' });
+    // The SDK reads config.requestHandler on every send: replacing it covers every attempt of every call.
+    const config = client.config as { requestHandler?: RequestHandlerLike };
+    if (config.requestHandler && !this.replay) {
+      config.requestHandler = limitedHandler(config.requestHandler, {
+        maxResponseBytes: (this.options.maxResponseMiB ?? DEFAULT_MAX_RESPONSE_MIB) * MIB,
+        bodyTimeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        allowInsecureEndpoint: this.options.allowInsecureEndpoint ?? false,
+      });
+    }
     return client;
   }
 

@@ -10,7 +10,7 @@ const PAGE = '100';
 export async function collectApis(ctx: CollectContext): Promise<void> {
   const { apigw } = ctx.clients;
   const scope: ApiScope = { region: ctx.region, partition: ctx.partition };
-  const apis = await attempt(() => allPages(tokenPages((NextToken) => apigw.send(new GetApisCommand({ NextToken, MaxResults: PAGE }))), (p) => p.Items));
+  const apis = await attempt(() => allPages(ctx, 'apigateway:GetApis', tokenPages((NextToken) => apigw.send(new GetApisCommand({ NextToken, MaxResults: PAGE }))), (p) => p.Items));
   if (!apis.ok) {
     ctx.out.gap(API_TYPES, apis.failure);
     return;
@@ -21,9 +21,9 @@ export async function collectApis(ctx: CollectContext): Promise<void> {
       const ApiId = api.ApiId ?? '';
       ctx.out.add(mapApi(api, scope));
       const [routes, integrations, authorizers] = await Promise.all([
-        attempt(() => allPages(tokenPages((NextToken) => apigw.send(new GetRoutesCommand({ ApiId, NextToken, MaxResults: PAGE }))), (p) => p.Items)),
-        attempt(() => allPages(tokenPages((NextToken) => apigw.send(new GetIntegrationsCommand({ ApiId, NextToken, MaxResults: PAGE }))), (p) => p.Items)),
-        attempt(() => allPages(tokenPages((NextToken) => apigw.send(new GetAuthorizersCommand({ ApiId, NextToken, MaxResults: PAGE }))), (p) => p.Items)),
+        attempt(() => allPages(ctx, 'apigateway:GetRoutes', tokenPages((NextToken) => apigw.send(new GetRoutesCommand({ ApiId, NextToken, MaxResults: PAGE }))), (p) => p.Items)),
+        attempt(() => allPages(ctx, 'apigateway:GetIntegrations', tokenPages((NextToken) => apigw.send(new GetIntegrationsCommand({ ApiId, NextToken, MaxResults: PAGE }))), (p) => p.Items)),
+        attempt(() => allPages(ctx, 'apigateway:GetAuthorizers', tokenPages((NextToken) => apigw.send(new GetAuthorizersCommand({ ApiId, NextToken, MaxResults: PAGE }))), (p) => p.Items)),
       ]);
       if (routes.ok) routes.value.forEach((r) => ctx.out.add(mapRoute(ApiId, r, scope)));
       else ctx.out.gap(['aws_apigatewayv2_route'], routes.failure);

@@ -57,11 +57,11 @@ export async function collectNetwork(ctx: CollectContext, functions: readonly Sc
   const fnGroups = functions.flatMap((f) => f.fn.VpcConfig?.SecurityGroupIds ?? []);
 
   const [subnetsOfFns, groups, vpcs] = await Promise.all([
-    describeBy('subnet-id', fnSubnets, (Filters) => allPages(paginateDescribeSubnets({ client: ec2 }, { Filters }), (p) => p.Subnets)),
+    describeBy('subnet-id', fnSubnets, (Filters) => allPages(ctx, 'ec2:DescribeSubnets', paginateDescribeSubnets({ client: ec2 }, { Filters }), (p) => p.Subnets)),
     describeBy('group-id', fnGroups, (Filters) =>
-      allPages(paginateDescribeSecurityGroups({ client: ec2 }, { Filters }), (p) => p.SecurityGroups),
+      allPages(ctx, 'ec2:DescribeSecurityGroups', paginateDescribeSecurityGroups({ client: ec2 }, { Filters }), (p) => p.SecurityGroups),
     ),
-    attempt(() => allPages(paginateDescribeVpcs({ client: ec2 }, {}), (p) => p.Vpcs)),
+    attempt(() => allPages(ctx, 'ec2:DescribeVpcs', paginateDescribeVpcs({ client: ec2 }, {}), (p) => p.Vpcs)),
   ]);
 
   const vpcIds = new Set<string>();
@@ -105,13 +105,13 @@ async function collectVpcContents(ctx: CollectContext, scope: Ec2Scope, vpcIds: 
   if (vpcIds.length === 0) return;
   const { ec2 } = ctx.clients;
   const [subnets, tables, nats, igws, endpoints] = await Promise.all([
-    describeBy('vpc-id', vpcIds, (Filters) => allPages(paginateDescribeSubnets({ client: ec2 }, { Filters }), (p) => p.Subnets)),
-    describeBy('vpc-id', vpcIds, (Filters) => allPages(paginateDescribeRouteTables({ client: ec2 }, { Filters }), (p) => p.RouteTables)),
-    describeBy('vpc-id', vpcIds, (Filters) => allPages(paginateDescribeNatGateways({ client: ec2 }, { Filter: Filters }), (p) => p.NatGateways)),
+    describeBy('vpc-id', vpcIds, (Filters) => allPages(ctx, 'ec2:DescribeSubnets', paginateDescribeSubnets({ client: ec2 }, { Filters }), (p) => p.Subnets)),
+    describeBy('vpc-id', vpcIds, (Filters) => allPages(ctx, 'ec2:DescribeRouteTables', paginateDescribeRouteTables({ client: ec2 }, { Filters }), (p) => p.RouteTables)),
+    describeBy('vpc-id', vpcIds, (Filters) => allPages(ctx, 'ec2:DescribeNatGateways', paginateDescribeNatGateways({ client: ec2 }, { Filter: Filters }), (p) => p.NatGateways)),
     describeBy('attachment.vpc-id', vpcIds, (Filters) =>
-      allPages(paginateDescribeInternetGateways({ client: ec2 }, { Filters }), (p) => p.InternetGateways),
+      allPages(ctx, 'ec2:DescribeInternetGateways', paginateDescribeInternetGateways({ client: ec2 }, { Filters }), (p) => p.InternetGateways),
     ),
-    describeBy('vpc-id', vpcIds, (Filters) => allPages(paginateDescribeVpcEndpoints({ client: ec2 }, { Filters }), (p) => p.VpcEndpoints)),
+    describeBy('vpc-id', vpcIds, (Filters) => allPages(ctx, 'ec2:DescribeVpcEndpoints', paginateDescribeVpcEndpoints({ client: ec2 }, { Filters }), (p) => p.VpcEndpoints)),
   ]);
   addAll(ctx, subnets, ['aws_subnet'], (xs: Subnet[]) => xs.map((s) => mapSubnet(s, scope)));
   addAll(ctx, tables, ROUTE_TYPES, (xs) => xs.flatMap((t) => mapRouteTable(t, scope)));

@@ -27,7 +27,7 @@ export interface ScopedRole {
  */
 export async function collectIam(ctx: CollectContext, referencedRoleArns: readonly string[]): Promise<ScopedRole[]> {
   const { iam } = ctx.clients;
-  const listed = await attempt(() => allPages(paginateListRoles({ client: iam, pageSize: 100 }, {}), (p) => p.Roles));
+  const listed = await attempt(() => allPages(ctx, 'iam:ListRoles', paginateListRoles({ client: iam, pageSize: 100 }, {}), (p) => p.Roles));
   if (!listed.ok) {
     ctx.out.gap(IAM_TYPES, listed.failure);
     return [];
@@ -83,7 +83,7 @@ export async function collectIam(ctx: CollectContext, referencedRoleArns: readon
 
 async function inlinePolicies(ctx: CollectContext, roleName: string): Promise<InlinePolicy[] | Unknown> {
   const { iam } = ctx.clients;
-  const names = await attempt(() => allPages(paginateListRolePolicies({ client: iam }, { RoleName: roleName }), (p) => p.PolicyNames));
+  const names = await attempt(() => allPages(ctx, 'iam:ListRolePolicies', paginateListRolePolicies({ client: iam }, { RoleName: roleName }), (p) => p.PolicyNames));
   if (!names.ok) {
     ctx.out.gap(['aws_iam_role.inline_policy'], names.failure);
     return unknownFrom(names.failure);
@@ -100,7 +100,7 @@ async function inlinePolicies(ctx: CollectContext, roleName: string): Promise<In
 async function attachedPolicies(ctx: CollectContext, roleName: string) {
   return attempt(async () =>
     uniq(
-      (await allPages(paginateListAttachedRolePolicies({ client: ctx.clients.iam }, { RoleName: roleName }), (p) => p.AttachedPolicies))
+      (await allPages(ctx, 'iam:ListAttachedRolePolicies', paginateListAttachedRolePolicies({ client: ctx.clients.iam }, { RoleName: roleName }), (p) => p.AttachedPolicies))
         .map((p) => p.PolicyArn ?? '')
         .filter(Boolean),
     ).sort(),

@@ -8,7 +8,7 @@ import { allPages, attempt, type CollectContext } from './context.js';
 /** Secrets in the namespace with their rotation. ListSecrets carries tags and rotation; values are never read. */
 export async function collectSecrets(ctx: CollectContext): Promise<void> {
   const listed = await attempt(() =>
-    allPages(paginateListSecrets({ client: ctx.clients.secrets, pageSize: 100 }, { IncludePlannedDeletion: false }), (p) => p.SecretList),
+    allPages(ctx, 'secretsmanager:ListSecrets', paginateListSecrets({ client: ctx.clients.secrets, pageSize: 100 }, { IncludePlannedDeletion: false }), (p) => p.SecretList),
   );
   if (!listed.ok) {
     ctx.out.gap(['aws_secretsmanager_secret', 'aws_secretsmanager_secret_rotation'], listed.failure);
@@ -25,7 +25,7 @@ export async function collectSecrets(ctx: CollectContext): Promise<void> {
  */
 export async function collectParameters(ctx: CollectContext): Promise<void> {
   const { ssm } = ctx.clients;
-  const listed = await attempt(() => allPages(paginateDescribeParameters({ client: ssm, pageSize: 50 }, {}), (p) => p.Parameters));
+  const listed = await attempt(() => allPages(ctx, 'ssm:DescribeParameters', paginateDescribeParameters({ client: ssm, pageSize: 50 }, {}), (p) => p.Parameters));
   if (!listed.ok) {
     ctx.out.gap(['aws_ssm_parameter'], listed.failure);
     return;

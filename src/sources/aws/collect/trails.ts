@@ -19,7 +19,7 @@ export async function collectTrails(ctx: CollectContext): Promise<void> {
   const unnamed = trails.filter((t) => !inScope(t.Name, undefined, ctx.prefix) && t.TrailARN);
   const tagsByArn = new Map<string, Record<string, string>>();
   for (const chunk of chunks(unnamed.map((t) => t.TrailARN!), 20)) {
-    const listed = await attempt(() => allPages(paginateListTags({ client: cloudtrail }, { ResourceIdList: chunk }), (p) => p.ResourceTagList));
+    const listed = await attempt(() => allPages(ctx, 'cloudtrail:ListTags', paginateListTags({ client: cloudtrail }, { ResourceIdList: chunk }), (p) => p.ResourceTagList));
     if (!listed.ok) {
       ctx.out.gap(['aws_cloudtrail'], `${listed.failure.reason}: cannot tell whether trail(s) ${chunk.join(', ')} are in the namespace`);
       continue;

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { runChecks } from '../engine.js';
 import { minimalPolicy } from '../sources/aws/actions.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../sources/aws/defaults.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MIB, DEFAULT_TIMEOUT_MS } from '../sources/aws/defaults.js';
+import { insecureEndpoint } from '../sources/aws/transport.js';
 import type { ProbeRun } from '../sources/aws/probe.js';
 import { addCommonOptions, checkDestinations, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
 import { checkWritePath } from '../io/safe-write.js';
@@ -16,6 +17,9 @@ interface ProbeCliOptions extends CommonOptions {
   concurrency?: number;
   timeoutMs?: number;
   maxAttempts?: number;
+  maxPages?: number;
+  maxResponseMib?: number;
+  allowInsecureEndpoint?: boolean;
   saveSnapshot?: string;
   snapshot?: string;
   printPolicy?: boolean;
@@ -26,7 +30,7 @@ const positiveInt = (flag: string) => (v: string): number => {
   return Number(v);
 };
 
-const LIVE_ONLY = ['region', 'profile', 'roleArn', 'externalId', 'endpointUrl'] as const;
+const LIVE_ONLY = ['region', 'profile', 'roleArn', 'externalId', 'endpointUrl', 'allowInsecureEndpoint'] as const;
 
 export function registerProbe(program: Command, setExit: (code: number) => void): void {
   const cmd = program
@@ -42,6 +46,15 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
     .addOption(
       new Option('--max-attempts <n>', 'attempts per call (adaptive retry with backoff)').default(DEFAULT_MAX_ATTEMPTS).argParser(positiveInt('--max-attempts')),
     )
+    .addOption(
+      new Option('--max-pages <n>', 'pages one paginated listing may take; past it the listing is a collection gap').default(DEFAULT_MAX_PAGES).argParser(positiveInt('--max-pages')),
+    )
+    .addOption(
+      new Option('--max-response-mib <n>', 'largest response body; a bigger one is aborted while streaming, a collection gap')
+        .default(DEFAULT_MAX_RESPONSE_MIB)
+        .argParser(positiveInt('--max-response-mib')),
+    )
+    .option('--allow-insecure-endpoint', 'allow an --endpoint-url in plain http to a host that is not loopback (credentials and answers unprotected)')
     .option('--save-snapshot <file>', 'write every response read (secrets redacted) and the call log to FILE')
     .option('--snapshot <file>', 're-evaluate a saved snapshot offline, with no AWS call')
     .option('--print-policy', 'print the minimal read-only IAM policy the probe needs, and exit');
@@ -55,6 +68,9 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
     // refuse a symlinked destination before reading the account, not after
     checkDestinations(opts);
     if (opts.saveSnapshot) checkWritePath(opts.saveSnapshot, { what: 'snapshot' });
+    // Allowed with --allow-insecure-endpoint: said before the first request, and in the report.
+    const insecure = !opts.snapshot && opts.endpointUrl ? insecureEndpoint(opts.endpointUrl) : undefined;
+    if (insecure) process.stderr.write(`ztait: warning: ${insecure}\n`);
     let run: ProbeRun;
     let inputs: { path: string; sha256: string }[] = [];
     // the AWS SDK is loaded only when a probe runs: `ztait --help`, `check` and `rules` stay fast
@@ -67,7 +83,7 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
     try {
       if (opts.snapshot) {
         const { snapshot, sha256 } = readSnapshot(opts.snapshot);
-        run = await probeSnapshot(snapshot, raw.prefix);
+        run = await probeSnapshot(snapshot, raw.prefix, opts.maxPages);
         inputs = [{ path: opts.snapshot, sha256 }];
       } else {
         const progress: { stop(): void }[] = [];
@@ -89,6 +105,7 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
       throw e;
     }
     run.inventory.inputs = inputs;
+    if (insecure) run.inventory.diagnostics.push({ severity: 'warning', message: insecure });
     if (!opts.quiet) {
       const failed = run.callLog.filter((c) => !c.ok).length;
       const acct = run.inventory.account;
@@ -125,6 +142,8 @@ function validate(opts: ProbeCliOptions): void {
       throw new UsageError(`--endpoint-url ${opts.endpointUrl} is not a URL`);
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--endpoint-url must be http or https, got ${u.protocol}`);
+    const insecure = insecureEndpoint(opts.endpointUrl);
+    if (insecure && !opts.allowInsecureEndpoint) throw new UsageError(`${insecure}: use https, or pass --allow-insecure-endpoint`);
   }
 }
 
@@ -138,5 +157,8 @@ function pick(o: ProbeCliOptions) {
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
+    ...(o.maxPages ? { maxPages: o.maxPages } : {}),
+    ...(o.maxResponseMib ? { maxResponseMiB: o.maxResponseMib } : {}),
+    ...(o.allowInsecureEndpoint ? { allowInsecureEndpoint: true } : {}),
   };
 }

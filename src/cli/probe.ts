@@ -1,7 +1,15 @@
 import { Option, type Command } from 'commander';
 import { runChecks } from '../engine.js';
 import { minimalPolicy } from '../sources/aws/actions.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MIB, DEFAULT_TIMEOUT_MS } from '../sources/aws/defaults.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_CALLS,
+  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_RESPONSE_MIB,
+  DEFAULT_MAX_TOTAL_MIB,
+  DEFAULT_TIMEOUT_MS,
+} from '../sources/aws/defaults.js';
 import { insecureEndpoint } from '../sources/aws/transport.js';
 import type { ProbeRun } from '../sources/aws/probe.js';
 import { addCommonOptions, checkDestinations, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
@@ -19,6 +27,8 @@ interface ProbeCliOptions extends CommonOptions {
   maxAttempts?: number;
   maxPages?: number;
   maxResponseMib?: number;
+  maxTotalMib?: number;
+  maxCalls?: number;
   allowInsecureEndpoint?: boolean;
   saveSnapshot?: string;
   snapshot?: string;
@@ -54,6 +64,12 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
         .default(DEFAULT_MAX_RESPONSE_MIB)
         .argParser(positiveInt('--max-response-mib')),
     )
+    .addOption(
+      new Option('--max-total-mib <n>', 'all response bodies of the run together; past it every further response is a collection gap')
+        .default(DEFAULT_MAX_TOTAL_MIB)
+        .argParser(positiveInt('--max-total-mib')),
+    )
+    .addOption(new Option('--max-calls <n>', 'calls the run may send; past it every further call is a collection gap').default(DEFAULT_MAX_CALLS).argParser(positiveInt('--max-calls')))
     .option('--allow-insecure-endpoint', 'allow an --endpoint-url in plain http to a host that is not loopback (credentials and answers unprotected)')
     .option('--save-snapshot <file>', 'write every response read (secrets redacted) and the call log to FILE')
     .option('--snapshot <file>', 're-evaluate a saved snapshot offline, with no AWS call')
@@ -159,6 +175,8 @@ function pick(o: ProbeCliOptions) {
     ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
     ...(o.maxPages ? { maxPages: o.maxPages } : {}),
     ...(o.maxResponseMib ? { maxResponseMiB: o.maxResponseMib } : {}),
+    ...(o.maxTotalMib ? { maxTotalMiB: o.maxTotalMib } : {}),
+    ...(o.maxCalls ? { maxCalls: o.maxCalls } : {}),
     ...(o.allowInsecureEndpoint ? { allowInsecureEndpoint: true } : {}),
   };
 }

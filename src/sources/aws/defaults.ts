@@ -22,3 +22,15 @@ export const DEFAULT_MAX_PAGES = 1_000;
  * (`--max-response-mib` raises it).
  */
 export const DEFAULT_MAX_RESPONSE_MIB = 64;
+/**
+ * All response bodies of one run together, in MiB: ten thousand functions, roles and tables read in
+ * full stay far below; past it every further response is aborted (a gap), so memory stays bounded
+ * whatever the endpoint answers (`--max-total-mib` raises it).
+ */
+export const DEFAULT_MAX_TOTAL_MIB = 1_024;
+/**
+ * Calls one live run may send. Paginations are capped one by one, but what a listing returns fans
+ * out (a call per role, per table...): this bounds the whole run. A 10,000-resource account needs
+ * a few tens of thousands (`--max-calls` raises it).
+ */
+export const DEFAULT_MAX_CALLS = 100_000;

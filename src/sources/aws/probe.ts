@@ -23,6 +23,8 @@ export interface ProbeOptions extends ConnectionOptions {
   /** Limits an endpoint cannot talk its way past (./transport.ts, ./collect/context.ts). */
   maxPages?: number;
   maxResponseMiB?: number;
+  maxTotalMiB?: number;
+  maxCalls?: number;
   allowInsecureEndpoint?: boolean;
   /** Called with the session before the first call (progress display). */
   onSession?: (s: ProbeSession) => void;
@@ -44,6 +46,8 @@ export async function probeLive(opts: ProbeOptions): Promise<ProbeRun> {
     ...(opts.roleArn ? { auditRoleArn: opts.roleArn } : {}),
     ...(opts.maxPages !== undefined ? { maxPages: opts.maxPages } : {}),
     ...(opts.maxResponseMiB !== undefined ? { maxResponseMiB: opts.maxResponseMiB } : {}),
+    ...(opts.maxTotalMiB !== undefined ? { maxTotalMiB: opts.maxTotalMiB } : {}),
+    ...(opts.maxCalls !== undefined ? { maxCalls: opts.maxCalls } : {}),
     ...(opts.allowInsecureEndpoint !== undefined ? { allowInsecureEndpoint: opts.allowInsecureEndpoint } : {}),
   });
   opts.onSession?.(session);

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { allowedAction, isReadOperation, type ServiceId } from './actions.js';
 import { describeFailure, type CallFailure } from './failure.js';
 import { redactResponse, toPlainJson, type Json } from './redact.js';
-import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MIB, DEFAULT_TIMEOUT_MS } from './defaults.js';
+import { DEFAULT_MAX_CALLS, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MIB, DEFAULT_MAX_TOTAL_MIB, DEFAULT_TIMEOUT_MS } from './defaults.js';
 import { MIB, limitedHandler, type RequestHandlerLike } from './transport.js';
 
 /**
@@ -63,6 +63,10 @@ export interface SessionOptions {
   maxPages?: number;
   /** Largest response body in MiB. */
   maxResponseMiB?: number;
+  /** All response bodies of the run together, in MiB. */
+  maxTotalMiB?: number;
+  /** Calls a live run may send. */
+  maxCalls?: number;
   /** Send over plain http to a host that is not loopback (refused otherwise). */
   allowInsecureEndpoint?: boolean;
 }
@@ -85,9 +89,12 @@ export class ProbeSession {
   private readonly replay?: Map<string, RecordedCall>;
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly listeners: Listener[] = [];
+  private readonly received = { maxBytes: 0, used: 0 };
+  private sent = 0;
 
   constructor(readonly options: SessionOptions = {}) {
     this.limit = pLimit(Math.max(1, options.concurrency ?? 8));
+    this.received.maxBytes = (options.maxTotalMiB ?? DEFAULT_MAX_TOTAL_MIB) * MIB;
     if (options.replay) this.replay = new Map(options.replay.map((c) => [callKey(c.service, c.action, c.input), c]));
   }
 
@@ -121,6 +128,7 @@ export class ProbeSession {
     if (config.requestHandler && !this.replay) {
       config.requestHandler = limitedHandler(config.requestHandler, {
         maxResponseBytes: (this.options.maxResponseMiB ?? DEFAULT_MAX_RESPONSE_MIB) * MIB,
+        total: this.received,
         bodyTimeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         allowInsecureEndpoint: this.options.allowInsecureEndpoint ?? false,
       });
@@ -171,6 +179,13 @@ export class ProbeSession {
 
     // Credentials are passed through untouched and never recorded.
     const secretOutput = service === 'sts' && operation === 'AssumeRole';
+    const maxCalls = this.options.maxCalls ?? DEFAULT_MAX_CALLS;
+    if (++this.sent > maxCalls) {
+      // What a listing returns fans out into calls: this bounds the whole run, whatever the endpoint says.
+      const failure: CallFailure = { kind: 'limit', code: 'CallBudgetSpent', reason: `${call} failed: CallBudgetSpent (the run's budget of ${maxCalls} calls is spent; --max-calls raises it)` };
+      log(false, failure.code);
+      throw new ProbeCallError(failure);
+    }
     try {
       const result = await this.limit(send);
       log(true);

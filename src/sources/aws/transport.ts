@@ -6,7 +6,8 @@ import { Transform, type Readable } from 'node:stream';
  *  - a response body larger than the limit is aborted while it streams in, before the SDK buffers
  *    it (a declared Content-Length over the limit is refused before the first body byte; a missing
  *    or lying one is caught by counting). The SDK never decompresses a body, so the bytes counted
- *    are the bytes it would hold;
+ *    are the bytes it would hold. All bodies of the run together have a limit too: many pages of
+ *    nearly the limit each would otherwise add up without bound;
  *  - the body must arrive within the per-attempt timeout after the headers (the SDK's own timeouts
  *    bound the wait for the headers and idle gaps, not a body dripped one byte at a time);
  *  - a request in plain http to a host that is not loopback is refused unless allowed: it would
@@ -16,6 +17,8 @@ import { Transform, type Readable } from 'node:stream';
 
 export interface TransportLimits {
   maxResponseBytes: number;
+  /** Bytes of all response bodies of the run together (shared by every client of a session). */
+  total: { maxBytes: number; used: number };
   /** The whole body must arrive within this long after the headers. */
   bodyTimeoutMs: number;
   allowInsecureEndpoint: boolean;
@@ -41,8 +44,11 @@ export const MIB = 1024 * 1024;
 /** `detail` is the failure reason's explanation (./failure.ts): our text, never the endpoint's. */
 export class ResponseTooLargeError extends Error {
   readonly detail: string;
-  constructor(limit: number) {
-    const detail = `response body over the ${limit / MIB} MiB limit, aborted while streaming; --max-response-mib raises it`;
+  constructor(limit: number, scope: 'response' | 'run' = 'response') {
+    const detail =
+      scope === 'response'
+        ? `response body over the ${limit / MIB} MiB limit, aborted while streaming; --max-response-mib raises it`
+        : `the responses of this run passed ${limit / MIB} MiB in all, aborted while streaming; --max-total-mib raises it`;
     super(detail);
     this.name = 'ResponseTooLarge';
     this.detail = detail;
@@ -96,9 +102,11 @@ function limitBody(body: Readable, limits: TransportLimits): Readable {
   const counted = new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      if (seen > limits.maxResponseBytes) {
+      limits.total.used += chunk.length;
+      const over = seen > limits.maxResponseBytes ? 'response' : limits.total.used > limits.total.maxBytes ? 'run' : undefined;
+      if (over) {
         body.destroy();
-        done(new ResponseTooLargeError(limits.maxResponseBytes));
+        done(new ResponseTooLargeError(over === 'response' ? limits.maxResponseBytes : limits.total.maxBytes, over));
         return;
       }
       done(null, chunk);

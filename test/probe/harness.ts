@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterEach, beforeEach } from 'vitest';
 import { loadAccount, type FixtureAccount } from './server/account.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -56,6 +57,18 @@ export const FAKE_ENV = {
   SOURCE_DATE_EPOCH: '1735689600',
   NO_COLOR: '1',
 };
+
+/** For probes run in process: around each test, the machine's AWS_* variables give way to the fake ones. */
+export function useFakeAwsEnv(): void {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+    Object.assign(process.env, FAKE_ENV);
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+}
 
 /** Environment without any AWS_* variable of the machine running the tests. */
 function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {

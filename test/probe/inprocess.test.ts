@@ -2,25 +2,18 @@ import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import { PassThrough } from 'node:stream';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/engine.js';
 import { compareWithSimulator } from '../../src/sources/aws/crosscheck.js';
 import { probeLive, probeSnapshot } from '../../src/sources/aws/probe.js';
 import { showProgress } from '../../src/sources/aws/progress.js';
 import { ProbeSession } from '../../src/sources/aws/session.js';
 import { SnapshotError, readSnapshot, writeSnapshot } from '../../src/sources/aws/snapshot.js';
-import { FAKE_ENV, READ_ACTION, account, cleanup, tempDir } from './harness.js';
+import { READ_ACTION, account, cleanup, tempDir, useFakeAwsEnv } from './harness.js';
 import { referenceAccount } from './server/reference.js';
 import { startAwsServer, type AwsTestServer } from './server/server.js';
 
-const saved = { ...process.env };
-beforeEach(() => {
-  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
-  Object.assign(process.env, FAKE_ENV);
-});
-afterEach(() => {
-  process.env = { ...saved };
-});
+useFakeAwsEnv();
 afterAll(cleanup);
 
 async function withServer<T>(srv: Promise<AwsTestServer>, fn: (s: AwsTestServer) => Promise<T>): Promise<T> {

@@ -13,7 +13,16 @@ export type Fault =
   | { kind: 'error500'; times: number }
   | { kind: 'delay'; ms: number; times?: number }
   | { kind: 'accessDenied' }
-  | { kind: 'html500' };
+  | { kind: 'html500' }
+  /** Hostile endpoint: every page announces a next page, with the same token (`same`) or a new one each time. */
+  | { kind: 'token'; field: string; value: 'same' | 'fresh' }
+  /**
+   * Hostile endpoint: a 200 answer whose body is `mib` MiB of blanks, streamed (never held by the
+   * server); `declare` sends its true Content-Length, otherwise it is chunked.
+   */
+  | { kind: 'hugeBody'; mib: number; declare?: boolean }
+  /** Hostile endpoint: headers at once, then one body byte every `everyMs` for ever. */
+  | { kind: 'drip'; everyMs: number };
 
 export interface Faults {
   /** Page size of every paginated listing (small values force multi-page listings). */

@@ -75,6 +75,11 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
     const n = (counts.get(key) ?? 0) + 1;
     counts.set(key, n);
     if (opts.latencyMs) await sleep(opts.latencyMs);
+    const streamed = streamingFault(faults.actions?.[key]);
+    if (streamed) {
+      received.push({ service, action, ...(accessKeyId ? { accessKeyId } : {}), status: 200 });
+      return streamBody(res, streamed);
+    }
     const reply = await respond(service as Service, action, params, accessKeyId, n);
     received.push({ service, action, ...(accessKeyId ? { accessKeyId } : {}), status: reply.status });
     send(res, reply);
@@ -90,7 +95,10 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
     }
     const ctx: HandlerContext = { account: opts.account, sessions, ...(faults.pageSize ? { pageSize: faults.pageSize } : {}), ...(accessKeyId ? { accessKeyId } : {}) };
     try {
-      return encodeOutput(service, action, handler(params, ctx));
+      const tokenFault = (Array.isArray(list) ? list : list ? [list] : []).some((f) => f.kind === 'token');
+      // A token fault answers every page alike, whatever token the client sends back.
+      const input = tokenFault ? Object.fromEntries(Object.entries(params).filter(([k]) => !/^(Marker|NextToken|ExclusiveStartTableName)$/.test(k))) : params;
+      return encodeOutput(service, action, withToken(handler(input, ctx), list, n));
     } catch (e) {
       if (e instanceof AwsError) return encodeError(service, e.status, e.code, e.message);
       throw e;
@@ -115,6 +123,8 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
       }
       case 'html500':
         return htmlError(500);
+      default:
+        return undefined;
     }
   }
 
@@ -141,6 +151,44 @@ function send(res: ServerResponse, r: WireResponse): void {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A `token` fault: the page announces a next page whatever the data (IAM also says IsTruncated). */
+function withToken(output: Record<string, unknown>, faults: Fault | Fault[] | undefined, n: number): Record<string, unknown> {
+  const f = (Array.isArray(faults) ? faults : faults ? [faults] : []).find((x) => x.kind === 'token');
+  if (f?.kind !== 'token') return output;
+  return { ...output, [f.field]: f.value === 'same' ? 'loop-token' : `token-${n}`, ...('IsTruncated' in output ? { IsTruncated: true } : {}) };
+}
+
+type StreamFault = Extract<Fault, { kind: 'hugeBody' | 'drip' }>;
+
+function streamingFault(faults: Fault | Fault[] | undefined): StreamFault | undefined {
+  return (Array.isArray(faults) ? faults : faults ? [faults] : []).find((x): x is StreamFault => x.kind === 'hugeBody' || x.kind === 'drip');
+}
+
+/** Writes a hostile body chunk by chunk, with backpressure, until done or the client hangs up. */
+async function streamBody(res: ServerResponse, f: StreamFault): Promise<void> {
+  const total = f.kind === 'hugeBody' ? f.mib * 1024 * 1024 : Infinity;
+  res.writeHead(200, { 'content-type': 'text/xml', ...(f.kind === 'hugeBody' && f.declare ? { 'content-length': String(total) } : {}) });
+  const chunk = Buffer.alloc(f.kind === 'hugeBody' ? 256 * 1024 : 1, 0x20);
+  let sent = 0;
+  while (sent < total && !res.destroyed) {
+    if (f.kind === 'drip') await sleep(f.everyMs);
+    const piece = total - sent < chunk.length ? chunk.subarray(0, total - sent) : chunk;
+    sent += piece.length;
+    if (!res.write(piece)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  res.end();
+}
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {

@@ -58,7 +58,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       const locations = paths[0] ? await locateConfigTree(paths[0], reads) : undefined;
       try {
         // with the configuration directory, values the plan leaves unknown come from its HCL
-        inv = await loadPlan(opts.plan, locations ? { locate: (a) => locations.get(a), configDir: paths[0]!, configReads: reads } : {});
+        inv = await loadPlan(opts.plan, locations ? { locate: (a) => locations.get(a), configDir: paths[0]!, configReads: reads, ...(opts.limit ? { configLimits: opts.limit } : {}) } : {});
       } catch (e) {
         if (e instanceof PlanInputError) throw new UsageError(e.message);
         throw e;

@@ -178,22 +178,27 @@ export function sizeOf(v: Value): Size {
   let elements = 0;
   let own = 1;
   let nested = 0;
-  let items: readonly Value[] = [];
-  if (v instanceof Unknown) {
-    own += v.refs.length + (v.pattern ? Math.floor(v.pattern.length / CHARS_PER_STEP) : 0);
-    if (v.structure !== undefined) items = [v.structure];
-  } else if (!(v instanceof RefObject)) {
-    // (A value nested deeper than the stack throws a RangeError: evaluate() makes it an error value.)
-    items = Array.isArray(v) ? v : Object.values(v);
-    elements += items.length;
-    own += items.length;
-  }
-  for (const x of items) {
+  const add = (x: Value): void => {
     if (x !== null && typeof x === 'object') {
       const s = sizeOf(x);
       elements += s.elements;
       nested += s.work;
     } else own += primitiveWork(x);
+  };
+  if (v instanceof Unknown) {
+    own += v.refs.length + (v.pattern ? Math.floor(v.pattern.length / CHARS_PER_STEP) : 0);
+    if (v.structure !== undefined) add(v.structure);
+  } else if (Array.isArray(v)) {
+    // (A value nested deeper than the stack throws a RangeError: evaluate() makes it an error value.)
+    elements += v.length;
+    own += v.length;
+    for (const x of v) add(x);
+  } else if (!(v instanceof RefObject)) {
+    for (const k in v) {
+      elements += 1;
+      own += 1;
+      add(v[k]!);
+    }
   }
   fresh += own;
   const size = { elements, work: own + nested };

@@ -12,6 +12,7 @@ import type { ConfigResource, Json, JsonObject, PlanJson, PlanModule, PlanResour
 import { readPlanFile } from './read.js';
 import { SourceConfiguration, planVarsForHcl, type Locate } from './source-config.js';
 import { loadHcl, type ParseCache } from '../../hcl/loader.js';
+import type { EvalLimits } from '../../hcl/budget.js';
 import { UsageError } from '../../cli/errors.js';
 import { allStrings, sensitiveStrings, setOwn, withUnknowns, type ValuePath } from './values.js';
 
@@ -30,6 +31,8 @@ export interface PlanLoadOptions {
   configDir?: string;
   /** Files of configDir already parsed in this run (by locateConfigTree). */
   configReads?: ParseCache;
+  /** Evaluation limits for configDir (`--limit`, hcl/budget.ts). */
+  configLimits?: Partial<EvalLimits>;
 }
 
 /**
@@ -61,7 +64,7 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
   const { plan, bytes, text } = await readPlanFile(file);
   const inv = emptyInventory('plan');
   inv.inputs.push({ path: file, sha256: createHash('sha256').update(bytes).digest('hex') });
-  const hcl = opts.configDir ? await evaluateConfiguration(opts.configDir, plan, inv, opts.configReads) : undefined;
+  const hcl = opts.configDir ? await evaluateConfiguration(opts.configDir, plan, inv, opts.configReads, opts.configLimits) : undefined;
   if (hcl) {
     hcl.secrets.forEach((s) => inv.secrets.add(s));
     // The plan is the input; a configuration file the HCL source cannot read only costs the fill-ins.
@@ -77,9 +80,9 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
  * The configuration directory evaluated with the plan's variables. A directory that is not there is
  * the user's error (exit 2); one the HCL source fails on only costs the fill-ins, and says so.
  */
-async function evaluateConfiguration(dir: string, plan: PlanJson, inv: Inventory, reads?: ParseCache): Promise<Inventory | undefined> {
+async function evaluateConfiguration(dir: string, plan: PlanJson, inv: Inventory, reads?: ParseCache, limits?: Partial<EvalLimits>): Promise<Inventory | undefined> {
   try {
-    return await loadHcl([dir], { vars: planVarsForHcl(plan.variables), ...(reads ? { reads } : {}) });
+    return await loadHcl([dir], { vars: planVarsForHcl(plan.variables), ...(reads ? { reads } : {}), ...(limits ? { limits } : {}) });
   } catch (e) {
     if (e instanceof UsageError) throw e;
     inv.diagnostics.push({

@@ -235,6 +235,20 @@ describe('the limits on a guarded client, in process', () => {
     }
   });
 
+  it('a body dripped a byte at a time (never idle long enough for the socket timeout) ends at the attempt timeout', async () => {
+    const srv = await startAwsServer({ account: account('reference'), faults: { actions: { 'iam:ListRoles': { kind: 'drip', everyMs: 100 } } } });
+    try {
+      const session = new ProbeSession({ timeoutMs: 1_500 });
+      const iam = session.attach(new IAMClient({ region: 'us-east-1', endpoint: srv.url, maxAttempts: 1, requestHandler: { requestTimeout: 1_500, throwOnRequestTimeout: true } }), 'iam');
+      const started = performance.now();
+      const e = await failureOf(iam.send(new ListRolesCommand({})));
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(e.failure).toMatchObject({ kind: 'timeout', code: 'TimeoutError' });
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('the run has a call budget: past it every call is a failure naming it, nothing more is sent', async () => {
     const srv = await startAwsServer({ account: account('reference') });
     try {

@@ -22,9 +22,10 @@ export type LimitName = (typeof LIMIT_NAMES)[number];
 export type EvalLimits = Record<LimitName, number>;
 
 /**
- * Sized on the bench tree (bench/gen/tree.mjs: 600 files, ~10,000 instances, about 1.5 million
- * steps) with a wide margin, and so that a configuration that spends a whole limit ends within
- * seconds under a 1 GiB heap (test/security/eval-budget.test.ts).
+ * Sized on the bench tree (bench/gen/tree.mjs: ~10,000 instances; its 1,000-resource version takes
+ * 150,000 steps, so about 1.5 million at full size) with a margin of 6x and more, and so that a
+ * configuration that spends a whole limit ends within seconds under a 1 GiB heap (measured:
+ * test/security/eval-budget.test.ts). Per step, at most about 100 bytes stay allocated.
  */
 export const DEFAULT_LIMITS: Readonly<EvalLimits> = Object.freeze({
   instances: 100_000,
@@ -120,6 +121,8 @@ export class EvalBudget {
   private exceed(limit: LimitName, detail: string): false {
     if (!this.exhausted) {
       const site = sites.getStore();
+      // (an instance address may hold a for_each key of any length: the line stays short)
+      if (detail.length > 240) detail = `${detail.slice(0, 239)}…`;
       const message = `evaluation limit reached: ${detail}, over the limit of ${this.limits[limit]} ${UNITS[limit]} (raise it with --limit ${limit}=N)`;
       this.exhausted = { limit, message, ...(site ? { site } : {}) };
     }

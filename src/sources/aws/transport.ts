@@ -37,6 +37,10 @@ interface ResponseLike {
 export interface RequestHandlerLike {
   handle(request: RequestLike, options?: object): Promise<{ response: ResponseLike }>;
   destroy?(): void;
+  /** Read by SDK middleware (the protocol decides the Host header): passed through. */
+  metadata?: object;
+  updateHttpClientConfig?(key: never, value: never): void;
+  httpHandlerConfigs?(): object;
 }
 
 export const MIB = 1024 * 1024;
@@ -84,6 +88,9 @@ export function limitedHandler(inner: RequestHandlerLike, limits: TransportLimit
       return out;
     },
     destroy: () => inner.destroy?.(),
+    ...(inner.metadata ? { metadata: inner.metadata } : {}),
+    updateHttpClientConfig: (key: never, value: never) => inner.updateHttpClientConfig?.(key, value),
+    httpHandlerConfigs: () => inner.httpHandlerConfigs?.() ?? {},
   };
 }
 

@@ -6,8 +6,8 @@ import { UsageError } from '../cli/errors.js';
 import { yamlErrorKind } from '../input/parse-error.js';
 import { normalizeRuleId, type SuppressionRule } from '../suppress/suppressions.js';
 import { PACKAGE_ROOT } from '../version.js';
-
 import { dict } from '../model/dict.js';
+
 /**
  * `.ztait.yaml`: found in the scanned directory or its parents, or given with --config. Holds every
  * value the CLI flags take; flags on the command line win. Validated against the JSON schema the
@@ -119,8 +119,6 @@ export function loadConfig(file: string): ZtaitConfig {
   if (outputs) {
     cfg.output = outputs.map((o, i) => insideConfigDir(file, o, () => lineOfPath(doc, lc, Array.isArray(raw.output) ? `/output/${i}` : '/output'), 'output'));
   }
-  for (const k of ['soft_fail', 'allow_errors'] as const) if (typeof raw[k] === 'boolean') cfg[k] = raw[k];
-  if (typeof raw.fail_on === 'string') cfg.fail_on = raw.fail_on;
   for (const k of ['soft_fail', 'allow_errors'] as const) if (typeof raw[k] === 'boolean') cfg[k] = raw[k];
   if (typeof raw.fail_on === 'string') cfg.fail_on = raw.fail_on;
   if (typeof raw.baseline === 'string') cfg.baseline = insideConfigDir(file, raw.baseline, () => lineOfPath(doc, lc, '/baseline'), 'baseline');

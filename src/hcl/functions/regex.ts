@@ -7,7 +7,7 @@
  */
 import { RE2JS, RE2JSException, type Matcher } from 're2js';
 import type { Value } from '../../model/value.js';
-import { orFail, type EvalBudget } from '../budget.js';
+import { budgetOf, orFail, type EvalBudget } from '../budget.js';
 import { FnError, makeObject, toStr } from './convert.js';
 import { fn, type FunctionTable } from './types.js';
 
@@ -21,39 +21,19 @@ export const MAX_REGEX_WORK = 30_000_000;
 /**
  * Each single search is bounded by the product above, but finding every match searches again from
  * each match, and a pattern like `.*z|a` makes every search scan to the end: quadratic in Go too.
- * The loops of regexall() and replace() stop with an error past this wall-clock time.
+ * So every search is charged to the run's evaluation budget (budget.ts), one step per this many
+ * units of (program size x characters it may scan): counted, not timed, so the verdict is the same
+ * on a loaded CI runner as on a laptop. The default 10 million steps allow 320 million units in a
+ * run, a few seconds of matching at most.
  */
-export const MAX_MATCH_LOOP_MS = 2000;
+const REGEX_UNITS_PER_STEP = 32;
 
 /** Compiling is linear in the pattern, but slow (~40 ms per KiB): real patterns are far shorter. */
 export const MAX_PATTERN_CHARS = 4096;
 
-/**
- * Each call is bounded; this bounds them all (a for expression can make thousands): once regular
- * expressions have taken this much time in a run, every further call is an evaluation error.
- */
-export const MAX_TOTAL_REGEX_MS = 20_000;
-
-let totalMs = MAX_TOTAL_REGEX_MS;
-let spentMs = 0;
-
-/** Starts the run-wide budget afresh, with `ms` to spend (for a caller with its own limits, and tests). */
-export function resetRegexBudget(ms = MAX_TOTAL_REGEX_MS): void {
-  totalMs = ms;
-  spentMs = 0;
-}
-
-/** Runs one regex operation against the run-wide time budget. */
-function metered<T>(pattern: string, op: () => T): T {
-  if (spentMs > totalMs) {
-    throw new FnError(`regular expression ${shown(pattern)} not run: regular expressions have used their ${totalMs / 1000} s budget for this run`);
-  }
-  const start = performance.now();
-  try {
-    return op();
-  } finally {
-    spentMs += performance.now() - start;
-  }
+/** Charges a search of `input` from `from` on; throws the budget's error once it is spent. */
+function charge(re: RE2JS, input: string, from: number, budget: EvalBudget): void {
+  orFail(budget.step(Math.ceil((re.programSize() * (input.length - from + 1)) / REGEX_UNITS_PER_STEP)), budget);
 }
 
 const cache = new Map<string, RE2JS>();
@@ -91,28 +71,15 @@ function width(s: string, i: number): number {
   return c !== undefined && c > 0xffff ? 2 : 1;
 }
 
-/** Throws once the match loop of `pattern` has run past MAX_MATCH_LOOP_MS. */
-function loopClock(pattern: string, input: string): () => void {
-  const deadline = performance.now() + Math.min(MAX_MATCH_LOOP_MS, Math.max(0, totalMs - spentMs));
-  let n = 0;
-  return () => {
-    if ((++n & 15) === 0 && performance.now() > deadline) {
-      throw new FnError(`regular expression ${shown(pattern)} over a ${input.length}-character string: finding every match took too long (limit ${MAX_MATCH_LOOP_MS} ms)`);
-    }
-  };
-}
-
 /**
  * Every match as Go's FindAll does it: leftmost-first from each position, and an empty match right
  * after the previous match is dropped. Yields the matcher positioned on each match.
  */
-function* allMatches(re: RE2JS, pattern: string, s: string): Generator<Matcher> {
+function* allMatches(re: RE2JS, s: string, budget: EvalBudget): Generator<Matcher> {
   const m = re.matcher(s);
-  const tick = loopClock(pattern, s);
   let pos = 0;
   let prevEnd = -1;
-  while (pos <= s.length && m.find(pos)) {
-    tick();
+  while (pos <= s.length && (charge(re, s, pos, budget), m.find(pos))) {
     const [start, end] = [m.start(), m.end()];
     let accept = true;
     if (end === pos) {
@@ -146,22 +113,24 @@ function matchValue(re: RE2JS, m: Matcher, shape: 'string' | 'list' | 'object'):
   return makeObject(Object.entries(re.namedGroups()).map(([name, i]) => [name, m.group(i)] as const));
 }
 
-function regex(pattern: string, s: string): Value {
+function regex(pattern: string, s: string, budget: EvalBudget): Value {
   const re = compileRe2(pattern);
   const shape = resultShape(re, pattern);
   checkWork(re, pattern, s);
+  charge(re, s, 0, budget);
   const m = re.matcher(s);
   // test() runs on the DFA (no captures): a string that does not match is rejected fast.
   if (!re.test(s) || !m.find(0)) throw new FnError('pattern did not match any part of the given string');
   return matchValue(re, m, shape);
 }
 
-function regexall(pattern: string, s: string): Value {
+function regexall(pattern: string, s: string, budget: EvalBudget): Value {
   const re = compileRe2(pattern);
   const shape = resultShape(re, pattern);
   checkWork(re, pattern, s);
+  charge(re, s, 0, budget);
   if (!re.test(s)) return [];
-  return Array.from(allMatches(re, pattern, s), (m) => matchValue(re, m, shape));
+  return Array.from(allMatches(re, s, budget), (m) => matchValue(re, m, shape));
 }
 
 /** Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; an absent group is empty. */
@@ -184,12 +153,9 @@ function expand(template: string, re: RE2JS, m: Matcher): string {
  * the replacement, so the result is held to the evaluation budget's string limit as it grows.
  */
 export function regexReplace(s: string, pattern: string, repl: string, budget: EvalBudget): string {
-  return metered(pattern, () => replaceAll(s, pattern, repl, budget));
-}
-
-function replaceAll(s: string, pattern: string, repl: string, budget: EvalBudget): string {
   const re = compileRe2(pattern);
   checkWork(re, pattern, s);
+  charge(re, s, 0, budget);
   if (!re.test(s)) return s;
   const out: string[] = [];
   let length = 0;
@@ -199,11 +165,9 @@ function replaceAll(s: string, pattern: string, repl: string, budget: EvalBudget
     out.push(piece);
   };
   const m = re.matcher(s);
-  const tick = loopClock(pattern, s);
   let lastEnd = 0;
   let pos = 0;
-  while (pos <= s.length && m.find(pos)) {
-    tick();
+  while (pos <= s.length && (charge(re, s, pos, budget), m.find(pos))) {
     const [start, end] = [m.start(), m.end()];
     push(s.slice(lastEnd, start));
     // No replacement for an empty match right after the previous match (Go's rule).
@@ -217,12 +181,6 @@ function replaceAll(s: string, pattern: string, repl: string, budget: EvalBudget
 }
 
 export const regexFunctions: FunctionTable = {
-  regex: fn(2, 2, ([p, s]) => {
-    const [pattern, str] = [toStr(p!), toStr(s!)];
-    return metered(pattern, () => regex(pattern, str));
-  }),
-  regexall: fn(2, 2, ([p, s]) => {
-    const [pattern, str] = [toStr(p!), toStr(s!)];
-    return metered(pattern, () => regexall(pattern, str));
-  }),
+  regex: fn(2, 2, ([p, s], ctx) => regex(toStr(p!), toStr(s!), budgetOf(ctx))),
+  regexall: fn(2, 2, ([p, s], ctx) => regexall(toStr(p!), toStr(s!), budgetOf(ctx))),
 };

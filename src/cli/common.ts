@@ -8,6 +8,8 @@ import { checkWritePath, isStdoutPath, isSymlink, UnsafeWriteError, writeFileSaf
 import { printDiagnostic, UsageError } from './errors.js';
 import type { Severity } from '../model/result.js';
 import { applyGate, parseSeverity } from '../gate/gate.js';
+import { loadRules } from '../rules/metadata.js';
+import { normalizeRuleId } from '../suppress/suppressions.js';
 import { applyBaseline, createBaseline, readBaseline, writeBaseline } from '../gate/baseline.js';
 
 /** Options every reporting command (check, probe) shares. */
@@ -84,6 +86,7 @@ export function resolveConfig<T extends CommonOptions>(opts: T, start: string): 
   for (const [flag, key] of CONFIG_KEYS) {
     if (merged[flag] === undefined && config[key] !== undefined) (merged as Record<string, unknown>)[flag] = config[key];
   }
+  checkRuleIds(opts, config);
   if (opts.output === undefined && config.output !== undefined && config.file) merged.outputRoot = dirname(resolve(config.file));
   const mode = opts.config === false ? 'disabled' : opts.config ? 'explicit' : file ? 'found' : 'none';
   const scanRoot = isDir(start) ? start : dirname(start);
@@ -92,6 +95,33 @@ export function resolveConfig<T extends CommonOptions>(opts: T, start: string): 
   // findings suppressed by the file name it as the reports do: never by an absolute host path
   const suppressions = config.suppressions.map((sup) => (sup.file ? { ...sup, file: displayPath(sup.file, scanRoot) } : sup));
   return { opts: merged, config: { ...config, suppressions } };
+}
+
+/** The rule-id lists a flag or `.ztait.yaml` can hold, with the flag that spells each. */
+const RULE_ID_LISTS: [keyof CommonOptions, keyof ZtaitConfig, string][] = [
+  ['check', 'check', '--check'],
+  ['skipCheck', 'skip_check', '--skip-check'],
+  ['softFailOn', 'soft_fail_on', '--soft-fail-on'],
+  ['hardFailOn', 'hard_fail_on', '--hard-fail-on'],
+];
+
+/**
+ * An id no rule has would select nothing (`check: [toString]` ran no rule and passed the gate) or
+ * skip nothing: either way the gate is not what it says. So an unknown id is a usage error, named
+ * only when it has the shape of an id (the value came from a file a pull request may have written).
+ */
+function checkRuleIds(opts: CommonOptions, config: ZtaitConfig): void {
+  const known = new Set(loadRules().map((r) => r.id));
+  for (const [flag, key, spelled] of RULE_ID_LISTS) {
+    const fromFlag = opts[flag] as string[] | undefined;
+    const ids = fromFlag ?? (config[key] as string[] | undefined);
+    for (const id of ids ?? []) {
+      if (known.has(normalizeRuleId(id))) continue;
+      const shown = /^[A-Za-z0-9-]{1,24}$/.test(id) ? ` "${id}"` : '';
+      const where = fromFlag ? spelled : `${key}: in ${config.file ?? 'the configuration'}${config.lines[key] ? `:${config.lines[key]}` : ''}`;
+      throw new UsageError(`unknown rule id${shown} in ${where} (see ztait rules)`);
+    }
+  }
 }
 
 const EXT: Record<Format, string> = { text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md', junit: 'xml' };
@@ -142,10 +172,8 @@ export function checkDestinations(opts: CommonOptions): { plan: ReturnType<typeo
 /** Applies baseline and gate policy, renders and writes every requested report, and sets the exit code. */
 export async function emitResult(result: CheckResult, opts: CommonOptions, setExit: (code: number) => void): Promise<void> {
   const { plan, guard } = checkDestinations(opts);
-  const info = opts.configInfo;
-  // only when there is something to say: a file, --no-config, or a weakening
-  if (info && (info.mode !== 'none' || info.weakenings.length > 0)) result.config = info;
-  const warning = weakeningWarning(info);
+  // (the engine put opts.configInfo into the result, where it is redacted with the rest)
+  const warning = weakeningWarning(opts.configInfo);
   if (warning) printDiagnostic(warning);
   if (opts.createBaseline) {
     const b = createBaseline(result);

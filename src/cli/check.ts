@@ -15,6 +15,7 @@ interface CheckOptions extends CommonOptions {
   varFile?: string[];
   var?: [string, string][];
   limit?: Partial<EvalLimits>;
+  root?: string;
   approvedBy?: string;
 }
 
@@ -44,6 +45,8 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .addOption(
       new Option('--limit <name=n>', `raise or lower an evaluation limit (repeatable): ${LIMIT_NAMES.map((n) => `${n}=${DEFAULT_LIMITS[n]}`).join(', ')} by default`).argParser(collectLimit),
     )
+    // A flag only, like --limit: which files a pull request's file() may read is the CI job's call.
+    .option('--root <dir>', 'let file functions read below DIR, not only below the scanned directory (it must contain it; keep credentials CI writes out of it)')
     .option('--approved-by <who>', 'who approved this run (recorded in every report; required to raise maturity_level in a plan)');
   addCommonOptions(cmd).action(async (paths: string[], raw: CheckOptions) => {
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
@@ -58,7 +61,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       const locations = paths[0] ? await locateConfigTree(paths[0], reads) : undefined;
       try {
         // with the configuration directory, values the plan leaves unknown come from its HCL
-        inv = await loadPlan(opts.plan, locations ? { locate: (a) => locations.get(a), configDir: paths[0]!, configReads: reads, ...(opts.limit ? { configLimits: opts.limit } : {}) } : {});
+        inv = await loadPlan(opts.plan, locations ? { locate: (a) => locations.get(a), configDir: paths[0]!, configReads: reads, ...(opts.limit ? { configLimits: opts.limit } : {}), ...(opts.root ? { configFileRoot: opts.root } : {}) } : {});
       } catch (e) {
         if (e instanceof PlanInputError) throw new UsageError(e.message);
         throw e;
@@ -68,6 +71,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
         ...(opts.varFile ? { varFiles: opts.varFile } : {}),
         ...(opts.var ? { vars: opts.var } : {}),
         ...(opts.limit ? { limits: opts.limit } : {}),
+        ...(opts.root ? { fileRoot: opts.root } : {}),
       });
       // Once the first files are with the parse workers, this thread has nothing to do until they
       // answer: it reads the rule catalog then (0.1 s it would otherwise spend after the inventory).
@@ -83,6 +87,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       ...(opts.approvedBy ? { approvedBy: opts.approvedBy } : {}),
       ...(opts.plan ? { extraRules: PLAN_RULES } : {}),
       suppressions: config.suppressions,
+      ...(opts.configInfo ? { config: opts.configInfo } : {}),
     });
     // Bad input is named on stderr, one line each, and the verdicts of everything else still come out.
     const inputErrors = result.diagnostics.filter((d) => d.severity === 'error');

@@ -40,9 +40,12 @@ export interface EvalContext {
   resolve(segments: (string | number)[]): Maybe<{ value: Value; consumed: number } | undefined>;
   /**
    * Directory for file()/templatefile()/path-relative functions: the root module's directory, where
-   * Terraform runs. File functions read nothing outside it (functions/root-files.ts).
+   * Terraform runs. File functions read nothing outside it (functions/root-files.ts), unless
+   * `fileRoot` names a wider tree.
    */
   baseDir: string;
+  /** The tree file functions may read, when `check --root` widens it beyond baseDir. */
+  fileRoot?: string;
   /**
    * What this evaluation may still spend (budget.ts). Without one, an evaluation takes the budget
    * of the load it runs in, or a fresh one.

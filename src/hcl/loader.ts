@@ -12,6 +12,7 @@ import { isPromise, andThen, type Maybe } from './maybe.js';
 import { scanHclTop, toBlockLocation, type BlockLocation, type ScannedBlock } from './locator.js';
 import { parseTfJson, parseTfvarsJson } from './tf-json.js';
 import { autoVarFiles, canonical, isDirectory, moduleFiles, readTextFile } from './files.js';
+import { isWithin } from './functions/root-files.js';
 import { renderPolicyDocument } from './policy-document.js';
 import { arnPattern, knownComputed } from './computed.js';
 import { UsageError } from '../cli/errors.js';
@@ -33,6 +34,11 @@ export interface HclLoadOptions {
   reads?: ParseCache;
   /** Evaluation limits (budget.ts), from `--limit`; the defaults otherwise. */
   limits?: Partial<EvalLimits>;
+  /**
+   * `--root`: the directory file functions may read below, when wider than each scanned directory
+   * (a monorepo whose modules read `${path.module}/policy.json` beside the scanned directory).
+   */
+  fileRoot?: string;
 }
 
 /**
@@ -84,6 +90,9 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
     const real = await canonical(rootDir);
     if (seenRoots.has(real)) continue;
     seenRoots.add(real);
+    if (opts.fileRoot !== undefined && !isWithin(await canonical(resolve(opts.fileRoot)), real)) {
+      throw new UsageError(`--root ${opts.fileRoot} does not contain the scanned directory ${p}`);
+    }
     const loader = new Loader(rootDir, inv, opts, budget);
     await withBudget(budget, () => loader.run());
   }
@@ -449,6 +458,7 @@ type Expansion = { kind: 'single' } | { kind: 'count'; n: number } | { kind: 'ea
 
 class ModuleInstance implements EvalContext {
   readonly baseDir: string;
+  readonly fileRoot: string;
   readonly budget: EvalBudget;
   private readonly decls = new Map<string, ResourceDecl>();
   private readonly calls = new Map<string, ModuleCall>();
@@ -468,6 +478,7 @@ class ModuleInstance implements EvalContext {
     private readonly stack: string[],
   ) {
     this.baseDir = loader.rootDir;
+    this.fileRoot = loader.opts.fileRoot !== undefined ? resolve(loader.opts.fileRoot) : loader.rootDir;
     this.budget = loader.budget;
     this.varDecls = variableDecls(src);
     for (const f of src.files) this.index(f);
@@ -862,6 +873,7 @@ function blockSites(block: Location, attrs?: Record<string, Location> | Map<stri
 /** The evaluation context of one resource or module instance: binds each.*, count.index. */
 class InstanceContext implements EvalContext {
   readonly baseDir: string;
+  readonly fileRoot: string;
   readonly budget: EvalBudget;
   constructor(
     private readonly mod: ModuleInstance,
@@ -869,6 +881,7 @@ class InstanceContext implements EvalContext {
     private readonly count?: Value,
   ) {
     this.baseDir = mod.baseDir;
+    this.fileRoot = mod.fileRoot;
     this.budget = mod.budget;
   }
 

@@ -290,3 +290,46 @@ describe('fileset() lists inside the root only, as Terraform globs', () => {
     expect(await ev('fileset("sub", "**")')).toEqual(['nested.txt']);
   });
 });
+
+describe('check --root widens the readable tree, explicitly and no further', () => {
+  /** A monorepo: envs/prod calls ../../modules/m, whose file() reads a policy beside the module. */
+  function monorepo(): string {
+    const repo = mkdtempSync(path.join(tmpdir(), 'ztait-root-'));
+    mkdirSync(path.join(repo, 'modules', 'm'), { recursive: true });
+    mkdirSync(path.join(repo, 'envs', 'prod'), { recursive: true });
+    writeFileSync(path.join(repo, 'modules', 'm', 'name.txt'), 'audit-table');
+    writeFileSync(path.join(repo, 'modules', 'm', 'main.tf'), 'output "name" {\n  value = file("${path.module}/name.txt")\n}\n');
+    writeFileSync(path.join(repo, 'envs', 'prod', 'main.tf'), 'module "m" {\n  source = "../../modules/m"\n}\nresource "aws_sqs_queue" "q" {\n  name = module.m.name\n}\n');
+    writeFileSync(path.join(repo, '..', `${path.basename(repo)}-outside.txt`), MARKER);
+    return repo;
+  }
+  const queueName = async (repo: string, fileRoot?: string): Promise<Value | undefined> => {
+    const { loadHcl } = await import('../../src/hcl/loader.js');
+    const inv = await loadHcl([path.join(repo, 'envs', 'prod')], fileRoot ? { fileRoot } : {});
+    return inv.resources.find((r) => r.address === 'aws_sqs_queue.q')?.values.name;
+  };
+
+  test('by default a module outside the scanned directory reads nothing: the value is unknown, and says how to widen', async () => {
+    const name = await queueName(monorepo());
+    expect(name).toBeInstanceOf(Unknown);
+    expect((name as Unknown).reason).toMatch(/outside the scanned directory.*--root/);
+  });
+
+  test('with the repository as the root, the module reads its file', async () => {
+    const repo = monorepo();
+    expect(await queueName(repo, repo)).toBe('audit-table');
+  });
+
+  test('a root that does not contain the scanned directory is a usage error', async () => {
+    const repo = monorepo();
+    await expect(queueName(repo, path.join(repo, 'modules'))).rejects.toThrow(/--root .* does not contain the scanned directory/);
+  });
+
+  test('the widened root is still a boundary: .. past it is outside', async () => {
+    const repo = monorepo();
+    writeFileSync(path.join(repo, 'envs', 'prod', 'main.tf'), `resource "aws_sqs_queue" "q" {\n  name = file("../../../${path.basename(repo)}-outside.txt")\n}\n`);
+    const name = await queueName(repo, repo);
+    expect(name).toBeInstanceOf(Unknown);
+    expect(JSON.stringify((name as Unknown).reason)).not.toContain(MARKER);
+  });
+});

@@ -31,13 +31,13 @@ function notRead(call: string, why: string): never {
   throw new UnknownSignal(new Unknown(`${call}: ${why}; not read`));
 }
 
-const OUTSIDE = 'the file is outside the scanned directory';
+const OUTSIDE = 'the file is outside the scanned directory (a CI job can widen that with --root)';
 const PRIVATE = 'the file is git or Terraform metadata (.git, .terraform, state), which can hold credentials';
 
 async function readBytes(name: string, ctx: EvalContext, p: Value): Promise<Buffer> {
   const rel = toStr(p, 'path');
   const call = callText(name, rel);
-  const found = await locate(ctx.baseDir, rel);
+  const found = await locate(ctx, rel);
   switch (found.kind) {
     case 'outside':
       return notRead(call, OUTSIDE);
@@ -80,7 +80,7 @@ async function readText(name: string, ctx: EvalContext, p: Value): Promise<strin
 /** fileexists(): false only for a path inside the root where nothing is; outside is unknown. */
 async function fileexists(ctx: EvalContext, p: Value): Promise<boolean> {
   const rel = toStr(p, 'path');
-  const found = await locate(ctx.baseDir, rel);
+  const found = await locate(ctx, rel);
   switch (found.kind) {
     case 'file':
       return true;
@@ -115,6 +115,7 @@ async function templatefile(ctx: EvalContext, p: Value, vars: Value): Promise<Va
   }
   const inner: EvalContext & { [IN_TEMPLATE]: boolean } = {
     baseDir: ctx.baseDir,
+    ...(ctx.fileRoot !== undefined ? { fileRoot: ctx.fileRoot } : {}),
     resolve: () => Promise.resolve(undefined),
     [IN_TEMPLATE]: true,
   };

@@ -89,7 +89,7 @@ export async function fileset(ctx: EvalContext, p: Value, pat: Value): Promise<V
   // Terraform joins and cleans the two, so `..` or an absolute pattern walks elsewhere: not followed.
   if (glob.startsWith('/') || glob.split('/').includes('..')) return unknown('a pattern leaving the directory is not followed');
   const base = dir === '' ? '.' : dir;
-  const found = await locate(ctx.baseDir, base);
+  const found = await locate(ctx, base);
   if (found.kind === 'outside') return unknown('the directory is outside the scanned directory; not listed');
   if (found.kind === 'private') return unknown('the directory is git or Terraform metadata; not listed');
   if (found.kind === 'unreadable') throw new FnError(`${call}: cannot read the directory (${found.code})`, true);
@@ -113,7 +113,7 @@ export async function fileset(ctx: EvalContext, p: Value, pat: Value): Promise<V
       } else if (e.isFile()) {
         if (re.test(name)) out.push(name);
       } else if (e.isSymbolicLink()) {
-        const target = await locate(ctx.baseDir, `${base}/${name}`);
+        const target = await locate(ctx, `${base}/${name}`);
         if (target.kind === 'file') {
           if (re.test(name)) out.push(name);
         } else if (target.kind === 'outside' || target.kind === 'private') {

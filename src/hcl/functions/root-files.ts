@@ -54,7 +54,7 @@ function realRoot(root: string): Promise<string | undefined> {
 }
 
 /** `p` is `dir` or below it (both absolute and normalized). */
-function within(dir: string, p: string): boolean {
+export function isWithin(dir: string, p: string): boolean {
   return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 
@@ -69,16 +69,19 @@ function below(root: string, p: string): string[] | undefined {
 }
 
 /**
- * Resolves `rel` (relative to `root`, or absolute) the way the kernel would, refusing as soon as
- * the walk leaves the root. `root` is an absolute directory.
+ * Resolves `rel` (relative to `where.baseDir`, or absolute) the way the kernel would, refusing as
+ * soon as the walk leaves the root: `where.fileRoot` (`check --root`) or else the base directory
+ * itself. Both are absolute directories, the base inside the root.
  */
-export function locate(root: string, rel: string): Promise<Located> {
+export function locate(where: { baseDir: string; fileRoot?: string | undefined }, rel: string): Promise<Located> {
+  const root = where.fileRoot ?? where.baseDir;
+  const base = where.baseDir;
   // One walk per path and run: for_each instances often read the same file.
-  const key = `${root}\0${rel}`;
+  const key = `${root}\0${base}\0${rel}`;
   let hit = located.get(key);
   if (!hit) {
     if (located.size > 10_000) located.clear();
-    hit = walk(root, rel);
+    hit = walk(root, base, rel);
     located.set(key, hit);
   }
   return hit;
@@ -86,10 +89,11 @@ export function locate(root: string, rel: string): Promise<Located> {
 
 const located = new Map<string, Promise<Located>>();
 
-async function walk(root: string, rel: string): Promise<Located> {
+async function walk(root: string, base: string, rel: string): Promise<Located> {
   if (rel.length > MAX_PATH_CHARS || rel.includes('\0')) return { kind: 'outside' };
   const top = await realRoot(root);
-  if (top === undefined) return { kind: 'unreadable', code: 'root' };
+  const start = base === root ? top : await realRoot(base);
+  if (top === undefined || start === undefined || !isWithin(top, start)) return { kind: 'unreadable', code: 'root' };
   let parts: string[];
   if (path.posix.isAbsolute(rel)) {
     // An absolute path is only followed when it spells a path inside the root (as given or real).
@@ -99,7 +103,7 @@ async function walk(root: string, rel: string): Promise<Located> {
   } else {
     parts = rel.split('/');
   }
-  let cur = top;
+  let cur = path.posix.isAbsolute(rel) ? top : start;
   let links = 0;
   let steps = 0;
   let last: Stats | undefined;
@@ -142,7 +146,7 @@ async function walk(root: string, rel: string): Promise<Located> {
     cur = next;
     last = st;
   }
-  if (!within(top, cur)) return { kind: 'outside' };
+  if (!isWithin(top, cur)) return { kind: 'outside' };
   last ??= await lstat(cur).catch(() => undefined);
   if (!last) return { kind: 'missing' };
   if (!last.isFile()) return { kind: 'not-file', what: last.isDirectory() ? 'a directory' : 'not a regular file', real: cur, isDir: last.isDirectory() };

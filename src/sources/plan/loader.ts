@@ -33,6 +33,8 @@ export interface PlanLoadOptions {
   configReads?: ParseCache;
   /** Evaluation limits for configDir (`--limit`, hcl/budget.ts). */
   configLimits?: Partial<EvalLimits>;
+  /** `check --root`, for the configuration directory's file functions. */
+  configFileRoot?: string;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
   const { plan, bytes, text } = await readPlanFile(file);
   const inv = emptyInventory('plan');
   inv.inputs.push({ path: file, sha256: createHash('sha256').update(bytes).digest('hex') });
-  const hcl = opts.configDir ? await evaluateConfiguration(opts.configDir, plan, inv, opts.configReads, opts.configLimits) : undefined;
+  const hcl = opts.configDir ? await evaluateConfiguration(opts.configDir, plan, inv, opts.configReads, opts.configLimits, opts.configFileRoot) : undefined;
   if (hcl) {
     hcl.secrets.forEach((s) => inv.secrets.add(s));
     // The plan is the input; a configuration file the HCL source cannot read only costs the fill-ins.
@@ -80,9 +82,9 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
  * The configuration directory evaluated with the plan's variables. A directory that is not there is
  * the user's error (exit 2); one the HCL source fails on only costs the fill-ins, and says so.
  */
-async function evaluateConfiguration(dir: string, plan: PlanJson, inv: Inventory, reads?: ParseCache, limits?: Partial<EvalLimits>): Promise<Inventory | undefined> {
+async function evaluateConfiguration(dir: string, plan: PlanJson, inv: Inventory, reads?: ParseCache, limits?: Partial<EvalLimits>, fileRoot?: string): Promise<Inventory | undefined> {
   try {
-    return await loadHcl([dir], { vars: planVarsForHcl(plan.variables), ...(reads ? { reads } : {}), ...(limits ? { limits } : {}) });
+    return await loadHcl([dir], { vars: planVarsForHcl(plan.variables), ...(reads ? { reads } : {}), ...(limits ? { limits } : {}), ...(fileRoot ? { fileRoot } : {}) });
   } catch (e) {
     if (e instanceof UsageError) throw e;
     inv.diagnostics.push({

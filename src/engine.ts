@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Inventory, Location, Resource } from './model/inventory.js';
-import type { CheckResult, Examined, Finding, InvariantResult, Status } from './model/result.js';
+import type { CheckResult, ConfigInfo, Examined, Finding, InvariantResult, Status } from './model/result.js';
 import { isObject, type Value } from './model/value.js';
 import { dict, own } from './model/dict.js';
 import { InventoryIndex } from './inventory/index.js';
@@ -23,6 +23,8 @@ export interface EngineOptions {
   extraRules?: Invariant[];
   /** Suppressions from `.ztait.yaml`. */
   suppressions?: SuppressionRule[];
+  /** What the configuration file and the flags did to the gate (reported, and redacted like all input text). */
+  config?: ConfigInfo;
   now?: Date;
 }
 
@@ -96,6 +98,8 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
     diagnostics,
     limitations: [...(inv.limitations ?? []), ...Object.entries(inv.gaps ?? {}).map(([k, v]) => `${k}: ${v}`)],
     ...(opts.approvedBy ? { approved_by: opts.approvedBy } : {}),
+    // only when there is something to say: a file, --no-config, or a weakening
+    ...(opts.config && (opts.config.mode !== 'none' || opts.config.weakenings.length > 0) ? { config: opts.config } : {}),
   };
   // Only the free text is redacted (messages, observed values): verdicts, ids and addresses never are.
   return redactResult(result, inv.secrets, inv.resources.map((r) => r.address));

@@ -133,6 +133,7 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
       ...(opts.check ? { checks: opts.check } : {}),
       ...(opts.skipCheck ? { skipChecks: opts.skipCheck } : {}),
       suppressions: config.suppressions,
+      ...(opts.configInfo ? { config: opts.configInfo } : {}),
     });
     await emitResult(result, opts, setExit);
   });

@@ -142,6 +142,7 @@ export function redactResult(result: CheckResult, secrets: Iterable<string>, ide
     },
     diagnostics: result.diagnostics.map((d) => ({ ...d, message: t(d.message) })),
     limitations: result.limitations.map(t),
+    ...(result.config ? { config: { ...result.config, weakenings: result.config.weakenings.map((w) => ({ ...w, detail: t(w.detail) })) } } : {}),
     ...(result.baseline
       ? { baseline: { ...result.baseline, absent: result.baseline.absent.map((b) => ({ ...b, resource: a(b.resource), message: t(b.message) })) } }
       : {}),

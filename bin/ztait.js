@@ -36,6 +36,9 @@ function finish(code) {
 }
 
 main(process.argv).then(finish, (e) => {
-  process.stderr.write(`ztait: internal error: ${String(e?.message ?? e).split('\n')[0]}\n`);
+  // The message may carry input text: no control character reaches the CI log raw (as in
+  // src/report/terminal.ts, which may be what failed to load).
+  const line = String(e?.message ?? e).split('\n')[0].replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  process.stderr.write(`ztait: internal error: ${line}\n`);
   finish(2);
 });

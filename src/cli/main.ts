@@ -7,6 +7,7 @@ import { registerMaturity } from './maturity.js';
 import { registerRules } from './rules.js';
 import { registerInit } from './init.js';
 import { registerConfig } from './config.js';
+import { escapeControl } from '../report/terminal.js';
 
 /**
  * Runs the CLI and resolves to the exit code (0 pass, 1 fail/error verdicts, 2 could not run).
@@ -24,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run ztait --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/[^\n]+/g, (line) => escapeControl(line))) });
   registerCheck(program, setExit);
   registerProbe(program, setExit);
   registerMaturity(program, setExit);

@@ -9,6 +9,7 @@ import {
   expectedStatus,
   loadCases,
   runZtait,
+  runZtaitInProcess,
   terraformValidateCases,
   terraformVersion,
   type Expected,
@@ -94,8 +95,10 @@ function mismatches(e: Expected, code: number | null, stdout: string, stderr: st
 }
 
 describe('ztait check on fixtures/hcl (JSON)', () => {
-  it.each(CASES.map((c) => [c.name, c] as [string, FixtureCase]))('%s', (_name, c) => {
-    const run = runZtait(['check', c.dir, ...(c.expected.args ?? []), '--format', 'json', '--no-color']);
+  // In this process: the command line, exit code, stdout and stderr as a user sees them, without a
+  // node start-up per case (the text case below, and test/cli/*, spawn the built CLI).
+  it.each(CASES.map((c) => [c.name, c] as [string, FixtureCase]))('%s', async (_name, c) => {
+    const run = await runZtaitInProcess(['check', c.dir, ...(c.expected.args ?? []), '--format', 'json', '--no-color']);
     expect(mismatches(c.expected, run.code, run.stdout, run.stderr), c.expected.description).toEqual([]);
   });
 });

@@ -158,6 +158,39 @@ export interface CliRun {
 }
 
 /** Runs `node bin/ztait.js ARGS` with the repository root as cwd, colors off (and `extraEnv`, e.g. a fixed clock). */
+/**
+ * `ztait ARGS` run in this process (the CLI's main() from the sources, stdout and stderr captured):
+ * the same commander program, loaders, engine and reporters as `bin/ztait.js`, without a node
+ * start-up and a parser warm-up per case (1.8 s of CPU each: most of the fixture table's time). The
+ * launcher itself is tested by the spawning tests.
+ */
+export async function runZtaitInProcess(args: string[]): Promise<CliRun> {
+  const { main } = await import('../../src/cli/main.js');
+  const out = { stdout: '', stderr: '' };
+  const capture = (key: 'stdout' | 'stderr') =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      out[key] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof process.stdout.write;
+  const saved = { out: process.stdout.write, err: process.stderr.write, noColor: process.env.NO_COLOR, force: process.env.FORCE_COLOR };
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
+  process.env.NO_COLOR = '1';
+  delete process.env.FORCE_COLOR;
+  try {
+    const code = await main([process.execPath, join(REPO_ROOT, 'bin', 'ztait.js'), ...args]);
+    return { code, ...out };
+  } finally {
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+    if (saved.noColor === undefined) delete process.env.NO_COLOR;
+    else process.env.NO_COLOR = saved.noColor;
+    if (saved.force !== undefined) process.env.FORCE_COLOR = saved.force;
+  }
+}
+
 export function runZtait(args: string[], extraEnv: Record<string, string> = {}): CliRun {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extraEnv };
   delete env.FORCE_COLOR;

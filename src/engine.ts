@@ -213,7 +213,7 @@ function fingerprint(ruleId: string, f: RuleFinding): string {
 }
 
 /** Values under secret-looking names (Lambda environment, attributes) join the redaction set. */
-function collectEnvironmentSecrets(inv: Inventory): void {
+export function collectEnvironmentSecrets(inv: Inventory): void {
   // Every string of every resource (76,000 on the 10,000-resource benchmark): plain loops.
   const walk = (v: Value, name: string): void => {
     if (typeof v === 'string') {

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../model/result.js';
+import type { CheckResult, MaturitySection } from '../model/result.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -96,9 +96,14 @@ function identifiersOf(r: CheckResult, more: Iterable<string>): string[] {
   }
   for (const d of r.maturity.deviations) addresses.push(d.resource ?? ''), ids.push(d.file ?? '');
   for (const d of r.diagnostics) ids.push(d.file ?? '');
-  // of an address, the parts between instance keys and indexes: `module.a`, `.aws_lambda_function.f`
-  for (const a of addresses) ids.push(...a.split(ADDRESS_INDEX));
-  return ids.filter((id) => id.length > 0);
+  return [...ids.filter((id) => id.length > 0), ...addressParts(addresses)];
+}
+
+/** Of each address, the parts between instance keys and indexes: `module.a`, `.aws_lambda_function.f`. */
+function addressParts(addresses: Iterable<string>): string[] {
+  const parts: string[] = [];
+  for (const a of addresses) parts.push(...a.split(ADDRESS_INDEX));
+  return parts.filter((id) => id.length > 0);
 }
 
 /**
@@ -133,13 +138,7 @@ export function redactResult(result: CheckResult, secrets: Iterable<string>, ide
       })),
       examined: inv.examined.map((e) => ({ ...e, resource: a(e.resource), observed: t(e.observed) })),
     })),
-    maturity: {
-      ...m,
-      ...(m.reason !== undefined ? { reason: t(m.reason) } : {}),
-      ...(m.actual !== undefined ? { actual: x.value(m.actual) as Record<string, unknown> } : {}),
-      ...(m.declared_at?.resource !== undefined ? { declared_at: { ...m.declared_at, resource: a(m.declared_at.resource) } } : {}),
-      deviations: m.deviations.map((d) => ({ ...d, actual: x.value(d.actual), ...(d.resource !== undefined ? { resource: a(d.resource) } : {}) })),
-    },
+    maturity: scrubMaturity(x, m),
     diagnostics: result.diagnostics.map((d) => ({ ...d, message: t(d.message) })),
     limitations: result.limitations.map(t),
     ...(result.config ? { config: { ...result.config, weakenings: result.config.weakenings.map((w) => ({ ...w, detail: t(w.detail) })) } } : {}),
@@ -147,6 +146,26 @@ export function redactResult(result: CheckResult, secrets: Iterable<string>, ide
       ? { baseline: { ...result.baseline, absent: result.baseline.absent.map((b) => ({ ...b, resource: a(b.resource), message: t(b.message) })) } }
       : {}),
   };
+}
+
+function scrubMaturity(x: Scrubber, m: MaturitySection): MaturitySection {
+  const t = (s: string): string => x.text(s);
+  const a = (s: string): string => x.address(s);
+  return {
+    ...m,
+    ...(m.reason !== undefined ? { reason: t(m.reason) } : {}),
+    ...(m.actual !== undefined ? { actual: x.value(m.actual) as Record<string, unknown> } : {}),
+    ...(m.declared_at?.resource !== undefined ? { declared_at: { ...m.declared_at, resource: a(m.declared_at.resource) } } : {}),
+    deviations: m.deviations.map((d) => ({ ...d, actual: x.value(d.actual), ...(d.resource !== undefined ? { resource: a(d.resource) } : {}) })),
+  };
+}
+
+/** `maturity status`'s section, redacted as the same section is inside a check result. */
+export function redactMaturitySection(section: MaturitySection, secrets: Iterable<string>, addresses: Iterable<string> = []): MaturitySection {
+  const list = secretList(secrets);
+  const pattern = secretPattern(list);
+  if (!pattern) return section;
+  return scrubMaturity(new Scrubber(pattern, list, () => addressParts(addresses)), section);
 }
 
 /** `clientSecret`, `client-secret` and `CLIENT_SECRET` all become `CLIENT_SECRET`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, looksSecret, redactResult } from '../../src/report/redact.js';
+import { REDACTED, looksSecret, redactMaturitySection, redactResult } from '../../src/report/redact.js';
 import { failingResult } from './fixtures.js';
 
 describe('redactResult', () => {
@@ -64,5 +64,24 @@ describe('looksSecret', () => {
     ['note', 'xoxb-123456789'],
   ])('%s=%s is not secret', (name, value) => {
     expect(looksSecret(name, value)).toBe(false);
+  });
+});
+
+describe('redactMaturitySection (maturity status)', () => {
+  it('redacts values as the same section is redacted inside a check result, never the level or the settings', () => {
+    const secret = 'sk-live-abcdefghijklmnopqrstuvwxyz';
+    const section = {
+      level: 1,
+      consistent: false,
+      expected: { approval_required: true },
+      actual: { approval_required: secret },
+      deviations: [{ setting: 'approval_required', expected: true, actual: `token ${secret}`, resource: 'aws_lambda_function.triage' }],
+    };
+    const out = redactMaturitySection(section, [secret], ['aws_lambda_function.triage']);
+    expect(JSON.stringify(out)).not.toContain(secret);
+    expect(out.actual).toEqual({ approval_required: REDACTED });
+    expect(out.deviations[0]).toMatchObject({ setting: 'approval_required', expected: true, actual: `token ${REDACTED}`, resource: 'aws_lambda_function.triage' });
+    expect(out.level).toBe(1);
+    expect(redactMaturitySection(section, [])).toBe(section);
   });
 });

@@ -34,7 +34,7 @@ export async function collectIam(ctx: CollectContext, referencedRoleArns: readon
   }
   const referenced = new Set(referencedRoleArns);
   for (const arn of referenced) {
-    if (!listed.value.some((r) => r.Arn === arn)) ctx.out.limitation(`role ${arn} used by a function is not in this account's role list: not examined`);
+    if (!listed.value.some((r) => r.Arn === arn)) ctx.out.limitation(`role ${arn} used by a function is not in this account's role list: its policies cannot be read, so SI-3, SI-4 and SI-7 are error for that function`);
   }
 
   const scoped = (

@@ -13,6 +13,7 @@
  */
 import { parse as parseJson, type MemberNode, type Node, type ValueNode } from '@humanwhocodes/momoa';
 import type { Location } from '../model/inventory.js';
+import { dict as newDict } from '../model/dict.js';
 import type { ScannedBlock } from './locator.js';
 import { HclSyntaxError, MAX_NESTING, nestingBeyond } from './parser.js';
 
@@ -98,9 +99,7 @@ function syntaxKind(name: unknown): string {
 /** JSON forbids raw control characters in strings (Go's decoder, hence Terraform, rejects them). */
 const RAW_CONTROL = /[\u0000-\u001f]/;
 
-function dict(): RawBody {
-  return Object.create(null) as RawBody;
-}
+const dict = (): RawBody => newDict<unknown>();
 
 function isBody(v: unknown): v is RawBody {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -199,7 +199,8 @@ export function sizeOf(v: Value): Size {
   } else if (!(v instanceof RefObject)) {
     for (const k in v) {
       elements += 1;
-      own += 1;
+      // a key costs like a string (short ones 1): so work bounds the value's JSON length (encodedLengthAtLeast)
+      own += 1 + Math.floor(k.length / CHARS_PER_STEP);
       add(v[k]!);
     }
   }
@@ -226,6 +227,16 @@ export function freshWork(v: Value): number {
   fresh = 0;
   const top = sizeOf(v);
   return v !== null && typeof v === 'object' ? fresh : top.work;
+}
+
+/**
+ * Whether the JSON of `v` certainly fits in `max` characters without walking it: what
+ * encodedLengthAtLeast counts is at most 20 per step of work (a string or key of length L costs
+ * 1 + L/16 steps and counts L + 4 at most), and work is memoised. So jsonencode() of every policy
+ * document is not walked twice.
+ */
+export function encodingFits(v: Value, max: number): boolean {
+  return 20 * workOf(v) <= max;
 }
 
 /** Steps a walk over `v` costs. */

@@ -12,7 +12,7 @@ import { FnError, UnknownSignal, fromPlain, jsonString, jsonText, toStr } from '
 import { derivedUnknown, firstUnknownDeep } from './unknowns.js';
 import { jsonProblem, yamlErrorKind } from '../../input/parse-error.js';
 import { fn, type FunctionTable } from './types.js';
-import { budgetOf, encodedLengthAtLeast, orFail, type EvalBudget } from '../budget.js';
+import { budgetOf, encodedLengthAtLeast, encodingFits, orFail, type EvalBudget } from '../budget.js';
 
 /** Placeholder for an unknown inside encoded text: its pattern as a JSON string, else `*`. */
 function placeholder(u: Unknown | RefObject): string {
@@ -26,6 +26,7 @@ function encodedUnknown(v: Value, pattern: string, what: string): Unknown {
 
 /** Throws the budget's error when the text of `v` would be longer than one string may be. */
 function encodable(v: Value, budget: EvalBudget, what: string): void {
+  if (encodingFits(v, budget.limits.string)) return;
   const least = encodedLengthAtLeast(v, budget.limits.string);
   if (least > budget.limits.string) orFail(budget.string(least, what), budget);
 }

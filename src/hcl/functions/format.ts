@@ -8,7 +8,7 @@ import { joinPieces } from '../template.js';
 import { FnError, formatNumber, graphemes, jsonText, toBool, toList, toNum, toStr, typeName } from './convert.js';
 import { asUnknown } from './unknowns.js';
 import { MANY, fn, type FunctionTable } from './types.js';
-import { budgetOf, encodedLengthAtLeast, orFail, type EvalBudget } from '../budget.js';
+import { budgetOf, encodedLengthAtLeast, encodingFits, orFail, type EvalBudget } from '../budget.js';
 
 /** Go's fmt refuses a width or precision above this (BADWIDTH, BADPREC); so does format(). */
 const MAX_WIDTH = 1_000_000;
@@ -63,7 +63,7 @@ export function format(fmt: string, args: readonly Value[], budget?: EvalBudget)
       verb: verb!,
     };
     // %v of a collection writes it as JSON: its length is bounded before it is written
-    if (budget && arg !== null && typeof arg === 'object') {
+    if (budget && arg !== null && typeof arg === 'object' && !encodingFits(arg, budget.limits.string)) {
       const least = encodedLengthAtLeast(arg, budget.limits.string);
       if (least > budget.limits.string) orFail(budget.string(least, 'format()'), budget);
     }

@@ -6,6 +6,7 @@
  * propagate through operators and functions (see functions/unknowns.ts).
  */
 import { RefObject, Unknown, containsUnknown, isObject, type Value } from '../model/value.js';
+import { setOwn } from '../model/dict.js';
 import type { Conditional, Expr, For, ObjectCons, ScopeTraversal, Splat, TemplateFor, TraversalStep } from './ast.js';
 import { callFunction } from './functions.js';
 import {
@@ -14,7 +15,6 @@ import {
   formatNumber,
   makeObject,
   normalizeNumber,
-  setKey,
   sortedKeys,
   toBool,
   toNum,
@@ -128,7 +128,7 @@ function objectFromEntries(entries: readonly (readonly [Value, Value])[]): Value
     const u = asUnknown(key);
     if (u) return derivedUnknown(u.reason, entries.flat());
     if (key === null || typeof key === 'object') return evalError(`object key must be a string, not ${typeName(key)}`);
-    setKey(out, typeof key === 'number' ? formatNumber(key) : String(key), value);
+    setOwn(out, typeof key === 'number' ? formatNumber(key) : String(key), value);
   }
   return out;
 }
@@ -446,9 +446,9 @@ function forResult(e: For, coll: Value, kept: ForResult[]): Value {
     if (group) group.push(r.value);
     else if (e.grouped) groups.set(k, [r.value]);
     else if (Object.prototype.hasOwnProperty.call(out, k)) return evalError(`duplicate key "${k}" in for expression (use ... to group values)`, involved);
-    else setKey(out, k, r.value);
+    else setOwn(out, k, r.value);
   }
-  for (const [k, group] of groups) setKey(out, k, group);
+  for (const [k, group] of groups) setOwn(out, k, group);
   return out;
 }
 

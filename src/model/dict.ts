@@ -22,6 +22,15 @@ export function toDict<T>(o: Readonly<Record<string, T>> | null | undefined): Re
   return o == null ? dict<T>() : fromEntries(Object.entries(o));
 }
 
+/**
+ * `o[k] = v` as an own property whatever `k` is: on an object that still has a prototype (a value
+ * from JSON.parse), `__proto__` would otherwise replace the prototype instead of setting a key.
+ */
+export function setOwn<T>(o: Record<string, T>, k: string, v: T): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 /** True when `k` is an own property of `o`: never a name inherited from Object.prototype. */
 export function hasOwn(o: object | null | undefined, k: string): boolean {
   return o != null && Object.hasOwn(o, k);

@@ -4,13 +4,13 @@
  * elements after them, so references inside a set are never lost.
  */
 import { RefObject, Unknown, isObject, type Value, type ValueObject } from '../../model/value.js';
+import { setOwn } from '../../model/dict.js';
 import {
   FnError,
   UnknownSignal,
   compareStrings,
   graphemes,
   makeObject,
-  setKey,
   sortedKeys,
   toBool,
   toInt,
@@ -157,7 +157,7 @@ function merge(args: readonly Value[], budget: EvalBudget): ValueObject {
   args.forEach((a, i) => {
     if (a === null) return;
     const obj = toObj(a, `argument ${i + 1}`);
-    for (const k of Object.keys(obj)) setKey(out, k, obj[k]!);
+    for (const k of Object.keys(obj)) setOwn(out, k, obj[k]!);
   });
   return out;
 }

@@ -2,7 +2,7 @@
  * Terraform's automatic type conversions and comparisons over known values, shared by the
  * evaluator (templates, operators) and the functions.
  */
-import { dict } from '../../model/dict.js';
+import { dict, setOwn } from '../../model/dict.js';
 import { RefObject, Unknown, isObject, type Value, type ValueObject } from '../../model/value.js';
 
 /**
@@ -121,16 +121,10 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Sets an own property, `__proto__` included (also on an object that still has a prototype). */
-export function setKey(o: ValueObject, k: string, v: Value): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
-}
-
 /** A null-prototype object (see model/dict.ts): `constructor`, `toString`... are only keys. */
 export function makeObject(entries: Iterable<readonly [string, Value]>): ValueObject {
   const o: ValueObject = dict();
-  for (const [k, v] of entries) setKey(o, k, v);
+  for (const [k, v] of entries) setOwn(o, k, v);
   return o;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChangeAction, Diagnostic, Inventory, Resource } from '../../model/inventory.js';
 import { emptyInventory } from '../../model/inventory.js';
-import { dict, own } from '../../model/dict.js';
+import { dict, own, setOwn } from '../../model/dict.js';
 import { Unknown, isObject, type Value, type ValueObject } from '../../model/value.js';
 import { baseAddress } from '../../inventory/index.js';
 import { renderPolicyDocument } from '../../hcl/policy-document.js';
@@ -14,7 +14,7 @@ import { SourceConfiguration, planVarsForHcl, type Locate } from './source-confi
 import { loadHcl, type ParseCache } from '../../hcl/loader.js';
 import type { EvalLimits } from '../../hcl/budget.js';
 import { UsageError } from '../../cli/errors.js';
-import { allStrings, sensitiveStrings, setOwn, withUnknowns, type ValuePath } from './values.js';
+import { allStrings, sensitiveStrings, withUnknowns, type ValuePath } from './values.js';
 
 export interface PlanLoadOptions {
   /**

@@ -1,5 +1,5 @@
 import { Unknown, type Value, type ValueObject } from '../../model/value.js';
-import { dict } from '../../model/dict.js';
+import { dict, setOwn } from '../../model/dict.js';
 import type { Json } from './format.js';
 
 /** A path into a resource's values: attribute names and list indexes. */
@@ -39,12 +39,6 @@ export function withUnknowns(known: Json | undefined, unknown: Json | undefined,
     return out;
   }
   return known ?? null;
-}
-
-/** Sets a key of the document on an object: `__proto__` (JSON.parse makes it an own key) stays a key, not the object's prototype. */
-export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
 }
 
 function isJsonObject(v: Json | undefined): v is { [k: string]: Json } {

@@ -1,8 +1,9 @@
 /**
  * Table 3 of the ZTAIT paper (shared/spec/invariants.md) as code: the settings each maturity level
  * requires. The agent reads them from its Lambda environment (upper-case names) and the settings
- * table (lower-case names). rules/maturity.yaml holds the same table as data for humans and other
- * tools; test/maturity/table.test.ts asserts the two agree, so neither can drift silently.
+ * table (lower-case names). rules/maturity.yaml is the one definition; this is its typed copy (no
+ * file to read or go missing at run time), and test/maturity/table3-copies.test.ts fails when the
+ * two differ, as it does for the Lambda's and Terraform's copies.
  */
 
 export type Level = 0 | 1 | 2 | 3;

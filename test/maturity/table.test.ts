@@ -1,50 +1,7 @@
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { LEVELS, LEVEL_NAMES, SETTINGS, TABLE3, diffLevels, envValue, parseLevel } from '../../src/maturity/table.js';
-import { TRANSITION_CRITERIA } from '../../src/maturity/assess.js';
-import { DEFAULT_WINDOW_DAYS, REGRESSION_RULE, TRUST_WEIGHTS } from '../../src/maturity/metrics.js';
+import { diffLevels, envValue, parseLevel } from '../../src/maturity/table.js';
 
-const YAML_FILE = join(import.meta.dirname, '../../rules/maturity.yaml');
-
-interface MaturityYaml {
-  window_days: number;
-  settings: { name: string }[];
-  levels: { level: number; name: string; settings: Record<string, unknown> }[];
-  transitions: { from: number; to: number; criteria: { id: string; op: string; threshold: number }[] }[];
-  ongoing: { level: number; criteria: { id: string; op: string; threshold: number }[]; regression: { to: number; threshold: number; consecutive_days: number } };
-  trust_score: { component: string; weight: number }[];
-}
-
-// Table 3 lives in code (typed, no file to go missing at run time); rules/maturity.yaml is the same
-// table as data. This test is what keeps them one table.
-describe.skipIf(!existsSync(YAML_FILE))('Table 3 in code agrees with rules/maturity.yaml', () => {
-  const y = parse(readFileSync(YAML_FILE, 'utf8')) as MaturityYaml;
-
-  it('has the same settings and per-level values (null = n/a)', () => {
-    expect(y.settings.map((s) => s.name)).toEqual([...SETTINGS]);
-    expect(y.levels.map((l) => l.level)).toEqual([...LEVELS]);
-    for (const l of y.levels) {
-      const level = l.level as 0 | 1 | 2 | 3;
-      expect(l.name).toBe(LEVEL_NAMES[level]);
-      const fromYaml = Object.fromEntries(Object.entries(l.settings).map(([k, v]) => [k, v === null ? 'n/a' : v]));
-      expect(fromYaml).toEqual(TABLE3[level]);
-    }
-  });
-
-  it('has the same entry criteria, regression rule, window and trust weights', () => {
-    const code = (level: 0 | 1 | 2 | 3) => TRANSITION_CRITERIA[level].map(({ id, op, threshold }) => ({ id, op, threshold }));
-    for (const t of y.transitions) {
-      expect(t.to).toBe(t.from + 1);
-      expect(t.criteria.map(({ id, op, threshold }) => ({ id, op, threshold }))).toEqual(code(t.from as 0 | 1 | 2));
-    }
-    expect(y.ongoing.criteria.map(({ id, op, threshold }) => ({ id, op, threshold }))).toEqual(code(3));
-    expect(y.ongoing.regression).toMatchObject({ to: 2, threshold: REGRESSION_RULE.threshold, consecutive_days: REGRESSION_RULE.consecutiveDays });
-    expect(y.window_days).toBe(DEFAULT_WINDOW_DAYS);
-    expect(Object.fromEntries(y.trust_score.map((t) => [t.component.toLowerCase(), t.weight]))).toEqual(TRUST_WEIGHTS);
-  });
-});
+// That Table 3 here equals rules/maturity.yaml (and the Lambda's and Terraform's copies): table3-copies.test.ts.
 
 describe('Table 3 helpers', () => {
   it('renders values the way the Lambda environment carries them', () => {

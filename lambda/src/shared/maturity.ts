@@ -23,6 +23,10 @@ export interface MaturityRow {
   minConfidenceAuto: Threshold;
 }
 
+/**
+ * A copy of rules/maturity.yaml, the one definition of Table 3: the bundled Lambda cannot read it at
+ * run time. test/maturity/table3-copies.test.ts fails when the two differ.
+ */
 export const TABLE_3: readonly MaturityRow[] = [
   { name: 'shadow', actionExecutionEnabled: false, gatingRequiredP1P2: 'n/a', gatingRequiredP3P4: 'n/a', displayRecommendations: false, autoRegressionEnabled: false, accuracyThreshold: 'n/a', minConfidenceAuto: 'n/a' },
   { name: 'assisted', actionExecutionEnabled: false, gatingRequiredP1P2: true, gatingRequiredP3P4: true, displayRecommendations: true, autoRegressionEnabled: false, accuracyThreshold: 'n/a', minConfidenceAuto: 'n/a' },

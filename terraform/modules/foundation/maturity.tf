@@ -1,9 +1,9 @@
-# Table 3 of the ZTAIT paper as data: the one place the maturity model lives.
-# Index = maturity level (0 Shadow, 1 Assisted, 2 Supervised, 3 Autonomous).
-# Values are strings because they travel as Lambda environment variables;
-# "n/a" exactly where Table 3 says the setting does not apply.
-# The alarm_* entries tune how fast the observability alarms fire: the more
-# the agent acts on its own, the sooner a human must hear about trouble.
+# Table 3 of the ZTAIT paper as Terraform carries it: a copy of ztait's rules/maturity.yaml (the
+# one definition), which ztait's tests check equal (test/maturity/table3-copies.test.ts).
+# Index = maturity level (0 Shadow, 1 Assisted, 2 Supervised, 3 Autonomous). Values are strings
+# because they travel as Lambda environment variables; "n/a" where Table 3 says it does not apply.
+# The alarm_* entries are not Table 3: they tune how fast the observability alarms fire (the more
+# the agent acts on its own, the sooner a human must hear about trouble).
 locals {
   maturity_levels = [
     {

@@ -4,11 +4,11 @@ import type { CheckResult, ConfigInfo, Examined, Finding, InvariantResult, Statu
 import { isObject, type Value } from './model/value.js';
 import { dict, own } from './model/dict.js';
 import { InventoryIndex } from './inventory/index.js';
-import type { Invariant, RuleContext, RuleFinding, RuleOutcome } from './invariants/types.js';
-import { ALL_INVARIANTS } from './invariants/index.js';
-import { MATURITY_RULE, checkMaturity } from './maturity/consistency.js';
-import { survivingInventory } from './sources/plan/changes.js';
-import { nistStatus, ruleById } from './rules/metadata.js';
+import type { Rule, RuleContext, RuleFinding, RuleOutcome } from './rules/define.js';
+import { ALL_RULES } from './rules/registry.js';
+import { checkMaturity } from './rules/zt-mat-1-maturity-consistency/rule.js';
+import { survivingInventory } from './model/changes.js';
+import { nistStatus, ruleById } from './rules/catalog/metadata.js';
 import { looksSecret, redactResult } from './report/redact.js';
 import { findSuppression, normalizeRuleId, type SuppressionRule } from './suppress/suppressions.js';
 import { VERSION } from './version.js';
@@ -19,8 +19,6 @@ export interface EngineOptions {
   checks?: string[];
   skipChecks?: string[];
   approvedBy?: string;
-  /** Rules beyond the 14 invariants and the maturity rule (plan change rules). */
-  extraRules?: Invariant[];
   /** Suppressions from `.ztait.yaml`. */
   suppressions?: SuppressionRule[];
   /** What the configuration file and the flags did to the gate (reported, and redacted like all input text). */
@@ -28,9 +26,12 @@ export interface EngineOptions {
   now?: Date;
 }
 
-/** The rules a run evaluates, in report order, after --check / --skip-check. */
-export function selectRules(opts: Pick<EngineOptions, 'checks' | 'skipChecks' | 'extraRules'>): Invariant[] {
-  const all = [...ALL_INVARIANTS, MATURITY_RULE, ...(opts.extraRules ?? [])];
+/**
+ * The rules a run evaluates, in report order, after --check / --skip-check. The change rules judge
+ * what a plan does: they run on plans only.
+ */
+export function selectRules(opts: Pick<EngineOptions, 'checks' | 'skipChecks'>, plan: boolean): Rule[] {
+  const all = ALL_RULES.filter((r) => r.scope === 'state' || plan);
   const want = opts.checks?.length ? new Set(opts.checks.map(normalizeRuleId)) : undefined;
   const skip = new Set((opts.skipChecks ?? []).map(normalizeRuleId));
   return all.filter((r) => (!want || want.has(r.id)) && !skip.has(r.id));
@@ -46,10 +47,9 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
     ...(opts.approvedBy ? { options: { approvedBy: opts.approvedBy } } : {}),
   });
   // The invariants judge the state the plan would produce: what it destroys no longer counts.
-  // The change rules (extraRules) read the whole plan, deletions included.
+  // The change rules read the whole plan, deletions included.
   const full = context(inv);
   const surviving = survivingInventory(inv) === inv ? full : context(survivingInventory(inv));
-  const changeRules = new Set(opts.extraRules ?? []);
   const index = surviving.index;
   const now = opts.now ?? clock();
   const today = now.toISOString().slice(0, 10);
@@ -58,10 +58,10 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
   // verdict that would pass undecidable
   const parseErrors = inv.diagnostics.filter((d) => d.severity === 'error' || d.affects?.includes('*'));
 
-  const invariants: InvariantResult[] = selectRules(opts).map((rule) => {
+  const invariants: InvariantResult[] = selectRules(opts, inv.kind === 'plan').map((rule) => {
     let outcome: RuleOutcome;
     try {
-      outcome = rule.evaluate(changeRules.has(rule) ? full : surviving);
+      outcome = rule.evaluate(rule.scope === 'change' ? full : surviving);
     } catch (e) {
       outcome = { findings: [], examined: [], errors: [`internal error while evaluating: ${(e as Error).message}`] };
     }

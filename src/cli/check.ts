@@ -1,12 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { Inventory } from '../model/inventory.js';
-import { loadHcl, locateConfigTree, type ParseCache } from '../hcl/loader.js';
-import { loadPlan, PlanInputError, PLAN_RULES } from '../sources/plan/index.js';
-import { runChecks } from '../engine.js';
-import { parsePool } from '../hcl/parse-pool.js';
-import { loadRules } from '../rules/metadata.js';
-import { addCommonOptions, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
+import { scan, type ScanSource } from '../scan.js';
+import { addCommonOptions, commandLine, emitResult, gatePolicy, resolveConfig, type CommonOptions } from './common.js';
 import { printDiagnostic, UsageError } from './errors.js';
 import { DEFAULT_LIMITS, LIMIT_NAMES, parseLimit, type EvalLimits } from '../hcl/budget.js';
 
@@ -51,43 +46,23 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
   addCommonOptions(cmd).action(async (paths: string[], raw: CheckOptions) => {
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const { opts, config } = resolveConfig(raw, paths[0] ?? '.');
-    // HCL to read: a parse worker starts loading now (bin/ztait.js may have started it already).
-    if (!opts.plan || paths[0]) parsePool()?.prestart();
-    let inv: Inventory;
-    if (opts.plan) {
-      if (!existsSync(opts.plan)) throw new UsageError(`--plan ${opts.plan}: no such file`);
-      // the directory is read once, for block positions and for the values the plan leaves unknown
-      const reads: ParseCache = new Map();
-      const locations = paths[0] ? await locateConfigTree(paths[0], reads) : undefined;
-      try {
-        // with the configuration directory, values the plan leaves unknown come from its HCL
-        inv = await loadPlan(opts.plan, locations ? { locate: (a) => locations.get(a), configDir: paths[0]!, configReads: reads, ...(opts.limit ? { configLimits: opts.limit } : {}), ...(opts.root ? { configFileRoot: opts.root } : {}) } : {});
-      } catch (e) {
-        if (e instanceof PlanInputError) throw new UsageError(e.message);
-        throw e;
-      }
-    } else {
-      const loading = loadHcl(paths.length ? paths : ['.'], {
-        ...(opts.varFile ? { varFiles: opts.varFile } : {}),
-        ...(opts.var ? { vars: opts.var } : {}),
-        ...(opts.limit ? { limits: opts.limit } : {}),
-        ...(opts.root ? { fileRoot: opts.root } : {}),
-      });
-      // Once the first files are with the parse workers, this thread has nothing to do until they
-      // answer: it reads the rule catalog then (0.1 s it would otherwise spend after the inventory).
-      await Promise.race([parsePool()?.busy ?? Promise.resolve(), loading.catch(() => undefined)]);
-      loadRules();
-      inv = await loading;
-    }
-    const result = runChecks(inv, {
+    if (opts.plan && !existsSync(opts.plan)) throw new UsageError(`--plan ${opts.plan}: no such file`);
+    const limits = opts.limit ? { limits: opts.limit } : {};
+    const fileRoot = opts.root ? { fileRoot: opts.root } : {};
+    const source: ScanSource = opts.plan
+      ? { kind: 'plan', file: opts.plan, ...(paths[0] ? { configDir: paths[0] } : {}), ...limits, ...fileRoot }
+      : { kind: 'hcl', paths, ...(opts.varFile ? { varFiles: opts.varFile } : {}), ...(opts.var ? { vars: opts.var } : {}), ...limits, ...fileRoot };
+    const result = await scan({
+      source,
       commandLine: commandLine(process.argv),
       ...(opts.prefix ? { prefix: opts.prefix } : {}),
       ...(opts.check ? { checks: opts.check } : {}),
       ...(opts.skipCheck ? { skipChecks: opts.skipCheck } : {}),
       ...(opts.approvedBy ? { approvedBy: opts.approvedBy } : {}),
-      ...(opts.plan ? { extraRules: PLAN_RULES } : {}),
       suppressions: config.suppressions,
       ...(opts.configInfo ? { config: opts.configInfo } : {}),
+      ...(opts.baseline ? { baseline: opts.baseline } : {}),
+      gate: gatePolicy(opts),
     });
     // Bad input is named on stderr, one line each, and the verdicts of everything else still come out.
     const inputErrors = result.diagnostics.filter((d) => d.severity === 'error');

@@ -7,10 +7,10 @@ import { describeConfig, displayPath, weakeningWarning } from '../config/weakeni
 import { checkWritePath, isStdoutPath, isSymlink, UnsafeWriteError, writeFileSafe, type SafeWriteOptions } from '../io/safe-write.js';
 import { printDiagnostic, UsageError } from './errors.js';
 import type { Severity } from '../model/result.js';
-import { applyGate, parseSeverity } from '../gate/gate.js';
-import { loadRules } from '../rules/metadata.js';
+import { parseSeverity, type GatePolicy } from '../gate/gate.js';
+import { loadRules } from '../rules/catalog/metadata.js';
 import { normalizeRuleId } from '../suppress/suppressions.js';
-import { applyBaseline, createBaseline, readBaseline, writeBaseline } from '../gate/baseline.js';
+import { createBaseline, writeBaseline } from '../gate/baseline.js';
 
 /** Options every reporting command (check, probe) shares. */
 export interface CommonOptions {
@@ -171,7 +171,24 @@ export function checkDestinations(opts: CommonOptions): { plan: ReturnType<typeo
   return { plan, guard };
 }
 
-/** Applies baseline and gate policy, renders and writes every requested report, and sets the exit code. */
+/** The gate policy the flags (and the configuration file) ask for. */
+export function gatePolicy(opts: CommonOptions): GatePolicy {
+  let failOn: Severity | undefined;
+  try {
+    failOn = parseSeverity(opts.failOn, '--fail-on');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return {
+    ...(failOn ? { failOn } : {}),
+    ...(opts.softFailOn ? { softFailOn: opts.softFailOn } : {}),
+    ...(opts.hardFailOn ? { hardFailOn: opts.hardFailOn } : {}),
+    ...(opts.softFail ? { softFail: true } : {}),
+    ...(opts.allowErrors ? { allowErrors: true } : {}),
+  };
+}
+
+/** Writes --create-baseline, renders and writes every requested report, and sets the exit code from the gate. */
 export async function emitResult(result: CheckResult, opts: CommonOptions, setExit: (code: number) => void): Promise<void> {
   const { plan, guard } = checkDestinations(opts);
   // (the engine put opts.configInfo into the result, where it is redacted with the rest)
@@ -182,26 +199,12 @@ export async function emitResult(result: CheckResult, opts: CommonOptions, setEx
     writeBaseline(opts.createBaseline, b, opts.scanRoot ? [opts.scanRoot] : []);
     printDiagnostic(`baseline ${opts.createBaseline} written with ${b.findings.length} finding(s)`);
   }
-  if (opts.baseline) applyBaseline(result, readBaseline(opts.baseline), opts.baseline);
-  let failOn: Severity | undefined;
-  try {
-    failOn = parseSeverity(opts.failOn, '--fail-on');
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  result.gate = applyGate(result, {
-    ...(failOn ? { failOn } : {}),
-    ...(opts.softFailOn ? { softFailOn: opts.softFailOn } : {}),
-    ...(opts.hardFailOn ? { hardFailOn: opts.hardFailOn } : {}),
-    ...(opts.softFail ? { softFail: true } : {}),
-    ...(opts.allowErrors ? { allowErrors: true } : {}),
-  });
   if (opts.allowErrors && result.summary.error > 0) {
     process.stderr.write(`ztait: warning: --allow-errors: ${result.summary.error} rule(s) could not be decided and do not fail this run\n`);
   }
   // The exit code comes from the verdicts, before any renderer runs: a renderer that fails makes
   // the run exit 2 (setExit keeps the highest code), never 0.
-  setExit(result.gate.passed || opts.createBaseline ? 0 : 1);
+  setExit(result.gate?.passed || opts.createBaseline ? 0 : 1);
   for (const { format, file } of plan) {
     const text = render(result, format, { color: file ? false : useColor(opts), quiet: Boolean(opts.quiet) });
     // never through a symlink; a config's outputs stay inside its directory

@@ -1,7 +1,9 @@
 import { escapeControl } from '../report/terminal.js';
 
-/** An error the user can fix: printed as one line on stderr, exit code 2, never a stack trace. */
-export class UsageError extends Error {
+import { InputError } from '../model/errors.js';
+
+/** A bad command line: an InputError (one line on stderr, exit code 2, never a stack trace). */
+export class UsageError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { printDiagnostic, UsageError } from './errors.js';
+import { printDiagnostic } from './errors.js';
+import { InputError } from '../model/errors.js';
 import { registerCheck } from './check.js';
 import { registerProbe } from './probe.js';
 import { registerMaturity } from './maturity.js';
@@ -40,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
       // help and version exit 0; every other commander error is a usage error
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof InputError) {
       printDiagnostic(e.message);
       return 2;
     }

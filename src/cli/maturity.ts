@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadHcl } from '../hcl/loader.js';
 import { InventoryIndex } from '../inventory/index.js';
-import { checkMaturity } from '../maturity/consistency.js';
+import { checkMaturity } from '../rules/zt-mat-1-maturity-consistency/rule.js';
 import { assess } from '../maturity/assess.js';
 import { DefinitionError, locateLevelDefinition, writeFileAtomic } from '../maturity/definition.js';
 import { EvidenceError, readEvidenceFile, type EvidenceSet } from '../maturity/evidence.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { runChecks } from '../engine.js';
+import { scan } from '../scan.js';
 import { minimalPolicy } from '../sources/aws/actions.js';
 import {
   DEFAULT_CONCURRENCY,
@@ -12,7 +12,7 @@ import {
 } from '../sources/aws/defaults.js';
 import { insecureEndpoint } from '../sources/aws/transport.js';
 import type { ProbeRun } from '../sources/aws/probe.js';
-import { addCommonOptions, checkDestinations, commandLine, emitResult, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, checkDestinations, commandLine, emitResult, gatePolicy, resolveConfig, type CommonOptions } from './common.js';
 import { checkWritePath } from '../io/safe-write.js';
 import { printDiagnostic, UsageError } from './errors.js';
 
@@ -127,13 +127,16 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
       const acct = run.inventory.account;
       printDiagnostic(`${opts.snapshot ? 'replayed' : 'read'} account ${acct?.id ?? '(unknown)'} in ${acct?.region ?? '?'}: ${run.callLog.length} calls, ${failed} failed`);
     }
-    const result = runChecks(run.inventory, {
+    const result = await scan({
+      source: { kind: 'inventory', inventory: run.inventory },
       commandLine: commandLine(process.argv),
       prefix: run.snapshot.prefix,
       ...(opts.check ? { checks: opts.check } : {}),
       ...(opts.skipCheck ? { skipChecks: opts.skipCheck } : {}),
       suppressions: config.suppressions,
       ...(opts.configInfo ? { config: opts.configInfo } : {}),
+      ...(opts.baseline ? { baseline: opts.baseline } : {}),
+      gate: gatePolicy(opts),
     });
     await emitResult(result, opts, setExit);
   });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
-import { UsageError } from '../cli/errors.js';
+import { InputError } from '../model/errors.js';
 import { yamlErrorKind } from '../input/parse-error.js';
 import { normalizeRuleId, type SuppressionRule } from '../suppress/suppressions.js';
 import { PACKAGE_ROOT } from '../version.js';
@@ -67,13 +67,13 @@ export function isDir(p: string): boolean {
   }
 }
 
-/** Reads and validates a config file; every problem is a UsageError naming file:line. */
+/** Reads and validates a config file; every problem is a InputError naming file:line. */
 export function loadConfig(file: string): ZtaitConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
@@ -81,14 +81,14 @@ export function loadConfig(file: string): ZtaitConfig {
     const e = doc.errors[0]!;
     // the parser's own message may quote the file: only its position and error code are shown
     const at = lc.linePos(e.pos[0]);
-    throw new UsageError(`${file}:${at.line}:${at.col}: invalid YAML (${yamlErrorKind(e.code)})`);
+    throw new InputError(`${file}:${at.line}:${at.col}: invalid YAML (${yamlErrorKind(e.code)})`);
   }
   let data: unknown;
   try {
     data = (doc.toJSON() as unknown) ?? {};
   } catch {
     // an alias without its anchor: the error names the alias, i.e. quotes the file
-    throw new UsageError(`${file}: invalid YAML (an alias refers to no anchor)`);
+    throw new InputError(`${file}: invalid YAML (an alias refers to no anchor)`);
   }
   const check = validate();
   if (!check(data)) {
@@ -96,7 +96,7 @@ export function loadConfig(file: string): ZtaitConfig {
     // an unknown key is reported at its own line, not its parent's
     const extra = err.keyword === 'additionalProperties' ? `/${(err.params as { additionalProperty: string }).additionalProperty}` : '';
     const line = lineOfPath(doc, lc, err.instancePath + extra);
-    throw new UsageError(`${file}:${line}: ${describe(err)}`);
+    throw new InputError(`${file}:${line}: ${describe(err)}`);
   }
   const raw = data as Record<string, unknown>;
   const lines: Record<string, number> = dict();
@@ -139,7 +139,7 @@ export function loadConfig(file: string): ZtaitConfig {
 }
 
 /**
- * `path` from the config file, resolved against the file's directory; a UsageError naming file:line
+ * `path` from the config file, resolved against the file's directory; a InputError naming file:line
  * (never the value: it is the file's content) when it is absolute or leaves that directory.
  */
 function insideConfigDir(file: string, path: string, line: () => number, key: string): string {
@@ -147,10 +147,10 @@ function insideConfigDir(file: string, path: string, line: () => number, key: st
   const abs = resolve(dir, path);
   const rel = relative(dir, abs);
   if (isAbsolute(path) || /^[A-Za-z]:|^[\\/]/.test(path) || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new UsageError(`${file}:${line()}: ${key} must be a relative path inside the configuration file's directory (no absolute path, no ..)`);
+    throw new InputError(`${file}:${line()}: ${key} must be a relative path inside the configuration file's directory (no absolute path, no ..)`);
   }
   if (key === 'baseline' && escapesByLink(dir, abs)) {
-    throw new UsageError(`${file}:${line()}: ${key} must be a relative path inside the configuration file's directory (it goes through a symbolic link out of it)`);
+    throw new InputError(`${file}:${line()}: ${key} must be a relative path inside the configuration file's directory (it goes through a symbolic link out of it)`);
   }
   // keep a trailing slash: `output: reports/` names a directory for every format
   return /[\\/]$/.test(path) ? `${abs}${sep}` : abs;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFileSafe } from '../io/safe-write.js';
 import type { CheckResult } from '../model/result.js';
-import { UsageError } from '../cli/errors.js';
+import { InputError } from '../model/errors.js';
 import { jsonErrorMessage, parseJson } from '../input/parse-error.js';
 
 /**
@@ -43,13 +43,13 @@ export function readBaseline(file: string): BaselineFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code ?? 'cannot read'}`);
+    throw new InputError(`baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code ?? 'cannot read'}`);
   }
   const parsed = parseJson(text);
-  if (!parsed.ok) throw new UsageError(`baseline ${jsonErrorMessage(file, parsed.problem)}`);
+  if (!parsed.ok) throw new InputError(`baseline ${jsonErrorMessage(file, parsed.problem)}`);
   const b = parsed.value as Partial<BaselineFile>;
   if (b?.ztait_baseline !== 1 || !Array.isArray(b.findings) || !b.findings.every((f) => typeof f?.fingerprint === 'string' && typeof f?.id === 'string')) {
-    throw new UsageError(`baseline ${file}: not a ztait baseline (create one with --create-baseline)`);
+    throw new InputError(`baseline ${file}: not a ztait baseline (create one with --create-baseline)`);
   }
   return b as BaselineFile;
 }

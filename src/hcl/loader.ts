@@ -15,7 +15,7 @@ import { autoVarFiles, canonical, isDirectory, moduleFiles, readTextFile } from 
 import { isWithin } from './functions/root-files.js';
 import { renderPolicyDocument } from './policy-document.js';
 import { arnPattern, knownComputed } from './computed.js';
-import { UsageError } from '../cli/errors.js';
+import { InputError } from '../model/errors.js';
 import { jsonProblem } from '../input/parse-error.js';
 
 /**
@@ -83,7 +83,7 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
     let rootDir = abs;
     if (!(await isDirectory(abs))) {
       const r = await readTextFile(abs);
-      if (!r.ok && /not found/.test(r.problem)) throw new UsageError(`${p}: no such file or directory`);
+      if (!r.ok && /not found/.test(r.problem)) throw new InputError(`${p}: no such file or directory`);
       rootDir = dirname(abs);
     }
     // `DIR` and `DIR/` (or a symlink to it) are one root module, checked once
@@ -91,7 +91,7 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
     if (seenRoots.has(real)) continue;
     seenRoots.add(real);
     if (opts.fileRoot !== undefined && !isWithin(await canonical(resolve(opts.fileRoot)), real)) {
-      throw new UsageError(`--root ${opts.fileRoot} does not contain the scanned directory ${p}`);
+      throw new InputError(`--root ${opts.fileRoot} does not contain the scanned directory ${p}`);
     }
     const loader = new Loader(rootDir, inv, opts, budget);
     await withBudget(budget, () => loader.run());
@@ -101,7 +101,7 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
   const spent = budget.exhausted;
   if (spent) inv.diagnostics.push({ severity: 'error', message: spent.message, ...(spent.site ? { file: spent.site.file, ...(spent.site.line ? { line: spent.site.line } : {}) } : {}) });
   if (inv.inputs.length === 0) {
-    throw new UsageError(`${paths.join(', ')}: no Terraform files found (*.tf, *.tf.json)`);
+    throw new InputError(`${paths.join(', ')}: no Terraform files found (*.tf, *.tf.json)`);
   }
   inv.inputs.sort((a, b) => a.path.localeCompare(b.path));
   return inv;
@@ -277,7 +277,7 @@ class Loader {
       const display = this.display(f);
       const r = await readTextFile(f);
       if (!r.ok) {
-        if (this.opts.varFiles?.some((v) => resolve(v) === f) && /not found/.test(r.problem)) throw new UsageError(`--var-file ${display}: no such file`);
+        if (this.opts.varFiles?.some((v) => resolve(v) === f) && /not found/.test(r.problem)) throw new InputError(`--var-file ${display}: no such file`);
         this.diag({ severity: 'error', message: r.problem, file: display, line: 1 });
         continue;
       }

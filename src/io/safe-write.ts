@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { InputError } from '../model/errors.js';
 
 /**
  * Every file ztait writes goes through here. The directory it runs in was written by a pull
@@ -12,7 +12,7 @@ import { UsageError } from '../cli/errors.js';
  */
 
 /** A write refused because its path goes through a symlink or names something not a file: exit 2. */
-export class UnsafeWriteError extends UsageError {
+export class UnsafeWriteError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'UnsafeWriteError';
@@ -111,8 +111,8 @@ export function writeFileSafe(path: string, content: string | Buffer, opts: Safe
   const { abs, existing } = checkWritePath(path, opts);
   const label = opts.what ? `${opts.what} ` : '';
   const fail = (e: unknown): never => {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot write ${label}${path}: ${errCode(e)}`);
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot write ${label}${path}: ${errCode(e)}`);
   };
   const dir = dirname(abs);
   try {

@@ -1,5 +1,5 @@
 import { Chalk } from 'chalk';
-import { loadNist, loadRules, type NistTenet, type RuleMeta } from '../rules/metadata.js';
+import { loadNist, loadRules, type NistTenet, type RuleMeta } from '../rules/catalog/metadata.js';
 import { bullets, document, escapeText as esc, heading, para, reflow, table } from './md.js';
 
 /** Renders the rule catalog for `ztait rules`: the same rules/ data every report uses. */

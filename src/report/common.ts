@@ -1,6 +1,6 @@
 import type { CheckResult, ConfigInfo, Examined, Finding, GateWeakening, InvariantResult, Severity, Status } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
-import { ruleById, type RuleMeta } from '../rules/metadata.js';
+import { ruleById, type RuleMeta } from '../rules/catalog/metadata.js';
 
 /** Helpers every reporter shares, so the formats agree finding for finding. */
 

@@ -1,6 +1,6 @@
 import type { CheckResult } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
-import { loadMaturityModel } from '../rules/maturity.js';
+import { loadMaturityModel } from '../rules/catalog/maturity.js';
 import { dict } from '../model/dict.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { CheckResult, Finding, InvariantResult } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
-import { expectedSettings, loadMaturityModel } from '../rules/maturity.js';
-import { nistStatus } from '../rules/metadata.js';
+import { expectedSettings, loadMaturityModel } from '../rules/catalog/maturity.js';
+import { nistStatus } from '../rules/catalog/metadata.js';
 import { configFileLine, gateVerdict, metaFor, severityMatrix, sortExamined, sortFindings, sourceLabel, STATUS_LABEL, valueText, weakenedBy, whereOf } from './common.js';
 import { bullets, document, escapeText as esc, heading, para, reflow, table } from './md.js';
 

@@ -1,6 +1,6 @@
 import type * as Sarif from 'sarif';
 import type { CheckResult, Finding, InvariantResult, Severity, Suppression } from '../model/result.js';
-import type { RuleMeta } from '../rules/metadata.js';
+import type { RuleMeta } from '../rules/catalog/metadata.js';
 import { gateVerdict, metaFor, sortFindings, weakenedBy } from './common.js';
 import { canonicalResult } from './json.js';
 

@@ -88,7 +88,7 @@ const EXPECTED_SCHEMA = {
         properties: {
           id: INVARIANT_ID,
           resource: { type: 'string', minLength: 1 },
-          file: { type: 'string', pattern: '^fixtures/hcl/' },
+          file: { type: 'string', pattern: '^(fixtures/hcl|src/rules/[a-z0-9-]+/fixtures)/' },
           line: { type: 'integer', minimum: 1 },
           message_contains: { type: 'string', minLength: 1 },
           status: { enum: ['fail', 'error', 'suppressed'] },
@@ -103,7 +103,7 @@ const EXPECTED_SCHEMA = {
         additionalProperties: false,
         required: ['file', 'line', 'message_contains'],
         properties: {
-          file: { type: 'string', pattern: '^fixtures/hcl/' },
+          file: { type: 'string', pattern: '^(fixtures/hcl|src/rules/[a-z0-9-]+/fixtures)/' },
           line: { type: 'integer', minimum: 1 },
           message_contains: { type: 'string', minLength: 1 },
         },
@@ -118,25 +118,41 @@ const EXPECTED_SCHEMA = {
 
 const validateExpected = new Ajv({ allErrors: true }).compile<Expected>(EXPECTED_SCHEMA);
 
-/** Every case under fixtures/hcl (directories starting with `_` are shared building blocks). */
-export function loadCases(): FixtureCase[] {
-  const root = join(REPO_ROOT, FIXTURES);
+/** Rule folders (src/rules/<folder>) that hold fixtures/, relative to the repository root. */
+export const RULE_FIXTURE_ROOTS: string[] = readdirSync(join(REPO_ROOT, 'src/rules'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(REPO_ROOT, 'src/rules', d.name, 'fixtures')))
+  .map((d) => `src/rules/${d.name}/fixtures`)
+  .sort();
+
+/**
+ * Every case under a fixture root (default: fixtures/hcl, the cases that are about no single rule;
+ * directories starting with `_` are shared building blocks). A case's name is its directory
+ * relative to the repository root.
+ */
+export function loadCases(fixtureRoot: string = FIXTURES): FixtureCase[] {
+  const root = join(REPO_ROOT, fixtureRoot);
   return readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
     .map((d) => d.name)
     .sort()
     .map((name) => {
+      const dir = `${fixtureRoot}/${name}`;
       const file = join(root, name, 'expected.yaml');
-      if (!existsSync(file)) throw new Error(`${FIXTURES}/${name} has no expected.yaml`);
+      if (!existsSync(file)) throw new Error(`${dir} has no expected.yaml`);
       const expected: unknown = parseYaml(readFileSync(file, 'utf8'));
       if (!validateExpected(expected)) {
-        throw new Error(`${FIXTURES}/${name}/expected.yaml: ${JSON.stringify(validateExpected.errors)}`);
+        throw new Error(`${dir}/expected.yaml: ${JSON.stringify(validateExpected.errors)}`);
       }
       if (expected.validate === false && !expected.validate_reason) {
-        throw new Error(`${FIXTURES}/${name}/expected.yaml: validate: false needs a validate_reason`);
+        throw new Error(`${dir}/expected.yaml: validate: false needs a validate_reason`);
       }
-      return { name, dir: `${FIXTURES}/${name}`, expected };
+      return { name: dir, dir, expected };
     });
+}
+
+/** The cases of fixtures/hcl and of every rule folder. */
+export function allCases(): FixtureCase[] {
+  return [...loadCases(), ...RULE_FIXTURE_ROOTS.flatMap((r) => loadCases(r))];
 }
 
 /** The status a case expects for an invariant, when it pins one. */
@@ -238,12 +254,16 @@ const describeDiagnostic = (d: TfDiagnostic): string =>
  * an error stops terraform before it looks inside the modules, so the others are then validated again.
  */
 export function terraformValidateCases(names: string[]): Map<string, string[]> {
+  // names are case directories relative to the repository root
   const problems = new Map<string, string[]>();
   const add = (name: string, msg: string) => problems.set(name, [...(problems.get(name) ?? []), msg]);
   const work = mkdtempSync(join(tmpdir(), 'ztait-fixtures-'));
   try {
-    const fixtures = join(work, 'hcl');
-    cpSync(join(REPO_ROOT, FIXTURES), fixtures, { recursive: true, filter: (src) => !/[\\/]\.terraform(\.lock\.hcl)?$/.test(src) });
+    // the fixture trees are copied where they are in the repository: cases reach shared modules by relative paths
+    const fixtures = work;
+    for (const r of [FIXTURES, ...RULE_FIXTURE_ROOTS]) {
+      cpSync(join(REPO_ROOT, r), join(work, r), { recursive: true, filter: (src) => !/[\\/]\.terraform(\.lock\.hcl)?$/.test(src) });
+    }
     const env = offline.offlineEnv(offline.writeCliConfig(work));
     const standalone = new Set<string>();
     let together = names;
@@ -257,7 +277,7 @@ export function terraformValidateCases(names: string[]): Map<string, string[]> {
       together = together.filter((n) => !standalone.has(n));
     }
     for (const name of standalone) {
-      const { root, workDir, env: caseEnv } = offline.prepareOffline(join(REPO_ROOT, FIXTURES, name));
+      const { root, workDir, env: caseEnv } = offline.prepareOffline(join(REPO_ROOT, name));
       try {
         for (const d of offline.validate(workDir, caseEnv).diagnostics) {
           if (d.severity === 'error') add(name, describeDiagnostic(d));
@@ -283,19 +303,19 @@ function validateTogether(dir: string, names: string[], env: NodeJS.ProcessEnv):
   const caseAtLine = new Map<number, string>();
   for (const name of names) {
     caseAtLine.set(lines.length + 1, name);
-    lines.push(`module "case_${name}" {`, `  source = "../${name}"`, '}');
+    lines.push(`module "case_${name.replace(/[^a-zA-Z0-9_-]/g, '_')}" {`, `  source = "../${name}"`, '}');
   }
   writeFileSync(join(dir, 'main.tf'), `${lines.join('\n')}\n`);
   offline.terraform(['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env });
   for (const d of offline.validate(dir, env).diagnostics) {
     if (d.severity !== 'error') continue;
     const file = d.range?.filename ?? '';
-    const inCase = /^\.\.\/([^/]+)\//.exec(file)?.[1];
+    const inCase = names.find((n) => file.startsWith(`../${n}/`));
     if (file === 'main.tf' && d.range) {
       const name = caseAtLine.get(d.range.start.line);
       if (name && d.summary === 'Missing required argument') standalone.push(name);
       else add(name ?? '(generated root)', describeDiagnostic(d));
-    } else if (inCase && !inCase.startsWith('_')) add(inCase, describeDiagnostic(d));
+    } else if (inCase) add(inCase, describeDiagnostic(d));
     else add(file ? `(shared: ${file})` : '(unattributed)', describeDiagnostic(d));
   }
   return { problems, standalone };

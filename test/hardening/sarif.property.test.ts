@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult, Examined, Finding, InvariantResult, Status } from '../../src/model/result.js';
 import { STATUSES } from '../../src/model/result.js';
 import { render } from '../../src/report/index.js';
-import { loadRules, nistStatus } from '../../src/rules/metadata.js';
+import { loadRules, nistStatus } from '../../src/rules/catalog/metadata.js';
 import { schemaErrors } from '../report/tools.js';
 
 const RULE_IDS = loadRules().map((r) => r.id);

@@ -7,7 +7,7 @@
  */
 import { arnPattern } from '../../src/hcl/computed.js';
 import { InventoryIndex } from '../../src/inventory/index.js';
-import type { Invariant, RuleOutcome } from '../../src/invariants/types.js';
+import type { Invariant, RuleOutcome } from '../../src/rules/define.js';
 import { emptyInventory, type Inventory, type Resource } from '../../src/model/inventory.js';
 import { RefObject, Unknown, containsUnknown, isObject, refsOf, type Value, type ValueObject } from '../../src/model/value.js';
 

@@ -1,7 +1,7 @@
 /** Scenario helpers: break one thing in the reference system, judge it in the static and live shapes. */
 import { expect } from 'vitest';
-import { ALL_INVARIANTS } from '../../src/invariants/index.js';
-import type { Invariant } from '../../src/invariants/types.js';
+import { ALL_INVARIANTS } from '../../src/rules/registry.js';
+import type { Invariant } from '../../src/rules/define.js';
 import type { Resource } from '../../src/model/inventory.js';
 import { check, inventory, lines, toLive, type Checked } from './builder.js';
 import { system, type System } from './system.js';

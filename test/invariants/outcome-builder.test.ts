@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OutcomeBuilder } from '../../src/invariants/pipeline.js';
+import { OutcomeBuilder } from '../../src/rules/lib/pipeline.js';
 import type { Resource } from '../../src/model/inventory.js';
 
 const resource = (n: number): Resource => ({ address: `aws_iam_role.r${n}`, mode: 'managed', type: 'aws_iam_role', name: `r${n}`, module: '', values: {} });

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL_INVARIANTS } from '../../src/invariants/index.js';
+import { ALL_INVARIANTS } from '../../src/rules/registry.js';
 import type { Resource } from '../../src/model/inventory.js';
 import { RefObject, Unknown, type Value, type ValueObject } from '../../src/model/value.js';
 import { check, inventory, res, toLive } from './builder.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lambdaEgress } from '../../src/invariants/si01-lambda-egress.js';
+import { lambdaEgress } from '../../src/rules/si-01-lambda-egress/rule.js';
 import { Unknown, type ValueObject } from '../../src/model/value.js';
 import { lines, opaque, ref, res } from './builder.js';
 import { SHAPES, expectOnly, findingOn, run, scenario } from './helpers.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lambdaInVpc } from '../../src/invariants/si02-lambda-in-vpc.js';
-import { dynamodbEncrypted } from '../../src/invariants/si05-dynamodb-encrypted.js';
-import { dynamodbPitr } from '../../src/invariants/si06-dynamodb-pitr.js';
+import { lambdaInVpc } from '../../src/rules/si-02-lambda-in-vpc/rule.js';
+import { dynamodbEncrypted } from '../../src/rules/si-05-dynamodb-encrypted/rule.js';
+import { dynamodbPitr } from '../../src/rules/si-06-dynamodb-pitr/rule.js';
 import type { ValueObject } from '../../src/model/value.js';
 import { lines, opaque, res } from './builder.js';
 import { SHAPES, expectOnly, findingOn, run, scenario } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { noAssumeRole } from '../../src/invariants/si03-no-assume-role.js';
-import { noIamPolicyWrites } from '../../src/invariants/si04-no-iam-policy-writes.js';
+import { noAssumeRole } from '../../src/rules/si-03-no-assume-role/rule.js';
+import { noIamPolicyWrites } from '../../src/rules/si-04-no-iam-policy-writes/rule.js';
 import { jsonencode, lines, opaque, ref, res } from './builder.js';
 import { SHAPES, expectOnly, findingOn, run, scenario } from './helpers.js';
 import { IAM_WRITES, allow, boundaryDocument, deny, doc } from './system.js';

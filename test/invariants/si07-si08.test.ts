@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditUndeletable } from '../../src/invariants/si07-audit-undeletable.js';
-import { cloudtrailWriteOnly } from '../../src/invariants/si08-cloudtrail-write-only.js';
+import { auditUndeletable } from '../../src/rules/si-07-audit-undeletable/rule.js';
+import { cloudtrailWriteOnly } from '../../src/rules/si-08-cloudtrail-write-only/rule.js';
 import type { ValueObject } from '../../src/model/value.js';
 import { jsonencode, lines, opaque, ref, res, tpl } from './builder.js';
 import { SHAPES, expectOnly, findingOn, run, scenario } from './helpers.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { webhookHmac } from '../../src/invariants/si09-webhook-hmac.js';
-import { webhookReplay } from '../../src/invariants/si10-webhook-replay.js';
-import { dashboardJwt } from '../../src/invariants/si11-dashboard-jwt.js';
+import { webhookHmac } from '../../src/rules/si-09-webhook-hmac/rule.js';
+import { webhookReplay } from '../../src/rules/si-10-webhook-replay/rule.js';
+import { dashboardJwt } from '../../src/rules/si-11-dashboard-jwt/rule.js';
 import { Unknown, type ValueObject } from '../../src/model/value.js';
 import { jsonencode, lines, opaque, ref, res, tpl } from './builder.js';
 import { SHAPES, expectOnly, findingOn, run, scenario } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { secretRotation, scheduleInterval } from '../../src/invariants/si12-secret-rotation.js';
-import { dedicatedSecrets } from '../../src/invariants/si13-dedicated-secrets.js';
+import { secretRotation, scheduleInterval } from '../../src/rules/si-12-secret-rotation/rule.js';
+import { dedicatedSecrets } from '../../src/rules/si-13-dedicated-secrets/rule.js';
 import type { ValueObject } from '../../src/model/value.js';
 import { jsonencode, lines, opaque, ref, res } from './builder.js';
 import { SHAPES, expectOnly, findingOn, run, scenario } from './helpers.js';

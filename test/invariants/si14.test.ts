@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikePrompt, promptImmutable } from '../../src/invariants/si14-prompt-immutable.js';
+import { looksLikePrompt, promptImmutable } from '../../src/rules/si-14-prompt-immutable/rule.js';
 import type { ValueObject } from '../../src/model/value.js';
 import { jsonencode, lines, opaque, ref, res } from './builder.js';
 import { SHAPES, expectOnly, findingOn, run, scenario } from './helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_INVARIANTS } from '../../src/invariants/index.js';
+import { ALL_INVARIANTS } from '../../src/rules/registry.js';
 import { check, inventory, lines, toLive } from './builder.js';
 import { system } from './system.js';
 

@@ -4,12 +4,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL_INVARIANTS } from '../../src/invariants/index.js';
-import { bindRole, outsideRoles } from '../../src/invariants/principals.js';
-import { auditUndeletable } from '../../src/invariants/si07-audit-undeletable.js';
-import { dedicatedSecrets } from '../../src/invariants/si13-dedicated-secrets.js';
-import { noAssumeRole } from '../../src/invariants/si03-no-assume-role.js';
-import { noIamPolicyWrites } from '../../src/invariants/si04-no-iam-policy-writes.js';
+import { ALL_INVARIANTS } from '../../src/rules/registry.js';
+import { bindRole, outsideRoles } from '../../src/rules/lib/principals.js';
+import { auditUndeletable } from '../../src/rules/si-07-audit-undeletable/rule.js';
+import { dedicatedSecrets } from '../../src/rules/si-13-dedicated-secrets/rule.js';
+import { noAssumeRole } from '../../src/rules/si-03-no-assume-role/rule.js';
+import { noIamPolicyWrites } from '../../src/rules/si-04-no-iam-policy-writes/rule.js';
 import { InventoryIndex } from '../../src/inventory/index.js';
 import type { Resource } from '../../src/model/inventory.js';
 import { Unknown, type Value } from '../../src/model/value.js';

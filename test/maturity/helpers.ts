@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { vi } from 'vitest';
 import { registerMaturity } from '../../src/cli/maturity.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/model/errors.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const EVIDENCE = join(ROOT, 'fixtures/evidence');
@@ -17,7 +17,7 @@ export interface CliRun {
 }
 
 /**
- * Runs `ztait maturity ...` in process with the same error handling as src/cli/main.ts (UsageError:
+ * Runs `ztait maturity ...` in process with the same error handling as src/cli/main.ts (InputError:
  * one line on stderr, exit 2; commander errors exit 2), so tests do not depend on other commands.
  */
 export async function maturityCli(args: string[]): Promise<CliRun> {
@@ -41,7 +41,7 @@ export async function maturityCli(args: string[]): Promise<CliRun> {
     await program.parseAsync(['node', 'ztait', 'maturity', ...args]);
   } catch (e) {
     if (e instanceof CommanderError) exit = e.exitCode === 0 ? 0 : 2;
-    else if (e instanceof UsageError) {
+    else if (e instanceof InputError) {
       stderr += `ztait: ${e.message}\n`;
       exit = 2;
     } else throw e;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Inventory, Resource } from '../../src/model/inventory.js';
 import { Unknown, type Value } from '../../src/model/value.js';
 import { InventoryIndex } from '../../src/inventory/index.js';
-import type { RuleContext } from '../../src/invariants/types.js';
+import type { RuleContext } from '../../src/rules/define.js';
 import { loadPlan, type PlanLoadOptions } from '../../src/sources/plan/index.js';
 
 export const FIXTURES = 'fixtures/plans';

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { getPath, isObject } from '../../src/model/value.js';
 import { InventoryIndex } from '../../src/inventory/index.js';
 import { runChecks } from '../../src/engine.js';
-import { PLAN_RULES } from '../../src/sources/plan/index.js';
 import { asUnknown, byAddress, fixture, load } from './helpers.js';
 
 // fixtures/plans/reference*.plan.json: real plans of terraform/examples/complete (a fresh deployment,
@@ -70,7 +69,7 @@ describe.skipIf(!haveExample)('the reference architecture plan with its configur
 
   it('passes every invariant, as the HCL check of the same directory does', async () => {
     const inv = await load('reference', { configDir: EXAMPLE });
-    const result = runChecks(inv, { commandLine: 'ztait check --plan reference.plan.json', extraRules: PLAN_RULES });
+    const result = runChecks(inv, { commandLine: 'ztait check --plan reference.plan.json' });
     const verdicts = result.invariants.map((i) => [i.id, i.status, i.reason ?? '']);
     expect(verdicts.filter(([id]) => !id!.startsWith('ZT-PLAN-')).filter(([, status]) => status !== 'pass')).toEqual([]);
     expect(verdicts.filter(([id]) => id!.startsWith('ZT-PLAN-')).map(([, status]) => status)).toEqual(['not_applicable', 'not_applicable', 'not_applicable']);
@@ -94,7 +93,7 @@ describe.skipIf(!haveExample)('the configuration directory does not hold back th
       writeFileSync(join(dir, 'providers_override.tf'), 'provider "aws" {\n  region = "us-east-1"\n}\n');
       const inv = await load('reference', { configDir: dir });
       expect(inv.diagnostics.some((d) => /providers_override\.tf$/.test(d.file ?? '') && /override files are not merged/.test(d.message) && d.affects === undefined)).toBe(true);
-      const result = runChecks(inv, { commandLine: 'ztait check --plan reference.plan.json', extraRules: PLAN_RULES });
+      const result = runChecks(inv, { commandLine: 'ztait check --plan reference.plan.json' });
       expect(result.invariants.filter((i) => !i.id.startsWith('ZT-PLAN-') && i.status !== 'pass').map((i) => `${i.id} ${i.status} ${i.reason ?? ''}`)).toEqual([]);
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Inventory, Resource } from '../../src/model/inventory.js';
 import { emptyInventory } from '../../src/model/inventory.js';
 import { Unknown, type ValueObject } from '../../src/model/value.js';
-import type { RuleOutcome } from '../../src/invariants/types.js';
-import { PLAN_RULES, ZT_PLAN_1, ZT_PLAN_2, ZT_PLAN_3 } from '../../src/sources/plan/index.js';
+import type { RuleOutcome } from '../../src/rules/define.js';
+import { CHANGE_RULES } from '../../src/rules/registry.js';
+import { ZT_PLAN_1 } from '../../src/rules/zt-plan-1-audit-evidence-kept/rule.js';
+import { ZT_PLAN_2 } from '../../src/rules/zt-plan-2-maturity-one-step/rule.js';
+import { ZT_PLAN_3 } from '../../src/rules/zt-plan-3-maturity-approved/rule.js';
 import { ctxOf, load } from './helpers.js';
 
 const failing = (o: RuleOutcome): string[] => o.findings.filter((f) => f.kind === 'fail').map((f) => f.resource.address);
@@ -123,8 +126,8 @@ describe('ZT-PLAN-2 and ZT-PLAN-3: raising the maturity level', () => {
   });
 });
 
-it('PLAN_RULES are the three change rules in order', () => {
-  expect(PLAN_RULES.map((r) => r.id)).toEqual(['ZT-PLAN-1', 'ZT-PLAN-2', 'ZT-PLAN-3']);
+it('the change rules are the three plan rules in order', () => {
+  expect(CHANGE_RULES.map((r) => r.id)).toEqual(['ZT-PLAN-1', 'ZT-PLAN-2', 'ZT-PLAN-3']);
 });
 
 function resource(address: string, type: string, values: ValueObject, actions: NonNullable<Resource['change']>['actions'], before: ValueObject | null): Resource {

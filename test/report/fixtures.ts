@@ -1,5 +1,5 @@
 import type { CheckResult, Examined, Finding, InvariantResult, Status } from '../../src/model/result.js';
-import { loadRules, nistStatus } from '../../src/rules/metadata.js';
+import { loadRules, nistStatus } from '../../src/rules/catalog/metadata.js';
 
 /** CheckResults built in code, one per situation a report must render. */
 

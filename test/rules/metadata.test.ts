@@ -3,21 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  DATA_DIR,
   DEFAULT_RULES_DIR,
   combineStatuses,
   loadNist,
   loadRules,
   nistStatus,
   ruleById,
-} from '../../src/rules/metadata.js';
-import { expectedSettings, loadMaturityModel } from '../../src/rules/maturity.js';
+} from '../../src/rules/catalog/metadata.js';
+import { expectedSettings, loadMaturityModel } from '../../src/rules/catalog/maturity.js';
 import type { Status } from '../../src/model/result.js';
 
 const temps: string[] = [];
 /** A private copy of rules/ to break on purpose (each copy gets its own loader cache entry). */
 function copyRules(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'ztait-rules-')), 'rules');
-  cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
+  // only the metadata: each rule folder's meta.yaml and catalog/
+  cpSync(DEFAULT_RULES_DIR, dir, { recursive: true, filter: (src) => !/\.ts$|[\\/]fixtures$/.test(src) });
+  cpSync(DATA_DIR, dir, { recursive: true });
   temps.push(dir);
   return dir;
 }
@@ -68,37 +71,37 @@ describe('rules metadata', () => {
 
   it('names the broken file when a rule file has a schema error', () => {
     const dir = copyRules();
-    edit(dir, 'SI-03.yaml', 'severity: critical', 'severity: urgent');
-    expect(() => loadRules(dir)).toThrow(/rules\/SI-03\.yaml: \/severity must be equal to one of the allowed values/);
+    edit(dir, 'si-03-no-assume-role/meta.yaml', 'severity: critical', 'severity: urgent');
+    expect(() => loadRules(dir)).toThrow(/si-03-no-assume-role\/meta\.yaml: \/severity must be equal to one of the allowed values/);
   });
 
   it('names the broken file on invalid YAML and on unknown keys', () => {
     const dir = copyRules();
-    edit(dir, 'SI-05.yaml', 'nist: [1]', 'nist: [1\nfoo: : :');
-    expect(() => loadRules(dir)).toThrow(/SI-05\.yaml: invalid YAML/);
+    edit(dir, 'si-05-dynamodb-encrypted/meta.yaml', 'nist: [1]', 'nist: [1\nfoo: : :');
+    expect(() => loadRules(dir)).toThrow(/si-05-dynamodb-encrypted\/meta\.yaml: invalid YAML/);
     const dir2 = copyRules();
-    edit(dir2, 'SI-06.yaml', 'precision: very-high', 'precision: very-high\nseverty: low');
-    expect(() => loadRules(dir2)).toThrow(/SI-06\.yaml: .*additional properties \(severty\)/);
+    edit(dir2, 'si-06-dynamodb-pitr/meta.yaml', 'precision: very-high', 'precision: very-high\nseverty: low');
+    expect(() => loadRules(dir2)).toThrow(/si-06-dynamodb-pitr\/meta\.yaml: .*additional properties \(severty\)/);
   });
 
   it('refuses a security_severity outside the severity band and an id that does not match its file', () => {
     const dir = copyRules();
-    edit(dir, 'SI-02.yaml', 'security_severity: "7.5"', 'security_severity: "9.5"');
-    expect(() => loadRules(dir)).toThrow(/SI-02\.yaml: security_severity 9\.5 is outside the high band/);
+    edit(dir, 'si-02-lambda-in-vpc/meta.yaml', 'security_severity: "7.5"', 'security_severity: "9.5"');
+    expect(() => loadRules(dir)).toThrow(/si-02-lambda-in-vpc\/meta\.yaml: security_severity 9\.5 is outside the high band/);
     const dir2 = copyRules();
-    edit(dir2, 'SI-02.yaml', 'id: SI-2', 'id: SI-20');
-    expect(() => loadRules(dir2)).toThrow(/SI-02\.yaml: id SI-20 does not match the file name/);
+    edit(dir2, 'si-02-lambda-in-vpc/meta.yaml', 'id: SI-2', 'id: SI-20');
+    expect(() => loadRules(dir2)).toThrow(/si-02-lambda-in-vpc\/meta\.yaml: id SI-20 does not match the folder name/);
   });
 
   it('refuses a missing invariant and a NIST mapping that disagrees with a rule file', () => {
     const dir = copyRules();
-    rmSync(join(dir, 'SI-09.yaml'));
-    expect(() => loadRules(dir)).toThrow(/no rule file for SI-9/);
+    rmSync(join(dir, 'si-09-webhook-hmac', 'meta.yaml'));
+    expect(() => loadRules(dir)).toThrow(/no meta\.yaml for SI-9/);
     const dir2 = copyRules();
-    edit(dir2, 'nist-800-207.yaml', 'rules: [SI-2, SI-5, SI-14]', 'rules: [SI-2, SI-14]');
+    edit(dir2, 'catalog/nist-800-207.yaml', 'rules: [SI-2, SI-5, SI-14]', 'rules: [SI-2, SI-14]');
     expect(() => loadRules(dir2)).toThrow(/nist-800-207\.yaml: SI-5 maps to tenets \[\] here but its rule file says \[1\]/);
     const dir3 = copyRules();
-    edit(dir3, 'nist-800-207.yaml', 'rules: [SI-7, SI-8, ZT-PLAN-1]', 'rules: [SI-7, SI-8, ZT-PLAN-1, SI-77]');
+    edit(dir3, 'catalog/nist-800-207.yaml', 'rules: [SI-7, SI-8, ZT-PLAN-1]', 'rules: [SI-7, SI-8, ZT-PLAN-1, SI-77]');
     expect(() => loadNist(dir3)).toThrow(/tenet 7 maps unknown rule SI-77/);
   });
 });

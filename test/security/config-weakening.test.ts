@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { describeConfig, displayPath } from '../../src/config/weakenings.js';
 import type { CheckResult, ConfigInfo } from '../../src/model/result.js';
 import { render } from '../../src/report/index.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/model/errors.js';
 import { failingResult } from '../report/fixtures.js';
 import { multitoolValidate, schemaErrors } from '../report/tools.js';
 import { ensureBuilt, rootModule, runCli, tempDir, TABLE } from '../hardening/cli.js';
@@ -114,7 +114,7 @@ describe('what a configuration file did to the gate (in process)', () => {
       } catch (e) {
         err = e;
       }
-      expect(err, text).toBeInstanceOf(UsageError);
+      expect(err, text).toBeInstanceOf(InputError);
       const msg = (err as Error).message;
       expect(msg).toContain(`${file}:${line}:`);
       expect(msg).not.toMatch(/evil|passwd/);
@@ -144,7 +144,7 @@ describe('what a configuration file did to the gate (in process)', () => {
         try {
           out = loadConfig(file).output;
         } catch (e) {
-          expect(e).toBeInstanceOf(UsageError);
+          expect(e).toBeInstanceOf(InputError);
           return;
         }
         for (const o of out ?? []) expect(resolve(o).startsWith(`${resolve(dir)}`)).toBe(true);

@@ -13,9 +13,9 @@ import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadHcl } from '../../src/hcl/loader.js';
 import { runChecks } from '../../src/engine.js';
-import { PLAN_RULES, loadPlan } from '../../src/sources/plan/index.js';
+import { loadPlan } from '../../src/sources/plan/index.js';
 import { loadConfig } from '../../src/config/config.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/model/errors.js';
 import type { Inventory } from '../../src/model/inventory.js';
 import type { SuppressionRule } from '../../src/suppress/suppressions.js';
 
@@ -74,7 +74,7 @@ const addKey = (o: { [k: string]: Json }, k: string, v: Json): void => {
 
 /** The verdicts of a run: every rule's status and the maturity level. */
 function verdicts(inv: Inventory, opts: { plan?: boolean; suppressions?: SuppressionRule[] } = {}): string {
-  const r = runChecks(inv, { commandLine: 'test', now: NOW, ...(opts.plan ? { extraRules: PLAN_RULES } : {}), ...(opts.suppressions ? { suppressions: opts.suppressions } : {}) });
+  const r = runChecks(inv, { commandLine: 'test', now: NOW, ...(opts.suppressions ? { suppressions: opts.suppressions } : {}) });
   return JSON.stringify({ rules: r.invariants.map((i) => `${i.id}=${i.status}`), level: r.maturity?.level ?? null });
 }
 
@@ -323,7 +323,7 @@ describe('prototype-like keys in .ztait.yaml (issue 15 B5)', () => {
         try {
           suppressions = loadConfig(file).suppressions;
         } catch (e) {
-          expect(e).toBeInstanceOf(UsageError);
+          expect(e).toBeInstanceOf(InputError);
           expect((e as Error).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+(:\\d+)?: [^\\n]+$`));
           return;
         }

@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, ensureBuilt, rootModule, runCli, tempDir } from '../hardening/cli.js';
 import { loadHcl } from '../../src/hcl/loader.js';
 import { runChecks } from '../../src/engine.js';
-import { PLAN_RULES, loadPlan } from '../../src/sources/plan/index.js';
+import { loadPlan } from '../../src/sources/plan/index.js';
 import { readEvidenceFile } from '../../src/maturity/evidence.js';
 import { toPlainJson } from '../../src/sources/aws/redact.js';
 import { tagMap } from '../../src/sources/aws/builder.js';
@@ -36,7 +36,7 @@ function statuses(r: { invariants: { id: string; status: string }[]; maturity?: 
 }
 
 const inProcess = (inv: Inventory, plan = false): Record<string, string | number | null> =>
-  statuses(runChecks(inv, { commandLine: 'test', now: NOW, ...(plan ? { extraRules: PLAN_RULES } : {}) }));
+  statuses(runChecks(inv, { commandLine: 'test', now: NOW }));
 
 /** A JSON object text with these keys in this order (`__proto__` as a key, as a file holds it). */
 const jsonObject = (entries: [string, unknown][]): string => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;

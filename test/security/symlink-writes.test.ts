@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/model/errors.js';
 import { checkWritePath, UnsafeWriteError, writeFileSafe } from '../../src/io/safe-write.js';
 import { ensureBuilt, rootModule, runCli, tempDir, TABLE } from '../hardening/cli.js';
 
@@ -63,7 +63,7 @@ describe('writeFileSafe (in process)', () => {
     ] as const) {
       expect(() => writeFileSafe(p, 'pwned', opts), p).toThrow(UnsafeWriteError);
     }
-    expect(new UnsafeWriteError('x')).toBeInstanceOf(UsageError); // exit 2, one line
+    expect(new UnsafeWriteError('x')).toBeInstanceOf(InputError); // exit 2, one line
     untouched(v);
     expect(lstatSync(join(dir, 'link')).isSymbolicLink()).toBe(true);
   });

@@ -1,7 +1,7 @@
 /**
  * Issue 15 B7: a function running as a role the configuration (or the account read) does not
  * define leaves no invariant about roles at pass. Through the built CLI (HCL), and in process for a
- * plan and the live probe, all judged by the same shared logic (src/invariants/principals.ts).
+ * plan and the live probe, all judged by the same shared logic (src/rules/lib/principals.ts).
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

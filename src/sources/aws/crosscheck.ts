@@ -1,10 +1,10 @@
 import { paginateSimulatePrincipalPolicy, type EvaluationResult } from '@aws-sdk/client-iam';
 import type { Inventory } from '../../model/inventory.js';
 import { InventoryIndex } from '../../inventory/index.js';
-import { iamView, roleMay } from '../../invariants/iam.js';
-import { ASSUME_ROLE_ACTIONS } from '../../invariants/si03-no-assume-role.js';
-import { IAM_POLICY_WRITE_ACTIONS } from '../../invariants/si04-no-iam-policy-writes.js';
-import { AUDIT_DELETE_ACTIONS } from '../../invariants/si07-audit-undeletable.js';
+import { iamView, roleMay } from '../../rules/lib/iam.js';
+import { ASSUME_ROLE_ACTIONS } from '../../rules/si-03-no-assume-role/rule.js';
+import { IAM_POLICY_WRITE_ACTIONS } from '../../rules/si-04-no-iam-policy-writes/rule.js';
+import { AUDIT_DELETE_ACTIONS } from '../../rules/si-07-audit-undeletable/rule.js';
 import { allPages, attempt, type CollectContext } from './collect/context.js';
 import type { ScopedRole } from './collect/iam.js';
 import type { ScopedTable } from './collect/dynamodb.js';

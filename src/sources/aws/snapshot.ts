@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../../cli/errors.js';
+import { InputError } from '../../model/errors.js';
 import { writeFileSafe } from '../../io/safe-write.js';
 import type { Inventory } from '../../model/inventory.js';
 import { VERSION } from '../../version.js';
@@ -41,10 +41,10 @@ export function buildSnapshot(args: { prefix: string; region: string; account: I
 
 export function writeSnapshot(file: string, snap: Snapshot): void {
   try {
-    // never through a symlink: a UsageError (exit 2) names it
+    // never through a symlink: a InputError (exit 2) names it
     writeFileSafe(file, `${JSON.stringify(snap, null, 2)}\n`, { what: 'snapshot' });
   } catch (e) {
-    if (e instanceof UsageError) throw e;
+    if (e instanceof InputError) throw e;
     throw new SnapshotError(`cannot write snapshot ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

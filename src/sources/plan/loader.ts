@@ -13,7 +13,7 @@ import { readPlanFile } from './read.js';
 import { SourceConfiguration, planVarsForHcl, type Locate } from './source-config.js';
 import { loadHcl, type ParseCache } from '../../hcl/loader.js';
 import type { EvalLimits } from '../../hcl/budget.js';
-import { UsageError } from '../../cli/errors.js';
+import { InputError } from '../../model/errors.js';
 import { allStrings, sensitiveStrings, withUnknowns, type ValuePath } from './values.js';
 
 export interface PlanLoadOptions {
@@ -86,7 +86,7 @@ async function evaluateConfiguration(dir: string, plan: PlanJson, inv: Inventory
   try {
     return await loadHcl([dir], { vars: planVarsForHcl(plan.variables), ...(reads ? { reads } : {}), ...(limits ? { limits } : {}), ...(fileRoot ? { fileRoot } : {}) });
   } catch (e) {
-    if (e instanceof UsageError) throw e;
+    if (e instanceof InputError) throw e;
     inv.diagnostics.push({
       severity: 'warning',
       message: `configuration ${dir} could not be evaluated (${(e as Error).message.split('\n')[0]}): values plan JSON cannot show stay unknown`,

@@ -1,0 +1,27 @@
+/**
+ * SI-4: no IAM role can modify IAM policies. Same reading as SI-3 (the guarantee is the boundary's)
+ * for the IAM write actions on policies the spec lists.
+ */
+import { rolesCannot } from '../lib/iam.js';
+import type { Rule, RuleContext, RuleOutcome } from '../define.js';
+
+export const IAM_POLICY_WRITE_ACTIONS = [
+  'iam:CreatePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:DeletePolicy',
+  'iam:SetDefaultPolicyVersion',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+] as const;
+
+export const noIamPolicyWrites: Rule = {
+  id: 'SI-4',
+  scope: 'state',
+  evaluate(ctx: RuleContext): RuleOutcome {
+    return rolesCannot(ctx, IAM_POLICY_WRITE_ACTIONS, 'modify IAM policies');
+  },
+};

@@ -1,0 +1,3 @@
+import { describeRuleFixtures } from '../../../test/support/rule-tester.js';
+
+describeRuleFixtures(import.meta.dirname);

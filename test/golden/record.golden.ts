@@ -1,0 +1,105 @@
+/**
+ * Records the CLI's outputs (every format, exit code, stderr) for the reference example, every HCL
+ * fixture, every plan fixture (alone and with the configuration directories the tests use) and
+ * every account fixture (probed through the local AWS test server), into GOLDEN_OUT. Run it before
+ * and after a change that must not change behaviour, then `diff -r` the two directories:
+ *
+ *   GOLDEN_OUT=/tmp/golden-before npx vitest run --config test/golden/vitest.golden.config.ts
+ *
+ * Not part of `npm test`: it is the evidence for refactors (issue 16), not a test of its own.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadAccount } from '../probe/server/account.js';
+import { startAwsServer } from '../probe/server/server.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const OUT = process.env.GOLDEN_OUT ?? '';
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit'];
+const ENV: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  SOURCE_DATE_EPOCH: '1700000000',
+  NO_COLOR: '1',
+  AWS_ACCESS_KEY_ID: 'AKIAFIXTURE000000001',
+  AWS_SECRET_ACCESS_KEY: 'fixture-base-secret',
+  AWS_CONFIG_FILE: '/nonexistent/ztait-test/config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/ztait-test/credentials',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/ztait.js'), ...args], { cwd: ROOT, env: ENV });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+const normalise = (s: string, port?: number): string => (port ? s.split(`127.0.0.1:${port}`).join('127.0.0.1:PORT') : s);
+
+/** One case: all formats into OUT/name/, plus exit code and stderr. */
+async function record(name: string, args: string[], port?: number): Promise<void> {
+  const dir = join(OUT, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(OUT, '.tmp', name);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const r = await run([...args, '--format', FORMATS.join(','), '-o', `${tmp}/`]);
+  writeFileSync(join(dir, 'exit'), `${r.code}\n`);
+  writeFileSync(join(dir, 'stdout'), normalise(r.stdout, port));
+  writeFileSync(join(dir, 'stderr'), normalise(r.stderr.split(tmp).join('TMP'), port));
+  for (const f of readdirSync(tmp)) writeFileSync(join(dir, f), normalise(readFileSync(join(tmp, f), 'utf8'), port));
+  // text alone, to stdout, as people see it
+  const t = await run([...args, '--format', 'text']);
+  writeFileSync(join(dir, 'text-stdout'), normalise(t.stdout, port));
+}
+
+async function pool(jobs: (() => Promise<void>)[], n = 2): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (i < jobs.length) await jobs[i++]!();
+  }));
+}
+
+it('records golden outputs', { timeout: 3_600_000 }, async () => {
+  if (!OUT) throw new Error('set GOLDEN_OUT');
+  const jobs: (() => Promise<void>)[] = [];
+  jobs.push(() => record('reference', ['check', 'terraform/examples/complete']));
+  const hcl = join(ROOT, 'fixtures/hcl');
+  for (const c of readdirSync(hcl).sort()) {
+    const exp = join(hcl, c, 'expected.yaml');
+    const extra = existsSync(exp) ? ((parseYaml(readFileSync(exp, 'utf8')) as { args?: string[] }).args ?? []) : [];
+    jobs.push(() => record(`hcl/${c}`, ['check', `fixtures/hcl/${c}`, ...extra]));
+  }
+  const plans = join(ROOT, 'fixtures/plans');
+  const configs = readdirSync(join(plans, 'configs')).sort();
+  for (const p of readdirSync(plans).filter((f) => f.endsWith('.plan.json')).sort()) {
+    jobs.push(() => record(`plan/${p}`, ['check', '--plan', `fixtures/plans/${p}`]));
+    const base = p.replace('.plan.json', '');
+    for (const c of configs) {
+      if (base === c || base.startsWith(`${c}-`) || (c === 'evidence' && base === 'audit-table-destroy') || (c === 'reference-pitr-overlay' && base === 'reference-pitr-disabled')) {
+        jobs.push(() => record(`plan/${p}+${c}`, ['check', '--plan', `fixtures/plans/${p}`, `fixtures/plans/configs/${c}`]));
+      }
+    }
+  }
+  await pool(jobs);
+  const accounts = join(ROOT, 'fixtures/accounts');
+  for (const a of readdirSync(accounts).filter((f) => f.endsWith('.json')).sort()) {
+    const srv = await startAwsServer({ account: loadAccount(join(accounts, a)) });
+    try {
+      await record(`account/${a}`, ['probe', '--endpoint-url', srv.url, '--region', 'us-east-1', '--concurrency', '1'], Number(new URL(srv.url).port));
+    } finally {
+      await srv.close();
+    }
+  }
+  rmSync(join(OUT, '.tmp'), { recursive: true, force: true });
+});

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL_INVARIANTS } from '../../src/rules/registry.js';
+import { INVARIANTS } from '../../src/rules/registry.js';
 import type { Resource } from '../../src/model/inventory.js';
 import { RefObject, Unknown, type Value, type ValueObject } from '../../src/model/value.js';
 import { check, inventory, res, toLive } from './builder.js';
@@ -61,7 +61,7 @@ describe('robustness', () => {
       fc.property(fc.array(resource, { maxLength: 12 }), fc.boolean(), (specs, withGaps) => {
         const rs: Resource[] = specs.map(([t, values], i) => res(TYPES[t]!, `r${t}`, values as ValueObject, { key: i }));
         const inv = inventory(rs, withGaps ? { gaps: { aws_iam_role: 'iam:ListRoles AccessDenied' } } : {});
-        for (const rule of ALL_INVARIANTS) {
+        for (const rule of INVARIANTS) {
           const c = check(rule, inv);
           for (const f of c.findings) {
             expect(f.message.length).toBeGreaterThan(10);
@@ -95,7 +95,7 @@ describe('robustness', () => {
           if (keys.length > 0) r.values[keys[k % keys.length]!] = v;
         }
         const inv = inventory(live ? toLive(rs) : rs);
-        for (const rule of ALL_INVARIANTS) {
+        for (const rule of INVARIANTS) {
           const c = check(rule, inv);
           expect(['pass', 'fail', 'error', 'not_applicable']).toContain(c.status);
         }
@@ -127,10 +127,10 @@ describe('robustness', () => {
           touched.push([r, key]);
         }
         if (touched.length === 0) return;
-        const before = ALL_INVARIANTS.map((rule) => check(rule, inventory(broken)).status);
+        const before = INVARIANTS.map((rule) => check(rule, inventory(broken)).status);
         const [r, key] = touched[which % touched.length]!;
         r.values[key] = new Unknown('var.x has no value');
-        ALL_INVARIANTS.forEach((rule, n) => {
+        INVARIANTS.forEach((rule, n) => {
           const after = check(rule, inventory(broken)).status;
           if (before[n] === 'fail' || before[n] === 'error') expect(after, `${rule.id} ${r.address}.${key}`).not.toBe('pass');
         });
@@ -142,7 +142,7 @@ describe('robustness', () => {
   it('every rule on the reference system, both shapes, is deterministic', () => {
     for (const rs of [system().all(), toLive(system().all())]) {
       const inv = inventory(rs);
-      for (const rule of ALL_INVARIANTS) expect(check(rule, inv)).toEqual(check(rule, inventory(rs)));
+      for (const rule of INVARIANTS) expect(check(rule, inv)).toEqual(check(rule, inventory(rs)));
     }
   });
 });

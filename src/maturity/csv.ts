@@ -1,9 +1,13 @@
+import { parse, type CsvError as ParseError } from 'csv-parse/sync';
+
 /**
- * A small RFC 4180 CSV reader that keeps line numbers, so a bad row can be reported as `file:line`.
- * Quoted fields may hold commas, doubled quotes and line breaks (the record's line is where it
- * starts). A malformed record is reported and skipped; reading resumes at the next physical line, so
- * one stray quote costs one row, not the rest of the file. No CSV package is a dependency of the
- * project, and what the evidence needs is this much.
+ * RFC 4180 CSV, read with csv-parse, keeping line numbers so a bad row can be reported as
+ * `file:line`. Quoted fields may hold commas, doubled quotes and line breaks (the record's line is
+ * where it starts); `\n`, `\r\n` and `\r` all end a record, and blank lines are skipped. A malformed
+ * record is reported and skipped, and reading resumes at the next physical line (csv-parse stops at
+ * its first error, so it is started again there): one stray quote costs one row, not the rest of
+ * the file. Messages are ours, by error code: csv-parse's quote the offending text, and an error
+ * never quotes the file's content.
  */
 
 export interface CsvRecord {
@@ -17,113 +21,98 @@ export interface CsvError {
   message: string;
 }
 
+const MESSAGES: Record<string, string> = {
+  CSV_INVALID_CLOSING_QUOTE: 'unexpected character after a closing quote',
+  INVALID_OPENING_QUOTE: 'quote inside an unquoted field (quote the whole field and double the inner quotes)',
+  CSV_QUOTE_NOT_CLOSED: 'unterminated quoted field',
+};
+
+// Blank lines are kept (one empty field each) so that every record's line can be counted: a record
+// spans one line plus the line breaks inside its quoted fields.
+const OPTIONS = { record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true };
+
 export function parseCsv(text: string): { records: CsvRecord[]; errors: CsvError[] } {
+  const buf = Buffer.from(text, 'utf8');
+  const lines = new LineIndex(buf);
   const records: CsvRecord[] = [];
   const errors: CsvError[] = [];
-  const n = text.length;
-  const lineStarts = physicalLineStarts(text);
-  let i = 0;
   let line = 1;
-  const isNewline = (c: string | undefined): boolean => c === '\n' || c === '\r';
-  const consumeNewline = (): void => {
-    i += text[i] === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    line++;
-  };
-
-  while (i < n) {
-    const startLine = line;
-    const fields: string[] = [];
-    let quotedAny = false;
-    let error: string | undefined;
-    let restart = false;
-    for (;;) {
-      if (text[i] === '"') {
-        quotedAny = true;
-        i++;
-        let value = '';
-        let closed = false;
-        while (i < n) {
-          const c = text[i]!;
-          if (c === '"') {
-            if (text[i + 1] === '"') {
-              value += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            closed = true;
-            break;
-          }
-          if (c === '\r' && text[i + 1] === '\n') {
-            value += '\r\n';
-            i += 2;
-            line++;
-            continue;
-          }
-          if (isNewline(c)) line++;
-          value += c;
-          i++;
-        }
-        if (!closed) {
-          error = 'unterminated quoted field';
-          restart = true;
-          break;
-        }
-        fields.push(value);
-        if (i >= n) break;
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (isNewline(text[i])) {
-          consumeNewline();
-          break;
-        }
-        error = 'unexpected character after a closing quote'; // which one is the file's content: not quoted
-        break;
-      }
-      let j = i;
-      while (j < n && text[j] !== ',' && !isNewline(text[j]) && text[j] !== '"') j++;
-      if (text[j] === '"') {
-        error = 'quote inside an unquoted field (quote the whole field and double the inner quotes)';
-        i = j;
-        break;
-      }
-      fields.push(text.slice(i, j));
-      i = j;
-      if (i >= n) break;
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      consumeNewline();
-      break;
+  while (lines.startOf(line) < buf.length) {
+    const { rows, error } = readFrom(buf.subarray(lines.startOf(line)));
+    for (const fields of rows) {
+      if (fields.length > 1 || fields[0] !== '' || !lines.isBlank(line)) records.push({ line, fields });
+      line += 1 + fields.reduce((n, f) => n + lineBreaks(f), 0);
     }
-    if (error !== undefined) {
-      errors.push({ line: startLine, message: error });
-      if (restart) {
-        // the quote may have swallowed every later line: resume right after the record's first line
-        line = startLine + 1;
-        i = lineStarts[startLine] ?? n;
-      } else {
-        while (i < n && !isNewline(text[i])) i++;
-        if (i < n) consumeNewline();
-      }
-      continue;
-    }
-    const blank = !quotedAny && fields.length === 1 && fields[0] === '';
-    if (!blank) records.push({ line: startLine, fields });
+    if (!error) break;
+    errors.push({ line, message: MESSAGES[error.code] ?? `unreadable record (${error.code})` });
+    // The record's text as read ends with the character at fault: resume on the line after it. An
+    // unterminated quote was read to the end of the file: resume after the record's first line.
+    const raw = error.code === 'CSV_QUOTE_NOT_CLOSED' || typeof error.raw !== 'string' ? '' : error.raw;
+    const upTo = Math.max(0, Buffer.byteLength(raw) - 1);
+    line = lines.lineOf(lines.startOf(line) + upTo) + 1;
   }
   return { records, errors };
 }
 
-/** Offsets where each physical line starts: index k is the start of line k+1. */
-function physicalLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\r' && text[i + 1] === '\n') i++;
-    if (c === '\n' || c === '\r') starts.push(i + 1);
+/** The records csv-parse reads from `input`, up to its first error if any. */
+function readFrom(input: Buffer): { rows: string[][]; error?: ParseError } {
+  try {
+    return { rows: parse(input, OPTIONS) };
+  } catch {
+    // The sync API gives nothing on an error: read again, keeping the records as they come, and with
+    // `raw`, so that the error carries the record's text up to the fault (`raw` also makes csv-parse
+    // hand on_record `{ record, raw }`, which its types do not say).
+    const rows: string[][] = [];
+    try {
+      const keep = (rec: string[]): null => {
+        rows.push((rec as unknown as { record: string[] }).record);
+        return null;
+      };
+      parse(input, { ...OPTIONS, raw: true, on_record: keep });
+      return { rows };
+    } catch (e) {
+      return { rows, error: e as ParseError };
+    }
   }
-  return starts;
+}
+
+const lineBreaks = (s: string): number => (s.includes('\n') || s.includes('\r') ? (s.match(/\r\n|\r|\n/g)?.length ?? 0) : 0);
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** Where each physical line starts, in bytes (`\r\n`, `\n` and `\r` each end a line). */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly buf: Buffer) {
+    for (let i = 0; i < buf.length; i++) {
+      const c = buf[i];
+      if (c === CR && buf[i + 1] === LF) i++;
+      if (c === CR || c === LF) this.starts.push(i + 1);
+    }
+  }
+
+  /** The 1-based line holding byte `offset`. */
+  lineOf(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  /** Byte offset where 1-based line `line` starts; the end of the input past the last line. */
+  startOf(line: number): number {
+    return this.starts[line - 1] ?? this.buf.length;
+  }
+
+  /** Whether the line holds nothing before its line break. */
+  isBlank(line: number): boolean {
+    const c = this.buf[this.startOf(line)];
+    return c === undefined || c === CR || c === LF;
+  }
 }

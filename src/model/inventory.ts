@@ -77,8 +77,10 @@ export interface Inventory {
   /** Things the source could not read, for the limitations section (live: cross-checks not supported). */
   limitations?: string[];
   /**
-   * Live and plan: data a rule needs that could not be collected. Key: resource type or a
-   * collector name (`aws_iam_role`, `iam:SimulatePrincipalPolicy`); value: why (the failed call).
+   * Live: data that could not be collected. Key: what is missing in inventory terms, a resource type
+   * or `type.attribute` (`aws_iam_role`, `aws_dynamodb_table.point_in_time_recovery`), matched
+   * against what each rule reads; a key that is no resource type (the account identity,
+   * `sts:GetCallerIdentity`) concerns no rule and is only reported. Value: why (the failed call).
    */
   gaps?: Record<string, string>;
 }

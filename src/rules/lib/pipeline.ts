@@ -233,66 +233,7 @@ export class OutcomeBuilder {
   }
 }
 
-// ---------------------------------------------------------------- gaps (live data not collected)
-
-/**
- * What a collector call provides, as `type` or `type.attribute`. A gap keyed by a call maps through
- * this table; a call not listed counts for every type of its service (fail closed).
- * `iam:SimulatePrincipalPolicy` is a cross-check only: its failure is a limitation, not a verdict.
- */
-const CALL_PROVIDES: Record<string, string[]> = {
-  'iam:SimulatePrincipalPolicy': [],
-  'sts:GetCallerIdentity': [],
-  'lambda:ListFunctions': ['aws_lambda_function'],
-  'lambda:GetFunction': ['aws_lambda_function'],
-  'lambda:GetFunctionConfiguration': ['aws_lambda_function'],
-  'ec2:DescribeSecurityGroups': ['aws_security_group'],
-  'ec2:DescribeSecurityGroupRules': ['aws_security_group', 'aws_vpc_security_group_egress_rule'],
-  'ec2:DescribeSubnets': ['aws_subnet'],
-  'ec2:DescribeRouteTables': ['aws_route_table', 'aws_route_table_association', 'aws_main_route_table_association'],
-  'ec2:DescribeVpcEndpoints': ['aws_vpc_endpoint'],
-  'ec2:DescribeVpcs': ['aws_vpc'],
-  'ec2:DescribeInternetGateways': ['aws_internet_gateway'],
-  'ec2:DescribeNatGateways': ['aws_nat_gateway'],
-  'iam:ListRoles': ['aws_iam_role'],
-  'iam:GetRole': ['aws_iam_role'],
-  'iam:ListRolePolicies': ['aws_iam_role'],
-  'iam:GetRolePolicy': ['aws_iam_role'],
-  'iam:ListAttachedRolePolicies': ['aws_iam_role_policy_attachment'],
-  'iam:GetPolicy': ['aws_iam_policy'],
-  'iam:GetPolicyVersion': ['aws_iam_policy'],
-  'iam:ListPolicies': ['aws_iam_policy'],
-  'dynamodb:ListTables': ['aws_dynamodb_table'],
-  'dynamodb:DescribeTable': ['aws_dynamodb_table'],
-  'dynamodb:DescribeContinuousBackups': ['aws_dynamodb_table.point_in_time_recovery'],
-  'dynamodb:DescribeTimeToLive': ['aws_dynamodb_table.ttl'],
-  'dynamodb:ListTagsOfResource': [],
-  'cloudtrail:DescribeTrails': ['aws_cloudtrail'],
-  'cloudtrail:GetTrailStatus': ['aws_cloudtrail'],
-  's3:GetBucketPolicy': ['aws_s3_bucket_policy'],
-  's3:GetBucketVersioning': ['aws_s3_bucket_versioning'],
-  's3:ListAllMyBuckets': ['aws_s3_bucket'],
-  's3:ListBuckets': ['aws_s3_bucket'],
-  'secretsmanager:ListSecrets': ['aws_secretsmanager_secret', 'aws_secretsmanager_secret_rotation'],
-  'secretsmanager:DescribeSecret': ['aws_secretsmanager_secret', 'aws_secretsmanager_secret_rotation'],
-  'ssm:DescribeParameters': ['aws_ssm_parameter'],
-  'ssm:GetParameter': ['aws_ssm_parameter'],
-  'ssm:GetParameters': ['aws_ssm_parameter'],
-};
-
-/** The IAM/SDK service prefix of a resource type's collector calls. */
-function servicesOf(type: string): string[] {
-  const t = type.replace(/^aws_/, '');
-  if (t.startsWith('lambda')) return ['lambda'];
-  if (t.startsWith('iam')) return ['iam'];
-  if (t.startsWith('dynamodb')) return ['dynamodb'];
-  if (t.startsWith('cloudtrail')) return ['cloudtrail'];
-  if (t.startsWith('s3')) return ['s3'];
-  if (t.startsWith('secretsmanager')) return ['secretsmanager'];
-  if (t.startsWith('ssm')) return ['ssm'];
-  if (t.startsWith('apigatewayv2')) return ['apigateway', 'apigatewayv2'];
-  return ['ec2'];
-}
+// ---------------------------------------------------------------- gaps (data not collected)
 
 /**
  * `gap` (a type or `type.attr` that could not be collected) concerns `need` (what a rule reads: a
@@ -308,21 +249,14 @@ function gapConcerns(gap: string, need: string): boolean {
 
 /**
  * `Inventory.gaps` entries that concern what a rule reads (`needs`: whole types, or `type.attr`), as
- * messages naming the failed call: `aws_iam_role not collected: iam:ListRoles AccessDenied`.
+ * messages naming the failed call: `aws_iam_role not collected: iam:ListRoles failed: AccessDenied`.
+ * The source keys its gaps by what it could not read in inventory terms (model/inventory.ts); a
+ * key that is no resource type (the account identity) concerns no rule.
  */
 export function gapErrors(ctx: RuleContext, needs: readonly string[]): string[] {
   const out: string[] = [];
   for (const [key, why] of Object.entries(ctx.inventory.gaps ?? {})) {
-    let relevant: boolean;
-    if (key.startsWith('aws_')) relevant = needs.some((n) => gapConcerns(key, n));
-    else {
-      const provides = CALL_PROVIDES[key];
-      const service = key.split(':')[0]!.toLowerCase();
-      relevant = provides
-        ? provides.some((p) => needs.some((n) => gapConcerns(p, n)))
-        : needs.some((n) => servicesOf(n.split('.')[0]!).includes(service));
-    }
-    if (relevant) out.push(`${key} not collected: ${why}`);
+    if (needs.some((n) => gapConcerns(key, n))) out.push(`${key} not collected: ${why}`);
   }
   return out;
 }

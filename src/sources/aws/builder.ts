@@ -27,6 +27,9 @@ export function identified(type: string, id: string, arn: string, values: ValueO
   return { type, key: id, arn, values: { id, arn, ...values } };
 }
 
+/** A resource type or `type.attribute` of the inventory (`aws_iam_role`, `aws_dynamodb_table.ttl`). */
+export type InventoryTerm = `aws_${string}`;
+
 /** Collects resources, gaps and limitations from concurrent collectors into one ordered inventory. */
 export class InventoryBuilder {
   private readonly resources: Resource[] = [];
@@ -52,8 +55,21 @@ export class InventoryBuilder {
     return r;
   }
 
-  /** Data a rule needs could not be read: keyed by the resource types (or collector) it would have produced. */
-  gap(keys: readonly string[], failure: CallFailure | string): void {
+  /**
+   * Data a rule may need could not be read: keyed by the resource types (or `type.attribute`) it would
+   * have produced, never by the call that failed (the reason names it). The rules match these keys
+   * against what they read (Inventory.gaps).
+   */
+  gap(keys: readonly InventoryTerm[], failure: CallFailure | string): void {
+    this.record(keys, failure);
+  }
+
+  /** The caller's identity (account id, caller ARN) could not be read: reported, concerns no rule. */
+  identityGap(failure: CallFailure): void {
+    this.record(['sts:GetCallerIdentity'], failure);
+  }
+
+  private record(keys: readonly string[], failure: CallFailure | string): void {
     const reason = typeof failure === 'string' ? failure : failure.reason;
     for (const k of keys) {
       const set = this.gaps.get(k) ?? new Set<string>();

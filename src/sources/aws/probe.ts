@@ -71,7 +71,7 @@ async function run(clients: AwsClients, session: ProbeSession, prefix: string): 
   if (!identity.ok && (identity.failure.kind === 'credentials' || /sts:AssumeRole/.test(identity.failure.reason))) {
     throw new ConnectionSetupError(identity.failure.reason);
   }
-  if (!identity.ok) out.gap(['sts:GetCallerIdentity'], identity.failure);
+  if (!identity.ok) out.identityGap(identity.failure);
   const account: NonNullable<Inventory['account']> = {
     ...(identity.ok && identity.value.Account ? { id: identity.value.Account } : {}),
     region: clients.region,

@@ -1,9 +1,9 @@
 import { GetApisCommand, GetAuthorizersCommand, GetIntegrationsCommand, GetRoutesCommand } from '@aws-sdk/client-apigatewayv2';
-import { inScope } from '../builder.js';
+import { inScope, type InventoryTerm } from '../builder.js';
 import { mapApi, mapAuthorizer, mapIntegration, mapRoute, type ApiScope } from '../map/apigateway.js';
 import { allPages, attempt, tokenPages, type CollectContext } from './context.js';
 
-const API_TYPES = ['aws_apigatewayv2_api', 'aws_apigatewayv2_route', 'aws_apigatewayv2_integration', 'aws_apigatewayv2_authorizer'];
+const API_TYPES: InventoryTerm[] = ['aws_apigatewayv2_api', 'aws_apigatewayv2_route', 'aws_apigatewayv2_integration', 'aws_apigatewayv2_authorizer'];
 const PAGE = '100';
 
 /** HTTP and WebSocket APIs in the namespace with their routes, integrations and authorizers. */

@@ -9,7 +9,7 @@ import {
   type Filter,
   type Subnet,
 } from '@aws-sdk/client-ec2';
-import { inScope, tagMap, type LiveResourceSpec } from '../builder.js';
+import { inScope, tagMap, type InventoryTerm, type LiveResourceSpec } from '../builder.js';
 import type { CallFailure } from '../failure.js';
 import { deriveVpcId, mapFunction } from '../map/lambda.js';
 import {
@@ -27,8 +27,8 @@ import {
 import { allPages, attempt, chunks, uniq, type Attempt, type CollectContext } from './context.js';
 import type { ScopedFunction } from './lambda.js';
 
-const ROUTE_TYPES = ['aws_route_table', 'aws_route_table_association', 'aws_main_route_table_association', 'aws_route'];
-const VPC_WIDE_TYPES = ['aws_vpc', 'aws_subnet', ...ROUTE_TYPES, 'aws_nat_gateway', 'aws_internet_gateway', 'aws_vpc_endpoint'];
+const ROUTE_TYPES: InventoryTerm[] = ['aws_route_table', 'aws_route_table_association', 'aws_main_route_table_association', 'aws_route'];
+const VPC_WIDE_TYPES: InventoryTerm[] = ['aws_vpc', 'aws_subnet', ...ROUTE_TYPES, 'aws_nat_gateway', 'aws_internet_gateway', 'aws_vpc_endpoint'];
 
 /** Runs one filtered Describe over value chunks and concatenates the items. */
 async function describeBy<T>(
@@ -126,7 +126,7 @@ async function collectVpcContents(ctx: CollectContext, scope: Ec2Scope, vpcIds: 
   );
 }
 
-function addAll<T>(ctx: CollectContext, r: Attempt<T[]>, gapTypes: string[], map: (xs: T[]) => LiveResourceSpec[]): void {
+function addAll<T>(ctx: CollectContext, r: Attempt<T[]>, gapTypes: InventoryTerm[], map: (xs: T[]) => LiveResourceSpec[]): void {
   if (!r.ok) return ctx.out.gap(gapTypes, r.failure as CallFailure);
   for (const spec of map(r.value)) ctx.out.add(spec);
 }

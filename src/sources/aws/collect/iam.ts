@@ -9,11 +9,11 @@ import {
   type Role,
 } from '@aws-sdk/client-iam';
 import { Unknown, type Value } from '../../../model/value.js';
-import { inScope, unknownFrom } from '../builder.js';
+import { inScope, unknownFrom, type InventoryTerm } from '../builder.js';
 import { boundaryOf, decodePolicyDocument, mapAttachment, mapPolicy, mapRole, roleTags, type InlinePolicy } from '../map/iam.js';
 import { allPages, attempt, uniq, type CollectContext } from './context.js';
 
-const IAM_TYPES = ['aws_iam_role', 'aws_iam_role_policy_attachment', 'aws_iam_policy'];
+const IAM_TYPES: InventoryTerm[] = ['aws_iam_role', 'aws_iam_role_policy_attachment', 'aws_iam_policy'];
 
 export interface ScopedRole {
   name: string;

@@ -1,11 +1,11 @@
 import { DescribeTrailsCommand, GetTrailStatusCommand, paginateListTags, type Trail } from '@aws-sdk/client-cloudtrail';
 import { GetBucketPolicyCommand, GetBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { Unknown, type Value } from '../../../model/value.js';
-import { inScope, tagMap, unknownFrom } from '../builder.js';
+import { inScope, tagMap, unknownFrom, type InventoryTerm } from '../builder.js';
 import { mapBucket, mapBucketPolicy, mapBucketVersioning, mapTrail } from '../map/storage.js';
 import { allPages, attempt, chunks, uniq, type CollectContext } from './context.js';
 
-const TRAIL_TYPES = ['aws_cloudtrail', 'aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_s3_bucket_versioning'];
+const TRAIL_TYPES: InventoryTerm[] = ['aws_cloudtrail', 'aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_s3_bucket_versioning'];
 
 /** Trails in the namespace (with shadow copies of multi-region trails), their status, and their buckets. */
 export async function collectTrails(ctx: CollectContext): Promise<void> {

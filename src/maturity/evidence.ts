@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseCsv } from './csv.js';
+import { MAX_CSV_ERRORS, parseCsv } from './csv.js';
 import { dict } from '../model/dict.js';
 import { parseJson } from '../input/parse-error.js';
 
@@ -176,7 +176,8 @@ function jsonlRecords(file: string, text: string): { raws: RawRecord[]; problems
 }
 
 function csvRecords(file: string, text: string): { raws: RawRecord[]; problems: EvidenceProblem[] } {
-  const { records, errors } = parseCsv(text);
+  const { records, errors, gaveUp } = parseCsv(text);
+  if (gaveUp) throw new EvidenceError(`${file}: not usable as CSV evidence: more than ${MAX_CSV_ERRORS} malformed records (the last at line ${errors.at(-1)?.line})`);
   const header = records[0];
   if (!header || (errors[0] && errors[0].line <= header.line)) {
     throw new EvidenceError(`${file}: not usable as CSV evidence: ${errors[0] ? `line ${errors[0].line}: ${errors[0].message}` : 'no header row'}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/maturity/csv.js';
+import { MAX_CSV_ERRORS, parseCsv } from '../../src/maturity/csv.js';
 
 // Edge cases of the CSV reader beyond evidence.test.ts. The expected values are what the
 // hand-written reader gave before csv-parse replaced it (checked on both, and by 300,000 random
@@ -60,5 +60,15 @@ describe('CSV reader (csv-parse, with our line numbers and recovery)', () => {
 
   it('gives nothing for an empty input', () => {
     expect(parseCsv('')).toEqual({ records: [], errors: [] });
+  });
+});
+
+describe('a file made of malformed records', () => {
+  it('is given up after MAX_CSV_ERRORS errors, not read for minutes', () => {
+    const text = `a,b\n${'x"y,1\n'.repeat(MAX_CSV_ERRORS + 50)}`;
+    const r = parseCsv(text);
+    expect(r.gaveUp).toBe(true);
+    expect(r.errors).toHaveLength(MAX_CSV_ERRORS + 1);
+    expect(parseCsv(`a,b\n${'x"y,1\n'.repeat(10)}`).gaveUp).toBeUndefined();
   });
 });

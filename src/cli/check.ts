@@ -1,3 +1,4 @@
+import { INVARIANT_COUNT } from '../rules/registry.js';
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { scan, type ScanSource } from '../scan.js';
@@ -32,7 +33,7 @@ const collectLimit = (v: string, prev: Partial<EvalLimits> = {}): Partial<EvalLi
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
   const cmd = program
     .command('check')
-    .description('statically check Terraform HCL (root module directories) or a plan (--plan) for the 14 ZTAIT invariants')
+    .description(`statically check Terraform HCL (root module directories) or a plan (--plan) for the ${INVARIANT_COUNT} ZTAIT invariants`)
     .argument('[paths...]', 'root module directories (default: .); with --plan, the configuration directory for file and line')
     .addOption(new Option('--plan <file>', 'a plan as JSON (terraform show -json tfplan > tfplan.json)'))
     .addOption(new Option('--var-file <file>', 'a .tfvars file, as terraform takes it (repeatable)').argParser(collectList))

@@ -1,3 +1,4 @@
+import { INVARIANT_COUNT } from '../rules/registry.js';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { printDiagnostic } from './errors.js';
@@ -22,7 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program
     .name('ztait')
-    .description('Governance and compliance auditor for autonomous AI agents on AWS (the 14 ZTAIT invariants)')
+    .description(`Governance and compliance auditor for autonomous AI agents on AWS (the ${INVARIANT_COUNT} ZTAIT invariants)`)
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run ztait --help for usage)')

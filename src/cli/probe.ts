@@ -1,3 +1,4 @@
+import { INVARIANT_COUNT } from '../rules/registry.js';
 import { Option, type Command } from 'commander';
 import { scan } from '../scan.js';
 import { minimalPolicy } from '../sources/aws/actions.js';
@@ -45,7 +46,7 @@ const LIVE_ONLY = ['region', 'profile', 'roleArn', 'externalId', 'endpointUrl', 
 export function registerProbe(program: Command, setExit: (code: number) => void): void {
   const cmd = program
     .command('probe')
-    .description('read-only audit of a deployed AWS account for the 14 ZTAIT invariants (reads only: Get/List/Describe)')
+    .description(`read-only audit of a deployed AWS account for the ${INVARIANT_COUNT} ZTAIT invariants (reads only: Get/List/Describe)`)
     .option('--region <region>', 'AWS region (default: AWS_REGION or the profile\'s region)')
     .option('--profile <name>', 'named profile from the shared AWS config and credentials files')
     .option('--role-arn <arn>', `assume this audit role first (session name ztait-audit; needs sts:AssumeRole)`)

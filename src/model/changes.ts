@@ -16,6 +16,14 @@ export function isRemoval(r: Resource): boolean {
   return r.change?.actions.includes('delete') ?? false;
 }
 
+/**
+ * A managed resource that still exists once the change is applied: a plan's pure deletions are out
+ * (every managed resource of an HCL or live inventory counts).
+ */
+export function isManagedAfterChange(r: Resource): boolean {
+  return r.mode === 'managed' && !(r.change?.actions.length === 1 && r.change.actions[0] === 'delete');
+}
+
 export function isReplacement(r: Resource): boolean {
   const a = r.change?.actions ?? [];
   return a.includes('replace') || (a.includes('delete') && a.includes('create'));

@@ -85,6 +85,15 @@ export interface Inventory {
   gaps?: Record<string, string>;
 }
 
+/** The name a reader knows the resource by: its AWS name when known, else its address. */
+export function label(r: Resource): string {
+  for (const k of ['name', 'function_name', 'bucket']) {
+    const v = r.values[k];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return r.address;
+}
+
 export function emptyInventory(kind: SourceKind): Inventory {
   return { kind, resources: [], inputs: [], diagnostics: [], secrets: new Set() };
 }

@@ -124,3 +124,8 @@ export function show(v: Value | undefined, max = 80): string {
   const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v, (_k, x) => x);
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
+
+/** Why a value is not known, for a message: the Unknown's reason, or the resource a RefObject is. */
+export function unknownReason(v: Unknown | RefObject): string {
+  return v instanceof Unknown ? v.reason : `it is the resource ${v.address}`;
+}

@@ -300,3 +300,17 @@ export function allowsOf(policy: PolicyDocument, action: string, resource: strin
     (st) => statementApplies(st, action, resource) !== 'no' && (principal === undefined || principalMayApply(st, principal)),
   );
 }
+
+/**
+ * A Deny that would be the guarantee if its unknown parts were known (no Condition, it matches
+ * once read as known): the verdict is undecidable (`error`), not `fail`.
+ */
+export function denyUndecidable(policy: PolicyDocument, action: string, resource = '*'): boolean {
+  return policy.statements.some(
+    (st) =>
+      st.effect === 'Deny' &&
+      st.partiallyUnknown === true &&
+      !st.hasCondition &&
+      explicitlyDenies({ origin: policy.origin, statements: [{ ...st, partiallyUnknown: false }] }, action, resource) !== undefined,
+  );
+}

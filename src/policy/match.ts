@@ -203,3 +203,19 @@ function tokensMatch(p: readonly Token[], v: readonly string[]): boolean {
 export function actionMatches(pattern: string, action: string): boolean {
   return globMatch(pattern, action, true);
 }
+
+/**
+ * Glob overlap read per ARN field. A glob `*` also matches `:`, so `...:*:*:secret:a-*` and
+ * `...:*:*:secret:b-??????` overlap as globs (a region `*` swallowing the rest); but the unknown
+ * region and account of a real ARN hold no `:`. Both ARNs with all six fields are compared field by
+ * field (the resource part as one); anything else falls back to the plain glob answer.
+ */
+export function arnsOverlap(pattern: string, arn: string): boolean {
+  if (!globsOverlap(pattern, arn)) return false;
+  if (!pattern.startsWith('arn:') || !arn.startsWith('arn:')) return true;
+  const p = pattern.split(':');
+  const a = arn.split(':');
+  if (p.length < 6 || a.length < 6) return true;
+  for (let i = 1; i < 5; i++) if (!globsOverlap(p[i]!, a[i]!)) return false;
+  return globsOverlap(p.slice(5).join(':'), a.slice(5).join(':'));
+}

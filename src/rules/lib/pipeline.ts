@@ -7,7 +7,8 @@
  *    webhook sources and their secrets, integration handlers, audit/dedup tables, triage functions.
  * Nothing here knows which source (HCL, plan, live) produced the inventory.
  */
-import type { Resource } from '../../model/inventory.js';
+import { label, type Resource } from '../../model/inventory.js';
+import { isManagedAfterChange } from '../../model/changes.js';
 import { instanceKey, type InventoryIndex } from '../../inventory/index.js';
 import {
   RefObject,
@@ -16,6 +17,7 @@ import {
   isObject,
   refsOf,
   show,
+  unknownReason,
   type Value,
   type ValueObject,
 } from '../../model/value.js';
@@ -25,19 +27,11 @@ import type { RuleContext, RuleExamined, RuleFinding, RuleOutcome } from '../def
 
 /** Managed resources of these types that exist after the change (a plan's pure deletions are out). */
 export function inScope(ctx: RuleContext, ...types: string[]): Resource[] {
-  return ctx.index.byType(...types).filter((r) => r.mode === 'managed' && !deletedOnly(r));
+  return ctx.index.byType(...types).filter(isManagedAfterChange);
 }
 
-const deletedOnly = (r: Resource): boolean => r.change?.actions.length === 1 && r.change.actions[0] === 'delete';
-
-/** The name a reader knows the resource by: its AWS name when known, else its address. */
-export function label(r: Resource): string {
-  for (const k of ['name', 'function_name', 'bucket']) {
-    const v = r.values[k];
-    if (typeof v === 'string' && v !== '') return v;
-  }
-  return r.address;
-}
+export { label } from '../../model/inventory.js';
+export { unknownReason } from '../../model/value.js';
 
 /** The for_each key (or count index) of a resource instance. */
 export function keyOf(r: Resource): string | undefined {
@@ -92,10 +86,6 @@ export type Read<T> =
   | { kind: 'missing' }
   | { kind: 'unknown'; reason: string }
   | { kind: 'invalid'; shown: string };
-
-export function unknownReason(v: Unknown | RefObject): string {
-  return v instanceof Unknown ? v.reason : `it is the resource ${v.address}`;
-}
 
 function readWith<T>(v: Value | undefined, convert: (x: Value) => T | undefined): Read<T> {
   if (v === undefined || v === null) return { kind: 'missing' };

@@ -4,9 +4,8 @@
  * `*`; a NotAction that excludes it does not count), and no identity policy may effectively allow it.
  */
 import { rolesCannot } from '../lib/iam.js';
+import { ASSUME_ROLE_ACTIONS } from '../../policy/actions.js';
 import type { Rule, RuleContext, RuleOutcome } from '../define.js';
-
-export const ASSUME_ROLE_ACTIONS = ['sts:AssumeRole'] as const;
 
 export const noAssumeRole: Rule = {
   id: 'SI-3',

@@ -3,20 +3,8 @@
  * for the IAM write actions on policies the spec lists.
  */
 import { rolesCannot } from '../lib/iam.js';
+import { IAM_POLICY_WRITE_ACTIONS } from '../../policy/actions.js';
 import type { Rule, RuleContext, RuleOutcome } from '../define.js';
-
-export const IAM_POLICY_WRITE_ACTIONS = [
-  'iam:CreatePolicy',
-  'iam:CreatePolicyVersion',
-  'iam:DeletePolicy',
-  'iam:SetDefaultPolicyVersion',
-  'iam:PutRolePolicy',
-  'iam:DeleteRolePolicy',
-  'iam:AttachRolePolicy',
-  'iam:DetachRolePolicy',
-  'iam:PutRolePermissionsBoundary',
-  'iam:DeleteRolePermissionsBoundary',
-] as const;
 
 export const noIamPolicyWrites: Rule = {
   id: 'SI-4',

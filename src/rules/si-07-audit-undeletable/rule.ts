@@ -6,18 +6,11 @@
  * `arn:aws:dynamodb:*:*:table/<name>`).
  */
 import type { Resource } from '../../model/inventory.js';
+import { AUDIT_DELETE_ACTIONS } from '../../policy/actions.js';
 import { GrantCollector, IAM_NEEDS, arnGlob, iamView, mightGrant, roleMay } from '../lib/iam.js';
 import { Evidence, OutcomeBuilder, gapErrors, label, tablesSaying } from '../lib/pipeline.js';
 import { PRINCIPAL_NEEDS, reportOutsideRoles } from '../lib/principals.js';
 import type { Rule, RuleContext, RuleExamined, RuleOutcome } from '../define.js';
-
-/** PartiQL DELETE is a delete through the API as well. */
-export const AUDIT_DELETE_ACTIONS = [
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:DeleteTable',
-  'dynamodb:PartiQLDelete',
-] as const;
 
 export const auditUndeletable: Rule = {
   id: 'SI-7',

@@ -1,10 +1,8 @@
 import { paginateSimulatePrincipalPolicy, type EvaluationResult } from '@aws-sdk/client-iam';
 import type { Inventory } from '../../model/inventory.js';
 import { InventoryIndex } from '../../inventory/index.js';
-import { iamView, roleMay } from '../../rules/lib/iam.js';
-import { ASSUME_ROLE_ACTIONS } from '../../rules/si-03-no-assume-role/rule.js';
-import { IAM_POLICY_WRITE_ACTIONS } from '../../rules/si-04-no-iam-policy-writes/rule.js';
-import { AUDIT_DELETE_ACTIONS } from '../../rules/si-07-audit-undeletable/rule.js';
+import { ASSUME_ROLE_ACTIONS, AUDIT_DELETE_ACTIONS, IAM_POLICY_WRITE_ACTIONS } from '../../policy/actions.js';
+import { iamView, roleMay } from '../../policy/roles.js';
 import { allPages, attempt, type CollectContext } from './collect/context.js';
 import type { ScopedRole } from './collect/iam.js';
 import type { ScopedTable } from './collect/dynamodb.js';
@@ -87,7 +85,7 @@ export function compareWithSimulator(inv: Inventory, prefix: string, run: Simula
   if (run.skipped) lines.push(run.skipped);
   if (run.results.length === 0) return lines;
   const index = new InventoryIndex(inv);
-  const view = iamView({ inventory: inv, index, prefix });
+  const view = iamView({ index });
   const byArn = new Map(view.roles.map((rp) => [rp.role.arn ?? String(rp.role.values.arn ?? ''), rp]));
   for (const s of run.results) {
     const rp = byArn.get(s.roleArn);

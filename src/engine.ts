@@ -9,7 +9,7 @@ import { ALL_RULES } from './rules/registry.js';
 import { checkMaturity } from './rules/zt-mat-1-maturity-consistency/rule.js';
 import { survivingInventory } from './model/changes.js';
 import { nistStatus, ruleById } from './rules/catalog/metadata.js';
-import { looksSecret, redactResult } from './report/redact.js';
+import { looksSecret, redactResult } from './model/redact.js';
 import { findSuppression, normalizeRuleId, type SuppressionRule } from './suppress/suppressions.js';
 import { VERSION } from './version.js';
 

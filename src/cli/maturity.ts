@@ -12,7 +12,7 @@ import { parseLevel, type Level } from '../maturity/table.js';
 import { printDiagnostic, UsageError } from './errors.js';
 // text output goes to CI logs: names and values from the input show their control characters escaped
 import { escapeDeep } from '../report/terminal.js';
-import { redactMaturitySection } from '../report/redact.js';
+import { redactMaturitySection } from '../model/redact.js';
 import { collectEnvironmentSecrets } from '../engine.js';
 import { checkWritePath, isStdoutPath, writeFileSafe } from '../io/safe-write.js';
 

@@ -41,5 +41,3 @@ export function render(result: CheckResult, format: Format, opts: RenderOptions)
       return renderJunit(result);
   }
 }
-
-export { redactResult, looksSecret } from './redact.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FORMATS, render } from '../../src/report/index.js';
-import { redactResult } from '../../src/report/redact.js';
+import { redactResult } from '../../src/model/redact.js';
 import { ALL_CASES, brokenResult, failingResult, liveResult, passingResult, suppressedResult } from './fixtures.js';
 
 const ANSI = /\u001b\[/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, looksSecret, redactMaturitySection, redactResult } from '../../src/report/redact.js';
+import { REDACTED, looksSecret, redactMaturitySection, redactResult } from '../../src/model/redact.js';
 import { failingResult } from './fixtures.js';
 
 describe('redactResult', () => {

@@ -20,7 +20,7 @@ import { applyGate } from '../../src/gate/gate.js';
 import type { Inventory } from '../../src/model/inventory.js';
 import type { CheckResult } from '../../src/model/result.js';
 import { FORMATS, render } from '../../src/report/index.js';
-import { REDACTED, redactResult } from '../../src/report/redact.js';
+import { REDACTED, redactResult } from '../../src/model/redact.js';
 import { res } from '../invariants/builder.js';
 import { ensureBuilt, rootModule, runCli, tempDir } from '../hardening/cli.js';
 

@@ -1,11 +1,11 @@
 /**
  * What the probe keeps of a response: plain JSON (dates as ISO strings, no SDK metadata) with
- * secrets removed (the report's own test of what a secret is: a secret-looking name that does not
- * name a reference, or a token-shaped value). Live runs and snapshot replays both map from this
- * form, so they cannot differ.
+ * secrets removed (the result's own test of what a secret is, model/redact.ts: a secret-looking
+ * name that does not name a reference, or a token-shaped value). Live runs and snapshot replays
+ * both map from this form, so they cannot differ.
  */
 
-import { REDACTED, looksSecret } from '../../report/redact.js';
+import { REDACTED, looksSecret } from '../../model/redact.js';
 import { dict } from '../../model/dict.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -1,4 +1,10 @@
-import type { CheckResult, MaturitySection } from '../model/result.js';
+/**
+ * Secrets in the result: what looks like one (looksSecret, also used by the live source to scrub the
+ * responses it keeps), and the result with them replaced by `[REDACTED]` in its free text
+ * (redactResult, which scan() applies before any reporter sees the result; redactMaturitySection for
+ * `maturity status`). Reporters print what they are given.
+ */
+import type { CheckResult, MaturitySection } from './result.js';
 
 export const REDACTED = '[REDACTED]';
 

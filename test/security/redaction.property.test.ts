@@ -21,7 +21,7 @@ import type { Inventory } from '../../src/model/inventory.js';
 import type { CheckResult } from '../../src/model/result.js';
 import { FORMATS, render } from '../../src/report/index.js';
 import { REDACTED, redactResult } from '../../src/model/redact.js';
-import { res } from '../invariants/builder.js';
+import { res } from '../support/builder.js';
 import { ensureBuilt, rootModule, runCli, tempDir } from '../hardening/cli.js';
 
 /** Words of the result's schema and vocabulary, and metacharacters of every format. */

@@ -1,3 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { noIamPolicyWrites } from './rule.js';
+import { SHAPES, run, scenario } from '../../../test/support/helpers.js';
+import { allow, doc } from '../../../test/support/system.js';
 import { describeRuleFixtures } from '../../../test/support/rule-tester.js';
 
 describeRuleFixtures(import.meta.dirname);
+
+describe('SI-4 no role can modify IAM policies', () => {
+  for (const shape of SHAPES) {
+    describe(shape, () => {
+      it('iam:*Policy* on a role without boundary: SI-4 names the granting policy and the actions', () => {
+        const rs = scenario(shape, (s) => {
+          delete s.roles.config.values.permissions_boundary;
+          s.policyOf(s.roles.config).values.policy = JSON.stringify(doc(allow('iam:*Policy*', '*')));
+        });
+        const c = run(noIamPolicyWrites, rs, shape);
+        const f = c.findings.find((x) => x.message.includes(' grants '))!;
+        expect(f.message).toMatch(shape === 'static' ? /^policy module.foundation.aws_iam_role_policy.policy grants / : /^inline policy "least-privilege" of role ztait-config-manager grants /);
+        expect(f.message).toContain('grants iam:CreatePolicy, iam:CreatePolicyVersion, iam:DeletePolicy, iam:SetDefaultPolicyVersion, iam:PutRolePolicy, iam:DeleteRolePolicy, iam:AttachRolePolicy, iam:DetachRolePolicy (via "iam:*Policy*") on *');
+        expect(f.message).toContain('to role ztait-config-manager');
+      });
+    });
+  }
+});

@@ -1,7 +1,7 @@
 /**
  * A complete ZTAIT system as the static source would load it (references as Unknowns, known names
- * as strings), built fresh on every call so a test can break exactly one thing. It passes all 14
- * invariants; `toLive(sys.all())` is the same system as the live probe reports it.
+ * as strings), built fresh on every call so a test can break exactly one thing. It passes every
+ * invariant; `toLive(sys.all())` is the same system as the live probe reports it.
  */
 import type { Resource } from '../../src/model/inventory.js';
 import type { Value, ValueObject } from '../../src/model/value.js';

@@ -7,7 +7,7 @@
  */
 import { arnPattern } from '../../src/hcl/computed.js';
 import { InventoryIndex } from '../../src/inventory/index.js';
-import type { Invariant, RuleOutcome } from '../../src/rules/define.js';
+import type { Rule, RuleOutcome } from '../../src/rules/define.js';
 import { emptyInventory, type Inventory, type Resource } from '../../src/model/inventory.js';
 import { RefObject, Unknown, containsUnknown, isObject, refsOf, type Value, type ValueObject } from '../../src/model/value.js';
 
@@ -99,7 +99,7 @@ export interface Checked extends RuleOutcome {
 }
 
 /** Runs one rule and derives the status the way the engine does (without suppressions). */
-export function check(rule: Invariant, input: Resource[] | Inventory): Checked {
+export function check(rule: Rule, input: Resource[] | Inventory): Checked {
   const inv = Array.isArray(input) ? inventory(input) : input;
   const outcome = rule.evaluate({ inventory: inv, index: new InventoryIndex(inv), prefix: 'ztait-' });
   let status: Status;
@@ -208,3 +208,21 @@ export function toLive(resources: Resource[]): Resource[] {
   }
   return out.filter((r) => r.type !== 'aws_iam_role_policy');
 }
+
+// ------------------------------------------------------------------ plan changes
+
+/** A resource as a plan gives it: `values` after apply, the change's actions and the values before. */
+export function planResource(address: string, type: string, values: ValueObject, actions: NonNullable<Resource['change']>['actions'], before: ValueObject | null): Resource {
+  const name = address.split('.').pop()!;
+  return { address, mode: 'managed', type, name, module: '', values, change: { actions, before } };
+}
+
+/** A plan's inventory: these resources, and the plan's variables when given. */
+export function planInventory(resources: Resource[], variables?: ValueObject): Inventory {
+  return { ...emptyInventory('plan'), resources, ...(variables ? { variables } : {}) };
+}
+
+/** Addresses of an outcome's fail findings. */
+export const failing = (o: RuleOutcome): string[] => o.findings.filter((f) => f.kind === 'fail').map((f) => f.resource.address);
+/** Addresses of an outcome's error findings. */
+export const errors = (o: RuleOutcome): string[] => o.findings.filter((f) => f.kind === 'error').map((f) => f.resource.address);

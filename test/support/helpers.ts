@@ -1,7 +1,7 @@
 /** Scenario helpers: break one thing in the reference system, judge it in the static and live shapes. */
 import { expect } from 'vitest';
 import { INVARIANTS } from '../../src/rules/registry.js';
-import type { Invariant } from '../../src/rules/define.js';
+import type { Rule } from '../../src/rules/define.js';
 import type { Resource } from '../../src/model/inventory.js';
 import { check, inventory, lines, toLive, type Checked } from './builder.js';
 import { system, type System } from './system.js';
@@ -17,7 +17,7 @@ export function scenario(shape: Shape, mutate?: (s: System) => Resource[] | void
   return shape === 'static' ? all : toLive(all);
 }
 
-export function run(rule: Invariant, resources: Resource[], shape: Shape = 'static', gaps?: Record<string, string>): Checked {
+export function run(rule: Rule, resources: Resource[], shape: Shape = 'static', gaps?: Record<string, string>): Checked {
   return check(rule, inventory(resources, { kind: shape === 'static' ? 'hcl' : 'live', ...(gaps ? { gaps } : {}) }));
 }
 

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { INVARIANTS } from '../../src/rules/registry.js';
 import type { Resource } from '../../src/model/inventory.js';
 import { RefObject, Unknown, type Value, type ValueObject } from '../../src/model/value.js';
-import { check, inventory, res, toLive } from './builder.js';
-import { system } from './system.js';
+import { check, inventory, res, toLive } from '../support/builder.js';
+import { system } from '../support/system.js';
 
 const TYPES = [
   'aws_lambda_function', 'aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_egress_rule', 'aws_subnet',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { emptyInventory, type Inventory, type Resource } from '../../src/model/inventory.js';
-import { Unknown, type Value, type ValueObject } from '../../src/model/value.js';
-import { InventoryIndex } from '../../src/inventory/index.js';
-import { MATURITY_RULE, checkMaturity } from '../../src/rules/zt-mat-1-maturity-consistency/rule.js';
-import { TABLE3, envName, envValue, SETTINGS, type Level } from '../../src/maturity/table.js';
+import { emptyInventory, type Inventory, type Resource } from '../../model/inventory.js';
+import { Unknown, type Value, type ValueObject } from '../../model/value.js';
+import { InventoryIndex } from '../../inventory/index.js';
+import { MATURITY_RULE, checkMaturity } from './rule.js';
+import { TABLE3, envName, envValue, SETTINGS, type Level } from '../../maturity/table.js';
 
 function envFor(level: Level): Record<string, Value> {
   const env: Record<string, Value> = { MATURITY_LEVEL: String(level) };

@@ -13,9 +13,9 @@ import { noIamPolicyWrites } from '../../src/rules/si-04-no-iam-policy-writes/ru
 import { InventoryIndex } from '../../src/inventory/index.js';
 import type { Resource } from '../../src/model/inventory.js';
 import { Unknown, type Value } from '../../src/model/value.js';
-import { Ref, check, inventory, lines, opaque, ref, res, tpl } from './builder.js';
-import { SHAPES, findingOn, run, scenario, type Shape } from './helpers.js';
-import { system, type System } from './system.js';
+import { Ref, check, inventory, lines, opaque, ref, res, tpl } from '../support/builder.js';
+import { SHAPES, findingOn, run, scenario, type Shape } from '../support/helpers.js';
+import { system, type System } from '../support/system.js';
 
 const TRIAGE_FN = 'module.triage.aws_lambda_function.function';
 const IAM_RULES = [noAssumeRole, noIamPolicyWrites, auditUndeletable];

@@ -10,12 +10,13 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 // @ts-expect-error plain ESM helper without type declarations
 import * as offlineHelpers from '../../scripts/terraform/offline.mjs';
+import { INVARIANTS } from '../../src/rules/registry.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The fixture root as the CLI is given it: relative to the repository root, the cwd of every run. */
 export const FIXTURES = 'fixtures/hcl';
 
-export const INVARIANT_IDS = Array.from({ length: 14 }, (_, i) => `SI-${i + 1}`);
+export const INVARIANT_IDS = INVARIANTS.map((r) => r.id);
 
 export type Status = 'pass' | 'fail' | 'error' | 'not_applicable' | 'suppressed';
 
@@ -67,7 +68,7 @@ export interface FixtureCase {
 }
 
 const STATUS_SCHEMA = { enum: ['pass', 'fail', 'error', 'not_applicable', 'suppressed'] };
-const INVARIANT_ID = { type: 'string', pattern: '^SI-([1-9]|1[0-4])$' };
+const INVARIANT_ID = { type: 'string', enum: INVARIANT_IDS };
 const EXPECTED_SCHEMA = {
   type: 'object',
   additionalProperties: false,

@@ -26,7 +26,7 @@ export function cleanup(): void {
 
 /**
  * Builds the CLI (`tsc -p tsconfig.json`) into a private package directory (its own dist/, the
- * repository's bin/, package.json, rules/ and node_modules), so a concurrent build of the
+ * repository's bin/, package.json, rules/, src/ and node_modules), so a concurrent build of the
  * shared dist/ cannot change the CLI under a running test.
  */
 export async function buildCli(): Promise<void> {
@@ -38,7 +38,8 @@ export async function buildCli(): Promise<void> {
   mkdirSync(join(dir, 'bin'));
   for (const f of readdirSync(join(ROOT, 'bin'))) copyFileSync(join(ROOT, 'bin', f), join(dir, 'bin', f));
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-  for (const d of ['node_modules', 'rules', 'schemas', 'terraform']) symlinkSync(join(ROOT, d), join(dir, d));
+  // src/ for the rule folders' meta.yaml and the catalog the CLI reads at run time
+  for (const d of ['node_modules', 'rules', 'schemas', 'src', 'terraform']) symlinkSync(join(ROOT, d), join(dir, d));
   packageDir = dir;
 }
 

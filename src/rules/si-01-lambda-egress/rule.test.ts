@@ -105,9 +105,9 @@ describe('SI-1 Lambda egress only HTTPS via NAT, AWS services via endpoints', ()
         const c = run(lambdaEgress, rs, shape, { aws_vpc_endpoint: 'ec2:DescribeVpcEndpoints AccessDenied' });
         expect(c.errors).toEqual(['aws_vpc_endpoint not collected: ec2:DescribeVpcEndpoints AccessDenied']);
         expect(c.status).toBe('fail'); // the missing endpoints still fail; the gap adds an error
-        const none = run(lambdaEgress, scenario(shape), shape, { 'ec2:DescribeVpcEndpoints': 'AccessDenied' });
+        const none = run(lambdaEgress, scenario(shape), shape, { aws_vpc_endpoint: 'ec2:DescribeVpcEndpoints AccessDenied' });
         expect(none.status).toBe('error');
-        expect(none.reason).toBe('ec2:DescribeVpcEndpoints not collected: AccessDenied');
+        expect(none.reason).toBe('aws_vpc_endpoint not collected: ec2:DescribeVpcEndpoints AccessDenied');
       });
     });
   }

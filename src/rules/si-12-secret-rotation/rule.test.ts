@@ -85,7 +85,7 @@ describe('SI-12 secrets rotate automatically', () => {
   });
 
   it('a secrets gap is error; no secret is not applicable', () => {
-    expect(run(secretRotation, scenario('live'), 'live', { 'secretsmanager:ListSecrets': 'AccessDenied' }).status).toBe('error');
+    expect(run(secretRotation, scenario('live'), 'live', { aws_secretsmanager_secret: 'secretsmanager:ListSecrets AccessDenied' }).status).toBe('error');
     expect(run(secretRotation, [])).toMatchObject({ status: 'not_applicable', reason: 'no aws_secretsmanager_secret in the inventory' });
   });
 });

@@ -38,7 +38,7 @@ export const dashboardJwt: Rule = {
     if (routes.length === 0) return out.finish('no dashboard route (every API Gateway route is a webhook route, or there is none)');
 
     const authorizers = new Map(inScope(ctx, 'aws_apigatewayv2_authorizer').map((a) => [a.address, judgeAuthorizer(a)]));
-    const apiOf = (v: Resource['values'][string]): string => {
+    const apiOf = (v: Resource['values'][string] | undefined): string => {
       const api = ctx.index.resolve(v, ['aws_apigatewayv2_api']).resources[0];
       return api ? api.address : `?${show(v)}`;
     };

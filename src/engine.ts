@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Inventory, Location, Resource } from './model/inventory.js';
-import type { CheckResult, ConfigInfo, Examined, Finding, InvariantResult, Status } from './model/result.js';
+import type { CheckResult, ConfigInfo, Examined, Finding, InvariantResult, MaturitySection, Status } from './model/result.js';
 import { isObject, type Value } from './model/value.js';
 import { dict, own } from './model/dict.js';
 import { InventoryIndex } from './inventory/index.js';
@@ -9,8 +9,10 @@ import { ALL_RULES } from './rules/registry.js';
 import { checkMaturity } from './rules/zt-mat-1-maturity-consistency/rule.js';
 import { survivingInventory } from './model/changes.js';
 import { nistStatus, ruleById } from './rules/catalog/metadata.js';
-import { looksSecret, redactResult } from './model/redact.js';
+import { looksSecret, redactMaturitySection, redactResult } from './model/redact.js';
 import { findSuppression, normalizeRuleId, type SuppressionRule } from './suppress/suppressions.js';
+import { applyBaseline, readBaseline } from './gate/baseline.js';
+import { applyGate, type GatePolicy } from './gate/gate.js';
 import { VERSION } from './version.js';
 
 export interface EngineOptions {
@@ -24,6 +26,10 @@ export interface EngineOptions {
   /** What the configuration file and the flags did to the gate (reported, and redacted like all input text). */
   config?: ConfigInfo;
   now?: Date;
+  /** A baseline file: only findings not recorded in it count for the gate. */
+  baseline?: string;
+  /** What fails the run (--fail-on, --soft-fail, ...); the default fails on any fail or error. */
+  gate?: GatePolicy;
 }
 
 /**
@@ -37,7 +43,11 @@ export function selectRules(opts: Pick<EngineOptions, 'checks' | 'skipChecks'>, 
   return all.filter((r) => (!want || want.has(r.id)) && !skip.has(r.id));
 }
 
-/** Runs the selected rules over an inventory and builds the result object (secrets redacted). */
+/**
+ * Judges an inventory: runs the selected rules, applies suppressions, redacts secrets, sorts the
+ * findings, marks them against the baseline and decides the gate. The result carries every verdict
+ * a report shows (invariants, NIST tenets, maturity, gate): reporters only render it.
+ */
 export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
   collectEnvironmentSecrets(inv);
   const context = (inventory: Inventory): RuleContext => ({
@@ -100,9 +110,35 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
     ...(opts.approvedBy ? { approved_by: opts.approvedBy } : {}),
     // only when there is something to say: a file, --no-config, or a weakening
     ...(opts.config && (opts.config.mode !== 'none' || opts.config.weakenings.length > 0) ? { config: opts.config } : {}),
+    // decided below, once the findings are final; failing until then
+    gate: { passed: false, reason: 'not gated' },
   };
   // Only the free text is redacted (messages, observed values): verdicts, ids and addresses never are.
-  return redactResult(result, inv.secrets, inv.resources.map((r) => r.address));
+  const redacted = redactResult(result, inv.secrets, inv.resources.map((r) => r.address));
+  // One order for every report, on the text as printed (redacted).
+  for (const r of redacted.invariants) r.findings.sort(compareFindings);
+  if (opts.baseline) applyBaseline(redacted, readBaseline(opts.baseline), opts.baseline);
+  redacted.gate = applyGate(redacted, opts.gate ?? {});
+  return redacted;
+}
+
+/** The maturity section of an inventory alone (`maturity status`), its secrets redacted as in a check result. */
+export function maturityOf(inv: Inventory): MaturitySection {
+  collectEnvironmentSecrets(inv);
+  return redactMaturitySection(checkMaturity(inv, new InventoryIndex(inv)), inv.secrets, inv.resources.map((r) => r.address));
+}
+
+const compareStrings = (a: string | undefined, b: string | undefined): number => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+
+/** Findings by file, line, resource, then message and fingerprint (code-unit order, so no locale changes it). */
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareStrings(a.file, b.file) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    compareStrings(a.resource, b.resource) ||
+    compareStrings(a.message, b.message) ||
+    compareStrings(a.fingerprint, b.fingerprint)
+  );
 }
 
 function toInvariantResult(
@@ -132,7 +168,6 @@ function toInvariantResult(
     }
     findings.push(finding);
   }
-  findings.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.resource.localeCompare(b.resource));
 
   const examined: Examined[] = outcome.examined.map((e) => ({
     resource: e.resource.address,

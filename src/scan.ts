@@ -1,7 +1,7 @@
 /**
  * scan(): the one pipeline every command runs. A source builds the inventory (HCL directories, a
- * plan, or an inventory the live probe collected), the rules judge it (engine.ts: verdicts,
- * suppressions, redaction), then the baseline marks what is new and the gate decides the run.
+ * plan, or an inventory the live probe collected), then the engine judges it (engine.ts: verdicts,
+ * suppressions, redaction, the baseline marking what is new, the gate deciding the run).
  * The CLI parses flags, calls this and writes what it returns; reporters only render the result.
  */
 import type { Inventory } from './model/inventory.js';
@@ -13,8 +13,6 @@ import { parsePool } from './hcl/parse-pool.js';
 import type { EvalLimits } from './hcl/budget.js';
 import { loadPlan, PlanInputError } from './sources/plan/index.js';
 import { loadRules } from './rules/catalog/metadata.js';
-import { applyBaseline, readBaseline } from './gate/baseline.js';
-import { applyGate, type GatePolicy } from './gate/gate.js';
 
 export type ScanSource =
   | { kind: 'hcl'; paths: string[]; varFiles?: string[]; vars?: [string, string][]; limits?: Partial<EvalLimits>; fileRoot?: string }
@@ -24,9 +22,6 @@ export type ScanSource =
 
 export interface ScanOptions extends EngineOptions {
   source: ScanSource;
-  /** A baseline file: only findings not recorded in it count for the gate. */
-  baseline?: string;
-  gate?: GatePolicy;
 }
 
 /** Builds the inventory of a source. Input problems inside files are diagnostics; a missing input throws InputError. */
@@ -76,9 +71,5 @@ export async function loadSource(source: ScanSource): Promise<Inventory> {
 
 /** Load, evaluate, baseline, gate: the result every reporter renders, secrets redacted. */
 export async function scan(opts: ScanOptions): Promise<CheckResult> {
-  const inventory = await loadSource(opts.source);
-  const result = runChecks(inventory, opts);
-  if (opts.baseline) applyBaseline(result, readBaseline(opts.baseline), opts.baseline);
-  result.gate = applyGate(result, opts.gate ?? {});
-  return result;
+  return runChecks(await loadSource(opts.source), opts);
 }

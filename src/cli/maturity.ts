@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadHcl } from '../hcl/loader.js';
-import { InventoryIndex } from '../inventory/index.js';
-import { checkMaturity } from '../rules/zt-mat-1-maturity-consistency/rule.js';
 import { assess } from '../maturity/assess.js';
 import { DefinitionError, locateLevelDefinition, writeFileAtomic } from '../maturity/definition.js';
 import { EvidenceError, readEvidenceFile, type EvidenceSet } from '../maturity/evidence.js';
@@ -12,8 +10,7 @@ import { parseLevel, type Level } from '../maturity/table.js';
 import { printDiagnostic, UsageError } from './errors.js';
 // text output goes to CI logs: names and values from the input show their control characters escaped
 import { escapeDeep } from '../report/terminal.js';
-import { redactMaturitySection } from '../model/redact.js';
-import { collectEnvironmentSecrets } from '../engine.js';
+import { maturityOf } from '../engine.js';
 import { checkWritePath, isStdoutPath, writeFileSafe } from '../io/safe-write.js';
 
 /**
@@ -128,13 +125,8 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
       const inv = await loadHcl([path], { ...(opts.varFile ? { varFiles: opts.varFile } : {}), ...(opts.var ? { vars: opts.var } : {}) });
       const errors = inv.diagnostics.filter((d) => d.severity === 'error');
       for (const d of errors) printDiagnostic(`${d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : ''}${d.message}`);
-      collectEnvironmentSecrets(inv);
-      // secrets are redacted here as in every check report
-      const section = redactMaturitySection(
-        checkMaturity(inv, new InventoryIndex(inv)),
-        inv.secrets,
-        inv.resources.map((r) => r.address),
-      );
+      // the section a check result carries, its secrets redacted as in every check report
+      const section = maturityOf(inv);
       // the exit code from the verdict, before rendering: a renderer that fails exits 2, never 0
       setExit(errors.length > 0 ? 2 : section.consistent ? 0 : 1);
       await emit(opts, ['text', 'json', 'markdown'], (f) => renderStatus(f === 'text' ? escapeDeep(section) : section, f));

@@ -106,8 +106,8 @@ export interface CheckResult {
   diagnostics: { severity: 'error' | 'warning'; message: string; file?: string; line?: number; column?: number }[];
   limitations: string[];
   approved_by?: string;
-  /** Set when the run passed or failed for a reason worth one line (thresholds, soft-fail). */
-  gate?: { passed: boolean; reason: string };
+  /** Whether the run passes, and why in one line (which rules fail it at the --fail-on threshold, soft-fail, ...). */
+  gate: { passed: boolean; reason: string };
   /** The configuration file applied, and every setting that let this run pass more easily. */
   config?: ConfigInfo;
   /** With --baseline: the file, and the baselined findings that are gone (fixed). */

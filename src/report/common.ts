@@ -2,7 +2,10 @@ import type { CheckResult, ConfigInfo, Examined, Finding, GateWeakening, Invaria
 import { STATUSES } from '../model/result.js';
 import { ruleById, type RuleMeta } from '../rules/catalog/metadata.js';
 
-/** Helpers every reporter shares, so the formats agree finding for finding. */
+/**
+ * Helpers every reporter shares, so the formats agree finding for finding. Reporters only read the
+ * result: the engine decided every verdict (the gate included) and the order of the findings.
+ */
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 
@@ -16,20 +19,14 @@ export const STATUS_LABEL: Record<Status, string> = {
 
 export interface GateVerdict {
   passed: boolean;
-  /** One line: `FAILED: 2 fail, 1 error`, `PASSED`, or the engine's own reason. */
+  /** One line: `FAILED: 1 rule(s) fail the gate: SI-6 fail (high)`, `PASSED: ...`. */
   line: string;
 }
 
-/** The run's verdict: the engine's gate when it set one, else derived (any fail or error fails). */
+/** The run's verdict as the engine decided it, in one line. */
 export function gateVerdict(result: CheckResult): GateVerdict {
-  if (result.gate) {
-    const word = result.gate.passed ? 'PASSED' : 'FAILED';
-    return { passed: result.gate.passed, line: result.gate.reason ? `${word}: ${result.gate.reason}` : word };
-  }
-  const { fail, error } = result.summary;
-  if (fail === 0 && error === 0) return { passed: true, line: 'PASSED' };
-  const parts = [fail ? `${fail} fail` : '', error ? `${error} error` : ''].filter(Boolean);
-  return { passed: false, line: `FAILED: ${parts.join(', ')}` };
+  const word = result.gate.passed ? 'PASSED' : 'FAILED';
+  return { passed: result.gate.passed, line: result.gate.reason ? `${word}: ${result.gate.reason}` : word };
 }
 
 /** Rule metadata for an invariant of the result, when the rule is known. */
@@ -49,18 +46,6 @@ export function whereOf(x: Pick<Finding, 'file' | 'line' | 'arn' | 'resource'> &
 
 function compareStrings(a: string | undefined, b: string | undefined): number {
   return (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
-}
-
-/** Deterministic order for findings: file, line, resource, message, fingerprint. */
-export function sortFindings<T extends Finding>(findings: readonly T[]): T[] {
-  return [...findings].sort(
-    (a, b) =>
-      compareStrings(a.file, b.file) ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      compareStrings(a.resource, b.resource) ||
-      compareStrings(a.message, b.message) ||
-      compareStrings(a.fingerprint, b.fingerprint),
-  );
 }
 
 /** Deterministic order for examined resources: resource, file, line. */

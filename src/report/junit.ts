@@ -1,5 +1,5 @@
 import type { CheckResult, Examined, Finding, InvariantResult } from '../model/result.js';
-import { gateVerdict, sortExamined, sortFindings, STATUS_LABEL, weakenedBy, whereOf } from './common.js';
+import { gateVerdict, sortExamined, STATUS_LABEL, weakenedBy, whereOf } from './common.js';
 
 /** XML 1.0 text/attribute escape; characters XML cannot carry at all are dropped. */
 export function xmlEscape(s: string): string {
@@ -49,7 +49,7 @@ function findingText(f: Finding): string {
 
 /** One case per examined resource; findings attach to their resource, unmatched findings get their own case. */
 function casesOf(inv: InvariantResult): Case[] {
-  const findings = sortFindings(inv.findings);
+  const findings = inv.findings;
   const used = new Set<Finding>();
   const cases: Case[] = sortExamined(inv.examined).map((e) => {
     const mine = findings.filter((f) => f.resource === e.resource && (!e.file || !f.file || f.file === e.file));

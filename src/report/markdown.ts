@@ -1,8 +1,7 @@
 import type { CheckResult, Finding, InvariantResult } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
-import { expectedSettings, loadMaturityModel } from '../rules/catalog/maturity.js';
-import { nistStatus } from '../rules/catalog/metadata.js';
-import { configFileLine, gateVerdict, metaFor, severityMatrix, sortExamined, sortFindings, sourceLabel, STATUS_LABEL, valueText, weakenedBy, whereOf } from './common.js';
+import { loadMaturityModel } from '../rules/catalog/maturity.js';
+import { configFileLine, gateVerdict, metaFor, severityMatrix, sortExamined, sourceLabel, STATUS_LABEL, valueText, weakenedBy, whereOf } from './common.js';
 import { bullets, document, escapeText as esc, heading, para, reflow, table } from './md.js';
 
 function scopeSection(r: CheckResult): string[] {
@@ -84,7 +83,7 @@ function invariantSection(inv: InvariantResult): string[] {
   if (examined.length === 0) out.push(...para('No resource was examined.'));
   else out.push(...table(['Resource', 'Location or ARN', 'Status', 'Observed'], examined.map((e) => [e.resource, whereOf(e) === e.resource ? '(the resource ARN)' : whereOf(e), e.status, e.observed])));
 
-  const findings = sortFindings(inv.findings);
+  const findings = inv.findings;
   if (findings.length > 0) {
     out.push(...heading(3, `${inv.id} findings`), ...bullets(findings.map(findingItem)));
     out.push(...heading(3, `${inv.id} remediation`));
@@ -100,8 +99,7 @@ function invariantSection(inv: InvariantResult): string[] {
 
 function nistSection(r: CheckResult): string[] {
   const status = new Map(r.invariants.map((i) => [i.id, i.status]));
-  const tenets = r.nist.length > 0 ? r.nist : nistStatus(r.invariants);
-  const rows = [...tenets]
+  const rows = [...r.nist]
     .sort((a, b) => a.tenet - b.tenet)
     .map((t) => {
       const evidence = t.invariants.map((id) => `${id} ${status.has(id) ? STATUS_LABEL[status.get(id)!] : 'not evaluated'}`).join(', ');
@@ -124,7 +122,7 @@ function maturitySection(r: CheckResult): string[] {
   ];
   if (m.reason) items.push(`Reason: ${esc(m.reason)}`);
   out.push(...bullets(items));
-  const expected = m.expected ?? (m.level !== null ? expectedSettings(m.level) : undefined);
+  const expected = m.expected;
   const actual = m.actual ?? {};
   if (expected) {
     const tableOrder = loadMaturityModel().settings.map((s) => s.name);
@@ -152,7 +150,7 @@ function maturitySection(r: CheckResult): string[] {
 
 function suppressionsSection(r: CheckResult): string[] {
   const rows = r.invariants.flatMap((inv) =>
-    sortFindings(inv.findings)
+    inv.findings
       .filter((f) => f.status === 'suppressed')
       .map((f) => {
         const s = f.suppression;
@@ -183,7 +181,7 @@ function limitationsSection(r: CheckResult): string[] {
   }
   for (const inv of r.invariants) {
     if (inv.status === 'error') items.push(`${inv.id} (error): ${esc(inv.reason ?? 'see its findings')}`);
-    for (const f of sortFindings(inv.findings)) if (f.status === 'error') items.push(`${inv.id} undecided for ${esc(f.resource)}: ${esc(f.message)}`);
+    for (const f of inv.findings) if (f.status === 'error') items.push(`${inv.id} undecided for ${esc(f.resource)}: ${esc(f.message)}`);
   }
   for (const l of r.limitations) items.push(esc(l));
   const out = heading(2, 'Limitations');

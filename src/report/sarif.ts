@@ -1,7 +1,7 @@
 import type * as Sarif from 'sarif';
 import type { CheckResult, Finding, InvariantResult, Severity, Suppression } from '../model/result.js';
 import type { RuleMeta } from '../rules/catalog/metadata.js';
-import { gateVerdict, metaFor, sortFindings, weakenedBy } from './common.js';
+import { gateVerdict, metaFor, weakenedBy } from './common.js';
 import { canonicalResult } from './json.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -205,7 +205,7 @@ export function renderSarif(result: CheckResult): string {
   const rules = result.invariants.map((inv) => ruleDescriptor(inv, metaFor(inv)));
   const results: Sarif.Result[] = [];
   result.invariants.forEach((inv, ruleIndex) => {
-    const found = sortFindings(inv.findings).map((f) => findingResult(inv, ruleIndex, f, artifactIndex));
+    const found = inv.findings.map((f) => findingResult(inv, ruleIndex, f, artifactIndex));
     if (found.length === 0 && inv.status === 'fail') found.push(bareFailure(inv, ruleIndex));
     results.push(...found);
   });

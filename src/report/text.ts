@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, Finding, InvariantResult, Status } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
-import { configFileLine, gateVerdict, severityMatrix, sortFindings, STATUS_LABEL, valueText, weakenedBy, whereOf } from './common.js';
+import { configFileLine, gateVerdict, severityMatrix, STATUS_LABEL, valueText, weakenedBy, whereOf } from './common.js';
 import { escapeDeep, guardLines } from './terminal.js';
 
 export interface TextOptions {
@@ -41,7 +41,7 @@ function invariantBlock(c: ChalkInstance, inv: InvariantResult, quiet: boolean):
   const head = `${c.bold(inv.id.padEnd(10))} ${statusColor(c, inv.status)(STATUS_LABEL[inv.status].padEnd(14))} ${inv.severity.padEnd(8)} ${inv.title}`;
   const lines = [head];
   if (inv.reason) lines.push(c.gray(`  reason: ${inv.reason}`));
-  const findings = sortFindings(inv.findings).filter((f) => !quiet || f.status !== 'suppressed');
+  const findings = inv.findings.filter((f) => !quiet || f.status !== 'suppressed');
   for (const f of findings) lines.push(findingLine(c, f));
   return lines;
 }

@@ -98,7 +98,7 @@ const checkResult: fc.Arbitrary<CheckResult> = fc
     command_line: text,
     diagnostics: fc.array(diagnostic, { maxLength: 3 }),
     limitations: fc.array(text, { maxLength: 3 }),
-    gate: opt(fc.record({ passed: fc.boolean(), reason: text })),
+    gate: fc.record({ passed: fc.boolean(), reason: text }),
     absent: fc.array(fc.record({ id: fc.constantFrom(...RULE_IDS, 'SI-99'), resource: text, fingerprint: text, message: text }), { maxLength: 2 }),
     level: fc.option(fc.integer({ min: 0, max: 4 }), { nil: null }),
   })
@@ -117,7 +117,7 @@ const checkResult: fc.Arbitrary<CheckResult> = fc
       nist: nistStatus(r.invariants),
       diagnostics: r.diagnostics,
       limitations: r.limitations,
-      ...(r.gate ? { gate: r.gate } : {}),
+      gate: r.gate,
       ...(r.absent.length ? { baseline: { file: 'baseline.json', absent: r.absent } } : {}),
     };
   });

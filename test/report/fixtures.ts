@@ -1,7 +1,8 @@
 import type { CheckResult, Examined, Finding, InvariantResult, Status } from '../../src/model/result.js';
+import { applyGate } from '../../src/gate/gate.js';
 import { loadRules, nistStatus } from '../../src/rules/catalog/metadata.js';
 
-/** CheckResults built in code, one per situation a report must render. */
+/** CheckResults built in code, one per situation a report must render (verdicts as the engine would set them). */
 
 const SHA = (c: string) => c.repeat(64).slice(0, 64);
 
@@ -26,8 +27,16 @@ function summarize(invs: InvariantResult[]): Record<Status, number> {
   return s;
 }
 
+/** What the engine derives from the invariants: the summary, the NIST tenets and the gate (default policy). */
+function settle(r: CheckResult): CheckResult {
+  r.summary = summarize(r.invariants);
+  r.nist = nistStatus(r.invariants);
+  r.gate = applyGate(r, {});
+  return r;
+}
+
 function base(kind: 'hcl' | 'plan' | 'live', invs: InvariantResult[]): CheckResult {
-  return {
+  return settle({
     tool: { name: 'ztait', version: '0.1.0' },
     source:
       kind === 'live'
@@ -50,7 +59,8 @@ function base(kind: 'hcl' | 'plan' | 'live', invs: InvariantResult[]): CheckResu
     nist: nistStatus(invs),
     diagnostics: [],
     limitations: [],
-  };
+    gate: { passed: false, reason: '' },
+  });
 }
 
 const passExamined = (resource: string, file: string, line: number, observed: string): Examined => ({ resource, file, line, status: 'pass', observed });
@@ -94,9 +104,7 @@ export function failingResult(): CheckResult {
   r.invariants[5] = invariant('SI-6', 'fail', [pitr], [
     { resource: 'module.foundation.aws_dynamodb_table.audit', file: 'modules/foundation/dynamodb.tf', line: 12, status: 'fail', observed: 'point_in_time_recovery.enabled = false' },
   ]);
-  r.summary = summarize(r.invariants);
-  r.nist = nistStatus(r.invariants);
-  return r;
+  return settle(r);
 }
 
 export function suppressedResult(): CheckResult {
@@ -123,9 +131,7 @@ export function suppressedResult(): CheckResult {
   };
   r.invariants[5] = invariant('SI-6', 'suppressed', [f], [{ resource: 'aws_dynamodb_table.archive', file: 'archive.tf', line: 4, status: 'suppressed', observed: 'point_in_time_recovery: absent' }]);
   r.invariants[11] = invariant('SI-12', 'suppressed', [g], []);
-  r.summary = summarize(r.invariants);
-  r.nist = nistStatus(r.invariants);
-  return r;
+  return settle(r);
 }
 
 /** A parse error makes everything undecidable; one finding is an undecidable unknown. */
@@ -146,9 +152,7 @@ export function brokenResult(): CheckResult {
     { severity: 'warning', message: 'function filebase64sha256 reads a file that does not exist', file: 'lambda.tf', line: 30 },
   ];
   r.limitations = ['filebase64sha256(build/triage.zip) could not be evaluated: the package is built later'];
-  r.summary = summarize(r.invariants);
-  r.nist = nistStatus(r.invariants);
-  return r;
+  return settle(r);
 }
 
 /** A live probe: findings carry ARNs and no file. */

@@ -20,12 +20,12 @@ describe('text', () => {
     expect(text).toContain('modules/network/sg.tf:14-19  aws_security_group.lambda  egress rule allows protocol -1 to 0.0.0.0/0');
     expect(text).toMatch(/\n  total +13 +2 +0 +3 +0 +18\n/);
     expect(text).toMatch(/\n  critical +4 +0 +0 +1 +0 +5\n/);
-    expect(text.trimEnd().split('\n').at(-1)).toBe('FAILED: 2 fail');
-    expect(render(passingResult(), 'text', { color: false }).trimEnd().split('\n').at(-1)).toBe('PASSED');
-    expect(render(brokenResult(), 'text', { color: false }).trimEnd().split('\n').at(-1)).toBe('FAILED: 15 error');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('FAILED: 2 rule(s) fail the gate: SI-1 fail (high), SI-6 fail (medium)');
+    expect(render(passingResult(), 'text', { color: false }).trimEnd().split('\n').at(-1)).toBe('PASSED: no rule fails the gate at --fail-on low');
+    expect(render(brokenResult(), 'text', { color: false }).trimEnd().split('\n').at(-1)).toMatch(/^FAILED: 15 rule\(s\) fail the gate: SI-1 error, /);
   });
 
-  it('uses the engine gate when present', () => {
+  it("prints the engine's gate as it is, never its own", () => {
     const r = failingResult();
     r.gate = { passed: true, reason: 'soft-fail: 2 fail below --fail-on critical' };
     expect(render(r, 'text', { color: false }).trimEnd().split('\n').at(-1)).toBe('PASSED: soft-fail: 2 fail below --fail-on critical');
@@ -42,7 +42,7 @@ describe('text', () => {
     expect(quiet).not.toMatch(/^SI-1 /m);
     expect(quiet).not.toContain('Limitations');
     expect(quiet).toContain('Summary');
-    expect(quiet.trimEnd().split('\n').at(-1)).toBe('FAILED: 1 fail, 1 error');
+    expect(quiet.trimEnd().split('\n').at(-1)).toBe('FAILED: 2 rule(s) fail the gate: SI-3 fail (critical), SI-4 error');
     const sup = render(suppressedResult(), 'text', { color: false });
     expect(sup).toContain('[suppressed inSource: archival table restored from backup nightly, expires 2027-03-31]');
   });
@@ -54,7 +54,7 @@ describe('json', () => {
     const text = render(reverseKeys(r), 'json', { color: false });
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(r)));
     expect(text.endsWith('}\n')).toBe(true);
-    expect(Object.keys(JSON.parse(text))).toEqual(['tool', 'source', 'generated_at', 'command_line', 'summary', 'inventory', 'invariants', 'maturity', 'nist', 'diagnostics', 'limitations']);
+    expect(Object.keys(JSON.parse(text))).toEqual(['tool', 'source', 'generated_at', 'command_line', 'summary', 'gate', 'inventory', 'invariants', 'maturity', 'nist', 'diagnostics', 'limitations']);
     expect(Object.keys(JSON.parse(text).invariants[2])).toEqual(['id', 'title', 'status', 'severity', 'stride', 'nist', 'findings', 'examined']);
     expect(text).toContain('  "tool": {\n    "name": "ztait",');
   });

@@ -29,7 +29,7 @@ describe('markdown evidence report', () => {
     expect(text).toContain('| modules/foundation/dynamodb.tf | ' + 'b'.repeat(64) + ' |');
     expect(text).toContain('- Generated at: 2025-01-02T03:04:05.000Z (UTC)');
     expect(text).toContain('- Command line: ztait check . --format sarif');
-    expect(text).toContain('Verdict: **FAILED: 2 fail**');
+    expect(text).toMatch(/Verdict: \*\*FAILED: 2 rule\(s\) fail the gate: SI-1 fail \(high\), SI-6 fail\s+\(medium\)\*\*/);
     for (const inv of failingResult().invariants) expect(text).toContain(`\n## ${inv.id}: `);
     expect(text).toContain('## SI-6: fail');
     expect(text).toContain('### SI-6 remediation');

@@ -204,12 +204,11 @@ function describe(e: ErrorObject): string {
 function lineOfPath(doc: Document, lc: LineCounter, pointer: string): number {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = doc.contents;
-  let line = 1;
   const lineOf = (n: unknown): number | undefined => {
     const r = (n as Node | null)?.range;
     return r ? lc.linePos(r[0]).line : undefined;
   };
-  line = lineOf(node) ?? 1;
+  let line = lineOf(node) ?? 1;
   for (const part of parts) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === part);

@@ -97,10 +97,19 @@ function identifiersOf(r: CheckResult, more: Iterable<string>): string[] {
   const addresses: string[] = [...more];
   for (const inv of r.invariants) {
     ids.push(inv.id);
-    for (const f of inv.findings) addresses.push(f.resource), ids.push(f.arn ?? '', f.file ?? '');
-    for (const e of inv.examined) addresses.push(e.resource), ids.push(e.arn ?? '', e.file ?? '');
+    for (const f of inv.findings) {
+      addresses.push(f.resource);
+      ids.push(f.arn ?? '', f.file ?? '');
+    }
+    for (const e of inv.examined) {
+      addresses.push(e.resource);
+      ids.push(e.arn ?? '', e.file ?? '');
+    }
   }
-  for (const d of r.maturity.deviations) addresses.push(d.resource ?? ''), ids.push(d.file ?? '');
+  for (const d of r.maturity.deviations) {
+    addresses.push(d.resource ?? '');
+    ids.push(d.file ?? '');
+  }
   for (const d of r.diagnostics) ids.push(d.file ?? '');
   return [...ids.filter((id) => id.length > 0), ...addressParts(addresses)];
 }

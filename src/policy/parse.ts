@@ -89,7 +89,9 @@ function reveal(v: Value, what: string, src: Source): { value: Value; src: Sourc
 
 function parseDocument(value: Value | undefined, src0: Source): PolicyStatement[] {
   if (value === undefined || value === null) throw new PolicyParseError('policy is missing', false);
-  let { value: doc, src } = reveal(value, 'policy', src0);
+  const revealed = reveal(value, 'policy', src0);
+  const src = revealed.src;
+  let doc = revealed.value;
   if (typeof doc === 'string') doc = parseJsonText(doc, src);
   if (!isObject(doc)) throw new PolicyParseError('policy is not a JSON object', false);
   for (const k of Object.keys(doc)) {

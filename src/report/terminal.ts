@@ -12,6 +12,7 @@
  * (U+202A-U+202E, U+2066-U+2069) and marks (U+200E, U+200F, U+061C) that reorder what a reader
  * sees, and the byte order mark U+FEFF.
  */
+// eslint-disable-next-line no-control-regex -- the control characters are what it finds
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

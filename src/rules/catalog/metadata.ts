@@ -83,7 +83,7 @@ function readRules(dir: string, required: readonly string[]): RuleMeta[] {
   try {
     names = readdirSync(dir).filter((n) => RULE_FOLDER.test(n) && existsSync(join(dir, n, 'meta.yaml')));
   } catch (e) {
-    throw new Error(`${displayPath(dir)}: cannot read the rules directory: ${(e as Error).message}`);
+    throw new Error(`${displayPath(dir)}: cannot read the rules directory: ${(e as Error).message}`, { cause: e });
   }
   const rules: RuleMeta[] = [];
   const seen = new Map<string, string>();

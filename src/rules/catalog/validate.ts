@@ -39,7 +39,7 @@ export function readValidatedYaml<T>(file: string, schema: SchemaObject): T {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`${name}: cannot read: ${(e as Error).message}`);
+    throw new Error(`${name}: cannot read: ${(e as Error).message}`, { cause: e });
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {

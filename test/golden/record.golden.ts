@@ -74,11 +74,17 @@ it('records golden outputs', { timeout: 3_600_000 }, async () => {
   if (!OUT) throw new Error('set GOLDEN_OUT');
   const jobs: (() => Promise<void>)[] = [];
   jobs.push(() => record('reference', ['check', 'terraform/examples/complete']));
-  const hcl = join(ROOT, 'fixtures/hcl');
-  for (const c of readdirSync(hcl).sort()) {
-    const exp = join(hcl, c, 'expected.yaml');
-    const extra = existsSync(exp) ? ((parseYaml(readFileSync(exp, 'utf8')) as { args?: string[] }).args ?? []) : [];
-    jobs.push(() => record(`hcl/${c}`, ['check', `fixtures/hcl/${c}`, ...extra]));
+  // fixtures/hcl and every rule folder's fixtures/ (recorded as hcl/<path from the repository root>
+  // for rule folders)
+  const ruleRoots = readdirSync(join(ROOT, 'src/rules'))
+    .filter((d) => existsSync(join(ROOT, 'src/rules', d, 'fixtures')))
+    .map((d) => `src/rules/${d}/fixtures`);
+  for (const root of ['fixtures/hcl', ...ruleRoots.sort()]) {
+    for (const c of readdirSync(join(ROOT, root)).filter((n) => !n.startsWith('_') && !n.endsWith('.md')).sort()) {
+      const exp = join(ROOT, root, c, 'expected.yaml');
+      const extra = existsSync(exp) ? ((parseYaml(readFileSync(exp, 'utf8')) as { args?: string[] }).args ?? []) : [];
+      jobs.push(() => record(root === 'fixtures/hcl' ? `hcl/${c}` : `hcl/${root}/${c}`, ['check', `${root}/${c}`, ...extra]));
+    }
   }
   const plans = join(ROOT, 'fixtures/plans');
   const configs = readdirSync(join(plans, 'configs')).sort();

@@ -2,7 +2,6 @@
 // end to end through the built CLI (bin/ztait.js), validating the result with
 // terraform when it is on PATH.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +14,7 @@ import {
   writeInit,
 } from '../src/cli/init.js';
 import { UsageError } from '../src/cli/errors.js';
+import { ensureBuilt, ztaitSync } from './support/cli.js';
 import { TERRAFORM_VERSION, offline } from './terraform/support.js';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -92,11 +92,11 @@ describe('init: what it copies', () => {
 });
 
 describe('ztait init through the built CLI', () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [join(REPO, 'bin', 'ztait.js'), ...args], { encoding: 'utf8', cwd: REPO });
+  const cli = (...args: string[]) => ztaitSync(args);
 
   beforeAll(() => {
-    // tsc emits even when files of other work in progress have type errors; what matters is dist/cli/init.js
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO, encoding: 'utf8' });
+    // npm test builds dist/ first; a lone run builds it when missing (not again: other test files run it)
+    ensureBuilt();
     expect(existsSync(join(REPO, 'dist', 'cli', 'init.js'))).toBe(true);
   }, 180_000);
 
@@ -104,35 +104,35 @@ describe('ztait init through the built CLI', () => {
     const dir = join(tempDir(), 'ztait');
     const first = cli('init', dir, '--maturity', '1');
     expect(first.stderr).toBe('');
-    expect(first.status).toBe(0);
+    expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^wrote \d+ files to /);
     expect(first.stdout).toContain('  modules/foundation/maturity.tf');
     expect(first.stdout).toContain('maturity_level = 1');
     expect(readFileSync(join(dir, 'terraform.tfvars'), 'utf8')).toMatch(/^maturity_level = 1$/m);
 
     const second = cli('init', dir);
-    expect(second.status).toBe(2);
+    expect(second.code).toBe(2);
     expect(second.stdout).toBe('');
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
     expect(second.stderr).toMatch(/^ztait: refusing to overwrite .*(README\.md|\.tf|\.tfvars) \(use --force\)\n$/);
 
     const forced = cli('init', dir, '--force', '--maturity', '3');
-    expect(forced.status).toBe(0);
+    expect(forced.code).toBe(0);
     expect(readFileSync(join(dir, 'terraform.tfvars'), 'utf8')).toMatch(/^maturity_level = 3$/m);
   });
 
   it('rejects a bad maturity level and a missing DIR with exit 2', () => {
     const bad = cli('init', join(tempDir(), 'x'), '--maturity', '5');
-    expect(bad.status).toBe(2);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('ztait: --maturity must be an integer from 0 to 3, got "5"\n');
-    expect(cli('init').status).toBe(2);
+    expect(cli('init').code).toBe(2);
   });
 
   it.skipIf(TERRAFORM_VERSION === null)(
     'produces a configuration terraform validates',
     () => {
       const dir = join(tempDir(), 'validated');
-      expect(cli('init', dir).status).toBe(0);
+      expect(cli('init', dir).code).toBe(0);
       const { root, workDir, env } = offline.prepareOffline(dir);
       try {
         const result = offline.validate(workDir, env);

@@ -3,7 +3,8 @@
 // exit code, statuses, the exact failing set, and each finding's resource, file, line and message.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { FIXTURES, INVARIANT_IDS, REPO_ROOT, allCases, ensureBuilt, expectedStatus, runZtait, terraformValidateCases, terraformVersion } from './helpers.js';
+import { FIXTURES, INVARIANT_IDS, REPO_ROOT, allCases, expectedStatus, terraformValidateCases, terraformVersion } from './helpers.js';
+import { ensureBuilt, ztaitSync } from '../support/cli.js';
 import { describeRuleFixtures } from '../support/rule-tester.js';
 
 const CASES = allCases();
@@ -16,7 +17,7 @@ describeRuleFixtures(join(REPO_ROOT, FIXTURES));
 
 describe('ztait check on fixtures/hcl (text)', () => {
   it('prints a failing finding as file:line', () => {
-    const run = runZtait(['check', 'src/rules/si-06-dynamodb-pitr/fixtures/fail-pitr-var-default', '--format', 'text', '--no-color']);
+    const run = ztaitSync(['check', 'src/rules/si-06-dynamodb-pitr/fixtures/fail-pitr-var-default', '--format', 'text', '--no-color']);
     expect(run.code).toBe(1);
     const line = run.stdout.split('\n').find((l) => l.includes('src/rules/si-06-dynamodb-pitr/fixtures/fail-pitr-var-default/main.tf:30'));
     expect(line, run.stdout).toBeDefined();

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runZtait } from './helpers.js';
+import { ensureBuilt, ztaitSync } from '../support/cli.js';
 
 /** Issue 10 "Done when", through the built CLI: baselines, thresholds, expiring suppressions, config. */
 function run(args: string[], env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
-  const r = runZtait(args, env);
+  const r = ztaitSync(args, { env });
   return { code: r.code, out: r.stdout, err: r.stderr };
 }
 

@@ -1,18 +1,18 @@
-// Shared by the CLI fixture tests: running the built CLI from the repository root, reading the
-// pinned expectations of fixtures/hcl/<case>/expected.yaml, and validating every case with
-// terraform (offline, providers from the filesystem mirror) through scripts/terraform/offline.mjs.
-import { spawnSync } from 'node:child_process';
+// Shared by the CLI fixture tests: running the CLI in this process (test/support/cli.ts runs the
+// built one), reading the pinned expectations of fixtures/hcl/<case>/expected.yaml, and validating
+// every case with terraform (offline, providers from the filesystem mirror) through
+// scripts/terraform/offline.mjs.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 // @ts-expect-error plain ESM helper without type declarations
 import * as offlineHelpers from '../../scripts/terraform/offline.mjs';
 import { INVARIANTS } from '../../src/rules/registry.js';
+import { REPO_ROOT } from '../support/cli.js';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { REPO_ROOT } from '../support/cli.js';
 /** The fixture root as the CLI is given it: relative to the repository root, the cwd of every run. */
 export const FIXTURES = 'fixtures/hcl';
 
@@ -161,20 +161,12 @@ export function expectedStatus(e: Expected, id: string): Status | undefined {
   return e.status?.[id] ?? e.others;
 }
 
-/** Builds dist/ when the suite runs without `npm test` having compiled it first. */
-export function ensureBuilt(): void {
-  if (existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'))) return;
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}\n${r.stderr}`);
-}
-
 export interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs `node bin/ztait.js ARGS` with the repository root as cwd, colors off (and `extraEnv`, e.g. a fixed clock). */
 /**
  * `ztait ARGS` run in this process (the CLI's main() from the sources, stdout and stderr captured):
  * the same commander program, loaders, engine and reporters as `bin/ztait.js`, without a node
@@ -206,20 +198,6 @@ export async function runZtaitInProcess(args: string[]): Promise<CliRun> {
     else process.env.NO_COLOR = saved.noColor;
     if (saved.force !== undefined) process.env.FORCE_COLOR = saved.force;
   }
-}
-
-export function runZtait(args: string[], extraEnv: Record<string, string> = {}): CliRun {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extraEnv };
-  delete env.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [join('bin', 'ztait.js'), ...args], {
-    cwd: REPO_ROOT,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 120_000,
-  });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 interface TfDiagnostic {

@@ -1,9 +1,9 @@
 // The launcher's V8 settings (bin/v8-tuning.js): applied on Node 20 only, and never over a flag the
 // user gave node.
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript module of the launcher, without type declarations
 import { V8_TUNING, tuningFor } from '../../bin/v8-tuning.js';
+import { ztaitSync } from '../support/cli.js';
 
 const tuning = V8_TUNING as string[];
 const forArgv = tuningFor as (execArgv: string[]) => string[];
@@ -25,8 +25,8 @@ describe('bin/v8-tuning.js', () => {
   });
 
   it('the launcher runs with them without printing anything but its answer', () => {
-    const run = spawnSync(process.execPath, ['bin/ztait.js', '--version'], { encoding: 'utf8' });
-    expect(run.status).toBe(0);
+    const run = ztaitSync(['--version']);
+    expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });

@@ -4,32 +4,19 @@
  * report) or a clear error (exit 2, every stderr line a `ztait:` message, the offending file named),
  * never a crash, a stack trace, an internal error or a hang.
  */
-import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'vitest';
+import { runZtaitInProcess } from '../cli/helpers.js';
+import { REPO_ROOT, ztait, type CliRun as Run } from '../support/cli.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'bin', 'ztait.js');
-
-/** Builds dist/ when it is missing (npm test builds first; a lone vitest run may not have). */
-export async function ensureBuilt(): Promise<void> {
-  if (existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) return;
-  // tsc exits non-zero when some file has a type error, but still emits.
-  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT }).catch(() => undefined);
-}
+export { ensureBuilt } from '../support/cli.js';
+export const ROOT = REPO_ROOT;
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'ztait-hostile-'));
 
-export interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  timedOut: boolean;
+export interface CliRun extends Run {
   /** Peak resident set size in MiB, when GNU time is installed. */
   peakMiB?: number;
   /** The JSON report, when the run wrote it to a file (`-o`) rather than stdout. */
@@ -42,45 +29,40 @@ const MAX_CAPTURE = 4 * 1024 * 1024;
 
 /**
  * `node --max-old-space-size=HEAP bin/ztait.js ARGS`, killed after `timeoutMs`; under GNU time
- * (when installed) so that the peak memory of the process is known.
+ * (when installed) so that the peak memory of the process is known. `env`: variables over the
+ * cleaned environment (test/support/cli.ts: none of the machine's AWS_*).
  */
-export function runCli(args: string[], opts: { timeoutMs?: number; heapMiB?: number; cwd?: string } = {}): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.ZTAIT_DEBUG;
-  delete env.FORCE_COLOR;
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const node = [process.execPath, `--max-old-space-size=${opts.heapMiB ?? 1024}`, CLI, ...args];
-    const usage = existsSync(GNU_TIME) ? join(tempDir(), 'usage.txt') : undefined;
-    const [cmd, ...argv] = usage ? [GNU_TIME, '-v', '-o', usage, ...node] : node;
-    // Its own process group, so that a timeout kills node and not only GNU time.
-    const child = spawn(cmd!, argv, { cwd: opts.cwd ?? ROOT, env, detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      if (stdout.length < MAX_CAPTURE) stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < MAX_CAPTURE) stderr += d.toString();
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, opts.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const rss = usage && existsSync(usage) ? /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(usage, 'utf8'))?.[1] : undefined;
-      // GNU time reports a child killed by a signal as its own exit status 128+n.
-      const killed = code !== null && code > 128 && usage ? signalName(code - 128) : null;
-      resolve({ code: killed ? null : code, signal: signal ?? killed, stdout, stderr: usage ? stderr.replace(/^Command (terminated|exited) .*\n?/gm, '') : stderr, ms: performance.now() - start, timedOut, ...(rss ? { peakMiB: Number(rss) / 1024 } : {}) });
-    });
+export async function runCli(args: string[], opts: { timeoutMs?: number; heapMiB?: number; cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
+  const usage = existsSync(GNU_TIME) ? join(tempDir(), 'usage.txt') : undefined;
+  const run = await ztait(args, {
+    nodeArgs: [`--max-old-space-size=${opts.heapMiB ?? 1024}`],
+    ...(usage ? { wrapper: [GNU_TIME, '-v', '-o', usage] } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    maxBuffer: MAX_CAPTURE,
   });
+  if (!usage) return run;
+  const rss = existsSync(usage) ? /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(usage, 'utf8'))?.[1] : undefined;
+  // GNU time reports a child killed by a signal as its own exit status 128+n.
+  const killed = run.code !== null && run.code > 128 ? signalName(run.code - 128) : null;
+  return {
+    ...run,
+    code: killed ? null : run.code,
+    signal: run.signal ?? killed,
+    stderr: run.stderr.replace(/^Command (terminated|exited) .*\n?/gm, ''),
+    ...(rss ? { peakMiB: Number(rss) / 1024 } : {}),
+  };
+}
+
+/**
+ * `ztait ARGS` in this process (the CLI's main() from the sources), as a run that `expectClean` can
+ * judge: for a test about a verdict, which needs no process of its own.
+ */
+export async function runInProcess(args: string[]): Promise<CliRun> {
+  const start = performance.now();
+  const run = await runZtaitInProcess(args);
+  return { ...run, signal: null, ms: performance.now() - start, timedOut: false };
 }
 
 function signalName(n: number): NodeJS.Signals {

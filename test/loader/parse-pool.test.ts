@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTree } from '../../bench/gen/tree.mjs';
 import { readTextFile, readTextFileSync } from '../../src/hcl/files.js';
 import { ParsePool, ParserUnavailableError, defaultJobTimeout } from '../../src/hcl/parse-pool.js';
-import { ensureBuilt, runZtait } from '../cli/helpers.js';
+import { ensureBuilt, ztaitSync, type CliRun } from '../support/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ztait-pool-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -20,9 +20,9 @@ beforeAll(ensureBuilt, 300_000);
 const FIXED = { SOURCE_DATE_EPOCH: '1700000000' };
 
 /** `ztait check ARGS --format json` with and without parse workers. */
-function bothWays(args: string[]): { pooled: ReturnType<typeof runZtait>; inline: ReturnType<typeof runZtait> } {
-  const pooled = runZtait(['check', ...args, '--format', 'json'], { ...FIXED, ZTAIT_PARSE_WORKERS: '2' });
-  const inline = runZtait(['check', ...args, '--format', 'json'], { ...FIXED, ZTAIT_PARSE_WORKERS: '0' });
+function bothWays(args: string[]): { pooled: CliRun; inline: CliRun } {
+  const pooled = ztaitSync(['check', ...args, '--format', 'json'], { env: { ...FIXED, ZTAIT_PARSE_WORKERS: '2' } });
+  const inline = ztaitSync(['check', ...args, '--format', 'json'], { env: { ...FIXED, ZTAIT_PARSE_WORKERS: '0' } });
   return { pooled, inline };
 }
 

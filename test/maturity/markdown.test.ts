@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVIDENCE, ROOT, maturityCli, miniConfig } from './helpers.js';
+import { localBin, run } from '../support/cli.js';
+import { EVIDENCE, maturityCli, miniConfig } from './helpers.js';
 
 const ev = (n: string): string => join(EVIDENCE, n);
 
@@ -26,8 +26,8 @@ describe('markdown outputs pass markdownlint (default rules)', () => {
       expect(r.stdout.startsWith('# '), name).toBe(true);
       writeFileSync(join(out, name), r.stdout);
     }
-    const lint = spawnSync(join(ROOT, 'node_modules/.bin/markdownlint-cli2'), Object.keys(docs), { cwd: out, encoding: 'utf8' });
+    const lint = run(localBin('markdownlint-cli2'), Object.keys(docs), { cwd: out });
     expect(`${lint.stdout}${lint.stderr}`).toMatch(/Summary: 0 issues/);
-    expect(lint.status).toBe(0);
+    expect(lint.code).toBe(0);
   });
 });

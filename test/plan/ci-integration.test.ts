@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { main } from '../../src/cli/main.js';
+import { runZtaitInProcess } from '../cli/helpers.js';
+import { run } from '../support/cli.js';
 import { fixture } from './helpers.js';
 
 const DOC = readFileSync('docs/ci.md', 'utf8');
@@ -23,8 +23,6 @@ function documentedCommands(): string[] {
   return out;
 }
 
-afterEach(() => vi.restoreAllMocks());
-
 describe('docs/ci.md', () => {
   it('every YAML example parses', () => {
     expect(yamlBlocks.length).toBeGreaterThanOrEqual(4);
@@ -40,15 +38,8 @@ describe('docs/ci.md', () => {
         .replace(/^npx (--yes )?ztait(@[\w.]+)? /, '')
         .split(' ')
         .map((a) => (a === 'tfplan.json' ? fixture('audit-table-destroy') : a === '.' ? 'fixtures/plans/configs/evidence' : /^ztait[-.]/.test(a) ? join(dir, a) : a));
-      vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-      const stderr: string[] = [];
-      vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-        stderr.push(String(c));
-        return true;
-      });
-      const code = await main(['node', 'ztait', ...args]);
-      vi.restoreAllMocks();
-      expect({ command, code, stderr: stderr.join('') }).toMatchObject({ code: 1 });
+      const { code, stderr } = await runZtaitInProcess(args);
+      expect({ command, code, stderr }).toMatchObject({ code: 1 });
     }
     const sarif = JSON.parse(readFileSync(join(dir, 'ztait.sarif'), 'utf8')) as { version: string };
     expect(sarif.version).toBe('2.1.0');
@@ -92,8 +83,8 @@ describe('action.yml', () => {
       const input = /inputs\.(\w+)/.exec(v)![1]!;
       env[k] = inputs[input] ?? action.inputs[input]?.default ?? '';
     }
-    const run = spawnSync('bash', ['-e', '-c', action.runs.steps[0]!.run], { env, encoding: 'utf8' });
-    return { status: run.status, argv: readFileSync(record, 'utf8').split('\n').filter(Boolean), output: readFileSync(out, 'utf8') };
+    const script = run('bash', ['-e', '-c', action.runs.steps[0]!.run], { env });
+    return { status: script.code, argv: readFileSync(record, 'utf8').split('\n').filter(Boolean), output: readFileSync(out, 'utf8') };
   }
 
   it('runs ztait check on the plan and directory with the format and extra arguments', () => {

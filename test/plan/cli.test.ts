@@ -1,35 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
 import type { CheckResult, InvariantResult } from '../../src/model/result.js';
 import { INVARIANTS } from '../../src/rules/registry.js';
+import { runZtaitInProcess } from '../cli/helpers.js';
+import { ztaitSync } from '../support/cli.js';
 import { fixture } from './helpers.js';
 
 /** `ztait check ...` in-process (the CLI as bin/ztait.js runs it, from the sources). */
-async function ztait(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-    stdout += String(c);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-    stderr += String(c);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'ztait', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const ztait = (...args: string[]) => runZtaitInProcess(args);
 
-async function checkPlan(name: string, ...more: string[]): Promise<{ code: number; result: CheckResult; stderr: string }> {
+async function checkPlan(name: string, ...more: string[]): Promise<{ code: number | null; result: CheckResult; stderr: string }> {
   const r = await ztait('check', '--plan', fixture(name), '--format', 'json', '--no-color', ...more);
   return { code: r.code, result: JSON.parse(r.stdout) as CheckResult, stderr: r.stderr };
 }
@@ -40,8 +22,6 @@ const rule = (result: CheckResult, id: string): InvariantResult => {
   return r;
 };
 const failingAt = (r: InvariantResult): string[] => r.findings.filter((f) => f.status === 'fail').map((f) => f.resource);
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('ztait check --plan', () => {
   // The reference plan passes only with its configuration directory: plan JSON alone cannot show the
@@ -155,8 +135,8 @@ describe('unusable plan files: exit 2 with one line', () => {
 describe('bin/ztait.js', () => {
   it('runs the plan gate once built', (ctx) => {
     if (!existsSync('dist/cli/main.js') || !existsSync('dist/sources/plan/index.js')) return ctx.skip('dist/ is not built (npx tsc -p tsconfig.json)');
-    const run = spawnSync(process.execPath, ['bin/ztait.js', 'check', '--plan', fixture('audit-table-destroy'), '--format', 'json'], { encoding: 'utf8' });
-    expect(run.status).toBe(1);
+    const run = ztaitSync(['check', '--plan', fixture('audit-table-destroy'), '--format', 'json']);
+    expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout) as CheckResult;
     expect(failingAt(rule(result, 'ZT-PLAN-1'))).toEqual(['module.foundation.aws_dynamodb_table.audit[0]']);
   });

@@ -2,15 +2,16 @@
  * Runs the built CLI (`node bin/ztait.js probe ...`) against the local AWS test server, with fake
  * credentials and no shared config, so nothing can reach a real account.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach } from 'vitest';
+import { REPO_ROOT as ROOT, ztait as runZtait } from '../support/cli.js';
 import { loadAccount, type FixtureAccount } from './server/account.js';
 
-export const ROOT = join(import.meta.dirname, '../..');
+export { ROOT };
 export const ACCOUNTS = join(ROOT, 'fixtures/accounts');
 
 export const account = (name: string): FixtureAccount => loadAccount(join(ACCOUNTS, `${name}.json`));
@@ -71,32 +72,13 @@ export function useFakeAwsEnv(): void {
   });
 }
 
-/** Environment without any AWS_* variable of the machine running the tests. */
-function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && k !== 'FORCE_COLOR') env[k] = v;
-  for (const [k, v] of Object.entries({ ...FAKE_ENV, ...extra })) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
-}
-
-/** Runs `ztait <args>` asynchronously (the test server lives in this process and must keep serving). */
-export function ztait(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 90_000): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(packageDir, 'bin/ztait.js'), ...args], { cwd: ROOT, env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+/**
+ * Runs `ztait <args>` of the private build asynchronously (the test server lives in this process
+ * and must keep serving), with the fake credentials over none of the machine's AWS_* variables.
+ */
+export async function ztait(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 90_000): Promise<CliRun> {
+  const run = await runZtait(args, { packageDir, env: { ...FAKE_ENV, ...env }, timeoutMs });
+  return { code: run.code ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
 export function tempDir(): string {

@@ -1,14 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { REPO_ROOT as ROOT, localBin, run } from '../support/cli.js';
 
 /** External validators the report tests run: the SARIF multitool, the SARIF schema, markdownlint. */
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'node_modules', '.bin');
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'ztait-report-'));
@@ -26,13 +24,13 @@ export function multitoolValidate(sarifText: string): { status: number | null; i
   const input = join(dir, 'report.sarif');
   const out = join(dir, 'validation.sarif');
   writeFileSync(input, sarifText);
-  const run = spawnSync(join(BIN, 'sarif-multitool'), ['validate', input, '-o', out, '--log', 'ForceOverwrite'], { encoding: 'utf8', timeout: 120_000 });
-  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+  const validation = run(localBin('sarif-multitool'), ['validate', input, '-o', out, '--log', 'ForceOverwrite'], { timeoutMs: 120_000 });
+  const output = `${validation.stdout}${validation.stderr}`;
   const log = JSON.parse(readFileSync(out, 'utf8')) as { runs: { results?: { level?: string; ruleId: string; message: { text?: string; id?: string; arguments?: string[] } }[] }[] };
   const issues = (log.runs[0]?.results ?? [])
     .filter((r) => r.level === undefined || r.level === 'error' || r.level === 'warning')
     .map((r) => ({ level: r.level ?? 'warning', ruleId: r.ruleId, text: r.message.text ?? `${r.message.id} ${JSON.stringify(r.message.arguments)}` }));
-  return { status: run.status, issues, output };
+  return { status: validation.code, issues, output };
 }
 
 type AjvCtor = new (o: object) => { compile: (s: object) => ((d: unknown) => boolean) & { errors?: unknown[] | null } };
@@ -54,6 +52,6 @@ export function schemaErrors(doc: unknown): unknown[] {
 export function markdownlint(markdown: string, name = 'report.md'): { status: number | null; output: string } {
   const dir = tempDir();
   writeFileSync(join(dir, name), markdown);
-  const run = spawnSync(join(BIN, 'markdownlint-cli2'), [name], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, output: `${run.stdout ?? ''}${run.stderr ?? ''}` };
+  const lint = run(localBin('markdownlint-cli2'), [name], { cwd: dir, timeoutMs: 120_000 });
+  return { status: lint.code, output: `${lint.stdout}${lint.stderr}` };
 }

@@ -1,14 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerRules } from '../../src/cli/rules.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { markdownlint } from '../report/tools.js';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
+import { REPO_ROOT as ROOT, ztaitSync } from '../support/cli.js';
 
 /** Runs `ztait rules ...` in-process through commander and returns what it printed. */
 async function rules(...args: string[]): Promise<string> {
@@ -75,12 +73,12 @@ describe('ztait rules', () => {
       if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return ctx.skip(`the built CLI is incomplete: ${(e as Error).message.split('\n')[0]}`);
       throw e;
     }
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'ztait.js'), 'rules', '--format', 'json'], { encoding: 'utf8' });
+    const run = ztaitSync(['rules', '--format', 'json']);
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { rules: unknown[] }).rules).toHaveLength(18);
-    const bad = spawnSync(process.execPath, [join(ROOT, 'bin', 'ztait.js'), 'rules', '--format', 'xml'], { encoding: 'utf8' });
-    expect(bad.status).toBe(2);
+    const bad = ztaitSync(['rules', '--format', 'xml']);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('ztait: --format xml: ztait rules supports text, json, markdown\n');
   });
 });

@@ -18,7 +18,7 @@ import { probeLive } from '../../src/sources/aws/probe.js';
 import { ProbeCallError, ProbeSession } from '../../src/sources/aws/session.js';
 import { InsecureEndpointError, MIB, ResponseTooLargeError, insecureEndpoint, isLoopbackHost, limitedHandler, type RequestHandlerLike } from '../../src/sources/aws/transport.js';
 import { ROOT, ensureBuilt, runCli, tempDir, type CliRun } from '../hardening/cli.js';
-import { account, useFakeAwsEnv } from '../probe/harness.js';
+import { FAKE_ENV, account, useFakeAwsEnv } from '../probe/harness.js';
 import type { Faults } from '../probe/server/account.js';
 import { startAwsServer, type AwsTestServer } from '../probe/server/server.js';
 
@@ -302,9 +302,9 @@ async function serve(faults: Faults): Promise<AwsTestServer> {
   return srv;
 }
 
-/** `ztait probe` with fake credentials and a JSON report; process.env is the fake one (useFakeAwsEnv). */
+/** `ztait probe` with fake credentials (the CLI gets none of this process's AWS_*) and a JSON report. */
 async function probe(url: string, args: string[] = [], timeoutMs = 60_000): Promise<CliRun & { result?: CheckResult }> {
-  const run = await runCli(['probe', '--endpoint-url', url, '--region', 'us-east-1', '--format', 'json', ...args], { timeoutMs });
+  const run = await runCli(['probe', '--endpoint-url', url, '--region', 'us-east-1', '--format', 'json', ...args], { timeoutMs, env: FAKE_ENV });
   try {
     return { ...run, result: JSON.parse(run.stdout) as CheckResult };
   } catch {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { localBin, run } from '../support/cli.js';
 import { CONFIG_DIRS, REPO_ROOT, TERRAFORM_DIR, parseModule, variablesOf, outputsOf } from './support.js';
 // @ts-expect-error plain ESM helper without type declarations
 import { BEGIN, END, docsBlock } from '../../scripts/terraform/readme-tables.mjs';
@@ -43,9 +43,9 @@ describe('module documentation', () => {
 
   it('READMEs pass markdownlint (terraform/.markdownlint.jsonc)', () => {
     const files = [join(TERRAFORM_DIR, 'README.md'), ...CONFIG_DIRS.map((dir) => join(dir, 'README.md'))].map((f) => relative(REPO_ROOT, f));
-    const lint = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'markdownlint-cli2'), files, { cwd: REPO_ROOT, encoding: 'utf8' });
+    const lint = run(localBin('markdownlint-cli2'), files, { cwd: REPO_ROOT });
     expect(`${lint.stdout}${lint.stderr}`).toContain('Summary: 0 issues');
-    expect(lint.status).toBe(0);
+    expect(lint.code).toBe(0);
   });
 
   it('tableNames reads a docs block', () => {

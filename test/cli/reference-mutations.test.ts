@@ -1,13 +1,14 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT as ROOT, ensureBuilt, runZtait } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT as ROOT, runZtaitInProcess } from './helpers.js';
 
 /**
  * The reference architecture passes every rule; a one-line change that breaks exactly one invariant
  * makes exactly that invariant fail, with a finding at the changed file and line (issue 2, "Done when").
- * Each case edits one line of a copy of terraform/ and runs the built CLI as a user would.
+ * Each case edits one line of a copy of terraform/ and runs `ztait check` on it. The verdicts are
+ * what is tested, not the launcher: the CLI runs in this process (runZtaitInProcess).
  */
 
 interface Mutation {
@@ -41,16 +42,14 @@ const MUTATIONS: Mutation[] = [
   { name: 'system prompt in the triage environment', file: 'modules/triage/main.tf', find: 'MODEL_ID               = var.bedrock_model_id', replace: 'MODEL_ID = var.bedrock_model_id\n      SYSTEM_PROMPT = "You are the ZTAIT triage engine. Classify every incident."', fails: ['SI-14'], lineOffset: 1 },
 ];
 
-function runCheck(dir: string): { code: number | null; json: { invariants: { id: string; status: string; findings: { file?: string; line?: number; status: string; message: string }[] }[] }; stderr: string } {
-  const r = runZtait(['check', dir, '--format', 'json', '--no-color']);
+async function runCheck(dir: string): Promise<{ code: number | null; json: { invariants: { id: string; status: string; findings: { file?: string; line?: number; status: string; message: string }[] }[] }; stderr: string }> {
+  const r = await runZtaitInProcess(['check', dir, '--format', 'json', '--no-color']);
   return { code: r.code, json: JSON.parse(r.stdout), stderr: r.stderr };
 }
 
 describe('the reference architecture under one-line mutations', () => {
-  beforeAll(ensureBuilt);
-
-  it('passes every rule as shipped, with no suppression', () => {
-    const r = runCheck('terraform/examples/complete');
+  it('passes every rule as shipped, with no suppression', async () => {
+    const r = await runCheck('terraform/examples/complete');
     expect(r.code, r.stderr).toBe(0);
     const notPass = r.json.invariants.filter((i) => i.status !== 'pass').map((i) => `${i.id} ${i.status}`);
     expect(notPass).toEqual([]);
@@ -58,7 +57,7 @@ describe('the reference architecture under one-line mutations', () => {
     expect(text).not.toMatch(/ztait:ignore/);
   });
 
-  it.each(MUTATIONS)('$name fails exactly $fails', (m) => {
+  it.each(MUTATIONS)('$name fails exactly $fails', async (m) => {
     const work = mkdtempSync(join(tmpdir(), 'ztait-mut-'));
     cpSync(join(ROOT, 'terraform'), join(work, 'terraform'), { recursive: true });
     const target = join(work, 'terraform', m.file);
@@ -72,7 +71,7 @@ describe('the reference architecture under one-line mutations', () => {
     lines[idx] = indent + m.replace.trim();
     writeFileSync(target, lines.join('\n'));
 
-    const r = runCheck(join(work, 'terraform/examples/complete'));
+    const r = await runCheck(join(work, 'terraform/examples/complete'));
     expect(r.code).toBe(1);
     const failing = r.json.invariants.filter((i) => i.status === 'fail').map((i) => i.id);
     expect(failing).toEqual(m.fails);

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, ensureBuilt, rootModule, runCli, tempDir } from '../hardening/cli.js';
+import { ROOT, ensureBuilt, rootModule, runCli, runInProcess, tempDir } from '../hardening/cli.js';
 import { loadHcl } from '../../src/hcl/loader.js';
 import { runChecks } from '../../src/engine.js';
 import { loadPlan } from '../../src/sources/plan/index.js';
@@ -99,13 +99,14 @@ const HOSTILE_TFVARS = jsonObject([
   ['toString', { pitr: true }],
 ]);
 
-describe('prototype keys through the built CLI (issue 15 B5)', () => {
+// Verdicts run the CLI in this process; the refused configuration (exit 2, one stderr line), the built CLI.
+describe('prototype keys through the CLI (issue 15 B5)', () => {
   beforeAll(ensureBuilt, 300_000);
 
   it('a terraform.tfvars.json with __proto__ keeps the values Terraform uses', async () => {
     const dir = rootModule({ 'main.tf': MAIN_TF, 'terraform.tfvars.json': HOSTILE_TFVARS });
     const clean = rootModule({ 'main.tf': MAIN_TF });
-    const run = await runCli(['check', dir, '--format', 'json']);
+    const run = await runInProcess(['check', dir, '--format', 'json']);
     expect(run.stderr).not.toMatch(/^\s+at |internal error/m);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
@@ -141,7 +142,7 @@ describe('prototype keys through the built CLI (issue 15 B5)', () => {
     const file = join(tempDir(), 'hostile.plan.json');
     writeFileSync(file, JSON.stringify(hostile));
     expect(readFileSync(file, 'utf8')).toContain('"__proto__":{"point_in_time_recovery"');
-    const run = await runCli(['check', '--plan', file, '--format', 'json']);
+    const run = await runInProcess(['check', '--plan', file, '--format', 'json']);
     expect(run.stderr).not.toMatch(/^\s+at |internal error/m);
     const report = JSON.parse(run.stdout) as Report;
     const expected = inProcess(await loadPlan(original), true);
@@ -169,7 +170,7 @@ describe('prototype keys through the built CLI (issue 15 B5)', () => {
       '.ztait.yaml':
         'suppressions:\n  - id: SI-6\n    resource: "__proto__"\n    reason: "constructor"\n  - id: SI-5\n    resource: constructor\n    reason: toString\n',
     });
-    const run = await runCli(['check', dir, '--format', 'json']);
+    const run = await runInProcess(['check', dir, '--format', 'json']);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.invariants.find((i) => i.id === 'SI-6')!.status).toBe('fail');

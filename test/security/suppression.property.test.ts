@@ -5,11 +5,11 @@
 // hcl2json (HCL's own parser) confirms every generated file is valid and holds the text as data.
 import { parse } from '@cdktf/hcl2json';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scanHcl } from '../../src/hcl/locator.js';
 import { parseInlineSuppression } from '../../src/suppress/suppressions.js';
 import type { CheckResult } from '../../src/model/result.js';
-import { ensureBuilt, runCli } from '../hardening/cli.js';
+import { runInProcess } from '../hardening/cli.js';
 
 const IGNORE = 'ztait:ignore SI-6 reason="restored from backups"';
 
@@ -122,13 +122,11 @@ describe('suppression comments are found only in code', () => {
   });
 });
 
-describe('through the built CLI', () => {
-  beforeAll(() => ensureBuilt(), 300_000);
-
+describe('through the CLI (in process: the verdict is what is tested)', () => {
   it('<<-END-OF-TEXT holding a ztait:ignore line: exit 1, SI-6 fail, not suppressed', async () => {
     // the fixture puts the heredoc in the table's ttl block, with a blank line after the words (the
     // old scanner took the heredoc for code there, and the blank line handed the comment to the table)
-    const run = await runCli(['check', 'fixtures/hcl/sup-heredoc-marker-with-dash', '--format', 'json', '--check', 'SI-6']);
+    const run = await runInProcess(['check', 'fixtures/hcl/sup-heredoc-marker-with-dash', '--format', 'json', '--check', 'SI-6']);
     expect(run.code, run.stderr).toBe(1);
     const si6 = (JSON.parse(run.stdout) as CheckResult).invariants.find((i) => i.id === 'SI-6')!;
     expect(si6.status).toBe('fail');

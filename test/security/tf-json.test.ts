@@ -11,7 +11,7 @@ import { loadHcl } from '../../src/hcl/loader.js';
 import { HclSyntaxError } from '../../src/hcl/parser.js';
 import { parseTfJson, parseTfvarsJson } from '../../src/hcl/tf-json.js';
 import type { CheckResult } from '../../src/model/result.js';
-import { ensureBuilt, runCli, tempDir } from '../hardening/cli.js';
+import { ensureBuilt, runCli, runInProcess, tempDir } from '../hardening/cli.js';
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'ztait-tfjson-'));
@@ -280,14 +280,15 @@ describe('loading .tf.json: what was hidden is seen', () => {
   });
 });
 
-describe('through the built CLI', () => {
+// The verdict runs the CLI in this process; the exit 2 and its one stderr line, the built CLI.
+describe('through the CLI', () => {
   beforeAll(() => ensureBuilt(), 300_000);
 
   it('a violating table hidden by a duplicate key: exit 1, SI-6 fail at file:line', async () => {
     const dir = tempDir();
     const text = `{\n"resource": {"aws_dynamodb_table": {"hidden": ${json(table('hidden', false))}}},\n"resource": {"aws_dynamodb_table": {"shown": ${json(table('shown'))}}}\n}\n`;
     writeFileSync(join(dir, 'main.tf.json'), text);
-    const run = await runCli(['check', dir, '--format', 'json', '--check', 'SI-6']);
+    const run = await runInProcess(['check', dir, '--format', 'json', '--check', 'SI-6']);
     expect(run.code, run.stderr).toBe(1);
     const r = JSON.parse(run.stdout) as CheckResult;
     const f = r.invariants.find((i) => i.id === 'SI-6')!.findings.find((x) => x.resource === 'aws_dynamodb_table.hidden');

@@ -1,14 +1,14 @@
 /**
  * Issue 15 B7: a function running as a role the configuration (or the account read) does not
- * define leaves no invariant about roles at pass. Through the built CLI (HCL), and in process for a
- * plan and the live probe, all judged by the same shared logic (src/rules/lib/principals.ts).
+ * define leaves no invariant about roles at pass. Through the CLI (HCL, its main() in process), and
+ * in process for a plan and the live probe, all judged by the same shared logic (src/rules/lib/principals.ts).
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/engine.js';
 import { loadPlan } from '../../src/sources/plan/index.js';
 import { probeLive } from '../../src/sources/aws/probe.js';
-import { ensureBuilt, expectClean, rootModule, runCli, TABLE } from '../hardening/cli.js';
+import { expectClean, rootModule, runInProcess, TABLE } from '../hardening/cli.js';
 import { tempFile } from '../plan/helpers.js';
 import { FAKE_ENV, account } from '../probe/harness.js';
 import { startAwsServer } from '../probe/server/server.js';
@@ -21,9 +21,7 @@ const ROLE_RULES = ['SI-3', 'SI-4', 'SI-7'];
 
 const statusOf = (r: Report, id: string): string | undefined => r.invariants.find((i) => i.id === id)?.status;
 
-describe('the built CLI', () => {
-  beforeAll(() => ensureBuilt(), 300_000);
-
+describe('the CLI', () => {
   it('a function whose role is an admin ARN, a variable or a data source: SI-3/SI-4/SI-7 error naming it, exit 1', async () => {
     const main = `${TABLE}
 variable "ops_role_arn" {
@@ -60,7 +58,7 @@ resource "aws_lambda_function" "from_data" {
 `;
     const dir = rootModule({ 'main.tf': main });
     const lineOf = (text: string): number => main.split('\n').findIndex((l) => l.includes(text)) + 1;
-    const run = await runCli(['check', dir, '--format', 'json', '--no-color']);
+    const run = await runInProcess(['check', dir, '--format', 'json', '--no-color']);
     expectClean(run, { outcome: 'verdict' });
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as Report;

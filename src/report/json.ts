@@ -7,7 +7,7 @@ import { dict } from '../model/dict.js';
  * Key order of the JSON contract (shared/spec/cli.md), per object kind. Keys not listed follow in
  * alphabetical order, so the output is byte-stable whatever order the engine built objects in.
  */
-const ORDER: Record<string, string[]> = {
+const ORDER = {
   root: ['tool', 'source', 'generated_at', 'command_line', 'summary', 'gate', 'config', 'inventory', 'invariants', 'maturity', 'nist', 'diagnostics', 'limitations', 'approved_by'],
   tool: ['name', 'version'],
   source: ['kind', 'inputs', 'account'],
@@ -27,7 +27,7 @@ const ORDER: Record<string, string[]> = {
   deviation: ['setting', 'expected', 'actual', 'resource', 'file', 'line'],
   nist: ['tenet', 'title', 'status', 'invariants'],
   diagnostic: ['severity', 'message', 'file', 'line', 'column'],
-};
+} satisfies Record<string, string[]>;
 
 type Obj = Record<string, unknown>;
 

@@ -18,7 +18,6 @@ import {
   sortedKeys,
   toBool,
   toNum,
-  toStr,
   typeName,
   valuesEqual,
 } from './functions/convert.js';

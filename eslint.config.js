@@ -80,7 +80,8 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': restrict(NOT_CLI, {
         regex: `${into('(rules/[^/]+/rule|engine|scan)')}\\.js$`,
-        message: 'reporters render the result and never compute a verdict: read it from the result (rule metadata comes from rules/catalog/).',
+        message:
+          'reporters render the result and never compute a verdict: read it from the result (rule metadata comes from rules/catalog/).',
       }),
     },
   },

@@ -17,7 +17,14 @@ export const V8_TUNING = process.versions.node.startsWith('20.') ? ['--interrupt
 /** The V8_TUNING flags a process started with `execArgv` should get: those the user did not give node. */
 export function tuningFor(execArgv) {
   // V8 reads `--a_b` as `--a-b`; `--no-x` and `--x=1` both name x
-  const given = new Set(execArgv.map((a) => a.split('=')[0].replace(/_/g, '-').replace(/^--no-/, '--')));
+  const given = new Set(
+    execArgv.map((a) =>
+      a
+        .split('=')[0]
+        .replace(/_/g, '-')
+        .replace(/^--no-/, '--'),
+    ),
+  );
   return V8_TUNING.filter((flag) => !given.has(flag.split('=')[0]));
 }
 

@@ -21,7 +21,9 @@ process.exitCode = 2;
 process.on('beforeExit', () => {
   if (!settled) {
     settled = true;
-    process.stderr.write('ztait: internal error: the run ended before a verdict was reached (a parser stopped responding); no report was written\n');
+    process.stderr.write(
+      'ztait: internal error: the run ended before a verdict was reached (a parser stopped responding); no report was written\n',
+    );
     process.exitCode = 2;
   }
 });
@@ -38,7 +40,12 @@ function finish(code) {
 main(process.argv).then(finish, (e) => {
   // The message may carry input text: no control character reaches the CI log raw (as in
   // src/report/terminal.ts, which may be what failed to load).
-  const line = String(e?.message ?? e).split('\n')[0].replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const line = String(e?.message ?? e)
+    .split('\n')[0]
+    .replace(
+      /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
   process.stderr.write(`ztait: internal error: ${line}\n`);
   finish(2);
 });

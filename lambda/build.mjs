@@ -22,7 +22,8 @@ export const FUNCTIONS = {
 };
 
 // ESM bundles of CommonJS dependencies need a require() for Node built-ins.
-const BANNER = "import { createRequire as __ztaitCreateRequire } from 'node:module'; const require = __ztaitCreateRequire(import.meta.url);";
+const BANNER =
+  "import { createRequire as __ztaitCreateRequire } from 'node:module'; const require = __ztaitCreateRequire(import.meta.url);";
 
 async function bundle(entry) {
   const out = await build({

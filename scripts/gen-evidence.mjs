@@ -9,8 +9,15 @@ import { fileURLToPath } from 'node:url';
 const DAY = 86_400_000;
 const NEWEST = Date.parse('2025-06-30T12:00:00Z');
 const COLUMNS = [
-  'incident_id', 'timestamp', 'agent_severity', 'human_severity', 'agent_action', 'human_action',
-  'confidence', 'outcome', 'mim_false_positive',
+  'incident_id',
+  'timestamp',
+  'agent_severity',
+  'human_severity',
+  'agent_action',
+  'human_action',
+  'confidence',
+  'outcome',
+  'mim_false_positive',
 ];
 
 /** A reviewed, agreeing, approved P3 decision; `over` changes what a case needs. */
@@ -32,7 +39,8 @@ function row(id, time, over = {}) {
 /** n rows spread over the 28 days before NEWEST (row 0 is the newest). */
 function spread(prefix, n, over = () => ({})) {
   return Array.from({ length: n }, (_, i) =>
-    row(`${prefix}-${String(i).padStart(4, '0')}`, NEWEST - (i % 28) * DAY - (i % 60) * 60_000, over(i)));
+    row(`${prefix}-${String(i).padStart(4, '0')}`, NEWEST - (i % 28) * DAY - (i % 60) * 60_000, over(i)),
+  );
 }
 
 /** Reviewed rows where the first `disagree` have the human say P4 instead of P3. */
@@ -47,8 +55,13 @@ function daily(prefix, days, agreeOn) {
   for (let d = 0; d < days; d++) {
     const dayStart = NEWEST - (days - 1 - d) * DAY;
     for (let j = 0; j < 10; j++) {
-      rows.push(row(`${prefix}-d${String(d).padStart(2, '0')}-${j}`, dayStart + j * 60_000,
-        j < agreeOn(d) ? { outcome: 'auto' } : { human_severity: 'P4', outcome: 'auto' }));
+      rows.push(
+        row(
+          `${prefix}-d${String(d).padStart(2, '0')}-${j}`,
+          dayStart + j * 60_000,
+          j < agreeOn(d) ? { outcome: 'auto' } : { human_severity: 'P4', outcome: 'auto' },
+        ),
+      );
     }
   }
   return rows;
@@ -59,7 +72,8 @@ function csvField(v) {
   const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
-const csv = (rows, columns = COLUMNS) => [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c] ?? '')).join(','))].join('\n') + '\n';
+const csv = (rows, columns = COLUMNS) =>
+  [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c] ?? '')).join(','))].join('\n') + '\n';
 
 const files = {
   // L0 -> L1: agreement exactly 85% on exactly 200 reviewed incidents (eligible)
@@ -88,13 +102,30 @@ const files = {
   'l1-one-p1-miss.jsonl': jsonl(spread('p1', 200, (i) => (i === 7 ? { human_severity: 'P1', outcome: 'modified' } : {}))),
   // L2 -> L3: P1/P2 approval exactly 95% (95 of 100), MIM declarations that were warranted
   'l2-approval-95.jsonl': jsonl([
-    ...spread('p12', 100, (i) => ({ agent_severity: i % 2 ? 'P1' : 'P2', human_severity: i % 2 ? 'P1' : 'P2', outcome: i < 5 ? 'modified' : 'approved' })),
-    ...spread('mim', 10, () => ({ agent_severity: 'P1', human_severity: 'P1', agent_action: 'declare_mim', human_action: 'declare_mim', outcome: 'auto' })),
+    ...spread('p12', 100, (i) => ({
+      agent_severity: i % 2 ? 'P1' : 'P2',
+      human_severity: i % 2 ? 'P1' : 'P2',
+      outcome: i < 5 ? 'modified' : 'approved',
+    })),
+    ...spread('mim', 10, () => ({
+      agent_severity: 'P1',
+      human_severity: 'P1',
+      agent_action: 'declare_mim',
+      human_action: 'declare_mim',
+      outcome: 'auto',
+    })),
   ]),
   // ... and one false-positive MIM declaration
   'l2-fp-mim.jsonl': jsonl([
     ...spread('p12', 100, () => ({ agent_severity: 'P1', human_severity: 'P1', outcome: 'approved' })),
-    row('mim-fp', NEWEST - DAY, { agent_severity: 'P1', human_severity: 'P1', agent_action: 'declare_mim', human_action: 'declare_mim', outcome: 'auto', mim_false_positive: true }),
+    row('mim-fp', NEWEST - DAY, {
+      agent_severity: 'P1',
+      human_severity: 'P1',
+      agent_action: 'declare_mim',
+      human_action: 'declare_mim',
+      outcome: 'auto',
+      mim_false_positive: true,
+    }),
   ]),
   // L3: 30 days x 10 decisions; days 10..16 at 80% accuracy (7 in a row: regression due),
   // overall accuracy 286/300 = 0.9533 (the ongoing requirement alone would hold)
@@ -107,37 +138,39 @@ const files = {
 
 // Malformed JSON Lines: every kind of bad row at a known line (see test/maturity/evidence.test.ts).
 const good = (id, over) => JSON.stringify(row(id, NEWEST - DAY, over));
-files['malformed.jsonl'] = [
-  good('m-1'),                                                       // 1 ok
-  '{"incident_id": "m-2", "timestamp": ',                            // 2 bad JSON
-  good('m-3', { agent_severity: 'P5' }),                             // 3 unknown severity
-  good('m-4', { confidence: 1.2 }),                                  // 4 confidence outside [0,1]
-  good('m-5', { timestamp: '2025-02-30T10:00:00Z' }),                // 5 no such day
-  good('m-6', { timestamp: '30/06/2025 10:00' }),                    // 6 not RFC 3339
-  '',                                                                // 7 blank: skipped
-  good('m-1'),                                                       // 8 duplicate of line 1
-  good('m-9', { agent_action: 'declare_mim', mim_false_positive: '' }), // 9 MIM without verdict
-  good('m-10', { outcome: 'ignored', human_action: 'escalate' }),    // 10 two bad fields
-  '[1, 2]',                                                          // 11 not an object
-  good('m-12', { timestamp: '2025-06-29T14:00:00+02:00' }),          // 12 ok (offset)
-].join('\n') + '\n';
+files['malformed.jsonl'] =
+  [
+    good('m-1'), // 1 ok
+    '{"incident_id": "m-2", "timestamp": ', // 2 bad JSON
+    good('m-3', { agent_severity: 'P5' }), // 3 unknown severity
+    good('m-4', { confidence: 1.2 }), // 4 confidence outside [0,1]
+    good('m-5', { timestamp: '2025-02-30T10:00:00Z' }), // 5 no such day
+    good('m-6', { timestamp: '30/06/2025 10:00' }), // 6 not RFC 3339
+    '', // 7 blank: skipped
+    good('m-1'), // 8 duplicate of line 1
+    good('m-9', { agent_action: 'declare_mim', mim_false_positive: '' }), // 9 MIM without verdict
+    good('m-10', { outcome: 'ignored', human_action: 'escalate' }), // 10 two bad fields
+    '[1, 2]', // 11 not an object
+    good('m-12', { timestamp: '2025-06-29T14:00:00+02:00' }), // 12 ok (offset)
+  ].join('\n') + '\n';
 
 // Malformed CSV: quoting errors, a field count error, and a valid multi-line quoted field.
 const C = (r) => COLUMNS.map((c) => csvField(r[c] ?? '')).join(',');
-files['malformed.csv'] = [
-  COLUMNS.join(','),                                                 // 1 header
-  C(row('c-1', NEWEST - DAY)),                                       // 2 ok
-  `"c-2,with comma",2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`, // 3 ok (quoted comma)
-  `"c-3"x,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`,  // 4 text after a closing quote
-  `c-4,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved`,           // 5 8 fields for 9 columns
-  `c"5,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`,     // 6 quote in an unquoted field
-  `"c-6`,                                                            // 7 a record spanning two lines:
-  `second line",2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`, // 8 (id has a newline; ok)
-  `c-7,2025-06-29T12:00:00Z,P3,P3,page,page,abc,approved,TRUE`,      // 9 confidence not a number
-  `c-8,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`,     // 10 ok
-  `"c-9,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`,    // 11 unterminated quote
-  `c-10,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`,    // 12 ok (read after the bad quote)
-].join('\r\n') + '\r\n';
+files['malformed.csv'] =
+  [
+    COLUMNS.join(','), // 1 header
+    C(row('c-1', NEWEST - DAY)), // 2 ok
+    `"c-2,with comma",2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`, // 3 ok (quoted comma)
+    `"c-3"x,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`, // 4 text after a closing quote
+    `c-4,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved`, // 5 8 fields for 9 columns
+    `c"5,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`, // 6 quote in an unquoted field
+    `"c-6`, // 7 a record spanning two lines:
+    `second line",2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`, // 8 (id has a newline; ok)
+    `c-7,2025-06-29T12:00:00Z,P3,P3,page,page,abc,approved,TRUE`, // 9 confidence not a number
+    `c-8,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`, // 10 ok
+    `"c-9,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`, // 11 unterminated quote
+    `c-10,2025-06-29T12:00:00Z,P3,P3,page,page,0.8,approved,false`, // 12 ok (read after the bad quote)
+  ].join('\r\n') + '\r\n';
 
 files['all-bad.jsonl'] = ['not json', '{"incident_id": 1}'].join('\n') + '\n';
 files['empty.jsonl'] = '';

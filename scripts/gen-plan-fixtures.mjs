@@ -63,13 +63,21 @@ function tf(args, cwd, env) {
   }
 }
 
-const varArgs = (vars = {}) =>
-  Object.entries(vars).flatMap(([k, v]) => ['-var', `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`]);
+const varArgs = (vars = {}) => Object.entries(vars).flatMap(([k, v]) => ['-var', `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`]);
 
 /** `terraform plan` + `terraform show -json` of a configuration copy. */
 function planJson(cwd, env, { vars, replace = [], refresh = false }) {
   tf(
-    ['plan', '-input=false', '-lock=false', `-refresh=${refresh}`, '-no-color', '-out=tfplan', ...varArgs(vars), ...replace.map((a) => `-replace=${a}`)],
+    [
+      'plan',
+      '-input=false',
+      '-lock=false',
+      `-refresh=${refresh}`,
+      '-no-color',
+      '-out=tfplan',
+      ...varArgs(vars),
+      ...replace.map((a) => `-replace=${a}`),
+    ],
     cwd,
     env,
   );
@@ -121,7 +129,16 @@ function fakeArn(type, values, id) {
 /** The AWS id of a resource: its name where AWS uses the name as id, else a stable fake id. */
 function fakeId(type, values, n) {
   const hex = n.toString(16).padStart(8, '0');
-  const byPrefix = { aws_vpc: 'vpc', aws_subnet: 'subnet', aws_security_group: 'sg', aws_route_table: 'rtb', aws_internet_gateway: 'igw', aws_nat_gateway: 'nat', aws_vpc_endpoint: 'vpce', aws_eip: 'eipalloc' };
+  const byPrefix = {
+    aws_vpc: 'vpc',
+    aws_subnet: 'subnet',
+    aws_security_group: 'sg',
+    aws_route_table: 'rtb',
+    aws_internet_gateway: 'igw',
+    aws_nat_gateway: 'nat',
+    aws_vpc_endpoint: 'vpce',
+    aws_eip: 'eipalloc',
+  };
   if (byPrefix[type]) return `${byPrefix[type]}-0abc${hex}`;
   return values.name ?? values.function_name ?? values.bucket ?? `${type}-${hex}`;
 }
@@ -159,7 +176,7 @@ function fabricateState(plan) {
       const id = fakeId(r.type, r.values, n);
       const arn = fakeArn(r.type, r.values, id);
       // Top-level id and arn get fake values, computed tags an empty map, everything else null.
-      const synth = (path) => (path.length !== 1 ? null : ({ id, arn, tags_all: {} })[path[0]] ?? null);
+      const synth = (path) => (path.length !== 1 ? null : ({ id, arn, tags_all: {} }[path[0]] ?? null));
       const attributes = fillUnknown(r.values, changes.get(r.address)?.change?.after_unknown ?? {}, synth);
       const key = `${mod.address ?? ''}|${r.type}|${r.name}`;
       if (!groups.has(key)) {
@@ -242,7 +259,11 @@ function actionsSummary(plan) {
     const a = rc.change.actions.join('+');
     count[a] = (count[a] ?? 0) + 1;
   }
-  return Object.entries(count).map(([a, c]) => `${c} ${a}`).join(', ') || 'no resource changes';
+  return (
+    Object.entries(count)
+      .map(([a, c]) => `${c} ${a}`)
+      .join(', ') || 'no resource changes'
+  );
 }
 
 function writePlan(file, plan) {

@@ -114,7 +114,11 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
     gate: { passed: false, reason: 'not gated' },
   };
   // Only the free text is redacted (messages, observed values): verdicts, ids and addresses never are.
-  const redacted = redactResult(result, inv.secrets, inv.resources.map((r) => r.address));
+  const redacted = redactResult(
+    result,
+    inv.secrets,
+    inv.resources.map((r) => r.address),
+  );
   // One order for every report, on the text as printed (redacted).
   for (const r of redacted.invariants) r.findings.sort(compareFindings);
   if (opts.baseline) applyBaseline(redacted, readBaseline(opts.baseline), opts.baseline);
@@ -125,10 +129,15 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
 /** The maturity section of an inventory alone (`maturity status`), its secrets redacted as in a check result. */
 export function maturityOf(inv: Inventory): MaturitySection {
   collectEnvironmentSecrets(inv);
-  return redactMaturitySection(checkMaturity(inv, new InventoryIndex(inv)), inv.secrets, inv.resources.map((r) => r.address));
+  return redactMaturitySection(
+    checkMaturity(inv, new InventoryIndex(inv)),
+    inv.secrets,
+    inv.resources.map((r) => r.address),
+  );
 }
 
-const compareStrings = (a: string | undefined, b: string | undefined): number => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+const compareStrings = (a: string | undefined, b: string | undefined): number =>
+  (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
 
 /** Findings by file, line, resource, then message and fingerprint (code-unit order, so no locale changes it). */
 function compareFindings(a: Finding, b: Finding): number {

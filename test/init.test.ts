@@ -5,14 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  parseMaturity,
-  planInit,
-  rewriteLambdaPackageDir,
-  rewriteModuleSources,
-  setMaturityLevel,
-  writeInit,
-} from '../src/cli/init.js';
+import { parseMaturity, planInit, rewriteLambdaPackageDir, rewriteModuleSources, setMaturityLevel, writeInit } from '../src/cli/init.js';
 import { UsageError } from '../src/cli/errors.js';
 import { ensureBuilt, ztaitSync } from './support/cli.js';
 import { TERRAFORM_VERSION, offline } from './terraform/support.js';
@@ -59,15 +52,19 @@ describe('init: what it copies', () => {
   it('edits text precisely', () => {
     expect(setMaturityLevel('a = 1\nmaturity_level = 0 # level\n', 3)).toBe('a = 1\nmaturity_level = 3 # level\n');
     expect(setMaturityLevel('a = 1', 1)).toBe('a = 1\nmaturity_level = 1\n');
-    expect(rewriteLambdaPackageDir('variable "lambda_package_dir" {\n  type = string\n  default = "../x"\n}\nvariable "y" {\n  default = "../x"\n}')).toBe(
-      'variable "lambda_package_dir" {\n  type = string\n  default = "lambda/build"\n}\nvariable "y" {\n  default = "../x"\n}',
-    );
+    expect(
+      rewriteLambdaPackageDir(
+        'variable "lambda_package_dir" {\n  type = string\n  default = "../x"\n}\nvariable "y" {\n  default = "../x"\n}',
+      ),
+    ).toBe('variable "lambda_package_dir" {\n  type = string\n  default = "lambda/build"\n}\nvariable "y" {\n  default = "../x"\n}');
     const example = join(REPO, 'terraform', 'examples', 'complete');
     const modules = join(REPO, 'terraform', 'modules');
     expect(rewriteModuleSources('  source = "../../modules/triage"\n', example, modules)).toBe('  source = "./modules/triage"\n');
     expect(() => rewriteModuleSources('source = "../../modules/nope"', example, modules)).toThrow(/does not name a shipped module/);
     expect(() => rewriteModuleSources('source = "../elsewhere"', example, modules)).toThrow(/does not name a shipped module/);
-    expect(rewriteModuleSources('source = "terraform-aws-modules/vpc/aws"', example, modules)).toBe('source = "terraform-aws-modules/vpc/aws"');
+    expect(rewriteModuleSources('source = "terraform-aws-modules/vpc/aws"', example, modules)).toBe(
+      'source = "terraform-aws-modules/vpc/aws"',
+    );
   });
 
   it('accepts only maturity levels 0 to 3', () => {

@@ -72,12 +72,25 @@ function request(integration: Integration, over: Record<string, unknown> = {}, c
     id: 'evt-1',
     source: 'ztait.triage',
     'detail-type': 'action.requested',
-    detail: { correlation_id: correlationId, integration, action_type: INTEGRATION_ACTIONS[integration], severity: 'P1', title: 'Checkout down', summary: 'Errors at 40%', requested_by: 'ztait-triage-engine', ...over },
+    detail: {
+      correlation_id: correlationId,
+      integration,
+      action_type: INTEGRATION_ACTIONS[integration],
+      severity: 'P1',
+      title: 'Checkout down',
+      summary: 'Errors at 40%',
+      requested_by: 'ztait-triage-engine',
+      ...over,
+    },
   };
 }
 
 const respond = (status: number, body: unknown) => ({ status, text: async () => JSON.stringify(body) });
-const audits = () => ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === 'ztait-audit').map((c) => c.args[0].input.Item!);
+const audits = () =>
+  ddb
+    .commandCalls(PutCommand)
+    .filter((c) => c.args[0].input.TableName === 'ztait-audit')
+    .map((c) => c.args[0].input.Item!);
 
 beforeEach(() => {
   ddb.reset();
@@ -140,20 +153,36 @@ describe('action handlers', () => {
     expect(await handlerFor('pagerduty')(request('pagerduty'))).toBe('succeeded');
     const [url, init] = fetchMock.mock.calls[0]!;
     expect(url).toBe('https://events.pagerduty.com/v2/enqueue');
-    expect(JSON.parse(init.body)).toMatchObject({ routing_key: 'rk-pagerduty', event_action: 'trigger', dedup_key: 'corr-0000-0001#page', payload: { severity: 'critical' } });
+    expect(JSON.parse(init.body)).toMatchObject({
+      routing_key: 'rk-pagerduty',
+      event_action: 'trigger',
+      dedup_key: 'corr-0000-0001#page',
+      payload: { severity: 'critical' },
+    });
     const [claim, complete] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(claim).toMatchObject({ TableName: 'ztait-incidents', Key: { incident_id: 'corr-0000-0001' }, ExpressionAttributeNames: { '#a': 'action_page' } });
+    expect(claim).toMatchObject({
+      TableName: 'ztait-incidents',
+      Key: { incident_id: 'corr-0000-0001' },
+      ExpressionAttributeNames: { '#a': 'action_page' },
+    });
     expect(claim!.ConditionExpression).toMatch(/attribute_exists\(incident_id\)/);
     expect(complete!.ExpressionAttributeValues![':result']).toMatchObject({ status: 'succeeded', idempotency_key: 'corr-0000-0001#page' });
     expect(audits()[0]).toMatchObject({ correlation_id: 'corr-0000-0001', actor: 'ztait-action-pagerduty', decision: 'executed' });
-    expect(eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]).toMatchObject({ Source: 'ztait.actions', DetailType: 'action.completed' });
+    expect(eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]).toMatchObject({
+      Source: 'ztait.actions',
+      DetailType: 'action.completed',
+    });
   });
 
   it('each handler reads only its own integration secret, whatever the event says', async () => {
     for (const integration of INTEGRATIONS) {
       sm.resetHistory();
       fetchMock.mockResolvedValue(respond(200, { ok: true, result: { number: 'INC001' } }));
-      const event = request(integration, { secret_arn: arnOf('servicenow'), SecretId: arnOf('slack'), integration_secret_arn: arnOf('mim') });
+      const event = request(integration, {
+        secret_arn: arnOf('servicenow'),
+        SecretId: arnOf('slack'),
+        integration_secret_arn: arnOf('mim'),
+      });
       expect(await handlerFor(integration)(event)).toBe('succeeded');
       const ids = sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId);
       expect(ids).toEqual([arnOf(integration)]);
@@ -174,7 +203,10 @@ describe('action handlers', () => {
     }
     expect(fetchMock).not.toHaveBeenCalled();
     expect(ddb.commandCalls(UpdateCommand)).toEqual([]);
-    expect(audits().map((a) => a.reasoning)).toEqual([expect.stringMatching(/L0 \(shadow\) does not execute/), expect.stringMatching(/L1 \(assisted\) does not execute/)]);
+    expect(audits().map((a) => a.reasoning)).toEqual([
+      expect.stringMatching(/L0 \(shadow\) does not execute/),
+      expect.stringMatching(/L1 \(assisted\) does not execute/),
+    ]);
   });
 
   it('refuses malformed events and events from other sources', async () => {
@@ -229,7 +261,10 @@ describe('action handlers', () => {
     const queued = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
     expect(queued).toHaveLength(2);
     expect(queued[0]!.QueueUrl).toMatch(/ztait-actions-fallback$/);
-    expect(JSON.parse(queued[1]!.MessageBody!)).toMatchObject({ reason: 'circuit_open', request: { correlation_id: 'corr-0000-0205', integration: 'servicenow' } });
+    expect(JSON.parse(queued[1]!.MessageBody!)).toMatchObject({
+      reason: 'circuit_open',
+      request: { correlation_id: 'corr-0000-0205', integration: 'servicenow' },
+    });
     clock.advance(30_000); // cool-down over: one trial
     fetchMock.mockResolvedValue(respond(201, { result: { number: 'INC0012345' } }));
     expect(await run(6)).toBe('succeeded');
@@ -251,7 +286,15 @@ describe('action handlers', () => {
 });
 
 describe('action handler configuration', () => {
-  const base = { INTEGRATION: 'slack', INTEGRATION_SECRET_ARN: arnOf('slack'), INTEGRATION_ENDPOINT_URL: 'https://slack.com/api/chat.postMessage', INCIDENTS_TABLE: 'i', AUDIT_TABLE: 'a', FALLBACK_QUEUE_URL: 'q', EVENT_BUS: 'b' };
+  const base = {
+    INTEGRATION: 'slack',
+    INTEGRATION_SECRET_ARN: arnOf('slack'),
+    INTEGRATION_ENDPOINT_URL: 'https://slack.com/api/chat.postMessage',
+    INCIDENTS_TABLE: 'i',
+    AUDIT_TABLE: 'a',
+    FALLBACK_QUEUE_URL: 'q',
+    EVENT_BUS: 'b',
+  };
   it('refuses unknown integrations, non-HTTPS endpoints and credentials in URLs', () => {
     expect(configFor('slack').failureThreshold).toBe(5);
     expect(() => loadActionConfig({ ...base, INTEGRATION: 'jira' })).toThrow(/INTEGRATION/);

@@ -16,12 +16,24 @@ describe('audit records', () => {
   it('carry actor, time, reasoning and correlation id, written by a PutItem that cannot overwrite', async () => {
     const clock = fakeClock('2025-06-01T12:00:00.000Z');
     const log = new DynamoAuditLog(docClient(), 'ztait-audit', clock, () => 'abcd1234');
-    await log.record({ correlationId: 'corr-0000-0001', actor: 'ztait-triage-engine', event: 'triage.decision', decision: 'execute', reasoning: 'r'.repeat(5000) });
+    await log.record({
+      correlationId: 'corr-0000-0001',
+      actor: 'ztait-triage-engine',
+      event: 'triage.decision',
+      decision: 'execute',
+      reasoning: 'r'.repeat(5000),
+    });
     const input = ddb.commandCalls(PutCommand)[0]!.args[0].input;
     expect(input).toMatchObject({
       TableName: 'ztait-audit',
       ConditionExpression: 'attribute_not_exists(correlation_id)',
-      Item: { correlation_id: 'corr-0000-0001', recorded_at: '2025-06-01T12:00:00.000Z#abcd1234', actor: 'ztait-triage-engine', time: '2025-06-01T12:00:00.000Z', decision: 'execute' },
+      Item: {
+        correlation_id: 'corr-0000-0001',
+        recorded_at: '2025-06-01T12:00:00.000Z#abcd1234',
+        actor: 'ztait-triage-engine',
+        time: '2025-06-01T12:00:00.000Z',
+        decision: 'execute',
+      },
     });
     expect((input.Item!.reasoning as string).length).toBe(2000);
   });
@@ -30,7 +42,14 @@ describe('audit records', () => {
     const doc = docClient();
     ddb.on(UpdateCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
-    await doc.send(new UpdateCommand({ TableName: 'ztait-audit', Key: { correlation_id: 'c', recorded_at: 'r' }, UpdateExpression: 'SET a = :a', ExpressionAttributeValues: { ':a': 1 } }));
+    await doc.send(
+      new UpdateCommand({
+        TableName: 'ztait-audit',
+        Key: { correlation_id: 'c', recorded_at: 'r' },
+        UpdateExpression: 'SET a = :a',
+        ExpressionAttributeValues: { ':a': 1 },
+      }),
+    );
     expect(() => assertAuditAppendOnly(ddb)).toThrow(/UpdateCommand/);
     ddb.resetHistory();
     await doc.send(new DeleteCommand({ TableName: 'ztait-audit', Key: { correlation_id: 'c', recorded_at: 'r' } }));
@@ -49,7 +68,9 @@ describe('audit records', () => {
     for (const f of files) {
       const text = readFileSync(join(root, f), 'utf8');
       if (/BatchWrite|TransactWrite/.test(text)) offending.push(`${f}: batch/transaction write`);
-      for (const m of text.matchAll(/new (UpdateCommand|DeleteCommand|UpdateItemCommand|DeleteItemCommand)\(\{\s*TableName:\s*([^,\n]+)/g)) {
+      for (const m of text.matchAll(
+        /new (UpdateCommand|DeleteCommand|UpdateItemCommand|DeleteItemCommand)\(\{\s*TableName:\s*([^,\n]+)/g,
+      )) {
         writesSeen += 1;
         if (/audit/i.test(m[2]!)) offending.push(`${f}: ${m[1]} on ${m[2]}`);
       }

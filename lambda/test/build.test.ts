@@ -37,14 +37,18 @@ afterAll(() => {
 const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('lambda packages', () => {
-  it('are reproducible: two builds give identical zips, and the printed sha256 is the file\'s', () => {
+  it("are reproducible: two builds give identical zips, and the printed sha256 is the file's", () => {
     for (const name of PACKAGES) {
       const [a, b] = dirs.map((d) => sha(join(d, `${name}.zip`)));
       expect(a, name).toBe(b);
       expect(outputs[0]).toContain(`${a}  `);
       expect(outputs[0]).toMatch(new RegExp(`${a}  \\S*${name}\\.zip`));
     }
-    const hashes = (out: string) => out.trim().split('\n').map((line) => line.split(/\s+/)[0]);
+    const hashes = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s+/)[0]);
     expect(hashes(outputs[0]!)).toHaveLength(PACKAGES.length);
     expect(hashes(outputs[0]!)).toEqual(hashes(outputs[1]!));
   });
@@ -58,23 +62,50 @@ describe('lambda packages', () => {
   });
 
   describe.skipIf(!haveUnzip)('bundles start as configured', () => {
-    const tables = { INCIDENTS_TABLE: 'i', AUDIT_TABLE: 'a', POLICIES_TABLE: 'p', SOURCES_TABLE: 's', SETTINGS_TABLE: 'st', ESCALATION_RULES_TABLE: 'e', EVENT_BUS: 'b', DEDUP_TABLE: 'd' };
-    const maturity = { MATURITY_LEVEL: '2', ACTION_EXECUTION_ENABLED: 'true', GATING_REQUIRED_P1_P2: 'true', GATING_REQUIRED_P3_P4: 'false', DISPLAY_RECOMMENDATIONS: 'true', AUTO_REGRESSION_ENABLED: 'true', ACCURACY_THRESHOLD: '0.90', MIN_CONFIDENCE_AUTO: '0.85' };
+    const tables = {
+      INCIDENTS_TABLE: 'i',
+      AUDIT_TABLE: 'a',
+      POLICIES_TABLE: 'p',
+      SOURCES_TABLE: 's',
+      SETTINGS_TABLE: 'st',
+      ESCALATION_RULES_TABLE: 'e',
+      EVENT_BUS: 'b',
+      DEDUP_TABLE: 'd',
+    };
+    const maturity = {
+      MATURITY_LEVEL: '2',
+      ACTION_EXECUTION_ENABLED: 'true',
+      GATING_REQUIRED_P1_P2: 'true',
+      GATING_REQUIRED_P3_P4: 'false',
+      DISPLAY_RECOMMENDATIONS: 'true',
+      AUTO_REGRESSION_ENABLED: 'true',
+      ACCURACY_THRESHOLD: '0.90',
+      MIN_CONFIDENCE_AUTO: '0.85',
+    };
     const secret = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ztait-x';
     const ENV: Record<string, Record<string, string>> = {
       'webhook-receiver': { WEBHOOK_SECRET_ARNS: JSON.stringify({ github: secret }), REPLAY_WINDOW_SECONDS: '300' },
       'triage-engine': { MODEL_ID: 'm', GUARDRAIL_ID: 'g', GUARDRAIL_VERSION: '1' },
-      'action-handler': { INTEGRATION: 'slack', INTEGRATION_SECRET_ARN: secret, INTEGRATION_ENDPOINT_URL: 'https://slack.com/api/chat.postMessage', FALLBACK_QUEUE_URL: 'q' },
+      'action-handler': {
+        INTEGRATION: 'slack',
+        INTEGRATION_SECRET_ARN: secret,
+        INTEGRATION_ENDPOINT_URL: 'https://slack.com/api/chat.postMessage',
+        FALLBACK_QUEUE_URL: 'q',
+      },
       'config-manager': { SECRET_NAME_PREFIX: 'ztait-' },
     };
 
     function start(name: string, extra: Record<string, string>): { status: number | null; out: string } {
       const file = join(dirs[0]!, `${name}.mjs`);
       writeFileSync(file, execFileSync('unzip', ['-p', join(dirs[0]!, `${name}.zip`), 'index.mjs']));
-      const r = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(`file://${file}`)}).then((m) => console.log('handler:' + typeof m.handler))`], {
-        env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', ...tables, ...maturity, ...extra },
-        encoding: 'utf8',
-      });
+      const r = spawnSync(
+        process.execPath,
+        ['-e', `import(${JSON.stringify(`file://${file}`)}).then((m) => console.log('handler:' + typeof m.handler))`],
+        {
+          env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', ...tables, ...maturity, ...extra },
+          encoding: 'utf8',
+        },
+      );
       return { status: r.status, out: `${r.stdout}${r.stderr}` };
     }
 

@@ -1,6 +1,14 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigManagerConfig } from '../src/config-manager/config.js';
@@ -41,7 +49,10 @@ function manager(level: 0 | 1 | 2 | 3 = 2) {
   });
 }
 
-function api(routeKey: string, opts: { body?: unknown; path?: Record<string, string>; query?: Record<string, string>; sub?: string | null } = {}) {
+function api(
+  routeKey: string,
+  opts: { body?: unknown; path?: Record<string, string>; query?: Record<string, string>; sub?: string | null } = {},
+) {
   return {
     routeKey,
     rawPath: '/',
@@ -49,7 +60,10 @@ function api(routeKey: string, opts: { body?: unknown; path?: Record<string, str
     pathParameters: opts.path ?? {},
     queryStringParameters: opts.query ?? {},
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    requestContext: { http: { method: routeKey.split(' ')[0] }, ...(opts.sub === null ? {} : { authorizer: { jwt: { claims: { sub: opts.sub ?? 'okta|alice' } } } }) },
+    requestContext: {
+      http: { method: routeKey.split(' ')[0] },
+      ...(opts.sub === null ? {} : { authorizer: { jwt: { claims: { sub: opts.sub ?? 'okta|alice' } } } }),
+    },
   };
 }
 
@@ -70,8 +84,13 @@ const res = async (p: Promise<unknown>) => {
   const r = (await p) as { statusCode: number; body: string };
   return { status: r.statusCode, body: JSON.parse(r.body) as Record<string, unknown> };
 };
-const audits = () => ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === 'ztait-audit').map((c) => c.args[0].input.Item!);
-const dispatched = () => eb.commandCalls(PutEventsCommand).map((c) => JSON.parse(c.args[0].input.Entries![0]!.Detail!) as Record<string, unknown>);
+const audits = () =>
+  ddb
+    .commandCalls(PutCommand)
+    .filter((c) => c.args[0].input.TableName === 'ztait-audit')
+    .map((c) => c.args[0].input.Item!);
+const dispatched = () =>
+  eb.commandCalls(PutEventsCommand).map((c) => JSON.parse(c.args[0].input.Entries![0]!.Detail!) as Record<string, unknown>);
 
 beforeEach(() => {
   ddb.reset();
@@ -103,13 +122,16 @@ describe('dashboard API', () => {
     const list = await res(manager()(api('GET /incidents', { query: { status: 'pending_approval', limit: '10' } })));
     expect(list.status).toBe(200);
     expect((list.body.incidents as unknown[])[0]).toMatchObject({ incident_id: 'corr-0000-0001', agent_severity: 'P2' });
-    expect(ddb.commandCalls(ScanCommand)[0]!.args[0].input).toMatchObject({ Limit: 10, ExpressionAttributeValues: { ':s': 'pending_approval' } });
+    expect(ddb.commandCalls(ScanCommand)[0]!.args[0].input).toMatchObject({
+      Limit: 10,
+      ExpressionAttributeValues: { ':s': 'pending_approval' },
+    });
     const one = await res(manager()(api('GET /incidents/{id}', { path: { id: 'corr-0000-0001' } })));
     expect(one.body).toMatchObject({ incident: { incident_id: 'corr-0000-0001' }, audit: [{ decision: 'pending_approval' }] });
     expect((await res(manager()(api('GET /incidents', { query: { limit: '1000' } })))).status).toBe(400);
   });
 
-  it('hides the agent\'s recommendation at L0 (display_recommendations false)', async () => {
+  it("hides the agent's recommendation at L0 (display_recommendations false)", async () => {
     const list = await res(manager(0)(api('GET /incidents')));
     const item = (list.body.incidents as Record<string, unknown>[])[0]!;
     expect(item).toMatchObject({ incident_id: 'corr-0000-0001', title: 'Checkout errors' });
@@ -119,26 +141,64 @@ describe('dashboard API', () => {
 
 describe('approvals', () => {
   it('approve: records the human decision, audits it with the user, dispatches the pending targets at L2', async () => {
-    const out = await res(manager(2)(api('POST /approvals/{id}', { path: { id: 'corr-0000-0001' }, body: { decision: 'approve', comment: 'looks right' } })));
+    const out = await res(
+      manager(2)(api('POST /approvals/{id}', { path: { id: 'corr-0000-0001' }, body: { decision: 'approve', comment: 'looks right' } })),
+    );
     expect(out).toMatchObject({ status: 200, body: { dispatched: true } });
     const update = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(update.ConditionExpression).toBe('#s IN (:from0, :from1)');
-    expect(update.ExpressionAttributeValues).toMatchObject({ ':status': 'approved', ':outcome': 'approved', ':hs': 'P2', ':ha': 'page', ':by': 'user:okta|alice' });
-    expect(audits()[0]).toMatchObject({ actor: 'user:okta|alice', event: 'approval.decided', decision: 'approved', reasoning: 'looks right' });
+    expect(update.ExpressionAttributeValues).toMatchObject({
+      ':status': 'approved',
+      ':outcome': 'approved',
+      ':hs': 'P2',
+      ':ha': 'page',
+      ':by': 'user:okta|alice',
+    });
+    expect(audits()[0]).toMatchObject({
+      actor: 'user:okta|alice',
+      event: 'approval.decided',
+      decision: 'approved',
+      reasoning: 'looks right',
+    });
     expect(dispatched().map((d) => d.integration)).toEqual(['pagerduty', 'slack']);
-    expect(eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]).toMatchObject({ Source: 'ztait.config', DetailType: 'action.requested' });
+    expect(eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]).toMatchObject({
+      Source: 'ztait.config',
+      DetailType: 'action.requested',
+    });
   });
 
   it('modify: re-runs the escalation rules on the human classification', async () => {
-    const out = await res(manager(3)(api('POST /approvals/{id}', { path: { id: 'corr-0000-0001' }, body: { decision: 'modify', severity: 'P4', action: 'create_incident' } })));
+    const out = await res(
+      manager(3)(
+        api('POST /approvals/{id}', {
+          path: { id: 'corr-0000-0001' },
+          body: { decision: 'modify', severity: 'P4', action: 'create_incident' },
+        }),
+      ),
+    );
     expect(out.body).toMatchObject({ dispatched: true, note: 'dispatched to servicenow' });
-    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':outcome': 'modified', ':hs': 'P4', ':ha': 'create_incident' });
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':outcome': 'modified',
+      ':hs': 'P4',
+      ':ha': 'create_incident',
+    });
   });
 
-  it('reject: records the reviewer\'s classification and dispatches nothing', async () => {
-    const out = await res(manager(3)(api('POST /approvals/{id}', { path: { id: 'corr-0000-0001' }, body: { decision: 'reject', severity: 'noise', action: 'log_only' } })));
+  it("reject: records the reviewer's classification and dispatches nothing", async () => {
+    const out = await res(
+      manager(3)(
+        api('POST /approvals/{id}', {
+          path: { id: 'corr-0000-0001' },
+          body: { decision: 'reject', severity: 'noise', action: 'log_only' },
+        }),
+      ),
+    );
     expect(out.body).toMatchObject({ dispatched: false });
-    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':status': 'rejected', ':outcome': 'rejected', ':hs': 'noise' });
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':status': 'rejected',
+      ':outcome': 'rejected',
+      ':hs': 'noise',
+    });
     expect(dispatched()).toEqual([]);
   });
 
@@ -150,9 +210,13 @@ describe('approvals', () => {
 
   it('decides once: a concurrent or repeated decision is a 409', async () => {
     ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
-    expect((await res(manager()(api('POST /approvals/{id}', { path: { id: 'corr-0000-0001' }, body: { decision: 'approve' } })))).status).toBe(409);
+    expect(
+      (await res(manager()(api('POST /approvals/{id}', { path: { id: 'corr-0000-0001' }, body: { decision: 'approve' } })))).status,
+    ).toBe(409);
     ddb.on(GetCommand, { TableName: 'ztait-incidents' }).resolves({ Item: { ...PENDING, status: 'executed' } });
-    expect((await res(manager()(api('POST /approvals/{id}', { path: { id: 'corr-0000-0001' }, body: { decision: 'approve' } })))).status).toBe(409);
+    expect(
+      (await res(manager()(api('POST /approvals/{id}', { path: { id: 'corr-0000-0001' }, body: { decision: 'approve' } })))).status,
+    ).toBe(409);
     expect(dispatched()).toEqual([]);
   });
 
@@ -188,7 +252,9 @@ describe('gating timeout sweep (fake clock)', () => {
     });
     expect(await manager(3)(scheduled)).toEqual({ approved: 1, suppressed: 1, failed: 0 });
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(updates.map((u) => [u.Key!.incident_id, u.ExpressionAttributeValues![':status'], u.ExpressionAttributeValues![':outcome']])).toEqual([
+    expect(
+      updates.map((u) => [u.Key!.incident_id, u.ExpressionAttributeValues![':status'], u.ExpressionAttributeValues![':outcome']]),
+    ).toEqual([
       ['corr-approve-01', 'approved', 'auto'],
       ['corr-suppress-1', 'suppressed', 'shadow'],
     ]);
@@ -197,7 +263,9 @@ describe('gating timeout sweep (fake clock)', () => {
       ['corr-approve-01', 'pagerduty'],
       ['corr-approve-01', 'slack'],
     ]);
-    expect(ddb.commandCalls(ScanCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':now': new Date(clock.now()).toISOString() });
+    expect(ddb.commandCalls(ScanCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':now': new Date(clock.now()).toISOString(),
+    });
   });
 
   it('a human decision that came first wins (the conditional update refuses the sweep)', async () => {
@@ -216,7 +284,10 @@ describe('settings and rule sets', () => {
   it('stores and audits a setting; deletes one', async () => {
     const put = await res(manager()(api('PUT /settings', { body: { key: 'trust.historical_accuracy', value: 0.93 } })));
     expect(put.status).toBe(200);
-    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({ TableName: 'ztait-settings', Item: { setting_key: 'trust.historical_accuracy', value: 0.93, updated_by: 'user:okta|alice' } });
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'ztait-settings',
+      Item: { setting_key: 'trust.historical_accuracy', value: 0.93, updated_by: 'user:okta|alice' },
+    });
     expect(audits()[0]).toMatchObject({ event: 'settings.put', actor: 'user:okta|alice' });
     expect((await res(manager()(api('DELETE /settings/{key}', { path: { key: 'ui.theme' } })))).status).toBe(200);
     expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input.TableName).toBe('ztait-settings');
@@ -236,7 +307,7 @@ describe('settings and rule sets', () => {
     expect(ddb.commandCalls(PutCommand)).toEqual([]);
   });
 
-  it('validates rule sets with the pipeline\'s own parsers, refusing a catastrophic regex', async () => {
+  it("validates rule sets with the pipeline's own parsers, refusing a catastrophic regex", async () => {
     const put = (kind: string, body: unknown) => res(manager()(api('PUT /rules/{kind}', { path: { kind }, body })));
     const evil = await put('suppression', { expected_version: 0, rules: [{ rule_id: 'evil', title_pattern: '(a+)+$' }] });
     expect(evil.status).toBe(400);
@@ -247,12 +318,18 @@ describe('settings and rule sets', () => {
     expect(ddb.commandCalls(PutCommand)).toEqual([]);
     const ok = await put('gating', { expected_version: 3, rules: GATING_ITEM.rules });
     expect(ok).toMatchObject({ status: 200, body: { kind: 'gating', version: 4 } });
-    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({ TableName: 'ztait-policies', Item: { policy_id: 'gating-rules', version: 4 }, ConditionExpression: 'version = :v' });
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'ztait-policies',
+      Item: { policy_id: 'gating-rules', version: 4 },
+      ConditionExpression: 'version = :v',
+    });
   });
 
   it('refuses a concurrent rule set edit with 409', async () => {
     ddb.on(PutCommand, { TableName: 'ztait-escalation-rules' }).rejects(conditionalCheckFailed());
-    const out = await res(manager()(api('PUT /rules/{kind}', { path: { kind: 'escalation' }, body: { expected_version: 2, rules: ESCALATION_ITEM.rules } })));
+    const out = await res(
+      manager()(api('PUT /rules/{kind}', { path: { kind: 'escalation' }, body: { expected_version: 2, rules: ESCALATION_ITEM.rules } })),
+    );
     expect(out.status).toBe(409);
   });
 

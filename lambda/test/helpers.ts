@@ -3,7 +3,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../src/shared/clock.js';
 
 /** A clock tests move by hand. */
-export function fakeClock(start: string | number = '2025-06-01T12:00:00.000Z'): Clock & { set(t: string | number): void; advance(ms: number): void } {
+export function fakeClock(
+  start: string | number = '2025-06-01T12:00:00.000Z',
+): Clock & { set(t: string | number): void; advance(ms: number): void } {
   let now = typeof start === 'number' ? start : Date.parse(start);
   return {
     now: () => now,
@@ -54,13 +56,19 @@ export function conditionalCheckFailed(): Error {
 export function assertAuditAppendOnly(mock: { calls(): { args: unknown[] }[] }, table = 'ztait-audit'): number {
   let writes = 0;
   for (const call of mock.calls()) {
-    const command = call.args[0] as { constructor: { name: string }; input: { TableName?: string; RequestItems?: Record<string, unknown>; ConditionExpression?: string } };
-    const touchesAudit = command.input.TableName === table || (command.input.RequestItems !== undefined && table in command.input.RequestItems);
+    const command = call.args[0] as {
+      constructor: { name: string };
+      input: { TableName?: string; RequestItems?: Record<string, unknown>; ConditionExpression?: string };
+    };
+    const touchesAudit =
+      command.input.TableName === table || (command.input.RequestItems !== undefined && table in command.input.RequestItems);
     if (!touchesAudit) continue;
     const name = command.constructor.name;
     if (name === 'QueryCommand' || name === 'GetCommand') continue; // reads
     if (name !== 'PutCommand' || command.input.ConditionExpression !== 'attribute_not_exists(correlation_id)') {
-      throw new Error(`audit table received ${name} (${command.input.ConditionExpression ?? 'unconditional'}): only conditional PutItem is allowed`);
+      throw new Error(
+        `audit table received ${name} (${command.input.ConditionExpression ?? 'unconditional'}): only conditional PutItem is allowed`,
+      );
     }
     writes += 1;
   }

@@ -23,7 +23,15 @@ const level = (n: 0 | 1 | 2 | 3): Maturity => parseMaturity(maturityEnv(n));
 const highTrust = { c: 0.9, b: 1, h: 0.97, e: 1 };
 
 function ctx(over: Partial<DecisionContext> = {}): DecisionContext {
-  return { proposal: { severity: 'P3', action: 'create_incident', confidence: 0.9 }, source: 'github', maturity: level(3), policies, trust: highTrust, now: 0, ...over };
+  return {
+    proposal: { severity: 'P3', action: 'create_incident', confidence: 0.9 },
+    source: 'github',
+    maturity: level(3),
+    policies,
+    trust: highTrust,
+    now: 0,
+    ...over,
+  };
 }
 
 describe('trust score', () => {
@@ -52,11 +60,25 @@ describe('escalation rules', () => {
 
   it('are refused as a whole when one rule is malformed (order would otherwise change)', () => {
     expect(() => parseEscalationRules([{ rule_id: 'a', priority: 1, targets: ['jira'] }])).toThrow(/not allowed/);
-    expect(() => parseEscalationRules([{ rule_id: 'a', priority: 1, targets: [] }, { rule_id: 'b', priority: 1, targets: [] }])).toThrow(/priority 1 is used/);
-    expect(() => parseEscalationRules([{ rule_id: 'a', priority: 1, targets: [] }, { rule_id: 'a', priority: 2, targets: [] }])).toThrow(/repeated/);
+    expect(() =>
+      parseEscalationRules([
+        { rule_id: 'a', priority: 1, targets: [] },
+        { rule_id: 'b', priority: 1, targets: [] },
+      ]),
+    ).toThrow(/priority 1 is used/);
+    expect(() =>
+      parseEscalationRules([
+        { rule_id: 'a', priority: 1, targets: [] },
+        { rule_id: 'a', priority: 2, targets: [] },
+      ]),
+    ).toThrow(/repeated/);
     expect(() => parseEscalationRules([{ rule_id: 'a', priority: -1, targets: [] }])).toThrow(/priority/);
-    expect(() => parseGatingRules([{ rule_id: 'g', priority: 1, trust_threshold: 0.5, timeout_seconds: 10, on_timeout: 'approve' }])).toThrow(/timeout_seconds/);
-    expect(() => parseGatingRules([{ rule_id: 'g', priority: 1, trust_threshold: 0.5, timeout_seconds: 600, on_timeout: 'escalate' }])).toThrow(/on_timeout/);
+    expect(() =>
+      parseGatingRules([{ rule_id: 'g', priority: 1, trust_threshold: 0.5, timeout_seconds: 10, on_timeout: 'approve' }]),
+    ).toThrow(/timeout_seconds/);
+    expect(() =>
+      parseGatingRules([{ rule_id: 'g', priority: 1, trust_threshold: 0.5, timeout_seconds: 600, on_timeout: 'escalate' }]),
+    ).toThrow(/on_timeout/);
     expect(() => parseDecisionMatrix([{ severity: 'P1', allowed_actions: ['reboot'] }])).toThrow(/not allowed/);
   });
 });
@@ -68,18 +90,44 @@ describe('decisions', () => {
     expect(out.escalationRuleId).toBe('ticket');
   });
 
-  it('requires approval below the trust threshold, with the rule\'s timeout outcome', () => {
-    const out = decide(ctx({ proposal: { severity: 'P3', action: 'create_incident', confidence: 0.85 }, trust: { c: 0.85, b: 0.5, h: 0.96, e: 0 }, now: 1000 }));
+  it("requires approval below the trust threshold, with the rule's timeout outcome", () => {
+    const out = decide(
+      ctx({
+        proposal: { severity: 'P3', action: 'create_incident', confidence: 0.85 },
+        trust: { c: 0.85, b: 0.5, h: 0.96, e: 0 },
+        now: 1000,
+      }),
+    );
     // T = 0.425 + 0.075 + 0.24 + 0 = 0.74 >= 0.7: executes; lower E pushes it under
     expect(out.decision.kind).toBe('execute');
-    const low = decide(ctx({ proposal: { severity: 'P3', action: 'create_incident', confidence: 0.81 }, trust: { c: 0.81, b: 0, h: 0.95, e: 0 }, now: 1000 }));
-    expect(low.decision).toMatchObject({ kind: 'pending_approval', gatingRuleId: 'default', onTimeout: 'suppress', deadline: 1000 + 3600_000 });
+    const low = decide(
+      ctx({
+        proposal: { severity: 'P3', action: 'create_incident', confidence: 0.81 },
+        trust: { c: 0.81, b: 0, h: 0.95, e: 0 },
+        now: 1000,
+      }),
+    );
+    expect(low.decision).toMatchObject({
+      kind: 'pending_approval',
+      gatingRuleId: 'default',
+      onTimeout: 'suppress',
+      deadline: 1000 + 3600_000,
+    });
   });
 
   it('routes to human review: confidence exactly 1.0, matrix violations, missing rules, unusable inputs', () => {
-    expect(decide(ctx({ proposal: { severity: 'P3', action: 'create_incident', confidence: 1 } })).decision).toMatchObject({ kind: 'human_review', reasons: [expect.stringMatching(/exactly 1.0/)] });
-    expect(decide(ctx({ proposal: { severity: 'noise', action: 'declare_mim', confidence: 0.9 } })).decision).toMatchObject({ kind: 'human_review', reasons: [expect.stringMatching(/does not allow declare_mim for noise/)] });
-    expect(decide(ctx({ policies: { ...policies, escalation: [] } })).decision).toMatchObject({ kind: 'human_review', reasons: [expect.stringMatching(/no escalation rule/)] });
+    expect(decide(ctx({ proposal: { severity: 'P3', action: 'create_incident', confidence: 1 } })).decision).toMatchObject({
+      kind: 'human_review',
+      reasons: [expect.stringMatching(/exactly 1.0/)],
+    });
+    expect(decide(ctx({ proposal: { severity: 'noise', action: 'declare_mim', confidence: 0.9 } })).decision).toMatchObject({
+      kind: 'human_review',
+      reasons: [expect.stringMatching(/does not allow declare_mim for noise/)],
+    });
+    expect(decide(ctx({ policies: { ...policies, escalation: [] } })).decision).toMatchObject({
+      kind: 'human_review',
+      reasons: [expect.stringMatching(/no escalation rule/)],
+    });
     expect(decide(ctx({ policies: new Error('gone') })).decision.kind).toBe('human_review');
     expect(decide(ctx({ maturity: new Error('bad env') })).decision.kind).toBe('human_review');
     expect(decide(ctx({ trust: { ...highTrust, e: 2 } })).decision.kind).toBe('human_review');
@@ -95,21 +143,35 @@ describe('decisions', () => {
 
   it('gates per Table 3: P1/P2 at L2, not P3/P4 at L2, nothing at L3', () => {
     const p2 = { severity: 'P2', action: 'page', confidence: 0.95 } as const;
-    expect(decide(ctx({ maturity: level(2), proposal: p2 })).decision).toMatchObject({ kind: 'pending_approval', reasons: [expect.stringMatching(/L2 requires approval for P2/)] });
+    expect(decide(ctx({ maturity: level(2), proposal: p2 })).decision).toMatchObject({
+      kind: 'pending_approval',
+      reasons: [expect.stringMatching(/L2 requires approval for P2/)],
+    });
     expect(decide(ctx({ maturity: level(2) })).decision.kind).toBe('execute');
-    expect(decide(ctx({ maturity: level(3), proposal: p2, trust: { c: 0.95, b: 1, h: 0.97, e: 1 } })).decision).toMatchObject({ kind: 'execute', targets: ['pagerduty', 'slack'] });
+    expect(decide(ctx({ maturity: level(3), proposal: p2, trust: { c: 0.95, b: 1, h: 0.97, e: 1 } })).decision).toMatchObject({
+      kind: 'execute',
+      targets: ['pagerduty', 'slack'],
+    });
   });
 
   it('honours the confidence floor and the regression threshold', () => {
-    expect(decide(ctx({ maturity: level(2), proposal: { severity: 'P3', action: 'create_incident', confidence: 0.84 } })).decision).toMatchObject({
+    expect(
+      decide(ctx({ maturity: level(2), proposal: { severity: 'P3', action: 'create_incident', confidence: 0.84 } })).decision,
+    ).toMatchObject({
       kind: 'pending_approval',
       reasons: [expect.stringMatching(/below the L2 minimum 0.85/)],
     });
-    expect(decide(ctx({ trust: { ...highTrust, h: 0.94 } })).decision).toMatchObject({ kind: 'pending_approval', reasons: [expect.stringMatching(/regression/)] });
+    expect(decide(ctx({ trust: { ...highTrust, h: 0.94 } })).decision).toMatchObject({
+      kind: 'pending_approval',
+      reasons: [expect.stringMatching(/regression/)],
+    });
   });
 
   it('denies by default when no gating rule matches', () => {
-    expect(decide(ctx({ policies: { ...policies, gating: [] } })).decision).toMatchObject({ kind: 'pending_approval', reasons: ['no gating rule matches (default deny)'] });
+    expect(decide(ctx({ policies: { ...policies, gating: [] } })).decision).toMatchObject({
+      kind: 'pending_approval',
+      reasons: ['no gating rule matches (default deny)'],
+    });
   });
 
   it('logs only when the matching escalation rule names no integration', () => {
@@ -138,7 +200,13 @@ describe('gating timeline (fake clock)', () => {
 describe('maturity settings from the environment', () => {
   it('parse Table 3 for every level', () => {
     expect(level(0)).toMatchObject({ level: 0, actionExecutionEnabled: false, gatingRequiredP1P2: 'n/a', minConfidenceAuto: 'n/a' });
-    expect(level(2)).toMatchObject({ level: 2, actionExecutionEnabled: true, gatingRequiredP1P2: true, gatingRequiredP3P4: false, minConfidenceAuto: 0.85 });
+    expect(level(2)).toMatchObject({
+      level: 2,
+      actionExecutionEnabled: true,
+      gatingRequiredP1P2: true,
+      gatingRequiredP3P4: false,
+      minConfidenceAuto: 0.85,
+    });
     expect(level(3)).toMatchObject({ accuracyThreshold: 0.95, minConfidenceAuto: 0.8 });
   });
 
@@ -147,7 +215,10 @@ describe('maturity settings from the environment', () => {
     expect(() => parseMaturity({ ...maturityEnv(2), GATING_REQUIRED_P1_P2: 'false' })).toThrow(/GATING_REQUIRED_P1_P2/);
     expect(() => parseMaturity({ ...maturityEnv(2), MIN_CONFIDENCE_AUTO: '0.80' })).toThrow(/MIN_CONFIDENCE_AUTO/);
     expect(() => parseMaturity({ ...maturityEnv(3), ACCURACY_THRESHOLD: 'n/a' })).toThrow(/ACCURACY_THRESHOLD/);
-    expect(parseMaturity({ ...maturityEnv(3), GATING_REQUIRED_P1_P2: 'true', MIN_CONFIDENCE_AUTO: '0.90' })).toMatchObject({ gatingRequiredP1P2: true, minConfidenceAuto: 0.9 });
+    expect(parseMaturity({ ...maturityEnv(3), GATING_REQUIRED_P1_P2: 'true', MIN_CONFIDENCE_AUTO: '0.90' })).toMatchObject({
+      gatingRequiredP1P2: true,
+      minConfidenceAuto: 0.9,
+    });
   });
 
   it('refuse malformed or missing values', () => {

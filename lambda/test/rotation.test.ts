@@ -23,10 +23,19 @@ let audit: AuditEntry[];
 let log: ReturnType<typeof memoryLogger>;
 
 function deps() {
-  return { sm: new SecretsManagerClient(region), secretNamePrefix: 'ztait-', audit: { record: async (e: AuditEntry) => void audit.push(e) }, log };
+  return {
+    sm: new SecretsManagerClient(region),
+    secretNamePrefix: 'ztait-',
+    audit: { record: async (e: AuditEntry) => void audit.push(e) },
+    log,
+  };
 }
 
-function describeAs(name: string, stages: Record<string, string[]> = { 'v-current': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] }, rotationEnabled = true) {
+function describeAs(
+  name: string,
+  stages: Record<string, string[]> = { 'v-current': ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
+  rotationEnabled = true,
+) {
   sm.on(DescribeSecretCommand).resolves({ Name: name, RotationEnabled: rotationEnabled, VersionIdsToStages: stages });
 }
 
@@ -55,7 +64,11 @@ describe('secret rotation steps (the config manager is the rotation function)', 
       SecretString: JSON.stringify({ hmac_key: NEW_KEY }),
       VersionStages: ['AWSPENDING'],
     });
-    expect(audit[0]).toMatchObject({ correlationId: `rotation#ztait-webhook-github#${TOKEN}`, event: 'rotation.createSecret', reasoning: 'generated hmac_key' });
+    expect(audit[0]).toMatchObject({
+      correlationId: `rotation#ztait-webhook-github#${TOKEN}`,
+      event: 'rotation.createSecret',
+      reasoning: 'generated hmac_key',
+    });
   });
 
   it('createSecret is idempotent when the pending version exists', async () => {
@@ -79,7 +92,12 @@ describe('secret rotation steps (the config manager is the rotation function)', 
 
   it('finishSecret moves AWSCURRENT to the new version', async () => {
     await step('finishSecret');
-    expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0]!.args[0].input).toEqual({ SecretId: WEBHOOK, VersionStage: 'AWSCURRENT', MoveToVersionId: TOKEN, RemoveFromVersionId: 'v-current' });
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0]!.args[0].input).toEqual({
+      SecretId: WEBHOOK,
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: TOKEN,
+      RemoveFromVersionId: 'v-current',
+    });
   });
 
   it('skips a version that is already current, refuses one that is not pending', async () => {
@@ -105,10 +123,18 @@ describe('secret rotation steps (the config manager is the rotation function)', 
   it('rotates only the fields an integration secret declares, and fails closed on vendor-issued credentials', async () => {
     const INTEGRATION = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ztait-integration-mim-AbCdEf';
     describeAs('ztait-integration-mim');
-    sm.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({ SecretString: JSON.stringify({ token: 'old-token', tenant: 't-1', rotated_fields: ['token'] }) });
+    sm.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({
+      SecretString: JSON.stringify({ token: 'old-token', tenant: 't-1', rotated_fields: ['token'] }),
+    });
     await step('createSecret', INTEGRATION);
-    expect(JSON.parse(sm.commandCalls(PutSecretValueCommand)[0]!.args[0].input.SecretString!)).toEqual({ token: NEW_KEY, tenant: 't-1', rotated_fields: ['token'] });
-    sm.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({ SecretString: JSON.stringify({ routing_key: 'vendor-issued' }) });
+    expect(JSON.parse(sm.commandCalls(PutSecretValueCommand)[0]!.args[0].input.SecretString!)).toEqual({
+      token: NEW_KEY,
+      tenant: 't-1',
+      rotated_fields: ['token'],
+    });
+    sm.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({
+      SecretString: JSON.stringify({ routing_key: 'vendor-issued' }),
+    });
     await expect(step('createSecret', INTEGRATION)).rejects.toThrow(/vendor-issued/);
   });
 

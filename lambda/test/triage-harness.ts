@@ -53,7 +53,9 @@ export function healthy(reply: string, opts: { settings?: Record<string, unknown
     return {};
   });
   mocks.ddb.on(PutCommand).resolves({});
-  mocks.bedrock.on(ConverseCommand).resolves({ output: { message: { role: 'assistant', content: [{ text: reply }] } }, stopReason: 'end_turn' });
+  mocks.bedrock
+    .on(ConverseCommand)
+    .resolves({ output: { message: { role: 'assistant', content: [{ text: reply }] } }, stopReason: 'end_turn' });
   mocks.eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
   mocks.cw.on(PutMetricDataCommand).resolves({});
 }
@@ -93,7 +95,11 @@ export function dataBlock(): string {
   return (guard as { guardContent: { text: { text: string } } }).guardContent.text.text;
 }
 
-export const putsTo = (table: string) => mocks.ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === table).map((c) => c.args[0].input.Item!);
+export const putsTo = (table: string) =>
+  mocks.ddb
+    .commandCalls(PutCommand)
+    .filter((c) => c.args[0].input.TableName === table)
+    .map((c) => c.args[0].input.Item!);
 
 export const incident = () => putsTo('ztait-incidents')[0]!;
 

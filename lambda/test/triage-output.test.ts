@@ -49,16 +49,18 @@ describe('layer 4: strict model output validation', () => {
     const anyReply = fc.oneof(
       fc.string({ maxLength: 300 }),
       fc.json({ maxDepth: 2 }),
-      fc.record(
-        {
-          severity: fc.oneof(fc.constantFrom(...SEVERITIES), fc.string({ maxLength: 5 })),
-          action: fc.oneof(fc.constantFrom(...ACTIONS), fc.string({ maxLength: 8 })),
-          confidence: fc.oneof(fc.double(), fc.string({ maxLength: 4 }), fc.constant(null)),
-          reasoning: fc.string({ maxLength: 1200 }),
-          extra: fc.string(),
-        },
-        { requiredKeys: [] },
-      ).map((o) => JSON.stringify(o)),
+      fc
+        .record(
+          {
+            severity: fc.oneof(fc.constantFrom(...SEVERITIES), fc.string({ maxLength: 5 })),
+            action: fc.oneof(fc.constantFrom(...ACTIONS), fc.string({ maxLength: 8 })),
+            confidence: fc.oneof(fc.double(), fc.string({ maxLength: 4 }), fc.constant(null)),
+            reasoning: fc.string({ maxLength: 1200 }),
+            extra: fc.string(),
+          },
+          { requiredKeys: [] },
+        )
+        .map((o) => JSON.stringify(o)),
     );
     fc.assert(
       fc.property(anyReply, (text) => {

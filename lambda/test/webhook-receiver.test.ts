@@ -32,20 +32,29 @@ let clock: ReturnType<typeof fakeClock>;
 let log: ReturnType<typeof memoryLogger>;
 let receive: ReturnType<typeof createReceiver>;
 
-function request(source: string, payload: unknown, opts: { key?: string; timestamp?: string; signature?: string | null; raw?: string } = {}) {
+function request(
+  source: string,
+  payload: unknown,
+  opts: { key?: string; timestamp?: string; signature?: string | null; raw?: string } = {},
+) {
   const body = opts.raw ?? JSON.stringify(payload);
   const key = opts.key ?? (source === 'github' ? KEYS[GITHUB_ARN]! : KEYS[DATADOG_ARN]!);
   const signature = opts.signature === undefined ? `sha256=${createHmac('sha256', key).update(body).digest('hex')}` : opts.signature;
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-timestamp': opts.timestamp ?? String(Math.floor(clock.now() / 1000)) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-timestamp': opts.timestamp ?? String(Math.floor(clock.now() / 1000)),
+  };
   if (signature !== null) headers['x-hub-signature-256'] = signature;
   return { rawPath: `/webhooks/${source}`, pathParameters: { source }, headers, body, isBase64Encoded: false };
 }
 
 /** Makes the conditional dedup claim (and only it) answer `outcome`. */
 function onClaim(outcome: () => unknown): void {
-  ddb.on(PutCommand).callsFake((input: { TableName: string; ConditionExpression?: string }) =>
-    input.TableName === 'ztait-dedup' && input.ConditionExpression ? outcome() : {},
-  );
+  ddb
+    .on(PutCommand)
+    .callsFake((input: { TableName: string; ConditionExpression?: string }) =>
+      input.TableName === 'ztait-dedup' && input.ConditionExpression ? outcome() : {},
+    );
 }
 
 const putsTo = (table: string) => ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === table);
@@ -85,17 +94,25 @@ describe('webhook receiver', () => {
     const entry = eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
     expect(entry).toMatchObject({ EventBusName: 'ztait-bus', Source: 'ztait.ingestion', DetailType: 'alert.received' });
     const detail = JSON.parse(entry.Detail!);
-    expect(detail).toMatchObject({ correlation_id: 'corr-0001', source: 'github', alert: { alertId: 'A-1', title: 'disk full', severity: 'critical' } });
+    expect(detail).toMatchObject({
+      correlation_id: 'corr-0001',
+      source: 'github',
+      alert: { alertId: 'A-1', title: 'disk full', severity: 'critical' },
+    });
     const dedup = putsTo('ztait-dedup');
     expect(dedup[0]!.args[0].input).toMatchObject({
       Item: { dedup_key: 'dedup#github#A-1', state: 'pending', expires_at: Math.floor(clock.now() / 1000) + 86400 },
       ConditionExpression: expect.stringContaining('attribute_not_exists(dedup_key)'),
     });
     expect(dedup[1]!.args[0].input.Item).toMatchObject({ state: 'published', correlation_id: 'corr-0001' });
-    expect(putsTo('ztait-audit')[0]!.args[0].input.Item).toMatchObject({ correlation_id: 'corr-0001', actor: 'ztait-webhook-receiver', decision: 'published' });
+    expect(putsTo('ztait-audit')[0]!.args[0].input.Item).toMatchObject({
+      correlation_id: 'corr-0001',
+      actor: 'ztait-webhook-receiver',
+      decision: 'published',
+    });
   });
 
-  it('uses only the addressed source\'s own secret, cached for 5 minutes', async () => {
+  it("uses only the addressed source's own secret, cached for 5 minutes", async () => {
     await receive(request('datadog', { alertId: 'D-1', title: 't' }));
     await receive(request('datadog', { alertId: 'D-2', title: 't' }));
     expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId)).toEqual([DATADOG_ARN]);
@@ -122,7 +139,12 @@ describe('webhook receiver', () => {
     }
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
-    expect(log.lines.map((l) => l.fields.reason)).toEqual(['signature_mismatch', 'signature_missing', 'signature_malformed', 'signature_malformed']);
+    expect(log.lines.map((l) => l.fields.reason)).toEqual([
+      'signature_mismatch',
+      'signature_missing',
+      'signature_malformed',
+      'signature_malformed',
+    ]);
   });
 
   it('answers 401 to an unknown source without reading any secret', async () => {
@@ -190,13 +212,22 @@ describe('webhook receiver', () => {
 
   it('suppresses by rule, logs and audits the rule id, and does not publish', async () => {
     ddb.on(GetCommand, { TableName: 'ztait-policies', Key: { policy_id: 'suppression-rules' } }).resolves({
-      Item: { policy_id: 'suppression-rules', rules: [{ rule_id: 'evil', title_pattern: '(a+)+$' }, { rule_id: 'noisy-disk', source_pattern: '^github$', title_pattern: 'disk' }] },
+      Item: {
+        policy_id: 'suppression-rules',
+        rules: [
+          { rule_id: 'evil', title_pattern: '(a+)+$' },
+          { rule_id: 'noisy-disk', source_pattern: '^github$', title_pattern: 'disk' },
+        ],
+      },
     });
     const res = await receive(request('github', { alertId: 'S-1', title: 'Disk almost full' }));
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ status: 'suppressed', rule_id: 'noisy-disk' });
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
-    expect(putsTo('ztait-audit')[0]!.args[0].input.Item).toMatchObject({ event: 'ingestion.suppressed', details: { rule_id: 'noisy-disk' } });
+    expect(putsTo('ztait-audit')[0]!.args[0].input.Item).toMatchObject({
+      event: 'ingestion.suppressed',
+      details: { rule_id: 'noisy-disk' },
+    });
     expect(log.lines.find((l) => l.message === 'alert suppressed')?.fields.rule_id).toBe('noisy-disk');
     expect(log.lines.find((l) => l.message === 'suppression rule rejected')?.fields.rule_id).toBe('evil');
     expect(putsTo('ztait-dedup').map((c) => c.args[0].input.Item!.state)).toEqual(['pending', 'suppressed']);

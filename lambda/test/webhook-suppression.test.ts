@@ -61,7 +61,15 @@ describe('suppression rule windows and expiry', () => {
       { rule_id: 'dup', title_pattern: 'y' },
     ]);
     expect(out.rules.map((r) => r.ruleId)).toEqual(['dup']);
-    expect(out.rejected.map((r) => r.ruleId)).toEqual(['no-pattern', 'bad-window', 'empty-window', 'bad-expiry', 'invalid-regex', '?', 'dup']);
+    expect(out.rejected.map((r) => r.ruleId)).toEqual([
+      'no-pattern',
+      'bad-window',
+      'empty-window',
+      'bad-expiry',
+      'invalid-regex',
+      '?',
+      'dup',
+    ]);
     expect(parseSuppressionRules('not a list').rejected).toHaveLength(1);
     expect(parseSuppressionRules(undefined)).toEqual({ rules: [], rejected: [] });
   });
@@ -89,7 +97,15 @@ describe('catastrophic patterns', () => {
   });
 
   it('ordinary patterns are accepted', () => {
-    for (const p of ['^disk (full|usage)', 'cpu\\s+\\d+%', '^(?:prod|staging)-db-\\d+$', 'a[(+)]+b', '\\(x+\\)+', 'health ?check', '[a-z]{1,5}-\\d*']) {
+    for (const p of [
+      '^disk (full|usage)',
+      'cpu\\s+\\d+%',
+      '^(?:prod|staging)-db-\\d+$',
+      'a[(+)]+b',
+      '\\(x+\\)+',
+      'health ?check',
+      '[a-z]{1,5}-\\d*',
+    ]) {
       expect(unsafeReason(p), p).toBeUndefined();
       expect(() => compileSafePattern(p)).not.toThrow();
     }

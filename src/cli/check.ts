@@ -39,10 +39,16 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .addOption(new Option('--var-file <file>', 'a .tfvars file, as terraform takes it (repeatable)').argParser(collectList))
     .addOption(new Option('--var <name=value>', 'a variable value, as terraform takes it (repeatable)').argParser(collectVar))
     .addOption(
-      new Option('--limit <name=n>', `raise or lower an evaluation limit (repeatable): ${LIMIT_NAMES.map((n) => `${n}=${DEFAULT_LIMITS[n]}`).join(', ')} by default`).argParser(collectLimit),
+      new Option(
+        '--limit <name=n>',
+        `raise or lower an evaluation limit (repeatable): ${LIMIT_NAMES.map((n) => `${n}=${DEFAULT_LIMITS[n]}`).join(', ')} by default`,
+      ).argParser(collectLimit),
     )
     // A flag only, like --limit: which files a pull request's file() may read is the CI job's call.
-    .option('--root <dir>', 'let file functions read below DIR, not only below the scanned directory (it must contain it; keep credentials CI writes out of it)')
+    .option(
+      '--root <dir>',
+      'let file functions read below DIR, not only below the scanned directory (it must contain it; keep credentials CI writes out of it)',
+    )
     .option('--approved-by <who>', 'who approved this run (recorded in every report; required to raise maturity_level in a plan)');
   addCommonOptions(cmd).action(async (paths: string[], raw: CheckOptions) => {
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
@@ -52,7 +58,14 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     const fileRoot = opts.root ? { fileRoot: opts.root } : {};
     const source: ScanSource = opts.plan
       ? { kind: 'plan', file: opts.plan, ...(paths[0] ? { configDir: paths[0] } : {}), ...limits, ...fileRoot }
-      : { kind: 'hcl', paths, ...(opts.varFile ? { varFiles: opts.varFile } : {}), ...(opts.var ? { vars: opts.var } : {}), ...limits, ...fileRoot };
+      : {
+          kind: 'hcl',
+          paths,
+          ...(opts.varFile ? { varFiles: opts.varFile } : {}),
+          ...(opts.var ? { vars: opts.var } : {}),
+          ...limits,
+          ...fileRoot,
+        };
     const result = await scan({
       source,
       commandLine: commandLine(process.argv),

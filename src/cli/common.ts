@@ -53,21 +53,36 @@ export const CONFIG_KEYS: [keyof CommonOptions, keyof ZtaitConfig][] = [
   ['output', 'output'],
 ];
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <format>', `report format, repeatable or comma-separated (${FORMATS.join('|')})`).argParser(collect))
-    .addOption(new Option('-o, --output <file>', 'write the matching --format to FILE (repeatable), or all formats into a directory').argParser(collect))
+    .addOption(
+      new Option('-o, --output <file>', 'write the matching --format to FILE (repeatable), or all formats into a directory').argParser(
+        collect,
+      ),
+    )
     .addOption(new Option('--check <ids>', 'run only these rules (SI-1,SI-5)').argParser(collect))
     .addOption(new Option('--skip-check <ids>', 'skip these rules').argParser(collect))
     .option('--soft-fail', 'exit 0 even when rules fail')
-    .option('--config <file>', 'configuration file; the repository\'s .ztait.yaml files are then not read (default: .ztait.yaml in the scanned directory or its parents)')
+    .option(
+      '--config <file>',
+      "configuration file; the repository's .ztait.yaml files are then not read (default: .ztait.yaml in the scanned directory or its parents)",
+    )
     .option('--no-config', 'read no configuration file at all (for CI: ignore the .ztait.yaml a pull request may bring)')
     .option('--no-color', 'plain text output (also NO_COLOR)')
     .option('--quiet', 'print only failures and the summary')
     .option('--prefix <prefix>', 'governed namespace prefix (default ztait-)')
-    .addOption(new Option('--fail-on <severity>', 'lowest severity whose fail verdict fails the run').choices(['critical', 'high', 'medium', 'low']))
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest severity whose fail verdict fails the run').choices(['critical', 'high', 'medium', 'low']),
+    )
     .addOption(new Option('--soft-fail-on <ids>', 'rules that never fail the run').argParser(collect))
     .addOption(new Option('--hard-fail-on <ids>', 'rules that always fail the run when they fail or error').argParser(collect))
     .option('--allow-errors', 'undecided (error) verdicts do not fail the run (reported loudly)')
@@ -120,7 +135,9 @@ function checkRuleIds(opts: CommonOptions, config: ZtaitConfig): void {
       known ??= new Set(loadRules().map((r) => r.id));
       if (known.has(normalizeRuleId(id))) continue;
       const shown = /^[A-Za-z0-9-]{1,24}$/.test(id) ? ` "${id}"` : '';
-      const where = fromFlag ? spelled : `${key}: in ${config.file ?? 'the configuration'}${config.lines[key] ? `:${config.lines[key]}` : ''}`;
+      const where = fromFlag
+        ? spelled
+        : `${key}: in ${config.file ?? 'the configuration'}${config.lines[key] ? `:${config.lines[key]}` : ''}`;
       throw new UsageError(`unknown rule id${shown} in ${where} (see ztait rules)`);
     }
   }
@@ -143,13 +160,14 @@ export function planOutputs(opts: CommonOptions): { format: Format; file?: strin
   const fmts = formats as Format[];
   if (outputs.length === 1 && (isDir(outputs[0]!) || outputs[0]!.endsWith('/')) && fmts.length >= 1) {
     // the directory named with -o is itself checked: reports never land in a symlinked one
-    if (isSymlink(outputs[0]!)) throw new UnsafeWriteError(`refusing to write reports into ${outputs[0]}: it is a symbolic link (ztait never writes through one)`);
+    if (isSymlink(outputs[0]!))
+      throw new UnsafeWriteError(`refusing to write reports into ${outputs[0]}: it is a symbolic link (ztait never writes through one)`);
     return fmts.map((f) => ({ format: f, file: join(outputs[0]!, `ztait.${EXT[f]}`) }));
   }
-  if (outputs.length > fmts.length) throw new UsageError(`${outputs.length} --output files for ${fmts.length} --format value(s): give one format per output`);
+  if (outputs.length > fmts.length)
+    throw new UsageError(`${outputs.length} --output files for ${fmts.length} --format value(s): give one format per output`);
   return fmts.map((f, i) => (outputs[i] ? { format: f, file: outputs[i] } : { format: f }));
 }
-
 
 /** Whether colour is wanted on stdout: --no-color, NO_COLOR and non-terminals turn it off. */
 export function useColor(opts: CommonOptions): boolean {
@@ -165,7 +183,11 @@ export function useColor(opts: CommonOptions): boolean {
  */
 export function checkDestinations(opts: CommonOptions): { plan: ReturnType<typeof planOutputs>; guard: SafeWriteOptions } {
   const plan = planOutputs(opts);
-  const guard: SafeWriteOptions = { ...(opts.outputRoot ? { root: opts.outputRoot } : {}), ...(opts.scanRoot ? { roots: [opts.scanRoot] } : {}), what: 'report' };
+  const guard: SafeWriteOptions = {
+    ...(opts.outputRoot ? { root: opts.outputRoot } : {}),
+    ...(opts.scanRoot ? { roots: [opts.scanRoot] } : {}),
+    what: 'report',
+  };
   for (const { file } of plan) if (file && !isStdoutPath(file)) checkWritePath(file, guard);
   if (opts.createBaseline) checkWritePath(opts.createBaseline, { ...(opts.scanRoot ? { roots: [opts.scanRoot] } : {}), what: 'baseline' });
   return { plan, guard };

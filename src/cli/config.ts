@@ -24,7 +24,7 @@ export function registerConfig(program: Command, _setExit: (code: number) => voi
   cmd
     .command('show')
     .description('print the effective configuration for PATH and where each value comes from')
-    .argument('[path]', 'directory whose .ztait.yaml (or a parent\'s) applies', '.')
+    .argument('[path]', "directory whose .ztait.yaml (or a parent's) applies", '.')
     .option('--config <file>', 'configuration file')
     .option('--format <format>', 'text or json', 'text')
     .action((path: string, o: { config?: string; format: string }) => {
@@ -36,14 +36,19 @@ export function registerConfig(program: Command, _setExit: (code: number) => voi
         if (v !== undefined) rows.push({ key, value: v, source: `${file}:${cfg.lines[key] ?? 1}` });
         else rows.push({ key, value: DEFAULTS[key] ?? null, source: 'default' });
       }
-      rows.push({ key: 'suppressions', value: cfg.suppressions.map((s) => ({ ids: s.ids, resource: s.resource, reason: s.reason, expires: s.expires })), source: file && cfg.suppressions.length ? `${file}:${cfg.lines.suppressions ?? 1}` : 'default' });
+      rows.push({
+        key: 'suppressions',
+        value: cfg.suppressions.map((s) => ({ ids: s.ids, resource: s.resource, reason: s.reason, expires: s.expires })),
+        source: file && cfg.suppressions.length ? `${file}:${cfg.lines.suppressions ?? 1}` : 'default',
+      });
       if (o.format === 'json') {
         process.stdout.write(`${JSON.stringify({ file: file ?? null, settings: rows }, null, 2)}\n`);
         return;
       }
       // values and paths come from the repository: their control characters show escaped
       process.stdout.write(`configuration file: ${escapeControl(file ?? '(none found)')}\n`);
-      for (const r of rows) process.stdout.write(`${r.key.padEnd(14)} ${escapeControl(JSON.stringify(r.value)).padEnd(40)} ${escapeControl(r.source)}\n`);
+      for (const r of rows)
+        process.stdout.write(`${r.key.padEnd(14)} ${escapeControl(JSON.stringify(r.value)).padEnd(40)} ${escapeControl(r.source)}\n`);
       process.stdout.write('(command-line flags override these values)\n');
     });
 }

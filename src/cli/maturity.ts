@@ -23,7 +23,13 @@ interface OutputOptions {
   output?: string[];
 }
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 const collectList = (v: string, prev: string[] = []): string[] => [...prev, v];
 const collectVar = (v: string, prev: [string, string][] = []): [string, string][] => {
   const i = v.indexOf('=');
@@ -34,7 +40,9 @@ const collectVar = (v: string, prev: [string, string][] = []): [string, string][
 function addOutputOptions(cmd: Command, formats: readonly MaturityFormat[]): Command {
   return cmd
     .addOption(new Option('--format <format>', `output format, repeatable or comma-separated (${formats.join('|')})`).argParser(collect))
-    .addOption(new Option('-o, --output <file>', 'write the matching --format to FILE instead of stdout (repeatable)').argParser(collectList))
+    .addOption(
+      new Option('-o, --output <file>', 'write the matching --format to FILE instead of stdout (repeatable)').argParser(collectList),
+    )
     .option('--no-color', 'plain output (the maturity reports have no colour anyway)');
 }
 
@@ -47,9 +55,12 @@ function checkOutputs(opts: OutputOptions & { record?: string }): void {
 /** Renders each requested format to stdout or its -o file. */
 async function emit(opts: OutputOptions, allowed: readonly MaturityFormat[], render: (f: MaturityFormat) => string): Promise<void> {
   const formats = (opts.format?.length ? opts.format : ['text']).map((f) => f.toLowerCase());
-  for (const f of formats) if (!(allowed as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" for this command (use ${allowed.join(', ')})`);
+  for (const f of formats)
+    if (!(allowed as readonly string[]).includes(f))
+      throw new UsageError(`unknown format "${f}" for this command (use ${allowed.join(', ')})`);
   const outputs = opts.output ?? [];
-  if (outputs.length > formats.length) throw new UsageError(`${outputs.length} --output files for ${formats.length} --format value(s): give one format per output`);
+  if (outputs.length > formats.length)
+    throw new UsageError(`${outputs.length} --output files for ${formats.length} --format value(s): give one format per output`);
   checkOutputs(opts);
   for (const [i, f] of (formats as MaturityFormat[]).entries()) {
     const text = render(f);
@@ -61,7 +72,8 @@ async function emit(opts: OutputOptions, allowed: readonly MaturityFormat[], ren
 
 function levelArg(s: string, what: string): Level {
   const l = parseLevel(s);
-  if (l === undefined) throw new UsageError(`${what} "${s}" is not a maturity level (0..3, L0..L3, shadow, assisted, supervised, autonomous)`);
+  if (l === undefined)
+    throw new UsageError(`${what} "${s}" is not a maturity level (0..3, L0..L3, shadow, assisted, supervised, autonomous)`);
   return l;
 }
 
@@ -169,7 +181,16 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
     async (
       levelText: string,
       path: string,
-      opts: OutputOptions & EvidenceOptions & { force?: boolean; reason?: string; dryRun?: boolean; approvedBy?: string; record?: string; windowDays?: string; allowInvalid?: boolean },
+      opts: OutputOptions &
+        EvidenceOptions & {
+          force?: boolean;
+          reason?: string;
+          dryRun?: boolean;
+          approvedBy?: string;
+          record?: string;
+          windowDays?: string;
+          allowInvalid?: boolean;
+        },
     ) => {
       const target = levelArg(levelText, 'level');
       const days = windowDays(opts.windowDays);
@@ -193,8 +214,11 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
         if (e instanceof DefinitionError || e instanceof SetUsageError || e instanceof EvidenceError) throw new UsageError(e.message);
         throw e;
       }
-      await emit(opts, ['text', 'json', 'markdown'], (f) => renderSet(f === 'text' ? { ...escapeDeep(outcome), record: outcome.record } : outcome, f));
-      if (opts.record && (outcome.status === 'changed' || outcome.status === 'unchanged')) await writeFileAtomic(opts.record, outcome.record, { what: 'record' });
+      await emit(opts, ['text', 'json', 'markdown'], (f) =>
+        renderSet(f === 'text' ? { ...escapeDeep(outcome), record: outcome.record } : outcome, f),
+      );
+      if (opts.record && (outcome.status === 'changed' || outcome.status === 'unchanged'))
+        await writeFileAtomic(opts.record, outcome.record, { what: 'record' });
       setExit(outcome.status === 'refused' ? 1 : 0);
     },
   );

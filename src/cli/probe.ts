@@ -36,10 +36,12 @@ interface ProbeCliOptions extends CommonOptions {
   printPolicy?: boolean;
 }
 
-const positiveInt = (flag: string) => (v: string): number => {
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} expects a positive integer, got "${v}"`);
-  return Number(v);
-};
+const positiveInt =
+  (flag: string) =>
+  (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} expects a positive integer, got "${v}"`);
+    return Number(v);
+  };
 
 const LIVE_ONLY = ['region', 'profile', 'roleArn', 'externalId', 'endpointUrl', 'allowInsecureEndpoint'] as const;
 
@@ -47,18 +49,26 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
   const cmd = program
     .command('probe')
     .description(`read-only audit of a deployed AWS account for the ${INVARIANT_COUNT} ZTAIT invariants (reads only: Get/List/Describe)`)
-    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile\'s region)')
+    .option('--region <region>', "AWS region (default: AWS_REGION or the profile's region)")
     .option('--profile <name>', 'named profile from the shared AWS config and credentials files')
     .option('--role-arn <arn>', `assume this audit role first (session name ztait-audit; needs sts:AssumeRole)`)
-    .option('--external-id <id>', 'external id the audit role\'s trust policy requires')
+    .option('--external-id <id>', "external id the audit role's trust policy requires")
     .option('--endpoint-url <url>', 'send every call to this AWS-compatible endpoint (LocalStack, moto, a proxy)')
-    .addOption(new Option('--concurrency <n>', 'calls in flight at most').default(DEFAULT_CONCURRENCY).argParser(positiveInt('--concurrency')))
-    .addOption(new Option('--timeout-ms <ms>', 'timeout of each call attempt').default(DEFAULT_TIMEOUT_MS).argParser(positiveInt('--timeout-ms')))
     .addOption(
-      new Option('--max-attempts <n>', 'attempts per call (adaptive retry with backoff)').default(DEFAULT_MAX_ATTEMPTS).argParser(positiveInt('--max-attempts')),
+      new Option('--concurrency <n>', 'calls in flight at most').default(DEFAULT_CONCURRENCY).argParser(positiveInt('--concurrency')),
     )
     .addOption(
-      new Option('--max-pages <n>', 'pages one paginated listing may take; past it the listing is a collection gap').default(DEFAULT_MAX_PAGES).argParser(positiveInt('--max-pages')),
+      new Option('--timeout-ms <ms>', 'timeout of each call attempt').default(DEFAULT_TIMEOUT_MS).argParser(positiveInt('--timeout-ms')),
+    )
+    .addOption(
+      new Option('--max-attempts <n>', 'attempts per call (adaptive retry with backoff)')
+        .default(DEFAULT_MAX_ATTEMPTS)
+        .argParser(positiveInt('--max-attempts')),
+    )
+    .addOption(
+      new Option('--max-pages <n>', 'pages one paginated listing may take; past it the listing is a collection gap')
+        .default(DEFAULT_MAX_PAGES)
+        .argParser(positiveInt('--max-pages')),
     )
     .addOption(
       new Option('--max-response-mib <n>', 'largest response body; a bigger one is aborted while streaming, a collection gap')
@@ -70,8 +80,15 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
         .default(DEFAULT_MAX_TOTAL_MIB)
         .argParser(positiveInt('--max-total-mib')),
     )
-    .addOption(new Option('--max-calls <n>', 'calls the run may send; past it every further call is a collection gap').default(DEFAULT_MAX_CALLS).argParser(positiveInt('--max-calls')))
-    .option('--allow-insecure-endpoint', 'allow an --endpoint-url in plain http to a host that is not loopback (credentials and answers unprotected)')
+    .addOption(
+      new Option('--max-calls <n>', 'calls the run may send; past it every further call is a collection gap')
+        .default(DEFAULT_MAX_CALLS)
+        .argParser(positiveInt('--max-calls')),
+    )
+    .option(
+      '--allow-insecure-endpoint',
+      'allow an --endpoint-url in plain http to a host that is not loopback (credentials and answers unprotected)',
+    )
     .option('--save-snapshot <file>', 'write every response read (secrets redacted) and the call log to FILE')
     .option('--snapshot <file>', 're-evaluate a saved snapshot offline, with no AWS call')
     .option('--print-policy', 'print the minimal read-only IAM policy the probe needs, and exit');
@@ -91,12 +108,13 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
     let run: ProbeRun;
     let inputs: { path: string; sha256: string }[] = [];
     // the AWS SDK is loaded only when a probe runs: `ztait --help`, `check` and `rules` stay fast
-    const [{ ConnectionSetupError }, { probeLive, probeSnapshot }, { showProgress }, { SnapshotError, readSnapshot, writeSnapshot }] = await Promise.all([
-      import('../sources/aws/clients.js'),
-      import('../sources/aws/probe.js'),
-      import('../sources/aws/progress.js'),
-      import('../sources/aws/snapshot.js'),
-    ]);
+    const [{ ConnectionSetupError }, { probeLive, probeSnapshot }, { showProgress }, { SnapshotError, readSnapshot, writeSnapshot }] =
+      await Promise.all([
+        import('../sources/aws/clients.js'),
+        import('../sources/aws/probe.js'),
+        import('../sources/aws/progress.js'),
+        import('../sources/aws/snapshot.js'),
+      ]);
     try {
       if (opts.snapshot) {
         const { snapshot, sha256 } = readSnapshot(opts.snapshot);
@@ -126,7 +144,9 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
     if (!opts.quiet) {
       const failed = run.callLog.filter((c) => !c.ok).length;
       const acct = run.inventory.account;
-      printDiagnostic(`${opts.snapshot ? 'replayed' : 'read'} account ${acct?.id ?? '(unknown)'} in ${acct?.region ?? '?'}: ${run.callLog.length} calls, ${failed} failed`);
+      printDiagnostic(
+        `${opts.snapshot ? 'replayed' : 'read'} account ${acct?.id ?? '(unknown)'} in ${acct?.region ?? '?'}: ${run.callLog.length} calls, ${failed} failed`,
+      );
     }
     const result = await scan({
       source: { kind: 'inventory', inventory: run.inventory },

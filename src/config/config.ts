@@ -106,7 +106,14 @@ export function loadConfig(file: string): ZtaitConfig {
     }
   }
   const list = (v: unknown): string[] | undefined =>
-    v === undefined ? undefined : typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : (v as string[]);
+    v === undefined
+      ? undefined
+      : typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : (v as string[]);
   const cfg: ZtaitConfig = { file, suppressions: [], lines };
   if (typeof raw.prefix === 'string') cfg.prefix = raw.prefix;
   for (const k of ['check', 'skip_check', 'soft_fail_on', 'hard_fail_on', 'format'] as const) {
@@ -117,11 +124,14 @@ export function loadConfig(file: string): ZtaitConfig {
   // symlinks there, see io/safe-write.ts): no absolute path, no `..`.
   const outputs = list(raw.output);
   if (outputs) {
-    cfg.output = outputs.map((o, i) => insideConfigDir(file, o, () => lineOfPath(doc, lc, Array.isArray(raw.output) ? `/output/${i}` : '/output'), 'output'));
+    cfg.output = outputs.map((o, i) =>
+      insideConfigDir(file, o, () => lineOfPath(doc, lc, Array.isArray(raw.output) ? `/output/${i}` : '/output'), 'output'),
+    );
   }
   for (const k of ['soft_fail', 'allow_errors'] as const) if (typeof raw[k] === 'boolean') cfg[k] = raw[k];
   if (typeof raw.fail_on === 'string') cfg.fail_on = raw.fail_on;
-  if (typeof raw.baseline === 'string') cfg.baseline = insideConfigDir(file, raw.baseline, () => lineOfPath(doc, lc, '/baseline'), 'baseline');
+  if (typeof raw.baseline === 'string')
+    cfg.baseline = insideConfigDir(file, raw.baseline, () => lineOfPath(doc, lc, '/baseline'), 'baseline');
   const sups = Array.isArray(raw.suppressions) ? (raw.suppressions as Record<string, unknown>[]) : [];
   sups.forEach((s, i) => {
     const line = lineOfPath(doc, lc, `/suppressions/${i}`);
@@ -147,10 +157,14 @@ function insideConfigDir(file: string, path: string, line: () => number, key: st
   const abs = resolve(dir, path);
   const rel = relative(dir, abs);
   if (isAbsolute(path) || /^[A-Za-z]:|^[\\/]/.test(path) || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new InputError(`${file}:${line()}: ${key} must be a relative path inside the configuration file's directory (no absolute path, no ..)`);
+    throw new InputError(
+      `${file}:${line()}: ${key} must be a relative path inside the configuration file's directory (no absolute path, no ..)`,
+    );
   }
   if (key === 'baseline' && escapesByLink(dir, abs)) {
-    throw new InputError(`${file}:${line()}: ${key} must be a relative path inside the configuration file's directory (it goes through a symbolic link out of it)`);
+    throw new InputError(
+      `${file}:${line()}: ${key} must be a relative path inside the configuration file's directory (it goes through a symbolic link out of it)`,
+    );
   }
   // keep a trailing slash: `output: reports/` names a directory for every format
   return /[\\/]$/.test(path) ? `${abs}${sep}` : abs;
@@ -170,7 +184,8 @@ function escapesByLink(dir: string, abs: string): boolean {
 
 /** The most useful of ajv's errors: unknown keys and wrong types before the oneOf noise. */
 function pickError(errors: ErrorObject[]): ErrorObject {
-  const rank = (e: ErrorObject): number => (e.keyword === 'additionalProperties' ? 0 : e.keyword === 'required' ? 1 : e.keyword === 'oneOf' ? 3 : 2);
+  const rank = (e: ErrorObject): number =>
+    e.keyword === 'additionalProperties' ? 0 : e.keyword === 'required' ? 1 : e.keyword === 'oneOf' ? 3 : 2;
   return [...errors].sort((a, b) => rank(a) - rank(b))[0]!;
 }
 
@@ -202,7 +217,10 @@ function describe(e: ErrorObject): string {
 
 /** The line of the YAML node at a JSON pointer (falls back to its nearest existing parent). */
 function lineOfPath(doc: Document, lc: LineCounter, pointer: string): number {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = doc.contents;
   const lineOf = (n: unknown): number | undefined => {
     const r = (n as Node | null)?.range;

@@ -36,26 +36,42 @@ export function displayPath(file: string, scanRoot: string): string {
 const ids = (v: string[]): string => v.join(', ');
 
 /** The weakenings one source made, in a fixed order. */
-function weakeningsOf(s: GateFlags & { suppressions?: ZtaitConfig['suppressions'] }, where: (key: string) => Pick<GateWeakening, 'source' | 'file' | 'line'>, baselineShown?: string): GateWeakening[] {
+function weakeningsOf(
+  s: GateFlags & { suppressions?: ZtaitConfig['suppressions'] },
+  where: (key: string) => Pick<GateWeakening, 'source' | 'file' | 'line'>,
+  baselineShown?: string,
+): GateWeakening[] {
   const out: GateWeakening[] = [];
   const add = (kind: GateWeakening['kind'], key: string, detail: string, at = where(key)): void => {
     out.push({ kind, detail, ...at });
   };
-  if (s.prefix !== undefined && s.prefix !== DEFAULT_PREFIX) add('prefix', 'prefix', `the governed namespace prefix is "${s.prefix}" (default ${DEFAULT_PREFIX}): resources outside it are not governed`);
+  if (s.prefix !== undefined && s.prefix !== DEFAULT_PREFIX)
+    add(
+      'prefix',
+      'prefix',
+      `the governed namespace prefix is "${s.prefix}" (default ${DEFAULT_PREFIX}): resources outside it are not governed`,
+    );
   if (s.check?.length) add('check', 'check', `only ${ids(s.check)} run; every other rule is not checked`);
   if (s.skipCheck?.length) add('skip_check', 'skip_check', `${ids(s.skipCheck)} not checked`);
   if (s.softFail) add('soft_fail', 'soft_fail', 'fail and error verdicts do not fail the run (except --hard-fail-on rules)');
-  if (s.failOn !== undefined && s.failOn !== 'low') add('fail_on', 'fail_on', `fail verdicts below severity ${s.failOn} do not fail the run`);
+  if (s.failOn !== undefined && s.failOn !== 'low')
+    add('fail_on', 'fail_on', `fail verdicts below severity ${s.failOn} do not fail the run`);
   if (s.softFailOn?.length) add('soft_fail_on', 'soft_fail_on', `${ids(s.softFailOn)} never fail the run`);
   if (s.allowErrors) add('allow_errors', 'allow_errors', 'undecided (error) verdicts do not fail the run');
-  if (s.baseline !== undefined) add('baseline', 'baseline', `findings recorded in the baseline ${baselineShown ?? s.baseline} do not fail the run`);
+  if (s.baseline !== undefined)
+    add('baseline', 'baseline', `findings recorded in the baseline ${baselineShown ?? s.baseline} do not fail the run`);
   for (const sup of s.suppressions ?? []) {
     const expires = sup.expires ? ` until ${sup.expires}` : '';
     const at = where('suppressions');
-    add('suppression', 'suppressions', `${ids(sup.ids.length ? sup.ids : ['every rule'])} suppressed on ${sup.resource}${expires}: ${sup.reason}`, {
-      ...at,
-      ...(sup.line ? { line: sup.line } : {}),
-    });
+    add(
+      'suppression',
+      'suppressions',
+      `${ids(sup.ids.length ? sup.ids : ['every rule'])} suppressed on ${sup.resource}${expires}: ${sup.reason}`,
+      {
+        ...at,
+        ...(sup.line ? { line: sup.line } : {}),
+      },
+    );
   }
   return out;
 }
@@ -83,7 +99,11 @@ export function describeConfig(flags: GateFlags, config: ZtaitConfig, mode: Conf
   });
   const cliWhere = (): Pick<GateWeakening, 'source'> => ({ source: 'command_line' });
   const weakenings = [
-    ...weakeningsOf({ ...fromConfig, suppressions: config.suppressions }, cfgWhere, fromConfig.baseline ? displayPath(fromConfig.baseline, scanRoot) : undefined),
+    ...weakeningsOf(
+      { ...fromConfig, suppressions: config.suppressions },
+      cfgWhere,
+      fromConfig.baseline ? displayPath(fromConfig.baseline, scanRoot) : undefined,
+    ),
     ...weakeningsOf(flags, cliWhere),
   ];
   return { mode, files: file ? [file] : [], weakenings };

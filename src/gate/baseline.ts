@@ -43,12 +43,18 @@ export function readBaseline(file: string): BaselineFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(`baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code ?? 'cannot read'}`);
+    throw new InputError(
+      `baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((e as NodeJS.ErrnoException).code ?? 'cannot read')}`,
+    );
   }
   const parsed = parseJson(text);
   if (!parsed.ok) throw new InputError(`baseline ${jsonErrorMessage(file, parsed.problem)}`);
   const b = parsed.value as Partial<BaselineFile>;
-  if (b?.ztait_baseline !== 1 || !Array.isArray(b.findings) || !b.findings.every((f) => typeof f?.fingerprint === 'string' && typeof f?.id === 'string')) {
+  if (
+    b?.ztait_baseline !== 1 ||
+    !Array.isArray(b.findings) ||
+    !b.findings.every((f) => typeof f?.fingerprint === 'string' && typeof f?.id === 'string')
+  ) {
     throw new InputError(`baseline ${file}: not a ztait baseline (create one with --create-baseline)`);
   }
   return b as BaselineFile;

@@ -48,7 +48,8 @@ export function applyGate(result: CheckResult, policy: GatePolicy): { passed: bo
   if (failing.length) parts.push(`${failing.length} rule(s) fail the gate: ${failing.join(', ')}`);
   else parts.push(`no rule fails the gate at --fail-on ${threshold}`);
   if (ignored.length) parts.push(`not failing the run: ${ignored.join(', ')}`);
-  if (policy.allowErrors && result.summary.error > 0) parts.push(`--allow-errors: ${result.summary.error} undecided rule(s) did not fail the run`);
+  if (policy.allowErrors && result.summary.error > 0)
+    parts.push(`--allow-errors: ${result.summary.error} undecided rule(s) did not fail the run`);
   if (baselined) parts.push(`${baselined} rule(s) have only baselined findings`);
   return { passed: failing.length === 0, reason: parts.join('; ') };
 }

@@ -78,10 +78,10 @@ export interface AssessOptions {
   allowInvalid?: boolean;
 }
 
-
 export function assess(ev: EvidenceSet, opts: AssessOptions): Assessment {
   const windowDays = opts.windowDays ?? DEFAULT_WINDOW_DAYS;
-  if (!Number.isInteger(windowDays) || windowDays < 1) throw new EvidenceError(`--window-days must be a whole number of days >= 1 (got ${windowDays})`);
+  if (!Number.isInteger(windowDays) || windowDays < 1)
+    throw new EvidenceError(`--window-days must be a whole number of days >= 1 (got ${windowDays})`);
   if (ev.rows.length === 0) {
     throw new EvidenceError(
       `${ev.source.name}: no valid rows to assess (${ev.problems.length} dropped${ev.problems[0] ? `; first: line ${ev.problems[0].line}: ${ev.problems[0].message}` : ''})`,
@@ -103,7 +103,9 @@ export function assess(ev: EvidenceSet, opts: AssessOptions): Assessment {
       op: '<',
       threshold: r.consecutive_days,
       pass: !r.due,
-      ...(r.due ? { reason: `regression due: ${r.runs.map((x) => `${x.from}..${x.to}`).join(', ')}`, gap: r.longest_run - r.consecutive_days + 1 } : {}),
+      ...(r.due
+        ? { reason: `regression due: ${r.runs.map((x) => `${x.from}..${x.to}`).join(', ')}`, gap: r.longest_run - r.consecutive_days + 1 }
+        : {}),
     });
   }
   const malformed = ev.problems.filter((p) => p.kind === 'malformed').length;
@@ -117,7 +119,12 @@ export function assess(ev: EvidenceSet, opts: AssessOptions): Assessment {
     threshold: 0,
     pass: dropped === 0 || allowInvalid,
     ...(dropped > 0
-      ? { reason: allowInvalid ? `${dropped} row(s) dropped, accepted by --allow-invalid` : `${dropped} row(s) dropped (${malformed} malformed, ${duplicates} duplicate): fix them or pass --allow-invalid`, gap: dropped }
+      ? {
+          reason: allowInvalid
+            ? `${dropped} row(s) dropped, accepted by --allow-invalid`
+            : `${dropped} row(s) dropped (${malformed} malformed, ${duplicates} duplicate): fix them or pass --allow-invalid`,
+          gap: dropped,
+        }
       : {}),
   });
   const target = (current === 3 ? 3 : current + 1) as Level;
@@ -150,15 +157,28 @@ export function assess(ev: EvidenceSet, opts: AssessOptions): Assessment {
 }
 
 /** The criteria to leave each level (at L3: the ongoing requirement), as in rules/maturity.yaml. */
-export const TRANSITION_CRITERIA: Record<Level, { id: keyof Metrics | 'reviewed_incidents'; op: Op; threshold: number; description: string }[]> = {
+export const TRANSITION_CRITERIA: Record<
+  Level,
+  { id: keyof Metrics | 'reviewed_incidents'; op: Op; threshold: number; description: string }[]
+> = {
   0: [
     { id: 'agreement_rate', op: '>=', threshold: 0.85, description: 'agent severity and action agree with the human on reviewed rows' },
-    { id: 'reviewed_incidents', op: '>=', threshold: MIN_REVIEWED_INCIDENTS, description: `agreement measured on at least ${MIN_REVIEWED_INCIDENTS} reviewed incidents` },
+    {
+      id: 'reviewed_incidents',
+      op: '>=',
+      threshold: MIN_REVIEWED_INCIDENTS,
+      description: `agreement measured on at least ${MIN_REVIEWED_INCIDENTS} reviewed incidents`,
+    },
     { id: 'average_confidence', op: '>=', threshold: 0.75, description: 'mean model confidence over all rows in the window' },
   ],
   1: [
     { id: 'override_rate', op: '<=', threshold: 0.15, description: 'modified or rejected over approved, modified or rejected' },
-    { id: 'p1_p2_misclassifications', op: '<=', threshold: 0, description: 'reviewed rows where agent or human says P1/P2 and they differ' },
+    {
+      id: 'p1_p2_misclassifications',
+      op: '<=',
+      threshold: 0,
+      description: 'reviewed rows where agent or human says P1/P2 and they differ',
+    },
   ],
   2: [
     { id: 'p1_p2_approval_rate', op: '>=', threshold: 0.95, description: 'approved over judged rows with human_severity P1/P2' },

@@ -65,7 +65,8 @@ export async function locateLevelDefinition(dir: string): Promise<LevelDefinitio
   }
   if (defaults.length === 1) return defaults[0]!;
   if (defaults.length > 1) throw new DefinitionError(`variable "maturity_level" is declared more than once in ${dir}`);
-  if (declared) throw new DefinitionError(`maturity_level has no value in ${dir}: no tfvars entry and no default in variable "maturity_level"`);
+  if (declared)
+    throw new DefinitionError(`maturity_level has no value in ${dir}: no tfvars entry and no default in variable "maturity_level"`);
   throw new DefinitionError(`no variable "maturity_level" in ${dir} (looked in *.tf, terraform.tfvars and *.auto.tfvars)`);
 }
 
@@ -83,7 +84,8 @@ async function findIn(path: string, file: string, syntax: 'tfvars' | 'json'): Pr
   const lines = scanLines(await readFile(path), syntax);
   const pattern = syntax === 'json' ? /^(\s*"maturity_level"\s*:\s*)(.*)$/ : /^(\s*maturity_level\s*=\s*)(.*)$/;
   const hits = lines.filter((l) => l.inCode && l.depth === (syntax === 'json' ? 1 : 0) && pattern.test(l.text));
-  if (hits.length > 1) throw new DefinitionError(`${file}: maturity_level is set more than once (lines ${hits.map((h) => h.n).join(', ')})`);
+  if (hits.length > 1)
+    throw new DefinitionError(`${file}: maturity_level is set more than once (lines ${hits.map((h) => h.n).join(', ')})`);
   return hits[0] ? definitionAt(path, file, hits[0], pattern, 'tfvars', syntax) : undefined;
 }
 
@@ -94,12 +96,20 @@ async function findDefault(path: string, file: string): Promise<{ declared: bool
   const pattern = /^(\s*default\s*=\s*)(.*)$/;
   for (const l of lines.slice(start + 1)) {
     if (l.depth === 0) break;
-    if (l.inCode && l.depth === 1 && pattern.test(l.text)) return { declared: true, def: definitionAt(path, file, l, pattern, 'default', 'tfvars') };
+    if (l.inCode && l.depth === 1 && pattern.test(l.text))
+      return { declared: true, def: definitionAt(path, file, l, pattern, 'default', 'tfvars') };
   }
   return { declared: true };
 }
 
-function definitionAt(path: string, file: string, l: Line, pattern: RegExp, kind: LevelDefinition['kind'], syntax: 'tfvars' | 'json'): LevelDefinition {
+function definitionAt(
+  path: string,
+  file: string,
+  l: Line,
+  pattern: RegExp,
+  kind: LevelDefinition['kind'],
+  syntax: 'tfvars' | 'json',
+): LevelDefinition {
   const m = pattern.exec(l.text)!;
   const rest = m[2]!;
   const trailing = syntax === 'json' ? String.raw`\s*,?\s*` : String.raw`\s*(?:(?:#|//).*|/\*.*\*/\s*)?`;
@@ -129,7 +139,11 @@ export async function editedContent(def: LevelDefinition, level: Level): Promise
   const before = await readFile(def.path);
   const current = before.subarray(def.valueOffset, def.valueOffset + def.valueLength).toString('utf8');
   if (current !== String(def.level)) throw new DefinitionError(`${def.file} changed while ztait was reading it; run again`);
-  const after = Buffer.concat([before.subarray(0, def.valueOffset), Buffer.from(String(level)), before.subarray(def.valueOffset + def.valueLength)]);
+  const after = Buffer.concat([
+    before.subarray(0, def.valueOffset),
+    Buffer.from(String(level)),
+    before.subarray(def.valueOffset + def.valueLength),
+  ]);
   return { before, after };
 }
 

@@ -107,7 +107,7 @@ export async function readEvidenceFile(path: string): Promise<EvidenceSet> {
     bytes = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new EvidenceError(`cannot read evidence file ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`);
+    throw new EvidenceError(`cannot read evidence file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(e))}`);
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
@@ -177,21 +177,33 @@ function jsonlRecords(file: string, text: string): { raws: RawRecord[]; problems
 
 function csvRecords(file: string, text: string): { raws: RawRecord[]; problems: EvidenceProblem[] } {
   const { records, errors, gaveUp } = parseCsv(text);
-  if (gaveUp) throw new EvidenceError(`${file}: not usable as CSV evidence: more than ${MAX_CSV_ERRORS} malformed records (the last at line ${errors.at(-1)?.line})`);
+  if (gaveUp)
+    throw new EvidenceError(
+      `${file}: not usable as CSV evidence: more than ${MAX_CSV_ERRORS} malformed records (the last at line ${errors.at(-1)?.line})`,
+    );
   const header = records[0];
   if (!header || (errors[0] && errors[0].line <= header.line)) {
-    throw new EvidenceError(`${file}: not usable as CSV evidence: ${errors[0] ? `line ${errors[0].line}: ${errors[0].message}` : 'no header row'}`);
+    throw new EvidenceError(
+      `${file}: not usable as CSV evidence: ${errors[0] ? `line ${errors[0].line}: ${errors[0].message}` : 'no header row'}`,
+    );
   }
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
   if (missing.length > 0) {
-    throw new EvidenceError(`${file}: not usable as CSV evidence: the header (line ${header.line}) lacks the column(s) ${missing.join(', ')}`);
+    throw new EvidenceError(
+      `${file}: not usable as CSV evidence: the header (line ${header.line}) lacks the column(s) ${missing.join(', ')}`,
+    );
   }
   const problems: EvidenceProblem[] = errors.map((e) => ({ file, line: e.line, kind: 'malformed', message: `bad CSV: ${e.message}` }));
   const raws: RawRecord[] = [];
   for (const rec of records.slice(1)) {
     if (rec.fields.length !== names.length) {
-      problems.push({ file, line: rec.line, kind: 'malformed', message: `bad CSV: ${rec.fields.length} fields where the header has ${names.length}` });
+      problems.push({
+        file,
+        line: rec.line,
+        kind: 'malformed',
+        message: `bad CSV: ${rec.fields.length} fields where the header has ${names.length}`,
+      });
       continue;
     }
     // column names come from the file: a `__proto__` column stays a column

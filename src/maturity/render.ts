@@ -27,13 +27,19 @@ export function renderAssessment(a: Assessment, format: MaturityFormat): string 
 }
 
 function heading(a: Assessment): string {
-  return a.current_level === 3 ? `${levelLabel(3)}: ongoing requirement and regression rule` : `${levelLabel(a.current_level)} -> ${levelLabel(a.target_level)}`;
+  return a.current_level === 3
+    ? `${levelLabel(3)}: ongoing requirement and regression rule`
+    : `${levelLabel(a.current_level)} -> ${levelLabel(a.target_level)}`;
 }
 
 function verdict(a: Assessment): string {
-  if (a.current_level === 3) return a.eligible ? 'L3 requirements hold' : `L3 requirements do NOT hold${a.regression?.due ? ': regression to L2 is due' : ''}`;
+  if (a.current_level === 3)
+    return a.eligible ? 'L3 requirements hold' : `L3 requirements do NOT hold${a.regression?.due ? ': regression to L2 is due' : ''}`;
   if (a.eligible) return `ELIGIBLE for ${levelLabel(a.target_level)} (ztait maturity set ${a.target_level})`;
-  return `NOT eligible for ${levelLabel(a.target_level)}: ${a.criteria.filter((c) => !c.pass).map((c) => c.id).join(', ')}${a.regression?.due ? `; regression to L${a.regression.target_level} is due` : ''}`;
+  return `NOT eligible for ${levelLabel(a.target_level)}: ${a.criteria
+    .filter((c) => !c.pass)
+    .map((c) => c.id)
+    .join(', ')}${a.regression?.due ? `; regression to L${a.regression.target_level} is due` : ''}`;
 }
 
 function assessText(a: Assessment): string {
@@ -47,17 +53,25 @@ function assessText(a: Assessment): string {
   ];
   if (a.regression) {
     const r = a.regression;
-    out.push('', `regression rule: daily accuracy < ${r.threshold} on ${r.consecutive_days} consecutive days: ${r.due ? `DUE (-> L${r.target_level})` : `not due (longest run ${r.longest_run} day(s))`}`);
-    for (const run of r.runs) out.push(`  ${run.from} .. ${run.to}: ${run.days.map((d) => `${d.day} ${fmt(d.accuracy ?? 0)} (${d.reviewed})`).join(', ')}`);
+    out.push(
+      '',
+      `regression rule: daily accuracy < ${r.threshold} on ${r.consecutive_days} consecutive days: ${r.due ? `DUE (-> L${r.target_level})` : `not due (longest run ${r.longest_run} day(s))`}`,
+    );
+    for (const run of r.runs)
+      out.push(`  ${run.from} .. ${run.to}: ${run.days.map((d) => `${d.day} ${fmt(d.accuracy ?? 0)} (${d.reviewed})`).join(', ')}`);
   }
   if (a.trust_score) {
     const t = a.trust_score;
-    out.push('', `trust score T = 0.50C + 0.15B + 0.25H + 0.10E over ${t.rows} row(s): min ${fmt(t.min)}, p50 ${fmt(t.p50)}, p90 ${fmt(t.p90)}, mean ${fmt(t.mean)}, max ${fmt(t.max)}`);
+    out.push(
+      '',
+      `trust score T = 0.50C + 0.15B + 0.25H + 0.10E over ${t.rows} row(s): min ${fmt(t.min)}, p50 ${fmt(t.p50)}, p90 ${fmt(t.p90)}, mean ${fmt(t.mean)}, max ${fmt(t.max)}`,
+    );
   }
   if (a.problems.length) {
     out.push('', `dropped rows (${a.problems.length}):`);
     for (const p of a.problems.slice(0, MAX_PROBLEMS_TEXT)) out.push(`  ${p.file}:${p.line}: ${p.message}`);
-    if (a.problems.length > MAX_PROBLEMS_TEXT) out.push(`  ... ${a.problems.length - MAX_PROBLEMS_TEXT} more (all of them in --format json)`);
+    if (a.problems.length > MAX_PROBLEMS_TEXT)
+      out.push(`  ... ${a.problems.length - MAX_PROBLEMS_TEXT} more (all of them in --format json)`);
   }
   out.push('', verdict(a));
   return `${out.join('\n')}\n`;
@@ -89,7 +103,11 @@ function assessJunit(a: Assessment): string {
 
 export function renderStatus(m: MaturitySection, format: MaturityFormat): string {
   if (format === 'json') return json(m);
-  const where = m.declared_at ? [m.declared_at.file && `${m.declared_at.file}${m.declared_at.line ? `:${m.declared_at.line}` : ''}`, m.declared_at.resource].filter(Boolean).join(' ') : '';
+  const where = m.declared_at
+    ? [m.declared_at.file && `${m.declared_at.file}${m.declared_at.line ? `:${m.declared_at.line}` : ''}`, m.declared_at.resource]
+        .filter(Boolean)
+        .join(' ')
+    : '';
   const levelText = m.level === null ? 'undetermined' : `L${m.level} ${LEVEL_NAMES[m.level as Level]}`;
   const rows = ['maturity_level', ...SETTINGS].map((s) => ({
     s,
@@ -106,7 +124,15 @@ export function renderStatus(m: MaturitySection, format: MaturityFormat): string
     '',
     `  ${'setting'.padEnd(w)}  ${'expected'.padEnd(we)}  actual`,
     ...rows.map((r) => `  ${r.s.padEnd(w)}  ${r.expected.padEnd(we)}  ${r.actual}`),
-    ...(m.deviations.length ? ['', 'deviations:', ...m.deviations.map((d) => `  ${d.resource ?? '(configuration)'}${devLoc(d)}: ${d.setting} expected ${shown(d.expected)}, found ${shown(d.actual)}`)] : []),
+    ...(m.deviations.length
+      ? [
+          '',
+          'deviations:',
+          ...m.deviations.map(
+            (d) => `  ${d.resource ?? '(configuration)'}${devLoc(d)}: ${d.setting} expected ${shown(d.expected)}, found ${shown(d.actual)}`,
+          ),
+        ]
+      : []),
     '',
     result,
   ].join('\n')}\n`;
@@ -116,7 +142,15 @@ export function renderStatus(m: MaturitySection, format: MaturityFormat): string
 
 export function renderDiff(from: Level, to: Level, format: MaturityFormat): string {
   const changes = diffLevels(from, to);
-  if (format === 'json') return json({ from, to, from_name: LEVEL_NAMES[from], to_name: LEVEL_NAMES[to], changes, unchanged: SETTINGS.filter((s) => TABLE3[from][s] === TABLE3[to][s]) });
+  if (format === 'json')
+    return json({
+      from,
+      to,
+      from_name: LEVEL_NAMES[from],
+      to_name: LEVEL_NAMES[to],
+      changes,
+      unchanged: SETTINGS.filter((s) => TABLE3[from][s] === TABLE3[to][s]),
+    });
   if (format === 'markdown') return diffMarkdown(from, to);
   return `${[`Table 3 delta ${levelLabel(from)} -> ${levelLabel(to)} (Lambda environment):`, ...deltaLines(from, to).map((l) => `  ${l}`)].join('\n')}\n`;
 }
@@ -133,7 +167,12 @@ export function renderSet(o: SetOutcome, format: MaturityFormat): string {
   const out = [head, ...o.refusals.map((r) => `  - ${r}`)];
   // a refusal says why and stops there; the full record is in --format markdown/json
   if (o.status === 'refused') return `${out.join('\n')}\n`;
-  if (o.direction !== 'none') out.push('', `Table 3 delta ${levelLabel(o.from)} -> ${levelLabel(o.to)} (terraform plan, environment of every agent Lambda function):`, ...deltaLines(o.from, o.to).map((l) => `  ${l}`));
+  if (o.direction !== 'none')
+    out.push(
+      '',
+      `Table 3 delta ${levelLabel(o.from)} -> ${levelLabel(o.to)} (terraform plan, environment of every agent Lambda function):`,
+      ...deltaLines(o.from, o.to).map((l) => `  ${l}`),
+    );
   out.push('', o.record);
   return `${out.join('\n')}`;
 }

@@ -57,7 +57,9 @@ export async function setLevel(req: SetRequest): Promise<SetOutcome> {
   const refusals: string[] = [];
   let assessment: Assessment | undefined;
   if (Math.abs(to - from) > 1) {
-    refusals.push(`a jump from L${from} to L${to} is refused: the level moves one step at a time (next: ztait maturity set ${to > from ? from + 1 : from - 1})`);
+    refusals.push(
+      `a jump from L${from} to L${to} is refused: the level moves one step at a time (next: ztait maturity set ${to > from ? from + 1 : from - 1})`,
+    );
   } else if (req.evidence && direction !== 'none') {
     assessment = assess(req.evidence, {
       current: from,
@@ -112,7 +114,10 @@ function whoAmI(dir: string): string {
 /** The Table 3 delta as `terraform plan` shows it in each agent function's environment. */
 export function deltaLines(from: Level, to: Level): string[] {
   if (from === to) return ['(no change)'];
-  const rows = [{ env: 'MATURITY_LEVEL', from: String(from), to: String(to) }, ...diffLevels(from, to).map((c) => ({ env: c.env, from: shown(c.from), to: shown(c.to) }))];
+  const rows = [
+    { env: 'MATURITY_LEVEL', from: String(from), to: String(to) },
+    ...diffLevels(from, to).map((c) => ({ env: c.env, from: shown(c.from), to: shown(c.to) })),
+  ];
   const w = Math.max(...rows.map((r) => r.env.length));
   return rows.map((r) => `~ ${r.env.padEnd(w)} = "${r.from}" -> "${r.to}"`);
 }

@@ -156,9 +156,16 @@ export function redactResult(result: CheckResult, secrets: Iterable<string>, ide
     maturity: scrubMaturity(x, m),
     diagnostics: result.diagnostics.map((d) => ({ ...d, message: t(d.message) })),
     limitations: result.limitations.map(t),
-    ...(result.config ? { config: { ...result.config, weakenings: result.config.weakenings.map((w) => ({ ...w, detail: t(w.detail) })) } } : {}),
+    ...(result.config
+      ? { config: { ...result.config, weakenings: result.config.weakenings.map((w) => ({ ...w, detail: t(w.detail) })) } }
+      : {}),
     ...(result.baseline
-      ? { baseline: { ...result.baseline, absent: result.baseline.absent.map((b) => ({ ...b, resource: a(b.resource), message: t(b.message) })) } }
+      ? {
+          baseline: {
+            ...result.baseline,
+            absent: result.baseline.absent.map((b) => ({ ...b, resource: a(b.resource), message: t(b.message) })),
+          },
+        }
       : {}),
   };
 }
@@ -171,12 +178,20 @@ function scrubMaturity(x: Scrubber, m: MaturitySection): MaturitySection {
     ...(m.reason !== undefined ? { reason: t(m.reason) } : {}),
     ...(m.actual !== undefined ? { actual: x.value(m.actual) as Record<string, unknown> } : {}),
     ...(m.declared_at?.resource !== undefined ? { declared_at: { ...m.declared_at, resource: a(m.declared_at.resource) } } : {}),
-    deviations: m.deviations.map((d) => ({ ...d, actual: x.value(d.actual), ...(d.resource !== undefined ? { resource: a(d.resource) } : {}) })),
+    deviations: m.deviations.map((d) => ({
+      ...d,
+      actual: x.value(d.actual),
+      ...(d.resource !== undefined ? { resource: a(d.resource) } : {}),
+    })),
   };
 }
 
 /** `maturity status`'s section, redacted as the same section is inside a check result. */
-export function redactMaturitySection(section: MaturitySection, secrets: Iterable<string>, addresses: Iterable<string> = []): MaturitySection {
+export function redactMaturitySection(
+  section: MaturitySection,
+  secrets: Iterable<string>,
+  addresses: Iterable<string> = [],
+): MaturitySection {
   const list = secretList(secrets);
   const pattern = secretPattern(list);
   if (!pattern) return section;
@@ -191,12 +206,14 @@ function normalizeName(name: string): string {
     .toUpperCase();
 }
 
-const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|SIGNING_?KEY|HMAC_?KEY|AUTH_?KEY)/;
+const SECRET_NAME =
+  /(SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|SIGNING_?KEY|HMAC_?KEY|AUTH_?KEY)/;
 /**
  * Names that point at a secret rather than hold one (`WEBHOOK_SECRET_ARN`, `TOKEN_TTL`): their
  * values are evidence the rules need (SI-9, SI-13) and are not sensitive.
  */
-const REFERENCE_WORD = /(^|_)(ARNS?|NAMES?|IDS?|PREFIX|HEADER|PATH|PARAM|PARAMETER|TTL|SECONDS|MINUTES|DAYS|REGION|VERSION|ENABLED|FILE|ENDPOINT|TYPE|ROTATION|POLICY|ALGORITHM|COUNT|TABLE|QUEUE|BUCKET|URL)(_|$)/;
+const REFERENCE_WORD =
+  /(^|_)(ARNS?|NAMES?|IDS?|PREFIX|HEADER|PATH|PARAM|PARAMETER|TTL|SECONDS|MINUTES|DAYS|REGION|VERSION|ENABLED|FILE|ENDPOINT|TYPE|ROTATION|POLICY|ALGORITHM|COUNT|TABLE|QUEUE|BUCKET|URL)(_|$)/;
 
 const SECRET_VALUE_PATTERNS: RegExp[] = [
   /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/, // AWS access key id

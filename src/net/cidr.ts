@@ -31,7 +31,13 @@ function ipv6ToBigint(addr: string): bigint {
     if (!text.endsWith('::')) text = text.slice(0, -1);
   }
   const [head, rest] = text.split('::') as [string, string | undefined];
-  const groups = (s: string | undefined): number[] => (s ? s.split(':').filter((g) => g !== '').map((g) => parseInt(g, 16)) : []);
+  const groups = (s: string | undefined): number[] =>
+    s
+      ? s
+          .split(':')
+          .filter((g) => g !== '')
+          .map((g) => parseInt(g, 16))
+      : [];
   const left = groups(head);
   const right = [...groups(rest), ...tail];
   const zeros = rest === undefined ? [] : new Array<number>(8 - left.length - right.length).fill(0);

@@ -166,7 +166,10 @@ export function mayConcernAction(policy: PolicyDocument, effect: 'Allow' | 'Deny
   const m = documentMemo(policy)[effect];
   return (
     m.get(action) ??
-    m.put(action, policy.statements.some((st) => st.effect === effect && actionApplies(st, action) !== 'no'))
+    m.put(
+      action,
+      policy.statements.some((st) => st.effect === effect && actionApplies(st, action) !== 'no'),
+    )
   );
 }
 
@@ -181,11 +184,7 @@ function grantOf(policy: PolicyDocument, st: PolicyStatement, index: number): Gr
 }
 
 /** Statements of `effect` that `keep` accepts, as Grants (with their index in the policy). */
-function grantsWhere(
-  policy: PolicyDocument,
-  effect: 'Allow' | 'Deny',
-  keep: (st: PolicyStatement) => boolean,
-): Grant[] {
+function grantsWhere(policy: PolicyDocument, effect: 'Allow' | 'Deny', keep: (st: PolicyStatement) => boolean): Grant[] {
   const out: Grant[] = [];
   policy.statements.forEach((st, index) => {
     if (st.effect === effect && keep(st)) out.push(grantOf(policy, st, index));
@@ -204,7 +203,13 @@ export function deniesCertainly(policy: PolicyDocument, action: string, resource
   if (!mayConcernAction(policy, 'Deny', action)) return false;
   const byAction = documentMemo(policy).denies;
   const m = byAction.get(action) ?? byAction.put(action, new Memo<boolean>());
-  return m.get(resource) ?? m.put(resource, policy.statements.some((st) => certainlyDenying(st, action, resource)));
+  return (
+    m.get(resource) ??
+    m.put(
+      resource,
+      policy.statements.some((st) => certainlyDenying(st, action, resource)),
+    )
+  );
 }
 
 const possibleAllows = (p: PolicyDocument, action: string, resource: string): Grant[] =>
@@ -257,10 +262,7 @@ const namesPrincipals = (st: PolicyStatement): boolean => st.principal !== undef
  */
 export function explicitlyDenies(policy: PolicyDocument, action: string, resource = '*'): Grant | undefined {
   const index = policy.statements.findIndex(
-    (st) =>
-      st.effect === 'Deny' &&
-      statementApplies(st, action, resource) === 'yes' &&
-      (!namesPrincipals(st) || principalIsEveryone(st)),
+    (st) => st.effect === 'Deny' && statementApplies(st, action, resource) === 'yes' && (!namesPrincipals(st) || principalIsEveryone(st)),
   );
   return index < 0 ? undefined : grantOf(policy, policy.statements[index]!, index);
 }

@@ -134,8 +134,7 @@ export function globsCoverUnion(generals: readonly string[], specific: string, c
     }
     return closure(next);
   };
-  const accepting = (states: readonly number[]): boolean =>
-    states.some((s) => s % stride === gs[Math.floor(s / stride)]!.length);
+  const accepting = (states: readonly number[]): boolean => states.some((s) => s % stride === gs[Math.floor(s / stride)]!.length);
 
   const start = closure(gs.map((_g, k) => k * stride));
   const seen = new Set<string>();

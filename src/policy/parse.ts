@@ -223,12 +223,7 @@ function stringList(v: Value, what: string, how: UnknownPolicy, flag: { unknown:
   return out;
 }
 
-function parsePrincipal(
-  v: Value,
-  what: string,
-  how: UnknownPolicy,
-  flag: { unknown: boolean },
-): '*' | Record<string, string[]> {
+function parsePrincipal(v: Value, what: string, how: UnknownPolicy, flag: { unknown: boolean }): '*' | Record<string, string[]> {
   if (v === '*') return '*';
   if (isUnknown(v) || isRefObject(v)) {
     flag.unknown = true;

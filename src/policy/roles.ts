@@ -30,9 +30,7 @@ export interface PolicySource {
 }
 
 export type BoundaryState =
-  | { kind: 'none' }
-  | { kind: 'ok'; policy: PolicyDocument; resource: Resource; name: string }
-  | { kind: 'unreadable'; reason: string };
+  { kind: 'none' } | { kind: 'ok'; policy: PolicyDocument; resource: Resource; name: string } | { kind: 'unreadable'; reason: string };
 
 export interface RolePolicies {
   role: Resource;
@@ -216,7 +214,6 @@ function documentValue(ctx: IamSource, v: Value | undefined): Value | undefined 
   return json !== undefined && json !== null ? json : v;
 }
 
-
 // ---------------------------------------------------------------- effective permission
 
 export type Decision = 'allowed' | 'denied' | 'implicit-deny' | 'unknown';
@@ -270,7 +267,8 @@ export function policyAbout(doc: PolicyDocument, about: Resource | undefined): P
 /** `v` with every Unknown that refers only to `about` (and has a pattern) replaced by its pattern. */
 export function knownSelfRefs(index: InventoryIndex, v: Value, about: Resource): Value {
   const onlyAbout = (u: Unknown): boolean =>
-    u.refs.length > 0 && u.refs.every((ref) => {
+    u.refs.length > 0 &&
+    u.refs.every((ref) => {
       const rs = index.instancesOf(ref);
       return rs.length > 0 && rs.every((r) => r.address === about.address);
     });

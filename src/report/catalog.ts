@@ -16,7 +16,12 @@ function catalogText(rules: RuleMeta[], tenets: NistTenet[], color: boolean): st
   for (const r of rules) {
     lines.push(`${c.bold(r.id.padEnd(10))} ${sev[r.severity](r.severity.padEnd(8))} ${r.title}`);
     lines.push(`  kind: ${r.kind}   STRIDE: ${stride(r)}   NIST SP 800-207 tenets: ${r.nist.join(', ')}`);
-    lines.push(...r.remediation.trim().split('\n').map((l) => (l ? `  ${l}` : '')));
+    lines.push(
+      ...r.remediation
+        .trim()
+        .split('\n')
+        .map((l) => (l ? `  ${l}` : '')),
+    );
     lines.push('');
   }
   lines.push(c.bold('NIST SP 800-207 tenets'));
@@ -27,8 +32,13 @@ function catalogText(rules: RuleMeta[], tenets: NistTenet[], color: boolean): st
 function catalogMarkdown(rules: RuleMeta[], tenets: NistTenet[]): string {
   const out = [
     ...heading(1, 'ztait rules'),
-    ...para('The ZTAIT security invariants, the maturity rule and the plan rules, with their STRIDE threat, NIST SP 800-207 tenets, severity and remediation.'),
-    ...table(['Rule', 'Title', 'Kind', 'Severity', 'STRIDE', 'NIST tenets'], rules.map((r) => [r.id, r.title, r.kind, r.severity, stride(r), r.nist.join(', ')])),
+    ...para(
+      'The ZTAIT security invariants, the maturity rule and the plan rules, with their STRIDE threat, NIST SP 800-207 tenets, severity and remediation.',
+    ),
+    ...table(
+      ['Rule', 'Title', 'Kind', 'Severity', 'STRIDE', 'NIST tenets'],
+      rules.map((r) => [r.id, r.title, r.kind, r.severity, stride(r), r.nist.join(', ')]),
+    ),
   ];
   for (const r of rules) {
     out.push(
@@ -46,7 +56,13 @@ function catalogMarkdown(rules: RuleMeta[], tenets: NistTenet[]): string {
       ...bullets(r.references.map((u) => `<${u}>`)),
     );
   }
-  out.push(...heading(2, 'NIST SP 800-207 tenets'), ...table(['Tenet', 'Title', 'Rules'], tenets.map((t) => [String(t.tenet), t.title, t.rules.join(', ')])));
+  out.push(
+    ...heading(2, 'NIST SP 800-207 tenets'),
+    ...table(
+      ['Tenet', 'Title', 'Rules'],
+      tenets.map((t) => [String(t.tenet), t.title, t.rules.join(', ')]),
+    ),
+  );
   return document(out);
 }
 

@@ -51,12 +51,18 @@ function compareStrings(a: string | undefined, b: string | undefined): number {
 /** Deterministic order for examined resources: resource, file, line. */
 export function sortExamined(examined: readonly Examined[]): Examined[] {
   return [...examined].sort(
-    (a, b) => compareStrings(a.resource, b.resource) || compareStrings(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compareStrings(a.observed, b.observed),
+    (a, b) =>
+      compareStrings(a.resource, b.resource) ||
+      compareStrings(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compareStrings(a.observed, b.observed),
   );
 }
 
 /** Invariants by severity (rows) and status (columns), with totals, for the summary tables. */
-export function severityMatrix(result: CheckResult): { rows: { severity: Severity | 'total'; counts: Record<Status, number>; total: number }[] } {
+export function severityMatrix(result: CheckResult): {
+  rows: { severity: Severity | 'total'; counts: Record<Status, number>; total: number }[];
+} {
   const empty = (): Record<Status, number> => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const bySeverity = new Map<Severity, Record<Status, number>>(SEVERITIES.map((s) => [s, empty()]));
   const total = empty();
@@ -88,7 +94,12 @@ export function valueText(v: unknown): string {
 
 /** How the configuration file was chosen, in words: `.ztait.yaml (given with --config)`, `none (--no-config)`. */
 export function configFileLine(cfg: ConfigInfo): string {
-  const how = { found: 'found in the scanned directory or a parent', explicit: 'given with --config', none: 'none found', disabled: 'none (--no-config)' }[cfg.mode];
+  const how = {
+    found: 'found in the scanned directory or a parent',
+    explicit: 'given with --config',
+    none: 'none found',
+    disabled: 'none (--no-config)',
+  }[cfg.mode];
   return cfg.files.length ? `${cfg.files.join(', ')} (${how})` : how;
 }
 

@@ -8,7 +8,22 @@ import { dict } from '../model/dict.js';
  * alphabetical order, so the output is byte-stable whatever order the engine built objects in.
  */
 const ORDER = {
-  root: ['tool', 'source', 'generated_at', 'command_line', 'summary', 'gate', 'config', 'inventory', 'invariants', 'maturity', 'nist', 'diagnostics', 'limitations', 'approved_by'],
+  root: [
+    'tool',
+    'source',
+    'generated_at',
+    'command_line',
+    'summary',
+    'gate',
+    'config',
+    'inventory',
+    'invariants',
+    'maturity',
+    'nist',
+    'diagnostics',
+    'limitations',
+    'approved_by',
+  ],
   tool: ['name', 'version'],
   source: ['kind', 'inputs', 'account'],
   input: ['path', 'sha256'],
@@ -19,7 +34,20 @@ const ORDER = {
   weakening: ['kind', 'detail', 'source', 'file', 'line'],
   inventory: ['resources', 'by_type'],
   invariant: ['id', 'title', 'status', 'severity', 'stride', 'nist', 'reason', 'findings', 'examined'],
-  finding: ['resource', 'arn', 'file', 'line', 'end_line', 'column', 'end_column', 'message', 'status', 'suppression', 'fingerprint', 'baseline'],
+  finding: [
+    'resource',
+    'arn',
+    'file',
+    'line',
+    'end_line',
+    'column',
+    'end_column',
+    'message',
+    'status',
+    'suppression',
+    'fingerprint',
+    'baseline',
+  ],
   suppression: ['kind', 'reason', 'file', 'line', 'expires'],
   examined: ['resource', 'arn', 'file', 'line', 'status', 'observed'],
   maturity: ['level', 'name', 'declared_at', 'consistent', 'expected', 'actual', 'deviations', 'reason'],
@@ -34,7 +62,9 @@ type Obj = Record<string, unknown>;
 /** Sorts keys: listed ones first in contract order, the rest alphabetically; drops undefined. */
 function ordered(obj: unknown, order: string[] = []): Obj {
   const o = (obj ?? {}) as Obj;
-  const rest = Object.keys(o).filter((k) => !order.includes(k)).sort();
+  const rest = Object.keys(o)
+    .filter((k) => !order.includes(k))
+    .sort();
   const out: Obj = dict(); // keys may come from the input (a `__proto__` resource type)
   for (const k of [...order, ...rest]) if (o[k] !== undefined) out[k] = o[k];
   return out;
@@ -43,7 +73,12 @@ function ordered(obj: unknown, order: string[] = []): Obj {
 /** Deep copy with every nested plain object's keys sorted (records keyed by data). */
 function sortedDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortedDeep);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedDeep((v as Obj)[k])]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortedDeep((v as Obj)[k])]),
+    );
   return v;
 }
 
@@ -54,7 +89,12 @@ function orderedDeep(obj: unknown, order: string[]): Obj {
 
 /** Table 3 settings in table order, then any others alphabetically. */
 function settingsRecord(rec: unknown): unknown {
-  return rec === undefined ? undefined : orderedDeep(rec, loadMaturityModel().settings.map((s) => s.name));
+  return rec === undefined
+    ? undefined
+    : orderedDeep(
+        rec,
+        loadMaturityModel().settings.map((s) => s.name),
+      );
 }
 
 const list = (v: unknown, f: (x: unknown) => unknown): unknown => (Array.isArray(v) ? v.map(f) : v);
@@ -69,32 +109,46 @@ export function canonicalResult(result: CheckResult): Obj {
     {
       ...r,
       tool: ordered(r.tool, ORDER.tool),
-      source: src && ordered({ ...src, inputs: list(src.inputs, (i) => ordered(i, ORDER.input)), account: src.account && ordered(src.account, ORDER.account) }, ORDER.source),
+      source:
+        src &&
+        ordered(
+          { ...src, inputs: list(src.inputs, (i) => ordered(i, ORDER.input)), account: src.account && ordered(src.account, ORDER.account) },
+          ORDER.source,
+        ),
       summary: ordered(r.summary, ORDER.summary),
       gate: r.gate && ordered(r.gate, ORDER.gate),
-      config: r.config && ordered({ ...(r.config as Obj), weakenings: list((r.config as Obj).weakenings, (w) => ordered(w, ORDER.weakening)) }, ORDER.config),
+      config:
+        r.config &&
+        ordered({ ...(r.config as Obj), weakenings: list((r.config as Obj).weakenings, (w) => ordered(w, ORDER.weakening)) }, ORDER.config),
       inventory: inv && ordered({ ...inv, by_type: sortedDeep(inv.by_type) }, ORDER.inventory),
       invariants: list(r.invariants, (i) => {
         const x = i as Obj;
         return ordered(
           {
             ...x,
-            findings: list(x.findings, (f) => ordered({ ...(f as Obj), suppression: (f as Obj).suppression && ordered((f as Obj).suppression, ORDER.suppression) }, ORDER.finding)),
+            findings: list(x.findings, (f) =>
+              ordered(
+                { ...(f as Obj), suppression: (f as Obj).suppression && ordered((f as Obj).suppression, ORDER.suppression) },
+                ORDER.finding,
+              ),
+            ),
             examined: list(x.examined, (e) => ordered(e, ORDER.examined)),
           },
           ORDER.invariant,
         );
       }),
-      maturity: mat && ordered(
-        {
-          ...mat,
-          declared_at: mat.declared_at && ordered(mat.declared_at, ORDER.declared_at),
-          expected: settingsRecord(mat.expected),
-          actual: settingsRecord(mat.actual),
-          deviations: list(mat.deviations, (d) => orderedDeep(d, ORDER.deviation)),
-        },
-        ORDER.maturity,
-      ),
+      maturity:
+        mat &&
+        ordered(
+          {
+            ...mat,
+            declared_at: mat.declared_at && ordered(mat.declared_at, ORDER.declared_at),
+            expected: settingsRecord(mat.expected),
+            actual: settingsRecord(mat.actual),
+            deviations: list(mat.deviations, (d) => orderedDeep(d, ORDER.deviation)),
+          },
+          ORDER.maturity,
+        ),
       nist: list(r.nist, (t) => ordered(t, ORDER.nist)),
       diagnostics: list(r.diagnostics, (d) => ordered(d, ORDER.diagnostic)),
     },

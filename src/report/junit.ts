@@ -3,19 +3,21 @@ import { gateVerdict, sortExamined, STATUS_LABEL, weakenedBy, whereOf } from './
 
 /** XML 1.0 text/attribute escape; characters XML cannot carry at all are dropped. */
 export function xmlEscape(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    // a lone surrogate is no character at all: XML parsers reject the whole report
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\t/g, '&#9;');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      // a lone surrogate is no character at all: XML parsers reject the whole report
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      .replace(/\r/g, '&#13;')
+      .replace(/\n/g, '&#10;')
+      .replace(/\t/g, '&#9;')
+  );
 }
 
 type Outcome = 'pass' | 'fail' | 'error' | 'skipped';
@@ -81,9 +83,17 @@ function caseXml(inv: InvariantResult, c: Case): string[] {
     case 'pass':
       return [`${open}/>`];
     case 'fail':
-      return [`${open}>`, `      <failure${attrs({ message: c.message, type: inv.severity })}>${xmlEscape(c.detail)}</failure>`, '    </testcase>'];
+      return [
+        `${open}>`,
+        `      <failure${attrs({ message: c.message, type: inv.severity })}>${xmlEscape(c.detail)}</failure>`,
+        '    </testcase>',
+      ];
     case 'error':
-      return [`${open}>`, `      <error${attrs({ message: c.message, type: 'undecidable' })}>${xmlEscape(c.detail)}</error>`, '    </testcase>'];
+      return [
+        `${open}>`,
+        `      <error${attrs({ message: c.message, type: 'undecidable' })}>${xmlEscape(c.detail)}</error>`,
+        '    </testcase>',
+      ];
     case 'skipped':
       return [`${open}>`, `      <skipped${attrs({ message: c.message })}/>`, '    </testcase>'];
   }

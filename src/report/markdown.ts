@@ -1,7 +1,18 @@
 import type { CheckResult, Finding, InvariantResult } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
 import { loadMaturityModel } from '../rules/catalog/maturity.js';
-import { configFileLine, gateVerdict, metaFor, severityMatrix, sortExamined, sourceLabel, STATUS_LABEL, valueText, weakenedBy, whereOf } from './common.js';
+import {
+  configFileLine,
+  gateVerdict,
+  metaFor,
+  severityMatrix,
+  sortExamined,
+  sourceLabel,
+  STATUS_LABEL,
+  valueText,
+  weakenedBy,
+  whereOf,
+} from './common.js';
 import { bullets, document, escapeText as esc, heading, para, reflow, table } from './md.js';
 
 function scopeSection(r: CheckResult): string[] {
@@ -18,15 +29,28 @@ function scopeSection(r: CheckResult): string[] {
   ];
   const acct = r.source.account;
   if (acct) {
-    items.push(`Account: ${esc(acct.id ?? 'unknown')}`, `Region: ${esc(acct.region ?? 'unknown')}`, `Caller identity: ${esc(acct.caller ?? 'unknown')}`);
+    items.push(
+      `Account: ${esc(acct.id ?? 'unknown')}`,
+      `Region: ${esc(acct.region ?? 'unknown')}`,
+      `Caller identity: ${esc(acct.caller ?? 'unknown')}`,
+    );
   }
   if (r.approved_by) items.push(`Approved by: ${esc(r.approved_by)}`);
   const out = [...heading(2, 'Scope'), ...bullets(items), ...heading(3, 'Inputs')];
   if (r.source.inputs.length === 0) {
-    out.push(...para(r.source.kind === 'live' ? 'No input files: the account was read live through the AWS APIs.' : 'No input files were recorded.'));
+    out.push(
+      ...para(
+        r.source.kind === 'live' ? 'No input files: the account was read live through the AWS APIs.' : 'No input files were recorded.',
+      ),
+    );
   } else {
     const inputs = [...r.source.inputs].sort((a, b) => (a.path < b.path ? -1 : 1));
-    out.push(...table(['File', 'SHA-256'], inputs.map((i) => [i.path, i.sha256])));
+    out.push(
+      ...table(
+        ['File', 'SHA-256'],
+        inputs.map((i) => [i.path, i.sha256]),
+      ),
+    );
   }
   return out;
 }
@@ -37,8 +61,14 @@ function summarySection(r: CheckResult): string[] {
   return [
     ...heading(2, 'Summary'),
     ...para(`Verdict: **${esc(gate.line)}**`, true),
-    ...table(['Severity', ...cols, 'total'], severityMatrix(r).rows.map((row) => [row.severity, ...STATUSES.map((s) => String(row.counts[s])), String(row.total)])),
-    ...table(['Invariant', 'Title', 'Severity', 'Verdict'], r.invariants.map((i) => [i.id, i.title, i.severity, STATUS_LABEL[i.status]])),
+    ...table(
+      ['Severity', ...cols, 'total'],
+      severityMatrix(r).rows.map((row) => [row.severity, ...STATUSES.map((s) => String(row.counts[s])), String(row.total)]),
+    ),
+    ...table(
+      ['Invariant', 'Title', 'Severity', 'Verdict'],
+      r.invariants.map((i) => [i.id, i.title, i.severity, STATUS_LABEL[i.status]]),
+    ),
   ];
 }
 
@@ -81,7 +111,13 @@ function invariantSection(inv: InvariantResult): string[] {
   out.push(...heading(3, `${inv.id} resources examined`));
   const examined = sortExamined(inv.examined);
   if (examined.length === 0) out.push(...para('No resource was examined.'));
-  else out.push(...table(['Resource', 'Location or ARN', 'Status', 'Observed'], examined.map((e) => [e.resource, whereOf(e) === e.resource ? '(the resource ARN)' : whereOf(e), e.status, e.observed])));
+  else
+    out.push(
+      ...table(
+        ['Resource', 'Location or ARN', 'Status', 'Observed'],
+        examined.map((e) => [e.resource, whereOf(e) === e.resource ? '(the resource ARN)' : whereOf(e), e.status, e.observed]),
+      ),
+    );
 
   const findings = inv.findings;
   if (findings.length > 0) {
@@ -107,7 +143,9 @@ function nistSection(r: CheckResult): string[] {
     });
   return [
     ...heading(2, 'NIST SP 800-207 tenets'),
-    ...para('A tenet is satisfied only when every mapped invariant that was evaluated passes; a failing, undecidable or suppressed invariant keeps it from passing.'),
+    ...para(
+      'A tenet is satisfied only when every mapped invariant that was evaluated passes; a failing, undecidable or suppressed invariant keeps it from passing.',
+    ),
     ...table(['Tenet', 'Title', 'Mapped invariants', 'Status', 'Evidence'], rows),
   ];
 }
@@ -115,7 +153,9 @@ function nistSection(r: CheckResult): string[] {
 function maturitySection(r: CheckResult): string[] {
   const m = r.maturity;
   const out = heading(2, 'Maturity');
-  const declared = m.declared_at ? whereOf({ resource: m.declared_at.resource ?? '', file: m.declared_at.file, line: m.declared_at.line, arn: m.declared_at.resource }) : '';
+  const declared = m.declared_at
+    ? whereOf({ resource: m.declared_at.resource ?? '', file: m.declared_at.file, line: m.declared_at.line, arn: m.declared_at.resource })
+    : '';
   const items = [
     `Declared level: ${m.level === null ? 'not declared' : esc(`L${m.level}${m.name ? ` ${m.name}` : ''}`)}${declared ? ` (declared at ${esc(declared)})` : ''}`,
     `Consistent with Table 3: **${m.consistent ? 'yes' : 'no'}**`,
@@ -132,7 +172,12 @@ function maturitySection(r: CheckResult): string[] {
       return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || (a < b ? -1 : 1);
     });
     const deviating = new Set(m.deviations.map((d) => d.setting));
-    out.push(...table(['Setting', 'Expected (Table 3)', 'Actual', 'Deviation'], names.map((n) => [n, valueText(expected[n]), valueText(actual[n]), deviating.has(n) ? 'yes' : 'no'])));
+    out.push(
+      ...table(
+        ['Setting', 'Expected (Table 3)', 'Actual', 'Deviation'],
+        names.map((n) => [n, valueText(expected[n]), valueText(actual[n]), deviating.has(n) ? 'yes' : 'no']),
+      ),
+    );
   }
   if (m.deviations.length > 0) {
     out.push(
@@ -167,10 +212,22 @@ function suppressionsSection(r: CheckResult): string[] {
 function baselineSection(r: CheckResult): string[] {
   if (!r.baseline) return [];
   const counts = { new: 0, unchanged: 0 };
-  for (const inv of r.invariants) for (const f of inv.findings) if (f.baseline === 'new' || f.baseline === 'unchanged') counts[f.baseline] += 1;
-  const out = [...heading(2, 'Baseline'), ...para(`Compared with the baseline ${r.baseline.file}: ${counts.new} new, ${counts.unchanged} unchanged, ${r.baseline.absent.length} fixed.`)];
+  for (const inv of r.invariants)
+    for (const f of inv.findings) if (f.baseline === 'new' || f.baseline === 'unchanged') counts[f.baseline] += 1;
+  const out = [
+    ...heading(2, 'Baseline'),
+    ...para(
+      `Compared with the baseline ${r.baseline.file}: ${counts.new} new, ${counts.unchanged} unchanged, ${r.baseline.absent.length} fixed.`,
+    ),
+  ];
   if (r.baseline.absent.length === 0) return out;
-  return [...out, ...table(['Invariant', 'Resource', 'Fixed finding'], r.baseline.absent.map((a) => [a.id, a.resource, a.message]))];
+  return [
+    ...out,
+    ...table(
+      ['Invariant', 'Resource', 'Fixed finding'],
+      r.baseline.absent.map((a) => [a.id, a.resource, a.message]),
+    ),
+  ];
 }
 
 function limitationsSection(r: CheckResult): string[] {

@@ -83,7 +83,10 @@ export function heading(level: number, text: string): string[] {
 
 /** Joins blocks into a document: single blank lines, one trailing newline (MD012, MD047). */
 export function document(lines: string[]): string {
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 /** Words of markdown prose, keeping each inline code span whole (it must not be split at a line start). */
@@ -93,7 +96,7 @@ function markdownWords(text: string): string[] {
   for (const w of text.split(/\s+/).filter(Boolean)) {
     if (open) words[words.length - 1] += ` ${w}`;
     else words.push(w);
-    if (((w.match(/`/g) ?? []).length) % 2 === 1) open = !open;
+    if ((w.match(/`/g) ?? []).length % 2 === 1) open = !open;
   }
   return words;
 }

@@ -14,7 +14,11 @@ const NOTIFICATIONS = [
   { id: 'ZTAIT-INPUT', name: 'InputProblem', text: 'An input could not be read or evaluated completely.' },
   { id: 'ZTAIT-UNDECIDABLE', name: 'UndecidableInvariant', text: 'An invariant could not be decided: its verdict is error, never pass.' },
   { id: 'ZTAIT-LIMITATION', name: 'Limitation', text: 'Something the run could not check, and why.' },
-  { id: 'ZTAIT-GATE-WEAKENED', name: 'GateWeakened', text: 'A setting of the configuration file or the command line lets the run pass more easily.' },
+  {
+    id: 'ZTAIT-GATE-WEAKENED',
+    name: 'GateWeakened',
+    text: 'A setting of the configuration file or the command line lets the run pass more easily.',
+  },
 ] as const;
 type NotificationId = (typeof NOTIFICATIONS)[number]['id'];
 
@@ -151,7 +155,12 @@ function bareFailure(inv: InvariantResult, ruleIndex: number): Sarif.Result {
   };
 }
 
-function notification(id: NotificationId, level: Sarif.Notification.level, text: string, extra: Partial<Sarif.Notification> = {}): Sarif.Notification {
+function notification(
+  id: NotificationId,
+  level: Sarif.Notification.level,
+  text: string,
+  extra: Partial<Sarif.Notification> = {},
+): Sarif.Notification {
   const index = NOTIFICATIONS.findIndex((n) => n.id === id);
   return { descriptor: { id, index }, level, message: { text: sentence(text) }, ...extra };
 }
@@ -161,7 +170,9 @@ function invocation(result: CheckResult, artifacts: Map<string, number>): Sarif.
   // first: a code-scanning reader must see that the gate was weakened, and by which file and line
   for (const w of result.config?.weakenings ?? []) {
     const loc = w.file && !w.file.startsWith('../') ? physical(w.file, { line: w.line }, artifacts) : undefined;
-    notes.push(notification('ZTAIT-GATE-WEAKENED', 'warning', `${w.kind} set by ${weakenedBy(w)}: ${w.detail}`, loc ? { locations: [loc] } : {}));
+    notes.push(
+      notification('ZTAIT-GATE-WEAKENED', 'warning', `${w.kind} set by ${weakenedBy(w)}: ${w.detail}`, loc ? { locations: [loc] } : {}),
+    );
   }
   for (const d of result.diagnostics) {
     const loc = physical(d.file, { line: d.line, column: d.column }, artifacts);
@@ -170,7 +181,10 @@ function invocation(result: CheckResult, artifacts: Map<string, number>): Sarif.
   result.invariants.forEach((inv, index) => {
     if (inv.status !== 'error') return;
     // SARIF wants a notification's locations unique: two undecidable findings may share a place
-    const places = inv.findings.filter((f) => f.status === 'error').map((f) => physical(f.file, f, artifacts)).filter((l): l is Sarif.Location => !!l);
+    const places = inv.findings
+      .filter((f) => f.status === 'error')
+      .map((f) => physical(f.file, f, artifacts))
+      .filter((l): l is Sarif.Location => !!l);
     const located = [...new Map(places.map((l) => [JSON.stringify(l), l])).values()];
     notes.push(
       notification('ZTAIT-UNDECIDABLE', 'error', `${inv.id} could not be decided: ${inv.reason ?? 'see its error results'}`, {
@@ -240,7 +254,13 @@ export function renderSarif(result: CheckResult): string {
     invocations: [invocation(result, artifactIndex)],
     originalUriBaseIds: { [SRCROOT]: { description: { text: 'The directory ztait scanned; every artifact URI is relative to it.' } } },
     ...(inputs.length
-      ? { artifacts: inputs.map((i) => ({ location: { uri: i.uri, uriBaseId: SRCROOT }, hashes: { 'sha-256': i.sha256 }, roles: ['analysisTarget' as const] })) }
+      ? {
+          artifacts: inputs.map((i) => ({
+            location: { uri: i.uri, uriBaseId: SRCROOT },
+            hashes: { 'sha-256': i.sha256 },
+            roles: ['analysisTarget' as const],
+          })),
+        }
       : {}),
     results,
     columnKind: 'unicodeCodePoints',

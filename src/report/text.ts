@@ -124,9 +124,10 @@ export function renderText(input: CheckResult, opts: TextOptions): string {
   const quiet = opts.quiet ?? false;
   const lines: string[] = [];
   if (!quiet) {
-    const scope = result.source.kind === 'live'
-      ? `account ${result.source.account?.id ?? 'unknown'} ${result.source.account?.region ?? ''}`.trim()
-      : `${result.source.inputs.length} input file(s)`;
+    const scope =
+      result.source.kind === 'live'
+        ? `account ${result.source.account?.id ?? 'unknown'} ${result.source.account?.region ?? ''}`.trim()
+        : `${result.source.inputs.length} input file(s)`;
     lines.push(c.gray(`ztait ${result.tool.version} - ${result.source.kind} - ${scope} - ${result.inventory.resources} resource(s)`), '');
   }
   for (const inv of result.invariants) {

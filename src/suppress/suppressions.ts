@@ -99,7 +99,10 @@ export function findSuppression(
       continue;
     }
     if (isExpired(s, today)) {
-      problems.push({ message: `${where}suppression of ${ruleId} on ${r.address} expired on ${s.expires}; it no longer applies`, ...loc(s) });
+      problems.push({
+        message: `${where}suppression of ${ruleId} on ${r.address} expired on ${s.expires}; it no longer applies`,
+        ...loc(s),
+      });
       continue;
     }
     return { applied: s, problems };

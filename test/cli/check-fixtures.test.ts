@@ -37,8 +37,9 @@ describe('the fixture set', () => {
   });
 
   it('pins a finding for every failing case that names one resource', () => {
-    const unpinned = CASES.filter((c) => Object.values(c.expected.status ?? {}).includes('fail') && !(c.expected.findings ?? []).length)
-      .map((c) => c.name);
+    const unpinned = CASES.filter(
+      (c) => Object.values(c.expected.status ?? {}).includes('fail') && !(c.expected.findings ?? []).length,
+    ).map((c) => c.name);
     // Only a case whose failure is an absence (no trail at all) has no resource to point at.
     expect(unpinned).toEqual(['src/rules/si-08-cloudtrail-write-only/fixtures/fail-no-trail']);
   });

@@ -60,11 +60,15 @@ describe('gate control through the CLI', () => {
     expect(run(['check', dir, ...ONLY, '--baseline', baseline]).code).toBe(0);
 
     // move code around: 20 blank lines and a comment above, blocks in reverse order
-    const blocks = TABLES().split('\n\nresource').map((b, i) => (i === 0 ? b : `resource${b}`));
+    const blocks = TABLES()
+      .split('\n\nresource')
+      .map((b, i) => (i === 0 ? b : `resource${b}`));
     writeFileSync(join(dir, 'main.tf'), `# moved\n${'\n'.repeat(20)}${blocks.reverse().join('\n\n')}`);
     const moved = run(['check', dir, ...ONLY, '--baseline', baseline, '--format', 'json']);
     expect(moved.code).toBe(0);
-    const states = JSON.parse(moved.out).invariants.flatMap((i: { findings: { baseline?: string }[] }) => i.findings.map((f) => f.baseline));
+    const states = JSON.parse(moved.out).invariants.flatMap((i: { findings: { baseline?: string }[] }) =>
+      i.findings.map((f) => f.baseline),
+    );
     expect(states.sort()).toEqual(['unchanged', 'unchanged', 'unchanged']);
 
     // a new violation fails the gate
@@ -85,7 +89,11 @@ describe('gate control through the CLI', () => {
 
   it('severity thresholds and per-rule overrides', () => {
     const dir = project(TABLES());
-    const gate = (args: string[]): string => run(['check', dir, ...ONLY, ...args]).out.trim().split('\n').pop()!;
+    const gate = (args: string[]): string =>
+      run(['check', dir, ...ONLY, ...args])
+        .out.trim()
+        .split('\n')
+        .pop()!;
     expect(run(['check', dir, ...ONLY, '--fail-on', 'critical']).code).toBe(0);
     expect(gate(['--fail-on', 'critical'])).toMatch(/^PASSED/);
     expect(run(['check', dir, ...ONLY, '--fail-on', 'high']).code).toBe(1); // SI-5 is high
@@ -96,7 +104,9 @@ describe('gate control through the CLI', () => {
   });
 
   it('errors fail the run at every threshold unless --allow-errors, loudly', () => {
-    const dir = project('variable "pitr" { type = bool }\nresource "aws_dynamodb_table" "t" {\n  name = "ztait-t"\n  server_side_encryption { enabled = true }\n  point_in_time_recovery { enabled = var.pitr }\n}\n');
+    const dir = project(
+      'variable "pitr" { type = bool }\nresource "aws_dynamodb_table" "t" {\n  name = "ztait-t"\n  server_side_encryption { enabled = true }\n  point_in_time_recovery { enabled = var.pitr }\n}\n',
+    );
     expect(run(['check', dir, '--check', 'SI-6', '--fail-on', 'critical']).code).toBe(1);
     const allowed = run(['check', dir, '--check', 'SI-6', '--allow-errors']);
     expect(allowed.code).toBe(0);
@@ -104,9 +114,18 @@ describe('gate control through the CLI', () => {
   });
 
   it('expiring inline suppressions, with a fixed clock on both sides of the date', () => {
-    const dir = project(TABLES().replace('  point_in_time_recovery {\n    enabled = false', '  # ztait:ignore SI-6 reason="archive restored nightly" expires=2027-03-31\n  point_in_time_recovery {\n    enabled = false'));
-    const before = run(['check', dir, '--check', 'SI-6', '--format', 'json'], { SOURCE_DATE_EPOCH: String(Date.parse('2027-03-31T12:00:00Z') / 1000) });
-    const events = JSON.parse(before.out).invariants[0].findings.find((f: { resource: string }) => f.resource === 'aws_dynamodb_table.events');
+    const dir = project(
+      TABLES().replace(
+        '  point_in_time_recovery {\n    enabled = false',
+        '  # ztait:ignore SI-6 reason="archive restored nightly" expires=2027-03-31\n  point_in_time_recovery {\n    enabled = false',
+      ),
+    );
+    const before = run(['check', dir, '--check', 'SI-6', '--format', 'json'], {
+      SOURCE_DATE_EPOCH: String(Date.parse('2027-03-31T12:00:00Z') / 1000),
+    });
+    const events = JSON.parse(before.out).invariants[0].findings.find(
+      (f: { resource: string }) => f.resource === 'aws_dynamodb_table.events',
+    );
     expect(events.status).toBe('suppressed');
     expect(events.suppression).toMatchObject({ kind: 'inSource', reason: 'archive restored nightly', expires: '2027-03-31' });
 
@@ -117,7 +136,10 @@ describe('gate control through the CLI', () => {
 
   it('.ztait.yaml: found from the scanned directory, config show, errors with file and line', () => {
     const dir = project(TABLES());
-    writeFileSync(join(dir, '.ztait.yaml'), 'fail_on: critical\ncheck: SI-5,SI-6\nsuppressions:\n  - id: SI-6\n    resource: aws_dynamodb_table.*\n    reason: tracked in TICKET-1\n');
+    writeFileSync(
+      join(dir, '.ztait.yaml'),
+      'fail_on: critical\ncheck: SI-5,SI-6\nsuppressions:\n  - id: SI-6\n    resource: aws_dynamodb_table.*\n    reason: tracked in TICKET-1\n',
+    );
     expect(run(['check', dir]).code).toBe(0);
     const shown = run(['config', 'show', dir]);
     expect(shown.out).toMatch(/fail_on\s+"critical"\s+.*\.ztait\.yaml:1/);

@@ -27,22 +27,116 @@ interface Mutation {
 }
 
 const MUTATIONS: Mutation[] = [
-  { name: 'server-side encryption disabled', file: 'modules/foundation/dynamodb.tf', after: 'server_side_encryption {', find: 'enabled     = true', replace: 'enabled     = false', fails: ['SI-5'], atLine: true },
-  { name: 'PITR disabled', file: 'modules/foundation/dynamodb.tf', after: 'point_in_time_recovery {', find: 'enabled = true', replace: 'enabled = false', fails: ['SI-6'], atLine: true },
-  { name: 'egress opened to all ports', file: 'modules/foundation/network.tf', find: 'from_port         = 443', replace: 'from_port         = 0', fails: ['SI-1'], atLine: false },
-  { name: 'Lambda egress rule over all protocols', file: 'modules/foundation/network.tf', find: 'ip_protocol       = "tcp"', replace: 'ip_protocol       = "-1"', fails: ['SI-1'] },
-  { name: 'CloudTrail bucket versioning suspended', file: 'modules/foundation/cloudtrail.tf', find: 'status = "Enabled"', replace: 'status = "Suspended"', fails: ['SI-8'] },
-  { name: 'dashboard route without JWT', file: 'modules/foundation/api.tf', find: 'authorization_type = "JWT"', replace: 'authorization_type = "NONE"', fails: ['SI-11'] },
-  { name: 'replay window of 10 minutes', file: 'modules/ingestion/main.tf', find: 'REPLAY_WINDOW_SECONDS = var.replay_window_seconds', replace: 'REPLAY_WINDOW_SECONDS = 600', fails: ['SI-10'], atLine: true },
-  { name: 'signature header not configured', file: 'modules/ingestion/main.tf', find: 'SIGNATURE_HEADER      = "X-Hub-Signature-256"', replace: 'SIGNATURE_HEADER      = "X-Signature"', fails: ['SI-9'], atLine: false },
-  { name: 'integration secrets rotated every 90 days', file: 'modules/actions/main.tf', find: 'automatically_after_days = var.secret_rotation_days', replace: 'automatically_after_days = 90', fails: ['SI-12'], atLine: true },
-  { name: 'action handler may read every secret', file: 'modules/actions/main.tf', find: 'resources = [aws_secretsmanager_secret.integration[each.key].arn]', replace: 'resources = ["*"]', fails: ['SI-13'], atLine: false },
-  { name: 'triage role without permission boundary', file: 'modules/triage/main.tf', find: 'permissions_boundary = var.permissions_boundary_arn', replace: 'permissions_boundary = null', fails: ['SI-3', 'SI-4'] },
-  { name: 'Lambda without subnets', file: 'modules/triage/main.tf', find: 'subnet_ids         = var.private_subnet_ids', replace: 'subnet_ids         = []', fails: ['SI-2'] },
-  { name: 'system prompt in the triage environment', file: 'modules/triage/main.tf', find: 'MODEL_ID               = var.bedrock_model_id', replace: 'MODEL_ID = var.bedrock_model_id\n      SYSTEM_PROMPT = "You are the ZTAIT triage engine. Classify every incident."', fails: ['SI-14'], lineOffset: 1 },
+  {
+    name: 'server-side encryption disabled',
+    file: 'modules/foundation/dynamodb.tf',
+    after: 'server_side_encryption {',
+    find: 'enabled     = true',
+    replace: 'enabled     = false',
+    fails: ['SI-5'],
+    atLine: true,
+  },
+  {
+    name: 'PITR disabled',
+    file: 'modules/foundation/dynamodb.tf',
+    after: 'point_in_time_recovery {',
+    find: 'enabled = true',
+    replace: 'enabled = false',
+    fails: ['SI-6'],
+    atLine: true,
+  },
+  {
+    name: 'egress opened to all ports',
+    file: 'modules/foundation/network.tf',
+    find: 'from_port         = 443',
+    replace: 'from_port         = 0',
+    fails: ['SI-1'],
+    atLine: false,
+  },
+  {
+    name: 'Lambda egress rule over all protocols',
+    file: 'modules/foundation/network.tf',
+    find: 'ip_protocol       = "tcp"',
+    replace: 'ip_protocol       = "-1"',
+    fails: ['SI-1'],
+  },
+  {
+    name: 'CloudTrail bucket versioning suspended',
+    file: 'modules/foundation/cloudtrail.tf',
+    find: 'status = "Enabled"',
+    replace: 'status = "Suspended"',
+    fails: ['SI-8'],
+  },
+  {
+    name: 'dashboard route without JWT',
+    file: 'modules/foundation/api.tf',
+    find: 'authorization_type = "JWT"',
+    replace: 'authorization_type = "NONE"',
+    fails: ['SI-11'],
+  },
+  {
+    name: 'replay window of 10 minutes',
+    file: 'modules/ingestion/main.tf',
+    find: 'REPLAY_WINDOW_SECONDS = var.replay_window_seconds',
+    replace: 'REPLAY_WINDOW_SECONDS = 600',
+    fails: ['SI-10'],
+    atLine: true,
+  },
+  {
+    name: 'signature header not configured',
+    file: 'modules/ingestion/main.tf',
+    find: 'SIGNATURE_HEADER      = "X-Hub-Signature-256"',
+    replace: 'SIGNATURE_HEADER      = "X-Signature"',
+    fails: ['SI-9'],
+    atLine: false,
+  },
+  {
+    name: 'integration secrets rotated every 90 days',
+    file: 'modules/actions/main.tf',
+    find: 'automatically_after_days = var.secret_rotation_days',
+    replace: 'automatically_after_days = 90',
+    fails: ['SI-12'],
+    atLine: true,
+  },
+  {
+    name: 'action handler may read every secret',
+    file: 'modules/actions/main.tf',
+    find: 'resources = [aws_secretsmanager_secret.integration[each.key].arn]',
+    replace: 'resources = ["*"]',
+    fails: ['SI-13'],
+    atLine: false,
+  },
+  {
+    name: 'triage role without permission boundary',
+    file: 'modules/triage/main.tf',
+    find: 'permissions_boundary = var.permissions_boundary_arn',
+    replace: 'permissions_boundary = null',
+    fails: ['SI-3', 'SI-4'],
+  },
+  {
+    name: 'Lambda without subnets',
+    file: 'modules/triage/main.tf',
+    find: 'subnet_ids         = var.private_subnet_ids',
+    replace: 'subnet_ids         = []',
+    fails: ['SI-2'],
+  },
+  {
+    name: 'system prompt in the triage environment',
+    file: 'modules/triage/main.tf',
+    find: 'MODEL_ID               = var.bedrock_model_id',
+    replace: 'MODEL_ID = var.bedrock_model_id\n      SYSTEM_PROMPT = "You are the ZTAIT triage engine. Classify every incident."',
+    fails: ['SI-14'],
+    lineOffset: 1,
+  },
 ];
 
-async function runCheck(dir: string): Promise<{ code: number | null; json: { invariants: { id: string; status: string; findings: { file?: string; line?: number; status: string; message: string }[] }[] }; stderr: string }> {
+async function runCheck(
+  dir: string,
+): Promise<{
+  code: number | null;
+  json: { invariants: { id: string; status: string; findings: { file?: string; line?: number; status: string; message: string }[] }[] };
+  stderr: string;
+}> {
   const r = await runZtaitInProcess(['check', dir, '--format', 'json', '--no-color']);
   return { code: r.code, json: JSON.parse(r.stdout), stderr: r.stderr };
 }

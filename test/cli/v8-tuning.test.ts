@@ -10,7 +10,8 @@ const forArgv = tuningFor as (execArgv: string[]) => string[];
 
 describe('bin/v8-tuning.js', () => {
   it('is applied on Node 20 only', () => {
-    if (process.versions.node.startsWith('20.')) expect(tuning.map((f) => f.split('=')[0])).toEqual(['--interrupt-budget', '--wasm-tiering-budget']);
+    if (process.versions.node.startsWith('20.'))
+      expect(tuning.map((f) => f.split('=')[0])).toEqual(['--interrupt-budget', '--wasm-tiering-budget']);
     else expect(tuning).toEqual([]);
   });
 

@@ -9,7 +9,13 @@ import type { CheckResult, InvariantResult, Severity, Status } from '../../src/m
 
 function inv(id: string, status: Status, severity: Severity, fps: string[] = []): InvariantResult {
   return {
-    id, title: id, status, severity, stride: [], nist: [], examined: [],
+    id,
+    title: id,
+    status,
+    severity,
+    stride: [],
+    nist: [],
+    examined: [],
     findings: fps.map((fp) => ({ resource: `r.${fp}`, message: 'm', status: status === 'error' ? 'error' : 'fail', fingerprint: fp })),
   };
 }
@@ -18,14 +24,23 @@ function result(...invariants: InvariantResult[]): CheckResult {
   const summary = { pass: 0, fail: 0, error: 0, not_applicable: 0, suppressed: 0 };
   for (const i of invariants) summary[i.status] += 1;
   return {
-    tool: { name: 'ztait', version: '0' }, source: { kind: 'hcl', inputs: [] }, generated_at: '2026-01-01T00:00:00.000Z',
-    command_line: 'ztait check', summary, inventory: { resources: 0, by_type: {} }, invariants,
-    maturity: { level: null, consistent: false, deviations: [] }, nist: [], diagnostics: [], limitations: [],
+    tool: { name: 'ztait', version: '0' },
+    source: { kind: 'hcl', inputs: [] },
+    generated_at: '2026-01-01T00:00:00.000Z',
+    command_line: 'ztait check',
+    summary,
+    inventory: { resources: 0, by_type: {} },
+    invariants,
+    maturity: { level: null, consistent: false, deviations: [] },
+    nist: [],
+    diagnostics: [],
+    limitations: [],
   };
 }
 
 describe('gate precedence', () => {
-  const r = (): CheckResult => result(inv('SI-3', 'fail', 'critical', ['a']), inv('SI-12', 'fail', 'medium', ['b']), inv('SI-6', 'error', 'high'));
+  const r = (): CheckResult =>
+    result(inv('SI-3', 'fail', 'critical', ['a']), inv('SI-12', 'fail', 'medium', ['b']), inv('SI-6', 'error', 'high'));
 
   it('fails on every fail and error by default', () => {
     const g = applyGate(r(), {});
@@ -83,19 +98,29 @@ describe('.ztait.yaml validation', () => {
     return join(d, '.ztait.yaml');
   };
   it('reads every setting and suppressions with their lines', () => {
-    const f = write('prefix: acme-\nfail_on: high\nhard_fail_on: SI-3, SI-7\nsuppressions:\n  - id: SI-6\n    resource: aws_dynamodb_table.archive\n    reason: restored nightly\n    expires: 2027-03-31\n');
+    const f = write(
+      'prefix: acme-\nfail_on: high\nhard_fail_on: SI-3, SI-7\nsuppressions:\n  - id: SI-6\n    resource: aws_dynamodb_table.archive\n    reason: restored nightly\n    expires: 2027-03-31\n',
+    );
     const c = loadConfig(f);
     expect(c.prefix).toBe('acme-');
     expect(c.fail_on).toBe('high');
     expect(c.hard_fail_on).toEqual(['SI-3', 'SI-7']);
-    expect(c.suppressions[0]).toMatchObject({ ids: ['SI-6'], resource: 'aws_dynamodb_table.archive', reason: 'restored nightly', expires: '2027-03-31', line: 5 });
+    expect(c.suppressions[0]).toMatchObject({
+      ids: ['SI-6'],
+      resource: 'aws_dynamodb_table.archive',
+      reason: 'restored nightly',
+      expires: '2027-03-31',
+      line: 5,
+    });
   });
   it('reports unknown keys and wrong types with file and line', () => {
     expect(() => loadConfig(write('prefix: x\nfial_on: high\n'))).toThrow(/\.ztait\.yaml:2: unknown key "fial_on"/);
     expect(() => loadConfig(write('soft_fail: "yes"\n'))).toThrow(/\.ztait\.yaml:1: soft_fail must be boolean/);
     expect(() => loadConfig(write('fail_on: severe\n'))).toThrow(/:1: fail_on must be one of critical, high, medium, low/);
     expect(() => loadConfig(write('suppressions:\n  - id: SI-6\n    resource: x\n'))).toThrow(/:2: suppressions\.0 needs "reason"/);
-    expect(() => loadConfig(write('suppressions:\n  - id: SI-6\n    resource: x\n    reason: r\n    expires: next week\n'))).toThrow(/:5: suppressions\.0\.expires is not valid/);
+    expect(() => loadConfig(write('suppressions:\n  - id: SI-6\n    resource: x\n    reason: r\n    expires: next week\n'))).toThrow(
+      /:5: suppressions\.0\.expires is not valid/,
+    );
     expect(() => loadConfig(write('a: [\n'))).toThrow(/invalid YAML/);
   });
 });

@@ -65,9 +65,11 @@ async function record(name: string, args: string[], port?: number): Promise<void
 
 async function pool(jobs: (() => Promise<void>)[], n = 2): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (i < jobs.length) await jobs[i++]!();
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < jobs.length) await jobs[i++]!();
+    }),
+  );
 }
 
 it('records golden outputs', { timeout: 3_600_000 }, async () => {
@@ -80,7 +82,9 @@ it('records golden outputs', { timeout: 3_600_000 }, async () => {
     .filter((d) => existsSync(join(ROOT, 'src/rules', d, 'fixtures')))
     .map((d) => `src/rules/${d}/fixtures`);
   for (const root of ['fixtures/hcl', ...ruleRoots.sort()]) {
-    for (const c of readdirSync(join(ROOT, root)).filter((n) => !n.startsWith('_') && !n.endsWith('.md')).sort()) {
+    for (const c of readdirSync(join(ROOT, root))
+      .filter((n) => !n.startsWith('_') && !n.endsWith('.md'))
+      .sort()) {
       const exp = join(ROOT, root, c, 'expected.yaml');
       const extra = existsSync(exp) ? ((parseYaml(readFileSync(exp, 'utf8')) as { args?: string[] }).args ?? []) : [];
       jobs.push(() => record(root === 'fixtures/hcl' ? `hcl/${c}` : `hcl/${root}/${c}`, ['check', `${root}/${c}`, ...extra]));
@@ -88,21 +92,34 @@ it('records golden outputs', { timeout: 3_600_000 }, async () => {
   }
   const plans = join(ROOT, 'fixtures/plans');
   const configs = readdirSync(join(plans, 'configs')).sort();
-  for (const p of readdirSync(plans).filter((f) => f.endsWith('.plan.json')).sort()) {
+  for (const p of readdirSync(plans)
+    .filter((f) => f.endsWith('.plan.json'))
+    .sort()) {
     jobs.push(() => record(`plan/${p}`, ['check', '--plan', `fixtures/plans/${p}`]));
     const base = p.replace('.plan.json', '');
     for (const c of configs) {
-      if (base === c || base.startsWith(`${c}-`) || (c === 'evidence' && base === 'audit-table-destroy') || (c === 'reference-pitr-overlay' && base === 'reference-pitr-disabled')) {
+      if (
+        base === c ||
+        base.startsWith(`${c}-`) ||
+        (c === 'evidence' && base === 'audit-table-destroy') ||
+        (c === 'reference-pitr-overlay' && base === 'reference-pitr-disabled')
+      ) {
         jobs.push(() => record(`plan/${p}+${c}`, ['check', '--plan', `fixtures/plans/${p}`, `fixtures/plans/configs/${c}`]));
       }
     }
   }
   await pool(jobs);
   const accounts = join(ROOT, 'fixtures/accounts');
-  for (const a of readdirSync(accounts).filter((f) => f.endsWith('.json')).sort()) {
+  for (const a of readdirSync(accounts)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const srv = await startAwsServer({ account: loadAccount(join(accounts, a)) });
     try {
-      await record(`account/${a}`, ['probe', '--endpoint-url', srv.url, '--region', 'us-east-1', '--concurrency', '1'], Number(new URL(srv.url).port));
+      await record(
+        `account/${a}`,
+        ['probe', '--endpoint-url', srv.url, '--region', 'us-east-1', '--concurrency', '1'],
+        Number(new URL(srv.url).port),
+      );
     } finally {
       await srv.close();
     }

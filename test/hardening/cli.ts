@@ -32,7 +32,10 @@ const MAX_CAPTURE = 4 * 1024 * 1024;
  * (when installed) so that the peak memory of the process is known. `env`: variables over the
  * cleaned environment (test/support/cli.ts: none of the machine's AWS_*).
  */
-export async function runCli(args: string[], opts: { timeoutMs?: number; heapMiB?: number; cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  opts: { timeoutMs?: number; heapMiB?: number; cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliRun> {
   const usage = existsSync(GNU_TIME) ? join(tempDir(), 'usage.txt') : undefined;
   const run = await ztait(args, {
     nodeArgs: [`--max-old-space-size=${opts.heapMiB ?? 1024}`],
@@ -87,7 +90,8 @@ export function expectClean(run: CliRun, opts: { names?: string[]; outcome?: 'er
   expect(run.stderr, `stack trace: ${why}`).not.toMatch(/^\s+at /m);
   expect(run.stderr, `fatal error: ${why}`).not.toMatch(/FATAL ERROR|heap out of memory|Aborted|core dumped/i);
   expect(run.stderr, `internal error: ${why}`).not.toMatch(/internal error/i);
-  for (const l of run.stderr.split('\n').filter((x) => x.trim() !== '')) expect(l, `every stderr line is one ztait message: ${why}`).toMatch(/^ztait: /);
+  for (const l of run.stderr.split('\n').filter((x) => x.trim() !== ''))
+    expect(l, `every stderr line is one ztait message: ${why}`).toMatch(/^ztait: /);
   const outcome = opts.outcome ?? 'either';
   if (run.code === 2) {
     expect(outcome, `expected a verdict, got an error: ${why}`).not.toBe('verdict');

@@ -27,8 +27,16 @@ const TABLE: Record<string, Value> = {
   'var.nothing': null,
   'var.pending': new Unknown('known after apply', { refs: ['aws_s3_bucket.b'] }),
   'var.partial': new Unknown('partly known', { refs: ['aws_kms_key.k'], pattern: 'arn:aws:kms:*:*:key/*' }),
-  'local.nested': [{ name: 'a', ports: [443] }, { name: 'b', ports: [] }],
-  'aws_s3_bucket.b': new RefObject('aws_s3_bucket.b', 'aws_s3_bucket', { bucket: 'ztait-logs', tags: { a: 'b' } }, 'arn:aws:s3:::ztait-logs'),
+  'local.nested': [
+    { name: 'a', ports: [443] },
+    { name: 'b', ports: [] },
+  ],
+  'aws_s3_bucket.b': new RefObject(
+    'aws_s3_bucket.b',
+    'aws_s3_bucket',
+    { bucket: 'ztait-logs', tags: { a: 'b' } },
+    'arn:aws:s3:::ztait-logs',
+  ),
   'path.module': '.',
   'count.index': 0,
   'each.key': 'k',
@@ -101,7 +109,21 @@ async function expectWellFormed(run: () => Promise<Value>, shown: () => string):
 /** Functions that read the disk or hash slowly are left to their own tests; all others are fair game. */
 const FUNCTIONS = supportedFunctions().filter((f) => !/^(file|templatefile|bcrypt|abspath|pathexpand)/.test(f));
 const NAMES = ['x', 'k', 'v', 'each', 'count', 'var', 'local', 'path', 'self'];
-const BINARY_OPS: BinaryOp[] = ['add', 'subtract', 'multiply', 'divide', 'modulo', 'equal', 'notEqual', 'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual', 'and', 'or'];
+const BINARY_OPS: BinaryOp[] = [
+  'add',
+  'subtract',
+  'multiply',
+  'divide',
+  'modulo',
+  'equal',
+  'notEqual',
+  'lessThan',
+  'lessThanOrEqual',
+  'greaterThan',
+  'greaterThanOrEqual',
+  'and',
+  'or',
+];
 
 const scalar = fc.oneof(
   fc.constant(null),
@@ -114,8 +136,34 @@ const scalar = fc.oneof(
 
 const traversalRoot = fc.constantFrom('var', 'local', 'aws_s3_bucket', 'path', 'count', 'each', 'data', 'module', 'x', 'v', 'undeclared');
 const step = fc.oneof(
-  fc.record({ kind: fc.constant('attr' as const), name: fc.constantFrom('list', 'map', 'num', 'str', 'flag', 'nothing', 'pending', 'partial', 'nested', 'b', 'a', 'bucket', 'arn', 'tags', 'module', 'index', 'key', 'value', 'zzz') }),
-  fc.record({ kind: fc.constant('index' as const), key: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constantFrom('a', 'b', 'c', 'deep', '')) }),
+  fc.record({
+    kind: fc.constant('attr' as const),
+    name: fc.constantFrom(
+      'list',
+      'map',
+      'num',
+      'str',
+      'flag',
+      'nothing',
+      'pending',
+      'partial',
+      'nested',
+      'b',
+      'a',
+      'bucket',
+      'arn',
+      'tags',
+      'module',
+      'index',
+      'key',
+      'value',
+      'zzz',
+    ),
+  }),
+  fc.record({
+    kind: fc.constant('index' as const),
+    key: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constantFrom('a', 'b', 'c', 'deep', '')),
+  }),
 );
 
 const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
@@ -126,29 +174,59 @@ const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
       { depthSize: 'small', withCrossShrink: true },
       scalar.map((value): Expr => ({ kind: 'literal', value })),
       fc.record({ kind: fc.constant('traversal' as const), root: traversalRoot, steps: fc.array(step, { maxLength: 3 }) }),
-      fc.record({ kind: fc.constant('getAttr' as const), target: e, name: fc.constantFrom('a', 'b', 'name', 'ports', 'arn', 'id', 'tags') }),
-      fc.record({ kind: fc.constant('index' as const), target: e, key: e }),
-      fc.record({ kind: fc.constant('splat' as const), source: e, each: fc.oneof(fc.constant<Expr>({ kind: 'splatItem' }), fc.record({ kind: fc.constant('getAttr' as const), target: fc.constant<Expr>({ kind: 'splatItem' }), name: fc.constantFrom('name', 'a', 'ports') })) }),
-      fc.constant<Expr>({ kind: 'splatItem' }),
-      fc.record({ kind: fc.constant('call' as const), name: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...FUNCTIONS) }, { weight: 1, arbitrary: fc.constantFrom('try', 'can', 'nosuchfunction', '') }), args: list(3), expandLast: fc.boolean() }),
-      fc.record({ kind: fc.constant('tuple' as const), items: list(4) }),
-      fc.record({ kind: fc.constant('object' as const), entries: fc.array(fc.record({ key: fc.oneof(fc.constantFrom('a', 'b', '__proto__', 'constructor', ''), e), value: e }), { maxLength: 3 }) }),
       fc.record({
-        kind: fc.constant('for' as const),
-        keyVar: fc.option(fc.constantFrom(...NAMES), { nil: undefined }),
-        valVar: fc.constantFrom(...NAMES),
-        collection: e,
-        key: fc.option(e, { nil: undefined }),
-        value: e,
-        cond: fc.option(e, { nil: undefined }),
-        grouped: fc.boolean(),
-        isObject: fc.boolean(),
-      }).map((f): Expr => {
-        // An absent optional field is left out, as the parser does (exactOptionalPropertyTypes-safe).
-        const out: Record<string, unknown> = { ...f };
-        for (const k of ['keyVar', 'key', 'cond']) if (out[k] === undefined) delete out[k];
-        return out as unknown as Expr;
+        kind: fc.constant('getAttr' as const),
+        target: e,
+        name: fc.constantFrom('a', 'b', 'name', 'ports', 'arn', 'id', 'tags'),
       }),
+      fc.record({ kind: fc.constant('index' as const), target: e, key: e }),
+      fc.record({
+        kind: fc.constant('splat' as const),
+        source: e,
+        each: fc.oneof(
+          fc.constant<Expr>({ kind: 'splatItem' }),
+          fc.record({
+            kind: fc.constant('getAttr' as const),
+            target: fc.constant<Expr>({ kind: 'splatItem' }),
+            name: fc.constantFrom('name', 'a', 'ports'),
+          }),
+        ),
+      }),
+      fc.constant<Expr>({ kind: 'splatItem' }),
+      fc.record({
+        kind: fc.constant('call' as const),
+        name: fc.oneof(
+          { weight: 9, arbitrary: fc.constantFrom(...FUNCTIONS) },
+          { weight: 1, arbitrary: fc.constantFrom('try', 'can', 'nosuchfunction', '') },
+        ),
+        args: list(3),
+        expandLast: fc.boolean(),
+      }),
+      fc.record({ kind: fc.constant('tuple' as const), items: list(4) }),
+      fc.record({
+        kind: fc.constant('object' as const),
+        entries: fc.array(fc.record({ key: fc.oneof(fc.constantFrom('a', 'b', '__proto__', 'constructor', ''), e), value: e }), {
+          maxLength: 3,
+        }),
+      }),
+      fc
+        .record({
+          kind: fc.constant('for' as const),
+          keyVar: fc.option(fc.constantFrom(...NAMES), { nil: undefined }),
+          valVar: fc.constantFrom(...NAMES),
+          collection: e,
+          key: fc.option(e, { nil: undefined }),
+          value: e,
+          cond: fc.option(e, { nil: undefined }),
+          grouped: fc.boolean(),
+          isObject: fc.boolean(),
+        })
+        .map((f): Expr => {
+          // An absent optional field is left out, as the parser does (exactOptionalPropertyTypes-safe).
+          const out: Record<string, unknown> = { ...f };
+          for (const k of ['keyVar', 'key', 'cond']) if (out[k] === undefined) delete out[k];
+          return out as unknown as Expr;
+        }),
       fc.record({ kind: fc.constant('conditional' as const), cond: e, then: e, else: e }),
       fc.record({ kind: fc.constant('unary' as const), op: fc.constantFrom('not' as const, 'negate' as const), operand: e }),
       fc.record({ kind: fc.constant('binary' as const), op: fc.constantFrom(...BINARY_OPS), left: e, right: e }),
@@ -163,7 +241,10 @@ describe('the evaluator on random expression trees', () => {
   it('always resolves to a well-formed Value, without the internal-error safety net', async () => {
     await fc.assert(
       fc.asyncProperty(expr, async (ast) => {
-        await expectWellFormed(() => evaluate(ast, CTX), () => JSON.stringify(ast));
+        await expectWellFormed(
+          () => evaluate(ast, CTX),
+          () => JSON.stringify(ast),
+        );
       }),
       { numRuns: 1500 },
     );
@@ -181,15 +262,41 @@ const { src } = fc.letrec<{ src: string }>((tie) => {
       { depthSize: 'small', withCrossShrink: true },
       fc.constantFrom('null', 'true', 'false', '0', '1', '-1', '3.25', '1e3', '"s"', '""', '[]', '{}'),
       quoted,
-      fc.constantFrom('var.list', 'var.map', 'var.map.a', 'var.map["with space"].deep', 'var.num', 'var.str', 'var.pending', 'var.partial', 'local.nested', 'aws_s3_bucket.b', 'aws_s3_bucket.b.arn', 'aws_s3_bucket.b.tags.a', 'path.module', 'count.index', 'each.key', 'each.value.v', 'var.undeclared', 'module.m.out', 'data.x.y.z'),
+      fc.constantFrom(
+        'var.list',
+        'var.map',
+        'var.map.a',
+        'var.map["with space"].deep',
+        'var.num',
+        'var.str',
+        'var.pending',
+        'var.partial',
+        'local.nested',
+        'aws_s3_bucket.b',
+        'aws_s3_bucket.b.arn',
+        'aws_s3_bucket.b.tags.a',
+        'path.module',
+        'count.index',
+        'each.key',
+        'each.value.v',
+        'var.undeclared',
+        'module.m.out',
+        'data.x.y.z',
+      ),
       fc.tuple(e, fc.constantFrom('.a', '.name', '[0]', '[1]', '["a"]', '[*].name', '.*', '[-1]')).map(([x, s]) => `(${x})${s}`),
       fc.tuple(e, e).map(([a, b]) => `(${a})[${b}]`),
-      fc.tuple(fc.constantFrom(...FUNCTIONS, 'try', 'can', 'nosuch'), fc.array(e, { maxLength: 3 }), fc.boolean()).map(([f, args, dots]) => `${f}(${args.join(', ')}${dots && args.length > 0 ? '...' : ''})`),
+      fc
+        .tuple(fc.constantFrom(...FUNCTIONS, 'try', 'can', 'nosuch'), fc.array(e, { maxLength: 3 }), fc.boolean())
+        .map(([f, args, dots]) => `${f}(${args.join(', ')}${dots && args.length > 0 ? '...' : ''})`),
       fc.array(e, { maxLength: 4 }).map((xs) => `[${xs.join(', ')}]`),
-      fc.array(fc.tuple(fc.constantFrom('a', 'b', '"k"', '(var.str)', '"${var.num}"'), e), { maxLength: 3 }).map((kv) => `{ ${kv.map(([k, v]) => `${k} = ${v}`).join(', ')} }`),
+      fc
+        .array(fc.tuple(fc.constantFrom('a', 'b', '"k"', '(var.str)', '"${var.num}"'), e), { maxLength: 3 })
+        .map((kv) => `{ ${kv.map(([k, v]) => `${k} = ${v}`).join(', ')} }`),
       fc.tuple(e, e, e).map(([c, t, f]) => `${c} ? ${t} : ${f}`),
       fc.tuple(fc.constantFrom('!', '-'), e).map(([op, x]) => `${op}(${x})`),
-      fc.tuple(e, fc.constantFrom('+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '&&', '||'), e).map(([a, op, b]) => `(${a}) ${op} (${b})`),
+      fc
+        .tuple(e, fc.constantFrom('+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '&&', '||'), e)
+        .map(([a, op, b]) => `(${a}) ${op} (${b})`),
       fc.tuple(e, e, fc.option(e, { nil: undefined })).map(([coll, v, cond]) => `[for i, x in ${coll} : ${v}${cond ? ` if ${cond}` : ''}]`),
       fc.tuple(e, e, e, fc.boolean()).map(([coll, k, v, group]) => `{for k, x in ${coll} : ${k} => ${v}${group ? '...' : ''}}`),
       fc.tuple(fc.string({ maxLength: 5 }), e).map(([lit, x]) => `"${lit.replace(/["\\$%\n\r]/g, '')}\${${x}}"`),
@@ -203,18 +310,62 @@ describe('the evaluator on random HCL expression strings (parsed by hcl2json)', 
   it('always resolves to a well-formed Value, without the internal-error safety net', async () => {
     await fc.assert(
       fc.asyncProperty(src, async (text) => {
-        await expectWellFormed(() => evaluateString(`\${${text}}`, CTX), () => text);
+        await expectWellFormed(
+          () => evaluateString(`\${${text}}`, CTX),
+          () => text,
+        );
       }),
       { numRuns: 400 },
     );
   }, 60_000);
 
   it('also on arbitrary text, syntax errors included', async () => {
-    const junk = fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.constantFrom('(', ')', '[', ']', '{', '}', '"', '${', '%{', '}', '?', ':', '=>', '...', '.', '*', ',', 'for', 'in', 'if', 'x', '1', '\n', '\\', '#', '<<EOT\n'), { maxLength: 20 }).map((xs) => xs.join('')));
+    const junk = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc
+        .array(
+          fc.constantFrom(
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '"',
+            '${',
+            '%{',
+            '}',
+            '?',
+            ':',
+            '=>',
+            '...',
+            '.',
+            '*',
+            ',',
+            'for',
+            'in',
+            'if',
+            'x',
+            '1',
+            '\n',
+            '\\',
+            '#',
+            '<<EOT\n',
+          ),
+          { maxLength: 20 },
+        )
+        .map((xs) => xs.join('')),
+    );
     await fc.assert(
       fc.asyncProperty(junk, async (text) => {
-        await expectWellFormed(() => evaluateString(`\${${text}}`, CTX), () => JSON.stringify(text));
-        await expectWellFormed(() => evaluateString(text, CTX), () => JSON.stringify(text));
+        await expectWellFormed(
+          () => evaluateString(`\${${text}}`, CTX),
+          () => JSON.stringify(text),
+        );
+        await expectWellFormed(
+          () => evaluateString(text, CTX),
+          () => JSON.stringify(text),
+        );
       }),
       { numRuns: 300 },
     );
@@ -304,10 +455,14 @@ describe('round trips', () => {
 
   it('base64decode(base64encode(s)) == s and tostring(tonumber(n)) keeps the number', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), async (s, n) => {
-        expect(await evaluateString('${base64decode(base64encode(var.x))}', withX(s))).toBe(s);
-        expect(await evaluateString('${tonumber(tostring(var.x))}', withX(n))).toBe(n);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', maxLength: 40 }),
+        fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+        async (s, n) => {
+          expect(await evaluateString('${base64decode(base64encode(var.x))}', withX(s))).toBe(s);
+          expect(await evaluateString('${tonumber(tostring(var.x))}', withX(n))).toBe(n);
+        },
+      ),
       { numRuns: 300 },
     );
   });

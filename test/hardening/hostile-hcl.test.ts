@@ -35,7 +35,11 @@ describe('damaged files', () => {
   });
 
   it('invalid UTF-8 inside a string', async () => {
-    const bad = Buffer.concat([Buffer.from('resource "aws_s3_bucket" "b" {\n  bucket = "ztait-'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('"\n}\n')]);
+    const bad = Buffer.concat([
+      Buffer.from('resource "aws_s3_bucket" "b" {\n  bucket = "ztait-'),
+      Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+      Buffer.from('"\n}\n'),
+    ]);
     const dir = rootModule({ 'main.tf': bad, 'table.tf': TABLE });
     expectClean(await check(dir), { names: ['main.tf'], outcome: 'error' });
   });
@@ -75,7 +79,10 @@ describe('loops', () => {
   });
 
   it('a module that sources itself', async () => {
-    const dir = rootModule({ 'main.tf': `${TABLE}\nmodule "me" {\n  source = "./"\n}\n`, 'modules/a/main.tf': 'module "back" {\n  source = "../a"\n}\n' });
+    const dir = rootModule({
+      'main.tf': `${TABLE}\nmodule "me" {\n  source = "./"\n}\n`,
+      'modules/a/main.tf': 'module "back" {\n  source = "../a"\n}\n',
+    });
     writeFileSync(join(dir, 'other.tf'), 'module "a" {\n  source = "./modules/a"\n}\n');
     expectClean(await check(dir), { names: ['main.tf'] });
   });
@@ -90,7 +97,9 @@ describe('loops', () => {
   });
 
   it('locals that refer to each other', async () => {
-    const dir = rootModule({ 'main.tf': `${TABLE}\nlocals {\n  a = local.b\n  b = [local.a]\n}\n\nresource "aws_ssm_parameter" "p" {\n  name  = "ztait-p"\n  type  = "String"\n  value = jsonencode(local.a)\n}\n` });
+    const dir = rootModule({
+      'main.tf': `${TABLE}\nlocals {\n  a = local.b\n  b = [local.a]\n}\n\nresource "aws_ssm_parameter" "p" {\n  name  = "ztait-p"\n  type  = "String"\n  value = jsonencode(local.a)\n}\n`,
+    });
     expectClean(await check(dir));
   });
 });

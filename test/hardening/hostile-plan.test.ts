@@ -25,13 +25,25 @@ const STATE = JSON.stringify({
   serial: 3,
   lineage: '5b8f3c1e-0000-4000-8000-000000000000',
   outputs: {},
-  resources: [{ mode: 'managed', type: 'aws_dynamodb_table', name: 'audit', provider: 'provider["registry.terraform.io/hashicorp/aws"]', instances: [{ schema_version: 1, attributes: { name: 'ztait-audit' } }] }],
+  resources: [
+    {
+      mode: 'managed',
+      type: 'aws_dynamodb_table',
+      name: 'audit',
+      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+      instances: [{ schema_version: 1, attributes: { name: 'ztait-audit' } }],
+    },
+  ],
   check_results: null,
 });
 
 const refused: Record<string, string | Buffer> = {
   'a state file (terraform.tfstate)': STATE,
-  'a state file as terraform show -json prints it': JSON.stringify({ format_version: '1.0', terraform_version: '1.11.4', values: { root_module: { resources: [] } } }),
+  'a state file as terraform show -json prints it': JSON.stringify({
+    format_version: '1.0',
+    terraform_version: '1.11.4',
+    values: { root_module: { resources: [] } },
+  }),
   'a plan with format_version 2.0': VALID.replace(/"format_version":\s*"1\.2"/, '"format_version": "2.0"'),
   'an empty file': '',
   'a file of blanks': ' \n\t\n',
@@ -60,11 +72,16 @@ describe('files that are not a plan are refused with one line naming the file', 
 });
 
 describe('damaged plans that are still plans are judged, or refused naming the file', () => {
-  const doc = JSON.parse(VALID) as { configuration: { root_module: { resources: { expressions: Record<string, { references?: unknown[] }> }[] } }; resource_changes: { change: Record<string, unknown> }[] };
+  const doc = JSON.parse(VALID) as {
+    configuration: { root_module: { resources: { expressions: Record<string, { references?: unknown[] }> }[] } };
+    resource_changes: { change: Record<string, unknown> }[];
+  };
   const damaged: Record<string, () => unknown> = {
     'a configuration reference that is not a string': () => {
       // The subnet's vpc_id is known only after apply, so the loader follows its references.
-      const d = structuredClone(doc) as unknown as { configuration: { root_module: { resources: { address: string; expressions: Record<string, { references: unknown[] }> }[] } } };
+      const d = structuredClone(doc) as unknown as {
+        configuration: { root_module: { resources: { address: string; expressions: Record<string, { references: unknown[] }> }[] } };
+      };
       const subnet = d.configuration.root_module.resources.find((r) => r.address === 'aws_subnet.private')!;
       subnet.expressions.vpc_id!.references.push(7);
       return d;

@@ -13,7 +13,9 @@ beforeAll(ensureBuilt, 300_000);
 describe('large and deep input', () => {
   it('a single 10 MB string attribute', async () => {
     const big = 'A'.repeat(10 * 1024 * 1024);
-    const dir = rootModule({ 'main.tf': `${TABLE}\nresource "aws_ssm_parameter" "big" {\n  name  = "ztait-big"\n  type  = "String"\n  value = "${big}"\n}\n` });
+    const dir = rootModule({
+      'main.tf': `${TABLE}\nresource "aws_ssm_parameter" "big" {\n  name  = "ztait-big"\n  type  = "String"\n  value = "${big}"\n}\n`,
+    });
     expectClean(await check(dir, 120_000), { outcome: 'verdict' });
   }, 150_000);
 
@@ -30,7 +32,10 @@ describe('large and deep input', () => {
     // One file per form, each a local used by a resource, so every form is parsed and evaluated.
     // Terraform accepts all of them; a clear error naming a file is acceptable, a crash is not.
     const files = Object.fromEntries(
-      Object.entries(deep).map(([f, expr], i) => [f, `locals {\n  deep${i} = ${expr}\n}\n\nresource "aws_ssm_parameter" "deep${i}" {\n  name  = "ztait-deep${i}"\n  type  = "String"\n  value = jsonencode(local.deep${i})\n}\n`]),
+      Object.entries(deep).map(([f, expr], i) => [
+        f,
+        `locals {\n  deep${i} = ${expr}\n}\n\nresource "aws_ssm_parameter" "deep${i}" {\n  name  = "ztait-deep${i}"\n  type  = "String"\n  value = jsonencode(local.deep${i})\n}\n`,
+      ]),
     );
     expectClean(await check(rootModule({ 'main.tf': TABLE, ...files }), 90_000));
   }, 120_000);
@@ -40,7 +45,8 @@ describe('large and deep input', () => {
     // the pending parses never settled and the process exited 0 without a report. It depends on
     // timing (about two runs in three), so the case runs four times.
     const D = 1000;
-    const local = (name: string, expr: string) => `locals {\n  ${name} = ${expr}\n}\n\nresource "aws_ssm_parameter" "${name}" {\n  name  = "ztait-${name}"\n  type  = "String"\n  value = jsonencode(local.${name})\n}\n`;
+    const local = (name: string, expr: string) =>
+      `locals {\n  ${name} = ${expr}\n}\n\nresource "aws_ssm_parameter" "${name}" {\n  name  = "ztait-${name}"\n  type  = "String"\n  value = jsonencode(local.${name})\n}\n`;
     const dir = rootModule({
       'calls.tf': local('deep1', `${'abs('.repeat(D)}-1${')'.repeat(D)}`),
       'conditionals.tf': local('deep2', `${'true ? ('.repeat(D)}1${') : 0'.repeat(D)}`),

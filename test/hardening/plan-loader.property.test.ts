@@ -16,7 +16,9 @@ type Path = (string | number)[];
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIR = mkdtempSync(join(tmpdir(), 'ztait-hardening-plan-'));
-const SEEDS = ['modules.plan.json', 'audit-table-replace.plan.json', 'empty.plan.json'].map((f) => readFileSync(join(ROOT, 'fixtures', 'plans', f), 'utf8'));
+const SEEDS = ['modules.plan.json', 'audit-table-replace.plan.json', 'empty.plan.json'].map((f) =>
+  readFileSync(join(ROOT, 'fixtures', 'plans', f), 'utf8'),
+);
 
 /** Every path in a document (objects and arrays included), in document order. */
 function paths(doc: Json, prefix: Path = [], out: Path[] = []): Path[] {
@@ -39,15 +41,55 @@ const anyJson: fc.Arbitrary<Json> = fc.letrec<{ j: Json }>((tie) => ({
     fc.constant(null),
     fc.boolean(),
     fc.constantFrom(0, -1, 1.5, 1e308, 2 ** 53 + 1),
-    fc.constantFrom('', 'create', 'delete', 'no-op', 'managed', 'data', 'aws_dynamodb_table', 'module.x', '1.2', '2.0', '${var.x}', 'x'.repeat(300)),
+    fc.constantFrom(
+      '',
+      'create',
+      'delete',
+      'no-op',
+      'managed',
+      'data',
+      'aws_dynamodb_table',
+      'module.x',
+      '1.2',
+      '2.0',
+      '${var.x}',
+      'x'.repeat(300),
+    ),
     fc.string({ maxLength: 10 }),
     fc.array(tie('j'), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom('address', 'mode', 'type', 'name', 'index', 'values', 'change', 'actions', 'after', 'before', 'after_unknown', 'references', 'resources', 'child_modules', 'module_calls', '__proto__', 'x'), tie('j'), { maxKeys: 3 }),
+    fc.dictionary(
+      fc.constantFrom(
+        'address',
+        'mode',
+        'type',
+        'name',
+        'index',
+        'values',
+        'change',
+        'actions',
+        'after',
+        'before',
+        'after_unknown',
+        'references',
+        'resources',
+        'child_modules',
+        'module_calls',
+        '__proto__',
+        'x',
+      ),
+      tie('j'),
+      { maxKeys: 3 },
+    ),
   ),
 })).j;
 
 /** One structural mutation, applied in place. */
-type Mutation = { kind: 'replace'; at: number; value: Json } | { kind: 'delete'; at: number } | { kind: 'empty'; at: number } | { kind: 'duplicate'; at: number } | { kind: 'stringify'; at: number };
+type Mutation =
+  | { kind: 'replace'; at: number; value: Json }
+  | { kind: 'delete'; at: number }
+  | { kind: 'empty'; at: number }
+  | { kind: 'duplicate'; at: number }
+  | { kind: 'stringify'; at: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value: anyJson }),
@@ -113,12 +155,18 @@ describe('the plan loader on mutated plans', () => {
   it('loads or refuses after textual damage (truncation, junk spliced in)', async () => {
     const junk = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('\u0000', '\uFFFD', '\uFEFF', ']]]', '{"', '\\', '"', ',', '\n'));
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: SEEDS.length - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.option(junk, { nil: undefined }), fc.boolean(), async (seed, where, insert, cut) => {
-        const text = SEEDS[seed]!;
-        const at = Math.floor(where * text.length);
-        const damaged = cut ? text.slice(0, at) + (insert ?? '') : text.slice(0, at) + (insert ?? '') + text.slice(at + 1);
-        await expectLoadsOrRefuses(damaged, () => `seed ${seed}, at ${at}, insert ${JSON.stringify(insert)}, cut ${cut}`);
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: SEEDS.length - 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.option(junk, { nil: undefined }),
+        fc.boolean(),
+        async (seed, where, insert, cut) => {
+          const text = SEEDS[seed]!;
+          const at = Math.floor(where * text.length);
+          const damaged = cut ? text.slice(0, at) + (insert ?? '') : text.slice(0, at) + (insert ?? '') + text.slice(at + 1);
+          await expectLoadsOrRefuses(damaged, () => `seed ${seed}, at ${at}, insert ${JSON.stringify(insert)}, cut ${cut}`);
+        },
+      ),
       { numRuns: 300 },
     );
   }, 60_000);

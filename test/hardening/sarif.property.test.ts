@@ -18,7 +18,18 @@ const RULE_IDS = loadRules().map((r) => r.id);
 const text = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('', ' ', '.', 'ends with a period.', 'line\nbreak', 'tab\there', '`code` *md* <html> & "q"', '\u0000\u001f', '{0} {1}', '%SRCROOT%'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '.',
+    'ends with a period.',
+    'line\nbreak',
+    'tab\there',
+    '`code` *md* <html> & "q"',
+    '\u0000\u001f',
+    '{0} {1}',
+    '%SRCROOT%',
+  ),
 );
 const path = fc.oneof(
   fc.constantFrom(
@@ -48,12 +59,22 @@ function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-const suppression = fc.record({ kind: fc.constantFrom('inSource' as const, 'external' as const), reason: text, file: opt(path), line, expires: opt(fc.constantFrom('2027-03-31', 'never', '')) }).map(compact);
+const suppression = fc
+  .record({
+    kind: fc.constantFrom('inSource' as const, 'external' as const),
+    reason: text,
+    file: opt(path),
+    line,
+    expires: opt(fc.constantFrom('2027-03-31', 'never', '')),
+  })
+  .map(compact);
 
 const finding: fc.Arbitrary<Finding> = fc
   .record({
     resource: text,
-    arn: opt(fc.constantFrom('arn:aws:dynamodb:eu-west-1:123456789012:table/ztait-audit', 'arn:aws:iam::123456789012:role/x', 'not an arn')),
+    arn: opt(
+      fc.constantFrom('arn:aws:dynamodb:eu-west-1:123456789012:table/ztait-audit', 'arn:aws:iam::123456789012:role/x', 'not an arn'),
+    ),
     file: opt(path),
     line,
     end_line: line,
@@ -68,12 +89,22 @@ const finding: fc.Arbitrary<Finding> = fc
   .map(compact);
 
 const examined: fc.Arbitrary<Examined> = fc
-  .record({ resource: text, arn: opt(text), file: opt(path), line, status: fc.constantFrom('pass' as const, 'fail' as const, 'error' as const, 'suppressed' as const), observed: text })
+  .record({
+    resource: text,
+    arn: opt(text),
+    file: opt(path),
+    line,
+    status: fc.constantFrom('pass' as const, 'fail' as const, 'error' as const, 'suppressed' as const),
+    observed: text,
+  })
   .map(compact);
 
 const invariant: fc.Arbitrary<InvariantResult> = fc
   .record({
-    id: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...RULE_IDS) }, { weight: 1, arbitrary: fc.constantFrom('SI-99', 'ZT-X-1', 'custom') }),
+    id: fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...RULE_IDS) },
+      { weight: 1, arbitrary: fc.constantFrom('SI-99', 'ZT-X-1', 'custom') },
+    ),
     title: text,
     status: fc.constantFrom(...STATUSES),
     severity: fc.constantFrom('critical' as const, 'high' as const, 'medium' as const, 'low' as const),
@@ -85,21 +116,31 @@ const invariant: fc.Arbitrary<InvariantResult> = fc
   })
   .map(compact);
 
-const diagnostic = fc.record({ severity: fc.constantFrom('error' as const, 'warning' as const), message: text, file: opt(path), line, column: line }).map(compact);
+const diagnostic = fc
+  .record({ severity: fc.constantFrom('error' as const, 'warning' as const), message: text, file: opt(path), line, column: line })
+  .map(compact);
 
 const checkResult: fc.Arbitrary<CheckResult> = fc
   .record({
     kind: fc.constantFrom('hcl' as const, 'plan' as const, 'live' as const),
     inputs: fc.array(fc.record({ path, sha256: sha }), { maxLength: 4 }),
-    account: opt(fc.record({ id: opt(fc.constantFrom('123456789012', '')), region: opt(fc.constantFrom('eu-west-1', '')), caller: opt(text) }).map(compact)),
+    account: opt(
+      fc
+        .record({ id: opt(fc.constantFrom('123456789012', '')), region: opt(fc.constantFrom('eu-west-1', '')), caller: opt(text) })
+        .map(compact),
+    ),
     // Unique ids, as the engine reports each rule once.
     invariants: fc.uniqueArray(invariant, { selector: (i) => i.id, maxLength: 8 }),
-    generated_at: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
+    generated_at: fc
+      .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+      .map((d) => d.toISOString()),
     command_line: text,
     diagnostics: fc.array(diagnostic, { maxLength: 3 }),
     limitations: fc.array(text, { maxLength: 3 }),
     gate: fc.record({ passed: fc.boolean(), reason: text }),
-    absent: fc.array(fc.record({ id: fc.constantFrom(...RULE_IDS, 'SI-99'), resource: text, fingerprint: text, message: text }), { maxLength: 2 }),
+    absent: fc.array(fc.record({ id: fc.constantFrom(...RULE_IDS, 'SI-99'), resource: text, fingerprint: text, message: text }), {
+      maxLength: 2,
+    }),
     level: fc.option(fc.integer({ min: 0, max: 4 }), { nil: null }),
   })
   .map((r): CheckResult => {
@@ -137,14 +178,29 @@ describe('the SARIF writer on random results', () => {
   it('two undecidable findings at one place give one notification location (found by the property above)', () => {
     const [result] = fc.sample(checkResult, { numRuns: 1, seed: 7 });
     const finding = { resource: '', file: 'main.tf', message: '', status: 'error' as const, fingerprint: '' };
-    const inv = { id: 'SI-1', title: '', status: 'error' as const, severity: 'critical' as const, stride: [], nist: [], findings: [finding, { ...finding, fingerprint: 'a000' }], examined: [] };
+    const inv = {
+      id: 'SI-1',
+      title: '',
+      status: 'error' as const,
+      severity: 'critical' as const,
+      stride: [],
+      nist: [],
+      findings: [finding, { ...finding, fingerprint: 'a000' }],
+      examined: [],
+    };
     const log = JSON.parse(render({ ...result!, invariants: [inv], diagnostics: [] } as CheckResult, 'sarif', { color: false })) as unknown;
     expect(schemaErrors(log)).toEqual([]);
   });
 
   it('the schema check can fail (a log with a broken region is rejected)', () => {
-    const log = JSON.parse(render(fc.sample(checkResult, { numRuns: 1, seed: 7 })[0]!, 'sarif', { color: false })) as { runs: { results: unknown[] }[] };
-    log.runs[0]!.results.push({ ruleId: 'SI-1', message: { text: 'x.' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'a.tf' }, region: { startLine: 0 } } }] });
+    const log = JSON.parse(render(fc.sample(checkResult, { numRuns: 1, seed: 7 })[0]!, 'sarif', { color: false })) as {
+      runs: { results: unknown[] }[];
+    };
+    log.runs[0]!.results.push({
+      ruleId: 'SI-1',
+      message: { text: 'x.' },
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'a.tf' }, region: { startLine: 0 } } }],
+    });
     expect(schemaErrors(log)).not.toEqual([]);
   });
 });

@@ -60,7 +60,13 @@ const cases: [string, Value][] = [
   ['regex("[[:alpha:]]+", "12abc3")', 'abc'],
   ['regex("(a)|(b)", "b")', [null, 'b']],
   ['regex("(?P<a>x)|(?P<b>y)", "y")', { a: null, b: 'y' }],
-  ['regexall("(?P<k>\\\\w)=(?P<v>\\\\w)", "a=1 b=2")', [{ k: 'a', v: '1' }, { k: 'b', v: '2' }]],
+  [
+    'regexall("(?P<k>\\\\w)=(?P<v>\\\\w)", "a=1 b=2")',
+    [
+      { k: 'a', v: '1' },
+      { k: 'b', v: '2' },
+    ],
+  ],
   // format
   ['format("%s-%d-%v", "a", 42, true)', 'a-42-true'],
   ['format("%05d|%-5s|%5s|%.2f", 7, "ab", "ab", 3.14159)', '00007|ab   |   ab|3.14'],

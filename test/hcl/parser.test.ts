@@ -196,6 +196,10 @@ describe('parseExpression', () => {
 describe('referencesOf', () => {
   test('lists static references, not names bound by for expressions', async () => {
     const expr = await parseExpression('${[for u in var.users : "${u.name}-${local.suffix}" if u.enabled]} ${aws_iam_role.r.arn}');
-    expect(referencesOf(expr)).toEqual([['var', 'users'], ['local', 'suffix'], ['aws_iam_role', 'r', 'arn']]);
+    expect(referencesOf(expr)).toEqual([
+      ['var', 'users'],
+      ['local', 'suffix'],
+      ['aws_iam_role', 'r', 'arn'],
+    ]);
   });
 });

@@ -84,16 +84,32 @@ describe('simple templates', () => {
     expect(await agrees(src)).toBe(true);
   });
 
-  it.each(['${true}', '${ var.x }', '${var.x.0}', '${var.a[01]}', '$${var.x}', 'a "q" ${var.x}', 'a\n${var.x}', '${~var.x}', '${var.x[*].id}', '${f(var.x)}', '%{ if var.x }y%{ endif }', '${var.m[var.k]}', '${var.x', 'plain'])(
-    'declines %j',
-    (src) => {
-      expect(simpleTemplate(src)).toBeUndefined();
-    },
-  );
+  it.each([
+    '${true}',
+    '${ var.x }',
+    '${var.x.0}',
+    '${var.a[01]}',
+    '$${var.x}',
+    'a "q" ${var.x}',
+    'a\n${var.x}',
+    '${~var.x}',
+    '${var.x[*].id}',
+    '${f(var.x)}',
+    '%{ if var.x }y%{ endif }',
+    '${var.m[var.k]}',
+    '${var.x',
+    'plain',
+  ])('declines %j', (src) => {
+    expect(simpleTemplate(src)).toBeUndefined();
+  });
 
   it('agrees on random reference-shaped strings', async () => {
     const ident = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,6}$/);
-    const step = fc.oneof(ident.map((n) => `.${n}`), fc.nat(99).map((n) => `[${n}]`), fc.stringMatching(/^[a-z0-9._:/-]{0,6}$/).map((k) => `["${k}"]`));
+    const step = fc.oneof(
+      ident.map((n) => `.${n}`),
+      fc.nat(99).map((n) => `[${n}]`),
+      fc.stringMatching(/^[a-z0-9._:/-]{0,6}$/).map((k) => `["${k}"]`),
+    );
     const ref = fc.tuple(ident, fc.array(step, { maxLength: 4 })).map(([r, s]) => `\${${r}${s.join('')}}`);
     const text = fc.stringMatching(/^[a-z0-9 ._:/*-]{0,5}$/);
     const template = fc.array(fc.oneof(ref, text), { minLength: 1, maxLength: 4 }).map((p) => p.join(''));

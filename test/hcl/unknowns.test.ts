@@ -9,7 +9,12 @@ import { callFunction } from '../../src/hcl/functions.js';
 import { RefObject, Unknown, type Value } from '../../src/model/value.js';
 import { run, tableContext } from './helpers.js';
 
-const audit = new RefObject('aws_dynamodb_table.audit', 'aws_dynamodb_table', { name: 'ztait-audit' }, 'arn:aws:dynamodb:*:*:table/ztait-audit');
+const audit = new RefObject(
+  'aws_dynamodb_table.audit',
+  'aws_dynamodb_table',
+  { name: 'ztait-audit' },
+  'arn:aws:dynamodb:*:*:table/ztait-audit',
+);
 const sg = new RefObject('aws_security_group.lambda', 'aws_security_group', {});
 const bucket = new RefObject('aws_s3_bucket.logs', 'aws_s3_bucket', { bucket: 'ztait-logs' }, 'arn:aws:s3:::ztait-logs');
 const pendingFlag = new Unknown('module.remote.enabled comes from a remote module', { refs: ['module.remote'] });
@@ -68,7 +73,7 @@ describe('references', () => {
 });
 
 describe('templates with unknown parts', () => {
-  test('the pattern puts the unknown part\'s own pattern in place', async () => {
+  test("the pattern puts the unknown part's own pattern in place", async () => {
     const u = asUnknown(await ev('${aws_dynamodb_table.audit.arn}/index/*'));
     expect(u.pattern).toBe('arn:aws:dynamodb:*:*:table/ztait-audit/index/*');
     expect(u.refs).toEqual(['aws_dynamodb_table.audit']);
@@ -95,7 +100,9 @@ describe('templates with unknown parts', () => {
 describe('jsonencode / jsondecode', () => {
   test('jsonencode of a policy with a resource reference keeps structure, pattern and refs', async () => {
     const u = asUnknown(
-      await ev('${jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = ["dynamodb:PutItem"], Resource = aws_dynamodb_table.audit.arn}]})}'),
+      await ev(
+        '${jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = ["dynamodb:PutItem"], Resource = aws_dynamodb_table.audit.arn}]})}',
+      ),
     );
     expect(u.refs).toEqual(['aws_dynamodb_table.audit']);
     expect(u.pattern).toBe(
@@ -119,7 +126,9 @@ describe('jsonencode / jsondecode', () => {
   });
 
   test('nested for inside jsonencode over known values stays a plain string', async () => {
-    expect(await ev('${jsonencode({for n in var.names : n => [for i in range(2) : "${n}${i}"]})}')).toBe('{"a":["a0","a1"],"b":["b0","b1"]}');
+    expect(await ev('${jsonencode({for n in var.names : n => [for i in range(2) : "${n}${i}"]})}')).toBe(
+      '{"a":["a0","a1"],"b":["b0","b1"]}',
+    );
   });
 
   test('yamlencode of an unknown keeps structure and a pattern', async () => {

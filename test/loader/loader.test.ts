@@ -252,7 +252,9 @@ resource "aws_dynamodb_table" "t" {
     const t = byAddr(inv, 'aws_dynamodb_table.t');
     expect((t.values.point_in_time_recovery as { enabled: Value }[])[0]!.enabled).toBeInstanceOf(Unknown);
     expect(t.values.stream_arn_hint).toBeInstanceOf(Unknown);
-    expect(inv.diagnostics.some((d) => d.affects?.includes('*') && /not local and is not fetched/.test(d.message) && d.line === 3)).toBe(true);
+    expect(inv.diagnostics.some((d) => d.affects?.includes('*') && /not local and is not fetched/.test(d.message) && d.line === 3)).toBe(
+      true,
+    );
   });
 
   it('fails closed on override files, which it does not merge', async () => {
@@ -270,7 +272,8 @@ resource "aws_dynamodb_table" "t" {
 
   it('detects module cycles and reference cycles without hanging', async () => {
     const dir = tree({
-      'main.tf': 'module "self" {\n  source = "./"\n}\nlocals {\n  a = local.b\n  b = local.a\n}\nresource "aws_sqs_queue" "q" {\n  name = local.a\n}\n',
+      'main.tf':
+        'module "self" {\n  source = "./"\n}\nlocals {\n  a = local.b\n  b = local.a\n}\nresource "aws_sqs_queue" "q" {\n  name = local.a\n}\n',
     });
     const inv = await loadHcl([dir]);
     expect(inv.diagnostics.some((d) => /module cycle/.test(d.message))).toBe(true);
@@ -278,7 +281,10 @@ resource "aws_dynamodb_table" "t" {
   });
 
   it('a resource reference gives a RefObject-derived value with the address', async () => {
-    const dir = tree({ 'main.tf': 'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\nresource "aws_s3_bucket_policy" "p" {\n  bucket = aws_s3_bucket.b.id\n  policy = "{}"\n}\n' });
+    const dir = tree({
+      'main.tf':
+        'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\nresource "aws_s3_bucket_policy" "p" {\n  bucket = aws_s3_bucket.b.id\n  policy = "{}"\n}\n',
+    });
     const inv = await loadHcl([dir]);
     expect(byAddr(inv, 'aws_s3_bucket_policy.p').values.bucket).toBe('logs');
     expect(new RefObject('a', 'aws_s3_bucket', {}).get('arn')).toBeInstanceOf(Unknown);

@@ -87,7 +87,9 @@ describe('locator', () => {
 
 describe('locator: keys inside object values', () => {
   it('locates environment variables one per line, also inside merge()', () => {
-    const [b] = scanHcl('f.tf', `resource "aws_lambda_function" "f" {
+    const [b] = scanHcl(
+      'f.tf',
+      `resource "aws_lambda_function" "f" {
   environment {
     variables = merge(var.common, {
       REPLAY_WINDOW_SECONDS = 600
@@ -96,7 +98,8 @@ describe('locator: keys inside object values', () => {
     })
   }
 }
-`);
+`,
+    );
     const a = attrLocationsOf(b!);
     expect(a['environment.variables.REPLAY_WINDOW_SECONDS']!.line).toBe(4);
     expect(a['environment.variables.SIGNATURE_HEADER']!.line).toBe(5);

@@ -47,7 +47,10 @@ describe('parse workers give the same report as parsing in line', () => {
   it('a broken file in a module read ahead is named with its line, the rest still judged', () => {
     const dir = join(tmp, 'broken');
     mkdirSync(join(dir, 'modules/a'), { recursive: true });
-    writeFileSync(join(dir, 'main.tf'), 'module "a" {\n  source = "./modules/a"\n}\n\nresource "aws_sqs_queue" "q" {\n  name = "ztait-q"\n}\n');
+    writeFileSync(
+      join(dir, 'main.tf'),
+      'module "a" {\n  source = "./modules/a"\n}\n\nresource "aws_sqs_queue" "q" {\n  name = "ztait-q"\n}\n',
+    );
     writeFileSync(join(dir, 'modules/a/main.tf'), 'resource "aws_sqs_queue" "q" {\n  name = "ztait-a"\n}\n');
     writeFileSync(join(dir, 'modules/a/bad.tf'), 'resource "aws_sqs_queue" "r" {\n  name = \n}\n');
     const { pooled, inline } = bothWays([dir]);
@@ -97,9 +100,14 @@ describe('ParsePool', () => {
 
   it('gives up after repeated deaths instead of restarting workers for ever', async () => {
     const pool = new ParsePool(script, 1);
-    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => pool.run({ kind: 'path', path: 'die.tf', file: 'die.tf' }, 1)));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, () => pool.run({ kind: 'path', path: 'die.tf', file: 'die.tf' }, 1)),
+    );
     expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
-    const late = await pool.run({ kind: 'path', path: 'a.tf', file: 'a.tf' }, 1).then(() => 'answered', (e: unknown) => e);
+    const late = await pool.run({ kind: 'path', path: 'a.tf', file: 'a.tf' }, 1).then(
+      () => 'answered',
+      (e: unknown) => e,
+    );
     expect(late).toBeInstanceOf(ParserUnavailableError);
   }, 30_000);
 });
@@ -113,7 +121,10 @@ describe('a parse worker', () => {
     const order: string[] = [];
     const track = (name: string, p: Promise<unknown>): Promise<unknown> => p.then(() => order.push(name));
     const ahead = Array.from({ length: 300 }, (_, i) =>
-      track(`ahead${i}`, pool.run({ kind: 'file', file: `ahead${i}.tf`, text: `resource "aws_sqs_queue" "q${i}" {\n  name = "q${i}"\n}\n` }, 2)),
+      track(
+        `ahead${i}`,
+        pool.run({ kind: 'file', file: `ahead${i}.tf`, text: `resource "aws_sqs_queue" "q${i}" {\n  name = "q${i}"\n}\n` }, 2),
+      ),
     );
     const urgent = track('urgent', pool.run({ kind: 'file', file: 'urgent.tf', text: 'b = 2\n' }, 1));
     await Promise.all([...ahead, urgent]);

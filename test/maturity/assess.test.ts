@@ -13,7 +13,13 @@ describe('L0 -> L1', () => {
   it('agreement exactly 85% on exactly 200 incidents is eligible', async () => {
     const a = await run('l0-agreement-85.jsonl', 0);
     expect(a).toMatchObject({ current_level: 0, target_level: 1, eligible: true });
-    expect(a.window).toMatchObject({ from: '2025-05-31T12:00:00.000Z', to: '2025-06-30T12:00:00.000Z', rows: 200, dropped: 0, reviewed: 200 });
+    expect(a.window).toMatchObject({
+      from: '2025-05-31T12:00:00.000Z',
+      to: '2025-06-30T12:00:00.000Z',
+      rows: 200,
+      dropped: 0,
+      reviewed: 200,
+    });
     expect(a.criteria.map(({ id, value, op, threshold, pass }) => ({ id, value, op, threshold, pass }))).toEqual([
       { id: 'agreement_rate', value: 0.85, op: '>=', threshold: 0.85, pass: true },
       { id: 'reviewed_incidents', value: 200, op: '>=', threshold: 200, pass: true },
@@ -138,14 +144,26 @@ describe('bad and thin evidence', () => {
   it('a rate over nothing fails with a reason instead of being computed', () => {
     const raw = (id: string, over: Record<string, unknown>): RawRecord => ({
       origin: { file: 'x', line: 1 },
-      fields: { incident_id: id, timestamp: '2025-06-30T00:00:00Z', agent_severity: 'P3', agent_action: 'page', confidence: 0.9, outcome: 'shadow', ...over },
+      fields: {
+        incident_id: id,
+        timestamp: '2025-06-30T00:00:00Z',
+        agent_severity: 'P3',
+        agent_action: 'page',
+        confidence: 0.9,
+        outcome: 'shadow',
+        ...over,
+      },
     });
     const ev = buildEvidenceSet({ kind: 'file', name: 'x', format: 'jsonl' }, [raw('a', {}), raw('b', {})]);
     const l0 = assess(ev, { current: 0 });
     expect(crit(l0, 'agreement_rate')).toMatchObject({ value: null, pass: false, reason: expect.stringMatching(/no reviewed rows/) });
     const l1 = assess(ev, { current: 1 });
     expect(crit(l1, 'override_rate')).toMatchObject({ value: null, pass: false });
-    expect(crit(l1, 'p1_p2_misclassifications')).toMatchObject({ value: 0, pass: false, reason: expect.stringMatching(/no reviewed rows/) });
+    expect(crit(l1, 'p1_p2_misclassifications')).toMatchObject({
+      value: 0,
+      pass: false,
+      reason: expect.stringMatching(/no reviewed rows/),
+    });
     const l2 = assess(ev, { current: 2 });
     expect(crit(l2, 'p1_p2_approval_rate')).toMatchObject({ value: null, pass: false });
     expect(crit(l2, 'regression_rule').pass).toBe(true);

@@ -14,10 +14,14 @@ function staleReason(): string | undefined {
   // every maturity source must have a compiled file at least as new as itself
   const pairs: [string, string][] = [
     [join(ROOT, 'src/cli/maturity.ts'), DIST],
-    ...readdirSync(join(ROOT, 'src/maturity')).map((f): [string, string] => [join(ROOT, 'src/maturity', f), join(ROOT, 'dist/maturity', f.replace(/\.ts$/, '.js'))]),
+    ...readdirSync(join(ROOT, 'src/maturity')).map((f): [string, string] => [
+      join(ROOT, 'src/maturity', f),
+      join(ROOT, 'dist/maturity', f.replace(/\.ts$/, '.js')),
+    ]),
   ];
   for (const [src, out] of pairs) {
-    if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) return `${out} is missing or older than ${src} (rebuild with npx tsc -p tsconfig.json)`;
+    if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs)
+      return `${out} is missing or older than ${src} (rebuild with npx tsc -p tsconfig.json)`;
   }
   return undefined;
 }

@@ -14,7 +14,11 @@ describe('ztait maturity diff', () => {
     expect(t.stdout).toContain('~ ACCURACY_THRESHOLD       = "n/a" -> "0.90"');
     expect(t.stdout).not.toContain('GATING_REQUIRED_P1_P2');
     const j = JSON.parse((await maturityCli(['diff', 'L3', 'supervised', '--format', 'json'])).stdout);
-    expect(j.changes.map((c: { setting: string }) => c.setting)).toEqual(['gating_required_p1_p2', 'accuracy_threshold', 'min_confidence_auto']);
+    expect(j.changes.map((c: { setting: string }) => c.setting)).toEqual([
+      'gating_required_p1_p2',
+      'accuracy_threshold',
+      'min_confidence_auto',
+    ]);
     const bad = await maturityCli(['diff', '0', '5']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/"5" is not a maturity level/);
@@ -28,7 +32,9 @@ describe('ztait maturity assess', () => {
     expect(r.stdout).toContain('PASS  agreement_rate 0.85 (170/200) >= 0.85');
     expect(r.stdout).toContain('PASS  reviewed_incidents 200 >= 200');
     expect(r.stdout).toContain('ELIGIBLE for L1 Assisted');
-    const j = JSON.parse((await maturityCli(['assess', '--evidence', ev('l0-agreement-85.jsonl'), '--current', '0', '--format', 'json'])).stdout);
+    const j = JSON.parse(
+      (await maturityCli(['assess', '--evidence', ev('l0-agreement-85.jsonl'), '--current', '0', '--format', 'json'])).stdout,
+    );
     expect(j).toMatchObject({ current_level: 0, target_level: 1, window: { rows: 200, dropped: 0 }, eligible: true });
     expect(j.criteria[0]).toMatchObject({ id: 'agreement_rate', value: 0.85, op: '>=', threshold: 0.85, pass: true });
     const md = await maturityCli(['assess', '--evidence', ev('l0-agreement-84.jsonl'), '--current', '0', '--format', 'markdown']);
@@ -95,24 +101,43 @@ describe('ztait maturity set', () => {
     const dir = miniConfig();
     const before = snapshot(dir);
     const record = join(dir, '..', `${dir.split('/').pop()}-record.md`);
-    const r = await maturityCli(['set', '1', dir, '--evidence', ev('l0-agreement-85.jsonl'), '--approved-by', 'Ada <ada@example.com>', '--record', record]);
+    const r = await maturityCli([
+      'set',
+      '1',
+      dir,
+      '--evidence',
+      ev('l0-agreement-85.jsonl'),
+      '--approved-by',
+      'Ada <ada@example.com>',
+      '--record',
+      record,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const after = snapshot(dir);
     const tfvars = join(dir, 'terraform.tfvars');
     for (const [p, b] of before) if (p !== tfvars) expect(after.get(p), p).toEqual(b);
     expect(changedLines(before.get(tfvars)!, after.get(tfvars)!)).toEqual([
-      { line: 6, before: 'maturity_level   =   0    # raised only with ztait maturity set', after: 'maturity_level   =   1    # raised only with ztait maturity set' },
+      {
+        line: 6,
+        before: 'maturity_level   =   0    # raised only with ztait maturity set',
+        after: 'maturity_level   =   1    # raised only with ztait maturity set',
+      },
     ]);
     expect(r.stdout).toContain('changed terraform.tfvars:6');
     expect(r.stdout).toContain('~ GATING_REQUIRED_P1_P2   = "n/a" -> "true"');
-    const sha = (await import('node:crypto')).createHash('sha256').update(readFileSync(ev('l0-agreement-85.jsonl'))).digest('hex');
+    const sha = (await import('node:crypto'))
+      .createHash('sha256')
+      .update(readFileSync(ev('l0-agreement-85.jsonl')))
+      .digest('hex');
     const rec = readFileSync(record, 'utf8');
     expect(rec).toContain('- who: `Ada <ada@example.com>`');
     expect(rec).toContain(`sha256\n  \`${sha}\``);
     expect(rec).toContain('| agreement\\_rate | 0.85 (170/200) | \\>= | 0.85 | pass |');
     expect(rec).toContain('- basis: entry criteria met');
-    expect(rec).toContain('```diff\n- maturity_level   =   0    # raised only with ztait maturity set\n+ maturity_level   =   1    # raised only');
+    expect(rec).toContain(
+      '```diff\n- maturity_level   =   0    # raised only with ztait maturity set\n+ maturity_level   =   1    # raised only',
+    );
     expect(r.stdout).toContain(rec);
   });
 
@@ -146,7 +171,18 @@ describe('ztait maturity set', () => {
     const dir = miniConfig({ level: 2 });
     expect((await maturityCli(['set', '3', dir])).stderr).toMatch(/needs --evidence FILE/);
     expect((await maturityCli(['set', '3', dir, '--force'])).code).toBe(2);
-    const forced = await maturityCli(['set', '3', dir, '--force', '--reason', 'incident drill', '--approved-by', 'ops', '--format', 'markdown']);
+    const forced = await maturityCli([
+      'set',
+      '3',
+      dir,
+      '--force',
+      '--reason',
+      'incident drill',
+      '--approved-by',
+      'ops',
+      '--format',
+      'markdown',
+    ]);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('- basis: forced (no evidence)');
     expect(forced.stdout).toContain('- reason: incident drill');

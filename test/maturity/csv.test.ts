@@ -21,7 +21,13 @@ describe('CSV reader (csv-parse, with our line numbers and recovery)', () => {
   });
 
   it('skips blank lines of any ending but keeps a quoted empty field', () => {
-    expect(lines('h\n\n\r\n\r"",x\n')).toEqual({ records: [[1, 'h'], [5, '', 'x']], errors: [] });
+    expect(lines('h\n\n\r\n\r"",x\n')).toEqual({
+      records: [
+        [1, 'h'],
+        [5, '', 'x'],
+      ],
+      errors: [],
+    });
   });
 
   it('counts lines inside quoted fields, doubled quotes and non-ASCII text included', () => {
@@ -30,18 +36,27 @@ describe('CSV reader (csv-parse, with our line numbers and recovery)', () => {
       [4, 'next'],
     ]);
     expect(lines('é,"ü\r\nñ"\n"ö"x\nlast\n')).toEqual({
-      records: [[1, 'é', 'ü\r\nñ'], [4, 'last']],
+      records: [
+        [1, 'é', 'ü\r\nñ'],
+        [4, 'last'],
+      ],
       errors: [[3, 'unexpected character after a closing quote']],
     });
   });
 
   it('reports a fault on a later line of a record at its first line, and resumes after the faulty line', () => {
     expect(lines('ok,1\n"a\r\nb\r\nc"x,2\nz,9\n')).toEqual({
-      records: [[1, 'ok', '1'], [5, 'z', '9']],
+      records: [
+        [1, 'ok', '1'],
+        [5, 'z', '9'],
+      ],
       errors: [[2, 'unexpected character after a closing quote']],
     });
     expect(lines('ok,1\nx,"a"b,c\nd,"e\nf"g\nnext,2\n')).toEqual({
-      records: [[1, 'ok', '1'], [5, 'next', '2']],
+      records: [
+        [1, 'ok', '1'],
+        [5, 'next', '2'],
+      ],
       errors: [
         [2, 'unexpected character after a closing quote'],
         [3, 'unexpected character after a closing quote'],

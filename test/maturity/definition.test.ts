@@ -12,7 +12,11 @@ describe('where maturity_level is defined', () => {
     expect(def).toMatchObject({ file: 'terraform.tfvars', line: 6, kind: 'tfvars', level: 0, quoted: false });
     const { before, after } = await editedContent(def, 1);
     expect(changedLines(before, after)).toEqual([
-      { line: 6, before: 'maturity_level   =   0    # raised only with ztait maturity set', after: 'maturity_level   =   1    # raised only with ztait maturity set' },
+      {
+        line: 6,
+        before: 'maturity_level   =   0    # raised only with ztait maturity set',
+        after: 'maturity_level   =   1    # raised only with ztait maturity set',
+      },
     ]);
   });
 

@@ -58,7 +58,13 @@ describe('evidence files', () => {
     expect(b.problems).toEqual([]);
     const strip = (rows: typeof a.rows) => rows.map(({ origin: _o, ...r }) => r);
     expect(strip(b.rows)).toEqual(strip(a.rows));
-    expect(a.rows[0]).toMatchObject({ incidentId: 'a85-0000', day: '2025-06-30', humanSeverity: 'P4', confidence: 0.8, mimFalsePositive: false });
+    expect(a.rows[0]).toMatchObject({
+      incidentId: 'a85-0000',
+      day: '2025-06-30',
+      humanSeverity: 'P4',
+      confidence: 0.8,
+      mimFalsePositive: false,
+    });
     expect(a.source.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -109,7 +115,16 @@ describe('evidence files', () => {
 
   it('detects the format by content when the extension says nothing, and validates calendars and offsets', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ztait-ev-'));
-    const base = { incident_id: 'x', agent_severity: 'noise', human_severity: null, agent_action: 'log_only', human_action: null, confidence: '0.5', outcome: 'shadow', mim_false_positive: 'FALSE' };
+    const base = {
+      incident_id: 'x',
+      agent_severity: 'noise',
+      human_severity: null,
+      agent_action: 'log_only',
+      human_action: null,
+      confidence: '0.5',
+      outcome: 'shadow',
+      mim_false_positive: 'FALSE',
+    };
     const lines = [
       { ...base, incident_id: 'leap', timestamp: '2024-02-29T23:30:00.250-01:00' },
       { ...base, incident_id: 'noleap', timestamp: '2025-02-29T00:00:00Z' },

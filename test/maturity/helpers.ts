@@ -35,7 +35,10 @@ export async function maturityCli(args: string[]): Promise<CliRun> {
   const setExit = (c: number): void => {
     exit = Math.max(exit, c);
   };
-  const program = new Command().name('ztait').exitOverride().configureOutput({ writeErr: (s) => (stderr += s), writeOut: (s) => (stdout += s) });
+  const program = new Command()
+    .name('ztait')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => (stderr += s), writeOut: (s) => (stdout += s) });
   registerMaturity(program, setExit);
   try {
     await program.parseAsync(['node', 'ztait', 'maturity', ...args]);
@@ -57,33 +60,40 @@ export function miniConfig(opts: { tfvars?: string | null; crlf?: boolean; level
   const dir = mkdtempSync(join(tmpdir(), 'ztait-mat-'));
   const eol = opts.crlf ? '\r\n' : '\n';
   const lvl = opts.level ?? 0;
-  writeFileSync(join(dir, 'variables.tf'), [
-    '# the autonomy of the agent',
-    'variable "maturity_level" {',
-    '  type        = number',
-    '  description = "0 Shadow .. 3 Autonomous { not a brace }"',
-    `  default     = ${opts.tfvars === null ? lvl : 0} # Shadow`,
-    '}',
-    '',
-    'variable "other" {',
-    '  default = 2',
-    '}',
-    '',
-  ].join(eol));
-  if (opts.tfvars !== null) {
-    writeFileSync(join(dir, 'terraform.tfvars'), opts.tfvars ?? [
-      '# ZTAIT reference deployment',
-      'region = "eu-west-1"',
-      'tags = {',
-      '  maturity_level = "a tag, not the variable"',
+  writeFileSync(
+    join(dir, 'variables.tf'),
+    [
+      '# the autonomy of the agent',
+      'variable "maturity_level" {',
+      '  type        = number',
+      '  description = "0 Shadow .. 3 Autonomous { not a brace }"',
+      `  default     = ${opts.tfvars === null ? lvl : 0} # Shadow`,
       '}',
-      `maturity_level   =   ${lvl}    # raised only with ztait maturity set`,
-      '/* maturity_level = 3 */',
-      'notes = <<EOT',
-      'maturity_level = 2',
-      'EOT',
       '',
-    ].join(eol));
+      'variable "other" {',
+      '  default = 2',
+      '}',
+      '',
+    ].join(eol),
+  );
+  if (opts.tfvars !== null) {
+    writeFileSync(
+      join(dir, 'terraform.tfvars'),
+      opts.tfvars ??
+        [
+          '# ZTAIT reference deployment',
+          'region = "eu-west-1"',
+          'tags = {',
+          '  maturity_level = "a tag, not the variable"',
+          '}',
+          `maturity_level   =   ${lvl}    # raised only with ztait maturity set`,
+          '/* maturity_level = 3 */',
+          'notes = <<EOT',
+          'maturity_level = 2',
+          'EOT',
+          '',
+        ].join(eol),
+    );
   }
   return dir;
 }
@@ -115,6 +125,7 @@ export function changedLines(a: Buffer, b: Buffer): { line: number; before: stri
   const la = a.toString('utf8').split('\n');
   const lb = b.toString('utf8').split('\n');
   const out: { line: number; before: string; after: string }[] = [];
-  for (let i = 0; i < Math.max(la.length, lb.length); i++) if (la[i] !== lb[i]) out.push({ line: i + 1, before: la[i] ?? '', after: lb[i] ?? '' });
+  for (let i = 0; i < Math.max(la.length, lb.length); i++)
+    if (la[i] !== lb[i]) out.push({ line: i + 1, before: la[i] ?? '', after: lb[i] ?? '' });
   return out;
 }

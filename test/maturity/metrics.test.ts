@@ -29,7 +29,9 @@ function rows(specs: Record<string, unknown>[]): EvidenceRow[] {
 
 describe('metric definitions (shared/spec/maturity.md)', () => {
   it('agreement needs both severity and action; unreviewed rows are not in it', () => {
-    const m = computeMetrics(rows([{}, { human_action: 'create_incident' }, { human_severity: 'P4' }, { human_severity: '', human_action: '' }]));
+    const m = computeMetrics(
+      rows([{}, { human_action: 'create_incident' }, { human_severity: 'P4' }, { human_severity: '', human_action: '' }]),
+    );
     expect(m.reviewed).toBe(3);
     expect(m.agreement_rate).toMatchObject({ numerator: 1, denominator: 3 });
     expect(m.accuracy).toEqual(m.agreement_rate);
@@ -40,7 +42,9 @@ describe('metric definitions (shared/spec/maturity.md)', () => {
   });
 
   it('override rate counts modified and rejected over approved, modified and rejected only', () => {
-    const m = computeMetrics(rows([{ outcome: 'approved' }, { outcome: 'modified' }, { outcome: 'rejected' }, { outcome: 'shadow' }, { outcome: 'auto' }]));
+    const m = computeMetrics(
+      rows([{ outcome: 'approved' }, { outcome: 'modified' }, { outcome: 'rejected' }, { outcome: 'shadow' }, { outcome: 'auto' }]),
+    );
     expect(m.override_rate).toMatchObject({ numerator: 2, denominator: 3 });
   });
 
@@ -89,7 +93,10 @@ describe('metric definitions (shared/spec/maturity.md)', () => {
       ['2025-06-04', 0],
     ]);
     expect(regressionCheck(r, 0.9, 3).due).toBe(true);
-    const gap = rows([{ timestamp: '2025-06-01T12:00:00Z', human_severity: 'P4' }, { timestamp: '2025-06-03T12:00:00Z', human_severity: 'P4' }]);
+    const gap = rows([
+      { timestamp: '2025-06-01T12:00:00Z', human_severity: 'P4' },
+      { timestamp: '2025-06-03T12:00:00Z', human_severity: 'P4' },
+    ]);
     expect(regressionCheck(gap, 0.9, 2)).toMatchObject({ due: false, longest_run: 1, days_without_reviews: ['2025-06-02'] });
   });
 });
@@ -98,13 +105,17 @@ describe('CSV reader round trip (property)', () => {
   it('reads back any table written by RFC 4180 rules', () => {
     const field = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r\n', ' ', 'é') });
     fc.assert(
-      fc.property(fc.array(fc.array(field, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.boolean(), (table, crlf) => {
-        const quote = (f: string): string => (/[",\r\n]/.test(f) || f === '' ? `"${f.replace(/"/g, '""')}"` : f);
-        const text = table.map((r) => r.map(quote).join(',')).join(crlf ? '\r\n' : '\n');
-        const { records, errors } = parseCsv(text);
-        expect(errors).toEqual([]);
-        expect(records.map((r) => r.fields)).toEqual(table);
-      }),
+      fc.property(
+        fc.array(fc.array(field, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (table, crlf) => {
+          const quote = (f: string): string => (/[",\r\n]/.test(f) || f === '' ? `"${f.replace(/"/g, '""')}"` : f);
+          const text = table.map((r) => r.map(quote).join(',')).join(crlf ? '\r\n' : '\n');
+          const { records, errors } = parseCsv(text);
+          expect(errors).toEqual([]);
+          expect(records.map((r) => r.fields)).toEqual(table);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -51,15 +51,33 @@ describe('--from-table: the incidents table, read with a paginated Scan', () => 
     await expect(readEvidenceTable('t', client)).rejects.toThrow(/has no items/);
     ddb.reset();
     ddb.on(ScanCommand).rejects(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
-    await expect(readEvidenceTable('t', client)).rejects.toThrow(/cannot scan DynamoDB table t: ResourceNotFoundException: Requested resource not found/);
+    await expect(readEvidenceTable('t', client)).rejects.toThrow(
+      /cannot scan DynamoDB table t: ResourceNotFoundException: Requested resource not found/,
+    );
   });
 
   it('ztait maturity assess --from-table reads the table through the CLI', async () => {
     ddb.on(ScanCommand).resolves({ Items: Array.from({ length: 200 }, (_, i) => item(i)) });
-    const r = await maturityCli(['assess', '--from-table', 'ztait-incidents', '--region', 'eu-west-1', '--endpoint-url', 'http://127.0.0.1:4566', '--current', '0', '--format', 'json']);
+    const r = await maturityCli([
+      'assess',
+      '--from-table',
+      'ztait-incidents',
+      '--region',
+      'eu-west-1',
+      '--endpoint-url',
+      'http://127.0.0.1:4566',
+      '--current',
+      '0',
+      '--format',
+      'json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ source: { kind: 'table', name: 'ztait-incidents' }, eligible: true, window: { rows: 200 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      source: { kind: 'table', name: 'ztait-incidents' },
+      eligible: true,
+      window: { rows: 200 },
+    });
     const both = await maturityCli(['assess', '--from-table', 't', '--evidence', 'x.jsonl', '--current', '0']);
     expect(both.code).toBe(2);
   });

@@ -86,7 +86,11 @@ describe('rules/maturity.yaml is the one definition of Table 3 and the promotion
     expect(y.ongoing.level).toBe(3);
     expect(criteria(TRANSITION_CRITERIA[3]), 'L3 ongoing requirement').toEqual(criteria(y.ongoing.criteria));
     expect(y.transitions[0]!.criteria.find((c) => c.id === 'reviewed_incidents')?.threshold).toBe(MIN_REVIEWED_INCIDENTS);
-    expect(y.ongoing.regression).toMatchObject({ to: 2, threshold: REGRESSION_RULE.threshold, consecutive_days: REGRESSION_RULE.consecutiveDays });
+    expect(y.ongoing.regression).toMatchObject({
+      to: 2,
+      threshold: REGRESSION_RULE.threshold,
+      consecutive_days: REGRESSION_RULE.consecutiveDays,
+    });
     expect(y.window_days).toBe(DEFAULT_WINDOW_DAYS);
     expect(Object.fromEntries(y.trust_score.map((t) => [t.component.toLowerCase(), t.weight]))).toEqual(TRUST_WEIGHTS);
   });
@@ -94,7 +98,11 @@ describe('rules/maturity.yaml is the one definition of Table 3 and the promotion
   it('lambda/src/shared: the same Table 3, environment variables and trust weights', () => {
     const lambda = LAMBDA_TABLE_3.map((row, level) => {
       const { name, ...fields } = row;
-      return { level, name: titled(name), settings: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === 'n/a' ? null : v])) };
+      return {
+        level,
+        name: titled(name),
+        settings: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === 'n/a' ? null : v])),
+      };
     });
     const expected = yamlTable.map((l) => ({ ...l, settings: Object.fromEntries(settingNames.map((s) => [camel(s), l.settings[s]])) }));
     expect(lambda).toEqual(expected);

@@ -37,7 +37,15 @@ describe('docs/ci.md', () => {
       const args = command
         .replace(/^npx (--yes )?ztait(@[\w.]+)? /, '')
         .split(' ')
-        .map((a) => (a === 'tfplan.json' ? fixture('audit-table-destroy') : a === '.' ? 'fixtures/plans/configs/evidence' : /^ztait[-.]/.test(a) ? join(dir, a) : a));
+        .map((a) =>
+          a === 'tfplan.json'
+            ? fixture('audit-table-destroy')
+            : a === '.'
+              ? 'fixtures/plans/configs/evidence'
+              : /^ztait[-.]/.test(a)
+                ? join(dir, a)
+                : a,
+        );
       const { code, stderr } = await runZtaitInProcess(args);
       expect({ command, code, stderr }).toMatchObject({ code: 1 });
     }
@@ -47,7 +55,10 @@ describe('docs/ci.md', () => {
   });
 
   it('the GitHub workflow uploads SARIF even when the gate fails, with the permission it needs', () => {
-    const workflow = parse(yamlBlocks[0]!) as { permissions: Record<string, string>; jobs: Record<string, { steps: { uses?: string; if?: string }[] }> };
+    const workflow = parse(yamlBlocks[0]!) as {
+      permissions: Record<string, string>;
+      jobs: Record<string, { steps: { uses?: string; if?: string }[] }>;
+    };
     expect(workflow.permissions['security-events']).toBe('write');
     const steps = Object.values(workflow.jobs)[0]!.steps;
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'));
@@ -89,7 +100,20 @@ describe('action.yml', () => {
 
   it('runs ztait check on the plan and directory with the format and extra arguments', () => {
     const r = runAction({ plan: 'infra/tfplan.json', path: 'infra', format: 'sarif', args: '-o infra/ztait.sarif --approved-by alice' }, 0);
-    expect(r.argv).toEqual(['--yes', 'ztait@0', 'check', '--plan', 'infra/tfplan.json', 'infra', '--format', 'sarif', '-o', 'infra/ztait.sarif', '--approved-by', 'alice']);
+    expect(r.argv).toEqual([
+      '--yes',
+      'ztait@0',
+      'check',
+      '--plan',
+      'infra/tfplan.json',
+      'infra',
+      '--format',
+      'sarif',
+      '-o',
+      'infra/ztait.sarif',
+      '--approved-by',
+      'alice',
+    ]);
     expect(r.status).toBe(0);
     expect(r.output).toBe('exit-code=0\n');
   });
@@ -103,7 +127,12 @@ describe('action.yml', () => {
 });
 
 it('.pre-commit-hooks.yaml defines ztait-check on .tf files without passing file names', () => {
-  const hooks = parse(readFileSync('.pre-commit-hooks.yaml', 'utf8')) as { id: string; entry: string; files: string; pass_filenames: boolean }[];
+  const hooks = parse(readFileSync('.pre-commit-hooks.yaml', 'utf8')) as {
+    id: string;
+    entry: string;
+    files: string;
+    pass_filenames: boolean;
+  }[];
   expect(hooks).toHaveLength(1);
   expect(hooks[0]).toMatchObject({ id: 'ztait-check', entry: 'ztait check', pass_filenames: false });
   const files = new RegExp(hooks[0]!.files);

@@ -29,10 +29,15 @@ describe('ztait check --plan', () => {
   // built from locals), so `check --plan FILE DIR` loads the directory too.
   it('a plan of the reference architecture, with its directory, passes (exit 0)', async () => {
     const { code, result } = await checkPlan('reference', 'terraform/examples/complete');
-    expect(result.invariants.filter((i) => i.id.startsWith('SI-') || i.id === 'ZT-MAT-1').map((i) => [i.id, i.status])).toEqual(
-      [...INVARIANTS.map((r) => [r.id, 'pass']), ['ZT-MAT-1', 'pass']],
-    );
-    expect(result.invariants.filter((i) => i.id.startsWith('ZT-PLAN-')).map((i) => i.status)).toEqual(['not_applicable', 'not_applicable', 'not_applicable']);
+    expect(result.invariants.filter((i) => i.id.startsWith('SI-') || i.id === 'ZT-MAT-1').map((i) => [i.id, i.status])).toEqual([
+      ...INVARIANTS.map((r) => [r.id, 'pass']),
+      ['ZT-MAT-1', 'pass'],
+    ]);
+    expect(result.invariants.filter((i) => i.id.startsWith('ZT-PLAN-')).map((i) => i.status)).toEqual([
+      'not_applicable',
+      'not_applicable',
+      'not_applicable',
+    ]);
     expect(code).toBe(0);
   });
 
@@ -61,7 +66,9 @@ describe('ztait check --plan', () => {
     expect(z.severity).toBe('critical');
     expect(code).toBe(1);
     // the invariants judge the state after apply: the destroyed table is no longer examined
-    const judged = result.invariants.filter((i) => i.id.startsWith('SI-')).flatMap((i) => [...i.findings.map((f) => f.resource), ...i.examined.map((e) => e.resource)]);
+    const judged = result.invariants
+      .filter((i) => i.id.startsWith('SI-'))
+      .flatMap((i) => [...i.findings.map((f) => f.resource), ...i.examined.map((e) => e.resource)]);
     expect(judged).not.toContain('module.foundation.aws_dynamodb_table.audit[0]');
   });
 
@@ -134,7 +141,8 @@ describe('unusable plan files: exit 2 with one line', () => {
 
 describe('bin/ztait.js', () => {
   it('runs the plan gate once built', (ctx) => {
-    if (!existsSync('dist/cli/main.js') || !existsSync('dist/sources/plan/index.js')) return ctx.skip('dist/ is not built (npx tsc -p tsconfig.json)');
+    if (!existsSync('dist/cli/main.js') || !existsSync('dist/sources/plan/index.js'))
+      return ctx.skip('dist/ is not built (npx tsc -p tsconfig.json)');
     const run = ztaitSync(['check', '--plan', fixture('audit-table-destroy'), '--format', 'json']);
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout) as CheckResult;

@@ -7,7 +7,19 @@ describe('addresses', () => {
   it.each([
     ['aws_sg.lambda', { modules: [], mode: 'managed', type: 'aws_sg', name: 'lambda' }],
     ['data.aws_iam_policy_document.x["a.b"]', { modules: [], mode: 'data', type: 'aws_iam_policy_document', name: 'x', key: 'a.b' }],
-    ['module.a["k\\"q"].module.b[2].aws_x.y[0]', { modules: [{ name: 'a', key: 'k"q' }, { name: 'b', key: 2 }], mode: 'managed', type: 'aws_x', name: 'y', key: 0 }],
+    [
+      'module.a["k\\"q"].module.b[2].aws_x.y[0]',
+      {
+        modules: [
+          { name: 'a', key: 'k"q' },
+          { name: 'b', key: 2 },
+        ],
+        mode: 'managed',
+        type: 'aws_x',
+        name: 'y',
+        key: 0,
+      },
+    ],
   ])('%s parses and formats back', (text, parsed) => {
     expect(parseAddress(text)).toEqual(parsed);
     expect(formatAddress(parseAddress(text)!)).toBe(text);
@@ -39,11 +51,18 @@ const ROOT: ModuleConfig = {
       for_each_expression: ref('var.nets'),
       module: {
         resources: [{ address: 'aws_security_group.sg', mode: 'managed', type: 'aws_security_group', name: 'sg' }],
-        outputs: { sg: { expression: ref('aws_security_group.sg.id', 'aws_security_group.sg') }, via_local: { expression: ref('local.x') } },
+        outputs: {
+          sg: { expression: ref('aws_security_group.sg.id', 'aws_security_group.sg') },
+          via_local: { expression: ref('local.x') },
+        },
       },
     },
     app: {
-      expressions: { sg_ids: ref('module.net.sg', 'module.net'), extra: ref('var.extra'), hidden: ref('module.net.via_local', 'module.net') },
+      expressions: {
+        sg_ids: ref('module.net.sg', 'module.net'),
+        extra: ref('var.extra'),
+        hidden: ref('module.net.via_local', 'module.net'),
+      },
       module: {
         resources: [
           {
@@ -76,7 +95,9 @@ describe('references through the configuration', () => {
 
   it('follows a module input to the calling argument and a module output to its resource', () => {
     const r = config.resolve(['var.sg_ids'], [{ name: 'app' }]);
-    expect(r.targets).toEqual([{ address: { modules: [{ name: 'net' }], mode: 'managed', type: 'aws_security_group', name: 'sg' }, attr: 'id' }]);
+    expect(r.targets).toEqual([
+      { address: { modules: [{ name: 'net' }], mode: 'managed', type: 'aws_security_group', name: 'sg' }, attr: 'id' },
+    ]);
     expect(r.opaque).toEqual([]);
   });
 
@@ -84,7 +105,12 @@ describe('references through the configuration', () => {
     expect(config.resolve(['var.hidden'], [{ name: 'app' }]).opaque).toEqual(['local.x']);
     expect(config.resolve(['var.extra'], [{ name: 'app' }]).rootVars).toEqual(['extra']);
     // an ephemeral resource is in no plan (a write-only argument may read one)
-    expect(config.resolve(['ephemeral.aws_secretsmanager_random_password.p.random_password', 'ephemeral.aws_secretsmanager_random_password.p'], [])).toEqual({
+    expect(
+      config.resolve(
+        ['ephemeral.aws_secretsmanager_random_password.p.random_password', 'ephemeral.aws_secretsmanager_random_password.p'],
+        [],
+      ),
+    ).toEqual({
       targets: [],
       opaque: ['ephemeral.aws_secretsmanager_random_password.p.random_password'],
       rootVars: [],
@@ -93,8 +119,12 @@ describe('references through the configuration', () => {
 
   it('resolves in the module instance it is asked from, and stops on cycles', () => {
     const r = config.resolve(['aws_iam_role.r.arn', 'aws_iam_role.r'], [{ name: 'app', key: 'x' }]);
-    expect(r.targets).toEqual([{ address: { modules: [{ name: 'app', key: 'x' }], mode: 'managed', type: 'aws_iam_role', name: 'r' }, attr: 'arn' }]);
-    const loop = new PlanConfiguration({ module_calls: { m: { expressions: { a: ref('module.m.o') }, module: { outputs: { o: { expression: ref('var.a') } } } } } });
+    expect(r.targets).toEqual([
+      { address: { modules: [{ name: 'app', key: 'x' }], mode: 'managed', type: 'aws_iam_role', name: 'r' }, attr: 'arn' },
+    ]);
+    const loop = new PlanConfiguration({
+      module_calls: { m: { expressions: { a: ref('module.m.o') }, module: { outputs: { o: { expression: ref('var.a') } } } } },
+    });
     expect(loop.resolve(['module.m.o'], []).targets).toEqual([]);
   });
 
@@ -150,10 +180,15 @@ describe('references through the configuration', () => {
         ],
       },
     };
-    const planned = (sids: string[]) => (prefix: (string | number)[]) => (prefix.length === 2 ? { sid: sids[prefix[1] as number]! } : undefined);
+    const planned = (sids: string[]) => (prefix: (string | number)[]) =>
+      prefix.length === 2 ? { sid: sids[prefix[1] as number]! } : undefined;
     // the plan lists B first (and a dynamic block C the configuration section leaves out)
-    expect(config.expressionAt(doc, ['statement', 0, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({ refs: ['aws_s3_bucket.b.arn', 'aws_s3_bucket.b'] });
-    expect(config.expressionAt(doc, ['statement', 2, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({ refs: ['aws_s3_bucket.a.arn', 'aws_s3_bucket.a'] });
+    expect(config.expressionAt(doc, ['statement', 0, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({
+      refs: ['aws_s3_bucket.b.arn', 'aws_s3_bucket.b'],
+    });
+    expect(config.expressionAt(doc, ['statement', 2, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({
+      refs: ['aws_s3_bucket.a.arn', 'aws_s3_bucket.a'],
+    });
     // a block no configured block matches (from a dynamic block): the references of all of them
     expect(config.expressionAt(doc, ['statement', 1, 'resources', 0], planned(['B', 'C', 'A']))).toEqual({
       refs: ['aws_s3_bucket.a.arn', 'aws_s3_bucket.a', 'aws_s3_bucket.b.arn', 'aws_s3_bucket.b'],

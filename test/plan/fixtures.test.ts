@@ -35,7 +35,9 @@ describe('the plan fixtures are real terraform output, reproducible with scripts
     expect(run.status).toBe(0);
     const spec = JSON.parse(readFileSync(`fixtures/plans/configs/${name}/fixture.json`, 'utf8')) as { variants: { output: string }[] };
     for (const v of spec.variants) {
-      expect(JSON.parse(readFileSync(join(out, v.output), 'utf8'))).toEqual(JSON.parse(readFileSync(fixture(v.output.replace(/\.plan\.json$/, '')), 'utf8')));
+      expect(JSON.parse(readFileSync(join(out, v.output), 'utf8'))).toEqual(
+        JSON.parse(readFileSync(fixture(v.output.replace(/\.plan\.json$/, '')), 'utf8')),
+      );
     }
   });
 

@@ -9,13 +9,37 @@ import { asUnknown, byAddress, tempFile } from './helpers.js';
  */
 
 const MODULES: Record<string, string> = { 'module.net["a"]': 'role-a', 'module.net["b"]': 'role-b', 'module.other': 'role-other' };
-const role = (module: string): Record<string, unknown> => ({ address: `${module}.aws_iam_role.r`, mode: 'managed', type: 'aws_iam_role', name: 'r', values: { name: MODULES[module] } });
-const roleBlock = { address: 'aws_iam_role.r', mode: 'managed', type: 'aws_iam_role', name: 'r', expressions: { name: { constant_value: 'x' } } };
+const role = (module: string): Record<string, unknown> => ({
+  address: `${module}.aws_iam_role.r`,
+  mode: 'managed',
+  type: 'aws_iam_role',
+  name: 'r',
+  values: { name: MODULES[module] },
+});
+const roleBlock = {
+  address: 'aws_iam_role.r',
+  mode: 'managed',
+  type: 'aws_iam_role',
+  name: 'r',
+  expressions: { name: { constant_value: 'x' } },
+};
 
 /** Root Lambdas reading a role ARN output of a for_each module (all instances, or one by key) beside an unrelated module with the same block. */
 function plan(): Record<string, unknown> {
-  const lambda = (name: string, refs: string[]): Record<string, unknown> => ({ address: `aws_lambda_function.${name}`, mode: 'managed', type: 'aws_lambda_function', name, expressions: { role: { references: refs } } });
-  const fnValues = (name: string): Record<string, unknown> => ({ address: `aws_lambda_function.${name}`, mode: 'managed', type: 'aws_lambda_function', name, values: { function_name: name } });
+  const lambda = (name: string, refs: string[]): Record<string, unknown> => ({
+    address: `aws_lambda_function.${name}`,
+    mode: 'managed',
+    type: 'aws_lambda_function',
+    name,
+    expressions: { role: { references: refs } },
+  });
+  const fnValues = (name: string): Record<string, unknown> => ({
+    address: `aws_lambda_function.${name}`,
+    mode: 'managed',
+    type: 'aws_lambda_function',
+    name,
+    values: { function_name: name },
+  });
   const modules = Object.keys(MODULES);
   return {
     format_version: '1.2',
@@ -26,8 +50,21 @@ function plan(): Record<string, unknown> {
       },
     },
     resource_changes: [
-      ...['all', 'one'].map((name) => ({ address: `aws_lambda_function.${name}`, mode: 'managed', type: 'aws_lambda_function', name, change: { actions: ['create'], after: { function_name: name }, after_unknown: { role: true } } })),
-      ...modules.map((m) => ({ address: `${m}.aws_iam_role.r`, module_address: m, mode: 'managed', type: 'aws_iam_role', name: 'r', change: { actions: ['create'], after: { name: MODULES[m] }, after_unknown: { arn: true } } })),
+      ...['all', 'one'].map((name) => ({
+        address: `aws_lambda_function.${name}`,
+        mode: 'managed',
+        type: 'aws_lambda_function',
+        name,
+        change: { actions: ['create'], after: { function_name: name }, after_unknown: { role: true } },
+      })),
+      ...modules.map((m) => ({
+        address: `${m}.aws_iam_role.r`,
+        module_address: m,
+        mode: 'managed',
+        type: 'aws_iam_role',
+        name: 'r',
+        change: { actions: ['create'], after: { name: MODULES[m] }, after_unknown: { arn: true } },
+      })),
     ],
     configuration: {
       root_module: {
@@ -35,9 +72,17 @@ function plan(): Record<string, unknown> {
         module_calls: {
           net: {
             for_each_expression: { references: ['var.nets'] },
-            module: { resources: [roleBlock], outputs: { role_arn: { expression: { references: ['aws_iam_role.r.arn', 'aws_iam_role.r'] } } } },
+            module: {
+              resources: [roleBlock],
+              outputs: { role_arn: { expression: { references: ['aws_iam_role.r.arn', 'aws_iam_role.r'] } } },
+            },
           },
-          other: { module: { resources: [roleBlock], outputs: { role_arn: { expression: { references: ['aws_iam_role.r.arn', 'aws_iam_role.r'] } } } } },
+          other: {
+            module: {
+              resources: [roleBlock],
+              outputs: { role_arn: { expression: { references: ['aws_iam_role.r.arn', 'aws_iam_role.r'] } } },
+            },
+          },
         },
       },
     },
@@ -47,7 +92,10 @@ function plan(): Record<string, unknown> {
 describe('reference targets among many instances', () => {
   it('a module output without a key leads to the resource of every instance of the module, and only to them', async () => {
     const inv = await loadPlan(tempFile('p.json', JSON.stringify(plan())));
-    expect(asUnknown(byAddress(inv, 'aws_lambda_function.all').values.role).refs).toEqual(['module.net["a"].aws_iam_role.r', 'module.net["b"].aws_iam_role.r']);
+    expect(asUnknown(byAddress(inv, 'aws_lambda_function.all').values.role).refs).toEqual([
+      'module.net["a"].aws_iam_role.r',
+      'module.net["b"].aws_iam_role.r',
+    ]);
   });
 
   it('a module output of one instance leads to that instance, with what is known of its ARN', async () => {
@@ -58,7 +106,10 @@ describe('reference targets among many instances', () => {
   });
 
   it('an instance the plan destroys is no target', async () => {
-    const p = plan() as { resource_changes: { address: string; change: Record<string, unknown> }[]; planned_values: { root_module: { child_modules: { address: string }[] } } };
+    const p = plan() as {
+      resource_changes: { address: string; change: Record<string, unknown> }[];
+      planned_values: { root_module: { child_modules: { address: string }[] } };
+    };
     const gone = p.resource_changes.find((rc) => rc.address === 'module.net["a"].aws_iam_role.r')!;
     gone.change = { actions: ['delete'], before: { name: 'role-a', arn: 'arn:aws:iam::123456789012:role/role-a' }, after: null };
     p.planned_values.root_module.child_modules = p.planned_values.root_module.child_modules.filter((m) => m.address !== 'module.net["a"]');

@@ -14,7 +14,12 @@ describe('modules.plan.json: nested modules, count, for_each, unknowns, sensitiv
     expect(inv.kind).toBe('plan');
     expect(inv.resources).toHaveLength(20);
     const alarm = byAddress(inv, 'module.handlers["slack"].module.alarms[1].aws_cloudwatch_metric_alarm.errors');
-    expect(alarm).toMatchObject({ mode: 'managed', type: 'aws_cloudwatch_metric_alarm', name: 'errors', module: 'module.handlers["slack"].module.alarms[1]' });
+    expect(alarm).toMatchObject({
+      mode: 'managed',
+      type: 'aws_cloudwatch_metric_alarm',
+      name: 'errors',
+      module: 'module.handlers["slack"].module.alarms[1]',
+    });
     expect(alarm.index).toBeUndefined();
     expect(byAddress(inv, 'aws_subnet.private[1]')).toMatchObject({ index: 1, module: '' });
     expect(byAddress(inv, 'aws_secretsmanager_secret.webhook["grafana"]').index).toBe('grafana');
@@ -67,8 +72,15 @@ describe('modules.plan.json: nested modules, count, for_each, unknowns, sensitiv
     expect(asUnknown(byAddress(inv, 'aws_subnet.private[0]').values.vpc_id).refs).toEqual(['module.foundation.aws_vpc.main']);
     // a count module inside a for_each module: one instance per key and index
     const alarms = inv.resources.filter((r) => r.type === 'aws_cloudwatch_metric_alarm').map((r) => r.module);
-    expect(alarms.sort()).toEqual(['module.handlers["pagerduty"].module.alarms[0]', 'module.handlers["pagerduty"].module.alarms[1]', 'module.handlers["slack"].module.alarms[0]', 'module.handlers["slack"].module.alarms[1]']);
-    expect(byAddress(inv, 'module.handlers["slack"].module.alarms[0].aws_cloudwatch_metric_alarm.errors').values.alarm_name).toBe('ztait-ztait-slack-errors');
+    expect(alarms.sort()).toEqual([
+      'module.handlers["pagerduty"].module.alarms[0]',
+      'module.handlers["pagerduty"].module.alarms[1]',
+      'module.handlers["slack"].module.alarms[0]',
+      'module.handlers["slack"].module.alarms[1]',
+    ]);
+    expect(byAddress(inv, 'module.handlers["slack"].module.alarms[0].aws_cloudwatch_metric_alarm.errors').values.alarm_name).toBe(
+      'ztait-ztait-slack-errors',
+    );
   });
 
   it("gives a resource's own computed attributes a reference to itself and an ARN pattern", async () => {
@@ -103,7 +115,14 @@ describe('modules.plan.json: nested modules, count, for_each, unknowns, sensitiv
     const text = readFileSync(fixture('modules'), 'utf8');
     const line = text.split('\n').findIndex((l) => l.includes('"maturity_level": {')) + 1;
     expect(inv.variableOrigins?.maturity_level?.line).toBe(line);
-    expect(inv.inputs).toEqual([{ path: fixture('modules'), sha256: createHash('sha256').update(readFileSync(fixture('modules'))).digest('hex') }]);
+    expect(inv.inputs).toEqual([
+      {
+        path: fixture('modules'),
+        sha256: createHash('sha256')
+          .update(readFileSync(fixture('modules')))
+          .digest('hex'),
+      },
+    ]);
   });
 
   it('reads the one-line JSON terraform prints exactly as the indented fixture', async () => {
@@ -120,7 +139,9 @@ describe('modules.plan.json: nested modules, count, for_each, unknowns, sensitiv
     const inv = await load('modules', {
       locate: (addr) => {
         seen.push(addr);
-        return addr === 'module.handlers.aws_lambda_function.this' ? { location, attrLocations, comments: [{ text: '# ztait:ignore SI-1 reason="x"', line: 18 }] } : undefined;
+        return addr === 'module.handlers.aws_lambda_function.this'
+          ? { location, attrLocations, comments: [{ text: '# ztait:ignore SI-1 reason="x"', line: 18 }] }
+          : undefined;
       },
     });
     const lambda = byAddress(inv, 'module.handlers["slack"].aws_lambda_function.this');
@@ -245,7 +266,8 @@ describe('plan shapes the fixtures do not show (hand-edited from real plans)', (
     };
     const plan = JSON.parse(readFileSync(fixture('modules'), 'utf8')) as Plan;
     const address = 'module.handlers["slack"].aws_lambda_function.this';
-    for (const m of plan.planned_values.root_module.child_modules) for (const r of m.resources) if (r.address === address) delete r.values.vpc_config;
+    for (const m of plan.planned_values.root_module.child_modules)
+      for (const r of m.resources) if (r.address === address) delete r.values.vpc_config;
     plan.resource_changes.find((rc) => rc.address === address)!.change.after_unknown.vpc_config = true;
     const inv = await loadPlan(tempFile('p.json', JSON.stringify(plan)));
     const vpc = asUnknown(byAddress(inv, address).values.vpc_config);
@@ -253,8 +275,13 @@ describe('plan shapes the fixtures do not show (hand-edited from real plans)', (
   });
 
   it('what exists and the plan does not mention (a -target plan) stays, unchanged', async () => {
-    const plan = base() as { planned_values: { root_module: { resources: { address: string }[] } }; resource_changes: { address: string }[] };
-    plan.planned_values.root_module.resources = plan.planned_values.root_module.resources.filter((r) => r.address !== 'aws_iam_role.triage');
+    const plan = base() as {
+      planned_values: { root_module: { resources: { address: string }[] } };
+      resource_changes: { address: string }[];
+    };
+    plan.planned_values.root_module.resources = plan.planned_values.root_module.resources.filter(
+      (r) => r.address !== 'aws_iam_role.triage',
+    );
     plan.resource_changes = plan.resource_changes.filter((r) => r.address !== 'aws_iam_role.triage');
     const inv = await loadPlan(tempFile('p.json', JSON.stringify(plan)));
     const role = byAddress(inv, 'aws_iam_role.triage');
@@ -263,7 +290,9 @@ describe('plan shapes the fixtures do not show (hand-edited from real plans)', (
   });
 
   it('locals are named as what the plan does not describe', async () => {
-    const plan = JSON.parse(readFileSync(fixture('modules'), 'utf8')) as { configuration: { root_module: { resources: { address: string; expressions: Record<string, unknown> }[] } } };
+    const plan = JSON.parse(readFileSync(fixture('modules'), 'utf8')) as {
+      configuration: { root_module: { resources: { address: string; expressions: Record<string, unknown> }[] } };
+    };
     const subnet = plan.configuration.root_module.resources.find((r) => r.address === 'aws_subnet.private')!;
     subnet.expressions.vpc_id = { references: ['local.vpc_id'] };
     const inv = await loadPlan(tempFile('p.json', JSON.stringify(plan)));

@@ -11,7 +11,8 @@ import { asUnknown, byAddress, fixture, tempFile } from './helpers.js';
 
 type Plan = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const modulesPlan = (): Plan => JSON.parse(readFileSync(fixture('modules'), 'utf8')) as Plan;
-const configResource = (p: Plan, address: string): Plan => (p.configuration.root_module.resources as Plan[]).find((r) => r.address === address)!;
+const configResource = (p: Plan, address: string): Plan =>
+  (p.configuration.root_module.resources as Plan[]).find((r) => r.address === address)!;
 
 async function refusal(p: unknown): Promise<{ file: string; message: string }> {
   const file = tempFile('tfplan.json', JSON.stringify(p));
@@ -30,7 +31,9 @@ describe('a configuration section of the wrong shape is refused, naming the part
   it('a reference that is not a string (it was followed: the subnet vpc_id is known only after apply)', async () => {
     const p = modulesPlan();
     configResource(p, 'aws_subnet.private').expressions.vpc_id.references.push(7);
-    expect((await refusal(p)).message).toMatch(/^: is not a valid plan: configuration\.root_module\.resources\.\d+\.expressions\.vpc_id\.references\.\d+ must be string$/);
+    expect((await refusal(p)).message).toMatch(
+      /^: is not a valid plan: configuration\.root_module\.resources\.\d+\.expressions\.vpc_id\.references\.\d+ must be string$/,
+    );
   });
 
   it('references that are not a list, and a null reference in a nested block', async () => {
@@ -38,7 +41,13 @@ describe('a configuration section of the wrong shape is refused, naming the part
     configResource(p, 'aws_subnet.private').expressions.vpc_id = { references: 'aws_vpc.main' };
     expect((await refusal(p)).message).toMatch(/expressions\.vpc_id\.references must be array$/);
     const q = modulesPlan();
-    q.configuration.root_module.resources.push({ address: 'aws_x.y', mode: 'managed', type: 'aws_x', name: 'y', expressions: { rule: [{ filter: [{ prefix: { references: [null] } }] }] } });
+    q.configuration.root_module.resources.push({
+      address: 'aws_x.y',
+      mode: 'managed',
+      type: 'aws_x',
+      name: 'y',
+      expressions: { rule: [{ filter: [{ prefix: { references: [null] } }] }] },
+    });
     expect((await refusal(q)).message).toMatch(/expressions\.rule\.0\.filter\.0\.prefix\.references\.0 must be string$/);
   });
 
@@ -58,7 +67,9 @@ describe('a configuration section of the wrong shape is refused, naming the part
     const p = modulesPlan();
     const foundation = p.configuration.root_module.module_calls.foundation.module;
     foundation.outputs[Object.keys(foundation.outputs)[0]!].expression = ['aws_vpc.main'];
-    expect((await refusal(p)).message).toMatch(/configuration\.root_module\.module_calls\.foundation\.module\.outputs\.\w+\.expression must be object$/);
+    expect((await refusal(p)).message).toMatch(
+      /configuration\.root_module\.module_calls\.foundation\.module\.outputs\.\w+\.expression must be object$/,
+    );
     const q = modulesPlan();
     q.configuration.root_module.module_calls.handlers.for_each_expression = { references: [{}] };
     expect((await refusal(q)).message).toMatch(/module_calls\.handlers\.for_each_expression\.references\.0 must be string$/);
@@ -97,10 +108,14 @@ describe('outputs and resource changes of the wrong shape are refused', () => {
 
   it('a document nested deeper than the loader and the rules walk (values, unknown marks, child modules)', async () => {
     // Written as text: JSON.stringify itself recurses.
-    const nested = (p: Plan, depth: number, leaf: string, open = '{"k":', close = '}'): string => JSON.stringify(p).replace('"@deep"', `${open.repeat(depth)}${leaf}${close.repeat(depth)}`);
+    const nested = (p: Plan, depth: number, leaf: string, open = '{"k":', close = '}'): string =>
+      JSON.stringify(p).replace('"@deep"', `${open.repeat(depth)}${leaf}${close.repeat(depth)}`);
     const refused = async (text: string): Promise<string> => {
       const file = tempFile('tfplan.json', text);
-      const e = await loadPlan(file).then(() => undefined, (x: unknown) => x);
+      const e = await loadPlan(file).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
       expect(e).toBeInstanceOf(PlanInputError);
       return (e as Error).message.slice(file.length);
     };
@@ -112,7 +127,9 @@ describe('outputs and resource changes of the wrong shape are refused', () => {
     expect(await refused(nested(q, 600, 'true'))).toMatch(/nested more than 500 levels deep$/);
     const r = modulesPlan();
     r.planned_values.root_module.child_modules[0].child_modules = ['@deep'];
-    expect(await refused(nested(r, 300, '{}', '{"address":"module.m","child_modules":[', ']}'))).toMatch(/nested more than 500 levels deep$/);
+    expect(await refused(nested(r, 300, '{}', '{"address":"module.m","child_modules":[', ']}'))).toMatch(
+      /nested more than 500 levels deep$/,
+    );
     expect((await loadPlan(tempFile('tfplan.json', nested(p, 400, '"x"')))).resources.length).toBeGreaterThan(0);
   });
 

@@ -72,7 +72,11 @@ describe.skipIf(!haveExample)('the reference architecture plan with its configur
     const result = runChecks(inv, { commandLine: 'ztait check --plan reference.plan.json' });
     const verdicts = result.invariants.map((i) => [i.id, i.status, i.reason ?? '']);
     expect(verdicts.filter(([id]) => !id!.startsWith('ZT-PLAN-')).filter(([, status]) => status !== 'pass')).toEqual([]);
-    expect(verdicts.filter(([id]) => id!.startsWith('ZT-PLAN-')).map(([, status]) => status)).toEqual(['not_applicable', 'not_applicable', 'not_applicable']);
+    expect(verdicts.filter(([id]) => id!.startsWith('ZT-PLAN-')).map(([, status]) => status)).toEqual([
+      'not_applicable',
+      'not_applicable',
+      'not_applicable',
+    ]);
   });
 
   it('known plan values win over the configuration: a pipeline variable the directory does not see', async () => {
@@ -92,9 +96,17 @@ describe.skipIf(!haveExample)('the configuration directory does not hold back th
       const dir = join(root, EXAMPLE);
       writeFileSync(join(dir, 'providers_override.tf'), 'provider "aws" {\n  region = "us-east-1"\n}\n');
       const inv = await load('reference', { configDir: dir });
-      expect(inv.diagnostics.some((d) => /providers_override\.tf$/.test(d.file ?? '') && /override files are not merged/.test(d.message) && d.affects === undefined)).toBe(true);
+      expect(
+        inv.diagnostics.some(
+          (d) => /providers_override\.tf$/.test(d.file ?? '') && /override files are not merged/.test(d.message) && d.affects === undefined,
+        ),
+      ).toBe(true);
       const result = runChecks(inv, { commandLine: 'ztait check --plan reference.plan.json' });
-      expect(result.invariants.filter((i) => !i.id.startsWith('ZT-PLAN-') && i.status !== 'pass').map((i) => `${i.id} ${i.status} ${i.reason ?? ''}`)).toEqual([]);
+      expect(
+        result.invariants
+          .filter((i) => !i.id.startsWith('ZT-PLAN-') && i.status !== 'pass')
+          .map((i) => `${i.id} ${i.status} ${i.reason ?? ''}`),
+      ).toEqual([]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -102,7 +114,9 @@ describe.skipIf(!haveExample)('the configuration directory does not hold back th
 });
 
 it('a configuration directory that does not exist is a usage error', async () => {
-  await expect(load('reference', { configDir: 'fixtures/plans/configs/no-such-dir' })).rejects.toThrow(/no-such-dir: no such file or directory/);
+  await expect(load('reference', { configDir: 'fixtures/plans/configs/no-such-dir' })).rejects.toThrow(
+    /no-such-dir: no such file or directory/,
+  );
 });
 
 it('the fixtures are where the tests expect them', () => {

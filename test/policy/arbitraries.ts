@@ -14,12 +14,29 @@ export const specificGlob = (maxLength: number) => glob(maxLength, ['a', 'b', 'c
 // Random small policies. Actions come from a pool with the tricky wildcards; resources are globs
 // over {a, b} so the reference can enumerate them.
 const actionPatterns = fc.constantFrom(
-  '*', 's3:*', 's3:Get*', 's3:GetObject', 'S3:get?bject', 'sts:AssumeRole*', 'sts:*', 'sts:AssumeRole',
-  'iam:*Policy*', 'iam:PassRole', 'dynamodb:Delete*', '*:*Item',
+  '*',
+  's3:*',
+  's3:Get*',
+  's3:GetObject',
+  'S3:get?bject',
+  'sts:AssumeRole*',
+  'sts:*',
+  'sts:AssumeRole',
+  'iam:*Policy*',
+  'iam:PassRole',
+  'dynamodb:Delete*',
+  '*:*Item',
 );
 export const actions = fc.constantFrom(
-  's3:GetObject', 's3:PutObject', 'sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'iam:PutRolePolicy',
-  'iam:CreatePolicyVersion', 'iam:PassRole', 'dynamodb:DeleteItem', 'S3:getobject',
+  's3:GetObject',
+  's3:PutObject',
+  'sts:AssumeRole',
+  'sts:AssumeRoleWithSAML',
+  'iam:PutRolePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:PassRole',
+  'dynamodb:DeleteItem',
+  'S3:getobject',
 );
 const list = <T>(a: fc.Arbitrary<T>) => fc.array(a, { minLength: 1, maxLength: 2 });
 export const statement: fc.Arbitrary<PolicyStatement> = fc

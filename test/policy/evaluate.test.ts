@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Unknown, type Value } from '../../src/model/value.js';
-import {
-  allowsOf,
-  effectivePermission,
-  explicitlyDenies,
-  principalIsEveryone,
-  statementApplies,
-} from '../../src/policy/evaluate.js';
+import { allowsOf, effectivePermission, explicitlyDenies, principalIsEveryone, statementApplies } from '../../src/policy/evaluate.js';
 import { parsePolicy } from '../../src/policy/parse.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
 
@@ -18,8 +12,15 @@ const doc = (origin: string, ...Statement: Value[]): PolicyDocument => {
 const st = (s: Value) => doc('t', s).statements[0]!;
 
 const SI4_ACTIONS = [
-  'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:SetDefaultPolicyVersion', 'iam:PutRolePolicy',
-  'iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePermissionsBoundary',
+  'iam:CreatePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:DeletePolicy',
+  'iam:SetDefaultPolicyVersion',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
   'iam:DeleteRolePermissionsBoundary',
 ];
 const AUDIT = 'arn:aws:dynamodb:*:*:table/ztait-audit';
@@ -31,18 +32,72 @@ describe('statementApplies', () => {
     ['action does not match', { Effect: 'Deny', Action: 's3:*', Resource: '*' }, 'sts:AssumeRole', '*', 'no'],
     ['iam:*Policy* covers PutRolePolicy', { Effect: 'Deny', Action: 'iam:*Policy*', Resource: '*' }, 'iam:PutRolePolicy', '*', 'yes'],
     ['iam:*Policy* not PassRole', { Effect: 'Deny', Action: 'iam:*Policy*', Resource: '*' }, 'iam:PassRole', '*', 'no'],
-    ['Condition makes it maybe', { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:x': 'y' } } }, 's3:GetObject', 'arn:aws:s3:::b', 'maybe'],
-    ['policy-only resource vs every resource', { Effect: 'Deny', Action: 'iam:*', Resource: 'arn:aws:iam::*:policy/*' }, 'iam:PutRolePolicy', '*', 'maybe'],
-    ['policy-only resource vs a role', { Effect: 'Deny', Action: 'iam:*', Resource: 'arn:aws:iam::*:policy/*' }, 'iam:PutRolePolicy', 'arn:aws:iam::1:role/r', 'no'],
+    [
+      'Condition makes it maybe',
+      { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:x': 'y' } } },
+      's3:GetObject',
+      'arn:aws:s3:::b',
+      'maybe',
+    ],
+    [
+      'policy-only resource vs every resource',
+      { Effect: 'Deny', Action: 'iam:*', Resource: 'arn:aws:iam::*:policy/*' },
+      'iam:PutRolePolicy',
+      '*',
+      'maybe',
+    ],
+    [
+      'policy-only resource vs a role',
+      { Effect: 'Deny', Action: 'iam:*', Resource: 'arn:aws:iam::*:policy/*' },
+      'iam:PutRolePolicy',
+      'arn:aws:iam::1:role/r',
+      'no',
+    ],
     ['NotAction excludes the action', { Effect: 'Deny', NotAction: 'sts:*', Resource: '*' }, 'sts:AssumeRole', '*', 'no'],
     ['NotAction excludes others', { Effect: 'Deny', NotAction: ['s3:*', 'ec2:*'], Resource: '*' }, 'sts:AssumeRole', '*', 'yes'],
     ['NotResource never covers *', { Effect: 'Deny', Action: '*', NotResource: 'arn:aws:s3:::logs/*' }, 'sts:AssumeRole', '*', 'maybe'],
-    ['NotResource covers what it cannot touch', { Effect: 'Deny', Action: '*', NotResource: 'arn:aws:s3:::logs/*' }, 's3:GetObject', 'arn:aws:s3:::data/*', 'yes'],
-    ['NotResource excludes the resource', { Effect: 'Deny', Action: '*', NotResource: 'arn:aws:s3:::logs/*' }, 's3:GetObject', 'arn:aws:s3:::logs/a', 'no'],
-    ['table/ztait-* vs the partly known audit ARN', { Effect: 'Allow', Action: 'dynamodb:DeleteItem', Resource: 'arn:aws:dynamodb:*:*:table/ztait-*' }, 'dynamodb:DeleteItem', AUDIT, 'yes'],
-    ['table/ztait-incidents vs the audit ARN', { Effect: 'Allow', Action: 'dynamodb:DeleteItem', Resource: 'arn:aws:dynamodb:*:*:table/ztait-incidents' }, 'dynamodb:DeleteItem', AUDIT, 'no'],
-    ['a concrete table ARN may be the audit table', { Effect: 'Allow', Action: 'dynamodb:*', Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/ztait-audit' }, 'dynamodb:DeleteItem', AUDIT, 'maybe'],
-    ['resource ARNs are case-sensitive', { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::Bucket' }, 's3:GetObject', 'arn:aws:s3:::bucket', 'no'],
+    [
+      'NotResource covers what it cannot touch',
+      { Effect: 'Deny', Action: '*', NotResource: 'arn:aws:s3:::logs/*' },
+      's3:GetObject',
+      'arn:aws:s3:::data/*',
+      'yes',
+    ],
+    [
+      'NotResource excludes the resource',
+      { Effect: 'Deny', Action: '*', NotResource: 'arn:aws:s3:::logs/*' },
+      's3:GetObject',
+      'arn:aws:s3:::logs/a',
+      'no',
+    ],
+    [
+      'table/ztait-* vs the partly known audit ARN',
+      { Effect: 'Allow', Action: 'dynamodb:DeleteItem', Resource: 'arn:aws:dynamodb:*:*:table/ztait-*' },
+      'dynamodb:DeleteItem',
+      AUDIT,
+      'yes',
+    ],
+    [
+      'table/ztait-incidents vs the audit ARN',
+      { Effect: 'Allow', Action: 'dynamodb:DeleteItem', Resource: 'arn:aws:dynamodb:*:*:table/ztait-incidents' },
+      'dynamodb:DeleteItem',
+      AUDIT,
+      'no',
+    ],
+    [
+      'a concrete table ARN may be the audit table',
+      { Effect: 'Allow', Action: 'dynamodb:*', Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/ztait-audit' },
+      'dynamodb:DeleteItem',
+      AUDIT,
+      'maybe',
+    ],
+    [
+      'resource ARNs are case-sensitive',
+      { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::Bucket' },
+      's3:GetObject',
+      'arn:aws:s3:::bucket',
+      'no',
+    ],
     ['actions are case-insensitive', { Effect: 'Deny', Action: 'STS:assumerole', Resource: '*' }, 'sts:AssumeRole', '*', 'yes'],
   ])('%s', (_name, s, action, resource, want) => {
     expect(statementApplies(st(s), action, resource)).toBe(want);
@@ -121,11 +176,26 @@ describe('explicitlyDenies (a boundary or bucket policy guarantee)', () => {
   it.each<[string, Value[], string, boolean]>([
     ['Deny sts:* on *', [{ Effect: 'Deny', Action: 'sts:*', Resource: '*' }], 'sts:AssumeRole', true],
     ['Deny sts:AssumeRole* on *', [{ Effect: 'Deny', Action: 'sts:AssumeRole*', Resource: '*' }], 'sts:AssumeRole', true],
-    ['Deny with a Condition is not a guarantee', [{ Effect: 'Deny', Action: 'sts:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalAccount': '1' } } }], 'sts:AssumeRole', false],
-    ['Deny with NotResource is not a guarantee on *', [{ Effect: 'Deny', Action: 'sts:*', NotResource: 'arn:aws:iam::1:role/ok' }], 'sts:AssumeRole', false],
+    [
+      'Deny with a Condition is not a guarantee',
+      [{ Effect: 'Deny', Action: 'sts:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalAccount': '1' } } }],
+      'sts:AssumeRole',
+      false,
+    ],
+    [
+      'Deny with NotResource is not a guarantee on *',
+      [{ Effect: 'Deny', Action: 'sts:*', NotResource: 'arn:aws:iam::1:role/ok' }],
+      'sts:AssumeRole',
+      false,
+    ],
     ['Deny with NotAction excluding it', [{ Effect: 'Deny', NotAction: 'sts:AssumeRole', Resource: '*' }], 'sts:AssumeRole', false],
     ['Deny with NotAction excluding something else', [{ Effect: 'Deny', NotAction: 's3:*', Resource: '*' }], 'sts:AssumeRole', true],
-    ['Deny on arn:aws:iam::*:policy/* only', [{ Effect: 'Deny', Action: 'iam:*', Resource: 'arn:aws:iam::*:policy/*' }], 'iam:PutRolePolicy', false],
+    [
+      'Deny on arn:aws:iam::*:policy/* only',
+      [{ Effect: 'Deny', Action: 'iam:*', Resource: 'arn:aws:iam::*:policy/*' }],
+      'iam:PutRolePolicy',
+      false,
+    ],
     ['Deny iam:*Policy* on *', [{ Effect: 'Deny', Action: 'iam:*Policy*', Resource: '*' }], 'iam:CreatePolicyVersion', true],
     ['an Allow is no Deny', [{ Effect: 'Allow', Action: '*', Resource: '*' }], 'sts:AssumeRole', false],
   ])('%s -> %s', (_name, statements, action, want) => {
@@ -168,7 +238,11 @@ describe('explicitlyDenies (a boundary or bucket policy guarantee)', () => {
       ['Principal one role', { Principal: { AWS: 'arn:aws:iam::1:role/x' } }, false],
       ['Principal a service', { Principal: { Service: 'cloudtrail.amazonaws.com' } }, false],
       ['NotPrincipal', { NotPrincipal: { AWS: 'arn:aws:iam::1:root' } }, false],
-      ['Principal * with an ArnNotLike exception', { Principal: '*', Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/admin' } } }, false],
+      [
+        'Principal * with an ArnNotLike exception',
+        { Principal: '*', Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/admin' } } },
+        false,
+      ],
     ])('Deny s3:DeleteObject with %s -> %s', (_name, extra, want) => {
       const p = deleteDeny(extra);
       expect(explicitlyDenies(p, 's3:DeleteObject', objects) !== undefined).toBe(want);
@@ -196,13 +270,22 @@ describe('allowsOf', () => {
     expect(allowsOf(p, 'secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:us-east-1:1:secret:ztait/pagerduty-AbC')).toEqual([
       { origin: 'secret_read', sid: 'Any', index: 2, effect: 'Allow', conditional: true },
     ]);
-    expect(allowsOf(p, 'secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:*:*:secret:ztait/slack-*').map((g) => g.sid)).toEqual(['Own', 'Any']);
+    expect(allowsOf(p, 'secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:*:*:secret:ztait/slack-*').map((g) => g.sid)).toEqual([
+      'Own',
+      'Any',
+    ]);
     expect(allowsOf(p, 's3:GetObject', '*')).toEqual([]);
   });
   it('filters by principal in resource policies', () => {
     const bucket = doc(
       'bucket',
-      { Sid: 'Trail', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::t/*' },
+      {
+        Sid: 'Trail',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::t/*',
+      },
       { Sid: 'Acct', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 's3:*', Resource: 'arn:aws:s3:::t/*' },
       { Sid: 'NotMe', Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::123456789012:role/me' }, Action: 's3:*', Resource: '*' },
     );

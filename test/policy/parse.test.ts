@@ -34,7 +34,13 @@ describe('parsePolicy: accepted forms', () => {
   it('normalises strings to lists and keeps Sid, NotAction, NotResource, Principal, Condition', () => {
     const [a, b] = ok({
       Statement: [
-        { Sid: 'S1', Effect: 'Allow', NotAction: 'iam:*', NotResource: ['arn:aws:s3:::x'], Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
+        {
+          Sid: 'S1',
+          Effect: 'Allow',
+          NotAction: 'iam:*',
+          NotResource: ['arn:aws:s3:::x'],
+          Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+        },
         { Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: 'arn:aws:s3:::b/*' },
       ],
     });
@@ -127,14 +133,30 @@ describe('parsePolicy: invalid and undecidable', () => {
     ['Effect missing', { Statement: [{ Action: '*', Resource: '*' }] }, /statement 0 has no Effect/],
     ['Effect invalid', { Statement: [{ Effect: 'Block', Action: '*', Resource: '*' }] }, /invalid Effect "Block"/],
     ['Effect in the wrong case', { Statement: [{ Effect: 'deny', Action: '*', Resource: '*' }] }, /invalid Effect/],
-    ['lower-case keys (AWS keys are case-sensitive)', { Statement: [{ effect: 'Deny', action: '*', resource: '*' }] }, /unsupported key "effect"/],
-    ['Action and NotAction', { Statement: [{ Effect: 'Allow', Action: '*', NotAction: 'iam:*', Resource: '*' }] }, /both Action and NotAction/],
+    [
+      'lower-case keys (AWS keys are case-sensitive)',
+      { Statement: [{ effect: 'Deny', action: '*', resource: '*' }] },
+      /unsupported key "effect"/,
+    ],
+    [
+      'Action and NotAction',
+      { Statement: [{ Effect: 'Allow', Action: '*', NotAction: 'iam:*', Resource: '*' }] },
+      /both Action and NotAction/,
+    ],
     ['neither Action nor NotAction', { Statement: [{ Effect: 'Allow', Resource: '*' }] }, /neither Action nor NotAction/],
-    ['Resource and NotResource', { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', NotResource: 'x' }] }, /both Resource and NotResource/],
+    [
+      'Resource and NotResource',
+      { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', NotResource: 'x' }] },
+      /both Resource and NotResource/,
+    ],
     ['no Resource in an identity statement', { Statement: [{ Effect: 'Allow', Action: '*' }] }, /neither Resource nor NotResource/],
     ['an empty Action list', { Statement: [{ Effect: 'Allow', Action: [], Resource: '*' }] }, /Action is an empty list/],
     ['a non-string Action', { Statement: [{ Effect: 'Allow', Action: [1], Resource: '*' }] }, /Action must be a string/],
-    ['a Principal string other than "*"', { Statement: [{ Effect: 'Allow', Principal: 'arn:aws:iam::1:root', Action: '*' }] }, /Principal must be/],
+    [
+      'a Principal string other than "*"',
+      { Statement: [{ Effect: 'Allow', Principal: 'arn:aws:iam::1:root', Action: '*' }] },
+      /Principal must be/,
+    ],
     ['a Condition that is not an object', { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: 'x' }] }, /Condition/],
   ])('%s -> invalid', (_name, v, why) => {
     const r = fails(v);
@@ -149,7 +171,10 @@ describe('parsePolicy: invalid and undecidable', () => {
     ['an unknown Statement list', { Statement: new Unknown('var.statements') }],
     ['an unknown statement', { Statement: [new Unknown('dynamic')] }],
     ['an unknown Effect', { Statement: [{ Effect: new Unknown('var.effect'), Action: '*', Resource: '*' }] }],
-    ['a template whose Effect is unknown', new Unknown('template', { pattern: '{"Statement":[{"Effect":"*","Action":"s3:*","Resource":"*"}]}' })],
+    [
+      'a template whose Effect is unknown',
+      new Unknown('template', { pattern: '{"Statement":[{"Effect":"*","Action":"s3:*","Resource":"*"}]}' }),
+    ],
   ])('%s -> undecidable', (_name, v) => {
     const r = fails(v);
     expect(r.unknown).toBe(true);

@@ -148,7 +148,8 @@ describe('kept answers agree with the reference whatever was asked before', () =
       if (statementApplies(st, 's3:GetObject', `b${i}`) !== want) wrong.push(i);
     }
     // Asked again: answers dropped when the memos started over, and answers kept since.
-    for (const i of [0, 1, 10, 519_999]) expect(statementApplies(st, 's3:GetObject', `b${i}`)).toBe(String(i).startsWith('1') ? 'yes' : 'no');
+    for (const i of [0, 1, 10, 519_999])
+      expect(statementApplies(st, 's3:GetObject', `b${i}`)).toBe(String(i).startsWith('1') ? 'yes' : 'no');
     expect(wrong).toEqual([]);
   });
 });

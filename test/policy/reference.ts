@@ -45,20 +45,12 @@ export function refActionMatches(st: PolicyStatement, action: string): boolean {
 /** AWS's reading of one statement for one concrete request (conditions ignored). */
 function refMatchesConcrete(st: PolicyStatement, action: string, resource: string): boolean {
   const actionOk = refActionMatches(st, action);
-  const resourceOk = st.resource
-    ? anyOf(st.resource, resource, false)
-    : st.notResource
-      ? !anyOf(st.notResource, resource, false)
-      : true;
+  const resourceOk = st.resource ? anyOf(st.resource, resource, false) : st.notResource ? !anyOf(st.notResource, resource, false) : true;
   return actionOk && resourceOk;
 }
 
 /** yes: applies to every concrete resource the query can be; maybe: to some; no: to none. */
-export function refApplies(
-  st: PolicyStatement,
-  action: string,
-  resources: readonly string[],
-): 'yes' | 'maybe' | 'no' {
+export function refApplies(st: PolicyStatement, action: string, resources: readonly string[]): 'yes' | 'maybe' | 'no' {
   const hits = resources.filter((r) => refMatchesConcrete(st, action, r)).length;
   if (hits === 0) return 'no';
   return hits === resources.length && !st.hasCondition && !st.partiallyUnknown ? 'yes' : 'maybe';

@@ -60,9 +60,14 @@ describe('ztait probe against the deployed reference architecture', () => {
     expect(run.stderr).toMatch(/^ztait: read account 111122223333 in us-east-1: \d+ calls, 0 failed\n$/);
     const ids = run.result.invariants.map((i) => i.id).filter((id) => id.startsWith('SI-'));
     expect(ids).toHaveLength(INVARIANT_COUNT);
-    for (const id of ids) expect(statuses(run.result)[id], `${id}: ${si(run.result, id).reason ?? JSON.stringify(si(run.result, id).findings)}`).toBe('pass');
+    for (const id of ids)
+      expect(statuses(run.result)[id], `${id}: ${si(run.result, id).reason ?? JSON.stringify(si(run.result, id).findings)}`).toBe('pass');
     expect(run.result.source.kind).toBe('live');
-    expect(run.result.source.account).toEqual({ id: '111122223333', region: 'us-east-1', caller: 'arn:aws:iam::111122223333:user/auditor' });
+    expect(run.result.source.account).toEqual({
+      id: '111122223333',
+      region: 'us-east-1',
+      caller: 'arn:aws:iam::111122223333:user/auditor',
+    });
   });
 
   it('collects the namespace (prefix and ztait:system tag) and leaves everything else out', () => {
@@ -124,13 +129,24 @@ describe('one broken thing fails exactly that invariant, with the ARN', () => {
   it('PITR off on the audit table: only SI-6 fails, in every report format with the ARN', async () => {
     const srv = await serve(account('pitr-off'));
     const dir = tempDir();
-    const run = await ztait(['probe', '--endpoint-url', srv.url, '--region', 'us-east-1', '--format', 'text,json,sarif,markdown,junit', '-o', `${dir}/`]);
+    const run = await ztait([
+      'probe',
+      '--endpoint-url',
+      srv.url,
+      '--region',
+      'us-east-1',
+      '--format',
+      'text,json,sarif,markdown,junit',
+      '-o',
+      `${dir}/`,
+    ]);
     expect(run.code, run.stderr).toBe(1);
     const result = JSON.parse(readFileSync(join(dir, 'ztait.json'), 'utf8')) as CheckResult;
     expect(notPassing(result)).toEqual(['SI-6']);
     const tableArn = 'arn:aws:dynamodb:us-east-1:111122223333:table/ztait-audit';
     expect(si(result, 'SI-6').findings.map((f) => f.arn)).toEqual([tableArn]);
-    for (const f of ['ztait.txt', 'ztait.sarif', 'ztait.md', 'ztait.xml']) expect(readFileSync(join(dir, f), 'utf8'), f).toContain(tableArn);
+    for (const f of ['ztait.txt', 'ztait.sarif', 'ztait.md', 'ztait.xml'])
+      expect(readFileSync(join(dir, f), 'utf8'), f).toContain(tableArn);
   });
 
   it('a role without a boundary: SI-3 and SI-4 fail on that role', async () => {
@@ -138,7 +154,9 @@ describe('one broken thing fails exactly that invariant, with the ARN', () => {
     expect(code).toBe(1);
     expect(notPassing(result)).toEqual(['SI-3', 'SI-4']);
     for (const id of ['SI-3', 'SI-4']) {
-      expect(new Set(si(result, id).findings.map((f) => f.arn))).toEqual(new Set(['arn:aws:iam::111122223333:role/ztait-triage-engine-role']));
+      expect(new Set(si(result, id).findings.map((f) => f.arn))).toEqual(
+        new Set(['arn:aws:iam::111122223333:role/ztait-triage-engine-role']),
+      );
     }
   });
 
@@ -146,7 +164,9 @@ describe('one broken thing fails exactly that invariant, with the ARN', () => {
     const { code, result } = await probe(await serve(account('dashboard-route-without-jwt')));
     expect(code).toBe(1);
     expect(notPassing(result)).toEqual(['SI-11']);
-    expect(new Set(si(result, 'SI-11').findings.map((f) => f.arn))).toEqual(new Set(['arn:aws:apigateway:us-east-1::/apis/a1b2c3d4e5/routes/rt0dash3']));
+    expect(new Set(si(result, 'SI-11').findings.map((f) => f.arn))).toEqual(
+      new Set(['arn:aws:apigateway:us-east-1::/apis/a1b2c3d4e5/routes/rt0dash3']),
+    );
   });
 });
 
@@ -171,7 +191,11 @@ describe('fail closed', () => {
   });
 
   it('throttling that outlasts the retries is error; throttling within them is absorbed', async () => {
-    const absorbed = await probe(await serve(account('reference'), { actions: { 'dynamodb:DescribeTable': { kind: 'throttle', times: 2 } } }), '--max-attempts', '4');
+    const absorbed = await probe(
+      await serve(account('reference'), { actions: { 'dynamodb:DescribeTable': { kind: 'throttle', times: 2 } } }),
+      '--max-attempts',
+      '4',
+    );
     expect(absorbed.code, JSON.stringify(notPassing(absorbed.result))).toBe(0);
 
     const srv = await serve(account('reference'), { actions: { 'dynamodb:ListTables': { kind: 'throttle', times: 1000 } } });
@@ -181,7 +205,9 @@ describe('fail closed', () => {
     expect(si(exhausted.result, 'SI-10').status).not.toBe('pass');
     for (const id of ['SI-5', 'SI-6', 'SI-10']) {
       if (id !== 'SI-10') expect(si(exhausted.result, id).status, id).toBe('error');
-      expect(JSON.stringify(si(exhausted.result, id)), id).toMatch(/dynamodb:ListTables failed: ThrottlingException \(throttled after 3 attempts/);
+      expect(JSON.stringify(si(exhausted.result, id)), id).toMatch(
+        /dynamodb:ListTables failed: ThrottlingException \(throttled after 3 attempts/,
+      );
     }
     expect(srv.received.filter((c) => c.action === 'ListTables' && c.status === 400)).toHaveLength(3);
   });
@@ -190,7 +216,11 @@ describe('fail closed', () => {
     const retried = await probe(await serve(account('reference'), { actions: { 'lambda:ListFunctions': { kind: 'error500', times: 1 } } }));
     expect(retried.code, JSON.stringify(notPassing(retried.result))).toBe(0);
 
-    const slowOk = await probe(await serve(account('reference'), { actions: { 'secretsmanager:ListSecrets': { kind: 'delay', ms: 300 } } }), '--timeout-ms', '3000');
+    const slowOk = await probe(
+      await serve(account('reference'), { actions: { 'secretsmanager:ListSecrets': { kind: 'delay', ms: 300 } } }),
+      '--timeout-ms',
+      '3000',
+    );
     expect(slowOk.code).toBe(0);
 
     const tooSlow = await probe(
@@ -210,7 +240,19 @@ describe('fail closed', () => {
     const srv = await serve(account('reference'));
     const url = srv.url;
     await srv.close();
-    const run = await ztait(['probe', '--endpoint-url', url, '--region', 'us-east-1', '--format', 'json', '--max-attempts', '1', '--timeout-ms', '1000']);
+    const run = await ztait([
+      'probe',
+      '--endpoint-url',
+      url,
+      '--region',
+      'us-east-1',
+      '--format',
+      'json',
+      '--max-attempts',
+      '1',
+      '--timeout-ms',
+      '1000',
+    ]);
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout) as CheckResult;
     expect(result.invariants.filter((i) => i.id.startsWith('SI-') && i.status === 'pass')).toEqual([]);
@@ -227,7 +269,13 @@ describe('fail closed', () => {
 describe('credentials and targeting', () => {
   it('--role-arn assumes the audit role as session ztait-audit and audits with its credentials', async () => {
     const srv = await serve(account('reference'));
-    const { code, result } = await probe(srv, '--role-arn', 'arn:aws:iam::111122223333:role/ztait-auditor', '--external-id', 'ztait-external-id');
+    const { code, result } = await probe(
+      srv,
+      '--role-arn',
+      'arn:aws:iam::111122223333:role/ztait-auditor',
+      '--external-id',
+      'ztait-external-id',
+    );
     expect(code).toBe(0);
     expect(result.source.account?.caller).toBe('arn:aws:sts::111122223333:assumed-role/ztait-auditor/ztait-audit');
     const assume = srv.received.filter((c) => c.action === 'AssumeRole');
@@ -239,7 +287,17 @@ describe('credentials and targeting', () => {
 
   it('an audit role that cannot be assumed stops the run with exit 2 and one line', async () => {
     const srv = await serve(account('reference'));
-    const run = await ztait(['probe', '--endpoint-url', srv.url, '--region', 'us-east-1', '--role-arn', 'arn:aws:iam::111122223333:role/ztait-auditor', '--external-id', 'wrong']);
+    const run = await ztait([
+      'probe',
+      '--endpoint-url',
+      srv.url,
+      '--region',
+      'us-east-1',
+      '--role-arn',
+      'arn:aws:iam::111122223333:role/ztait-auditor',
+      '--external-id',
+      'wrong',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/sts:AssumeRole failed: AccessDenied/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -249,7 +307,10 @@ describe('credentials and targeting', () => {
     const srv = await serve(account('reference'));
     const dir = tempDir();
     writeFileSync(join(dir, 'config'), '[profile auditor]\nregion = us-east-1\n');
-    writeFileSync(join(dir, 'credentials'), '[auditor]\naws_access_key_id = AKIAPROFILE000000001\naws_secret_access_key = profile-secret\n');
+    writeFileSync(
+      join(dir, 'credentials'),
+      '[auditor]\naws_access_key_id = AKIAPROFILE000000001\naws_secret_access_key = profile-secret\n',
+    );
     const run = await ztait(['probe', '--endpoint-url', srv.url, '--profile', 'auditor', '--format', 'json', '--quiet'], {
       AWS_ACCESS_KEY_ID: undefined,
       AWS_SECRET_ACCESS_KEY: undefined,
@@ -265,7 +326,10 @@ describe('credentials and targeting', () => {
 
   it('no credentials anywhere: exit 2 saying so, nothing sent', async () => {
     const srv = await serve(account('reference'));
-    const run = await ztait(['probe', '--endpoint-url', srv.url, '--region', 'us-east-1'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
+    const run = await ztait(['probe', '--endpoint-url', srv.url, '--region', 'us-east-1'], {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/credentials/i);
     expect(srv.received).toEqual([]);

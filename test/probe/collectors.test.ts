@@ -55,25 +55,55 @@ const ssm = mockClient(SSMClient);
 afterEach(() => [ddb, ec2, iam, lambda, s3, trail, secrets, ssm].forEach((m) => m.reset()));
 
 const one = (inv: Inventory, type: string, key: string): Resource => {
-  const r = inv.resources.find((x) => x.type === type && (x.values.name === key || x.values.id === key || x.values.function_name === key || x.values.bucket === key));
+  const r = inv.resources.find(
+    (x) => x.type === type && (x.values.name === key || x.values.id === key || x.values.function_name === key || x.values.bucket === key),
+  );
   if (!r) throw new Error(`${type} ${key} not in inventory: ${inv.resources.map((x) => x.address).join(', ')}`);
   return r;
 };
 const ARN = (t: string) => `arn:aws:dynamodb:us-east-1:111122223333:table/${t}`;
 
 describe('DynamoDB', () => {
-  const table = (name: string, sse?: object) => ({ Table: { TableName: name, TableArn: ARN(name), KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }], ...(sse ? { SSEDescription: sse } : {}) } });
+  const table = (name: string, sse?: object) => ({
+    Table: {
+      TableName: name,
+      TableArn: ARN(name),
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }],
+      ...(sse ? { SSEDescription: sse } : {}),
+    },
+  });
 
   it('maps encryption, PITR and TTL as Terraform describes them, over paginated listings', async () => {
-    ddb.on(ListTablesCommand).resolvesOnce({ TableNames: ['ztait-a', 'ztait-b'], LastEvaluatedTableName: 'ztait-b' }).resolves({ TableNames: ['ztait-c', 'ztait-d'] });
-    ddb.on(DescribeTableCommand, { TableName: 'ztait-a' }).resolves(table('ztait-a', { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/k' }));
+    ddb
+      .on(ListTablesCommand)
+      .resolvesOnce({ TableNames: ['ztait-a', 'ztait-b'], LastEvaluatedTableName: 'ztait-b' })
+      .resolves({ TableNames: ['ztait-c', 'ztait-d'] });
+    ddb
+      .on(DescribeTableCommand, { TableName: 'ztait-a' })
+      .resolves(table('ztait-a', { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/k' }));
     ddb.on(DescribeTableCommand, { TableName: 'ztait-b' }).resolves(table('ztait-b'));
     ddb.on(DescribeTableCommand, { TableName: 'ztait-c' }).resolves(table('ztait-c', { Status: 'ENABLED', SSEType: 'AES256' }));
     ddb.on(DescribeTableCommand, { TableName: 'ztait-d' }).resolves(table('ztait-d', { Status: 'UPDATING', SSEType: 'KMS' }));
-    ddb.on(DescribeContinuousBackupsCommand).resolves({ ContinuousBackupsDescription: { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' } } });
-    ddb.on(DescribeContinuousBackupsCommand, { TableName: 'ztait-b' }).resolves({ ContinuousBackupsDescription: { ContinuousBackupsStatus: 'DISABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' } } });
+    ddb
+      .on(DescribeContinuousBackupsCommand)
+      .resolves({
+        ContinuousBackupsDescription: {
+          ContinuousBackupsStatus: 'ENABLED',
+          PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
+        },
+      });
+    ddb
+      .on(DescribeContinuousBackupsCommand, { TableName: 'ztait-b' })
+      .resolves({
+        ContinuousBackupsDescription: {
+          ContinuousBackupsStatus: 'DISABLED',
+          PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
+        },
+      });
     ddb.on(DescribeTimeToLiveCommand).resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
-    ddb.on(DescribeTimeToLiveCommand, { TableName: 'ztait-a' }).resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: 'expires_at' } });
+    ddb
+      .on(DescribeTimeToLiveCommand, { TableName: 'ztait-a' })
+      .resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: 'expires_at' } });
     const ctx = mockContext();
     await collectTables(ctx);
     const inv = ctx.out.build({});
@@ -99,7 +129,9 @@ describe('DynamoDB', () => {
     ddb.on(DescribeTableCommand, { TableName: 'ztait-e' }).resolves(table('ztait-e', { Status: 'ENABLED', SSEType: 'KMS' }));
     ddb.on(ListTagsOfResourceCommand, { ResourceArn: ARN('shared') }).resolves({ Tags: [{ Key: 'ztait:system', Value: 'ztait' }] });
     ddb.on(ListTagsOfResourceCommand, { ResourceArn: ARN('other') }).resolves({ Tags: [{ Key: 'team', Value: 'x' }] });
-    ddb.on(DescribeContinuousBackupsCommand).rejects(callError('dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeContinuousBackups', 'AccessDeniedException', 400));
+    ddb
+      .on(DescribeContinuousBackupsCommand)
+      .rejects(callError('dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeContinuousBackups', 'AccessDeniedException', 400));
     ddb.on(DescribeTimeToLiveCommand).resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
     const ctx = mockContext();
     const scoped = await collectTables(ctx);
@@ -120,7 +152,9 @@ describe('DynamoDB', () => {
     await collectTables(ctx);
     const inv = ctx.out.build({});
     expect(inv.resources).toEqual([]);
-    expect(inv.gaps).toEqual({ aws_dynamodb_table: 'dynamodb:ListTables failed: AccessDeniedException (missing permission dynamodb:ListTables)' });
+    expect(inv.gaps).toEqual({
+      aws_dynamodb_table: 'dynamodb:ListTables failed: AccessDeniedException (missing permission dynamodb:ListTables)',
+    });
   });
 });
 
@@ -135,7 +169,11 @@ describe('Lambda and its network', () => {
           VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'], VpcId: 'vpc-placeholder' },
           Environment: { Variables: { MATURITY_LEVEL: '1' } },
         },
-        { FunctionName: 'ztait-novpc', FunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:ztait-novpc', Environment: { Error: { ErrorCode: 'KMSAccessDeniedException' } } },
+        {
+          FunctionName: 'ztait-novpc',
+          FunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:ztait-novpc',
+          Environment: { Error: { ErrorCode: 'KMSAccessDeniedException' } },
+        },
         { FunctionName: 'untagged', FunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:untagged' },
       ],
     });
@@ -154,7 +192,9 @@ describe('Lambda and its network', () => {
         },
       ],
     });
-    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-real', CidrBlock: '10.0.0.0/16', OwnerId: '111122223333' }, { VpcId: 'vpc-other' }] });
+    ec2
+      .on(DescribeVpcsCommand)
+      .resolves({ Vpcs: [{ VpcId: 'vpc-real', CidrBlock: '10.0.0.0/16', OwnerId: '111122223333' }, { VpcId: 'vpc-other' }] });
     ec2.on(DescribeRouteTablesCommand).resolves({
       RouteTables: [
         {
@@ -171,12 +211,31 @@ describe('Lambda and its network', () => {
         },
       ],
     });
-    ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [{ NatGatewayId: 'nat-gone', State: 'deleted', VpcId: 'vpc-real' }, { NatGatewayId: 'nat-1', State: 'available', SubnetId: 'subnet-9', VpcId: 'vpc-real' }] });
-    ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [{ InternetGatewayId: 'igw-1', Attachments: [{ VpcId: 'vpc-real', State: 'attached' }] }] });
+    ec2.on(DescribeNatGatewaysCommand).resolves({
+      NatGateways: [
+        { NatGatewayId: 'nat-gone', State: 'deleted', VpcId: 'vpc-real' },
+        { NatGatewayId: 'nat-1', State: 'available', SubnetId: 'subnet-9', VpcId: 'vpc-real' },
+      ],
+    });
+    ec2
+      .on(DescribeInternetGatewaysCommand)
+      .resolves({ InternetGateways: [{ InternetGatewayId: 'igw-1', Attachments: [{ VpcId: 'vpc-real', State: 'attached' }] }] });
     ec2.on(DescribeVpcEndpointsCommand).resolves({
       VpcEndpoints: [
-        { VpcEndpointId: 'vpce-1', VpcId: 'vpc-real', ServiceName: 'com.amazonaws.us-east-1.dynamodb', VpcEndpointType: 'Gateway', State: 'Available' },
-        { VpcEndpointId: 'vpce-2', VpcId: 'vpc-real', ServiceName: 'com.amazonaws.us-east-1.events', VpcEndpointType: 'Interface', State: 'Failed' },
+        {
+          VpcEndpointId: 'vpce-1',
+          VpcId: 'vpc-real',
+          ServiceName: 'com.amazonaws.us-east-1.dynamodb',
+          VpcEndpointType: 'Gateway',
+          State: 'Available',
+        },
+        {
+          VpcEndpointId: 'vpce-2',
+          VpcId: 'vpc-real',
+          ServiceName: 'com.amazonaws.us-east-1.events',
+          VpcEndpointType: 'Interface',
+          State: 'Failed',
+        },
       ],
     });
     const ctx = mockContext();
@@ -195,9 +254,14 @@ describe('Lambda and its network', () => {
       expect.objectContaining({ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'], ipv6_cidr_blocks: [] }),
       expect.objectContaining({ protocol: 'tcp', from_port: 443, to_port: 443, ipv6_cidr_blocks: ['::/0'], security_groups: ['sg-2'] }),
     ]);
-    expect(one(inv, 'aws_route_table', 'rtb-1').values.route).toEqual([expect.objectContaining({ cidr_block: '0.0.0.0/0', gateway_id: 'igw-1', nat_gateway_id: '' })]);
+    expect(one(inv, 'aws_route_table', 'rtb-1').values.route).toEqual([
+      expect.objectContaining({ cidr_block: '0.0.0.0/0', gateway_id: 'igw-1', nat_gateway_id: '' }),
+    ]);
     expect(one(inv, 'aws_route_table_association', 'rtbassoc-1').values).toMatchObject({ subnet_id: 'subnet-1', route_table_id: 'rtb-1' });
-    expect(one(inv, 'aws_main_route_table_association', 'rtbassoc-main').values).toMatchObject({ vpc_id: 'vpc-real', route_table_id: 'rtb-1' });
+    expect(one(inv, 'aws_main_route_table_association', 'rtbassoc-main').values).toMatchObject({
+      vpc_id: 'vpc-real',
+      route_table_id: 'rtb-1',
+    });
     expect(inv.resources.filter((r) => r.type === 'aws_nat_gateway').map((r) => r.values.id)).toEqual(['nat-1']);
     expect(inv.resources.filter((r) => r.type === 'aws_vpc_endpoint').map((r) => r.values.id)).toEqual(['vpce-1']);
     expect(inv.limitations).toEqual([expect.stringMatching(/vpce-2 .* is in state Failed and carries no traffic/)]);
@@ -209,7 +273,13 @@ describe('Lambda and its network', () => {
 
   it('a subnet lookup that fails leaves the function VPC unknown and every VPC-wide type as a gap', async () => {
     lambda.on(ListFunctionsCommand).resolves({
-      Functions: [{ FunctionName: 'ztait-fn', FunctionArn: 'arn:aws:lambda:us-east-1:1:function:ztait-fn', VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: [] } }],
+      Functions: [
+        {
+          FunctionName: 'ztait-fn',
+          FunctionArn: 'arn:aws:lambda:us-east-1:1:function:ztait-fn',
+          VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: [] },
+        },
+      ],
     });
     ec2.on(DescribeSubnetsCommand).rejects(callError('ec2:DescribeSubnets', 'ec2:DescribeSubnets', 'UnauthorizedOperation', 403));
     ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
@@ -218,7 +288,9 @@ describe('Lambda and its network', () => {
     const inv = ctx.out.build({});
     const vpc = (one(inv, 'aws_lambda_function', 'ztait-fn').values.vpc_config as { vpc_id: unknown }[])[0]!.vpc_id;
     expect((vpc as Unknown).reason).toMatch(/missing permission ec2:DescribeSubnets/);
-    expect(Object.keys(inv.gaps ?? {})).toEqual(expect.arrayContaining(['aws_subnet', 'aws_route_table', 'aws_vpc_endpoint', 'aws_nat_gateway']));
+    expect(Object.keys(inv.gaps ?? {})).toEqual(
+      expect.arrayContaining(['aws_subnet', 'aws_route_table', 'aws_vpc_endpoint', 'aws_nat_gateway']),
+    );
   });
 });
 
@@ -232,7 +304,13 @@ describe('IAM', () => {
         { RoleName: 'ztait-a', Arn: 'arn:aws:iam::111122223333:role/ztait-a', Path: '/', RoleId: 'R1', CreateDate: new Date(0) },
         { RoleName: 'runner', Arn: 'arn:aws:iam::111122223333:role/runner', Path: '/', RoleId: 'R2', CreateDate: new Date(0) },
         { RoleName: 'unrelated', Arn: 'arn:aws:iam::111122223333:role/unrelated', Path: '/', RoleId: 'R3', CreateDate: new Date(0) },
-        { RoleName: 'AWSServiceRoleForX', Arn: 'arn:aws:iam::111122223333:role/aws-service-role/x/AWSServiceRoleForX', Path: '/aws-service-role/x/', RoleId: 'R4', CreateDate: new Date(0) },
+        {
+          RoleName: 'AWSServiceRoleForX',
+          Arn: 'arn:aws:iam::111122223333:role/aws-service-role/x/AWSServiceRoleForX',
+          Path: '/aws-service-role/x/',
+          RoleId: 'R4',
+          CreateDate: new Date(0),
+        },
       ],
     });
     iam.on(GetRoleCommand, { RoleName: 'ztait-a' }).resolves({
@@ -242,21 +320,57 @@ describe('IAM', () => {
         Path: '/',
         RoleId: 'R1',
         CreateDate: new Date(0),
-        AssumeRolePolicyDocument: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+        AssumeRolePolicyDocument: enc({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
         PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: boundaryArn },
       },
     });
-    iam.on(GetRoleCommand, { RoleName: 'runner' }).resolves({ Role: { RoleName: 'runner', Arn: 'arn:aws:iam::111122223333:role/runner', Path: '/', RoleId: 'R2', CreateDate: new Date(0) } });
-    iam.on(GetRoleCommand, { RoleName: 'unrelated' }).resolves({ Role: { RoleName: 'unrelated', Arn: 'arn:aws:iam::111122223333:role/unrelated', Path: '/', RoleId: 'R3', CreateDate: new Date(0), Tags: [] } });
+    iam
+      .on(GetRoleCommand, { RoleName: 'runner' })
+      .resolves({
+        Role: { RoleName: 'runner', Arn: 'arn:aws:iam::111122223333:role/runner', Path: '/', RoleId: 'R2', CreateDate: new Date(0) },
+      });
+    iam
+      .on(GetRoleCommand, { RoleName: 'unrelated' })
+      .resolves({
+        Role: {
+          RoleName: 'unrelated',
+          Arn: 'arn:aws:iam::111122223333:role/unrelated',
+          Path: '/',
+          RoleId: 'R3',
+          CreateDate: new Date(0),
+          Tags: [],
+        },
+      });
     iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
     iam.on(ListRolePoliciesCommand, { RoleName: 'ztait-a' }).resolves({ PolicyNames: ['inline'] });
-    iam.on(GetRolePolicyCommand).resolves({ RoleName: 'ztait-a', PolicyName: 'inline', PolicyDocument: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: '*' }] }) });
+    iam
+      .on(GetRolePolicyCommand)
+      .resolves({
+        RoleName: 'ztait-a',
+        PolicyName: 'inline',
+        PolicyDocument: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: '*' }] }),
+      });
     iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
-    iam.on(ListAttachedRolePoliciesCommand, { RoleName: 'ztait-a' }).resolves({ AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', PolicyName: 'ReadOnlyAccess' }] });
-    iam.on(GetPolicyCommand, { PolicyArn: boundaryArn }).resolves({ Policy: { PolicyName: 'ztait-boundary', Arn: boundaryArn, DefaultVersionId: 'v2' } });
-    iam.on(GetPolicyCommand, { PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }).resolves({ Policy: { PolicyName: 'ReadOnlyAccess', Arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', DefaultVersionId: 'v9' } });
-    iam.on(GetPolicyVersionCommand, { PolicyArn: boundaryArn, VersionId: 'v2' }).resolves({ PolicyVersion: { Document: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'sts:*', Resource: '*' }] }) } });
-    iam.on(GetPolicyVersionCommand, { PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }).rejects(callError('iam:GetPolicyVersion', 'iam:GetPolicyVersion', 'AccessDenied', 403));
+    iam
+      .on(ListAttachedRolePoliciesCommand, { RoleName: 'ztait-a' })
+      .resolves({ AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', PolicyName: 'ReadOnlyAccess' }] });
+    iam
+      .on(GetPolicyCommand, { PolicyArn: boundaryArn })
+      .resolves({ Policy: { PolicyName: 'ztait-boundary', Arn: boundaryArn, DefaultVersionId: 'v2' } });
+    iam
+      .on(GetPolicyCommand, { PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' })
+      .resolves({ Policy: { PolicyName: 'ReadOnlyAccess', Arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', DefaultVersionId: 'v9' } });
+    iam
+      .on(GetPolicyVersionCommand, { PolicyArn: boundaryArn, VersionId: 'v2' })
+      .resolves({
+        PolicyVersion: { Document: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'sts:*', Resource: '*' }] }) },
+      });
+    iam
+      .on(GetPolicyVersionCommand, { PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' })
+      .rejects(callError('iam:GetPolicyVersion', 'iam:GetPolicyVersion', 'AccessDenied', 403));
 
     const ctx = mockContext();
     const roles = await collectIam(ctx, ['arn:aws:iam::111122223333:role/runner']);
@@ -265,18 +379,30 @@ describe('IAM', () => {
     const a = one(inv, 'aws_iam_role', 'ztait-a');
     expect(a.values.permissions_boundary).toBe(boundaryArn);
     expect(JSON.parse(a.values.assume_role_policy as string).Statement[0].Principal.Service).toBe('lambda.amazonaws.com');
-    expect(a.values.inline_policy).toEqual([{ name: 'inline', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: '*' }] }) }]);
+    expect(a.values.inline_policy).toEqual([
+      {
+        name: 'inline',
+        policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: '*' }] }),
+      },
+    ]);
     expect(one(inv, 'aws_iam_role', 'runner').values.permissions_boundary).toBeNull();
-    expect(one(inv, 'aws_iam_role_policy_attachment', 'ztait-a--ReadOnlyAccess').values).toMatchObject({ role: 'ztait-a', policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' });
+    expect(one(inv, 'aws_iam_role_policy_attachment', 'ztait-a--ReadOnlyAccess').values).toMatchObject({
+      role: 'ztait-a',
+      policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    });
     expect(JSON.parse(one(inv, 'aws_iam_policy', 'ztait-boundary').values.policy as string).Statement[0].Effect).toBe('Deny');
     const ro = one(inv, 'aws_iam_policy', 'ReadOnlyAccess');
     expect(ro.values.policy).toBeInstanceOf(Unknown);
-    expect(inv.gaps).toEqual({ 'aws_iam_policy.policy': 'iam:GetPolicyVersion failed: AccessDenied (missing permission iam:GetPolicyVersion)' });
+    expect(inv.gaps).toEqual({
+      'aws_iam_policy.policy': 'iam:GetPolicyVersion failed: AccessDenied (missing permission iam:GetPolicyVersion)',
+    });
     expect(iam.commandCalls(GetRoleCommand, { RoleName: 'AWSServiceRoleForX' })).toHaveLength(0);
   });
 
   it('a role whose GetRole fails keeps an unknown boundary, never "none"', async () => {
-    iam.on(ListRolesCommand).resolves({ Roles: [{ RoleName: 'ztait-a', Arn: 'arn:aws:iam::1:role/ztait-a', Path: '/', RoleId: 'R', CreateDate: new Date(0) }] });
+    iam
+      .on(ListRolesCommand)
+      .resolves({ Roles: [{ RoleName: 'ztait-a', Arn: 'arn:aws:iam::1:role/ztait-a', Path: '/', RoleId: 'R', CreateDate: new Date(0) }] });
     iam.on(GetRoleCommand).rejects(callError('iam:GetRole', 'iam:GetRole', 'AccessDenied', 403));
     iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
     iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
@@ -291,7 +417,14 @@ describe('IAM', () => {
 describe('CloudTrail and its bucket', () => {
   it('maps the trail status, a missing bucket policy as none, versioning never enabled as Disabled', async () => {
     trail.on(DescribeTrailsCommand).resolves({
-      trailList: [{ Name: 'ztait-trail', TrailARN: 'arn:aws:cloudtrail:us-east-1:1:trail/ztait-trail', S3BucketName: 'ztait-logs', IsMultiRegionTrail: true }],
+      trailList: [
+        {
+          Name: 'ztait-trail',
+          TrailARN: 'arn:aws:cloudtrail:us-east-1:1:trail/ztait-trail',
+          S3BucketName: 'ztait-logs',
+          IsMultiRegionTrail: true,
+        },
+      ],
     });
     trail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
     s3.on(GetBucketPolicyCommand).rejects(callError('s3:GetBucketPolicy', 's3:GetBucketPolicy', 'NoSuchBucketPolicy', 404));
@@ -299,9 +432,15 @@ describe('CloudTrail and its bucket', () => {
     const ctx = mockContext();
     await collectTrails(ctx);
     const inv = ctx.out.build({});
-    expect(one(inv, 'aws_cloudtrail', 'ztait-trail').values).toMatchObject({ s3_bucket_name: 'ztait-logs', is_multi_region_trail: true, enable_logging: true });
+    expect(one(inv, 'aws_cloudtrail', 'ztait-trail').values).toMatchObject({
+      s3_bucket_name: 'ztait-logs',
+      is_multi_region_trail: true,
+      enable_logging: true,
+    });
     expect(inv.resources.map((r) => r.type)).toEqual(['aws_cloudtrail', 'aws_s3_bucket', 'aws_s3_bucket_versioning']);
-    expect(one(inv, 'aws_s3_bucket_versioning', 'ztait-logs').values.versioning_configuration).toEqual([{ status: 'Disabled', mfa_delete: 'Disabled' }]);
+    expect(one(inv, 'aws_s3_bucket_versioning', 'ztait-logs').values.versioning_configuration).toEqual([
+      { status: 'Disabled', mfa_delete: 'Disabled' },
+    ]);
     expect(inv.gaps).toBeUndefined();
   });
 });
@@ -310,9 +449,21 @@ describe('Secrets Manager and SSM', () => {
   it('secrets carry rotation (never values); SecureString parameter values are never asked for', async () => {
     secrets.on(ListSecretsCommand).resolves({
       SecretList: [
-        { Name: 'ztait-slack', ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:ztait-slack-Ab', RotationEnabled: true, RotationRules: { AutomaticallyAfterDays: 30 }, RotationLambdaARN: 'arn:rot' },
+        {
+          Name: 'ztait-slack',
+          ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:ztait-slack-Ab',
+          RotationEnabled: true,
+          RotationRules: { AutomaticallyAfterDays: 30 },
+          RotationLambdaARN: 'arn:rot',
+        },
         { Name: 'ztait-norot', ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:ztait-norot-Cd', RotationEnabled: false },
-        { Name: 'other', ARN: 'arn:other', Tags: [{ Key: 'ztait:system', Value: '' }], RotationEnabled: true, RotationRules: { ScheduleExpression: 'rate(10 days)' } },
+        {
+          Name: 'other',
+          ARN: 'arn:other',
+          Tags: [{ Key: 'ztait:system', Value: '' }],
+          RotationEnabled: true,
+          RotationRules: { ScheduleExpression: 'rate(10 days)' },
+        },
       ],
     });
     ssm.on(DescribeParametersCommand).resolves({
@@ -322,16 +473,22 @@ describe('Secrets Manager and SSM', () => {
         { Name: 'elsewhere', Type: 'String', ARN: 'arn:p3' },
       ],
     });
-    ssm.on(GetParameterCommand, { Name: '/ztait/prompts/triage' }).resolves({ Parameter: { Name: '/ztait/prompts/triage', Value: 'You are a triage assistant.' } });
+    ssm
+      .on(GetParameterCommand, { Name: '/ztait/prompts/triage' })
+      .resolves({ Parameter: { Name: '/ztait/prompts/triage', Value: 'You are a triage assistant.' } });
     ssm.on(ListTagsForResourceCommand).resolves({ TagList: [] });
     const ctx = mockContext();
     await collectSecrets(ctx);
     await collectParameters(ctx);
     const inv = ctx.out.build({});
-    expect(inv.resources.filter((r) => r.type === 'aws_secretsmanager_secret').map((r) => r.values.name)).toEqual(['other', 'ztait-norot', 'ztait-slack']);
-    expect(one(inv, 'aws_secretsmanager_secret_rotation', 'arn:aws:secretsmanager:us-east-1:1:secret:ztait-slack-Ab').values.rotation_rules).toEqual([
-      { automatically_after_days: 30, schedule_expression: null, duration: null },
+    expect(inv.resources.filter((r) => r.type === 'aws_secretsmanager_secret').map((r) => r.values.name)).toEqual([
+      'other',
+      'ztait-norot',
+      'ztait-slack',
     ]);
+    expect(
+      one(inv, 'aws_secretsmanager_secret_rotation', 'arn:aws:secretsmanager:us-east-1:1:secret:ztait-slack-Ab').values.rotation_rules,
+    ).toEqual([{ automatically_after_days: 30, schedule_expression: null, duration: null }]);
     expect(inv.resources.filter((r) => r.type === 'aws_secretsmanager_secret_rotation')).toHaveLength(2);
     const prompt = one(inv, 'aws_ssm_parameter', '/ztait/prompts/triage');
     expect(prompt.address).toBe('aws_ssm_parameter.live["/ztait/prompts/triage"]');

@@ -10,7 +10,12 @@ import { REDACTED, redactResponse } from '../../src/sources/aws/redact.js';
 import { ForbiddenCallError, ProbeCallError, ProbeSession, callKey } from '../../src/sources/aws/session.js';
 
 // An endpoint nothing listens on: a request that got past the guard would fail with a network error instead.
-const cfg = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 };
+const cfg = {
+  region: 'us-east-1',
+  endpoint: 'http://127.0.0.1:9',
+  credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  maxAttempts: 1,
+};
 
 describe('the read-only allow-list', () => {
   it('holds only reads, and the policy grants each collector action once, never AssumeRole', () => {
@@ -47,15 +52,23 @@ describe('the call guard', () => {
     const err = await client.send(new ListTablesCommand({})).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProbeCallError);
     expect((err as ProbeCallError).failure.kind).toBe('network');
-    expect(session.callLog).toEqual([expect.objectContaining({ service: 'dynamodb', action: 'ListTables', ok: false, error: 'ECONNREFUSED' })]);
+    expect(session.callLog).toEqual([
+      expect.objectContaining({ service: 'dynamodb', action: 'ListTables', ok: false, error: 'ECONNREFUSED' }),
+    ]);
   });
 
   it('allows AssumeRole only for the audit role, as session ztait-audit', async () => {
     const session = new ProbeSession({ auditRoleArn: 'arn:aws:iam::1:role/audit' });
     const sts = session.attach(new STSClient(cfg), 'sts');
-    await expect(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::1:role/admin', RoleSessionName: 'ztait-audit' }))).rejects.toBeInstanceOf(ForbiddenCallError);
-    await expect(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::1:role/audit', RoleSessionName: 'other' }))).rejects.toBeInstanceOf(ForbiddenCallError);
-    const allowed = await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::1:role/audit', RoleSessionName: 'ztait-audit' })).catch((e: unknown) => e);
+    await expect(
+      sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::1:role/admin', RoleSessionName: 'ztait-audit' })),
+    ).rejects.toBeInstanceOf(ForbiddenCallError);
+    await expect(
+      sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::1:role/audit', RoleSessionName: 'other' })),
+    ).rejects.toBeInstanceOf(ForbiddenCallError);
+    const allowed = await sts
+      .send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::1:role/audit', RoleSessionName: 'ztait-audit' }))
+      .catch((e: unknown) => e);
     expect(allowed).toBeInstanceOf(ProbeCallError); // sent (and refused by the closed port), not forbidden
     expect(new ProbeSession().recordedCalls()).toEqual([]);
   });
@@ -65,7 +78,12 @@ describe('the call guard', () => {
     const session = new ProbeSession({
       replay: [
         { service: 'dynamodb', action: 'ListTables', input, output: { TableNames: ['ztait-a'] } },
-        { service: 'dynamodb', action: 'DescribeTable', input: { TableName: 'ztait-a' }, failure: { kind: 'access-denied', code: 'AccessDeniedException', reason: 'recorded reason' } },
+        {
+          service: 'dynamodb',
+          action: 'DescribeTable',
+          input: { TableName: 'ztait-a' },
+          failure: { kind: 'access-denied', code: 'AccessDeniedException', reason: 'recorded reason' },
+        },
       ],
     });
     const client = session.attach(new DynamoDBClient(cfg), 'dynamodb');
@@ -80,13 +98,37 @@ describe('the call guard', () => {
 describe('failure reasons name the call and the fix', () => {
   const fail = (err: object, timeout?: number) => describeFailure(err, 'svc:Op', 'svc:Op', timeout);
   it.each([
-    [{ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }, 'access-denied', 'svc:Op failed: AccessDeniedException (missing permission svc:Op)'],
-    [{ name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } }, 'access-denied', 'svc:Op failed: UnauthorizedOperation (missing permission svc:Op)'],
-    [{ name: 'ThrottlingException', $metadata: { httpStatusCode: 400, attempts: 4 } }, 'throttled', 'svc:Op failed: ThrottlingException (throttled after 4 attempts, retries exhausted)'],
+    [
+      { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } },
+      'access-denied',
+      'svc:Op failed: AccessDeniedException (missing permission svc:Op)',
+    ],
+    [
+      { name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } },
+      'access-denied',
+      'svc:Op failed: UnauthorizedOperation (missing permission svc:Op)',
+    ],
+    [
+      { name: 'ThrottlingException', $metadata: { httpStatusCode: 400, attempts: 4 } },
+      'throttled',
+      'svc:Op failed: ThrottlingException (throttled after 4 attempts, retries exhausted)',
+    ],
     [{ name: 'TimeoutError', message: 'request timed out' }, 'timeout', 'svc:Op failed: TimeoutError (no answer within 500 ms)'],
-    [{ name: 'InternalFailure', $metadata: { httpStatusCode: 500, attempts: 3 } }, 'server', 'svc:Op failed: InternalFailure (HTTP 500 after 3 attempts)'],
-    [{ name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }, 'network', 'svc:Op failed: ECONNREFUSED (the endpoint did not answer)'],
-    [{ name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' }, 'credentials', 'svc:Op failed: CredentialsProviderError (Could not load credentials from any providers)'],
+    [
+      { name: 'InternalFailure', $metadata: { httpStatusCode: 500, attempts: 3 } },
+      'server',
+      'svc:Op failed: InternalFailure (HTTP 500 after 3 attempts)',
+    ],
+    [
+      { name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' },
+      'network',
+      'svc:Op failed: ECONNREFUSED (the endpoint did not answer)',
+    ],
+    [
+      { name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' },
+      'credentials',
+      'svc:Op failed: CredentialsProviderError (Could not load credentials from any providers)',
+    ],
   ])('%o', (err, kind, reason) => {
     const f = fail(err, 500);
     expect(f.kind).toBe(kind);
@@ -94,9 +136,18 @@ describe('failure reasons name the call and the fix', () => {
   });
 
   it('an HTML page instead of an AWS answer means the operation is not implemented there', () => {
-    const f = fail({ name: 'Unknown', message: 'Unknown', $metadata: { httpStatusCode: 500 }, $response: { headers: { 'content-type': 'text/html' } } });
+    const f = fail({
+      name: 'Unknown',
+      message: 'Unknown',
+      $metadata: { httpStatusCode: 500 },
+      $response: { headers: { 'content-type': 'text/html' } },
+    });
     expect(f.kind).toBe('not-implemented');
-    const parse = fail({ name: 'SyntaxError', message: 'Deserialization error: Unexpected token < in JSON at position 0', $metadata: { httpStatusCode: 500 } });
+    const parse = fail({
+      name: 'SyntaxError',
+      message: 'Deserialization error: Unexpected token < in JSON at position 0',
+      $metadata: { httpStatusCode: 500 },
+    });
     expect(parse.kind).toBe('not-implemented');
     expect(fail({ name: 'InternalFailure', message: 'could not parse request', $metadata: { httpStatusCode: 500 } }).kind).toBe('server');
   });
@@ -109,7 +160,12 @@ describe('redaction', () => {
         {
           FunctionName: 'f',
           Environment: {
-            Variables: { DB_PASSWORD: 'hunter2', WEBHOOK_SECRET_ARNS: '{"github":"arn:aws:secretsmanager:us-east-1:1:secret:x"}', SLACK_SECRET_NAME: 'ztait-slack', MODE: 'token-less' },
+            Variables: {
+              DB_PASSWORD: 'hunter2',
+              WEBHOOK_SECRET_ARNS: '{"github":"arn:aws:secretsmanager:us-east-1:1:secret:x"}',
+              SLACK_SECRET_NAME: 'ztait-slack',
+              MODE: 'token-less',
+            },
           },
         },
       ],
@@ -122,9 +178,15 @@ describe('redaction', () => {
   });
 
   it('never keeps credentials or secret strings, whatever the operation', () => {
-    expect(redactResponse('sts', 'AssumeRole', { Credentials: { SecretAccessKey: 'x' }, AssumedRoleUser: { Arn: 'a' } })).toEqual({ AssumedRoleUser: { Arn: 'a' } });
-    expect(redactResponse('ssm', 'GetParameter', { Parameter: { Name: '/ztait/api-token', Value: 'abcdef123' } })).toEqual({ Parameter: { Name: '/ztait/api-token', Value: REDACTED } });
-    expect(redactResponse('ssm', 'GetParameter', { Parameter: { Name: '/ztait/prompts/triage', Value: 'You are a triage assistant.' } })).toEqual({
+    expect(redactResponse('sts', 'AssumeRole', { Credentials: { SecretAccessKey: 'x' }, AssumedRoleUser: { Arn: 'a' } })).toEqual({
+      AssumedRoleUser: { Arn: 'a' },
+    });
+    expect(redactResponse('ssm', 'GetParameter', { Parameter: { Name: '/ztait/api-token', Value: 'abcdef123' } })).toEqual({
+      Parameter: { Name: '/ztait/api-token', Value: REDACTED },
+    });
+    expect(
+      redactResponse('ssm', 'GetParameter', { Parameter: { Name: '/ztait/prompts/triage', Value: 'You are a triage assistant.' } }),
+    ).toEqual({
       Parameter: { Name: '/ztait/prompts/triage', Value: 'You are a triage assistant.' },
     });
   });

@@ -26,7 +26,9 @@ async function withServer<T>(srv: Promise<AwsTestServer>, fn: (s: AwsTestServer)
 }
 
 const passing = (inv: Parameters<typeof runChecks>[0]) =>
-  runChecks(inv, { commandLine: 'test' }).invariants.filter((i) => i.id.startsWith('SI-') && i.status !== 'pass').map((i) => `${i.id}: ${i.reason ?? JSON.stringify(i.findings)}`);
+  runChecks(inv, { commandLine: 'test' })
+    .invariants.filter((i) => i.id.startsWith('SI-') && i.status !== 'pass')
+    .map((i) => `${i.id}: ${i.reason ?? JSON.stringify(i.findings)}`);
 
 describe('the probe in process', () => {
   it('bounds the calls in flight by --concurrency', async () => {
@@ -45,8 +47,12 @@ describe('the probe in process', () => {
       expect(srv.received.filter((c) => c.action === 'SimulatePrincipalPolicy').length).toBeGreaterThanOrEqual(7);
       expect((run.inventory.limitations ?? []).filter((l) => /cross-check/.test(l))).toEqual([]);
       const role = 'arn:aws:iam::111122223333:role/ztait-triage-engine-role';
-      const lines = compareWithSimulator(run.inventory, 'ztait-', { results: [{ roleArn: role, action: 'sts:AssumeRole', resource: '*', decision: 'allowed' }] });
-      expect(lines).toEqual([`SI-3 cross-check: the AWS policy simulator finds sts:AssumeRole on * allowed for ${role}, ztait's evaluator finds it denied`]);
+      const lines = compareWithSimulator(run.inventory, 'ztait-', {
+        results: [{ roleArn: role, action: 'sts:AssumeRole', resource: '*', decision: 'allowed' }],
+      });
+      expect(lines).toEqual([
+        `SI-3 cross-check: the AWS policy simulator finds sts:AssumeRole on * allowed for ${role}, ztait's evaluator finds it denied`,
+      ]);
     });
   });
 
@@ -94,14 +100,31 @@ describe('the probe in process', () => {
     };
     expect(bad('a.json', '{')).toThrow(SnapshotError);
     expect(bad('b.json', '{"format":"other"}')).toThrow(/not a ztait probe snapshot/);
-    expect(bad('c.json', JSON.stringify({ format: 'ztait-probe-snapshot', version: 1, prefix: 'ztait-', region: 'us-east-1', calls: [{ service: 'ec2', action: 'X' }], call_log: [] }))).toThrow(/neither output nor failure/);
+    expect(
+      bad(
+        'c.json',
+        JSON.stringify({
+          format: 'ztait-probe-snapshot',
+          version: 1,
+          prefix: 'ztait-',
+          region: 'us-east-1',
+          calls: [{ service: 'ec2', action: 'X' }],
+          call_log: [],
+        }),
+      ),
+    ).toThrow(/neither output nor failure/);
   });
 });
 
 describe('the test server', () => {
   it('records what it receives, writes included (so "no write was received" can fail)', async () => {
     await withServer(startAwsServer({ account: account('reference') }), async (srv) => {
-      const raw = new DynamoDBClient({ region: 'us-east-1', endpoint: srv.url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+      const raw = new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: srv.url,
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        maxAttempts: 1,
+      });
       await expect(raw.send(new DeleteTableCommand({ TableName: 'ztait-audit' }))).rejects.toThrow(/not served/);
       expect(srv.received).toEqual([expect.objectContaining({ service: 'dynamodb', action: 'DeleteTable', status: 400 })]);
       expect(READ_ACTION.test('DeleteTable')).toBe(false);
@@ -117,12 +140,26 @@ describe('the test server', () => {
 
 describe('progress', () => {
   it('shows calls, services and errors on a terminal stream', async () => {
-    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }) as unknown as NodeJS.WriteStream;
+    const stream = Object.assign(new PassThrough(), {
+      isTTY: true,
+      columns: 120,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    }) as unknown as NodeJS.WriteStream;
     let text = '';
     (stream as unknown as PassThrough).on('data', (d: Buffer) => (text += d.toString()));
     const session = new ProbeSession();
     const bar = showProgress(session, stream);
-    const client = session.attach(new DynamoDBClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 }), 'dynamodb');
+    const client = session.attach(
+      new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: 'http://127.0.0.1:9',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        maxAttempts: 1,
+      }),
+      'dynamodb',
+    );
     await client.send(new ListTablesCommand({})).catch(() => undefined);
     bar.stop();
     expect(text).toMatch(/1\/1 calls \| 1 services \| 1 errors/);

@@ -40,8 +40,18 @@ function base(kind: 'hcl' | 'plan' | 'live', invs: InvariantResult[]): CheckResu
     tool: { name: 'ztait', version: '0.1.0' },
     source:
       kind === 'live'
-        ? { kind, inputs: [], account: { id: '123456789012', region: 'eu-west-1', caller: 'arn:aws:sts::123456789012:assumed-role/ztait-audit/ci' } }
-        : { kind, inputs: [{ path: 'main.tf', sha256: SHA('a') }, { path: 'modules/foundation/dynamodb.tf', sha256: SHA('b') }] },
+        ? {
+            kind,
+            inputs: [],
+            account: { id: '123456789012', region: 'eu-west-1', caller: 'arn:aws:sts::123456789012:assumed-role/ztait-audit/ci' },
+          }
+        : {
+            kind,
+            inputs: [
+              { path: 'main.tf', sha256: SHA('a') },
+              { path: 'modules/foundation/dynamodb.tf', sha256: SHA('b') },
+            ],
+          },
     generated_at: '2025-01-02T03:04:05.000Z',
     command_line: kind === 'live' ? 'ztait probe --region eu-west-1' : 'ztait check . --format sarif',
     summary: summarize(invs),
@@ -63,14 +73,32 @@ function base(kind: 'hcl' | 'plan' | 'live', invs: InvariantResult[]): CheckResu
   });
 }
 
-const passExamined = (resource: string, file: string, line: number, observed: string): Examined => ({ resource, file, line, status: 'pass', observed });
+const passExamined = (resource: string, file: string, line: number, observed: string): Examined => ({
+  resource,
+  file,
+  line,
+  status: 'pass',
+  observed,
+});
 
 /** Every invariant passes except the plan rules, which do not apply to HCL. */
 export function passingResult(): CheckResult {
   const invs = loadRules().map((r) =>
     r.kind === 'plan'
       ? invariant(r.id, 'not_applicable', [], [], 'no plan was given: plan rules apply to terraform plan files only')
-      : invariant(r.id, 'pass', [], [passExamined(`aws_dynamodb_table.audit_${r.id.toLowerCase()}`, 'modules/foundation/dynamodb.tf', 12, 'point_in_time_recovery.enabled = true')]),
+      : invariant(
+          r.id,
+          'pass',
+          [],
+          [
+            passExamined(
+              `aws_dynamodb_table.audit_${r.id.toLowerCase()}`,
+              'modules/foundation/dynamodb.tf',
+              12,
+              'point_in_time_recovery.enabled = true',
+            ),
+          ],
+        ),
   );
   return base('hcl', invs);
 }
@@ -93,17 +121,40 @@ export function failingResult(): CheckResult {
     file: 'modules/foundation/dynamodb.tf',
     line: 12,
     end_line: 20,
-    message: 'point_in_time_recovery.enabled is false (var.pitr_enabled default) | see *docs* <here> _now_ https://example.com/pitr www.example.com/x',
+    message:
+      'point_in_time_recovery.enabled is false (var.pitr_enabled default) | see *docs* <here> _now_ https://example.com/pitr www.example.com/x',
     status: 'fail',
     fingerprint: '0a0b0c0d0e0f1011',
   };
-  r.invariants[0] = invariant('SI-1', 'fail', [sg], [
-    { resource: 'aws_security_group.lambda', file: 'modules/network/sg.tf', line: 14, status: 'fail', observed: 'egress: protocol=-1 cidr=0.0.0.0/0' },
-    { resource: 'aws_security_group.api', file: 'modules/network/sg.tf', line: 30, status: 'pass', observed: 'egress: tcp/443 only' },
-  ]);
-  r.invariants[5] = invariant('SI-6', 'fail', [pitr], [
-    { resource: 'module.foundation.aws_dynamodb_table.audit', file: 'modules/foundation/dynamodb.tf', line: 12, status: 'fail', observed: 'point_in_time_recovery.enabled = false' },
-  ]);
+  r.invariants[0] = invariant(
+    'SI-1',
+    'fail',
+    [sg],
+    [
+      {
+        resource: 'aws_security_group.lambda',
+        file: 'modules/network/sg.tf',
+        line: 14,
+        status: 'fail',
+        observed: 'egress: protocol=-1 cidr=0.0.0.0/0',
+      },
+      { resource: 'aws_security_group.api', file: 'modules/network/sg.tf', line: 30, status: 'pass', observed: 'egress: tcp/443 only' },
+    ],
+  );
+  r.invariants[5] = invariant(
+    'SI-6',
+    'fail',
+    [pitr],
+    [
+      {
+        resource: 'module.foundation.aws_dynamodb_table.audit',
+        file: 'modules/foundation/dynamodb.tf',
+        line: 12,
+        status: 'fail',
+        observed: 'point_in_time_recovery.enabled = false',
+      },
+    ],
+  );
   return settle(r);
 }
 
@@ -116,7 +167,13 @@ export function suppressedResult(): CheckResult {
     end_line: 11,
     message: 'point_in_time_recovery is missing',
     status: 'suppressed',
-    suppression: { kind: 'inSource', reason: 'archival table restored from backup nightly', file: 'archive.tf', line: 3, expires: '2027-03-31' },
+    suppression: {
+      kind: 'inSource',
+      reason: 'archival table restored from backup nightly',
+      file: 'archive.tf',
+      line: 3,
+      expires: '2027-03-31',
+    },
     fingerprint: 'aa11bb22cc33dd44',
     baseline: 'unchanged',
   };
@@ -129,7 +186,20 @@ export function suppressedResult(): CheckResult {
     suppression: { kind: 'external', reason: 'vendor rotates it; ticket SEC-42', file: '.ztait.yaml', line: 7 },
     fingerprint: 'ee55ff66aa77bb88',
   };
-  r.invariants[5] = invariant('SI-6', 'suppressed', [f], [{ resource: 'aws_dynamodb_table.archive', file: 'archive.tf', line: 4, status: 'suppressed', observed: 'point_in_time_recovery: absent' }]);
+  r.invariants[5] = invariant(
+    'SI-6',
+    'suppressed',
+    [f],
+    [
+      {
+        resource: 'aws_dynamodb_table.archive',
+        file: 'archive.tf',
+        line: 4,
+        status: 'suppressed',
+        observed: 'point_in_time_recovery: absent',
+      },
+    ],
+  );
   r.invariants[11] = invariant('SI-12', 'suppressed', [g], []);
   return settle(r);
 }
@@ -138,13 +208,37 @@ export function suppressedResult(): CheckResult {
 export function brokenResult(): CheckResult {
   const r = passingResult();
   r.invariants = r.invariants.map((i) =>
-    i.status === 'pass' ? { ...i, status: 'error' as const, examined: [], reason: 'not decidable: 1 input error(s), first at broken.tf:3: Unclosed configuration block' } : i,
+    i.status === 'pass'
+      ? {
+          ...i,
+          status: 'error' as const,
+          examined: [],
+          reason: 'not decidable: 1 input error(s), first at broken.tf:3: Unclosed configuration block',
+        }
+      : i,
   );
   r.invariants[1] = invariant(
     'SI-2',
     'error',
-    [{ resource: 'aws_lambda_function.triage', file: 'lambda.tf', line: 22, message: 'vpc_config.subnet_ids is unknown (known after apply) & decides the verdict', status: 'error', fingerprint: '1234abcd5678ef90' }],
-    [{ resource: 'aws_lambda_function.triage', file: 'lambda.tf', line: 22, status: 'error', observed: 'vpc_config.subnet_ids = (unknown)' }],
+    [
+      {
+        resource: 'aws_lambda_function.triage',
+        file: 'lambda.tf',
+        line: 22,
+        message: 'vpc_config.subnet_ids is unknown (known after apply) & decides the verdict',
+        status: 'error',
+        fingerprint: '1234abcd5678ef90',
+      },
+    ],
+    [
+      {
+        resource: 'aws_lambda_function.triage',
+        file: 'lambda.tf',
+        line: 22,
+        status: 'error',
+        observed: 'vpc_config.subnet_ids = (unknown)',
+      },
+    ],
     'a value that decides the verdict is unknown',
   );
   r.diagnostics = [
@@ -172,7 +266,21 @@ export function liveResult(): CheckResult {
   r.invariants[3] = invariant('SI-4', 'error', [], [], 'iam:GetRolePolicy failed: AccessDenied');
   const live = base('live', r.invariants);
   live.limitations = ['iam:SimulatePrincipalPolicy is not implemented by the endpoint (XML parse error); cross-check skipped'];
-  live.maturity = { level: 1, name: 'Assisted', consistent: false, expected: { action_execution_enabled: false }, actual: { action_execution_enabled: true }, deviations: [{ setting: 'action_execution_enabled', expected: false, actual: true, resource: 'arn:aws:lambda:eu-west-1:123456789012:function:ztait-actions' }] };
+  live.maturity = {
+    level: 1,
+    name: 'Assisted',
+    consistent: false,
+    expected: { action_execution_enabled: false },
+    actual: { action_execution_enabled: true },
+    deviations: [
+      {
+        setting: 'action_execution_enabled',
+        expected: false,
+        actual: true,
+        resource: 'arn:aws:lambda:eu-west-1:123456789012:function:ztait-actions',
+      },
+    ],
+  };
   return live;
 }
 

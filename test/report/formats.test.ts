@@ -9,7 +9,12 @@ const all = ALL_CASES;
 /** The same data with every object's keys in reverse order (an engine may build objects in any order). */
 function reverseKeys<T>(v: T): T {
   if (Array.isArray(v)) return v.map(reverseKeys) as T;
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) as T;
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .reverse()
+        .map(([k, x]) => [k, reverseKeys(x)]),
+    ) as T;
   return v;
 }
 
@@ -21,8 +26,12 @@ describe('text', () => {
     expect(text).toMatch(/\n  total +13 +2 +0 +3 +0 +18\n/);
     expect(text).toMatch(/\n  critical +4 +0 +0 +1 +0 +5\n/);
     expect(text.trimEnd().split('\n').at(-1)).toBe('FAILED: 2 rule(s) fail the gate: SI-1 fail (high), SI-6 fail (medium)');
-    expect(render(passingResult(), 'text', { color: false }).trimEnd().split('\n').at(-1)).toBe('PASSED: no rule fails the gate at --fail-on low');
-    expect(render(brokenResult(), 'text', { color: false }).trimEnd().split('\n').at(-1)).toMatch(/^FAILED: 15 rule\(s\) fail the gate: SI-1 error, /);
+    expect(render(passingResult(), 'text', { color: false }).trimEnd().split('\n').at(-1)).toBe(
+      'PASSED: no rule fails the gate at --fail-on low',
+    );
+    expect(render(brokenResult(), 'text', { color: false }).trimEnd().split('\n').at(-1)).toMatch(
+      /^FAILED: 15 rule\(s\) fail the gate: SI-1 error, /,
+    );
   });
 
   it("prints the engine's gate as it is, never its own", () => {
@@ -54,8 +63,30 @@ describe('json', () => {
     const text = render(reverseKeys(r), 'json', { color: false });
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(r)));
     expect(text.endsWith('}\n')).toBe(true);
-    expect(Object.keys(JSON.parse(text))).toEqual(['tool', 'source', 'generated_at', 'command_line', 'summary', 'gate', 'inventory', 'invariants', 'maturity', 'nist', 'diagnostics', 'limitations']);
-    expect(Object.keys(JSON.parse(text).invariants[2])).toEqual(['id', 'title', 'status', 'severity', 'stride', 'nist', 'findings', 'examined']);
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      'tool',
+      'source',
+      'generated_at',
+      'command_line',
+      'summary',
+      'gate',
+      'inventory',
+      'invariants',
+      'maturity',
+      'nist',
+      'diagnostics',
+      'limitations',
+    ]);
+    expect(Object.keys(JSON.parse(text).invariants[2])).toEqual([
+      'id',
+      'title',
+      'status',
+      'severity',
+      'stride',
+      'nist',
+      'findings',
+      'examined',
+    ]);
     expect(text).toContain('  "tool": {\n    "name": "ztait",');
   });
 });

@@ -5,8 +5,13 @@ import { render } from '../../src/report/index.js';
 import { ALL_CASES, brokenResult, failingResult, suppressedResult } from './fixtures.js';
 
 type Node = Record<string, unknown>;
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) });
-const parse = (r: CheckResult) => parser.parse(render(r, 'junit', { color: false })) as { testsuites: Node & { testsuite: (Node & { testcase: Node[] })[] } };
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
+});
+const parse = (r: CheckResult) =>
+  parser.parse(render(r, 'junit', { color: false })) as { testsuites: Node & { testsuite: (Node & { testcase: Node[] })[] } };
 
 describe('JUnit XML', () => {
   it.each(ALL_CASES)('%s: parses, one suite per invariant, and the counts match the cases', (_n, make) => {
@@ -22,10 +27,17 @@ describe('JUnit XML', () => {
         errors: cases.filter((c) => 'error' in c).length,
         skipped: cases.filter((c) => 'skipped' in c).length,
       };
-      expect({ tests: Number(suite.tests), failures: Number(suite.failures), errors: Number(suite.errors), skipped: Number(suite.skipped) }).toEqual(n);
+      expect({
+        tests: Number(suite.tests),
+        failures: Number(suite.failures),
+        errors: Number(suite.errors),
+        skipped: Number(suite.skipped),
+      }).toEqual(n);
       for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += n[k];
     }
-    expect({ tests: Number(doc.tests), failures: Number(doc.failures), errors: Number(doc.errors), skipped: Number(doc.skipped) }).toEqual(total);
+    expect({ tests: Number(doc.tests), failures: Number(doc.failures), errors: Number(doc.errors), skipped: Number(doc.skipped) }).toEqual(
+      total,
+    );
   });
 
   it('gives a failure per failing resource, an error per undecidable one, and skips suppressed and not applicable', () => {
@@ -37,7 +49,9 @@ describe('JUnit XML', () => {
     expect(si1.testcase.find((c) => c.name === 'aws_security_group.api')).not.toHaveProperty('failure');
     // XML-escaped and read back intact
     const si6 = suites[5]!.testcase[0]!;
-    expect((si6.failure as Node).message).toBe('point_in_time_recovery.enabled is false (var.pitr_enabled default) | see *docs* <here> _now_ https://example.com/pitr www.example.com/x');
+    expect((si6.failure as Node).message).toBe(
+      'point_in_time_recovery.enabled is false (var.pitr_enabled default) | see *docs* <here> _now_ https://example.com/pitr www.example.com/x',
+    );
     expect(suites.at(-1)!.testcase[0]).toHaveProperty('skipped');
 
     const broken = parse(brokenResult()).testsuites.testsuite;

@@ -23,7 +23,15 @@ describe('markdown evidence report', () => {
 
   it('has the scope, verdict, one section per invariant, the 7 tenets, maturity, suppressions and limitations', () => {
     const text = md(failingResult());
-    for (const h of ['# ztait evidence report', '## Scope', '## Summary', '## NIST SP 800-207 tenets', '## Maturity', '## Suppressions', '## Limitations']) {
+    for (const h of [
+      '# ztait evidence report',
+      '## Scope',
+      '## Summary',
+      '## NIST SP 800-207 tenets',
+      '## Maturity',
+      '## Suppressions',
+      '## Limitations',
+    ]) {
       expect(`\n${text}`).toContain(`\n${h}\n`);
     }
     expect(text).toContain('| modules/foundation/dynamodb.tf | ' + 'b'.repeat(64) + ' |');
@@ -58,13 +66,17 @@ describe('markdown evidence report', () => {
     expect(live).toContain('- SI-4 (error): iam:GetRolePolicy failed: AccessDenied');
     expect(live).toContain('iam:SimulatePrincipalPolicy is not implemented');
     const sup = md(suppressedResult());
-    expect(sup).toContain('| SI-6 | aws\\_dynamodb\\_table.archive | inSource | archival table restored from backup nightly | archive.tf:3 | 2027-03-31 |');
+    expect(sup).toContain(
+      '| SI-6 | aws\\_dynamodb\\_table.archive | inSource | archival table restored from backup nightly | archive.tf:3 | 2027-03-31 |',
+    );
     const broken = md(brokenResult());
     expect(broken).toContain('- Input error at broken.tf:3:17: Unclosed configuration block');
   });
 
   it('reflows rule remediation without splitting code spans', () => {
-    const lines = reflow('Set `a = "b c d e f g"` and then a very long sentence that goes on and on past the eighty column limit for sure.');
+    const lines = reflow(
+      'Set `a = "b c d e f g"` and then a very long sentence that goes on and on past the eighty column limit for sure.',
+    );
     expect(lines.every((l) => l.length <= 80)).toBe(true);
     expect(lines.join('\n')).toContain('`a = "b c d e f g"`');
     expect(reflow('- item one\n- item two')).toEqual(['- item one', '- item two', '']);

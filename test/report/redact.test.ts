@@ -80,7 +80,12 @@ describe('redactMaturitySection (maturity status)', () => {
     const out = redactMaturitySection(section, [secret], ['aws_lambda_function.triage']);
     expect(JSON.stringify(out)).not.toContain(secret);
     expect(out.actual).toEqual({ approval_required: REDACTED });
-    expect(out.deviations[0]).toMatchObject({ setting: 'approval_required', expected: true, actual: `token ${REDACTED}`, resource: 'aws_lambda_function.triage' });
+    expect(out.deviations[0]).toMatchObject({
+      setting: 'approval_required',
+      expected: true,
+      actual: `token ${REDACTED}`,
+      resource: 'aws_lambda_function.triage',
+    });
     expect(out.level).toBe(1);
     expect(redactMaturitySection(section, [])).toBe(section);
   });

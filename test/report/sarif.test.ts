@@ -27,7 +27,9 @@ describe('SARIF validates', () => {
     const noVersion = sarif(failingResult());
     delete noVersion.runs[0]!.tool.driver.version;
     delete noVersion.runs[0]!.tool.driver.semanticVersion;
-    expect(multitoolValidate(JSON.stringify(noVersion)).issues).toContainEqual(expect.objectContaining({ level: 'warning', ruleId: 'SARIF2005' }));
+    expect(multitoolValidate(JSON.stringify(noVersion)).issues).toContainEqual(
+      expect.objectContaining({ level: 'warning', ruleId: 'SARIF2005' }),
+    );
     const bad = sarif(failingResult());
     (bad.runs[0]!.results![0] as { level: string }).level = 'fatal';
     expect(schemaErrors(bad)).not.toEqual([]);
@@ -38,7 +40,12 @@ describe('SARIF content', () => {
   it('describes the tool and one rule per invariant with help, tags, severity and precision', () => {
     const run = sarif(failingResult()).runs[0]!;
     const d = run.tool.driver;
-    expect(d).toMatchObject({ name: 'ztait', version: '0.1.0', semanticVersion: '0.1.0', informationUri: 'https://github.com/ztait/ztait' });
+    expect(d).toMatchObject({
+      name: 'ztait',
+      version: '0.1.0',
+      semanticVersion: '0.1.0',
+      informationUri: 'https://github.com/ztait/ztait',
+    });
     expect(d.rules!.map((r) => r.id)).toEqual(failingResult().invariants.map((i) => i.id));
     const si3 = d.rules!.find((r) => r.id === 'SI-3')!;
     expect(si3.name).toBe('NoIamRoleCanAssumeOtherRoles');
@@ -60,10 +67,18 @@ describe('SARIF content', () => {
     });
     const si6 = run.results!.find((x) => x.ruleId === 'SI-6')!;
     expect(si6.ruleIndex).toBe(5);
-    expect(si6.locations![0]!.physicalLocation!.artifactLocation).toEqual({ uri: 'modules/foundation/dynamodb.tf', uriBaseId: '%SRCROOT%', index: 1 });
+    expect(si6.locations![0]!.physicalLocation!.artifactLocation).toEqual({
+      uri: 'modules/foundation/dynamodb.tf',
+      uriBaseId: '%SRCROOT%',
+      index: 1,
+    });
     expect(run.artifacts).toEqual([
       { location: { uri: 'main.tf', uriBaseId: '%SRCROOT%' }, hashes: { 'sha-256': 'a'.repeat(64) }, roles: ['analysisTarget'] },
-      { location: { uri: 'modules/foundation/dynamodb.tf', uriBaseId: '%SRCROOT%' }, hashes: { 'sha-256': 'b'.repeat(64) }, roles: ['analysisTarget'] },
+      {
+        location: { uri: 'modules/foundation/dynamodb.tf', uriBaseId: '%SRCROOT%' },
+        hashes: { 'sha-256': 'b'.repeat(64) },
+        roles: ['analysisTarget'],
+      },
     ]);
     expect(run.invocations![0]!.executionSuccessful).toBe(true);
   });
@@ -76,11 +91,16 @@ describe('SARIF content', () => {
         kind: 'inSource',
         status: 'accepted',
         justification: 'archival table restored from backup nightly (expires 2027-03-31)',
-        location: { physicalLocation: { artifactLocation: { uri: 'archive.tf', uriBaseId: '%SRCROOT%' }, region: { startLine: 3, endLine: 3 } } },
+        location: {
+          physicalLocation: { artifactLocation: { uri: 'archive.tf', uriBaseId: '%SRCROOT%' }, region: { startLine: 3, endLine: 3 } },
+        },
       },
     ]);
     expect(pitr.baselineState).toBe('unchanged');
-    expect(results.find((x) => x.ruleId === 'SI-12')!.suppressions![0]).toMatchObject({ kind: 'external', justification: 'vendor rotates it; ticket SEC-42' });
+    expect(results.find((x) => x.ruleId === 'SI-12')!.suppressions![0]).toMatchObject({
+      kind: 'external',
+      justification: 'vendor rotates it; ticket SEC-42',
+    });
   });
 
   it('reports parse errors and undecidable invariants as tool execution notifications', () => {
@@ -95,7 +115,11 @@ describe('SARIF content', () => {
       locations: [{ physicalLocation: { artifactLocation: { uri: 'broken.tf' }, region: { startLine: 3, startColumn: 17 } } }],
     });
     const si2 = notes.find((n) => n.associatedRule?.id === 'SI-2')!;
-    expect(si2).toMatchObject({ level: 'error', associatedRule: { index: 1 }, locations: [{ physicalLocation: { artifactLocation: { uri: 'lambda.tf' } } }] });
+    expect(si2).toMatchObject({
+      level: 'error',
+      associatedRule: { index: 1 },
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'lambda.tf' } } }],
+    });
     expect(notes.filter((n) => n.descriptor!.id === 'ZTAIT-UNDECIDABLE')).toHaveLength(15);
     expect(notes.at(-1)).toMatchObject({ level: 'note', descriptor: { id: 'ZTAIT-LIMITATION' } });
     const undecided = run.results!.find((x) => x.ruleId === 'SI-2')!;
@@ -106,7 +130,9 @@ describe('SARIF content', () => {
   it('locates live findings by ARN only', () => {
     const run = sarif(liveResult()).runs[0]!;
     const r = run.results!.find((x) => x.ruleId === 'SI-3')!;
-    expect(r.locations).toEqual([{ logicalLocations: [{ fullyQualifiedName: 'arn:aws:iam::123456789012:role/ztait-triage', kind: 'resource' }] }]);
+    expect(r.locations).toEqual([
+      { logicalLocations: [{ fullyQualifiedName: 'arn:aws:iam::123456789012:role/ztait-triage', kind: 'resource' }] },
+    ]);
     expect(r.baselineState).toBe('new');
     expect(run.artifacts).toBeUndefined();
     expect(run.properties).toMatchObject({ source: 'live', account: { id: '123456789012', region: 'eu-west-1' } });

@@ -7,7 +7,6 @@ import { REPO_ROOT as ROOT, localBin, run } from '../support/cli.js';
 
 /** External validators the report tests run: the SARIF multitool, the SARIF schema, markdownlint. */
 
-
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'ztait-report-'));
 }
@@ -26,16 +25,24 @@ export function multitoolValidate(sarifText: string): { status: number | null; i
   writeFileSync(input, sarifText);
   const validation = run(localBin('sarif-multitool'), ['validate', input, '-o', out, '--log', 'ForceOverwrite'], { timeoutMs: 120_000 });
   const output = `${validation.stdout}${validation.stderr}`;
-  const log = JSON.parse(readFileSync(out, 'utf8')) as { runs: { results?: { level?: string; ruleId: string; message: { text?: string; id?: string; arguments?: string[] } }[] }[] };
+  const log = JSON.parse(readFileSync(out, 'utf8')) as {
+    runs: { results?: { level?: string; ruleId: string; message: { text?: string; id?: string; arguments?: string[] } }[] }[];
+  };
   const issues = (log.runs[0]?.results ?? [])
     .filter((r) => r.level === undefined || r.level === 'error' || r.level === 'warning')
-    .map((r) => ({ level: r.level ?? 'warning', ruleId: r.ruleId, text: r.message.text ?? `${r.message.id} ${JSON.stringify(r.message.arguments)}` }));
+    .map((r) => ({
+      level: r.level ?? 'warning',
+      ruleId: r.ruleId,
+      text: r.message.text ?? `${r.message.id} ${JSON.stringify(r.message.arguments)}`,
+    }));
   return { status: validation.code, issues, output };
 }
 
 type AjvCtor = new (o: object) => { compile: (s: object) => ((d: unknown) => boolean) & { errors?: unknown[] | null } };
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: AjvCtor }).default ?? Ajv2020Module) as unknown as AjvCtor;
-const addFormats = ((addFormatsModule as unknown as { default?: (a: unknown) => void }).default ?? addFormatsModule) as unknown as (a: unknown) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: (a: unknown) => void }).default ?? addFormatsModule) as unknown as (
+  a: unknown,
+) => void;
 
 let sarifValidator: (((d: unknown) => boolean) & { errors?: unknown[] | null }) | undefined;
 /** Validates against the vendored SARIF 2.1.0 JSON schema (test/fixtures-schemas). */

@@ -31,7 +31,10 @@ afterEach(() => {
 
 describe('ztait rules', () => {
   it('--format json lists every rule with STRIDE, NIST tenets, severity and remediation, and the tenets', async () => {
-    const doc = JSON.parse(await rules('--format', 'json')) as { rules: { id: string; severity: string; stride: unknown[]; nist: number[]; remediation: string }[]; nist: { tenet: number; rules: string[] }[] };
+    const doc = JSON.parse(await rules('--format', 'json')) as {
+      rules: { id: string; severity: string; stride: unknown[]; nist: number[]; remediation: string }[];
+      nist: { tenet: number; rules: string[] }[];
+    };
     expect(doc.rules).toHaveLength(18);
     expect(doc.rules[0]).toMatchObject({ id: 'SI-1', severity: 'high', nist: [2, 5] });
     expect(doc.rules.every((r) => r.stride.length > 0 && r.remediation.length > 20)).toBe(true);
@@ -70,7 +73,8 @@ describe('ztait rules', () => {
     try {
       await import(pathToFileURL(main).href);
     } catch (e) {
-      if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return ctx.skip(`the built CLI is incomplete: ${(e as Error).message.split('\n')[0]}`);
+      if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND')
+        return ctx.skip(`the built CLI is incomplete: ${(e as Error).message.split('\n')[0]}`);
       throw e;
     }
     const run = ztaitSync(['rules', '--format', 'json']);

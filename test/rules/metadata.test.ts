@@ -38,13 +38,7 @@ afterEach(() => {
 
 describe('rules metadata', () => {
   it('loads the invariants, the maturity rule and the plan rules in report order', () => {
-    expect(loadRules().map((r) => r.id)).toEqual([
-      ...INVARIANTS.map((r) => r.id),
-      'ZT-MAT-1',
-      'ZT-PLAN-1',
-      'ZT-PLAN-2',
-      'ZT-PLAN-3',
-    ]);
+    expect(loadRules().map((r) => r.id)).toEqual([...INVARIANTS.map((r) => r.id), 'ZT-MAT-1', 'ZT-PLAN-1', 'ZT-PLAN-2', 'ZT-PLAN-3']);
   });
 
   it('matches the spec table for STRIDE and keeps severity and security-severity consistent', () => {
@@ -120,7 +114,9 @@ describe('nistStatus', () => {
 
   it('fails every tenet a failing rule maps to, and only those', () => {
     const results = all('pass').map((r) => (r.id === 'SI-5' ? { ...r, status: 'fail' as Status } : r));
-    const failing = nistStatus(results).filter((t) => t.status === 'fail').map((t) => t.tenet);
+    const failing = nistStatus(results)
+      .filter((t) => t.status === 'fail')
+      .map((t) => t.tenet);
     expect(failing).toEqual([1]);
   });
 
@@ -161,6 +157,8 @@ describe('maturity model', () => {
   it('refuses a level whose settings differ from the settings list', () => {
     const dir = copyRules();
     edit(dir, 'maturity.yaml', '      min_confidence_auto: 0.80\n', '      min_confidence: 0.80\n');
-    expect(() => loadMaturityModel(dir)).toThrow(/maturity\.yaml: level 3 settings differ .*missing: min_confidence_auto; unknown: min_confidence/);
+    expect(() => loadMaturityModel(dir)).toThrow(
+      /maturity\.yaml: level 3 settings differ .*missing: min_confidence_auto; unknown: min_confidence/,
+    );
   });
 });

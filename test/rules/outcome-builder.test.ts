@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { OutcomeBuilder } from '../../src/rules/lib/pipeline.js';
 import type { Resource } from '../../src/model/inventory.js';
 
-const resource = (n: number): Resource => ({ address: `aws_iam_role.r${n}`, mode: 'managed', type: 'aws_iam_role', name: `r${n}`, module: '', values: {} });
+const resource = (n: number): Resource => ({
+  address: `aws_iam_role.r${n}`,
+  mode: 'managed',
+  type: 'aws_iam_role',
+  name: `r${n}`,
+  module: '',
+  values: {},
+});
 const RESOURCES = [0, 1, 2].map(resource);
 type Status = 'pass' | 'error' | 'fail';
 const RANK: Record<Status, number> = { pass: 0, error: 1, fail: 2 };

@@ -8,10 +8,12 @@ describe('the reference system', () => {
     it(`passes every invariant (${shape})`, () => {
       const rs = shape === 'static' ? system().all() : toLive(system().all());
       const inv = inventory(rs, { kind: shape === 'static' ? 'hcl' : 'live' });
-      const got = Object.fromEntries(INVARIANTS.map((r) => {
-        const c = check(r, inv);
-        return [r.id, c.status === 'pass' ? 'pass' : `${c.status}: ${lines(c).join(' | ')}${c.reason ? ` (${c.reason})` : ''}`];
-      }));
+      const got = Object.fromEntries(
+        INVARIANTS.map((r) => {
+          const c = check(r, inv);
+          return [r.id, c.status === 'pass' ? 'pass' : `${c.status}: ${lines(c).join(' | ')}${c.reason ? ` (${c.reason})` : ''}`];
+        }),
+      );
       expect(got).toEqual(Object.fromEntries(INVARIANTS.map((r) => [r.id, 'pass'])));
     });
   }

@@ -38,9 +38,17 @@ const adminData = (): Resource => res('aws_iam_role', 'admin', { name: 'Admin' }
 const OUTSIDE: [string, (s: System) => Value, string, ((s: System) => Resource[])?][] = [
   ['a literal admin ARN', () => 'arn:aws:iam::123456789012:role/Admin', '"arn:aws:iam::123456789012:role/Admin"'],
   ['a variable without value', () => opaque('var.role_arn has no value (no default, not set in a .tfvars file or --var)'), 'var.role_arn'],
-  ['an output of a module not loaded', () => opaque('module.roles: module source "git::https://x/y.git" is not local and is not fetched'), 'module.roles'],
+  [
+    'an output of a module not loaded',
+    () => opaque('module.roles: module source "git::https://x/y.git" is not local and is not fetched'),
+    'module.roles',
+  ],
   ['a data.aws_iam_role', () => new Ref(adminData(), 'arn'), 'data.aws_iam_role.admin', () => [adminData()]],
-  ['an ARN built from an unknown account id', () => tpl('arn:aws:iam::', opaque('var.account_id has no value'), ':role/Admin'), 'arn:aws:iam::*:role/Admin'],
+  [
+    'an ARN built from an unknown account id',
+    () => tpl('arn:aws:iam::', opaque('var.account_id has no value'), ':role/Admin'),
+    'arn:aws:iam::*:role/Admin',
+  ],
   ['a name that is no role here', () => 'OrganizationAccountAccessRole', 'OrganizationAccountAccessRole'],
 ];
 
@@ -76,8 +84,9 @@ describe('a function whose role the inventory does not define', () => {
 
   it('a function whose role is one of several roles (a conditional over a variable) cannot be bound', () => {
     // `var.admin ? var.admin_arn : aws_iam_role.x.arn`: the reason is the condition's, the refs only the role's
-    const rs = withTriageRole('static', (s) =>
-      new Unknown('condition is known only after apply (var.admin has no value)', { refs: [s.roles.triage.address] }),
+    const rs = withTriageRole(
+      'static',
+      (s) => new Unknown('condition is known only after apply (var.admin has no value)', { refs: [s.roles.triage.address] }),
     );
     expect(run(noAssumeRole, rs).status).toBe('error');
     expect(findingOn(run(noAssumeRole, rs), TRIAGE_FN, 'role').message).toContain('computed from module.triage.aws_iam_role.role');
@@ -114,11 +123,17 @@ describe('a function whose role the inventory does not define', () => {
 });
 
 describe('property: a role value naming no defined role never leaves SI-3, SI-4 or SI-7 at pass', () => {
-  const defined = new Set(scenario('static').filter((r) => r.type === 'aws_iam_role').map((r) => String(r.values.name).toLowerCase()));
+  const defined = new Set(
+    scenario('static')
+      .filter((r) => r.type === 'aws_iam_role')
+      .map((r) => String(r.values.name).toLowerCase()),
+  );
   const name = fc.stringMatching(/^[\w+=,.@-]{1,24}$/).filter((n) => !defined.has(n.toLowerCase()));
   const value: fc.Arbitrary<Value> = fc.oneof(
     name,
-    fc.tuple(fc.constantFrom('123456789012', '111122223333', ''), fc.constantFrom('/', '/service-role/', '/ztait/'), name).map(([acct, path, n]) => `arn:aws:iam::${acct}:role${path}${n}`),
+    fc
+      .tuple(fc.constantFrom('123456789012', '111122223333', ''), fc.constantFrom('/', '/service-role/', '/ztait/'), name)
+      .map(([acct, path, n]) => `arn:aws:iam::${acct}:role${path}${n}`),
     name.map((n) => tpl('arn:aws:iam::', opaque('var.account_id has no value'), `:role/${n}`)),
     fc.string().map((r) => opaque(r === '' ? 'unknown' : r)),
   );
@@ -139,7 +154,10 @@ describe('roles defined in the configuration still bind and are judged as before
     ['a reference to the role arn (through a module output unchanged)', (s) => ref(s.roles.triage, 'arn')],
     ['the role name', () => 'ztait-triage'],
     ['a literal ARN of the defined role, any account', () => 'arn:aws:iam::123456789012:role/ztait-triage'],
-    ['an ARN from an unknown account id and the role name', () => tpl('arn:aws:iam::', opaque('var.account_id has no value'), ':role/ztait-triage')],
+    [
+      'an ARN from an unknown account id and the role name',
+      () => tpl('arn:aws:iam::', opaque('var.account_id has no value'), ':role/ztait-triage'),
+    ],
   ];
   for (const shape of SHAPES) {
     for (const [what, role] of BOUND) {
@@ -165,7 +183,10 @@ describe('roles defined in the configuration still bind and are judged as before
   it('a plan reference (the attribute itself known only after apply, its references the role) binds', () => {
     const s = system();
     const fn = s.fns.triage;
-    fn.values.role = new Unknown(`${fn.address}.role is known only after apply`, { refs: [s.roles.triage.address], pattern: 'arn:aws:iam::*:role/ztait-triage*' });
+    fn.values.role = new Unknown(`${fn.address}.role is known only after apply`, {
+      refs: [s.roles.triage.address],
+      pattern: 'arn:aws:iam::*:role/ztait-triage*',
+    });
     expect(check(noAssumeRole, s.all()).status).toBe('pass');
     fn.values.role = new Unknown(`${fn.address}.role is known only after apply`, { refs: ['data.aws_iam_role.admin'] });
     expect(check(noAssumeRole, s.all()).status).toBe('error');

@@ -50,7 +50,10 @@ describe('what a configuration file did to the gate (in process)', () => {
     expect(byKind.get('suppression')!.detail).toContain('waived by the PR author');
     // flags the CI job gave are reported too, as such
     const cli = describeConfig({ softFail: true, skipCheck: ['SI-1'] }, { suppressions: [], lines: {} }, 'disabled', '.');
-    expect(cli.weakenings.map((w) => [w.kind, w.source])).toEqual([['skip_check', 'command_line'], ['soft_fail', 'command_line']]);
+    expect(cli.weakenings.map((w) => [w.kind, w.source])).toEqual([
+      ['skip_check', 'command_line'],
+      ['soft_fail', 'command_line'],
+    ]);
     expect(cli.files).toEqual([]);
   });
 
@@ -78,7 +81,13 @@ describe('what a configuration file did to the gate (in process)', () => {
     const json = JSON.parse(render(result, 'json', { color: false }));
     // right after the verdict, before the inventory and the invariants
     expect(Object.keys(json).indexOf('config')).toBe(Object.keys(json).indexOf('inventory') - 1);
-    expect(json.config.weakenings[0]).toEqual({ kind: 'skip_check', detail: 'SI-8 not checked', source: 'config', file: '.ztait.yaml', line: 2 });
+    expect(json.config.weakenings[0]).toEqual({
+      kind: 'skip_check',
+      detail: 'SI-8 not checked',
+      source: 'config',
+      file: '.ztait.yaml',
+      line: 2,
+    });
     const sarif = JSON.parse(render(result, 'sarif', { color: false }));
     expect(schemaErrors(sarif)).toEqual([]);
     expect(multitoolValidate(render(result, 'sarif', { color: false })).issues).toEqual([]);
@@ -99,7 +108,7 @@ describe('what a configuration file did to the gate (in process)', () => {
     expect(JSON.parse(render(failingResult(), 'json', { color: false })).config).toBeUndefined();
   });
 
-  it('output and baseline resolve only inside the configuration file\'s directory; the error names file:line, not the value', () => {
+  it("output and baseline resolve only inside the configuration file's directory; the error names file:line, not the value", () => {
     for (const [text, line] of [
       ['output: /tmp/evil.sarif\n', 1],
       ['format: [text, sarif]\noutput:\n  - ok.txt\n  - ../evil-secret-value.sarif\n', 4],
@@ -169,12 +178,12 @@ describe('repository configuration through the built CLI', () => {
     for (const ext of ['txt', 'json', 'sarif', 'md', 'xml']) {
       const text = readFileSync(join(out, `ztait.${ext}`), 'utf8').replace(/\\_/g, '_');
       expect(text, ext).toContain('.ztait.yaml');
-      expect(text, ext).not.toContain(join(dir, ".ztait.yaml")); // no absolute host path for the config file
+      expect(text, ext).not.toContain(join(dir, '.ztait.yaml')); // no absolute host path for the config file
       for (const k of KINDS) expect(text, `${ext}: ${k}`).toContain(k);
     }
   });
 
-  it('--no-config and --config FILE ignore the repository\'s files (here and in parents)', async () => {
+  it("--no-config and --config FILE ignore the repository's files (here and in parents)", async () => {
     const parent = rootModule({ '.ztait.yaml': WEAK, 'mod/main.tf': TABLE.replace('enabled = true', 'enabled = false') });
     const dir = join(parent, 'mod');
     const found = await runCli(['check', dir, '--format', 'json']);
@@ -210,7 +219,9 @@ describe('repository configuration through the built CLI', () => {
     symlinkSync(join(outside, '..'), join(linked, 'reports'));
     const b = await runCli(['check', linked]);
     expect(b.code).toBe(2);
-    expect(stderrLines(b.stderr)).toEqual([expect.stringMatching(/^ztait: refusing to write report .*r\.sarif: .*reports is a symbolic link/)]);
+    expect(stderrLines(b.stderr)).toEqual([
+      expect.stringMatching(/^ztait: refusing to write report .*r\.sarif: .*reports is a symbolic link/),
+    ]);
     expect(readFileSync(outside, 'utf8')).toBe('MARKER');
     expect(existsSync(join(outside, '..', 'r.sarif'))).toBe(false);
   });

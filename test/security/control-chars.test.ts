@@ -29,7 +29,9 @@ function expectNoForgedLine(out: string, what: string): void {
 
 describe('escaping (in-process)', () => {
   it('shows every control character visibly and breaks CI command prefixes', () => {
-    expect(escapeControl('a\nb\rc\td\u001b[2Je\u007f\u0085\u2028\u202e\ufeff')).toBe('a\\nb\\rc\\td\\x1b[2Je\\x7f\\x85\\u2028\\u202e\\ufeff');
+    expect(escapeControl('a\nb\rc\td\u001b[2Je\u007f\u0085\u2028\u202e\ufeff')).toBe(
+      'a\\nb\\rc\\td\\x1b[2Je\\x7f\\x85\\u2028\\u202e\\ufeff',
+    );
     expect(escapeControl('##vso[task.complete]')).toBe('#\\x23vso[task.complete]');
     expect(escapeControl('##[error]')).toBe('#\\x23[error]');
     expect(escapeControl('plain text, C# ## heading, ünïcödé')).toBe('plain text, C# ## heading, ünïcödé');
@@ -38,29 +40,43 @@ describe('escaping (in-process)', () => {
 
   it('property: one escaped string is one line, with no raw control character and no command prefix', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('\n', '\r', '\u001b', '#', ':', '[', 'v', 's', 'o', '\u2028', '\u202e', '\u0085'), fc.string({ maxLength: 1 })) }), (s) => {
-        const e = escapeControl(s);
-        expect(e).not.toMatch(/[\n\r]/);
-        expect(RAW.test(e)).toBe(false);
-        expect(e).not.toMatch(/##(vso)?\[/);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.oneof(
+            fc.constantFrom('\n', '\r', '\u001b', '#', ':', '[', 'v', 's', 'o', '\u2028', '\u202e', '\u0085'),
+            fc.string({ maxLength: 1 }),
+          ),
+        }),
+        (s) => {
+          const e = escapeControl(s);
+          expect(e).not.toMatch(/[\n\r]/);
+          expect(RAW.test(e)).toBe(false);
+          expect(e).not.toMatch(/##(vso)?\[/);
+        },
+      ),
     );
   });
 
   it('property: text output keeps every line its own, whatever the names, messages and reasons', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.constantFrom('\n', '\r', '\u001b', '#', ':', '[', 'vso', 'x', ' ', '\u2028') }), { minLength: 4, maxLength: 4 }), ([a, b, c, d]) => {
-        const r: CheckResult = failingResult();
-        const f = r.invariants[0]!.findings[0]!;
-        f.resource = `aws_x.y["${a}"]`;
-        f.message = b!;
-        r.invariants[0]!.reason = c;
-        r.limitations = [d!];
-        r.diagnostics = [{ severity: 'warning', message: a!, file: b! }];
-        const out = render(r, 'text', { color: false });
-        expectNoForgedLine(out, 'text');
-        expect(out).toMatch(/^(PASSED|FAILED)/m);
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('\n', '\r', '\u001b', '#', ':', '[', 'vso', 'x', ' ', '\u2028') }), {
+          minLength: 4,
+          maxLength: 4,
+        }),
+        ([a, b, c, d]) => {
+          const r: CheckResult = failingResult();
+          const f = r.invariants[0]!.findings[0]!;
+          f.resource = `aws_x.y["${a}"]`;
+          f.message = b!;
+          r.invariants[0]!.reason = c;
+          r.limitations = [d!];
+          r.diagnostics = [{ severity: 'warning', message: a!, file: b! }];
+          const out = render(r, 'text', { color: false });
+          expectNoForgedLine(out, 'text');
+          expect(out).toMatch(/^(PASSED|FAILED)/m);
+        },
+      ),
       { numRuns: 200 },
     );
   });

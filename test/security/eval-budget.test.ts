@@ -38,11 +38,14 @@ function expectStopped(run: CliRun, limit: string, where: RegExp): void {
   expect(report.diagnostics.some((d) => d.severity === 'error' && d.message.includes('evaluation limit reached'))).toBe(true);
 }
 
-const param = (value: string): string => `resource "aws_ssm_parameter" "p" {\n  name  = "ztait-p"\n  type  = "String"\n  value = ${value}\n}\n`;
+const param = (value: string): string =>
+  `resource "aws_ssm_parameter" "p" {\n  name  = "ztait-p"\n  type  = "String"\n  value = ${value}\n}\n`;
 
 describe('hostile HCL stops at the budget (built CLI)', () => {
   it('a nested for over range(100000) x range(100000)', async () => {
-    const dir = rootModule({ 'main.tf': `locals {\n  pairs = flatten([for i in range(100000) : [for j in range(100000) : "\${i}-\${j}"]])\n}\n\n${param('length(local.pairs)')}` });
+    const dir = rootModule({
+      'main.tf': `locals {\n  pairs = flatten([for i in range(100000) : [for j in range(100000) : "\${i}-\${j}"]])\n}\n\n${param('length(local.pairs)')}`,
+    });
     expectStopped(await checkDir(dir), 'steps', /main\.tf:2: /);
   }, 60_000);
 
@@ -88,14 +91,24 @@ describe('hostile HCL stops at the budget (built CLI)', () => {
 });
 
 /** Evaluates a Terraform-JSON string under a budget of these limits. */
-async function evalWith(src: string, limits: Partial<EvalLimits>, table: Record<string, Value> = {}): Promise<{ value: Value; budget: EvalBudget }> {
+async function evalWith(
+  src: string,
+  limits: Partial<EvalLimits>,
+  table: Record<string, Value> = {},
+): Promise<{ value: Value; budget: EvalBudget }> {
   const budget = new EvalBudget(limits);
   const value = await evaluateString(src, { ...tableContext(table), budget });
   return { value, budget };
 }
 
 /** At `limit` the expression evaluates to `expected`; one below, it is the budget's error. */
-async function boundary(src: string, name: keyof EvalLimits, limit: number, expected: Value, table: Record<string, Value> = {}): Promise<void> {
+async function boundary(
+  src: string,
+  name: keyof EvalLimits,
+  limit: number,
+  expected: Value,
+  table: Record<string, Value> = {},
+): Promise<void> {
   const at = await evalWith(src, { [name]: limit }, table);
   expect(at.budget.exhausted, src).toBeUndefined();
   expect(at.value).toEqual(expected);
@@ -137,7 +150,10 @@ describe('each limit at its boundary (in process)', () => {
     expect(errors.length).toBe(1);
     expect(errors[0]!.message).toContain('--limit instances=N');
     expect(errors[0]!.file).toContain('main.tf');
-    const countLine = readFileSync(join(dir, 'main.tf'), 'utf8').split('\n').findIndex((l) => l.includes('count = 3')) + 1;
+    const countLine =
+      readFileSync(join(dir, 'main.tf'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('count = 3')) + 1;
     expect(errors[0]!.line).toBe(countLine);
   });
 
@@ -149,7 +165,8 @@ describe('each limit at its boundary (in process)', () => {
 
   it('--limit NAME=N parses the four names and refuses anything else', () => {
     expect(parseLimit('steps=1_000', parseLimit('string=5'))).toEqual({ steps: 1000, string: 5 });
-    for (const bad of ['steps', 'steps=', 'steps=0', 'steps=-1', 'steps=1e6', 'memory=5', 'steps=99999999999999999999']) expect(() => parseLimit(bad), bad).toThrow();
+    for (const bad of ['steps', 'steps=', 'steps=0', 'steps=-1', 'steps=1e6', 'memory=5', 'steps=99999999999999999999'])
+      expect(() => parseLimit(bad), bad).toThrow();
   });
 });
 
@@ -167,14 +184,18 @@ describe('properties', () => {
 
   it('a template is built exactly when its length is within the string limit', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 8 }), fc.integer({ min: 1, max: 200 }), async (lengths, limit) => {
-        // (a template of one interpolation alone is that value, not a string built: hence the "-")
-        const src = `-${lengths.map((n) => `\${"${'x'.repeat(n)}"}`).join('')}`;
-        const total = 1 + lengths.reduce((a, b) => a + b, 0);
-        const { value, budget } = await evalWith(src, { string: limit });
-        if (total <= limit) expect(value).toBe(`-${'x'.repeat(total - 1)}`);
-        else expect(budget.exhausted?.limit).toBe('string');
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 200 }),
+        async (lengths, limit) => {
+          // (a template of one interpolation alone is that value, not a string built: hence the "-")
+          const src = `-${lengths.map((n) => `\${"${'x'.repeat(n)}"}`).join('')}`;
+          const total = 1 + lengths.reduce((a, b) => a + b, 0);
+          const { value, budget } = await evalWith(src, { string: limit });
+          if (total <= limit) expect(value).toBe(`-${'x'.repeat(total - 1)}`);
+          else expect(budget.exhausted?.limit).toBe('string');
+        },
+      ),
       { numRuns: 100 },
     );
   });

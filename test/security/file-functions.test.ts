@@ -160,7 +160,20 @@ describe('file functions stay inside the scanned root', () => {
   });
 
   test('property: whatever path is spelled, the outside marker never comes back', async () => {
-    const segment = fc.constantFrom('..', '.', '', 'sub', 'link.txt', 'dirlink', 'secret.txt', 'outside.txt', 'inside.txt', 'abslink.txt', top.slice(1), '~');
+    const segment = fc.constantFrom(
+      '..',
+      '.',
+      '',
+      'sub',
+      'link.txt',
+      'dirlink',
+      'secret.txt',
+      'outside.txt',
+      'inside.txt',
+      'abslink.txt',
+      top.slice(1),
+      '~',
+    );
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.array(segment, { minLength: 1, maxLength: 6 }), async (absolute, parts) => {
         const p = `${absolute ? '/' : ''}${parts.join('/')}`;
@@ -177,8 +190,26 @@ describe('file functions stay inside the scanned root', () => {
 
 /** An encrypted audit table whose name and PITR setting are the given HCL expressions. */
 const auditTable = (name: string, pitr: string): string =>
-  ['resource "aws_dynamodb_table" "audit" {', `  name = ${name}`, '  billing_mode = "PAY_PER_REQUEST"', '  hash_key = "pk"', '  attribute {', '    name = "pk"', '    type = "S"', '  }']
-    .concat(['  server_side_encryption {', '    enabled = true', '  }', '  point_in_time_recovery {', `    enabled = ${pitr}`, '  }', '}', ''])
+  [
+    'resource "aws_dynamodb_table" "audit" {',
+    `  name = ${name}`,
+    '  billing_mode = "PAY_PER_REQUEST"',
+    '  hash_key = "pk"',
+    '  attribute {',
+    '    name = "pk"',
+    '    type = "S"',
+    '  }',
+  ]
+    .concat([
+      '  server_side_encryption {',
+      '    enabled = true',
+      '  }',
+      '  point_in_time_recovery {',
+      `    enabled = ${pitr}`,
+      '  }',
+      '}',
+      '',
+    ])
     .join('\n');
 
 describe('through the built CLI', () => {
@@ -217,12 +248,30 @@ resource "aws_iam_role" "d" {
     );
     const out = tempDir();
     const cli = await runCli(['check', 'scan', '--format', 'text,json,sarif,markdown,junit', '-o', out], { cwd: top });
-    expectClean({ ...cli, stdout: readFileSync(path.join(out, readdirSync(out).find((f) => f.endsWith('.json'))!), 'utf8') });
+    expectClean({
+      ...cli,
+      stdout: readFileSync(
+        path.join(
+          out,
+          readdirSync(out).find((f) => f.endsWith('.json'))!,
+        ),
+        'utf8',
+      ),
+    });
     const files = readdirSync(out);
     expect(files.length).toBe(5);
     const everything = [cli.stdout, cli.stderr, ...files.map((f) => readFileSync(path.join(out, f), 'utf8'))].join('\n');
-    for (const secret of [MARKER, transformed, Buffer.from(MARKER).toString('base64'), top, homedir()]) expect(everything).not.toContain(secret);
-    const report = JSON.parse(readFileSync(path.join(out, files.find((f) => f.endsWith('.json'))!), 'utf8')) as {
+    for (const secret of [MARKER, transformed, Buffer.from(MARKER).toString('base64'), top, homedir()])
+      expect(everything).not.toContain(secret);
+    const report = JSON.parse(
+      readFileSync(
+        path.join(
+          out,
+          files.find((f) => f.endsWith('.json'))!,
+        ),
+        'utf8',
+      ),
+    ) as {
       invariants: { id: string; status: string }[];
     };
     const status = Object.fromEntries(report.invariants.map((i) => [i.id, i.status]));
@@ -234,10 +283,7 @@ resource "aws_iam_role" "d" {
   test('a file inside the root still decides the verdict (control: the channel carries content)', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'flag.txt'), 'INSIDE-CONTROL');
-    writeFileSync(
-      path.join(dir, 'main.tf'),
-      auditTable('"audit-${file("flag.txt")}"', 'file("flag.txt") == "INSIDE-CONTROL"'),
-    );
+    writeFileSync(path.join(dir, 'main.tf'), auditTable('"audit-${file("flag.txt")}"', 'file("flag.txt") == "INSIDE-CONTROL"'));
     const cli = await runCli(['check', dir, '--format', 'json']);
     expectClean(cli);
     expect(cli.stdout).toContain('audit-INSIDE-CONTROL');
@@ -275,16 +321,21 @@ describe('fileset() lists inside the root only, as Terraform globs', () => {
     expect(await fs(expr)).toEqual(expected);
   });
 
-  test.each(['fileset("..", "*")', 'fileset("/etc", "*")', 'fileset(".", "../*")', 'fileset(pathexpand("~"), "*")', 'fileset("dirlink", "*")', 'fileset(".", "*")', 'fileset(".", "**")'])(
-    'in the scan with links out: %s is unknown, never a listing from outside',
-    async (expr) => {
-      const v = await ev(expr);
-      expect(v).toBeInstanceOf(Unknown);
-      expect(isEvalError(v)).toBe(false);
-      expect(hostile(v)).toEqual([]);
-      expect(JSON.stringify(v)).not.toMatch(/secret\.txt|outside\.txt/);
-    },
-  );
+  test.each([
+    'fileset("..", "*")',
+    'fileset("/etc", "*")',
+    'fileset(".", "../*")',
+    'fileset(pathexpand("~"), "*")',
+    'fileset("dirlink", "*")',
+    'fileset(".", "*")',
+    'fileset(".", "**")',
+  ])('in the scan with links out: %s is unknown, never a listing from outside', async (expr) => {
+    const v = await ev(expr);
+    expect(v).toBeInstanceOf(Unknown);
+    expect(isEvalError(v)).toBe(false);
+    expect(hostile(v)).toEqual([]);
+    expect(JSON.stringify(v)).not.toMatch(/secret\.txt|outside\.txt/);
+  });
 
   test('a subdirectory without links out still lists', async () => {
     expect(await ev('fileset("sub", "**")')).toEqual(['nested.txt']);
@@ -299,7 +350,10 @@ describe('check --root widens the readable tree, explicitly and no further', () 
     mkdirSync(path.join(repo, 'envs', 'prod'), { recursive: true });
     writeFileSync(path.join(repo, 'modules', 'm', 'name.txt'), 'audit-table');
     writeFileSync(path.join(repo, 'modules', 'm', 'main.tf'), 'output "name" {\n  value = file("${path.module}/name.txt")\n}\n');
-    writeFileSync(path.join(repo, 'envs', 'prod', 'main.tf'), 'module "m" {\n  source = "../../modules/m"\n}\nresource "aws_sqs_queue" "q" {\n  name = module.m.name\n}\n');
+    writeFileSync(
+      path.join(repo, 'envs', 'prod', 'main.tf'),
+      'module "m" {\n  source = "../../modules/m"\n}\nresource "aws_sqs_queue" "q" {\n  name = module.m.name\n}\n',
+    );
     writeFileSync(path.join(repo, '..', `${path.basename(repo)}-outside.txt`), MARKER);
     return repo;
   }
@@ -327,7 +381,10 @@ describe('check --root widens the readable tree, explicitly and no further', () 
 
   test('the widened root is still a boundary: .. past it is outside', async () => {
     const repo = monorepo();
-    writeFileSync(path.join(repo, 'envs', 'prod', 'main.tf'), `resource "aws_sqs_queue" "q" {\n  name = file("../../../${path.basename(repo)}-outside.txt")\n}\n`);
+    writeFileSync(
+      path.join(repo, 'envs', 'prod', 'main.tf'),
+      `resource "aws_sqs_queue" "q" {\n  name = file("../../../${path.basename(repo)}-outside.txt")\n}\n`,
+    );
     const name = await queueName(repo, repo);
     expect(name).toBeInstanceOf(Unknown);
     expect(JSON.stringify((name as Unknown).reason)).not.toContain(MARKER);

@@ -16,7 +16,15 @@ import { allPages, tokenPages } from '../../src/sources/aws/collect/context.js';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MIB } from '../../src/sources/aws/defaults.js';
 import { probeLive } from '../../src/sources/aws/probe.js';
 import { ProbeCallError, ProbeSession } from '../../src/sources/aws/session.js';
-import { InsecureEndpointError, MIB, ResponseTooLargeError, insecureEndpoint, isLoopbackHost, limitedHandler, type RequestHandlerLike } from '../../src/sources/aws/transport.js';
+import {
+  InsecureEndpointError,
+  MIB,
+  ResponseTooLargeError,
+  insecureEndpoint,
+  isLoopbackHost,
+  limitedHandler,
+  type RequestHandlerLike,
+} from '../../src/sources/aws/transport.js';
 import { ROOT, ensureBuilt, runCli, tempDir, type CliRun } from '../hardening/cli.js';
 import { FAKE_ENV, account, useFakeAwsEnv } from '../probe/harness.js';
 import type { Faults } from '../probe/server/account.js';
@@ -25,7 +33,10 @@ import { startAwsServer, type AwsTestServer } from '../probe/server/server.js';
 useFakeAwsEnv();
 
 /** Pages whose next token comes from `tokens` (undefined: the last page); counts the fetches. */
-function pagesOf(tokens: readonly (string | undefined)[]): { pages: AsyncIterable<{ NextToken?: string; Items: number[] }>; fetched: () => number } {
+function pagesOf(tokens: readonly (string | undefined)[]): {
+  pages: AsyncIterable<{ NextToken?: string; Items: number[] }>;
+  fetched: () => number;
+} {
   let fetched = 0;
   const pages = tokenPages(async () => {
     const i = fetched++;
@@ -36,7 +47,10 @@ function pagesOf(tokens: readonly (string | undefined)[]): { pages: AsyncIterabl
 }
 
 const failureOf = async (p: Promise<unknown>): Promise<ProbeCallError> => {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(ProbeCallError);
   return e as ProbeCallError;
 };
@@ -53,7 +67,9 @@ describe('every paginated call is bounded (allPages)', () => {
   it('stops at the page cap when a next page is still announced, and lets a listing of exactly the cap through', async () => {
     const endless = pagesOf([]);
     const e = await failureOf(allPages({ maxPages: 25 }, 'lambda:ListFunctions', endless.pages, (p) => p.Items));
-    expect(e.failure.reason).toBe('lambda:ListFunctions failed: PageCapReached (page cap of 25 reached with more pages announced; --max-pages raises it)');
+    expect(e.failure.reason).toBe(
+      'lambda:ListFunctions failed: PageCapReached (page cap of 25 reached with more pages announced; --max-pages raises it)',
+    );
     expect(endless.fetched()).toBe(25);
     const exact = pagesOf([...Array.from({ length: 24 }, (_, i) => `t${i}`), undefined]);
     expect(await allPages({ maxPages: 25 }, 'x:Y', exact.pages, (p) => p.Items)).toHaveLength(25);
@@ -63,7 +79,12 @@ describe('every paginated call is bounded (allPages)', () => {
     async function* same(field: string) {
       for (;;) yield { [field]: 'same', Items: [1] };
     }
-    for (const [call, field] of [['iam:ListRoles', 'Marker'], ['lambda:ListFunctions', 'NextMarker'], ['dynamodb:ListTables', 'LastEvaluatedTableName'], ['ec2:DescribeVpcs', 'NextToken']] as const) {
+    for (const [call, field] of [
+      ['iam:ListRoles', 'Marker'],
+      ['lambda:ListFunctions', 'NextMarker'],
+      ['dynamodb:ListTables', 'LastEvaluatedTableName'],
+      ['ec2:DescribeVpcs', 'NextToken'],
+    ] as const) {
       expect((await failureOf(allPages({}, call, same(field), (p) => p.Items as number[]))).failure.code).toBe('PaginationLoop');
     }
   });
@@ -89,29 +110,39 @@ describe('every paginated call is bounded (allPages)', () => {
 
   it('property: whatever tokens the endpoint sends, at most max-pages pages are fetched, none after a repeat, and a failure is never silent', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { nil: undefined }), { maxLength: 40 }), fc.integer({ min: 1, max: 30 }), async (tokens, maxPages) => {
-        const { pages, fetched } = pagesOf(tokens);
-        const got = await allPages({ maxPages }, 'x:Y', pages, (p) => p.Items).then(
-          (items) => ({ items }),
-          (e: unknown) => ({ e }),
-        );
-        expect(fetched()).toBeLessThanOrEqual(maxPages);
-        // The reference: walk the tokens as a paginator would.
-        const seen = new Set<string>();
-        let n = 0;
-        let expected: 'done' | 'loop' | 'cap' = 'done';
-        for (;;) {
-          const t = n < tokens.length ? tokens[n] : `t${n}`;
-          n += 1;
-          if (t === undefined) break;
-          if (seen.has(t)) { expected = 'loop'; break; }
-          if (n >= maxPages) { expected = 'cap'; break; }
-          seen.add(t);
-        }
-        expect(fetched()).toBe(n);
-        if (expected === 'done') expect('items' in got && got.items.length === n).toBe(true);
-        else expect('e' in got && (got.e as ProbeCallError).failure.code).toBe(expected === 'loop' ? 'PaginationLoop' : 'PageCapReached');
-      }),
+      fc.asyncProperty(
+        fc.array(fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { nil: undefined }), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        async (tokens, maxPages) => {
+          const { pages, fetched } = pagesOf(tokens);
+          const got = await allPages({ maxPages }, 'x:Y', pages, (p) => p.Items).then(
+            (items) => ({ items }),
+            (e: unknown) => ({ e }),
+          );
+          expect(fetched()).toBeLessThanOrEqual(maxPages);
+          // The reference: walk the tokens as a paginator would.
+          const seen = new Set<string>();
+          let n = 0;
+          let expected: 'done' | 'loop' | 'cap' = 'done';
+          for (;;) {
+            const t = n < tokens.length ? tokens[n] : `t${n}`;
+            n += 1;
+            if (t === undefined) break;
+            if (seen.has(t)) {
+              expected = 'loop';
+              break;
+            }
+            if (n >= maxPages) {
+              expected = 'cap';
+              break;
+            }
+            seen.add(t);
+          }
+          expect(fetched()).toBe(n);
+          if (expected === 'done') expect('items' in got && got.items.length === n).toBe(true);
+          else expect('e' in got && (got.e as ProbeCallError).failure.code).toBe(expected === 'loop' ? 'PaginationLoop' : 'PageCapReached');
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -174,7 +205,12 @@ describe('the response limits (transport)', () => {
     const outcomes: string[] = [];
     for (let i = 0; i < 8; i++) {
       const { response } = await limitedHandler(fakeHandler(blanks(MIB - 1)), limits).handle(LOCAL);
-      outcomes.push(await collect(response.body as Readable).then(() => 'ok', (e: Error) => (e instanceof ResponseTooLargeError ? e.detail : e.message)));
+      outcomes.push(
+        await collect(response.body as Readable).then(
+          () => 'ok',
+          (e: Error) => (e instanceof ResponseTooLargeError ? e.detail : e.message),
+        ),
+      );
     }
     expect(outcomes.slice(0, 5)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     expect(outcomes[5]).toBe('the responses of this run passed 5 MiB in all, aborted while streaming; --max-total-mib raises it');
@@ -183,7 +219,9 @@ describe('the response limits (transport)', () => {
 
   it('refuses a declared Content-Length over the limit before reading the body', async () => {
     const body = blanks(200 * MIB);
-    await expect(limitedHandler(fakeHandler(body, { 'content-length': String(200 * MIB) }), LIMITS).handle(LOCAL)).rejects.toBeInstanceOf(ResponseTooLargeError);
+    await expect(limitedHandler(fakeHandler(body, { 'content-length': String(200 * MIB) }), LIMITS).handle(LOCAL)).rejects.toBeInstanceOf(
+      ResponseTooLargeError,
+    );
     expect(body.destroyed).toBe(true);
   });
 
@@ -212,8 +250,26 @@ describe('the response limits (transport)', () => {
   });
 
   it('knows loopback (127/8, ::1, localhost, in any spelling the URL parser normalises) from everything else', () => {
-    const loop = ['http://127.0.0.1:4566', 'http://127.1.2.3', 'http://localhost:1', 'http://LOCALHOST.', 'http://[::1]:9', 'http://0x7f.1', 'http://2130706433', 'http://[::ffff:127.0.0.1]'];
-    const remote = ['http://10.1.2.3', 'http://localhost.evil.com', 'http://127.0.0.1.nip.io', 'http://[::2]', 'http://0.0.0.0', 'http://192.168.1.1', 'http://foo.localhost', 'http://[fe80::1]'];
+    const loop = [
+      'http://127.0.0.1:4566',
+      'http://127.1.2.3',
+      'http://localhost:1',
+      'http://LOCALHOST.',
+      'http://[::1]:9',
+      'http://0x7f.1',
+      'http://2130706433',
+      'http://[::ffff:127.0.0.1]',
+    ];
+    const remote = [
+      'http://10.1.2.3',
+      'http://localhost.evil.com',
+      'http://127.0.0.1.nip.io',
+      'http://[::2]',
+      'http://0.0.0.0',
+      'http://192.168.1.1',
+      'http://foo.localhost',
+      'http://[fe80::1]',
+    ];
     for (const u of loop) expect(insecureEndpoint(u), u).toBeUndefined();
     for (const u of remote) expect(insecureEndpoint(u), u).toMatch(/not loopback/);
     expect(insecureEndpoint('https://10.1.2.3')).toBeUndefined();
@@ -223,23 +279,39 @@ describe('the response limits (transport)', () => {
 
 describe('the limits on a guarded client, in process', () => {
   it('a response over the limit is a failure naming the call, never a crash', async () => {
-    const srv = await startAwsServer({ account: account('reference'), faults: { actions: { 'iam:ListRoles': { kind: 'hugeBody', mib: 50 } } } });
+    const srv = await startAwsServer({
+      account: account('reference'),
+      faults: { actions: { 'iam:ListRoles': { kind: 'hugeBody', mib: 50 } } },
+    });
     try {
       const session = new ProbeSession({ maxResponseMiB: 2, timeoutMs: 10_000 });
       const iam = session.attach(new IAMClient({ region: 'us-east-1', endpoint: srv.url, maxAttempts: 1 }), 'iam');
       const e = await failureOf(iam.send(new ListRolesCommand({})));
       expect(e.failure).toMatchObject({ kind: 'limit', code: 'ResponseTooLarge' });
-      expect(e.failure.reason).toBe('iam:ListRoles failed: ResponseTooLarge (response body over the 2 MiB limit, aborted while streaming; --max-response-mib raises it)');
+      expect(e.failure.reason).toBe(
+        'iam:ListRoles failed: ResponseTooLarge (response body over the 2 MiB limit, aborted while streaming; --max-response-mib raises it)',
+      );
     } finally {
       await srv.close();
     }
   });
 
   it('a body dripped a byte at a time (never idle long enough for the socket timeout) ends at the attempt timeout', async () => {
-    const srv = await startAwsServer({ account: account('reference'), faults: { actions: { 'iam:ListRoles': { kind: 'drip', everyMs: 100 } } } });
+    const srv = await startAwsServer({
+      account: account('reference'),
+      faults: { actions: { 'iam:ListRoles': { kind: 'drip', everyMs: 100 } } },
+    });
     try {
       const session = new ProbeSession({ timeoutMs: 1_500 });
-      const iam = session.attach(new IAMClient({ region: 'us-east-1', endpoint: srv.url, maxAttempts: 1, requestHandler: { requestTimeout: 1_500, throwOnRequestTimeout: true } }), 'iam');
+      const iam = session.attach(
+        new IAMClient({
+          region: 'us-east-1',
+          endpoint: srv.url,
+          maxAttempts: 1,
+          requestHandler: { requestTimeout: 1_500, throwOnRequestTimeout: true },
+        }),
+        'iam',
+      );
       const started = performance.now();
       const e = await failureOf(iam.send(new ListRolesCommand({})));
       expect(performance.now() - started).toBeLessThan(5_000);
@@ -262,11 +334,16 @@ describe('the limits on a guarded client, in process', () => {
   });
 
   it('a looping ListRoles leaves the IAM invariants error naming the call, within a few requests', async () => {
-    const srv = await startAwsServer({ account: account('reference'), faults: { actions: { 'iam:ListRoles': { kind: 'token', field: 'Marker', value: 'same' } } } });
+    const srv = await startAwsServer({
+      account: account('reference'),
+      faults: { actions: { 'iam:ListRoles': { kind: 'token', field: 'Marker', value: 'same' } } },
+    });
     try {
       const run = await probeLive({ endpointUrl: srv.url, region: 'us-east-1' });
       expect(srv.received.filter((c) => c.action === 'ListRoles')).toHaveLength(2);
-      expect(run.inventory.gaps?.aws_iam_role).toMatch(/^iam:ListRoles failed: PaginationLoop \(the endpoint repeated a pagination token after 2 pages\)/);
+      expect(run.inventory.gaps?.aws_iam_role).toMatch(
+        /^iam:ListRoles failed: PaginationLoop \(the endpoint repeated a pagination token after 2 pages\)/,
+      );
     } finally {
       await srv.close();
     }
@@ -304,7 +381,10 @@ async function serve(faults: Faults): Promise<AwsTestServer> {
 
 /** `ztait probe` with fake credentials (the CLI gets none of this process's AWS_*) and a JSON report. */
 async function probe(url: string, args: string[] = [], timeoutMs = 60_000): Promise<CliRun & { result?: CheckResult }> {
-  const run = await runCli(['probe', '--endpoint-url', url, '--region', 'us-east-1', '--format', 'json', ...args], { timeoutMs, env: FAKE_ENV });
+  const run = await runCli(['probe', '--endpoint-url', url, '--region', 'us-east-1', '--format', 'json', ...args], {
+    timeoutMs,
+    env: FAKE_ENV,
+  });
   try {
     return { ...run, result: JSON.parse(run.stdout) as CheckResult };
   } catch {
@@ -315,7 +395,8 @@ async function probe(url: string, args: string[] = [], timeoutMs = 60_000): Prom
 const errorsNaming = (r: CheckResult | undefined, text: RegExp): string[] =>
   (r?.invariants ?? []).filter((i) => i.status === 'error' && text.test(JSON.stringify(i))).map((i) => i.id);
 
-const show = (run: CliRun): string => `exit ${run.code}, ${Math.round(run.ms)} ms, peak ${run.peakMiB ?? '?'} MiB\n${run.stderr.slice(0, 2000)}`;
+const show = (run: CliRun): string =>
+  `exit ${run.code}, ${Math.round(run.ms)} ms, peak ${run.peakMiB ?? '?'} MiB\n${run.stderr.slice(0, 2000)}`;
 
 describe('ztait probe against a hostile endpoint', () => {
   it('a ListRoles that repeats its Marker for ever: ends within seconds, exit 1, SI-3/4/7 error naming the call', async () => {
@@ -334,7 +415,10 @@ describe('ztait probe against a hostile endpoint', () => {
     const run = await probe(srv.url);
     expect(run.code, show(run)).toBe(1);
     expect(srv.received.filter((c) => c.action === 'ListFunctions')).toHaveLength(DEFAULT_MAX_PAGES);
-    expect(errorsNaming(run.result, /lambda:ListFunctions failed: PageCapReached \(page cap of 1000 reached/).length, show(run)).toBeGreaterThan(0);
+    expect(
+      errorsNaming(run.result, /lambda:ListFunctions failed: PageCapReached \(page cap of 1000 reached/).length,
+      show(run),
+    ).toBeGreaterThan(0);
   }, 90_000);
 
   it('a 200 MiB streamed body with --max-response-mib 8: aborted early, bounded memory, a gap naming the call, no crash', async () => {
@@ -343,7 +427,10 @@ describe('ztait probe against a hostile endpoint', () => {
     expect(run.code, show(run)).toBe(1);
     expect(run.ms, show(run)).toBeLessThan(20_000);
     if (run.peakMiB !== undefined) expect(run.peakMiB, show(run)).toBeLessThan(400);
-    expect(errorsNaming(run.result, /lambda:ListFunctions failed: ResponseTooLarge \(response body over the 8 MiB limit/).length, show(run)).toBeGreaterThan(0);
+    expect(
+      errorsNaming(run.result, /lambda:ListFunctions failed: ResponseTooLarge \(response body over the 8 MiB limit/).length,
+      show(run),
+    ).toBeGreaterThan(0);
   }, 60_000);
 
   it(`a chunked body just over the default ${DEFAULT_MAX_RESPONSE_MIB} MiB: aborted, a gap, bounded memory`, async () => {
@@ -359,7 +446,9 @@ describe('ztait probe against a hostile endpoint', () => {
     const run = await runCli(['probe', '--endpoint-url', 'http://10.255.255.1:9', '--region', 'us-east-1'], { timeoutMs: 20_000 });
     expect(run.code, show(run)).toBe(2);
     expect(run.stderr.trim().split('\n'), show(run)).toHaveLength(1);
-    expect(run.stderr).toMatch(/^ztait: --endpoint-url http:\/\/10\.255\.255\.1:9 is plain http to a host that is not loopback.*--allow-insecure-endpoint/);
+    expect(run.stderr).toMatch(
+      /^ztait: --endpoint-url http:\/\/10\.255\.255\.1:9 is plain http to a host that is not loopback.*--allow-insecure-endpoint/,
+    );
   }, 30_000);
 
   it('with --allow-insecure-endpoint: a warning on stderr before any request, and in the report', async () => {
@@ -370,7 +459,9 @@ describe('ztait probe against a hostile endpoint', () => {
     const run = await probe(`http://ztait-test.invalid:${port}`, ['--allow-insecure-endpoint']);
     expect(run.code, show(run)).toBe(0);
     const lines = run.stderr.trim().split('\n');
-    expect(lines[0], show(run)).toMatch(/^ztait: warning: --endpoint-url http:\/\/ztait-test\.invalid:\d+ is plain http to a host that is not loopback/);
+    expect(lines[0], show(run)).toMatch(
+      /^ztait: warning: --endpoint-url http:\/\/ztait-test\.invalid:\d+ is plain http to a host that is not loopback/,
+    );
     expect(run.result?.diagnostics.some((d) => d.severity === 'warning' && /plain http/.test(d.message))).toBe(true);
     expect(srv.received.length).toBeGreaterThan(0);
   }, 60_000);

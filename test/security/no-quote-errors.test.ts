@@ -60,10 +60,18 @@ describe('input files that do not parse are named, never quoted (built CLI)', ()
     const dir = tempDir();
     const csv = join(dir, 'ev.csv');
     writeFileSync(csv, `incident_id,"${MARKER}"x\n`);
-    expectNamedNotQuoted(await runCli(['maturity', 'assess', '--current', '0', '--evidence', csv]), csv, /line 1: unexpected character after a closing quote/);
+    expectNamedNotQuoted(
+      await runCli(['maturity', 'assess', '--current', '0', '--evidence', csv]),
+      csv,
+      /line 1: unexpected character after a closing quote/,
+    );
     const jsonl = join(dir, 'ev.jsonl');
     writeFileSync(jsonl, `{"incident_id": ${MARKER}\n{"incident_id": "${MARKER}\n`);
-    expectNamedNotQuoted(await runCli(['maturity', 'assess', '--current', '0', '--evidence', jsonl]), jsonl, /line 1: bad JSON: unexpected character at column 17/);
+    expectNamedNotQuoted(
+      await runCli(['maturity', 'assess', '--current', '0', '--evidence', jsonl]),
+      jsonl,
+      /line 1: bad JSON: unexpected character at column 17/,
+    );
   });
 
   it('.ztait.yaml: a syntax error and an alias without its anchor', async () => {
@@ -88,25 +96,42 @@ describe('input files that do not parse are named, never quoted (built CLI)', ()
 
 describe('parse-error helper (in-process)', () => {
   const KINDS = new Set([
-    'the text ends before the document is complete', 'unexpected character', 'expected a property name in double quotes',
-    "expected ':' after a property name", "expected ',' or ']' after an array element", "expected ',' or '}' after a property value",
-    'a control character inside a string', 'an invalid escape sequence in a string', 'an invalid \\u escape in a string',
-    'an unterminated string', 'more text after the end of the JSON document', 'a malformed number', 'a syntax error',
+    'the text ends before the document is complete',
+    'unexpected character',
+    'expected a property name in double quotes',
+    "expected ':' after a property name",
+    "expected ',' or ']' after an array element",
+    "expected ',' or '}' after a property value",
+    'a control character inside a string',
+    'an invalid escape sequence in a string',
+    'an invalid \\u escape in a string',
+    'an unterminated string',
+    'more text after the end of the JSON document',
+    'a malformed number',
+    'a syntax error',
   ]);
 
   it('property: the message is the file, a position inside the text and a fixed phrase, whatever the text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.json().chain((j) => fc.nat(j.length).map((n) => j.slice(0, n) + MARKER + j.slice(n)))), (text) => {
-        const r = parseJson(text);
-        if (r.ok) return;
-        const lines = text.split('\n');
-        expect(KINDS.has(r.problem.kind), r.problem.kind).toBe(true);
-        expect(r.problem.line).toBeGreaterThanOrEqual(1);
-        expect(r.problem.line).toBeLessThanOrEqual(lines.length);
-        expect(r.problem.column).toBeGreaterThanOrEqual(1);
-        expect(r.problem.column).toBeLessThanOrEqual(lines[r.problem.line - 1]!.length + 1);
-        expect(jsonErrorMessage('f.json', r.problem)).toBe(`f.json:${r.problem.line}:${r.problem.column}: is not valid JSON (${r.problem.kind})`);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 60 }),
+          fc.json().chain((j) => fc.nat(j.length).map((n) => j.slice(0, n) + MARKER + j.slice(n))),
+        ),
+        (text) => {
+          const r = parseJson(text);
+          if (r.ok) return;
+          const lines = text.split('\n');
+          expect(KINDS.has(r.problem.kind), r.problem.kind).toBe(true);
+          expect(r.problem.line).toBeGreaterThanOrEqual(1);
+          expect(r.problem.line).toBeLessThanOrEqual(lines.length);
+          expect(r.problem.column).toBeGreaterThanOrEqual(1);
+          expect(r.problem.column).toBeLessThanOrEqual(lines[r.problem.line - 1]!.length + 1);
+          expect(jsonErrorMessage('f.json', r.problem)).toBe(
+            `f.json:${r.problem.line}:${r.problem.column}: is not valid JSON (${r.problem.kind})`,
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -115,7 +140,11 @@ describe('parse-error helper (in-process)', () => {
     expect(parseJson('{\n  "a": 1,\n  "b": oops\n}').ok).toBe(false);
     const p = jsonProblem('{\n  "a": 1,\n  "b": oops\n}', new SyntaxError(`Unexpected token 'o', "${MARKER}" is not valid JSON`));
     expect(p).toMatchObject({ line: 3, column: 8, kind: 'unexpected character', truncated: false });
-    expect(jsonProblem('{"a": [1, 2', new SyntaxError('Unexpected end of JSON input'))).toMatchObject({ truncated: true, line: 1, column: 12 });
+    expect(jsonProblem('{"a": [1, 2', new SyntaxError('Unexpected end of JSON input'))).toMatchObject({
+      truncated: true,
+      line: 1,
+      column: 12,
+    });
     expect(positionAt('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
   });
 

@@ -25,7 +25,22 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const NOW = new Date('2026-01-15T00:00:00Z');
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'] as const;
 /** Names the configurations below use: an inherited copy of one of them is what would flip a verdict. */
-const USED_NAMES = ['pitr', 'sse_on', 'maturity_level', 'settings', 'class', 'name', 'enabled', 'sse', 'audit', 'hash', 'value', 'point_in_time_recovery', 'server_side_encryption', 'polluted'];
+const USED_NAMES = [
+  'pitr',
+  'sse_on',
+  'maturity_level',
+  'settings',
+  'class',
+  'name',
+  'enabled',
+  'sse',
+  'audit',
+  'hash',
+  'value',
+  'point_in_time_recovery',
+  'server_side_encryption',
+  'polluted',
+];
 
 // `__proto__` is the one that replaces a prototype: drawn more often than the others
 const protoKey = fc.oneof({ arbitrary: fc.constant('__proto__'), weight: 2 }, { arbitrary: fc.constantFrom(...PROTO_KEYS), weight: 3 });
@@ -59,7 +74,11 @@ function objectOf(entries: readonly (readonly [string, Json])[]): { [k: string]:
 }
 
 /** Every object in a document (the root included) with its path. */
-function objectsIn(doc: Json, path: (string | number)[] = [], out: { obj: { [k: string]: Json }; path: (string | number)[] }[] = []): typeof out {
+function objectsIn(
+  doc: Json,
+  path: (string | number)[] = [],
+  out: { obj: { [k: string]: Json }; path: (string | number)[] }[] = [],
+): typeof out {
   if (Array.isArray(doc)) doc.forEach((x, i) => objectsIn(x, [...path, i], out));
   else if (doc !== null && typeof doc === 'object') {
     out.push({ obj: doc, path });
@@ -213,19 +232,22 @@ describe('prototype-like keys in an HCL configuration (issue 15 B5)', () => {
 
   it('(b) entries added to object and map literals change no verdict', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 1, max: SLOTS }), protoKey, attackValue, fc.boolean()), { minLength: 1, maxLength: 4 }), async (adds) => {
-        let tf = MAIN_TF;
-        const seen = new Set<string>();
-        for (const [slot, k, v, bare] of adds) {
-          // one key once per literal: a duplicate attribute is an error in Terraform too
-          if (seen.has(`${slot}|${k}`)) continue;
-          seen.add(`${slot}|${k}`);
-          // O6 is a list: it gets an element holding the key
-          const entry = slot === 6 ? `, ${hcl(objectOf([[k, v]]), bare)}` : `, ${bare ? k : JSON.stringify(k)} = ${hcl(v, bare)}`;
-          tf = tf.replace(`/*O${slot}*/`, `${entry} /*O${slot}*/`);
-        }
-        expect(verdicts(await loadDir(configDir(tf, TFVARS)))).toBe(base);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: SLOTS }), protoKey, attackValue, fc.boolean()), { minLength: 1, maxLength: 4 }),
+        async (adds) => {
+          let tf = MAIN_TF;
+          const seen = new Set<string>();
+          for (const [slot, k, v, bare] of adds) {
+            // one key once per literal: a duplicate attribute is an error in Terraform too
+            if (seen.has(`${slot}|${k}`)) continue;
+            seen.add(`${slot}|${k}`);
+            // O6 is a list: it gets an element holding the key
+            const entry = slot === 6 ? `, ${hcl(objectOf([[k, v]]), bare)}` : `, ${bare ? k : JSON.stringify(k)} = ${hcl(v, bare)}`;
+            tf = tf.replace(`/*O${slot}*/`, `${entry} /*O${slot}*/`);
+          }
+          expect(verdicts(await loadDir(configDir(tf, TFVARS)))).toBe(base);
+        },
+      ),
       { numRuns: 40 },
     );
   }, 120_000);
@@ -241,7 +263,8 @@ function planTargets(doc: { [k: string]: Json }): { obj: { [k: string]: Json }; 
   const asIs = (v: Json): Json => v;
   for (const { obj, path } of objectsIn(doc)) {
     const p = path.join('.');
-    if (/(^|\.)values(\.|$)|change\.(after|before)(\.|$)/.test(p) && !/_unknown|_sensitive|sensitive_values/.test(p)) out.push({ obj, wrap: asIs });
+    if (/(^|\.)values(\.|$)|change\.(after|before)(\.|$)/.test(p) && !/_unknown|_sensitive|sensitive_values/.test(p))
+      out.push({ obj, wrap: asIs });
     else if (p === 'variables') out.push({ obj, wrap: (v) => objectOf([['value', v]]) });
     else if (/configuration\.root_module\.variables$/.test(p)) out.push({ obj, wrap: (v) => objectOf([['default', v]]) });
     else if (/configuration\..*\.expressions$/.test(p)) out.push({ obj, wrap: (v) => objectOf([['constant_value', v]]) });
@@ -314,7 +337,11 @@ describe('prototype-like keys in .ztait.yaml (issue 15 B5)', () => {
           if (where === 'top') text += `${yamlPair(k, v, quoted)}\n`;
           else if (where === 'item') text = text.replace('    reason:', `    ${yamlPair(k, v, quoted)}\n    reason:`);
           // a suppression whose resource or reason is the name itself: it matches no resource
-          else if (where === 'extra-item') text = text.replace('suppressions:\n', `suppressions:\n  - id: SI-6\n    resource: ${JSON.stringify(k)}\n    reason: ${JSON.stringify(k)}\n`);
+          else if (where === 'extra-item')
+            text = text.replace(
+              'suppressions:\n',
+              `suppressions:\n  - id: SI-6\n    resource: ${JSON.stringify(k)}\n    reason: ${JSON.stringify(k)}\n`,
+            );
           else text += `${quoted ? JSON.stringify(k) : k}:\n  ${yamlPair(k, v, quoted)}\n`;
         }
         const file = join(dir, `c${n++}.yaml`);

@@ -28,10 +28,16 @@ afterEach(() => {
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
 
-type Report = { invariants: { id: string; status: string; findings: { resource: string; status: string }[] }[]; maturity?: { level: number | null } };
+type Report = {
+  invariants: { id: string; status: string; findings: { resource: string; status: string }[] }[];
+  maturity?: { level: number | null };
+};
 
 /** id -> status, and the maturity level. */
-function statuses(r: { invariants: { id: string; status: string }[]; maturity?: { level: number | null } | undefined }): Record<string, string | number | null> {
+function statuses(r: {
+  invariants: { id: string; status: string }[];
+  maturity?: { level: number | null } | undefined;
+}): Record<string, string | number | null> {
   return { ...Object.fromEntries(r.invariants.map((i) => [i.id, i.status])), level: r.maturity?.level ?? null };
 }
 
@@ -39,7 +45,8 @@ const inProcess = (inv: Inventory, plan = false): Record<string, string | number
   statuses(runChecks(inv, { commandLine: 'test', now: NOW }));
 
 /** A JSON object text with these keys in this order (`__proto__` as a key, as a file holds it). */
-const jsonObject = (entries: [string, unknown][]): string => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+const jsonObject = (entries: [string, unknown][]): string =>
+  `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
 
 /**
  * `pitr` and `sse_on` default to false, `maturity_level` to 1, `constructor` (a legal variable
@@ -153,7 +160,8 @@ describe('prototype keys through the CLI (issue 15 B5)', () => {
   it('a .ztait.yaml with __proto__ or constructor keys is refused, naming the file and line', async () => {
     const dir = rootModule({
       'main.tf': MAIN_TF,
-      '.ztait.yaml': 'suppressions:\n  - id: SI-6\n    resource: "*"\n    reason: waived\n__proto__:\n  soft_fail: true\nconstructor:\n  allow_errors: true\n',
+      '.ztait.yaml':
+        'suppressions:\n  - id: SI-6\n    resource: "*"\n    reason: waived\n__proto__:\n  soft_fail: true\nconstructor:\n  allow_errors: true\n',
     });
     const run = await runCli(['check', dir, '--format', 'json']);
     expect(run.code).toBe(2);
@@ -291,7 +299,12 @@ output "out" {
 
   it('--var and plan variables named __proto__ set nothing else', async () => {
     const dir = rootModule({ 'main.tf': MAIN_TF });
-    const inv = await loadHcl([dir], { vars: [['__proto__', '{ pitr = true }'], ['toString', 'x']] });
+    const inv = await loadHcl([dir], {
+      vars: [
+        ['__proto__', '{ pitr = true }'],
+        ['toString', 'x'],
+      ],
+    });
     expect(own(inv.variables, 'pitr')).toBe(false);
     expect(own(inv.variables, 'constructor')).toBe(true);
     expect(Object.getPrototypeOf(inv.variables)).toBeNull();
@@ -313,12 +326,17 @@ output "out" {
     const evidence = await readEvidenceFile(csv);
     expect(evidence.rows).toHaveLength(1);
 
-    const answer = toPlainJson(JSON.parse('{"Functions":[{"__proto__":{"VpcConfig":{"SubnetIds":["s"]}},"FunctionName":"f"}]}')) as { Functions: Record<string, unknown>[] };
+    const answer = toPlainJson(JSON.parse('{"Functions":[{"__proto__":{"VpcConfig":{"SubnetIds":["s"]}},"FunctionName":"f"}]}')) as {
+      Functions: Record<string, unknown>[];
+    };
     const fn = answer.Functions[0]!;
     expect(fn.VpcConfig).toBeUndefined();
     expect(Object.keys(fn)).toEqual(['__proto__', 'FunctionName']);
 
-    const tags = tagMap([{ Key: '__proto__', Value: 'x' }, { Key: 'constructor', Value: 'y' }]);
+    const tags = tagMap([
+      { Key: '__proto__', Value: 'x' },
+      { Key: 'constructor', Value: 'y' },
+    ]);
     expect(Object.keys(tags)).toEqual(['__proto__', 'constructor']);
     expect(tagMap([]).constructor).toBeUndefined();
 
@@ -331,7 +349,10 @@ output "out" {
     d['__proto__'] = 1;
     expect(Object.getPrototypeOf(d)).toBeNull();
     expect(Object.keys(d)).toEqual(['__proto__']);
-    const f = fromEntries([['__proto__', { polluted: true }], ['constructor', 2]] as [string, unknown][]);
+    const f = fromEntries([
+      ['__proto__', { polluted: true }],
+      ['constructor', 2],
+    ] as [string, unknown][]);
     expect(Object.keys(f)).toEqual(['__proto__', 'constructor']);
     expect((f as Record<string, unknown>).polluted).toBeUndefined();
     expect(own({}, 'constructor')).toBeUndefined();

@@ -26,11 +26,54 @@ import { ensureBuilt, rootModule, runCli, tempDir } from '../hardening/cli.js';
 
 /** Words of the result's schema and vocabulary, and metacharacters of every format. */
 const SCHEMA_WORDS = [
-  'fail', 'pass', 'error', 'not_applicable', 'suppressed', 'PASSED', 'FAILED', 'critical', 'high', 'medium', 'low',
-  'SI-2', 'SI-6', 'SI-14', 'ZT-MAT-1', 'aws_dynamodb_table', 'aws_lambda_function', 'aws_lambda_function.handler',
-  'handler', '.handler', 'ztait-', 'ztait-audit', 'main.tf', 'function', 'vpc_config', 'status', 'invariants',
-  'observed', 'message', 'fingerprint', REDACTED, 'REDACTED', '"fail"', '{"status":"pass"}', '</testcase>', ']]>',
-  '<failure', '&amp;', '| fail |', '## ', '**fail**', '\n', '\\n', '0000', 'true', 'null', '1111', 'rule(s)',
+  'fail',
+  'pass',
+  'error',
+  'not_applicable',
+  'suppressed',
+  'PASSED',
+  'FAILED',
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'SI-2',
+  'SI-6',
+  'SI-14',
+  'ZT-MAT-1',
+  'aws_dynamodb_table',
+  'aws_lambda_function',
+  'aws_lambda_function.handler',
+  'handler',
+  '.handler',
+  'ztait-',
+  'ztait-audit',
+  'main.tf',
+  'function',
+  'vpc_config',
+  'status',
+  'invariants',
+  'observed',
+  'message',
+  'fingerprint',
+  REDACTED,
+  'REDACTED',
+  '"fail"',
+  '{"status":"pass"}',
+  '</testcase>',
+  ']]>',
+  '<failure',
+  '&amp;',
+  '| fail |',
+  '## ',
+  '**fail**',
+  '\n',
+  '\\n',
+  '0000',
+  'true',
+  'null',
+  '1111',
+  'rule(s)',
 ];
 
 const secretArb = fc.oneof(
@@ -42,11 +85,31 @@ const secretArb = fc.oneof(
 
 /** A small configuration with pass, fail, error and not_applicable verdicts; `name` shows in messages. */
 function inventory(name: string): Inventory {
-  const inv: Inventory = { kind: 'hcl', resources: [], inputs: [{ path: 'main.tf', sha256: '0'.repeat(64) }], diagnostics: [], secrets: new Set() };
+  const inv: Inventory = {
+    kind: 'hcl',
+    resources: [],
+    inputs: [{ path: 'main.tf', sha256: '0'.repeat(64) }],
+    diagnostics: [],
+    secrets: new Set(),
+  };
   const at = (line: number) => ({ file: 'main.tf', line, endLine: line + 5 });
   inv.resources.push(
-    { ...res('aws_lambda_function', 'handler', { function_name: name, role: 'arn:aws:iam::111122223333:role/outside', environment: [{ variables: { NOTE: name } }] }), location: at(1) },
-    { ...res('aws_dynamodb_table', 'audit', { name: 'ztait-audit', point_in_time_recovery: [{ enabled: false }], server_side_encryption: [{ enabled: true }] }), location: at(10) },
+    {
+      ...res('aws_lambda_function', 'handler', {
+        function_name: name,
+        role: 'arn:aws:iam::111122223333:role/outside',
+        environment: [{ variables: { NOTE: name } }],
+      }),
+      location: at(1),
+    },
+    {
+      ...res('aws_dynamodb_table', 'audit', {
+        name: 'ztait-audit',
+        point_in_time_recovery: [{ enabled: false }],
+        server_side_encryption: [{ enabled: true }],
+      }),
+      location: at(10),
+    },
     { ...res('aws_dynamodb_table', 'data', { name: `ztait-${name}`, point_in_time_recovery: [{ enabled: true }] }), location: at(20) },
   );
   return inv;
@@ -141,9 +204,11 @@ describe('redaction never changes a verdict (property)', () => {
 describe('built CLI: a secret equal to a status word (regression)', () => {
   beforeAll(ensureBuilt, 120_000);
 
-  it.each(['fail', 'pass', 'error'])('DB_PASSWORD = "%s": exit 1, and every format says SI-2 fails', async (word) => {
-    const dir = rootModule({
-      'main.tf': `resource "aws_lambda_function" "handler" {
+  it.each(['fail', 'pass', 'error'])(
+    'DB_PASSWORD = "%s": exit 1, and every format says SI-2 fails',
+    async (word) => {
+      const dir = rootModule({
+        'main.tf': `resource "aws_lambda_function" "handler" {
   function_name = "ztait-handler"
   role          = "arn:aws:iam::111122223333:role/ztait-handler"
   handler       = "index.handler"
@@ -156,23 +221,36 @@ describe('built CLI: a secret equal to a status word (regression)', () => {
   }
 }
 `,
-    });
-    const out = tempDir();
-    const files = { json: 'r.json', sarif: 'r.sarif', markdown: 'r.md', junit: 'r.xml', text: 'r.txt' } as const;
-    const r = await runCli(['check', dir, '--format', Object.keys(files).join(','), ...Object.values(files).flatMap((f) => ['-o', join(out, f)])]);
-    expect(r.code, r.stderr).toBe(1);
-    for (const f of Object.values(files)) expect(existsSync(join(out, f)), f).toBe(true);
-    const json = JSON.parse(readFileSync(join(out, files.json), 'utf8')) as CheckResult;
-    expect(json.invariants.find((i) => i.id === 'SI-2')?.status).toBe('fail');
-    expect(json.gate?.passed).toBe(false);
-    const sarif = JSON.parse(readFileSync(join(out, files.sarif), 'utf8')) as { runs: { results: { ruleId: string; level: string; kind?: string }[] }[] };
-    expect(sarif.runs[0]!.results.some((x) => x.ruleId === 'SI-2' && x.level === 'error')).toBe(true);
-    expect(readFileSync(join(out, files.junit), 'utf8')).toMatch(/<testsuite name="SI-2 [^"]*" id="\d+" tests="1" failures="1"[^>]*>\s*<properties>\s*<property name="status" value="fail"\/>/);
-    expect(readFileSync(join(out, files.markdown), 'utf8')).toMatch(/^## SI-2: fail$/m);
-    const text = readFileSync(join(out, files.text), 'utf8');
-    expect(text).toMatch(/^SI-2 +fail /m);
-    expect(text).toMatch(/^FAILED/m);
-    // no status anywhere became the marker
-    for (const f of Object.values(files)) expect(readFileSync(join(out, f), 'utf8'), f).not.toMatch(/"(status|level)": "\[REDACTED\]"|name="status" value="\[REDACTED\]"/);
-  }, 60_000);
+      });
+      const out = tempDir();
+      const files = { json: 'r.json', sarif: 'r.sarif', markdown: 'r.md', junit: 'r.xml', text: 'r.txt' } as const;
+      const r = await runCli([
+        'check',
+        dir,
+        '--format',
+        Object.keys(files).join(','),
+        ...Object.values(files).flatMap((f) => ['-o', join(out, f)]),
+      ]);
+      expect(r.code, r.stderr).toBe(1);
+      for (const f of Object.values(files)) expect(existsSync(join(out, f)), f).toBe(true);
+      const json = JSON.parse(readFileSync(join(out, files.json), 'utf8')) as CheckResult;
+      expect(json.invariants.find((i) => i.id === 'SI-2')?.status).toBe('fail');
+      expect(json.gate?.passed).toBe(false);
+      const sarif = JSON.parse(readFileSync(join(out, files.sarif), 'utf8')) as {
+        runs: { results: { ruleId: string; level: string; kind?: string }[] }[];
+      };
+      expect(sarif.runs[0]!.results.some((x) => x.ruleId === 'SI-2' && x.level === 'error')).toBe(true);
+      expect(readFileSync(join(out, files.junit), 'utf8')).toMatch(
+        /<testsuite name="SI-2 [^"]*" id="\d+" tests="1" failures="1"[^>]*>\s*<properties>\s*<property name="status" value="fail"\/>/,
+      );
+      expect(readFileSync(join(out, files.markdown), 'utf8')).toMatch(/^## SI-2: fail$/m);
+      const text = readFileSync(join(out, files.text), 'utf8');
+      expect(text).toMatch(/^SI-2 +fail /m);
+      expect(text).toMatch(/^FAILED/m);
+      // no status anywhere became the marker
+      for (const f of Object.values(files))
+        expect(readFileSync(join(out, f), 'utf8'), f).not.toMatch(/"(status|level)": "\[REDACTED\]"|name="status" value="\[REDACTED\]"/);
+    },
+    60_000,
+  );
 });

@@ -32,8 +32,12 @@ describe('unknown rule ids are usage errors, from flags and from the configurati
   });
 
   test('from .ztait.yaml, the key, file and line are named; an id with control characters is not quoted', () => {
-    expect(() => resolveConfig({}, configDir('prefix: ztait-\ncheck: toString\n'))).toThrow(/unknown rule id "toString" in check: in .*\.ztait\.yaml:2/);
-    expect(() => resolveConfig({}, configDir('skip_check: "SI-1,\\e[2J::error::x"\n'))).toThrow(/^(?![\s\S]*::error)[\s\S]*\.ztait\.yaml:1/);
+    expect(() => resolveConfig({}, configDir('prefix: ztait-\ncheck: toString\n'))).toThrow(
+      /unknown rule id "toString" in check: in .*\.ztait\.yaml:2/,
+    );
+    expect(() => resolveConfig({}, configDir('skip_check: "SI-1,\\e[2J::error::x"\n'))).toThrow(
+      /^(?![\s\S]*::error)[\s\S]*\.ztait\.yaml:1/,
+    );
   });
 });
 

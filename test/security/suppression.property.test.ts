@@ -21,7 +21,12 @@ const marker = fc
   )
   .map(([head, tail]) => head + tail.join(''));
 const indent = fc.array(fc.constantFrom(' ', '\t'), { maxLength: 6 }).map((a) => a.join(''));
-const commentStyle = fc.constantFrom((t: string) => `# ${t}`, (t: string) => `// ${t}`, (t: string) => `/* ${t} */`, (t: string) => `#${t}`);
+const commentStyle = fc.constantFrom(
+  (t: string) => `# ${t}`,
+  (t: string) => `// ${t}`,
+  (t: string) => `/* ${t} */`,
+  (t: string) => `#${t}`,
+);
 /** The same words as a line HCL would take for a comment, were it code. */
 const commentLine = commentStyle.map((style) => style(IGNORE));
 
@@ -33,17 +38,33 @@ const dataExpression: fc.Arbitrary<string> = fc.oneof(
   // a quoted string, after other text and escaped quotes
   fc.tuple(commentLine, fc.constantFrom('', 'a\\" ', '$${ ', '%%{ ', '\\\\')).map(([line, pre]) => `"${pre}${line.replace(/"/g, '\\"')}"`),
   // a string inside an interpolation or a directive of a quoted string
-  fc.tuple(commentLine, fc.constantFrom('${%s}', '${ upper(%s) }', '${ { k = %s }["k"] }', '%{ if true }${%s}%{ endif }', 'x ${ [%s][0] } y', '${\n  %s\n}')).map(
-    ([line, form]) => `"${form.replace('%s', () => quote(line))}"`,
-  ),
+  fc
+    .tuple(
+      commentLine,
+      fc.constantFrom('${%s}', '${ upper(%s) }', '${ { k = %s }["k"] }', '%{ if true }${%s}%{ endif }', 'x ${ [%s][0] } y', '${\n  %s\n}'),
+    )
+    .map(([line, form]) => `"${form.replace('%s', () => quote(line))}"`),
   // a heredoc, `<<` or `<<-`, the text and the closing marker indented any way
-  fc.tuple(commentLine, marker, fc.boolean(), indent, indent, fc.constantFrom('', 'before\n', '${"x"}', '${ "a" }MARK\n'), fc.constantFrom('', '\n', 'k = v\n', '}\n')).map(([line, m, strip, i1, i2, pre, post]) => {
-    // `${...}MARK` on a line is not the closing marker: HCL looks for it only at the start of a text line
-    const body = `${pre.replace('MARK', m)}${i1}${line}\n${post}`;
-    return `<<${strip ? '-' : ''}${m}\n${body}${i2}${m}\n`;
-  }),
+  fc
+    .tuple(
+      commentLine,
+      marker,
+      fc.boolean(),
+      indent,
+      indent,
+      fc.constantFrom('', 'before\n', '${"x"}', '${ "a" }MARK\n'),
+      fc.constantFrom('', '\n', 'k = v\n', '}\n'),
+    )
+    .map(([line, m, strip, i1, i2, pre, post]) => {
+      // `${...}MARK` on a line is not the closing marker: HCL looks for it only at the start of a text line
+      const body = `${pre.replace('MARK', m)}${i1}${line}\n${post}`;
+      return `<<${strip ? '-' : ''}${m}\n${body}${i2}${m}\n`;
+    }),
   // a heredoc inside an interpolation of a heredoc
-  fc.tuple(commentLine, marker, marker).filter(([, a, b]) => a !== b).map(([line, a, b]) => `<<${a}\n\${<<-${b}\n  ${line}\n  ${b}\n}\n${a}\n`),
+  fc
+    .tuple(commentLine, marker, marker)
+    .filter(([, a, b]) => a !== b)
+    .map(([line, a, b]) => `<<${a}\n\${<<-${b}\n  ${line}\n  ${b}\n}\n${a}\n`),
 );
 
 /** The table, the expression as an argument of the block itself, or of a nested block, or inside a map. */

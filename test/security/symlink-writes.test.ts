@@ -81,16 +81,21 @@ describe('writeFileSafe (in process)', () => {
   it('property: a symlink at any component below the root is refused, and nothing lands outside', () => {
     const v = victim();
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 4 }), fc.nat(), fc.boolean(), (parts, at, dangling) => {
-        const root = tempDir();
-        const k = at % parts.length;
-        const linkAt = join(root, ...parts.slice(0, k + 1));
-        mkdirSync(join(linkAt, '..'), { recursive: true });
-        symlinkSync(dangling ? join(v.dir, 'missing') : k === parts.length - 1 ? v.file : v.dir, linkAt);
-        const target = join(root, ...parts, ...(k === parts.length - 1 ? [] : ['victim.txt']));
-        expect(() => checkWritePath(target, { root })).toThrow(UnsafeWriteError);
-        expect(() => writeFileSafe(target, 'pwned', { root })).toThrow(UnsafeWriteError);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        fc.boolean(),
+        (parts, at, dangling) => {
+          const root = tempDir();
+          const k = at % parts.length;
+          const linkAt = join(root, ...parts.slice(0, k + 1));
+          mkdirSync(join(linkAt, '..'), { recursive: true });
+          symlinkSync(dangling ? join(v.dir, 'missing') : k === parts.length - 1 ? v.file : v.dir, linkAt);
+          const target = join(root, ...parts, ...(k === parts.length - 1 ? [] : ['victim.txt']));
+          expect(() => checkWritePath(target, { root })).toThrow(UnsafeWriteError);
+          expect(() => writeFileSafe(target, 'pwned', { root })).toThrow(UnsafeWriteError);
+        },
+      ),
       { numRuns: 60 },
     );
     untouched(v);
@@ -122,7 +127,19 @@ describe('no write follows a symlink, through the built CLI', () => {
     const v = victim();
     const dir = tempDir();
     const snap = join(dir, 'snap.json');
-    writeFileSync(snap, JSON.stringify({ format: 'ztait-probe-snapshot', version: 1, tool_version: '0', prefix: 'ztait-', region: 'eu-west-1', account: null, calls: [], call_log: [] }));
+    writeFileSync(
+      snap,
+      JSON.stringify({
+        format: 'ztait-probe-snapshot',
+        version: 1,
+        tool_version: '0',
+        prefix: 'ztait-',
+        region: 'eu-west-1',
+        account: null,
+        calls: [],
+        call_log: [],
+      }),
+    );
     symlinkSync(v.file, join(dir, 'saved.json'));
     expectRefused(await runCli(['probe', '--snapshot', snap, '--save-snapshot', join(dir, 'saved.json'), '--quiet']), 'saved.json');
     untouched(v);

@@ -62,9 +62,14 @@ describe('parseTfJson: every property Terraform reads', () => {
   "resource": {"aws_sqs_queue": {"b": {}}, "aws_sqs_queue": {"c": {}}},
   "resource": [{"aws_sqs_queue": {"d": {}}}, {"aws_sns_topic": [{"e": {}}, {"f": {}}]}]
 }`;
-    expect(resources(parseTfJson('f.tf.json', text).body).sort()).toEqual(
-      ['aws_sns_topic.ex1', 'aws_sns_topic.fx1', 'aws_sqs_queue.ax1', 'aws_sqs_queue.bx1', 'aws_sqs_queue.cx1', 'aws_sqs_queue.dx1'],
-    );
+    expect(resources(parseTfJson('f.tf.json', text).body).sort()).toEqual([
+      'aws_sns_topic.ex1',
+      'aws_sns_topic.fx1',
+      'aws_sqs_queue.ax1',
+      'aws_sqs_queue.bx1',
+      'aws_sqs_queue.cx1',
+      'aws_sqs_queue.dx1',
+    ]);
   });
 
   it('reads the array form of module, data, variable, locals, output, provider and terraform, and a root array', () => {
@@ -101,20 +106,30 @@ describe('parseTfJson: every property Terraform reads', () => {
       '"name": "t"',
       '"name": "t", "attribute": {"name": "id", "type": "S"}, "attribute": [{"name": "x", "type": "S"}], "environment": [[{"variables": {"A": "1"}}, {"description": "d"}]]',
     );
-    const t = ((parseTfJson('f.tf.json', text).body.resource as Record<string, Record<string, unknown[]>>).aws_dynamodb_table!.t![0]) as Record<string, unknown>;
-    expect(t.attribute).toEqual([{ name: 'id', type: 'S' }, { name: 'x', type: 'S' }]);
+    const t = (parseTfJson('f.tf.json', text).body.resource as Record<string, Record<string, unknown[]>>).aws_dynamodb_table!
+      .t![0] as Record<string, unknown>;
+    expect(t.attribute).toEqual([
+      { name: 'id', type: 'S' },
+      { name: 'x', type: 'S' },
+    ]);
     expect(t.environment).toEqual([{ variables: { A: '1' }, description: 'd' }]);
   });
 
   it('gives dynamic blocks the shape of native syntax ({label: [bodies]})', () => {
-    const text = '{"resource": {"aws_security_group": {"g": {"dynamic": {"egress": {"for_each": "${var.rules}", "content": {"from_port": 0}}}, "dynamic": {"ingress": [{"for_each": []}]}}}}}';
-    const g = ((parseTfJson('f.tf.json', text).body.resource as Record<string, Record<string, unknown[]>>).aws_security_group!.g![0]) as Record<string, unknown>;
+    const text =
+      '{"resource": {"aws_security_group": {"g": {"dynamic": {"egress": {"for_each": "${var.rules}", "content": {"from_port": 0}}}, "dynamic": {"ingress": [{"for_each": []}]}}}}}';
+    const g = (parseTfJson('f.tf.json', text).body.resource as Record<string, Record<string, unknown[]>>).aws_security_group!
+      .g![0] as Record<string, unknown>;
     expect(g.dynamic).toEqual({ egress: [{ for_each: '${var.rules}', content: { from_port: 0 } }], ingress: [{ for_each: [] }] });
   });
 
   it('refuses what Terraform refuses, naming the line: an argument, a local or an object key set twice, a missing label', () => {
     const cases: [string, number, RegExp][] = [
-      ['{"resource": {"aws_sqs_queue": {"a": {\n"name": "x",\n"name": "y"}}}}', 3, /argument "name" is set twice in one block \(first on line 2\)/],
+      [
+        '{"resource": {"aws_sqs_queue": {"a": {\n"name": "x",\n"name": "y"}}}}',
+        3,
+        /argument "name" is set twice in one block \(first on line 2\)/,
+      ],
       ['{"resource": {"aws_sqs_queue": {"a": {"tags": {"k": "1",\n"k": "2"}}}}}', 2, /argument "k" is set twice/],
       ['{"locals": {"a": 1,\n"a": 2}}', 2, /local value "a" is set twice/],
       ['{"locals": {"a": {"k": {"x": 1},\n"k": {"y": 2}}}}', 2, /key "k" is set twice in one object/],
@@ -135,7 +150,12 @@ describe('parseTfJson: every property Terraform reads', () => {
 
   it('never quotes the file in an error: not a value, not a name that is not an identifier', () => {
     const secret = 'AKIAZZZZSECRETVALUE0';
-    for (const text of [`{"locals": ${secret}}`, `{"locals": {"${secret} x": 1, "${secret} x": 2}}`, `{"locals": {"a": "${secret}" "b"}}`, `{"locals": {"a": "${secret}`]) {
+    for (const text of [
+      `{"locals": ${secret}}`,
+      `{"locals": {"${secret} x": 1, "${secret} x": 2}}`,
+      `{"locals": {"a": "${secret}" "b"}}`,
+      `{"locals": {"a": "${secret}`,
+    ]) {
       const e = syntaxError(text);
       expect(e, text).toBeDefined();
       expect(e!.message).not.toContain('AKIA');
@@ -227,12 +247,24 @@ describe('loading .tf.json: what was hidden is seen', () => {
   it('a native .tf file with the same resource twice is reported too (hcl2json keeps both bodies)', async () => {
     const block = (pitr: boolean) => `resource "aws_sqs_queue" "q" {\n  name = "q${pitr}"\n}\n`;
     const r = await check(tree({ 'main.tf': `${block(true)}\n${block(false)}` }));
-    expect(r.diagnostics.find((d) => /duplicate resource "aws_sqs_queue" "q"/.test(d.message))).toMatchObject({ severity: 'error', line: 5 });
+    expect(r.diagnostics.find((d) => /duplicate resource "aws_sqs_queue" "q"/.test(d.message))).toMatchObject({
+      severity: 'error',
+      line: 5,
+    });
   });
 
   it('a module called twice, in two files, is an input error', async () => {
-    const r = await check(tree({ 'a.tf.json': '{"module": {"m": {"source": "./m"}}}', 'b.tf.json': '{"module": {"m": {"source": "./m"}}}', 'm/main.tf.json': '{}' }));
-    expect(r.diagnostics.find((d) => /duplicate module "m"/.test(d.message))).toMatchObject({ severity: 'error', file: expect.stringMatching(/b\.tf\.json$/) as string });
+    const r = await check(
+      tree({
+        'a.tf.json': '{"module": {"m": {"source": "./m"}}}',
+        'b.tf.json': '{"module": {"m": {"source": "./m"}}}',
+        'm/main.tf.json': '{}',
+      }),
+    );
+    expect(r.diagnostics.find((d) => /duplicate module "m"/.test(d.message))).toMatchObject({
+      severity: 'error',
+      file: expect.stringMatching(/b\.tf\.json$/) as string,
+    });
   });
 
   it('the array forms of a compliant configuration pass, with CDKTF metadata', async () => {
@@ -252,7 +284,9 @@ describe('loading .tf.json: what was hidden is seen', () => {
 
   it('a "//" string of the block body suppresses like a comment; the same words anywhere else do not', async () => {
     const ignore = 'ztait:ignore SI-6 reason="rebuilt nightly"';
-    const suppressed = await check(tree({ 'main.tf.json': json({ resource: { aws_dynamodb_table: { t: { '//': ignore, ...table('t', false) } } } }) }));
+    const suppressed = await check(
+      tree({ 'main.tf.json': json({ resource: { aws_dynamodb_table: { t: { '//': ignore, ...table('t', false) } } } }) }),
+    );
     expect(status(suppressed, 'SI-6')).toBe('suppressed');
     for (const hidden of [
       { '//': { metadata: { note: ignore } }, ...table('t', false) },
@@ -270,10 +304,15 @@ describe('loading .tf.json: what was hidden is seen', () => {
       resource: { aws_dynamodb_table: { t: { ...table('${var.name}'), point_in_time_recovery: { enabled: '${var.pitr}' } } } },
     });
     const twice = await check(tree({ 'main.tf.json': main, 'terraform.tfvars.json': '{"pitr": false,\n"pitr": true}' }));
-    expect(twice.diagnostics.find((d) => d.severity === 'error' && /variable "pitr" is set twice/.test(d.message))).toMatchObject({ line: 2 });
+    expect(twice.diagnostics.find((d) => d.severity === 'error' && /variable "pitr" is set twice/.test(d.message))).toMatchObject({
+      line: 2,
+    });
     expect(status(twice, 'SI-6')).not.toBe('pass');
 
-    const dir = tree({ 'main.tf.json': main, 'terraform.tfvars.json': '{"//": "c", "name": "${upper(\\"x\\")}", "__proto__": {"pitr": false}}' });
+    const dir = tree({
+      'main.tf.json': main,
+      'terraform.tfvars.json': '{"//": "c", "name": "${upper(\\"x\\")}", "__proto__": {"pitr": false}}',
+    });
     const inv = await loadHcl([dir]);
     expect(inv.resources[0]!.values.name).toBe('${upper("x")}');
     expect(status(runChecks(inv, { commandLine: 'test' }), 'SI-6')).toBe('pass');
@@ -301,10 +340,15 @@ describe('through the CLI', () => {
     writeFileSync(join(dir, 'main.tf.json'), `{"resource": {"aws_dynamodb_table": {"t": {"name": "AKIAZZZZSECRETVALUE0",\n"name": "x"}}}}`);
     const run = await runCli(['check', dir, '--format', 'json']);
     expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ztait: .*main\.tf\.json:2:1: the argument "name" is set twice/) as string]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^ztait: .*main\.tf\.json:2:1: the argument "name" is set twice/) as string,
+    ]);
     expect(`${run.stdout}${run.stderr}`).not.toContain('AKIAZZZZSECRETVALUE0');
     const r = JSON.parse(run.stdout) as CheckResult;
-    expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ line: 2, message: expect.stringMatching(/argument "name" is set twice/) as string });
+    expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({
+      line: 2,
+      message: expect.stringMatching(/argument "name" is set twice/) as string,
+    });
     expect(r.invariants.every((i) => i.status !== 'pass')).toBe(true);
   }, 60_000);
 });

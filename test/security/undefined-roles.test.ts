@@ -14,7 +14,11 @@ import { FAKE_ENV, account } from '../probe/harness.js';
 import { startAwsServer } from '../probe/server/server.js';
 
 interface Report {
-  invariants: { id: string; status: string; findings: { resource: string; file?: string; line?: number; status: string; message: string }[] }[];
+  invariants: {
+    id: string;
+    status: string;
+    findings: { resource: string; file?: string; line?: number; status: string; message: string }[];
+  }[];
 }
 
 const ROLE_RULES = ['SI-3', 'SI-4', 'SI-7'];
@@ -147,7 +151,10 @@ describe('the live probe', () => {
       for (const id of ROLE_RULES) {
         const inv = r.invariants.find((i) => i.id === id)!;
         expect(inv.status, id).toBe('error');
-        expect(inv.findings.some((f) => f.status === 'error' && f.message.includes('ztait-triage-engine') && f.message.includes(admin)), id).toBe(true);
+        expect(
+          inv.findings.some((f) => f.status === 'error' && f.message.includes('ztait-triage-engine') && f.message.includes(admin)),
+          id,
+        ).toBe(true);
       }
     } finally {
       await srv.close();

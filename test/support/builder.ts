@@ -171,7 +171,14 @@ export function toLive(resources: Resource[]): Resource[] {
     const arn = liveArn(r);
     const prefix = ID_PREFIX[r.type];
     const named = r.values.function_name ?? r.values.name ?? r.values.bucket;
-    const id = r.type === 'aws_secretsmanager_secret' ? arn! : prefix ? `${prefix}${(i + 1).toString(16).padStart(8, '0')}` : typeof named === 'string' ? named : r.address;
+    const id =
+      r.type === 'aws_secretsmanager_secret'
+        ? arn!
+        : prefix
+          ? `${prefix}${(i + 1).toString(16).padStart(8, '0')}`
+          : typeof named === 'string'
+            ? named
+            : r.address;
     ids.set(r.address, { id, ...(arn ? { arn } : {}) });
   });
   const attr = (target: Resource, a: string): Value => {
@@ -212,7 +219,13 @@ export function toLive(resources: Resource[]): Resource[] {
 // ------------------------------------------------------------------ plan changes
 
 /** A resource as a plan gives it: `values` after apply, the change's actions and the values before. */
-export function planResource(address: string, type: string, values: ValueObject, actions: NonNullable<Resource['change']>['actions'], before: ValueObject | null): Resource {
+export function planResource(
+  address: string,
+  type: string,
+  values: ValueObject,
+  actions: NonNullable<Resource['change']>['actions'],
+  before: ValueObject | null,
+): Resource {
   const name = address.split('.').pop()!;
   return { address, mode: 'managed', type, name, module: '', values, change: { actions, before } };
 }

@@ -59,7 +59,11 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   return env;
 }
 
-const argv = (args: string[], opts: CliOptions): string[] => [...(opts.nodeArgs ?? []), join(opts.packageDir ?? REPO_ROOT, 'bin', 'ztait.js'), ...args];
+const argv = (args: string[], opts: CliOptions): string[] => [
+  ...(opts.nodeArgs ?? []),
+  join(opts.packageDir ?? REPO_ROOT, 'bin', 'ztait.js'),
+  ...args,
+];
 
 /** `ztait ARGS`, waiting for it. A run that cannot start, overflows maxBuffer or times out throws (a test needs no more). */
 export function ztaitSync(args: string[], opts: CliOptions = {}): CliRun {

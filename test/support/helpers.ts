@@ -40,6 +40,9 @@ export function expectOnly(resources: Resource[], shape: Shape, expected: Record
 /** The one finding on `address` (and `attr` when given). */
 export function findingOn(c: Checked, address: string, attr?: string) {
   const hits = c.findings.filter((f) => f.resource.address === address && (attr === undefined || f.attr === attr));
-  expect(hits.map((f) => `${f.kind} ${f.attr ?? ''}: ${f.message}`), lines(c).join('\n')).toHaveLength(1);
+  expect(
+    hits.map((f) => `${f.kind} ${f.attr ?? ''}: ${f.message}`),
+    lines(c).join('\n'),
+  ).toHaveLength(1);
   return hits[0]!;
 }

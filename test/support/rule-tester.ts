@@ -9,7 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { relative } from 'node:path';
 import type { CheckResult, Finding, InvariantResult } from '../../src/model/result.js';
 import { scan, type ScanSource } from '../../src/scan.js';
-import { REPO_ROOT, INVARIANT_IDS, expectedStatus, loadCases, runZtaitInProcess, type Expected, type ExpectedFinding, type FixtureCase } from '../cli/helpers.js';
+import {
+  REPO_ROOT,
+  INVARIANT_IDS,
+  expectedStatus,
+  loadCases,
+  runZtaitInProcess,
+  type Expected,
+  type ExpectedFinding,
+  type FixtureCase,
+} from '../cli/helpers.js';
 
 /** --var-file and --var are all a case may pass to be run by scan() directly. */
 function scanSource(c: FixtureCase): ScanSource | undefined {
@@ -85,7 +94,9 @@ function checkFinding(want: ExpectedFinding, inv: InvariantResult | undefined): 
   const expected = `${status} @ ${want.file}:${want.line}${want.message_contains ? ` containing "${want.message_contains}"` : ''}${
     want.suppression_reason_contains ? ` suppressed with reason containing "${want.suppression_reason_contains}"` : ''
   }`;
-  return [`${where}: expected ${expected}; got [${sameResource.map((f) => `${describeFinding(f)}${f.suppression ? ` (reason "${f.suppression.reason}")` : ''}`).join('; ')}]`];
+  return [
+    `${where}: expected ${expected}; got [${sameResource.map((f) => `${describeFinding(f)}${f.suppression ? ` (reason "${f.suppression.reason}")` : ''}`).join('; ')}]`,
+  ];
 }
 
 /** Every mismatch between a run and its case's expectations, so one failure shows the whole picture. */
@@ -127,10 +138,11 @@ export function mismatches(e: Expected, code: number | null, stdout: string | Ch
       ...result.invariants.flatMap((i) => i.findings),
     ];
     if (!places.some((p) => p.file === r.file && p.line === r.line && contains(p.message, r.message_contains))) {
-      out.push(`nothing reported at ${r.file}:${r.line} containing "${r.message_contains}"; diagnostics: ${JSON.stringify(result.diagnostics)}`);
+      out.push(
+        `nothing reported at ${r.file}:${r.line} containing "${r.message_contains}"; diagnostics: ${JSON.stringify(result.diagnostics)}`,
+      );
     }
   }
   for (const s of e.stderr_contains ?? []) if (!stderr.includes(s)) out.push(`stderr lacks "${s}": ${stderr.trim().slice(0, 500)}`);
   return out;
 }
-

@@ -23,9 +23,11 @@ export interface ActionConfig {
 
 export function loadActionConfig(env: Env): ActionConfig {
   const integration = requireString(env, 'INTEGRATION');
-  if (!isIntegration(integration)) throw new ConfigError(`INTEGRATION must be servicenow, pagerduty, mim or slack, got ${JSON.stringify(integration)}`);
+  if (!isIntegration(integration))
+    throw new ConfigError(`INTEGRATION must be servicenow, pagerduty, mim or slack, got ${JSON.stringify(integration)}`);
   const secretArn = requireString(env, 'INTEGRATION_SECRET_ARN');
-  if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+/.test(secretArn)) throw new ConfigError('INTEGRATION_SECRET_ARN is not a Secrets Manager secret ARN');
+  if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+/.test(secretArn))
+    throw new ConfigError('INTEGRATION_SECRET_ARN is not a Secrets Manager secret ARN');
   const endpointUrl = requireString(env, 'INTEGRATION_ENDPOINT_URL');
   let url: URL;
   try {
@@ -33,8 +35,10 @@ export function loadActionConfig(env: Env): ActionConfig {
   } catch {
     throw new ConfigError('INTEGRATION_ENDPOINT_URL is not a URL');
   }
-  if (url.protocol !== 'https:' || (url.port !== '' && url.port !== '443')) throw new ConfigError('INTEGRATION_ENDPOINT_URL must be https on port 443');
-  if (url.username || url.password) throw new ConfigError('INTEGRATION_ENDPOINT_URL must not carry credentials (they belong in the secret)');
+  if (url.protocol !== 'https:' || (url.port !== '' && url.port !== '443'))
+    throw new ConfigError('INTEGRATION_ENDPOINT_URL must be https on port 443');
+  if (url.username || url.password)
+    throw new ConfigError('INTEGRATION_ENDPOINT_URL must not carry credentials (they belong in the secret)');
   return {
     integration,
     secretArn,

@@ -23,7 +23,10 @@ import { buildCall, interpret, type HttpCall } from './integrations.js';
  * Only the secret named by INTEGRATION_SECRET_ARN is ever read; nothing in the event can name another.
  */
 
-export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
+export type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 export interface ActionDeps {
   config: ActionConfig;
@@ -51,19 +54,38 @@ export function createActionHandler(deps: ActionDeps): (event: BusEvent<Partial<
   const { config, clock, log } = deps;
   const actor = `ztait-action-${config.integration}`;
   const actionType = INTEGRATION_ACTIONS[config.integration];
-  const breaker = deps.breaker ?? new CircuitBreaker({ failureThreshold: config.failureThreshold, cooldownMs: config.cooldownSeconds * 1000 }, clock);
+  const breaker =
+    deps.breaker ?? new CircuitBreaker({ failureThreshold: config.failureThreshold, cooldownMs: config.cooldownSeconds * 1000 }, clock);
   const ledger = new ActionLedger(deps.doc, config.incidentsTable, clock, deps.newToken ?? (() => randomUUID()));
   const target = `${config.integration} ${config.endpointUrl}`;
 
   const audit = (correlationId: string, decision: string, reasoning: string, details: Record<string, unknown> = {}): Promise<void> =>
-    deps.audit.record({ correlationId, actor, event: 'action', decision, reasoning, details: { integration: config.integration, action_type: actionType, ...details } });
+    deps.audit.record({
+      correlationId,
+      actor,
+      event: 'action',
+      decision,
+      reasoning,
+      details: { integration: config.integration, action_type: actionType, ...details },
+    });
 
   async function call(request: ActionRequest, key: string): Promise<{ ok: boolean; reference?: string; detail: string }> {
     const secret = await deps.secrets.get(config.secretArn);
     if (!secret) throw new Error('integration secret has no current version');
-    const http: HttpCall = buildCall(config.integration, config.endpointUrl, secretJson(secret.value, `${config.integration} secret`), request, key);
+    const http: HttpCall = buildCall(
+      config.integration,
+      config.endpointUrl,
+      secretJson(secret.value, `${config.integration} secret`),
+      request,
+      key,
+    );
     try {
-      const res = await deps.fetch(http.url, { method: http.method, headers: http.headers, body: http.body, signal: AbortSignal.timeout(config.requestTimeoutMs) });
+      const res = await deps.fetch(http.url, {
+        method: http.method,
+        headers: http.headers,
+        body: http.body,
+        signal: AbortSignal.timeout(config.requestTimeoutMs),
+      });
       return interpret(config.integration, res.status, await res.text());
     } catch (e) {
       return { ok: false, detail: `request failed: ${describeError(e)}` };
@@ -82,7 +104,8 @@ export function createActionHandler(deps: ActionDeps): (event: BusEvent<Partial<
 
   return async function handle(event: BusEvent<Partial<ActionRequest>>): Promise<ActionOutcome> {
     const d = event.detail;
-    const fromKnownSource = event.source === EVENTS.actionRequestedByTriage.source || event.source === EVENTS.actionRequestedByConfig.source;
+    const fromKnownSource =
+      event.source === EVENTS.actionRequestedByTriage.source || event.source === EVENTS.actionRequestedByConfig.source;
     const correlationId = typeof d?.correlation_id === 'string' && CORRELATION_ID.test(d.correlation_id) ? d.correlation_id : undefined;
     if (!correlationId || !fromKnownSource || event['detail-type'] !== 'action.requested') {
       log.error('event refused', { reason: 'not a well-formed action.requested event', event_id: event.id });
@@ -95,10 +118,13 @@ export function createActionHandler(deps: ActionDeps): (event: BusEvent<Partial<
       return 'refused';
     };
     if (d!.integration !== config.integration || d!.action_type !== actionType) {
-      return refuse(`addressed to ${String(d!.integration)}/${String(d!.action_type)}, this handler is ${config.integration}/${actionType}`);
+      return refuse(
+        `addressed to ${String(d!.integration)}/${String(d!.action_type)}, this handler is ${config.integration}/${actionType}`,
+      );
     }
     if (deps.maturity instanceof Error) return refuse(`maturity settings unusable: ${deps.maturity.message}`);
-    if (!deps.maturity.actionExecutionEnabled) return refuse(`maturity L${deps.maturity.level} (${deps.maturity.name}) does not execute actions`);
+    if (!deps.maturity.actionExecutionEnabled)
+      return refuse(`maturity L${deps.maturity.level} (${deps.maturity.name}) does not execute actions`);
 
     const request: ActionRequest = {
       correlation_id: correlationId,
@@ -140,8 +166,16 @@ export function createActionHandler(deps: ActionDeps): (event: BusEvent<Partial<
 
     if (result.ok) {
       breaker.recordSuccess(target);
-      await ledger.complete(correlationId, actionType, claim.token, 'succeeded', { reason: result.detail, ...(result.reference ? { reference: result.reference } : {}) });
-      await audit(correlationId, 'executed', `${config.integration} accepted the ${actionType} (${result.detail})`, result.reference ? { reference: result.reference } : {});
+      await ledger.complete(correlationId, actionType, claim.token, 'succeeded', {
+        reason: result.detail,
+        ...(result.reference ? { reference: result.reference } : {}),
+      });
+      await audit(
+        correlationId,
+        'executed',
+        `${config.integration} accepted the ${actionType} (${result.detail})`,
+        result.reference ? { reference: result.reference } : {},
+      );
       try {
         await publish(deps.events, config.eventBus, EVENTS.actionCompleted.source, EVENTS.actionCompleted.detailType, {
           correlation_id: correlationId,

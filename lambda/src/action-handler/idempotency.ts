@@ -58,7 +58,13 @@ export class ActionLedger {
   }
 
   /** Records the outcome under our claim; a failed or queued action flags the incident for human review. */
-  async complete(correlationId: string, actionType: string, token: string, status: Exclude<ActionStatus, 'in_progress'>, detail: { reference?: string; reason: string }): Promise<void> {
+  async complete(
+    correlationId: string,
+    actionType: string,
+    token: string,
+    status: Exclude<ActionStatus, 'in_progress'>,
+    detail: { reference?: string; reason: string },
+  ): Promise<void> {
     const review = status !== 'succeeded';
     await this.doc.send(
       new UpdateCommand({

@@ -41,7 +41,13 @@ export const slackEscape = (s: string): string => s.replace(/&/g, '&amp;').repla
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
-export function buildCall(integration: Integration, endpoint: string, creds: Credentials, action: ActionRequest, idempotencyKey: string): HttpCall {
+export function buildCall(
+  integration: Integration,
+  endpoint: string,
+  creds: Credentials,
+  action: ActionRequest,
+  idempotencyKey: string,
+): HttpCall {
   const severity = severityOf(action.severity);
   const title = action.title.slice(0, 160) || '(no title)';
   switch (integration) {
@@ -70,7 +76,12 @@ export function buildCall(integration: Integration, endpoint: string, creds: Cre
           routing_key: need(creds, 'routing_key', integration),
           event_action: 'trigger',
           dedup_key: idempotencyKey,
-          payload: { summary: title, source: 'ztait', severity: PAGERDUTY_SEVERITY[severity], custom_details: { summary: action.summary.slice(0, 4000), correlation_id: action.correlation_id } },
+          payload: {
+            summary: title,
+            source: 'ztait',
+            severity: PAGERDUTY_SEVERITY[severity],
+            custom_details: { summary: action.summary.slice(0, 4000), correlation_id: action.correlation_id },
+          },
         }),
       };
     case 'mim':
@@ -78,7 +89,13 @@ export function buildCall(integration: Integration, endpoint: string, creds: Cre
         url: endpoint,
         method: 'POST',
         headers: { ...JSON_HEADERS, authorization: `Bearer ${need(creds, 'token', integration)}`, 'idempotency-key': idempotencyKey },
-        body: JSON.stringify({ correlation_id: action.correlation_id, severity, title, summary: action.summary.slice(0, 4000), declared_by: action.requested_by }),
+        body: JSON.stringify({
+          correlation_id: action.correlation_id,
+          severity,
+          title,
+          summary: action.summary.slice(0, 4000),
+          declared_by: action.requested_by,
+        }),
       };
     case 'slack':
       return {

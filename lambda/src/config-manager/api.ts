@@ -11,7 +11,10 @@ import { deleteSetting, getRuleSet, listSettings, putRuleSet, putSetting } from 
  */
 
 export const isHttpEvent = (e: unknown): e is HttpEvent =>
-  e !== null && typeof e === 'object' && typeof (e as HttpEvent).routeKey === 'string' && (e as HttpEvent).requestContext?.http !== undefined;
+  e !== null &&
+  typeof e === 'object' &&
+  typeof (e as HttpEvent).routeKey === 'string' &&
+  (e as HttpEvent).requestContext?.http !== undefined;
 
 function subject(event: HttpEvent): string | undefined {
   const sub = event.requestContext?.authorizer?.jwt?.claims?.sub;

@@ -16,7 +16,19 @@ import { HttpError, type ManagerDeps } from './context.js';
  * the maturity level executes actions.
  */
 
-const AGENT_FIELDS = ['agent_severity', 'agent_action', 'confidence', 'reasoning', 'trust_score', 'trust_c', 'trust_b', 'trust_h', 'trust_e', 'targets', 'reasons'];
+const AGENT_FIELDS = [
+  'agent_severity',
+  'agent_action',
+  'confidence',
+  'reasoning',
+  'trust_score',
+  'trust_c',
+  'trust_b',
+  'trust_h',
+  'trust_e',
+  'targets',
+  'reasons',
+];
 const OPEN_STATUSES = ['pending_approval', 'human_review'];
 
 /** At L0 (display_recommendations false) people decide without seeing the agent's proposal. */
@@ -36,7 +48,8 @@ export async function listIncidents(deps: ManagerDeps, query: Record<string, str
     } catch {
       throw new HttpError(400, 'next is not a page token');
     }
-    if (Object.keys(start ?? {}).join() !== 'incident_id' || typeof start?.incident_id !== 'string') throw new HttpError(400, 'next is not a page token');
+    if (Object.keys(start ?? {}).join() !== 'incident_id' || typeof start?.incident_id !== 'string')
+      throw new HttpError(400, 'next is not a page token');
   }
   const status = query.status;
   if (status !== undefined && !/^[a-z_]{1,32}$/.test(status)) throw new HttpError(400, 'status is malformed');
@@ -45,7 +58,9 @@ export async function listIncidents(deps: ManagerDeps, query: Record<string, str
       TableName: deps.config.incidentsTable,
       Limit: limit,
       ...(start ? { ExclusiveStartKey: start } : {}),
-      ...(status ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': status } } : {}),
+      ...(status
+        ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': status } }
+        : {}),
     }),
   );
   return {
@@ -56,7 +71,9 @@ export async function listIncidents(deps: ManagerDeps, query: Record<string, str
 
 async function getIncident(deps: ManagerDeps, id: string): Promise<Record<string, unknown>> {
   if (!/^[A-Za-z0-9._:-]{8,128}$/.test(id)) throw new HttpError(400, 'incident id is malformed');
-  const out = await deps.doc.send(new GetCommand({ TableName: deps.config.incidentsTable, Key: { incident_id: id }, ConsistentRead: true }));
+  const out = await deps.doc.send(
+    new GetCommand({ TableName: deps.config.incidentsTable, Key: { incident_id: id }, ConsistentRead: true }),
+  );
   if (!out.Item) throw new HttpError(404, 'no such incident');
   return out.Item;
 }
@@ -64,7 +81,12 @@ async function getIncident(deps: ManagerDeps, id: string): Promise<Record<string
 export async function showIncident(deps: ManagerDeps, id: string): Promise<unknown> {
   const incident = await getIncident(deps, id);
   const audit = await deps.doc.send(
-    new QueryCommand({ TableName: deps.config.auditTable, KeyConditionExpression: 'correlation_id = :id', ExpressionAttributeValues: { ':id': id }, Limit: 100 }),
+    new QueryCommand({
+      TableName: deps.config.auditTable,
+      KeyConditionExpression: 'correlation_id = :id',
+      ExpressionAttributeValues: { ':id': id },
+      Limit: 100,
+    }),
   );
   return { incident: present(deps, incident), audit: audit.Items ?? [] };
 }
@@ -80,10 +102,21 @@ export interface Settlement {
 }
 
 /** Records a decision on an open incident, audits it, and dispatches its actions when allowed. */
-export async function settle(deps: ManagerDeps, incident: Record<string, unknown>, s: Settlement, from: readonly string[] = OPEN_STATUSES): Promise<{ dispatched: boolean; note: string }> {
+export async function settle(
+  deps: ManagerDeps,
+  incident: Record<string, unknown>,
+  s: Settlement,
+  from: readonly string[] = OPEN_STATUSES,
+): Promise<{ dispatched: boolean; note: string }> {
   const id = String(incident.incident_id);
   const now = deps.clock.now();
-  const values: Record<string, unknown> = { ':status': s.status, ':outcome': s.outcome, ':by': s.decidedBy, ':at': isoAt(now), ':reason': s.reason };
+  const values: Record<string, unknown> = {
+    ':status': s.status,
+    ':outcome': s.outcome,
+    ':by': s.decidedBy,
+    ':at': isoAt(now),
+    ':reason': s.reason,
+  };
   const sets = ['#s = :status', 'outcome = :outcome', 'decided_by = :by', 'decided_at = :at', 'decision_reason = :reason'];
   if (s.humanSeverity) {
     sets.push('human_severity = :hs');
@@ -107,7 +140,8 @@ export async function settle(deps: ManagerDeps, incident: Record<string, unknown
       }),
     );
   } catch (e) {
-    if ((e as { name?: string }).name === 'ConditionalCheckFailedException') throw new HttpError(409, 'the incident is not waiting for a decision (decided meanwhile?)');
+    if ((e as { name?: string }).name === 'ConditionalCheckFailedException')
+      throw new HttpError(409, 'the incident is not waiting for a decision (decided meanwhile?)');
     throw e;
   }
   await deps.audit.record({
@@ -116,20 +150,34 @@ export async function settle(deps: ManagerDeps, incident: Record<string, unknown
     event: 'approval.decided',
     decision: s.outcome,
     reasoning: s.reason,
-    details: { status: s.status, targets: s.targets, ...(s.humanSeverity ? { human_severity: s.humanSeverity } : {}), ...(s.humanAction ? { human_action: s.humanAction } : {}) },
+    details: {
+      status: s.status,
+      targets: s.targets,
+      ...(s.humanSeverity ? { human_severity: s.humanSeverity } : {}),
+      ...(s.humanAction ? { human_action: s.humanAction } : {}),
+    },
   });
 
   if (s.status !== 'approved' || s.targets.length === 0) return { dispatched: false, note: 'nothing to execute' };
-  if (deps.maturity instanceof Error) return { dispatched: false, note: `not executed: maturity settings unusable (${deps.maturity.message})` };
+  if (deps.maturity instanceof Error)
+    return { dispatched: false, note: `not executed: maturity settings unusable (${deps.maturity.message})` };
   if (!deps.maturity.actionExecutionEnabled) {
-    return { dispatched: false, note: `not executed: maturity L${deps.maturity.level} (${deps.maturity.name}) does not execute actions; act manually` };
+    return {
+      dispatched: false,
+      note: `not executed: maturity L${deps.maturity.level} (${deps.maturity.name}) does not execute actions; act manually`,
+    };
   }
   try {
     await requestActions(
       deps.events,
       deps.config.eventBus,
       'config',
-      { correlationId: id, severity: String(s.humanSeverity ?? incident.agent_severity ?? ''), title: String(incident.title ?? ''), summary: s.reason },
+      {
+        correlationId: id,
+        severity: String(s.humanSeverity ?? incident.agent_severity ?? ''),
+        title: String(incident.title ?? ''),
+        summary: s.reason,
+      },
       s.targets,
       s.decidedBy,
       isoAt(now),
@@ -146,20 +194,29 @@ export async function settle(deps: ManagerDeps, incident: Record<string, unknown
         ExpressionAttributeValues: { ':review': 'human_review', ':reason': reason },
       }),
     );
-    await deps.audit.record({ correlationId: id, actor: s.decidedBy, event: 'approval.dispatch', decision: 'human_review', reasoning: reason });
+    await deps.audit.record({
+      correlationId: id,
+      actor: s.decidedBy,
+      event: 'approval.dispatch',
+      decision: 'human_review',
+      reasoning: reason,
+    });
     return { dispatched: false, note: reason };
   }
 }
 
-const targetsOf = (v: unknown): Integration[] | undefined => (Array.isArray(v) && v.every(isIntegration) ? (v as Integration[]) : undefined);
+const targetsOf = (v: unknown): Integration[] | undefined =>
+  Array.isArray(v) && v.every(isIntegration) ? (v as Integration[]) : undefined;
 
 /** POST /approvals/{id}: body {decision: approve|modify|reject, severity?, action?, comment?}. */
 export async function decideApproval(deps: ManagerDeps, id: string, body: Record<string, unknown>, user: string): Promise<unknown> {
   const decision = body.decision;
-  if (decision !== 'approve' && decision !== 'modify' && decision !== 'reject') throw new HttpError(400, 'decision must be approve, modify or reject');
+  if (decision !== 'approve' && decision !== 'modify' && decision !== 'reject')
+    throw new HttpError(400, 'decision must be approve, modify or reject');
   const comment = typeof body.comment === 'string' ? sanitizeText(body.comment, 1000) : '';
   const incident = await getIncident(deps, id);
-  if (!OPEN_STATUSES.includes(String(incident.status))) throw new HttpError(409, `the incident is ${String(incident.status)}, not waiting for a decision`);
+  if (!OPEN_STATUSES.includes(String(incident.status)))
+    throw new HttpError(409, `the incident is ${String(incident.status)}, not waiting for a decision`);
 
   const severity = decision === 'approve' ? incident.agent_severity : body.severity;
   const action = decision === 'approve' ? incident.agent_action : body.action;
@@ -171,7 +228,12 @@ export async function decideApproval(deps: ManagerDeps, id: string, body: Record
     return settle(deps, incident, s);
   }
   if (!isSeverity(severity) || !isAction(action)) {
-    throw new HttpError(400, decision === 'approve' ? 'the incident has no valid agent proposal to approve; use modify with severity and action' : 'modify needs severity (P1-P4, noise) and action');
+    throw new HttpError(
+      400,
+      decision === 'approve'
+        ? 'the incident has no valid agent proposal to approve; use modify with severity and action'
+        : 'modify needs severity (P1-P4, noise) and action',
+    );
   }
   let targets = decision === 'approve' ? targetsOf(incident.targets) : undefined;
   if (!targets) {

@@ -11,7 +11,9 @@ import { createConfigManager } from './manager.js';
 
 const config = loadConfigManagerConfig(process.env);
 const log = consoleLogger('config-manager');
-const maturity = maturityOrError(process.env, (e) => log.error('maturity settings unusable; approvals will not dispatch actions', { error: e.message }));
+const maturity = maturityOrError(process.env, (e) =>
+  log.error('maturity settings unusable; approvals will not dispatch actions', { error: e.message }),
+);
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 
 export const handler = createConfigManager({

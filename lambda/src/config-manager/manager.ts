@@ -10,7 +10,8 @@ import { isScheduledEvent, sweepGatingTimeouts } from './sweep.js';
 export function createConfigManager(deps: ManagerDeps): (event: unknown) => Promise<unknown> {
   return async (event: unknown) => {
     if (isHttpEvent(event)) return handleApi(deps, event);
-    if (isRotationEvent(event)) return rotate(event, { sm: deps.sm, secretNamePrefix: deps.config.secretNamePrefix, audit: deps.audit, log: deps.log });
+    if (isRotationEvent(event))
+      return rotate(event, { sm: deps.sm, secretNamePrefix: deps.config.secretNamePrefix, audit: deps.audit, log: deps.log });
     if (isScheduledEvent(event)) return sweepGatingTimeouts(deps);
     deps.log.error('unrecognised invocation refused');
     throw new Error('unrecognised invocation: not an API request, a rotation step or the gating schedule');

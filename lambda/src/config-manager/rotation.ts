@@ -39,7 +39,11 @@ export interface RotationDeps {
 }
 
 export const isRotationEvent = (e: unknown): e is RotationEvent =>
-  e !== null && typeof e === 'object' && typeof (e as RotationEvent).Step === 'string' && typeof (e as RotationEvent).SecretId === 'string' && typeof (e as RotationEvent).ClientRequestToken === 'string';
+  e !== null &&
+  typeof e === 'object' &&
+  typeof (e as RotationEvent).Step === 'string' &&
+  typeof (e as RotationEvent).SecretId === 'string' &&
+  typeof (e as RotationEvent).ClientRequestToken === 'string';
 
 const MIN_GENERATED_LENGTH = 32;
 const GENERATED_LENGTH = 64;
@@ -105,18 +109,30 @@ export async function rotate(event: RotationEvent, deps: RotationDeps): Promise<
       const value = currentObject(kind, current.SecretString ?? '');
       const fields = generatedFields(kind, value);
       for (const field of fields) {
-        const pw = await sm.send(new GetRandomPasswordCommand({ PasswordLength: GENERATED_LENGTH, ExcludePunctuation: true, IncludeSpace: false }));
+        const pw = await sm.send(
+          new GetRandomPasswordCommand({ PasswordLength: GENERATED_LENGTH, ExcludePunctuation: true, IncludeSpace: false }),
+        );
         if (!pw.RandomPassword) throw new Error('GetRandomPassword returned nothing');
         value[field] = pw.RandomPassword;
       }
-      await sm.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: JSON.stringify(value), VersionStages: ['AWSPENDING'] }));
+      await sm.send(
+        new PutSecretValueCommand({
+          SecretId: secretId,
+          ClientRequestToken: token,
+          SecretString: JSON.stringify(value),
+          VersionStages: ['AWSPENDING'],
+        }),
+      );
       note = `generated ${fields.join(', ')}`;
       break;
     }
     case 'setSecret':
       // No system holds a copy ZTAIT could update: the webhook sender is re-keyed by its owner, and
       // integration fields ZTAIT generates are read from this secret by their counterpart.
-      note = kind === 'webhook' ? 'sender must be re-keyed from the new version within the receiver grace period' : 'no external system to update';
+      note =
+        kind === 'webhook'
+          ? 'sender must be re-keyed from the new version within the receiver grace period'
+          : 'no external system to update';
       break;
     case 'testSecret': {
       const text = await pending();
@@ -124,7 +140,8 @@ export async function rotate(event: RotationEvent, deps: RotationDeps): Promise<
       const value = secretJson(text, 'pending secret value');
       for (const field of generatedFields(kind, value)) {
         const v = value[field];
-        if (typeof v !== 'string' || v.length < MIN_GENERATED_LENGTH) throw new Error(`pending ${field} is missing or shorter than ${MIN_GENERATED_LENGTH}`);
+        if (typeof v !== 'string' || v.length < MIN_GENERATED_LENGTH)
+          throw new Error(`pending ${field} is missing or shorter than ${MIN_GENERATED_LENGTH}`);
       }
       if (kind === 'webhook') hmacKeyFromSecret(text); // the receiver must be able to use it
       note = 'pending value is well-formed';
@@ -133,7 +150,12 @@ export async function rotate(event: RotationEvent, deps: RotationDeps): Promise<
     case 'finishSecret': {
       const current = Object.entries(stages).find(([, s]) => s.includes('AWSCURRENT'))?.[0];
       await sm.send(
-        new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: token, ...(current ? { RemoveFromVersionId: current } : {}) }),
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId,
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: token,
+          ...(current ? { RemoveFromVersionId: current } : {}),
+        }),
       );
       note = `AWSCURRENT moved to ${token}`;
       break;
@@ -142,5 +164,11 @@ export async function rotate(event: RotationEvent, deps: RotationDeps): Promise<
       throw new Error(`unknown rotation step ${JSON.stringify(step)}`);
   }
   deps.log.info('rotation step done', { secret: name, step, note });
-  await deps.audit.record({ correlationId: `rotation#${name}#${token}`, actor: 'ztait-config-manager', event: `rotation.${step}`, decision: 'done', reasoning: note });
+  await deps.audit.record({
+    correlationId: `rotation#${name}#${token}`,
+    actor: 'ztait-config-manager',
+    event: `rotation.${step}`,
+    decision: 'done',
+    reasoning: note,
+  });
 }

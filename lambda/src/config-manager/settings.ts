@@ -18,11 +18,13 @@ const MATURITY_KEYS = new Set(MATURITY_VARIABLES.map((v) => v.toLowerCase()));
 
 function settingRefusal(key: string, value: unknown): string | undefined {
   if (!SETTING_KEY.test(key)) return 'key must be lower-case letters, digits, ".", "_" or "-" (at most 100)';
-  if (/prompt/i.test(key)) return 'prompts live only in the triage engine\'s code (SI-14); no setting may hold one';
-  if (key.startsWith('maturity') || MATURITY_KEYS.has(key.replace(/[.-]/g, '_'))) return 'maturity settings are owned by Terraform (ztait maturity set)';
+  if (/prompt/i.test(key)) return "prompts live only in the triage engine's code (SI-14); no setting may hold one";
+  if (key.startsWith('maturity') || MATURITY_KEYS.has(key.replace(/[.-]/g, '_')))
+    return 'maturity settings are owned by Terraform (ztait maturity set)';
   if (typeof value === 'string') {
     if (value.length > 1000) return 'string values are limited to 1000 characters';
-    if (/^\s*(you are|system:|as an ai)\b/i.test(value) || /ignore (all )?(previous|prior) instructions/i.test(value)) return 'the value reads like model instructions (SI-14)';
+    if (/^\s*(you are|system:|as an ai)\b/i.test(value) || /ignore (all )?(previous|prior) instructions/i.test(value))
+      return 'the value reads like model instructions (SI-14)';
   } else if (typeof value !== 'number' && typeof value !== 'boolean') {
     return 'value must be a string, number or boolean';
   }
@@ -41,15 +43,33 @@ export async function putSetting(deps: ManagerDeps, body: Record<string, unknown
   const refusal = settingRefusal(key, body.value);
   if (refusal) throw new HttpError(400, refusal);
   const at = isoAt(deps.clock.now());
-  await deps.doc.send(new PutCommand({ TableName: deps.config.settingsTable, Item: { setting_key: key, value: body.value, updated_by: user, updated_at: at } }));
-  await deps.audit.record({ correlationId: `setting#${key}`, actor: user, event: 'settings.put', decision: 'stored', reasoning: `setting ${key} set`, details: { value: body.value } });
+  await deps.doc.send(
+    new PutCommand({
+      TableName: deps.config.settingsTable,
+      Item: { setting_key: key, value: body.value, updated_by: user, updated_at: at },
+    }),
+  );
+  await deps.audit.record({
+    correlationId: `setting#${key}`,
+    actor: user,
+    event: 'settings.put',
+    decision: 'stored',
+    reasoning: `setting ${key} set`,
+    details: { value: body.value },
+  });
   return { key, value: body.value, updated_at: at };
 }
 
 export async function deleteSetting(deps: ManagerDeps, key: string, user: string): Promise<unknown> {
   if (!SETTING_KEY.test(key)) throw new HttpError(400, 'malformed key');
   await deps.doc.send(new DeleteCommand({ TableName: deps.config.settingsTable, Key: { setting_key: key } }));
-  await deps.audit.record({ correlationId: `setting#${key}`, actor: user, event: 'settings.delete', decision: 'deleted', reasoning: `setting ${key} deleted` });
+  await deps.audit.record({
+    correlationId: `setting#${key}`,
+    actor: user,
+    event: 'settings.delete',
+    decision: 'deleted',
+    reasoning: `setting ${key} deleted`,
+  });
   return { key, deleted: true };
 }
 
@@ -73,7 +93,12 @@ const RULE_SETS: Record<string, RuleSetKind> = {
   },
   gating: { table: (d) => d.config.policiesTable, key: { policy_id: POLICY_IDS.gating }, field: 'rules', validate: parseGatingRules },
   matrix: { table: (d) => d.config.policiesTable, key: { policy_id: POLICY_IDS.matrix }, field: 'entries', validate: parseDecisionMatrix },
-  escalation: { table: (d) => d.config.escalationRulesTable, key: { rule_id: ESCALATION_RULESET_ID }, field: 'rules', validate: parseEscalationRules },
+  escalation: {
+    table: (d) => d.config.escalationRulesTable,
+    key: { rule_id: ESCALATION_RULESET_ID },
+    field: 'rules',
+    validate: parseEscalationRules,
+  },
 };
 
 function kindOf(kind: string): RuleSetKind {
@@ -98,7 +123,8 @@ export async function putRuleSet(deps: ManagerDeps, kind: string, body: Record<s
     throw new HttpError(400, `invalid ${kind} rule set: ${(e as Error).message}`);
   }
   const expected = body.expected_version;
-  if (typeof expected !== 'number' || !Number.isInteger(expected) || expected < 0) throw new HttpError(400, 'expected_version (the version you edited, 0 for a new set) is required');
+  if (typeof expected !== 'number' || !Number.isInteger(expected) || expected < 0)
+    throw new HttpError(400, 'expected_version (the version you edited, 0 for a new set) is required');
   const at = isoAt(deps.clock.now());
   try {
     await deps.doc.send(
@@ -110,7 +136,8 @@ export async function putRuleSet(deps: ManagerDeps, kind: string, body: Record<s
       }),
     );
   } catch (e) {
-    if ((e as { name?: string }).name === 'ConditionalCheckFailedException') throw new HttpError(409, `the ${kind} rule set changed since version ${expected}; reload and retry`);
+    if ((e as { name?: string }).name === 'ConditionalCheckFailedException')
+      throw new HttpError(409, `the ${kind} rule set changed since version ${expected}; reload and retry`);
     throw e;
   }
   await deps.audit.record({

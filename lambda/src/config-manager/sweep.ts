@@ -14,7 +14,10 @@ import { settle } from './incidents.js';
  */
 
 export const isScheduledEvent = (e: unknown): boolean =>
-  e !== null && typeof e === 'object' && (e as Record<string, unknown>).source === 'aws.events' && (e as Record<string, unknown>)['detail-type'] === 'Scheduled Event';
+  e !== null &&
+  typeof e === 'object' &&
+  (e as Record<string, unknown>).source === 'aws.events' &&
+  (e as Record<string, unknown>)['detail-type'] === 'Scheduled Event';
 
 const MAX_PER_RUN = 100;
 
@@ -46,8 +49,20 @@ export async function sweepGatingTimeouts(deps: ManagerDeps): Promise<{ approved
           deps,
           item,
           outcome === 'approve'
-            ? { status: 'approved', outcome: 'auto', decidedBy: `${MANAGER_ACTOR} (gating timeout)`, reason: `gating rule ${String(item.gating_rule_id)} timed out: auto-approved`, targets }
-            : { status: 'suppressed', outcome: 'shadow', decidedBy: `${MANAGER_ACTOR} (gating timeout)`, reason: `gating rule ${String(item.gating_rule_id)} timed out: auto-suppressed`, targets: [] },
+            ? {
+                status: 'approved',
+                outcome: 'auto',
+                decidedBy: `${MANAGER_ACTOR} (gating timeout)`,
+                reason: `gating rule ${String(item.gating_rule_id)} timed out: auto-approved`,
+                targets,
+              }
+            : {
+                status: 'suppressed',
+                outcome: 'shadow',
+                decidedBy: `${MANAGER_ACTOR} (gating timeout)`,
+                reason: `gating rule ${String(item.gating_rule_id)} timed out: auto-suppressed`,
+                targets: [],
+              },
           ['pending_approval'],
         );
         counts[outcome === 'approve' ? 'approved' : 'suppressed'] += 1;

@@ -50,7 +50,8 @@ export function stringMapSetting(env: Env, name: string): Record<string, string>
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(parsed)) {
-    if (typeof v !== 'string' || v.trim() === '') throw new ConfigError(`environment variable ${name}: value of ${JSON.stringify(k)} is not a non-empty string`);
+    if (typeof v !== 'string' || v.trim() === '')
+      throw new ConfigError(`environment variable ${name}: value of ${JSON.stringify(k)} is not a non-empty string`);
     out[k] = v;
   }
   return out;

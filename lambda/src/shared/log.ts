@@ -27,7 +27,10 @@ export function consoleLogger(component: string): Logger {
 /** A logger that keeps its lines, for tests and for callers that want to inspect what was logged. */
 export function memoryLogger(): Logger & { lines: { level: string; message: string; fields: LogFields }[] } {
   const lines: { level: string; message: string; fields: LogFields }[] = [];
-  const keep = (level: string) => (message: string, fields: LogFields = {}) => void lines.push({ level, message, fields });
+  const keep =
+    (level: string) =>
+    (message: string, fields: LogFields = {}) =>
+      void lines.push({ level, message, fields });
   return { lines, info: keep('info'), warn: keep('warn'), error: keep('error') };
 }
 

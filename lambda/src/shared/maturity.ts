@@ -28,10 +28,46 @@ export interface MaturityRow {
  * run time. test/maturity/table3-copies.test.ts fails when the two differ.
  */
 export const TABLE_3: readonly MaturityRow[] = [
-  { name: 'shadow', actionExecutionEnabled: false, gatingRequiredP1P2: 'n/a', gatingRequiredP3P4: 'n/a', displayRecommendations: false, autoRegressionEnabled: false, accuracyThreshold: 'n/a', minConfidenceAuto: 'n/a' },
-  { name: 'assisted', actionExecutionEnabled: false, gatingRequiredP1P2: true, gatingRequiredP3P4: true, displayRecommendations: true, autoRegressionEnabled: false, accuracyThreshold: 'n/a', minConfidenceAuto: 'n/a' },
-  { name: 'supervised', actionExecutionEnabled: true, gatingRequiredP1P2: true, gatingRequiredP3P4: false, displayRecommendations: true, autoRegressionEnabled: true, accuracyThreshold: 0.9, minConfidenceAuto: 0.85 },
-  { name: 'autonomous', actionExecutionEnabled: true, gatingRequiredP1P2: false, gatingRequiredP3P4: false, displayRecommendations: true, autoRegressionEnabled: true, accuracyThreshold: 0.95, minConfidenceAuto: 0.8 },
+  {
+    name: 'shadow',
+    actionExecutionEnabled: false,
+    gatingRequiredP1P2: 'n/a',
+    gatingRequiredP3P4: 'n/a',
+    displayRecommendations: false,
+    autoRegressionEnabled: false,
+    accuracyThreshold: 'n/a',
+    minConfidenceAuto: 'n/a',
+  },
+  {
+    name: 'assisted',
+    actionExecutionEnabled: false,
+    gatingRequiredP1P2: true,
+    gatingRequiredP3P4: true,
+    displayRecommendations: true,
+    autoRegressionEnabled: false,
+    accuracyThreshold: 'n/a',
+    minConfidenceAuto: 'n/a',
+  },
+  {
+    name: 'supervised',
+    actionExecutionEnabled: true,
+    gatingRequiredP1P2: true,
+    gatingRequiredP3P4: false,
+    displayRecommendations: true,
+    autoRegressionEnabled: true,
+    accuracyThreshold: 0.9,
+    minConfidenceAuto: 0.85,
+  },
+  {
+    name: 'autonomous',
+    actionExecutionEnabled: true,
+    gatingRequiredP1P2: false,
+    gatingRequiredP3P4: false,
+    displayRecommendations: true,
+    autoRegressionEnabled: true,
+    accuracyThreshold: 0.95,
+    minConfidenceAuto: 0.8,
+  },
 ];
 
 export interface Maturity extends MaturityRow {
@@ -68,7 +104,8 @@ function flag(env: Env, name: string): Flag {
 function threshold(env: Env, name: string): Threshold {
   const v = raw(env, name);
   if (v === 'n/a') return 'n/a';
-  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(v)) throw new ConfigError(`maturity setting ${name} must be a number in [0,1] or "n/a", got ${JSON.stringify(env[name])}`);
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(v))
+    throw new ConfigError(`maturity setting ${name} must be a number in [0,1] or "n/a", got ${JSON.stringify(env[name])}`);
   return Number(v);
 }
 

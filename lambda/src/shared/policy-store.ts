@@ -1,5 +1,13 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ESCALATION_RULESET_ID, parseDecisionMatrix, parseEscalationRules, parseGatingRules, PolicyError, POLICY_IDS, type Policies } from './policy.js';
+import {
+  ESCALATION_RULESET_ID,
+  parseDecisionMatrix,
+  parseEscalationRules,
+  parseGatingRules,
+  PolicyError,
+  POLICY_IDS,
+  type Policies,
+} from './policy.js';
 
 /**
  * Reading the policy documents. Each rule set is one item (read with GetItem, which is all the

@@ -73,13 +73,19 @@ function list<T>(v: unknown, what: string, guard: (x: unknown) => x is T, option
 
 const isName = (x: unknown): x is string => typeof x === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(x);
 
-function ruleHeader(raw: unknown, what: string, seen: Set<string>, priorities: Set<number>): { r: Record<string, unknown>; ruleId: string; priority: number } {
+function ruleHeader(
+  raw: unknown,
+  what: string,
+  seen: Set<string>,
+  priorities: Set<number>,
+): { r: Record<string, unknown>; ruleId: string; priority: number } {
   const r = object(raw, what);
   const ruleId = r.rule_id;
   if (typeof ruleId !== 'string' || !RULE_ID.test(ruleId)) throw new PolicyError(`${what}: rule_id missing or malformed`);
   if (seen.has(ruleId)) throw new PolicyError(`${what}: rule_id ${ruleId} is repeated`);
   const priority = r.priority;
-  if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0) throw new PolicyError(`rule ${ruleId}: priority must be a whole number >= 0`);
+  if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0)
+    throw new PolicyError(`rule ${ruleId}: priority must be a whole number >= 0`);
   // Equal priorities would make "first match" depend on storage order.
   if (priorities.has(priority)) throw new PolicyError(`rule ${ruleId}: priority ${priority} is used by another rule`);
   seen.add(ruleId);
@@ -136,8 +142,10 @@ export function parseGatingRules(rules: unknown): GatingRule[] {
     if (integrations) rule.integrations = integrations;
     if (r.timeout_seconds !== undefined || r.on_timeout !== undefined) {
       const s = r.timeout_seconds;
-      if (typeof s !== 'number' || !Number.isInteger(s) || s < 60 || s > 7 * 86400) throw new PolicyError(`rule ${ruleId}: timeout_seconds must be a whole number in [60, 604800]`);
-      if (r.on_timeout !== 'approve' && r.on_timeout !== 'suppress') throw new PolicyError(`rule ${ruleId}: on_timeout must be "approve" or "suppress"`);
+      if (typeof s !== 'number' || !Number.isInteger(s) || s < 60 || s > 7 * 86400)
+        throw new PolicyError(`rule ${ruleId}: timeout_seconds must be a whole number in [60, 604800]`);
+      if (r.on_timeout !== 'approve' && r.on_timeout !== 'suppress')
+        throw new PolicyError(`rule ${ruleId}: on_timeout must be "approve" or "suppress"`);
       rule.timeoutSeconds = s;
       rule.onTimeout = r.on_timeout;
     }
@@ -150,12 +158,17 @@ export function parseGatingRules(rules: unknown): GatingRule[] {
 
 const within = <T>(allowed: readonly T[] | undefined, value: T): boolean => allowed === undefined || allowed.includes(value);
 
-export function firstEscalation(rules: readonly EscalationRule[], alert: { severity: Severity; action: Action; source: string }): EscalationRule | undefined {
+export function firstEscalation(
+  rules: readonly EscalationRule[],
+  alert: { severity: Severity; action: Action; source: string },
+): EscalationRule | undefined {
   return rules.find((r) => within(r.severities, alert.severity) && within(r.actions, alert.action) && within(r.sources, alert.source));
 }
 
 export function firstGatingRule(rules: readonly GatingRule[], severity: Severity, targets: readonly Integration[]): GatingRule | undefined {
-  return rules.find((r) => within(r.severities, severity) && (r.integrations === undefined || targets.some((t) => r.integrations!.includes(t))));
+  return rules.find(
+    (r) => within(r.severities, severity) && (r.integrations === undefined || targets.some((t) => r.integrations!.includes(t))),
+  );
 }
 
 export interface Proposal {
@@ -217,7 +230,11 @@ export function decide(ctx: DecisionContext): Evaluated {
   const base = { trustScore: t, escalationRuleId: rule.ruleId };
   const why = `escalation rule ${rule.ruleId}`;
 
-  if (maturity.level === 0) return { ...base, decision: { kind: 'shadow', targets: rule.targets, reasons: [`maturity L0 (shadow): recorded, not executed; ${why}`] } };
+  if (maturity.level === 0)
+    return {
+      ...base,
+      decision: { kind: 'shadow', targets: rule.targets, reasons: [`maturity L0 (shadow): recorded, not executed; ${why}`] },
+    };
   if (rule.targets.length === 0) return { ...base, decision: { kind: 'log_only', reasons: [`${why} names no integration`] } };
 
   // Reasons that make approval mandatory: no timeout may auto-approve them.
@@ -228,14 +245,23 @@ export function decide(ctx: DecisionContext): Evaluated {
     mandatory.push(`confidence ${proposal.confidence} below the L${maturity.level} minimum ${maturity.minConfidenceAuto}`);
   }
   if (maturity.autoRegressionEnabled && maturity.accuracyThreshold !== 'n/a' && ctx.trust.h < maturity.accuracyThreshold) {
-    mandatory.push(`historical accuracy ${ctx.trust.h} below the L${maturity.level} threshold ${maturity.accuracyThreshold} (regression: approval required)`);
+    mandatory.push(
+      `historical accuracy ${ctx.trust.h} below the L${maturity.level} threshold ${maturity.accuracyThreshold} (regression: approval required)`,
+    );
   }
   const gate = firstGatingRule(policies.gating, proposal.severity, rule.targets);
   if (!gate) mandatory.push('no gating rule matches (default deny)');
   const belowThreshold = gate !== undefined && t < gate.trustThreshold;
-  const reasons = [...mandatory, ...(belowThreshold ? [`trust ${t} below gating rule ${gate.ruleId} threshold ${gate.trustThreshold}`] : [])];
+  const reasons = [
+    ...mandatory,
+    ...(belowThreshold ? [`trust ${t} below gating rule ${gate.ruleId} threshold ${gate.trustThreshold}`] : []),
+  ];
 
-  if (reasons.length === 0) return { ...base, decision: { kind: 'execute', targets: rule.targets, reasons: [`${why}; trust ${t} meets gating rule ${gate!.ruleId}`] } };
+  if (reasons.length === 0)
+    return {
+      ...base,
+      decision: { kind: 'execute', targets: rule.targets, reasons: [`${why}; trust ${t} meets gating rule ${gate!.ruleId}`] },
+    };
   const pending: Decision = { kind: 'pending_approval', targets: rule.targets, reasons };
   if (gate) pending.gatingRuleId = gate.ruleId;
   if (gate?.onTimeout && gate.timeoutSeconds !== undefined && mandatory.length === 0) {

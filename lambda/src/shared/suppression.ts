@@ -48,7 +48,10 @@ function parseRule(raw: unknown): SuppressionRule {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('rule is not an object');
   const r = raw as Record<string, unknown>;
   const rule: SuppressionRule = { ruleId: String(r.rule_id) };
-  for (const [key, field] of [['source_pattern', 'source'], ['title_pattern', 'title']] as const) {
+  for (const [key, field] of [
+    ['source_pattern', 'source'],
+    ['title_pattern', 'title'],
+  ] as const) {
     if (r[key] === undefined) continue;
     if (typeof r[key] !== 'string') throw new Error(`${key} must be a string`);
     try {
@@ -125,7 +128,10 @@ export function findSuppression(
   for (const rule of rules) {
     if (!ruleActive(rule, nowMs)) continue;
     let all = true;
-    for (const [re, text] of [[rule.source, alert.source], [rule.title, alert.title]] as const) {
+    for (const [re, text] of [
+      [rule.source, alert.source],
+      [rule.title, alert.title],
+    ] as const) {
       if (!re) continue;
       const m = matchWithBudget(re, text, budgetMs);
       if (m === 'timeout') timedOut.push(rule.ruleId);

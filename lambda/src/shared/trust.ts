@@ -22,7 +22,8 @@ export interface TrustComponents {
 
 export function trustScore(t: TrustComponents): number {
   for (const [k, v] of Object.entries(t)) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new Error(`trust component ${k.toUpperCase()} = ${v} is outside [0,1]`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1)
+      throw new Error(`trust component ${k.toUpperCase()} = ${v} is outside [0,1]`);
   }
   const score = TRUST_WEIGHTS.c * t.c + TRUST_WEIGHTS.b * t.b + TRUST_WEIGHTS.h * t.h + TRUST_WEIGHTS.e * t.e;
   return Math.round(score * 1e6) / 1e6;

@@ -30,8 +30,6 @@ export async function converse(client: BedrockRuntimeClient, settings: ModelSett
       guardrailConfig: { guardrailIdentifier: settings.guardrailId, guardrailVersion: settings.guardrailVersion, trace: 'enabled' },
     }),
   );
-  const text = out.output?.message?.content
-    ?.map((block) => ('text' in block && typeof block.text === 'string' ? block.text : ''))
-    .join('');
+  const text = out.output?.message?.content?.map((block) => ('text' in block && typeof block.text === 'string' ? block.text : '')).join('');
   return { text, guardrailIntervened: out.stopReason === 'guardrail_intervened', stopReason: out.stopReason };
 }

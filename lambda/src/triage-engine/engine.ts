@@ -30,7 +30,10 @@ import { sanitizeAlert, sanitizeText, type SanitizedAlert } from './sanitize.js'
  */
 
 export const ACTOR = 'ztait-triage-engine';
-export const SETTING_KEYS = { historicalAccuracy: 'trust.historical_accuracy', environmentalContext: 'trust.environmental_context' } as const;
+export const SETTING_KEYS = {
+  historicalAccuracy: 'trust.historical_accuracy',
+  environmentalContext: 'trust.environmental_context',
+} as const;
 
 export interface TriageDeps {
   config: TriageConfig;
@@ -52,7 +55,8 @@ interface AlertReceived {
   payload?: unknown;
 }
 
-export type TriageOutcome = { status: 'ignored'; reason: string } | { status: 'already_decided' } | { status: Decision['kind']; correlationId: string };
+export type TriageOutcome =
+  { status: 'ignored'; reason: string } | { status: 'already_decided' } | { status: Decision['kind']; correlationId: string };
 
 /** Status and decision-log outcome (maturity evidence) of each decision kind. */
 const RECORD: Record<Decision['kind'], { status: string; outcome: string }> = {
@@ -71,14 +75,17 @@ export function createTriageEngine(deps: TriageDeps): (event: BusEvent<AlertRece
     return out.Item?.value;
   }
 
-  async function classify(alert: SanitizedAlert): Promise<{ reply?: ModelReply; verdict: { ok: true; classification: Classification } | { ok: false; reason: string } }> {
+  async function classify(
+    alert: SanitizedAlert,
+  ): Promise<{ reply?: ModelReply; verdict: { ok: true; classification: Classification } | { ok: false; reason: string } }> {
     let reply: ModelReply;
     try {
       reply = await converse(deps.bedrock, config, wrapData(alert));
     } catch (e) {
       return { verdict: { ok: false, reason: `model unavailable: ${describeError(e)}` } };
     }
-    if (reply.guardrailIntervened) return { reply, verdict: { ok: false, reason: 'the Bedrock guardrail intervened on the alert content' } };
+    if (reply.guardrailIntervened)
+      return { reply, verdict: { ok: false, reason: 'the Bedrock guardrail intervened on the alert content' } };
     return { reply, verdict: validateModelOutput(reply.text) };
   }
 
@@ -94,12 +101,20 @@ export function createTriageEngine(deps: TriageDeps): (event: BusEvent<AlertRece
     ) {
       const reason = 'not a well-formed alert.received event';
       log.error('event ignored', { reason, event_id: event.id });
-      await deps.audit.record({ correlationId: `malformed-event#${String(event.id ?? 'unknown').slice(0, 80)}`, actor: ACTOR, event: 'triage.rejected', decision: 'ignored', reasoning: reason });
+      await deps.audit.record({
+        correlationId: `malformed-event#${String(event.id ?? 'unknown').slice(0, 80)}`,
+        actor: ACTOR,
+        event: 'triage.rejected',
+        decision: 'ignored',
+        reasoning: reason,
+      });
       return { status: 'ignored', reason };
     }
 
     // EventBridge may deliver twice; a recorded decision is final.
-    const existing = await deps.doc.send(new GetCommand({ TableName: config.incidentsTable, Key: { incident_id: correlationId }, ConsistentRead: true }));
+    const existing = await deps.doc.send(
+      new GetCommand({ TableName: config.incidentsTable, Key: { incident_id: correlationId }, ConsistentRead: true }),
+    );
     if (existing.Item) {
       log.info('already decided', { correlation_id: correlationId });
       return { status: 'already_decided' };
@@ -145,7 +160,8 @@ export function createTriageEngine(deps: TriageDeps): (event: BusEvent<AlertRece
       );
     } catch (err) {
       // Without its metrics the guardrail and drift alarms are blind: no autonomous action then.
-      if (evaluated.decision.kind !== 'human_review') evaluated = { ...evaluated, decision: { kind: 'human_review', reasons: [`metrics unavailable: ${describeError(err)}`] } };
+      if (evaluated.decision.kind !== 'human_review')
+        evaluated = { ...evaluated, decision: { kind: 'human_review', reasons: [`metrics unavailable: ${describeError(err)}`] } };
     }
 
     let decision = evaluated.decision;
@@ -157,7 +173,9 @@ export function createTriageEngine(deps: TriageDeps): (event: BusEvent<AlertRece
         decision: d.kind,
         reasoning: [...d.reasons, ...(classification ? [`model: ${classification.reasoning}`] : [])].join('; '),
         details: {
-          ...(classification ? { severity: classification.severity, action: classification.action, confidence: classification.confidence } : {}),
+          ...(classification
+            ? { severity: classification.severity, action: classification.action, confidence: classification.confidence }
+            : {}),
           ...(evaluated.trustScore !== undefined ? { trust_score: evaluated.trustScore } : {}),
           ...(evaluated.escalationRuleId ? { escalation_rule_id: evaluated.escalationRuleId } : {}),
           ...('targets' in d ? { targets: d.targets } : {}),
@@ -217,7 +235,9 @@ export function createTriageEngine(deps: TriageDeps): (event: BusEvent<AlertRece
             ...(decision.kind === 'pending_approval'
               ? {
                   gating_rule_id: decision.gatingRuleId,
-                  ...(decision.deadline !== undefined ? { approval_deadline: isoAt(decision.deadline), on_timeout: decision.onTimeout } : {}),
+                  ...(decision.deadline !== undefined
+                    ? { approval_deadline: isoAt(decision.deadline), on_timeout: decision.onTimeout }
+                    : {}),
                 }
               : {}),
           },

@@ -15,7 +15,9 @@ const config = loadTriageConfig(process.env);
 const log = consoleLogger('triage-engine');
 
 // Bad maturity settings do not stop the engine: every incident then goes to human review.
-const maturity = maturityOrError(process.env, (e) => log.error('maturity settings unusable; routing every incident to human review', { error: e.message }));
+const maturity = maturityOrError(process.env, (e) =>
+  log.error('maturity settings unusable; routing every incident to human review', { error: e.message }),
+);
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 

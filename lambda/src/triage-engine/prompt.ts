@@ -31,10 +31,7 @@ export const DATA_INSTRUCTION =
 
 /** JSON with the characters that could form or close a tag escaped as \u sequences (still valid JSON). */
 export function inertJson(value: unknown): string {
-  return JSON.stringify(value, null, 1)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026');
+  return JSON.stringify(value, null, 1).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
 export function wrapData(alert: SanitizedAlert): string {

@@ -57,7 +57,10 @@ export function sanitizeText(input: string, maxChars: number = MAX_FIELD_CHARS):
   }
   // Whatever an adversarial nesting left after the bounded passes loses its delimiters outright.
   s = s.replace(/[<>]/g, '').replace(/\{[{%#]|[}%#]\}/g, '');
-  s = s.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
+  s = s
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return truncate(s, maxChars);
 }
 

@@ -36,7 +36,9 @@ export function loadReceiverConfig(env: Env): ReceiverConfig {
   if (Object.keys(secretArns).length === 0) throw new ConfigError('WEBHOOK_SECRET_ARNS names no source');
   const replayWindowSeconds = integerSetting(env, 'REPLAY_WINDOW_SECONDS', { min: 1, max: Number.MAX_SAFE_INTEGER });
   if (replayWindowSeconds > MAX_REPLAY_WINDOW_SECONDS) {
-    throw new ConfigError(`REPLAY_WINDOW_SECONDS = ${replayWindowSeconds} exceeds the ${MAX_REPLAY_WINDOW_SECONDS} s maximum (SI-10); refusing to start`);
+    throw new ConfigError(
+      `REPLAY_WINDOW_SECONDS = ${replayWindowSeconds} exceeds the ${MAX_REPLAY_WINDOW_SECONDS} s maximum (SI-10); refusing to start`,
+    );
   }
   return {
     secretArns,

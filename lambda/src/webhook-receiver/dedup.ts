@@ -56,7 +56,13 @@ export class Deduplicator {
   }
 
   /** Records how the claimed alert ended (a plain PutItem: the claim is ours). */
-  async settle(source: string, alertId: string, correlationId: string, state: Exclude<DedupState, 'pending'>, claimedAt: number): Promise<void> {
+  async settle(
+    source: string,
+    alertId: string,
+    correlationId: string,
+    state: Exclude<DedupState, 'pending'>,
+    claimedAt: number,
+  ): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(source, alertId, correlationId, state, claimedAt) }));
   }
 

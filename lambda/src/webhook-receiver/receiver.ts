@@ -139,7 +139,8 @@ export function createReceiver(deps: ReceiverDeps): (event: HttpEvent) => Promis
         log.warn('suppression rules unavailable, not suppressing', { error: describeError(e) });
       }
       const match = findSuppression(rules, { source, title: alert.title }, clock.now());
-      for (const ruleId of match.timedOut) log.warn('suppression rule exceeded its time budget, treated as not matching', { rule_id: ruleId });
+      for (const ruleId of match.timedOut)
+        log.warn('suppression rule exceeded its time budget, treated as not matching', { rule_id: ruleId });
       if (match.ruleId) {
         await deps.audit.record({
           correlationId,

@@ -21,7 +21,14 @@ export interface MaturityModel {
   ongoing: {
     level: number;
     criteria: MaturityCriterion[];
-    regression: { to: number; metric: string; op: MaturityCriterion['op']; threshold: number; consecutive_days: number; description: string };
+    regression: {
+      to: number;
+      metric: string;
+      op: MaturityCriterion['op'];
+      threshold: number;
+      consecutive_days: number;
+      description: string;
+    };
   };
   trust_score: { component: string; name: string; weight: number }[];
 }
@@ -37,7 +44,9 @@ function checkModel(m: MaturityModel, file: string): void {
     const missing = settingNames.filter((s) => !keys.includes(s));
     const extra = keys.filter((k) => !settingNames.includes(k));
     if (missing.length || extra.length) {
-      throw new Error(`${name}: level ${l.level} settings differ from the settings list (missing: ${missing.join(', ') || 'none'}; unknown: ${extra.join(', ') || 'none'})`);
+      throw new Error(
+        `${name}: level ${l.level} settings differ from the settings list (missing: ${missing.join(', ') || 'none'}; unknown: ${extra.join(', ') || 'none'})`,
+      );
     }
     for (const s of m.settings) {
       const v = l.settings[s.name];

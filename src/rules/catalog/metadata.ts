@@ -70,7 +70,9 @@ function checkRule(rule: RuleMeta, file: string): void {
   const [lo, hi] = SEVERITY_BANDS[rule.severity];
   const score = Number(rule.security_severity);
   if (score < lo || score > hi) {
-    throw new Error(`${name}: security_severity ${rule.security_severity} is outside the ${rule.severity} band ${lo.toFixed(1)}-${hi.toFixed(1)}`);
+    throw new Error(
+      `${name}: security_severity ${rule.security_severity} is outside the ${rule.severity} band ${lo.toFixed(1)}-${hi.toFixed(1)}`,
+    );
   }
 }
 
@@ -112,7 +114,10 @@ function checkNist(tenets: NistTenet[], rules: RuleMeta[], file: string): void {
     if (unknown.length > 0) throw new Error(`${name}: tenet ${t.tenet} maps unknown rule ${unknown.join(', ')}`);
   }
   for (const r of rules) {
-    const mapped = tenets.filter((t) => t.rules.includes(r.id)).map((t) => t.tenet).sort((a, b) => a - b);
+    const mapped = tenets
+      .filter((t) => t.rules.includes(r.id))
+      .map((t) => t.tenet)
+      .sort((a, b) => a - b);
     const declared = [...r.nist].sort((a, b) => a - b);
     if (mapped.join(',') !== declared.join(',')) {
       throw new Error(`${name}: ${r.id} maps to tenets [${mapped.join(', ')}] here but its rule file says [${declared.join(', ')}]`);
@@ -131,7 +136,10 @@ const catalogs = new Map<string, Catalog>();
 function catalog(dir: string = DEFAULT_RULES_DIR): Catalog {
   let c = catalogs.get(dir);
   if (!c) {
-    const rules = readRules(dir, ALL_RULES.map((r) => r.id));
+    const rules = readRules(
+      dir,
+      ALL_RULES.map((r) => r.id),
+    );
     const nistFile = join(dir, 'catalog', 'nist-800-207.yaml');
     const nist = readValidatedYaml<{ tenets: NistTenet[] }>(nistFile, NIST_SCHEMA).tenets;
     checkNist(nist, rules, nistFile);

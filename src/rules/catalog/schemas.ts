@@ -7,7 +7,19 @@ const SEVERITY = { enum: ['critical', 'high', 'medium', 'low'] };
 export const RULE_SCHEMA: SchemaObject = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'title', 'statement', 'stride', 'nist', 'severity', 'remediation', 'references', 'kind', 'security_severity', 'precision'],
+  required: [
+    'id',
+    'title',
+    'statement',
+    'stride',
+    'nist',
+    'severity',
+    'remediation',
+    'references',
+    'kind',
+    'security_severity',
+    'precision',
+  ],
   properties: {
     id: { type: 'string', pattern: '^(SI|ZT-MAT|ZT-PLAN)-[1-9][0-9]*$' },
     title: { type: 'string', minLength: 5 },

@@ -89,7 +89,6 @@ export function describeGrants(parts: readonly GrantParts[]): string {
     .join('; ');
 }
 
-
 /** Why `policy` has no unconditional Deny of `action` on `resource`, for a message. */
 export function whyNotDenied(policy: PolicyDocument, action: string, resource = '*'): string {
   const covering = policy.statements.filter(
@@ -98,9 +97,7 @@ export function whyNotDenied(policy: PolicyDocument, action: string, resource = 
       (st.action ? st.action.some((a) => actionMatches(a, action)) : !st.notAction!.some((a) => actionMatches(a, action))),
   );
   if (covering.length === 0) {
-    const excluded = policy.statements.some(
-      (st) => st.effect === 'Deny' && st.notAction?.some((a) => actionMatches(a, action)),
-    );
+    const excluded = policy.statements.some((st) => st.effect === 'Deny' && st.notAction?.some((a) => actionMatches(a, action)));
     return excluded ? 'its Deny uses NotAction that excludes it' : 'no Deny statement names it';
   }
   const why = new Set<string>();
@@ -125,8 +122,7 @@ const ARN_BUILDERS: Record<string, (r: Resource) => string | undefined> = {
   aws_dynamodb_table: (r) => nameFor(r, 'name', (n) => `arn:aws:dynamodb:*:*:table/${n}`),
   // AWS appends `-` and six random characters to a secret's name.
   aws_secretsmanager_secret: (r) => nameFor(r, 'name', (n) => `arn:aws:secretsmanager:*:*:secret:${n}-??????`),
-  aws_ssm_parameter: (r) =>
-    nameFor(r, 'name', (n) => `arn:aws:ssm:*:*:parameter${n.startsWith('/') ? '' : '/'}${n}`),
+  aws_ssm_parameter: (r) => nameFor(r, 'name', (n) => `arn:aws:ssm:*:*:parameter${n.startsWith('/') ? '' : '/'}${n}`),
   aws_lambda_function: (r) => nameFor(r, 'function_name', (n) => `arn:aws:lambda:*:*:function:${n}`),
   aws_s3_bucket: (r) => nameFor(r, 'bucket', (n) => `arn:aws:s3:::${n}`),
   aws_iam_role: (r) => nameFor(r, 'name', (n) => `arn:aws:iam::*:role${typeof r.values.path === 'string' ? r.values.path : '/'}${n}`),
@@ -222,7 +218,12 @@ export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: 
     const role = rp.role;
     const b = rp.boundary;
     if (b.kind === 'none') {
-      out.fail(role, `role ${label(role)} has no permissions_boundary, so nothing guarantees it cannot ${what}`, 'permissions_boundary', 'permissions_boundary');
+      out.fail(
+        role,
+        `role ${label(role)} has no permissions_boundary, so nothing guarantees it cannot ${what}`,
+        'permissions_boundary',
+        'permissions_boundary',
+      );
       out.examine(role, 'fail', 'permissions_boundary = (none)');
     } else if (b.kind === 'unreadable') {
       out.error(role, `role ${label(role)}: ${b.reason}`, 'permissions_boundary', 'permissions_boundary');
@@ -259,7 +260,12 @@ function judgeBoundary(out: OutcomeBuilder, role: Resource, b: Extract<BoundaryS
   const missing = notDenied.filter((a) => !undecided.includes(a));
   const where = `boundary ${b.name} of role ${label(role)}`;
   if (undecided.length > 0) {
-    out.error(role, `cannot tell whether ${where} denies ${undecided.join(', ')} on "*": its Deny is not fully known statically`, 'permissions_boundary', 'boundary-undecided');
+    out.error(
+      role,
+      `cannot tell whether ${where} denies ${undecided.join(', ')} on "*": its Deny is not fully known statically`,
+      'permissions_boundary',
+      'boundary-undecided',
+    );
     out.examine(role, 'error', `permissions_boundary = ${b.name} (Deny of ${undecided.join(', ')} not fully known)`);
   }
   if (missing.length > 0) {

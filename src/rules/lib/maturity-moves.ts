@@ -56,15 +56,25 @@ function maturityMoves(inv: Inventory): Move[] {
 export const levelName = (l: Level): string => `L${l} ${LEVEL_NAMES[l]}`;
 
 /** Shared walk: `judge` says what a known move means; unknown targets are errors. */
-export function judgeMoves(ctx: RuleContext, judge: (m: Move & { to: { level: Level } }) => { finding?: string; observed: string }): RuleOutcome {
+export function judgeMoves(
+  ctx: RuleContext,
+  judge: (m: Move & { to: { level: Level } }) => { finding?: string; observed: string },
+): RuleOutcome {
   if (!isPlanInventory(ctx.inventory)) return { findings: [], examined: [], reason: 'no plan changes to judge (the input is not a plan)' };
   const moves = maturityMoves(ctx.inventory);
-  if (moves.length === 0) return { findings: [], examined: [], reason: 'no deployed function carries a maturity level (MATURITY_LEVEL) the plan could raise' };
+  if (moves.length === 0)
+    return { findings: [], examined: [], reason: 'no deployed function carries a maturity level (MATURITY_LEVEL) the plan could raise' };
   const findings: RuleFinding[] = [];
   const examined: RuleExamined[] = [];
   for (const m of moves) {
     if ('problem' in m.to) {
-      findings.push({ resource: m.resource, attr: ATTR, kind: 'error', key: 'maturity', message: `cannot tell the maturity level after apply: ${m.to.problem}` });
+      findings.push({
+        resource: m.resource,
+        attr: ATTR,
+        kind: 'error',
+        key: 'maturity',
+        message: `cannot tell the maturity level after apply: ${m.to.problem}`,
+      });
       examined.push({ resource: m.resource, status: 'error', observed: `MATURITY_LEVEL ${m.from} -> unknown` });
       continue;
     }

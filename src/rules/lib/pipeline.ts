@@ -10,17 +10,7 @@
 import { label, type Resource } from '../../model/inventory.js';
 import { isManagedAfterChange } from '../../model/changes.js';
 import { instanceKey, type InventoryIndex } from '../../inventory/index.js';
-import {
-  RefObject,
-  Unknown,
-  firstBlock,
-  isObject,
-  refsOf,
-  show,
-  unknownReason,
-  type Value,
-  type ValueObject,
-} from '../../model/value.js';
+import { RefObject, Unknown, firstBlock, isObject, refsOf, show, unknownReason, type Value, type ValueObject } from '../../model/value.js';
 import type { RuleContext, RuleExamined, RuleFinding, RuleOutcome } from '../define.js';
 
 // ---------------------------------------------------------------- scope and names
@@ -82,10 +72,7 @@ export function says(r: Resource, word: string): boolean {
 // ---------------------------------------------------------------- reading values
 
 export type Read<T> =
-  | { kind: 'ok'; value: T }
-  | { kind: 'missing' }
-  | { kind: 'unknown'; reason: string }
-  | { kind: 'invalid'; shown: string };
+  { kind: 'ok'; value: T } | { kind: 'missing' } | { kind: 'unknown'; reason: string } | { kind: 'invalid'; shown: string };
 
 function readWith<T>(v: Value | undefined, convert: (x: Value) => T | undefined): Read<T> {
   if (v === undefined || v === null) return { kind: 'missing' };
@@ -213,7 +200,11 @@ export class OutcomeBuilder {
 
   /** `notApplicable`: why nothing is in scope, used only when nothing was examined or found. */
   finish(notApplicable: string): RuleOutcome {
-    const examined = [...this.examined.values()].map(({ resource, evidence }) => ({ resource, status: evidence.status, observed: evidence.observed() }));
+    const examined = [...this.examined.values()].map(({ resource, evidence }) => ({
+      resource,
+      status: evidence.status,
+      observed: evidence.observed(),
+    }));
     const out: RuleOutcome = { findings: [...this.findings.values()], examined };
     if (this.errors.length > 0) {
       out.errors = [...this.errors];

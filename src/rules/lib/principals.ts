@@ -119,7 +119,9 @@ export function bindRole(ctx: RuleContext, v: Value | undefined, own: string): R
     return byArn.length > 0 ? { kind: 'roles', roles: byArn } : { kind: 'outside', what: `role ${show(v, 200)}` };
   }
   if (v instanceof RefObject) {
-    return ours.has(v.address) ? { kind: 'roles', roles: ctx.index.instancesOf(v.address) } : { kind: 'outside', what: `the resource ${v.address}` };
+    return ours.has(v.address)
+      ? { kind: 'roles', roles: ctx.index.instancesOf(v.address) }
+      : { kind: 'outside', what: `the resource ${v.address}` };
   }
   if (!(v instanceof Unknown)) return { kind: 'outside', what: `role ${show(v, 200)}, which is not a role ARN` };
   return bindUnknown(ctx, roles, ours, v, own);
@@ -149,9 +151,10 @@ function bindUnknown(ctx: RuleContext, roles: Resource[], ours: Set<string>, v: 
     const direct = ownForm || v.refs.some((ref) => REF_ATTRS.some((a) => v.reason === `${ref}.${a} is known only after apply`));
     const globs = refRoles.map(arnGlob);
     // A reference to a role whose name is known carries its ARN pattern; one computed from it a different one, or none.
-    const shapeOk = v.pattern !== undefined
-      ? globs.some((g) => g.exact && (ownForm ? globsOverlap(g.glob, v.pattern!) : globCovers(g.glob, v.pattern!)))
-      : ownForm || globs.every((g) => !g.exact);
+    const shapeOk =
+      v.pattern !== undefined
+        ? globs.some((g) => g.exact && (ownForm ? globsOverlap(g.glob, v.pattern!) : globCovers(g.glob, v.pattern!)))
+        : ownForm || globs.every((g) => !g.exact);
     if (direct && shapeOk) return { kind: 'roles', roles: [...new Map(refRoles.map((r) => [r.address, r])).values()] };
   }
   // `arn:aws:iam::${var.account}:role/ztait-x`: only the account is unknown, and Lambda can only be
@@ -177,7 +180,11 @@ function bindUnknown(ctx: RuleContext, roles: Resource[], ours: Set<string>, v: 
 export function soleRole(ctx: RuleContext, principal: Resource): { role: Resource } | { problem: string } {
   const b = roleOf(ctx, principal);
   if (b.kind === 'none') return { problem: `${principalName(principal)} names no role` };
-  if (b.kind === 'outside') return { problem: `${principalName(principal)} runs as ${b.what}, no role the scanned configuration or account defines` };
-  if (b.roles.length > 1) return { problem: `${principalName(principal)} runs as one of ${b.roles.map((r) => r.address).join(', ')}, which cannot be told apart statically` };
+  if (b.kind === 'outside')
+    return { problem: `${principalName(principal)} runs as ${b.what}, no role the scanned configuration or account defines` };
+  if (b.roles.length > 1)
+    return {
+      problem: `${principalName(principal)} runs as one of ${b.roles.map((r) => r.address).join(', ')}, which cannot be told apart statically`,
+    };
   return { role: b.roles[0]! };
 }

@@ -47,7 +47,10 @@ describe('SI-1 Lambda egress only HTTPS via NAT, AWS services via endpoints', ()
           Object.assign(egress0(s), { to_port: 8443 });
         });
         const f = findingOn(run(lambdaEgress, rs, shape), 'module.foundation.aws_security_group.lambda');
-        expect(f).toMatchObject({ attr: 'egress.0.to_port', message: 'egress rule allows tcp 443-8443 to 0.0.0.0/0 (security group ztait-lambda)' });
+        expect(f).toMatchObject({
+          attr: 'egress.0.to_port',
+          message: 'egress rule allows tcp 443-8443 to 0.0.0.0/0 (security group ztait-lambda)',
+        });
       });
 
       it('fails a second egress block allowing udp 53, pointing at egress.1', () => {
@@ -71,7 +74,10 @@ describe('SI-1 Lambda egress only HTTPS via NAT, AWS services via endpoints', ()
 
       it('fails when the VPC lacks the Bedrock Runtime endpoint', () => {
         const rs = scenario(shape, (s) => {
-          s.endpoints.splice(s.endpoints.findIndex((e) => e.index === 'bedrock-runtime'), 1);
+          s.endpoints.splice(
+            s.endpoints.findIndex((e) => e.index === 'bedrock-runtime'),
+            1,
+          );
         });
         expectOnly(rs, shape, { 'SI-1': 'fail' });
         const f = findingOn(run(lambdaEgress, rs, shape), 'module.foundation.aws_vpc.main');
@@ -115,17 +121,38 @@ describe('SI-1 Lambda egress only HTTPS via NAT, AWS services via endpoints', ()
   it('fails separate rule resources: aws_vpc_security_group_egress_rule and aws_security_group_rule', () => {
     const rs = scenario('static', (s) => [
       res('aws_vpc_security_group_egress_rule', 'all', { security_group_id: ref(s.sg), ip_protocol: '-1', cidr_ipv4: '0.0.0.0/0' }),
-      res('aws_security_group_rule', 'wide', { type: 'egress', security_group_id: ref(s.sg), protocol: 'tcp', from_port: 0, to_port: 65535, cidr_blocks: ['0.0.0.0/0'] }),
-      res('aws_security_group_rule', 'ingress', { type: 'ingress', security_group_id: ref(s.sg), protocol: '-1', from_port: 0, to_port: 0 }),
+      res('aws_security_group_rule', 'wide', {
+        type: 'egress',
+        security_group_id: ref(s.sg),
+        protocol: 'tcp',
+        from_port: 0,
+        to_port: 65535,
+        cidr_blocks: ['0.0.0.0/0'],
+      }),
+      res('aws_security_group_rule', 'ingress', {
+        type: 'ingress',
+        security_group_id: ref(s.sg),
+        protocol: '-1',
+        from_port: 0,
+        to_port: 0,
+      }),
     ]);
     const c = run(lambdaEgress, rs);
-    expect(findingOn(c, 'aws_vpc_security_group_egress_rule.all')).toMatchObject({ attr: 'ip_protocol', message: expect.stringMatching(/allows protocol -1 to 0\.0\.0\.0\/0/) });
-    expect(findingOn(c, 'aws_security_group_rule.wide')).toMatchObject({ attr: 'from_port', message: expect.stringMatching(/tcp 0-65535/) });
+    expect(findingOn(c, 'aws_vpc_security_group_egress_rule.all')).toMatchObject({
+      attr: 'ip_protocol',
+      message: expect.stringMatching(/allows protocol -1 to 0\.0\.0\.0\/0/),
+    });
+    expect(findingOn(c, 'aws_security_group_rule.wide')).toMatchObject({
+      attr: 'from_port',
+      message: expect.stringMatching(/tcp 0-65535/),
+    });
     expect(c.findings).toHaveLength(2);
   });
 
   it('fails an aws_route sending ::/0 to an igw- id', () => {
-    const rs = scenario('static', (s) => [res('aws_route', 'v6', { route_table_id: ref(s.rtPrivate), destination_ipv6_cidr_block: '::/0', gateway_id: 'igw-0123' })]);
+    const rs = scenario('static', (s) => [
+      res('aws_route', 'v6', { route_table_id: ref(s.rtPrivate), destination_ipv6_cidr_block: '::/0', gateway_id: 'igw-0123' }),
+    ]);
     const f = findingOn(run(lambdaEgress, rs), 'aws_route.v6');
     expect(f).toMatchObject({ kind: 'fail', attr: 'gateway_id' });
     expect(f.message).toMatch(/default route ::\/0 .* internet gateway igw-0123/);
@@ -159,7 +186,9 @@ describe('SI-1 Lambda egress only HTTPS via NAT, AWS services via endpoints', ()
     });
     const c = run(lambdaEgress, unknown);
     expect(c.status).toBe('error');
-    expect(findingOn(c, 'module.foundation.aws_vpc.main').message).toMatch(/cannot tell whether VPC .* has a Interface endpoint for events/);
+    expect(findingOn(c, 'module.foundation.aws_vpc.main').message).toMatch(
+      /cannot tell whether VPC .* has a Interface endpoint for events/,
+    );
   });
 
   it('errors when the protocol of an egress rule is unknown', () => {

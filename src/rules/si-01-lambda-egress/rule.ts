@@ -14,17 +14,7 @@
 import type { Resource } from '../../model/inventory.js';
 import { RefObject, Unknown, isObject, refsOf, show, type Value, type ValueObject } from '../../model/value.js';
 import { egressViolation, isAnyAddress, normalizeProtocol } from '../../net/index.js';
-import {
-  OutcomeBuilder,
-  gapErrors,
-  inScope,
-  label,
-  readBlock,
-  readList,
-  readNumber,
-  readString,
-  unknownReason,
-} from '../lib/pipeline.js';
+import { OutcomeBuilder, gapErrors, inScope, label, readBlock, readList, readNumber, readString, unknownReason } from '../lib/pipeline.js';
 import type { Rule, RuleContext, RuleOutcome } from '../define.js';
 
 export const REQUIRED_ENDPOINTS = [
@@ -106,7 +96,14 @@ class EgressCheck {
       status = worst(status, v.status);
       observed.add(v.observed);
     };
-    for (const sg of this.members(fn, vc.security_group_ids, 'aws_security_group', 'security group', 'vpc_config.security_group_ids', note)) {
+    for (const sg of this.members(
+      fn,
+      vc.security_group_ids,
+      'aws_security_group',
+      'security group',
+      'vpc_config.security_group_ids',
+      note,
+    )) {
       note(this.memo(this.sgDone, sg.address, () => this.securityGroup(sg)));
     }
     const vpcs = new Map<string, VpcRef>();
@@ -323,7 +320,9 @@ class EgressCheck {
       const rt = this.ctx.index.resolve(assoc.values.route_table_id, ['aws_route_table', 'aws_default_route_table']).resources[0];
       return rt
         ? { rt, how: 'associated' }
-        : { problem: `route table ${show(assoc.values.route_table_id)} associated with subnet ${label(subnet)} (${assoc.address}) is not in the inventory` };
+        : {
+            problem: `route table ${show(assoc.values.route_table_id)} associated with subnet ${label(subnet)} (${assoc.address}) is not in the inventory`,
+          };
     }
     const main = inScope(this.ctx, 'aws_main_route_table_association').find((m) => this.sameVpc(m.values.vpc_id, vpc));
     if (main) {
@@ -385,10 +384,20 @@ class EgressCheck {
     const attr = `${r.prefix}${target.attr}`;
     if (target.kind === 'igw') {
       if (!isDefault) {
-        this.out.error(r.resource, `a route of ${where} goes to internet gateway ${target.label} and its destination is unknown`, attr, attr);
+        this.out.error(
+          r.resource,
+          `a route of ${where} goes to internet gateway ${target.label} and its destination is unknown`,
+          attr,
+          attr,
+        );
         return { status: 'error', observed: `? -> ${target.label}` };
       }
-      this.out.fail(r.resource, `default route ${dest} of ${where} goes to internet gateway ${target.label} instead of a NAT gateway`, attr, attr);
+      this.out.fail(
+        r.resource,
+        `default route ${dest} of ${where} goes to internet gateway ${target.label} instead of a NAT gateway`,
+        attr,
+        attr,
+      );
       return { status: 'fail', observed: `${dest} -> internet gateway ${target.label}` };
     }
     if (target.kind === 'unknown' && isDefault) {
@@ -415,7 +424,15 @@ class EgressCheck {
       if (other) return { kind: 'other', label: other.address, attr: 'gateway_id' };
       return { kind: 'unknown', label: `gateway_id ${show(g)}`, attr: 'gateway_id' };
     }
-    for (const k of ['transit_gateway_id', 'vpc_peering_connection_id', 'network_interface_id', 'vpc_endpoint_id', 'carrier_gateway_id', 'local_gateway_id', 'core_network_arn']) {
+    for (const k of [
+      'transit_gateway_id',
+      'vpc_peering_connection_id',
+      'network_interface_id',
+      'vpc_endpoint_id',
+      'carrier_gateway_id',
+      'local_gateway_id',
+      'core_network_arn',
+    ]) {
       if (present(v[k])) return { kind: 'other', label: `${k} ${showId(v[k])}`, attr: k };
     }
     return { kind: 'other', label: 'no gateway', attr: 'gateway_id' };
@@ -438,7 +455,11 @@ class EgressCheck {
     let status: Status = 'pass';
     const have: string[] = [];
     for (const req of REQUIRED_ENDPOINTS) {
-      const judged = mine.map((ep) => ({ ep, svc: serviceMatch(ep.values.service_name, req.service), type: endpointType(ep.values.vpc_endpoint_type) }));
+      const judged = mine.map((ep) => ({
+        ep,
+        svc: serviceMatch(ep.values.service_name, req.service),
+        type: endpointType(ep.values.vpc_endpoint_type),
+      }));
       const ok = judged.find((j) => j.svc === 'yes' && j.type === req.type);
       if (ok) {
         have.push(req.service);
@@ -450,14 +471,32 @@ class EgressCheck {
         ...maybe,
       ];
       if (undecided.length > 0) {
-        const why = undecided.map((ep) => `${ep.address} (service_name ${show(ep.values.service_name)}, vpc_id ${show(ep.values.vpc_id)}, type ${show(ep.values.vpc_endpoint_type)})`);
-        this.out.error(target, `cannot tell whether VPC ${vpc.label} has a ${req.type} endpoint for ${req.service}: ${why.join('; ')}`, targetAttr, `endpoint:${req.service}`);
+        const why = undecided.map(
+          (ep) =>
+            `${ep.address} (service_name ${show(ep.values.service_name)}, vpc_id ${show(ep.values.vpc_id)}, type ${show(ep.values.vpc_endpoint_type)})`,
+        );
+        this.out.error(
+          target,
+          `cannot tell whether VPC ${vpc.label} has a ${req.type} endpoint for ${req.service}: ${why.join('; ')}`,
+          targetAttr,
+          `endpoint:${req.service}`,
+        );
         status = worst(status, 'error');
       } else if (wrongType) {
-        this.out.fail(wrongType.ep, `the VPC endpoint for ${req.service} in VPC ${vpc.label} is ${wrongType.type}; a ${req.type} endpoint is required`, 'vpc_endpoint_type', `endpoint:${req.service}`);
+        this.out.fail(
+          wrongType.ep,
+          `the VPC endpoint for ${req.service} in VPC ${vpc.label} is ${wrongType.type}; a ${req.type} endpoint is required`,
+          'vpc_endpoint_type',
+          `endpoint:${req.service}`,
+        );
         status = 'fail';
       } else {
-        this.out.fail(target, `VPC ${vpc.label} has no VPC endpoint for ${req.service} (${req.type})`, targetAttr, `endpoint:${req.service}`);
+        this.out.fail(
+          target,
+          `VPC ${vpc.label} has no VPC endpoint for ${req.service} (${req.type})`,
+          targetAttr,
+          `endpoint:${req.service}`,
+        );
         status = 'fail';
       }
     }
@@ -500,7 +539,7 @@ function destinations(values: (Value | undefined)[]): string[] {
   return out;
 }
 
-const showId = (v: Value | undefined): string => (typeof v === 'string' ? v : refsOf(v ?? null)[0] ?? show(v));
+const showId = (v: Value | undefined): string => (typeof v === 'string' ? v : (refsOf(v ?? null)[0] ?? show(v)));
 
 /** Does `service_name` (`com.amazonaws.<region>.dynamodb`, maybe a partial pattern) name `service`? */
 function serviceMatch(v: Value | undefined, service: string): 'yes' | 'no' | 'maybe' {

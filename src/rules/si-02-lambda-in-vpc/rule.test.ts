@@ -24,7 +24,11 @@ describe('SI-2 all Lambda functions execute within a VPC', () => {
       });
       expectOnly(rs, shape, { 'SI-2': 'fail' });
       const f = findingOn(run(lambdaInVpc, rs, shape), TRIAGE);
-      expect(f).toMatchObject({ kind: 'fail', attr: 'vpc_config', message: 'function ztait-triage has no vpc_config: it runs outside any VPC' });
+      expect(f).toMatchObject({
+        kind: 'fail',
+        attr: 'vpc_config',
+        message: 'function ztait-triage has no vpc_config: it runs outside any VPC',
+      });
     });
 
     it(`fails empty subnet_ids and empty security_group_ids (${shape})`, () => {
@@ -40,11 +44,15 @@ describe('SI-2 all Lambda functions execute within a VPC', () => {
 
   it('errors when subnet_ids is unknown as a whole, passes a list of unknown references', () => {
     const rs = scenario('static', (s) => {
-      (s.fns.triage.values.vpc_config as ValueObject[])[0]!.subnet_ids = opaque('module.network.private_subnet_ids (remote module not fetched)');
+      (s.fns.triage.values.vpc_config as ValueObject[])[0]!.subnet_ids = opaque(
+        'module.network.private_subnet_ids (remote module not fetched)',
+      );
     });
     const c = run(lambdaInVpc, rs);
     expect(c.status).toBe('error');
-    expect(findingOn(c, TRIAGE).message).toBe('vpc_config.subnet_ids of function ztait-triage is unknown: module.network.private_subnet_ids (remote module not fetched)');
+    expect(findingOn(c, TRIAGE).message).toBe(
+      'vpc_config.subnet_ids of function ztait-triage is unknown: module.network.private_subnet_ids (remote module not fetched)',
+    );
   });
 
   it('errors on a Lambda collection gap, not applicable without functions', () => {

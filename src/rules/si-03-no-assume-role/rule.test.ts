@@ -46,7 +46,10 @@ describe('SI-3 no role can assume other roles / SI-4 no role can modify IAM poli
 
       it('a boundary Deny with a Condition is no guarantee', () => {
         const rs = scenario(shape, (s) => {
-          s.boundary.values.policy = boundaryWith('DenyAssumeRole', deny('sts:AssumeRole', '*', { Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'ops' } } }));
+          s.boundary.values.policy = boundaryWith(
+            'DenyAssumeRole',
+            deny('sts:AssumeRole', '*', { Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'ops' } } }),
+          );
         });
         expectOnly(rs, shape, { 'SI-3': 'fail' });
         const c = run(noAssumeRole, rs, shape);
@@ -66,7 +69,9 @@ describe('SI-3 no role can assume other roles / SI-4 no role can modify IAM poli
         });
         const c = run(noAssumeRole, rs, shape);
         const f = findingOn(c, shape === 'static' ? TRIAGE_POLICY : TRIAGE_ROLE, shape === 'static' ? 'policy' : 'inline_policy.0.policy');
-        expect(f.message).toMatch(/grants sts:AssumeRole \(via NotAction \["s3:\*"\], which does not exclude it\) on \* to role ztait-triage and no boundary denies it$/);
+        expect(f.message).toMatch(
+          /grants sts:AssumeRole \(via NotAction \["s3:\*"\], which does not exclude it\) on \* to role ztait-triage and no boundary denies it$/,
+        );
       });
     });
   }
@@ -80,7 +85,11 @@ describe('SI-3 no role can assume other roles / SI-4 no role can modify IAM poli
     );
 
     const notAction = scenario('static', (s) => {
-      s.boundary.values.policy = boundaryWith('DenyAssumeRole', { Effect: 'Deny', NotAction: ['sts:AssumeRole', 'sts:TagSession'], Resource: '*' });
+      s.boundary.values.policy = boundaryWith('DenyAssumeRole', {
+        Effect: 'Deny',
+        NotAction: ['sts:AssumeRole', 'sts:TagSession'],
+        Resource: '*',
+      });
     });
     expect(findingOn(run(noAssumeRole, notAction), TRIAGE_ROLE).message).toMatch(/\(its Deny uses NotAction that excludes it\)$/);
   });
@@ -96,7 +105,8 @@ describe('SI-3 no role can assume other roles / SI-4 no role can modify IAM poli
     expect(findingOn(c, TRIAGE_ROLE)).toMatchObject({
       kind: 'error',
       attr: 'permissions_boundary',
-      message: 'cannot tell whether boundary ztait-boundary of role ztait-triage denies sts:AssumeRole on "*": its Deny is not fully known statically',
+      message:
+        'cannot tell whether boundary ztait-boundary of role ztait-triage denies sts:AssumeRole on "*": its Deny is not fully known statically',
     });
   });
 
@@ -115,7 +125,12 @@ describe('SI-3 no role can assume other roles / SI-4 no role can modify IAM poli
 
   it('follows a data.aws_iam_policy_document boundary by reference', () => {
     const rs = scenario('static', (s) => {
-      const pd = res('aws_iam_policy_document', 'boundary', { json: JSON.stringify(boundaryDocument()) }, { mode: 'data', module: 'module.foundation' });
+      const pd = res(
+        'aws_iam_policy_document',
+        'boundary',
+        { json: JSON.stringify(boundaryDocument()) },
+        { mode: 'data', module: 'module.foundation' },
+      );
       s.boundary.values.policy = ref(pd, 'json');
       return [pd];
     });
@@ -124,7 +139,10 @@ describe('SI-3 no role can assume other roles / SI-4 no role can modify IAM poli
 
   it('an AWS managed policy (not in the inventory) matters only where no boundary decides', () => {
     const attach = (role: ReturnType<typeof res>) =>
-      res('aws_iam_role_policy_attachment', 'admin', { role: ref(role, 'name'), policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+      res('aws_iam_role_policy_attachment', 'admin', {
+        role: ref(role, 'name'),
+        policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      });
     const bounded = scenario('static', (s) => [attach(s.roles.triage)]);
     expect(run(noAssumeRole, bounded).status).toBe('pass');
     const unbounded = scenario('static', (s) => {
@@ -153,14 +171,18 @@ describe('SI-3 no role can assume other roles / SI-4 no role can modify IAM poli
       return [p, res('aws_iam_role_policy_attachment', 'assume', { role: ref(s.roles.handlers.slack, 'name'), policy_arn: ref(p, 'arn') })];
     });
     const m = run(noAssumeRole, managed, 'live');
-    expect(findingOn(m, 'aws_iam_policy.assume', 'policy').message).toBe('policy aws_iam_policy.assume grants sts:AssumeRole on * to role ztait-slack-handler and no boundary denies it');
+    expect(findingOn(m, 'aws_iam_policy.assume', 'policy').message).toBe(
+      'policy aws_iam_policy.assume grants sts:AssumeRole on * to role ztait-slack-handler and no boundary denies it',
+    );
   });
 
   it('an IAM collection gap is error naming the failed call', () => {
     const c = run(noAssumeRole, scenario('live'), 'live', { 'aws_iam_role.permissions_boundary': 'iam:GetRole AccessDenied' });
     expect(c).toMatchObject({ status: 'error', errors: ['aws_iam_role.permissions_boundary not collected: iam:GetRole AccessDenied'] });
     expect(run(noAssumeRole, scenario('live'), 'live', { 'iam:SimulatePrincipalPolicy': 'not implemented' }).status).toBe('pass');
-    expect(run(noIamPolicyWrites, scenario('live'), 'live', { 'aws_iam_role.inline_policy': 'iam:GetRolePolicy AccessDenied' })).toMatchObject({
+    expect(
+      run(noIamPolicyWrites, scenario('live'), 'live', { 'aws_iam_role.inline_policy': 'iam:GetRolePolicy AccessDenied' }),
+    ).toMatchObject({
       status: 'error',
       errors: ['aws_iam_role.inline_policy not collected: iam:GetRolePolicy AccessDenied'],
     });

@@ -16,8 +16,14 @@ describe('SI-4 no role can modify IAM policies', () => {
         });
         const c = run(noIamPolicyWrites, rs, shape);
         const f = c.findings.find((x) => x.message.includes(' grants '))!;
-        expect(f.message).toMatch(shape === 'static' ? /^policy module.foundation.aws_iam_role_policy.policy grants / : /^inline policy "least-privilege" of role ztait-config-manager grants /);
-        expect(f.message).toContain('grants iam:CreatePolicy, iam:CreatePolicyVersion, iam:DeletePolicy, iam:SetDefaultPolicyVersion, iam:PutRolePolicy, iam:DeleteRolePolicy, iam:AttachRolePolicy, iam:DetachRolePolicy (via "iam:*Policy*") on *');
+        expect(f.message).toMatch(
+          shape === 'static'
+            ? /^policy module.foundation.aws_iam_role_policy.policy grants /
+            : /^inline policy "least-privilege" of role ztait-config-manager grants /,
+        );
+        expect(f.message).toContain(
+          'grants iam:CreatePolicy, iam:CreatePolicyVersion, iam:DeletePolicy, iam:SetDefaultPolicyVersion, iam:PutRolePolicy, iam:DeleteRolePolicy, iam:AttachRolePolicy, iam:DetachRolePolicy (via "iam:*Policy*") on *',
+        );
         expect(f.message).toContain('to role ztait-config-manager');
       });
     });

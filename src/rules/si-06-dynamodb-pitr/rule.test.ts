@@ -41,13 +41,20 @@ describe('SI-6 DynamoDB tables have PITR', () => {
     });
     const c = run(dynamodbPitr, rs);
     expect(c.status).toBe('error');
-    expect(findingOn(c, AUDIT)).toMatchObject({ kind: 'error', attr: 'point_in_time_recovery.enabled', message: 'point_in_time_recovery.enabled is unknown: var.pitr_enabled has no value (table ztait-audit)' });
+    expect(findingOn(c, AUDIT)).toMatchObject({
+      kind: 'error',
+      attr: 'point_in_time_recovery.enabled',
+      message: 'point_in_time_recovery.enabled is unknown: var.pitr_enabled has no value (table ztait-audit)',
+    });
   });
 
   it('a PITR collection gap makes SI-6 error but not SI-5', () => {
     const gaps = { 'aws_dynamodb_table.point_in_time_recovery': 'dynamodb:DescribeContinuousBackups AccessDenied' };
     const rs = scenario('live');
-    expect(run(dynamodbPitr, rs, 'live', gaps)).toMatchObject({ status: 'error', reason: 'aws_dynamodb_table.point_in_time_recovery not collected: dynamodb:DescribeContinuousBackups AccessDenied' });
+    expect(run(dynamodbPitr, rs, 'live', gaps)).toMatchObject({
+      status: 'error',
+      reason: 'aws_dynamodb_table.point_in_time_recovery not collected: dynamodb:DescribeContinuousBackups AccessDenied',
+    });
     expect(run(dynamodbEncrypted, rs, 'live', gaps).status).toBe('pass');
     expect(run(dynamodbEncrypted, rs, 'live', { aws_dynamodb_table: 'dynamodb:ListTables AccessDenied' }).status).toBe('error');
   });

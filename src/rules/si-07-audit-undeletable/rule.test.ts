@@ -12,7 +12,8 @@ const CONFIG_POLICY = 'module.foundation.aws_iam_role_policy.policy';
 const CONFIG_ROLE = 'module.foundation.aws_iam_role.role';
 
 /** Where a policy finding lands: the aws_iam_role_policy statically, the role's inline block live. */
-const policySite = (shape: string) => (shape === 'static' ? [CONFIG_POLICY, 'policy'] : [CONFIG_ROLE, 'inline_policy.0.policy']) as [string, string];
+const policySite = (shape: string) =>
+  (shape === 'static' ? [CONFIG_POLICY, 'policy'] : [CONFIG_ROLE, 'inline_policy.0.policy']) as [string, string];
 
 const setConfigPolicy = (s: System, ...statements: ValueObject[]): void => {
   s.policyOf(s.roles.config).values.policy = jsonencode(doc(...statements));
@@ -41,19 +42,27 @@ describe('SI-7 audit logs cannot be deleted via the API', () => {
       it('fails dynamodb:Delete* on the audit table reference, and BatchWriteItem alone', () => {
         const del = scenario(shape, (s) => setConfigPolicy(s, allow('dynamodb:Delete*', ref(s.tables.audit, 'arn'))));
         const [addr, attr] = policySite(shape);
-        expect(findingOn(run(auditUndeletable, del, shape), addr, attr).message).toMatch(/grants dynamodb:DeleteItem, dynamodb:DeleteTable \(via "dynamodb:Delete\*"\) on arn:aws:dynamodb:.*table\/ztait-audit which matches/);
+        expect(findingOn(run(auditUndeletable, del, shape), addr, attr).message).toMatch(
+          /grants dynamodb:DeleteItem, dynamodb:DeleteTable \(via "dynamodb:Delete\*"\) on arn:aws:dynamodb:.*table\/ztait-audit which matches/,
+        );
         const batch = scenario(shape, (s) => setConfigPolicy(s, allow('dynamodb:BatchWriteItem', ref(s.tables.audit, 'arn'))));
         expect(findingOn(run(auditUndeletable, batch, shape), addr, attr).message).toMatch(/grants dynamodb:BatchWriteItem on /);
       });
 
       it('an Allow with a Condition still counts as a grant', () => {
-        const rs = scenario(shape, (s) => setConfigPolicy(s, allow('dynamodb:DeleteItem', '*', { Condition: { Bool: { 'aws:SecureTransport': 'true' } } })));
+        const rs = scenario(shape, (s) =>
+          setConfigPolicy(s, allow('dynamodb:DeleteItem', '*', { Condition: { Bool: { 'aws:SecureTransport': 'true' } } })),
+        );
         expect(run(auditUndeletable, rs, shape).status).toBe('fail');
       });
 
       it('an unconditional Deny naming the audit table by reference wins over a table/ztait-* grant', () => {
         const rs = scenario(shape, (s) =>
-          setConfigPolicy(s, allow(['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], 'arn:aws:dynamodb:*:*:table/ztait-*'), deny('dynamodb:*', ref(s.tables.audit, 'arn'))),
+          setConfigPolicy(
+            s,
+            allow(['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], 'arn:aws:dynamodb:*:*:table/ztait-*'),
+            deny('dynamodb:*', ref(s.tables.audit, 'arn')),
+          ),
         );
         expect(run(auditUndeletable, rs, shape).status).toBe('pass');
       });
@@ -62,7 +71,12 @@ describe('SI-7 audit logs cannot be deleted via the API', () => {
         const rs = scenario(shape, (s) => {
           setConfigPolicy(s, allow('*', '*'));
           const b = boundaryDocument() as { Statement: object[] };
-          b.Statement.push(deny(['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteTable', 'dynamodb:PartiQLDelete'], 'arn:aws:dynamodb:*:*:table/ztait-audit'));
+          b.Statement.push(
+            deny(
+              ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteTable', 'dynamodb:PartiQLDelete'],
+              'arn:aws:dynamodb:*:*:table/ztait-audit',
+            ),
+          );
           s.boundary.values.policy = JSON.stringify(b);
         });
         expect(run(auditUndeletable, rs, shape).status).toBe('pass');
@@ -72,7 +86,10 @@ describe('SI-7 audit logs cannot be deleted via the API', () => {
 
   it('a policy not in the inventory (an AWS managed policy statically) is error for the role', () => {
     const rs = scenario('static', (s) => [
-      res('aws_iam_role_policy_attachment', 'ddb', { role: ref(s.roles.config, 'name'), policy_arn: 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess' }),
+      res('aws_iam_role_policy_attachment', 'ddb', {
+        role: ref(s.roles.config, 'name'),
+        policy_arn: 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess',
+      }),
     ]);
     const c = run(auditUndeletable, rs);
     expect(c.status).toBe('error');
@@ -82,15 +99,24 @@ describe('SI-7 audit logs cannot be deleted via the API', () => {
     );
   });
 
-  it('a policy attached to a role that cannot be resolved may be any role\'s: error', () => {
+  it("a policy attached to a role that cannot be resolved may be any role's: error", () => {
     const rs = scenario('static', () => {
       const p = res('aws_iam_policy', 'cleanup', { name: 'ztait-cleanup', policy: JSON.stringify(doc(allow('dynamodb:DeleteItem', '*'))) });
-      return [p, res('aws_iam_policy_attachment', 'cleanup', { name: 'cleanup', roles: [opaque('var.extra_role has no value')], policy_arn: ref(p, 'arn') })];
+      return [
+        p,
+        res('aws_iam_policy_attachment', 'cleanup', {
+          name: 'cleanup',
+          roles: [opaque('var.extra_role has no value')],
+          policy_arn: ref(p, 'arn'),
+        }),
+      ];
     });
     const c = run(auditUndeletable, rs);
     expect(c.status).toBe('error');
     expect(c.findings).toHaveLength(7);
-    expect(c.findings[0]!.message).toMatch(/policy aws_iam_policy.cleanup: aws_iam_policy_attachment.cleanup is attached to a role that cannot be resolved \(var.extra_role has no value\)$/);
+    expect(c.findings[0]!.message).toMatch(
+      /policy aws_iam_policy.cleanup: aws_iam_policy_attachment.cleanup is attached to a role that cannot be resolved \(var.extra_role has no value\)$/,
+    );
   });
 
   it('an audit table whose name is unknown: a delete grant on any table is error, not pass', () => {

@@ -46,8 +46,14 @@ export const auditUndeletable: Rule = {
             grants.add(d.grants, action, glob, rp.role, `the audit table ${label(table)}`);
             allowed.push(action);
           } else if (d.decision === 'allowed' || d.decision === 'unknown') {
-            const why = d.decision === 'unknown' ? d.reason : `the name of audit table ${table.address} is unknown, so any table grant may match it`;
-            out.error(rp.role, `cannot decide whether role ${label(rp.role)} may ${action} on the audit table ${label(table)}: ${why}`, undefined, `${action}:${table.address}`);
+            const why =
+              d.decision === 'unknown' ? d.reason : `the name of audit table ${table.address} is unknown, so any table grant may match it`;
+            out.error(
+              rp.role,
+              `cannot decide whether role ${label(rp.role)} may ${action} on the audit table ${label(table)}: ${why}`,
+              undefined,
+              `${action}:${table.address}`,
+            );
             evidence.add('error', `${action} on ${label(table)} undecidable`);
             undecided = true;
           }
@@ -63,10 +69,7 @@ export const auditUndeletable: Rule = {
     }
     for (const [rp, evidence] of seen) out.examine(rp.role, evidence.status, evidence.observed());
     for (const [table, status, observed] of tableLines) out.examine(table, status, observed);
-    grants.emit(
-      out,
-      (g) => `${g.src.label} grants ${g.grants} which matches ${g.context.join(', ')} (role ${g.roles.join(', ')})`,
-    );
+    grants.emit(out, (g) => `${g.src.label} grants ${g.grants} which matches ${g.context.join(', ')} (role ${g.roles.join(', ')})`);
     return out.finish('no audit table');
   },
 };

@@ -13,10 +13,18 @@ const BUCKET_POLICY = 'module.foundation.aws_s3_bucket_policy.trail';
 
 describe('SI-8 CloudTrail logs forwarded to a write-only bucket', () => {
   const denyDeletes = (s: System, extra: ValueObject = {}, actions: string[] = ['s3:DeleteObject', 's3:DeleteObjectVersion']): void => {
-    s.bucketPolicy.values.policy = jsonencode(doc(
-      { Sid: 'CloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: tpl(ref(s.bucket, 'arn'), '/*') },
-      { Sid: 'DenyDeletes', Effect: 'Deny', Principal: '*', Action: actions, Resource: tpl(ref(s.bucket, 'arn'), '/*'), ...extra },
-    ));
+    s.bucketPolicy.values.policy = jsonencode(
+      doc(
+        {
+          Sid: 'CloudTrailWrite',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: tpl(ref(s.bucket, 'arn'), '/*'),
+        },
+        { Sid: 'DenyDeletes', Effect: 'Deny', Principal: '*', Action: actions, Resource: tpl(ref(s.bucket, 'arn'), '/*'), ...extra },
+      ),
+    );
   };
 
   for (const shape of SHAPES) {
@@ -30,7 +38,9 @@ describe('SI-8 CloudTrail logs forwarded to a write-only bucket', () => {
       });
 
       it('a Deny with an ArnNotLike exception is no guarantee; only SI-8 fails', () => {
-        const rs = scenario(shape, (s) => denyDeletes(s, { Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/break-glass' } } }));
+        const rs = scenario(shape, (s) =>
+          denyDeletes(s, { Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/break-glass' } } }),
+        );
         expectOnly(rs, shape, { 'SI-8': 'fail' });
         expect(lines(run(cloudtrailWriteOnly, rs, shape))).toEqual([
           `fail ${BUCKET_POLICY} policy: bucket policy of ztait-trail-logs does not deny s3:DeleteObject to Principal "*" on arn:aws:s3:::ztait-trail-logs/* (its Deny has a Condition)`,
@@ -79,7 +89,9 @@ describe('SI-8 CloudTrail logs forwarded to a write-only bucket', () => {
       s.trail.values = {};
       s.trail.type = 'aws_cloudtrail_event_data_store';
     });
-    expect(lines(run(cloudtrailWriteOnly, none))).toEqual(['fail aws_cloudtrail: no aws_cloudtrail in the inventory: CloudTrail logs are not forwarded to any bucket']);
+    expect(lines(run(cloudtrailWriteOnly, none))).toEqual([
+      'fail aws_cloudtrail: no aws_cloudtrail in the inventory: CloudTrail logs are not forwarded to any bucket',
+    ]);
     const elsewhere = scenario('static', (s) => {
       s.trail.values.s3_bucket_name = 'central-logging-bucket';
     });
@@ -94,11 +106,16 @@ describe('SI-8 CloudTrail logs forwarded to a write-only bucket', () => {
     });
     const c = run(cloudtrailWriteOnly, unread);
     expect(c.status).toBe('error');
-    expect(findingOn(c, BUCKET_POLICY).message).toMatch(/^bucket policy of ztait-trail-logs cannot be read: policy is not known statically: templatefile/);
+    expect(findingOn(c, BUCKET_POLICY).message).toMatch(
+      /^bucket policy of ztait-trail-logs cannot be read: policy is not known statically: templatefile/,
+    );
     const off = scenario('live', (s) => {
       s.trail.values.enable_logging = false;
     });
-    expect(findingOn(run(cloudtrailWriteOnly, off, 'live'), 'module.foundation.aws_cloudtrail.main')).toMatchObject({ attr: 'enable_logging', kind: 'fail' });
+    expect(findingOn(run(cloudtrailWriteOnly, off, 'live'), 'module.foundation.aws_cloudtrail.main')).toMatchObject({
+      attr: 'enable_logging',
+      kind: 'fail',
+    });
   });
 
   it('reads the legacy inline versioning and policy of aws_s3_bucket', () => {

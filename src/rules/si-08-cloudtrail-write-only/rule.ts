@@ -41,7 +41,11 @@ export const cloudtrailWriteOnly: Rule = {
         out.fail(trail, `trail ${name} has enable_logging = false: it forwards nothing`, 'enable_logging');
         out.examine(trail, 'fail', 'enable_logging = false');
       } else if (logging.kind === 'unknown' || logging.kind === 'invalid') {
-        out.error(trail, `enable_logging of trail ${name} is ${logging.kind === 'unknown' ? `unknown: ${logging.reason}` : logging.shown}`, 'enable_logging');
+        out.error(
+          trail,
+          `enable_logging of trail ${name} is ${logging.kind === 'unknown' ? `unknown: ${logging.reason}` : logging.shown}`,
+          'enable_logging',
+        );
         out.examine(trail, 'error', 'enable_logging unknown');
       }
       const target = trail.values.s3_bucket_name;
@@ -52,7 +56,8 @@ export const cloudtrailWriteOnly: Rule = {
       }
       const bucket = ctx.index.resolve(target, ['aws_s3_bucket']).resources[0];
       if (!bucket) {
-        const why = target instanceof Unknown || target instanceof RefObject ? `is unknown: ${unknownReason(target)}` : 'is not in the inventory';
+        const why =
+          target instanceof Unknown || target instanceof RefObject ? `is unknown: ${unknownReason(target)}` : 'is not in the inventory';
         out.error(trail, `bucket ${show(target)} of trail ${name} ${why}`, 's3_bucket_name');
         out.examine(trail, 'error', `s3_bucket_name = ${show(target)} (not found)`);
         continue;
@@ -71,7 +76,8 @@ export const cloudtrailWriteOnly: Rule = {
 function checkBucket(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource): Status {
   const p = denyOfDeletes(ctx, out, bucket);
   const v = versioning(ctx, out, bucket);
-  const status: Status = p.status === 'fail' || v.status === 'fail' ? 'fail' : p.status === 'error' || v.status === 'error' ? 'error' : 'pass';
+  const status: Status =
+    p.status === 'fail' || v.status === 'fail' ? 'fail' : p.status === 'error' || v.status === 'error' ? 'error' : 'pass';
   out.examine(bucket, status, `${p.observed}; ${v.observed}`);
   return status;
 }
@@ -88,7 +94,12 @@ function denyOfDeletes(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource):
   const legacy = bucket.values.policy;
   if (legacy !== undefined && legacy !== null && legacy !== '') sources.push({ resource: bucket, value: legacy });
   if (sources.length === 0) {
-    out.fail(bucket, `bucket ${label(bucket)} has no bucket policy, so nothing denies ${BUCKET_DELETE_ACTIONS.join(' and ')}`, undefined, 'policy');
+    out.fail(
+      bucket,
+      `bucket ${label(bucket)} has no bucket policy, so nothing denies ${BUCKET_DELETE_ACTIONS.join(' and ')}`,
+      undefined,
+      'policy',
+    );
     return { status: 'fail', observed: 'bucket policy = (none)' };
   }
   const docs: { resource: Resource; policy: PolicyDocument }[] = [];
@@ -112,7 +123,12 @@ function denyOfDeletes(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource):
     }
     const undecided = docs.find((d) => denyUndecidable(d.policy, action, objects));
     if (undecided) {
-      out.error(undecided.resource, `cannot tell whether the bucket policy of ${label(bucket)} denies ${action} to Principal "*": its Deny is not fully known statically`, 'policy', action);
+      out.error(
+        undecided.resource,
+        `cannot tell whether the bucket policy of ${label(bucket)} denies ${action} to Principal "*": its Deny is not fully known statically`,
+        'policy',
+        action,
+      );
       if (status === 'pass') status = 'error';
       continue;
     }
@@ -137,7 +153,12 @@ function versioning(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource): { 
     if (st.kind === 'ok' && st.value === 'Enabled') return { status: 'pass', observed: `${attr} = Enabled` };
     if (st.kind === 'ok' || st.kind === 'missing') {
       const shown = st.kind === 'ok' ? st.value : '(unset)';
-      out.fail(res, `versioning of bucket ${label(bucket)} is ${shown} (must be Enabled)`, cfg.kind === 'ok' ? attr : 'versioning_configuration', 'versioning');
+      out.fail(
+        res,
+        `versioning of bucket ${label(bucket)} is ${shown} (must be Enabled)`,
+        cfg.kind === 'ok' ? attr : 'versioning_configuration',
+        'versioning',
+      );
       return { status: 'fail', observed: `${attr} = ${shown}` };
     }
     const why = st.kind === 'unknown' ? `unknown: ${st.reason}` : `not a string: ${st.shown}`;
@@ -152,7 +173,12 @@ function versioning(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource): { 
       out.error(bucket, `versioning.enabled of bucket ${label(bucket)} is unknown: ${en.reason}`, 'versioning.enabled', 'versioning');
       return { status: 'error', observed: 'versioning.enabled unknown' };
     }
-    out.fail(bucket, `versioning of bucket ${label(bucket)} is not enabled (versioning.enabled must be true)`, 'versioning.enabled', 'versioning');
+    out.fail(
+      bucket,
+      `versioning of bucket ${label(bucket)} is not enabled (versioning.enabled must be true)`,
+      'versioning.enabled',
+      'versioning',
+    );
     return { status: 'fail', observed: 'versioning.enabled = false' };
   }
   if (legacy.kind === 'unknown') {

@@ -10,9 +10,20 @@ import { describeRuleFixtures } from '../../../test/support/rule-tester.js';
 describeRuleFixtures(import.meta.dirname);
 
 const RECEIVER = 'module.ingestion.aws_lambda_function.function';
-const vars = (s: System): ValueObject => ((s.fns.receiver.values.environment as ValueObject[])[0]!.variables as ValueObject);
+const vars = (s: System): ValueObject => (s.fns.receiver.values.environment as ValueObject[])[0]!.variables as ValueObject;
 const webhookRoute = (s: System, source: string, extra: ValueObject = {}) =>
-  res('aws_apigatewayv2_route', 'webhook', { api_id: ref(s.api), route_key: `POST /webhooks/${source}`, authorization_type: 'NONE', target: tpl('integrations/', ref(s.integ.webhook)), ...extra }, { module: 'module.ingestion', key: source });
+  res(
+    'aws_apigatewayv2_route',
+    'webhook',
+    {
+      api_id: ref(s.api),
+      route_key: `POST /webhooks/${source}`,
+      authorization_type: 'NONE',
+      target: tpl('integrations/', ref(s.integ.webhook)),
+      ...extra,
+    },
+    { module: 'module.ingestion', key: source },
+  );
 
 describe('SI-9 webhook sources validated via HMAC-SHA256', () => {
   for (const shape of SHAPES) {
@@ -34,7 +45,8 @@ describe('SI-9 webhook sources validated via HMAC-SHA256', () => {
         expect(f.attr).toBeUndefined(); // the route block (its for_each key names the source)
         expect(f).toMatchObject({
           kind: 'fail',
-          message: 'webhook source datadog has no Secrets Manager secret of its own (no aws_secretsmanager_secret whose name or for_each key names "datadog")',
+          message:
+            'webhook source datadog has no Secrets Manager secret of its own (no aws_secretsmanager_secret whose name or for_each key names "datadog")',
         });
       });
 
@@ -45,7 +57,8 @@ describe('SI-9 webhook sources validated via HMAC-SHA256', () => {
         expectOnly(rs, shape, { 'SI-9': 'fail' });
         expect(findingOn(run(webhookHmac, rs, shape), 'module.ingestion.aws_apigatewayv2_route.webhook["github"]')).toMatchObject({
           attr: 'target',
-          message: 'webhook route POST /webhooks/github targets function ztait-config-manager, not the webhook receiver ztait-webhook-receiver',
+          message:
+            'webhook route POST /webhooks/github targets function ztait-config-manager, not the webhook receiver ztait-webhook-receiver',
         });
       });
 
@@ -55,14 +68,16 @@ describe('SI-9 webhook sources validated via HMAC-SHA256', () => {
         });
         expect(findingOn(run(webhookHmac, noHeader, shape), RECEIVER)).toMatchObject({
           attr: 'environment.variables',
-          message: 'webhook receiver ztait-webhook-receiver is not configured for HMAC-SHA256 with X-Hub-Signature-256: no environment variable holds the header name X-Hub-Signature-256',
+          message:
+            'webhook receiver ztait-webhook-receiver is not configured for HMAC-SHA256 with X-Hub-Signature-256: no environment variable holds the header name X-Hub-Signature-256',
         });
         const sha1 = scenario(shape, (s) => {
           vars(s).SIGNATURE_ALGORITHM = 'sha1';
         });
         expect(findingOn(run(webhookHmac, sha1, shape), RECEIVER)).toMatchObject({
           attr: 'environment.variables.SIGNATURE_ALGORITHM',
-          message: 'webhook receiver ztait-webhook-receiver is not configured for HMAC-SHA256 with X-Hub-Signature-256: SIGNATURE_ALGORITHM = "sha1" is not SHA-256',
+          message:
+            'webhook receiver ztait-webhook-receiver is not configured for HMAC-SHA256 with X-Hub-Signature-256: SIGNATURE_ALGORITHM = "sha1" is not SHA-256',
         });
       });
 
@@ -92,7 +107,13 @@ describe('SI-9 webhook sources validated via HMAC-SHA256', () => {
   it('a parametric route POST /webhooks/{source} needs secrets in the receiver configuration', () => {
     const param = (s: System) => {
       s.webhookRoutes.length = 0;
-      return [res('aws_apigatewayv2_route', 'webhooks', { api_id: ref(s.api), route_key: 'POST /webhooks/{source}', target: tpl('integrations/', ref(s.integ.webhook)) })];
+      return [
+        res('aws_apigatewayv2_route', 'webhooks', {
+          api_id: ref(s.api),
+          route_key: 'POST /webhooks/{source}',
+          target: tpl('integrations/', ref(s.integ.webhook)),
+        }),
+      ];
     };
     expect(run(webhookHmac, scenario('static', param)).status).toBe('pass');
     const none = scenario('static', (s) => {
@@ -122,7 +143,10 @@ describe('SI-9 webhook sources validated via HMAC-SHA256', () => {
     const target = scenario('static', (s) => {
       s.webhookRoutes[0]!.values.target = opaque('module.api.integration_id (remote module not fetched)');
     });
-    expect(findingOn(run(webhookHmac, target), 'module.ingestion.aws_apigatewayv2_route.webhook["github"]')).toMatchObject({ kind: 'error', attr: 'target' });
+    expect(findingOn(run(webhookHmac, target), 'module.ingestion.aws_apigatewayv2_route.webhook["github"]')).toMatchObject({
+      kind: 'error',
+      attr: 'target',
+    });
     const env = scenario('static', (s) => {
       s.fns.receiver.values.environment = [{ variables: opaque('merge(local.env, var.extra_env): var.extra_env has no value') }];
     });
@@ -131,6 +155,9 @@ describe('SI-9 webhook sources validated via HMAC-SHA256', () => {
   });
 
   it('is not applicable without a webhook route', () => {
-    expect(run(webhookHmac, [])).toMatchObject({ status: 'not_applicable', reason: 'no API Gateway route whose path starts with /webhook' });
+    expect(run(webhookHmac, [])).toMatchObject({
+      status: 'not_applicable',
+      reason: 'no API Gateway route whose path starts with /webhook',
+    });
   });
 });

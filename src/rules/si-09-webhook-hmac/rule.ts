@@ -66,7 +66,12 @@ export const webhookHmac: Rule = {
       bump('error');
       observed.push('signature header unknown');
     } else {
-      out.fail(receiver, `webhook receiver ${name} is not configured for HMAC-SHA256 with ${SIGNATURE_HEADER}: ${sig.why}`, sig.attr ?? envAttr, 'signature');
+      out.fail(
+        receiver,
+        `webhook receiver ${name} is not configured for HMAC-SHA256 with ${SIGNATURE_HEADER}: ${sig.why}`,
+        sig.attr ?? envAttr,
+        'signature',
+      );
       bump('fail');
       observed.push(`signature: ${sig.why}`);
     }
@@ -91,7 +96,12 @@ export const webhookHmac: Rule = {
         const why = others.length > 0 ? others.join('; ') : `no aws_secretsmanager_secret whose name or for_each key names "${source}"`;
         for (const r of routes) {
           if (unnamed.length > 0) {
-            out.error(r.route, `cannot tell whether webhook source ${source} has a secret of its own: the names of ${unnamed.map((sec) => sec.address).join(', ')} are unknown`, undefined, 'secret');
+            out.error(
+              r.route,
+              `cannot tell whether webhook source ${source} has a secret of its own: the names of ${unnamed.map((sec) => sec.address).join(', ')} are unknown`,
+              undefined,
+              'secret',
+            );
           } else out.fail(r.route, `webhook source ${source} has no Secrets Manager secret of its own (${why})`, undefined, 'secret');
           out.examine(r.route, unnamed.length > 0 ? 'error' : 'fail', `source ${source}: no secret`);
         }
@@ -99,7 +109,12 @@ export const webhookHmac: Rule = {
       }
       for (const sec of own) owner.set(sec.address, [...(owner.get(sec.address) ?? []), source]);
       if (used.length === 0) {
-        out.fail(receiver, `webhook receiver ${name} is not configured with the secret of source ${source} (${own.map(label).join(', ')}): no environment variable refers to it`, envAttr, `secret:${source}`);
+        out.fail(
+          receiver,
+          `webhook receiver ${name} is not configured with the secret of source ${source} (${own.map(label).join(', ')}): no environment variable refers to it`,
+          envAttr,
+          `secret:${source}`,
+        );
         observed.push(`source ${source}: secret not referenced`);
         bump('fail');
       } else observed.push(`source ${source}: secret ${used.map(label).join(', ')}`);
@@ -108,12 +123,22 @@ export const webhookHmac: Rule = {
     for (const [addr, srcs] of owner) {
       if (srcs.length < 2) continue;
       const secret = ctx.index.byAddress(addr)!;
-      out.fail(secret, `secret ${label(secret)} is shared by webhook sources ${srcs.join(', ')}: each source needs its own`, undefined, 'shared');
+      out.fail(
+        secret,
+        `secret ${label(secret)} is shared by webhook sources ${srcs.join(', ')}: each source needs its own`,
+        undefined,
+        'shared',
+      );
       out.examine(secret, 'fail', `shared by ${srcs.join(', ')}`);
     }
     // Routes like `POST /webhooks/{source}` without a for_each key name their sources only at run time.
     if (hooks.some((r) => r.source === undefined) && referenced.length === 0) {
-      out.fail(receiver, `webhook receiver ${name} refers to no Secrets Manager secret: each webhook source needs its own secret in its configuration`, envAttr, 'secrets');
+      out.fail(
+        receiver,
+        `webhook receiver ${name} refers to no Secrets Manager secret: each webhook source needs its own secret in its configuration`,
+        envAttr,
+        'secrets',
+      );
       observed.push('no secret referenced');
       bump('fail');
     } else if (sources.size === 0) observed.push(`secrets: ${referenced.map(label).join(', ')}`);
@@ -132,7 +157,12 @@ function judgeTarget(out: OutcomeBuilder, r: RouteInfo, receiver: Resource | und
     return;
   }
   if (receiver && r.fn.address !== receiver.address) {
-    out.fail(r.route, `webhook route ${key} targets function ${label(r.fn)}, not the webhook receiver ${label(receiver)}`, 'target', 'target');
+    out.fail(
+      r.route,
+      `webhook route ${key} targets function ${label(r.fn)}, not the webhook receiver ${label(receiver)}`,
+      'target',
+      'target',
+    );
     out.examine(r.route, 'fail', `targets ${label(r.fn)}`);
     return;
   }
@@ -160,6 +190,7 @@ function signatureSetting(vars: ValueObject): SignatureRead {
     if (v instanceof Unknown || v instanceof RefObject) return { kind: 'unknown', why: `${k} is unknown` };
   }
   if (header) return { kind: 'ok', where: header };
-  if (unknownNames.length > 0) return { kind: 'unknown', why: `${unknownNames.join(', ')} ${unknownNames.length > 1 ? 'are' : 'is'} unknown` };
+  if (unknownNames.length > 0)
+    return { kind: 'unknown', why: `${unknownNames.join(', ')} ${unknownNames.length > 1 ? 'are' : 'is'} unknown` };
   return { kind: 'bad', why: `no environment variable holds the header name ${SIGNATURE_HEADER}` };
 }

@@ -7,26 +7,12 @@
  */
 import type { Resource } from '../../model/inventory.js';
 import type { Value } from '../../model/value.js';
-import {
-  OutcomeBuilder,
-  environmentOf,
-  gapErrors,
-  label,
-  pipeline,
-  readString,
-  requireEnabled,
-  tablesSaying,
-} from '../lib/pipeline.js';
+import { OutcomeBuilder, environmentOf, gapErrors, label, pipeline, readString, requireEnabled, tablesSaying } from '../lib/pipeline.js';
 import type { Rule, RuleContext, RuleOutcome } from '../define.js';
 
 export const MAX_REPLAY_WINDOW_SECONDS = 300;
 
-const NEEDS = [
-  'aws_apigatewayv2_route',
-  'aws_apigatewayv2_integration',
-  'aws_lambda_function',
-  'aws_dynamodb_table.ttl',
-];
+const NEEDS = ['aws_apigatewayv2_route', 'aws_apigatewayv2_integration', 'aws_lambda_function', 'aws_dynamodb_table.ttl'];
 
 export const webhookReplay: Rule = {
   id: 'SI-10',
@@ -50,7 +36,12 @@ export const webhookReplay: Rule = {
       out.error(receiver, `cannot tell whether webhook receiver ${label(receiver)} has a dedup table: ${tablesUnread}`, undefined, 'dedup');
       out.examine(receiver, 'error', 'dedup table = (tables not collected)');
     } else if (dedup.length === 0) {
-      out.fail(receiver, `no dedup table for webhook receiver ${label(receiver)} (no aws_dynamodb_table whose name or key says dedup)`, undefined, 'dedup');
+      out.fail(
+        receiver,
+        `no dedup table for webhook receiver ${label(receiver)} (no aws_dynamodb_table whose name or key says dedup)`,
+        undefined,
+        'dedup',
+      );
       out.examine(receiver, 'fail', 'dedup table = (none)');
     }
     for (const t of dedup) requireEnabled(out, t, 'ttl', 'dedup table');
@@ -83,13 +74,19 @@ function replayWindow(out: OutcomeBuilder, fn: Resource): void {
       out.error(fn, `${k} of webhook receiver ${name} ${w.why}`, attr, k);
       out.examine(fn, 'error', `${k} undecidable`);
     } else if (w.seconds > MAX_REPLAY_WINDOW_SECONDS || w.seconds <= 0) {
-      const why = w.seconds <= 0 ? 'is not a positive window' : `allows a replay window of ${w.seconds} s (more than ${MAX_REPLAY_WINDOW_SECONDS} s)`;
+      const why =
+        w.seconds <= 0 ? 'is not a positive window' : `allows a replay window of ${w.seconds} s (more than ${MAX_REPLAY_WINDOW_SECONDS} s)`;
       out.fail(fn, `${k} = ${JSON.stringify(v)} on webhook receiver ${name} ${why}`, attr, k);
       out.examine(fn, 'fail', `${k} = ${w.seconds} s`);
     } else out.examine(fn, 'pass', `${k} = ${w.seconds} s`);
   }
   if (windows === 0) {
-    out.fail(fn, `webhook receiver ${name} has no replay window setting (no environment variable whose name contains "replay")`, env.kind === 'ok' ? 'environment.variables' : 'environment', 'replay');
+    out.fail(
+      fn,
+      `webhook receiver ${name} has no replay window setting (no environment variable whose name contains "replay")`,
+      env.kind === 'ok' ? 'environment.variables' : 'environment',
+      'replay',
+    );
     out.examine(fn, 'fail', 'replay window = (none)');
   }
 }

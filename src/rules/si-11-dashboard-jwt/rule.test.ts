@@ -13,7 +13,9 @@ describe('SI-11 dashboard routes require the OKTA JWT', () => {
       it('passes the reference system', () => {
         const c = run(dashboardJwt, scenario(shape), shape);
         expect(c.status).toBe('pass');
-        expect(c.examined.find((e) => e.resource.address === ROUTE)!.observed).toBe('GET /incidents: authorization_type = JWT, authorizer okta');
+        expect(c.examined.find((e) => e.resource.address === ROUTE)!.observed).toBe(
+          'GET /incidents: authorization_type = JWT, authorizer okta',
+        );
       });
 
       it('a dashboard route without JWT fails at authorization_type and authorizer_id; only SI-11 fails', () => {
@@ -33,8 +35,13 @@ describe('SI-11 dashboard routes require the OKTA JWT', () => {
           s.authorizer.values.jwt_configuration = [{ audience: ['api://ztait'] }];
         });
         const c = run(dashboardJwt, rs, shape);
-        expect(findingOn(c, 'module.foundation.aws_apigatewayv2_authorizer.okta')).toMatchObject({ attr: 'jwt_configuration.issuer', message: 'authorizer okta has no issuer' });
-        expect(findingOn(c, ROUTE).message).toBe('dashboard route GET /incidents uses authorizer okta, which is not a JWT authorizer with issuer and audience');
+        expect(findingOn(c, 'module.foundation.aws_apigatewayv2_authorizer.okta')).toMatchObject({
+          attr: 'jwt_configuration.issuer',
+          message: 'authorizer okta has no issuer',
+        });
+        expect(findingOn(c, ROUTE).message).toBe(
+          'dashboard route GET /incidents uses authorizer okta, which is not a JWT authorizer with issuer and audience',
+        );
       });
     });
   }
@@ -45,7 +52,9 @@ describe('SI-11 dashboard routes require the OKTA JWT', () => {
     });
     const c = run(dashboardJwt, rs);
     expect(c.status).toBe('fail');
-    expect(findingOn(c, 'module.foundation.aws_apigatewayv2_api.main').message).toBe('API ztait-api has no aws_apigatewayv2_authorizer of type JWT with issuer and audience');
+    expect(findingOn(c, 'module.foundation.aws_apigatewayv2_api.main').message).toBe(
+      'API ztait-api has no aws_apigatewayv2_authorizer of type JWT with issuer and audience',
+    );
   });
 
   it('an authorizer collection gap is error', () => {

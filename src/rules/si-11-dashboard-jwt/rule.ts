@@ -79,19 +79,28 @@ function judgeAuthorizer(a: Resource): AuthorizerVerdict {
   const v: AuthorizerVerdict = { authorizer: a, problems: [], unknown: [] };
   const name = `authorizer ${label(a)}`;
   const type = readString(a.values.authorizer_type);
-  if (type.kind === 'unknown') v.unknown.push({ attr: 'authorizer_type', message: `authorizer_type of ${name} is unknown: ${type.reason}` });
+  if (type.kind === 'unknown')
+    v.unknown.push({ attr: 'authorizer_type', message: `authorizer_type of ${name} is unknown: ${type.reason}` });
   else if (type.kind !== 'ok' || type.value !== 'JWT') {
-    v.problems.push({ attr: 'authorizer_type', message: `${name} has authorizer_type ${type.kind === 'ok' ? type.value : '(unset)'}, not JWT` });
+    v.problems.push({
+      attr: 'authorizer_type',
+      message: `${name} has authorizer_type ${type.kind === 'ok' ? type.value : '(unset)'}, not JWT`,
+    });
   }
   const cfg = readBlock(a.values.jwt_configuration);
-  if (cfg.kind === 'unknown') v.unknown.push({ attr: 'jwt_configuration', message: `jwt_configuration of ${name} is unknown: ${cfg.reason}` });
-  else if (cfg.kind === 'missing') v.problems.push({ attr: 'jwt_configuration', message: `${name} has no jwt_configuration (issuer and audience)` });
+  if (cfg.kind === 'unknown')
+    v.unknown.push({ attr: 'jwt_configuration', message: `jwt_configuration of ${name} is unknown: ${cfg.reason}` });
+  else if (cfg.kind === 'missing')
+    v.problems.push({ attr: 'jwt_configuration', message: `${name} has no jwt_configuration (issuer and audience)` });
   else {
     const issuer = readString(cfg.value.issuer);
-    if (issuer.kind === 'unknown') v.unknown.push({ attr: 'jwt_configuration.issuer', message: `issuer of ${name} is unknown: ${issuer.reason}` });
-    else if (issuer.kind !== 'ok' || issuer.value.trim() === '') v.problems.push({ attr: 'jwt_configuration.issuer', message: `${name} has no issuer` });
+    if (issuer.kind === 'unknown')
+      v.unknown.push({ attr: 'jwt_configuration.issuer', message: `issuer of ${name} is unknown: ${issuer.reason}` });
+    else if (issuer.kind !== 'ok' || issuer.value.trim() === '')
+      v.problems.push({ attr: 'jwt_configuration.issuer', message: `${name} has no issuer` });
     const aud = readList(cfg.value.audience);
-    if (aud.kind === 'unknown') v.unknown.push({ attr: 'jwt_configuration.audience', message: `audience of ${name} is unknown: ${aud.reason}` });
+    if (aud.kind === 'unknown')
+      v.unknown.push({ attr: 'jwt_configuration.audience', message: `audience of ${name} is unknown: ${aud.reason}` });
     else if (aud.kind !== 'ok' || aud.value.filter((x) => x !== '' && x !== null).length === 0) {
       v.problems.push({ attr: 'jwt_configuration.audience', message: `${name} has no audience` });
     }
@@ -105,7 +114,8 @@ function judgeRoute(ctx: RuleContext, out: OutcomeBuilder, r: RouteInfo, authori
   const problems: Problem[] = [];
   const unknown: Problem[] = [];
   const type = readString(route.values.authorization_type);
-  if (type.kind === 'unknown') unknown.push({ attr: 'authorization_type', message: `authorization_type of route ${key} is unknown: ${type.reason}` });
+  if (type.kind === 'unknown')
+    unknown.push({ attr: 'authorization_type', message: `authorization_type of route ${key} is unknown: ${type.reason}` });
   else if (type.kind !== 'ok' || type.value !== 'JWT') {
     const shown = type.kind === 'ok' ? type.value : 'NONE (unset)';
     problems.push({ attr: 'authorization_type', message: `dashboard route ${key} has authorization_type ${shown} (must be JWT)` });
@@ -122,13 +132,24 @@ function judgeRoute(ctx: RuleContext, out: OutcomeBuilder, r: RouteInfo, authori
       const why = id instanceof Unknown || id instanceof RefObject ? 'cannot be resolved' : 'is not in the inventory';
       unknown.push({ attr: 'authorizer_id', message: `authorizer ${show(id)} of route ${key} ${why}` });
     } else if (verdict.problems.length > 0) {
-      problems.push({ attr: 'authorizer_id', message: `dashboard route ${key} uses authorizer ${label(verdict.authorizer)}, which is not a JWT authorizer with issuer and audience` });
+      problems.push({
+        attr: 'authorizer_id',
+        message: `dashboard route ${key} uses authorizer ${label(verdict.authorizer)}, which is not a JWT authorizer with issuer and audience`,
+      });
     } else if (verdict.unknown.length > 0) {
-      unknown.push({ attr: 'authorizer_id', message: `authorizer ${label(verdict.authorizer)} of route ${key} is undecidable: ${verdict.unknown[0]!.message}` });
+      unknown.push({
+        attr: 'authorizer_id',
+        message: `authorizer ${label(verdict.authorizer)} of route ${key} is undecidable: ${verdict.unknown[0]!.message}`,
+      });
     }
   }
   if (r.kind === 'unknown' && (problems.length > 0 || unknown.length > 0)) {
-    out.error(route, `cannot tell whether route ${route.address} is a webhook route (route_key ${r.keyUnknown}), and it is not protected by a JWT authorizer`, 'route_key', 'route_key');
+    out.error(
+      route,
+      `cannot tell whether route ${route.address} is a webhook route (route_key ${r.keyUnknown}), and it is not protected by a JWT authorizer`,
+      'route_key',
+      'route_key',
+    );
     out.examine(route, 'error', 'route_key unknown, no JWT');
     return;
   }
@@ -137,6 +158,8 @@ function judgeRoute(ctx: RuleContext, out: OutcomeBuilder, r: RouteInfo, authori
   out.examine(
     route,
     problems.length > 0 ? 'fail' : unknown.length > 0 ? 'error' : 'pass',
-    problems.length > 0 || unknown.length > 0 ? [...problems, ...unknown].map((x) => x.message).join('; ') : `${key}: authorization_type = JWT, authorizer ${authName}`,
+    problems.length > 0 || unknown.length > 0
+      ? [...problems, ...unknown].map((x) => x.message).join('; ')
+      : `${key}: authorization_type = JWT, authorizer ${authName}`,
   );
 }

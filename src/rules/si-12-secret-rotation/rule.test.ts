@@ -45,17 +45,22 @@ describe('SI-12 secrets rotate automatically', () => {
 
       it('reads schedule expressions', () => {
         const withExpr = (e: string) =>
-          run(secretRotation, scenario(shape, (s) => {
-            const r = rules(s, slackIndex(s));
-            delete r.automatically_after_days;
-            r.schedule_expression = e;
-          }), shape);
+          run(
+            secretRotation,
+            scenario(shape, (s) => {
+              const r = rules(s, slackIndex(s));
+              delete r.automatically_after_days;
+              r.schedule_expression = e;
+            }),
+            shape,
+          );
         expect(withExpr('rate(30 days)').status).toBe('pass');
         expect(withExpr('rate(12 hours)').status).toBe('pass');
         expect(withExpr('cron(0 0 1 * ? *)').status).toBe('pass');
         expect(findingOn(withExpr('rate(45 days)'), SLACK_ROTATION)).toMatchObject({
           attr: 'rotation_rules.schedule_expression',
-          message: 'secret ztait/integration/slack rotates less often than every 30 days: schedule_expression "rate(45 days)" is every 45 days',
+          message:
+            'secret ztait/integration/slack rotates less often than every 30 days: schedule_expression "rate(45 days)" is every 45 days',
         });
         expect(findingOn(withExpr('cron(0 0 1 1/3 ? *)'), SLACK_ROTATION).message).toMatch(/runs only in month\(s\) JAN, APR, JUL, OCT$/);
         expect(withExpr('every month').status).toBe('error');
@@ -75,17 +80,24 @@ describe('SI-12 secrets rotate automatically', () => {
     const unknown = scenario('static', (s) => {
       rules(s, slackIndex(s)).automatically_after_days = opaque('var.rotation_days has no value');
     });
-    expect(findingOn(run(secretRotation, unknown), SLACK_ROTATION)).toMatchObject({ kind: 'error', message: 'automatically_after_days of secret ztait/integration/slack is unknown: var.rotation_days has no value' });
+    expect(findingOn(run(secretRotation, unknown), SLACK_ROTATION)).toMatchObject({
+      kind: 'error',
+      message: 'automatically_after_days of secret ztait/integration/slack is unknown: var.rotation_days has no value',
+    });
     const floating = scenario('static', (s) => {
       s.rotations[slackIndex(s)]!.values.secret_id = opaque('module.secrets.slack_id (remote module not fetched)');
     });
     const c = run(secretRotation, floating);
     expect(c.status).toBe('error');
-    expect(findingOn(c, SLACK_SECRET).message).toMatch(/cannot tell whether secret ztait\/integration\/slack rotates: the secret_id of .* cannot be resolved/);
+    expect(findingOn(c, SLACK_SECRET).message).toMatch(
+      /cannot tell whether secret ztait\/integration\/slack rotates: the secret_id of .* cannot be resolved/,
+    );
   });
 
   it('a secrets gap is error; no secret is not applicable', () => {
-    expect(run(secretRotation, scenario('live'), 'live', { aws_secretsmanager_secret: 'secretsmanager:ListSecrets AccessDenied' }).status).toBe('error');
+    expect(
+      run(secretRotation, scenario('live'), 'live', { aws_secretsmanager_secret: 'secretsmanager:ListSecrets AccessDenied' }).status,
+    ).toBe('error');
     expect(run(secretRotation, [])).toMatchObject({ status: 'not_applicable', reason: 'no aws_secretsmanager_secret in the inventory' });
   });
 });

@@ -25,10 +25,20 @@ export const secretRotation: Rule = {
       const rot = rotations.find((r) => r.secrets.includes(secret.address))?.rot;
       if (!rot) {
         if (floating.length > 0) {
-          out.error(secret, `cannot tell whether secret ${label(secret)} rotates: the secret_id of ${floating.map((f) => f.rot.address).join(', ')} cannot be resolved`, undefined, 'rotation');
+          out.error(
+            secret,
+            `cannot tell whether secret ${label(secret)} rotates: the secret_id of ${floating.map((f) => f.rot.address).join(', ')} cannot be resolved`,
+            undefined,
+            'rotation',
+          );
           out.examine(secret, 'error', 'rotation undecidable');
         } else {
-          out.fail(secret, `secret ${label(secret)} has no aws_secretsmanager_secret_rotation: it never rotates automatically`, undefined, 'rotation');
+          out.fail(
+            secret,
+            `secret ${label(secret)} has no aws_secretsmanager_secret_rotation: it never rotates automatically`,
+            undefined,
+            'rotation',
+          );
           out.examine(secret, 'fail', 'rotation = (none)');
         }
         continue;
@@ -57,7 +67,11 @@ function judgeRotation(out: OutcomeBuilder, secret: Resource, rot: Resource): { 
   const expr = readString(rules.value.schedule_expression);
   if (days.kind === 'ok' && days.value > 0) {
     if (days.value > MAX_ROTATION_DAYS) {
-      out.fail(rot, `secret ${name} rotates every ${days.value} days (automatically_after_days = ${days.value}, more than ${MAX_ROTATION_DAYS})`, daysAttr);
+      out.fail(
+        rot,
+        `secret ${name} rotates every ${days.value} days (automatically_after_days = ${days.value}, more than ${MAX_ROTATION_DAYS})`,
+        daysAttr,
+      );
       return { status: 'fail', observed: `automatically_after_days = ${days.value}` };
     }
     return { status: 'pass', observed: `automatically_after_days = ${days.value}` };
@@ -74,7 +88,11 @@ function judgeRotation(out: OutcomeBuilder, secret: Resource, rot: Resource): { 
       return { status: 'error', observed: `schedule_expression = ${expr.value} (unreadable)` };
     }
     if (s.kind === 'too-long') {
-      out.fail(rot, `secret ${name} rotates less often than every ${MAX_ROTATION_DAYS} days: schedule_expression ${JSON.stringify(expr.value)} ${s.why}`, exprAttr);
+      out.fail(
+        rot,
+        `secret ${name} rotates less often than every ${MAX_ROTATION_DAYS} days: schedule_expression ${JSON.stringify(expr.value)} ${s.why}`,
+        exprAttr,
+      );
       return { status: 'fail', observed: `schedule_expression = ${expr.value}` };
     }
     return { status: 'pass', observed: `schedule_expression = ${expr.value}` };
@@ -108,7 +126,13 @@ export function scheduleInterval(expr: string): Interval {
   const months = expandField(fields[3]!, 1, 12, MONTHS);
   if (!months) return { kind: 'undecidable', why: `month field ${JSON.stringify(fields[3])} cannot be parsed` };
   if (months.size < 12) {
-    return { kind: 'too-long', why: `runs only in month(s) ${[...months].sort((a, b) => a - b).map((m) => MONTHS[m - 1]).join(', ')}` };
+    return {
+      kind: 'too-long',
+      why: `runs only in month(s) ${[...months]
+        .sort((a, b) => a - b)
+        .map((m) => MONTHS[m - 1])
+        .join(', ')}`,
+    };
   }
   const year = fields[5]!;
   if (year !== '*' && year !== '?') return { kind: 'too-long', why: `runs only in year(s) ${year}` };

@@ -39,10 +39,12 @@ export const dedicatedSecrets: Rule = {
     const view = iamView(ctx);
     const grants = new GrantCollector(view);
     const secrets = inScope(ctx, 'aws_secretsmanager_secret');
-    const webhookSecrets = new Set([
-      ...[pipeline(ctx).receiver].flatMap((fn) => (fn ? secretsOfFunction(ctx, fn) : [])),
-      ...secrets.filter((s) => says(s, 'webhook')),
-    ].map((s) => s.address));
+    const webhookSecrets = new Set(
+      [
+        ...[pipeline(ctx).receiver].flatMap((fn) => (fn ? secretsOfFunction(ctx, fn) : [])),
+        ...secrets.filter((s) => says(s, 'webhook')),
+      ].map((s) => s.address),
+    );
     const users = new Map<string, Set<string>>();
 
     for (const h of handlers) {
@@ -58,7 +60,12 @@ export const dedicatedSecrets: Rule = {
     for (const [addr, integrations] of users) {
       const secret = ctx.index.byAddress(addr)!;
       if (integrations.size > 1) {
-        out.fail(secret, `secret ${label(secret)} is shared by integrations ${[...integrations].join(', ')}: each needs a dedicated secret`, undefined, 'shared');
+        out.fail(
+          secret,
+          `secret ${label(secret)} is shared by integrations ${[...integrations].join(', ')}: each needs a dedicated secret`,
+          undefined,
+          'shared',
+        );
         out.examine(secret, 'fail', `used by ${[...integrations].join(', ')}`);
       } else out.examine(secret, 'pass', `used by ${[...integrations].join(', ')} only`);
     }
@@ -74,7 +81,12 @@ function ownSecrets(ctx: RuleContext, out: OutcomeBuilder, h: Handler, webhookSe
   for (const s of h.envSecrets) {
     const others = [...new Set(namesOf(s).flatMap(integrationsNamed))].filter((i) => i !== h.integration);
     if (others.length > 0 && !namesOf(s).some((n) => integrationsNamed(n).includes(h.integration))) {
-      out.fail(h.fn, `handler ${name} (${h.integration}) refers to secret ${label(s)} of integration ${others.join(', ')}`, 'environment.variables', `foreign:${s.address}`);
+      out.fail(
+        h.fn,
+        `handler ${name} (${h.integration}) refers to secret ${label(s)} of integration ${others.join(', ')}`,
+        'environment.variables',
+        `foreign:${s.address}`,
+      );
     } else own.push(s);
   }
   // Secrets named for its integration are its own too (webhook secrets of a same-named source are not).
@@ -82,7 +94,10 @@ function ownSecrets(ctx: RuleContext, out: OutcomeBuilder, h: Handler, webhookSe
     if (!webhookSecrets.has(sec.address) && !own.includes(sec)) own.push(sec);
   }
   if (own.length === 0) {
-    const why = h.envSecrets.length > 0 ? 'its environment refers only to other integrations\' secrets' : `its environment refers to no secret and none is named for ${h.integration}`;
+    const why =
+      h.envSecrets.length > 0
+        ? "its environment refers only to other integrations' secrets"
+        : `its environment refers to no secret and none is named for ${h.integration}`;
     out.fail(h.fn, `handler ${name} of integration ${h.integration} has no secret of its own (${why})`, undefined, 'own-secret');
   }
   return own;

@@ -13,16 +13,7 @@
 import type { Resource } from '../../model/inventory.js';
 import { RefObject, Unknown, isObject, show, type Value } from '../../model/value.js';
 import { GrantCollector, IAM_NEEDS, arnGlob, iamView, mightGrant, roleMay } from '../lib/iam.js';
-import {
-  OutcomeBuilder,
-  environmentOf,
-  gapErrors,
-  inScope,
-  label,
-  says,
-  triageByName,
-  unknownReason,
-} from '../lib/pipeline.js';
+import { OutcomeBuilder, environmentOf, gapErrors, inScope, label, says, triageByName, unknownReason } from '../lib/pipeline.js';
 import { soleRole } from '../lib/principals.js';
 import type { Rule, RuleContext, RuleOutcome } from '../define.js';
 
@@ -48,7 +39,13 @@ interface Store {
   about?: Resource;
 }
 
-const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate'];
+const TABLE_WRITES = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+];
 const FUNCTION_WRITES = ['lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionCode'];
 
 export const promptImmutable: Rule = {
@@ -75,7 +72,8 @@ export const promptImmutable: Rule = {
 // ------------------------------------------------------------------ what a prompt looks like
 
 /** `You are an incident triage assistant...`, `Act as a ...`, `Your task is ...`, `System: ...`. */
-const PREAMBLE = /^["'`\s]*(?:you are (?:an?|the)\s+\w+|you're (?:an?|the)\s+\w+|act as (?:an?|the)\s+\w+|your (?:role|task|job|goal) is\b|system\s*:)/i;
+const PREAMBLE =
+  /^["'`\s]*(?:you are (?:an?|the)\s+\w+|you're (?:an?|the)\s+\w+|act as (?:an?|the)\s+\w+|your (?:role|task|job|goal) is\b|system\s*:)/i;
 
 /** Marks of instructions to a model. */
 const CUES = [
@@ -117,7 +115,8 @@ function textOf(v: Value | undefined): string | undefined {
 }
 
 /** An unknown value that refers to no resource (a variable without value, a failed function) may be anything. */
-const opaque = (v: Value | undefined): v is Unknown => v instanceof Unknown && v.refs.length === 0 && !v.pattern && v.structure === undefined;
+const opaque = (v: Value | undefined): v is Unknown =>
+  v instanceof Unknown && v.refs.length === 0 && !v.pattern && v.structure === undefined;
 
 // ------------------------------------------------------------------ stores
 
@@ -138,9 +137,18 @@ function scanFunctions(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Stor
     for (const [k, v] of Object.entries(env.vars)) {
       const attr = `environment.variables.${k}`;
       const text = textOf(v);
-      const why = namesPrompt(k) ? 'its name says prompt' : text !== undefined && looksLikePrompt(text) ? 'its value reads as model instructions' : undefined;
+      const why = namesPrompt(k)
+        ? 'its name says prompt'
+        : text !== undefined && looksLikePrompt(text)
+          ? 'its value reads as model instructions'
+          : undefined;
       if (why) {
-        out.fail(fn, `function ${name} stores a prompt in environment variable ${k} (${why}); a system prompt must be hard-coded, not in an API-writable store`, attr, k);
+        out.fail(
+          fn,
+          `function ${name} stores a prompt in environment variable ${k} (${why}); a system prompt must be hard-coded, not in an API-writable store`,
+          attr,
+          k,
+        );
         found.push(k);
       } else if (opaque(v)) {
         out.error(fn, `cannot tell whether environment variable ${k} of function ${name} holds a prompt: ${v.reason}`, attr, k);
@@ -150,7 +158,14 @@ function scanFunctions(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Stor
     if (found.length > 0) {
       out.examine(fn, 'fail', `prompt in environment variable ${found.join(', ')}`);
       const { glob, exact } = arnGlob(fn);
-      addStore({ what: `function ${name} (configuration)`, arn: glob, exact, actions: ['lambda:UpdateFunctionConfiguration'], why: `holds a prompt in ${found.join(', ')}`, about: fn });
+      addStore({
+        what: `function ${name} (configuration)`,
+        arn: glob,
+        exact,
+        actions: ['lambda:UpdateFunctionConfiguration'],
+        why: `holds a prompt in ${found.join(', ')}`,
+        about: fn,
+      });
     } else out.examine(fn, 'pass', `no prompt among ${Object.keys(env.vars).length} environment variable(s)`);
   }
 }
@@ -158,14 +173,23 @@ function scanFunctions(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Stor
 function scanTables(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Store) => void): void {
   for (const t of inScope(ctx, 'aws_dynamodb_table')) {
     if (!says(t, 'prompt')) continue;
-    out.fail(t, `table ${label(t)} is a prompt store (its name says prompt): prompts in a table can be changed through the API`, undefined, 'prompt-store');
+    out.fail(
+      t,
+      `table ${label(t)} is a prompt store (its name says prompt): prompts in a table can be changed through the API`,
+      undefined,
+      'prompt-store',
+    );
     out.examine(t, 'fail', 'named for prompts');
     const { glob, exact } = arnGlob(t);
     addStore({ what: `table ${label(t)}`, arn: glob, exact, actions: TABLE_WRITES, why: 'a prompt store', about: t });
   }
   for (const item of inScope(ctx, 'aws_dynamodb_table_item')) {
     const table = ctx.index.resolve(item.values.table_name, ['aws_dynamodb_table']).resources[0];
-    const tableName = table ? label(table) : typeof item.values.table_name === 'string' ? item.values.table_name : show(item.values.table_name);
+    const tableName = table
+      ? label(table)
+      : typeof item.values.table_name === 'string'
+        ? item.values.table_name
+        : show(item.values.table_name);
     const hit = promptInItem(item);
     if (hit.kind === 'none') {
       out.examine(item, 'pass', 'no prompt in the item');
@@ -176,14 +200,26 @@ function scanTables(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Store) 
       out.examine(item, 'error', 'item unknown');
       continue;
     }
-    out.fail(item, `table item ${item.address} stores a prompt in ${hit.where} of table ${tableName}; a system prompt must be hard-coded, not in an API-writable store`, 'item', 'prompt');
+    out.fail(
+      item,
+      `table item ${item.address} stores a prompt in ${hit.where} of table ${tableName}; a system prompt must be hard-coded, not in an API-writable store`,
+      'item',
+      'prompt',
+    );
     out.examine(item, 'fail', `prompt in ${hit.where}`);
     const arn = table
       ? arnGlob(table)
       : typeof item.values.table_name === 'string'
         ? { glob: `arn:aws:dynamodb:*:*:table/${item.values.table_name}`, exact: true }
         : { glob: 'arn:aws:dynamodb:*:*:table/*', exact: false };
-    addStore({ what: `table ${tableName}`, arn: arn.glob, exact: arn.exact, actions: TABLE_WRITES, why: `holds the prompt of ${item.address}`, ...(table ? { about: table } : {}) });
+    addStore({
+      what: `table ${tableName}`,
+      arn: arn.glob,
+      exact: arn.exact,
+      actions: TABLE_WRITES,
+      why: `holds the prompt of ${item.address}`,
+      ...(table ? { about: table } : {}),
+    });
   }
 }
 
@@ -212,7 +248,8 @@ function promptInItem(item: Resource): ItemHit {
     if (hit.kind === 'found' || depth > 10) return;
     if (typeof v === 'string') {
       // A short identifier naming prompt is a key (`PROMPT#triage`); prose is judged by the heuristic.
-      if ((namesPrompt(v) && !/\s/.test(v) && v.length <= 120) || looksLikePrompt(v)) hit = { kind: 'found', where: path ? `attribute ${path}` : 'the item' };
+      if ((namesPrompt(v) && !/\s/.test(v) && v.length <= 120) || looksLikePrompt(v))
+        hit = { kind: 'found', where: path ? `attribute ${path}` : 'the item' };
     } else if (Array.isArray(v)) v.forEach((e) => walk(e, path, depth + 1));
     else if (isObject(v)) {
       for (const [k, e] of Object.entries(v)) {
@@ -248,7 +285,12 @@ function scanParameters(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Sto
       out.examine(p, 'pass', `${read} show no prompt`);
       continue;
     }
-    out.fail(p, `SSM parameter ${label(p)} stores a prompt (${where.why}); a system prompt must be hard-coded, not in an API-writable store`, where.attr, 'prompt');
+    out.fail(
+      p,
+      `SSM parameter ${label(p)} stores a prompt (${where.why}); a system prompt must be hard-coded, not in an API-writable store`,
+      where.attr,
+      'prompt',
+    );
     out.examine(p, 'fail', `prompt: ${where.why}`);
     const { glob, exact } = arnGlob(p);
     addStore({ what: `SSM parameter ${label(p)}`, arn: glob, exact, actions: ['ssm:PutParameter'], why: 'holds a prompt', about: p });
@@ -266,12 +308,28 @@ function scanObjects(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: Store)
       out.examine(o, 'pass', 'key and content show no prompt');
       continue;
     }
-    out.fail(o, `S3 object ${key ?? o.address} stores a prompt (${where.why}); a system prompt must be hard-coded, not in an API-writable store`, where.attr, 'prompt');
+    out.fail(
+      o,
+      `S3 object ${key ?? o.address} stores a prompt (${where.why}); a system prompt must be hard-coded, not in an API-writable store`,
+      where.attr,
+      'prompt',
+    );
     out.examine(o, 'fail', `prompt: ${where.why}`);
     const bucket = ctx.index.resolve(o.values.bucket, ['aws_s3_bucket']).resources[0];
-    const bucketName = bucket && typeof bucket.values.bucket === 'string' ? bucket.values.bucket : typeof o.values.bucket === 'string' ? o.values.bucket : undefined;
+    const bucketName =
+      bucket && typeof bucket.values.bucket === 'string'
+        ? bucket.values.bucket
+        : typeof o.values.bucket === 'string'
+          ? o.values.bucket
+          : undefined;
     const exact = bucketName !== undefined && key !== undefined;
-    addStore({ what: `S3 object ${key ?? o.address}`, arn: `arn:aws:s3:::${bucketName ?? '*'}/${key ?? '*'}`, exact, actions: ['s3:PutObject'], why: 'holds a prompt' });
+    addStore({
+      what: `S3 object ${key ?? o.address}`,
+      arn: `arn:aws:s3:::${bucketName ?? '*'}/${key ?? '*'}`,
+      exact,
+      actions: ['s3:PutObject'],
+      why: 'holds a prompt',
+    });
   }
 }
 
@@ -281,14 +339,28 @@ function scanNamedStores(ctx: RuleContext, out: OutcomeBuilder, addStore: (s: St
     out.fail(p, `Bedrock prompt ${label(p)} is stored in Bedrock prompt management, which the API can change`, undefined, 'prompt');
     out.examine(p, 'fail', 'Bedrock managed prompt');
     const { glob, exact } = arnGlob(p);
-    addStore({ what: `Bedrock prompt ${label(p)}`, arn: glob, exact, actions: ['bedrock:UpdatePrompt', 'bedrock:CreatePromptVersion'], why: 'a prompt', about: p });
+    addStore({
+      what: `Bedrock prompt ${label(p)}`,
+      arn: glob,
+      exact,
+      actions: ['bedrock:UpdatePrompt', 'bedrock:CreatePromptVersion'],
+      why: 'a prompt',
+      about: p,
+    });
   }
   for (const s of inScope(ctx, 'aws_secretsmanager_secret')) {
     if (!says(s, 'prompt')) continue;
     out.fail(s, `secret ${label(s)} is a prompt store (its name says prompt); a system prompt must be hard-coded`, undefined, 'prompt');
     out.examine(s, 'fail', 'named for prompts');
     const { glob, exact } = arnGlob(s);
-    addStore({ what: `secret ${label(s)}`, arn: glob, exact, actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret'], why: 'a prompt store', about: s });
+    addStore({
+      what: `secret ${label(s)}`,
+      arn: glob,
+      exact,
+      actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret'],
+      why: 'a prompt store',
+      about: s,
+    });
   }
 }
 
@@ -335,7 +407,14 @@ function checkTriageWrites(ctx: RuleContext, out: OutcomeBuilder, stores: Map<st
   for (const { fn, role, maybe, problem } of triageFunctions(ctx)) {
     const what = maybe ? `role of function ${label(fn)}, which may be a triage function (${maybe}),` : 'triage role';
     if (!role) {
-      out.error(fn, maybe ? `cannot tell whether function ${label(fn)} is a triage function that can change its prompt: ${maybe}` : `cannot tell whether triage function ${label(fn)} can change its prompt: ${problem ?? 'its role is unknown'}`, 'role', 'role');
+      out.error(
+        fn,
+        maybe
+          ? `cannot tell whether function ${label(fn)} is a triage function that can change its prompt: ${maybe}`
+          : `cannot tell whether triage function ${label(fn)} can change its prompt: ${problem ?? 'its role is unknown'}`,
+        'role',
+        'role',
+      );
       out.examine(fn, 'error', 'its role cannot be judged');
       continue;
     }
@@ -343,7 +422,14 @@ function checkTriageWrites(ctx: RuleContext, out: OutcomeBuilder, stores: Map<st
     const self = arnGlob(fn);
     const all: Store[] = [
       ...stores.values(),
-      { what: `triage function ${label(fn)} (code and configuration)`, arn: self.glob, exact: self.exact, actions: FUNCTION_WRITES, why: 'where its prompt is read from', about: fn },
+      {
+        what: `triage function ${label(fn)} (code and configuration)`,
+        arn: self.glob,
+        exact: self.exact,
+        actions: FUNCTION_WRITES,
+        why: 'where its prompt is read from',
+        about: fn,
+      },
     ];
     let status: 'pass' | 'fail' | 'error' = 'pass';
     // most roles write to no prompt store at all: their questions need no evaluation
@@ -356,13 +442,17 @@ function checkTriageWrites(ctx: RuleContext, out: OutcomeBuilder, stores: Map<st
           grants.add(d.grants, action, store.arn, role, `${store.what} (${store.why})`);
           status = 'fail';
         } else if (d.decision === 'allowed' || d.decision === 'unknown') {
-          const why = d.decision === 'unknown' ? d.reason : store.exact ? maybe : 'the store\'s ARN is unknown';
+          const why = d.decision === 'unknown' ? d.reason : store.exact ? maybe : "the store's ARN is unknown";
           out.error(role, `cannot decide whether the ${what} may ${action} on ${store.what}: ${why}`, undefined, `${action}:${store.arn}`);
           if (status === 'pass') status = 'error';
         }
       }
     }
-    out.examine(role, status, status === 'pass' ? `triage role may write to none of ${all.length} prompt store(s)` : `${what} may write to a prompt store`);
+    out.examine(
+      role,
+      status,
+      status === 'pass' ? `triage role may write to none of ${all.length} prompt store(s)` : `${what} may write to a prompt store`,
+    );
   }
   grants.emit(out, (g) => `${g.src.label} lets triage role ${g.roles.join(', ')} write to ${g.context.join(', ')}: it grants ${g.grants}`);
 }

@@ -57,7 +57,14 @@ describe('maturity consistency (ZT-MAT-1)', () => {
     const { section, outcome } = run(inventory([lambda('triage', env), lambda('ok', envFor(2))], '2'));
     expect(section.consistent).toBe(false);
     expect(section.deviations).toEqual([
-      { setting: 'action_execution_enabled', expected: true, actual: false, resource: 'aws_lambda_function.triage', file: 'lambda.tf', line: 20 },
+      {
+        setting: 'action_execution_enabled',
+        expected: true,
+        actual: false,
+        resource: 'aws_lambda_function.triage',
+        file: 'lambda.tf',
+        line: 20,
+      },
       { setting: 'accuracy_threshold', expected: 0.9, actual: 0.95, resource: 'aws_lambda_function.triage', file: 'lambda.tf', line: 20 },
     ]);
     expect(section.actual?.action_execution_enabled).toEqual({ 'aws_lambda_function.triage': false, 'aws_lambda_function.ok': true });
@@ -133,7 +140,14 @@ describe('maturity consistency (ZT-MAT-1)', () => {
   });
 
   it('reads settings table items (one per setting, DynamoDB JSON)', () => {
-    const table: Resource = { address: 'aws_dynamodb_table.settings', mode: 'managed', type: 'aws_dynamodb_table', name: 'settings', module: '', values: { name: 'ztait-settings' } };
+    const table: Resource = {
+      address: 'aws_dynamodb_table.settings',
+      mode: 'managed',
+      type: 'aws_dynamodb_table',
+      name: 'settings',
+      module: '',
+      values: { name: 'ztait-settings' },
+    };
     const item = (k: string, v: unknown): Resource => ({
       address: `aws_dynamodb_table_item.s["${k}"]`,
       mode: 'managed',
@@ -142,10 +156,18 @@ describe('maturity consistency (ZT-MAT-1)', () => {
       module: '',
       values: { table_name: 'ztait-settings', hash_key: 'setting', item: JSON.stringify({ setting: { S: k }, value: v }) },
     });
-    const inv = inventory([lambda('a', envFor(2)), table, item('action_execution_enabled', { BOOL: false }), item('min_confidence_auto', { N: '0.85' })], 2);
+    const inv = inventory(
+      [lambda('a', envFor(2)), table, item('action_execution_enabled', { BOOL: false }), item('min_confidence_auto', { N: '0.85' })],
+      2,
+    );
     const { section } = run(inv);
     expect(section.deviations).toEqual([
-      expect.objectContaining({ setting: 'action_execution_enabled', expected: true, actual: false, resource: 'aws_dynamodb_table_item.s["action_execution_enabled"]' }),
+      expect.objectContaining({
+        setting: 'action_execution_enabled',
+        expected: true,
+        actual: false,
+        resource: 'aws_dynamodb_table_item.s["action_execution_enabled"]',
+      }),
     ]);
   });
 });

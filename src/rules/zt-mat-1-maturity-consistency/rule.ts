@@ -62,7 +62,14 @@ function evaluateMaturity(inv: Inventory, index: InventoryIndex): { section: Mat
         ? { findings: [], examined: [], reason: `${reason}; no Lambda function carries maturity settings` }
         : { findings: [], examined: [], errors: [`maturity level undecidable: ${reason}`] };
     return {
-      section: { level: null, consistent: false, deviations: [], reason, ...(declared.at ? { declared_at: declared.at } : {}), ...(carriers.length ? { actual } : {}) },
+      section: {
+        level: null,
+        consistent: false,
+        deviations: [],
+        reason,
+        ...(declared.at ? { declared_at: declared.at } : {}),
+        ...(carriers.length ? { actual } : {}),
+      },
       outcome,
     };
   }
@@ -107,7 +114,8 @@ function evaluateMaturity(inv: Inventory, index: InventoryIndex): { section: Mat
         message: `declared maturity L${level} ${LEVEL_NAMES[level]} requires ${devs.map((d) => `${displayName(c, d.setting as Key)}=${render(d.expected)} (found ${d.actual === null ? 'missing' : render(d.actual)})`).join(', ')}`,
       });
     }
-    if (unk.length > 0) findings.push({ resource: c.resource, kind: 'error', key: 'unknown', message: `maturity settings undecidable: ${unk.join('; ')}` });
+    if (unk.length > 0)
+      findings.push({ resource: c.resource, kind: 'error', key: 'unknown', message: `maturity settings undecidable: ${unk.join('; ')}` });
     examined.push({ resource: c.resource, status: devs.length ? 'fail' : unk.length ? 'error' : 'pass', observed });
   }
 
@@ -150,17 +158,28 @@ function declaredLevel(inv: Inventory, carriers: Carrier[]): Declared {
   const claims = carriers
     .map((c) => ({ c, f: c.settings.get('maturity_level') }))
     .filter((x): x is { c: Carrier; f: Found } => x.f !== undefined);
-  if (claims.length === 0) return { level: null, reason: 'no maturity level declared (no maturity_level variable, no MATURITY_LEVEL in any Lambda environment or settings item)' };
+  if (claims.length === 0)
+    return {
+      level: null,
+      reason: 'no maturity level declared (no maturity_level variable, no MATURITY_LEVEL in any Lambda environment or settings item)',
+    };
   const levels = new Map<string, Carrier[]>();
   for (const { c, f } of claims) {
-    const parsed = f.kind === 'unknown' ? `cannot be evaluated (${f.reason})` : parseLevelValue(f.kind === 'value' ? (f.value as Value) : (f.raw as Value));
+    const parsed =
+      f.kind === 'unknown'
+        ? `cannot be evaluated (${f.reason})`
+        : parseLevelValue(f.kind === 'value' ? (f.value as Value) : (f.raw as Value));
     const key = typeof parsed === 'number' ? String(parsed) : parsed;
     levels.set(key, [...(levels.get(key) ?? []), c]);
   }
   const first = claims[0]!.c;
   const at = { resource: first.resource.address, ...locate(first, 'maturity_level') };
   if (levels.size > 1) {
-    return { level: null, at, reason: `MATURITY_LEVEL differs between resources: ${[...levels].map(([l, cs]) => `${l} in ${cs.map((c) => c.resource.address).join(', ')}`).join('; ')}` };
+    return {
+      level: null,
+      at,
+      reason: `MATURITY_LEVEL differs between resources: ${[...levels].map(([l, cs]) => `${l} in ${cs.map((c) => c.resource.address).join(', ')}`).join('; ')}`,
+    };
   }
   const [only] = levels.keys();
   if (only !== undefined && /^[0-3]$/.test(only)) return { level: Number(only) as Level, at };
@@ -186,7 +205,12 @@ function lambdaCarriers(index: InventoryIndex): Carrier[] {
     const vars = env instanceof Unknown ? env : env?.variables;
     const attr = (k: Key): string => `environment.variables.${envName(k)}`;
     if (vars instanceof Unknown || isRefObject(vars)) {
-      out.push({ resource: r, attr, settings: new Map(), unreadable: `environment variables cannot be evaluated statically (${show(vars)})` });
+      out.push({
+        resource: r,
+        attr,
+        settings: new Map(),
+        unreadable: `environment variables cannot be evaluated statically (${show(vars)})`,
+      });
       continue;
     }
     if (!isObject(vars)) continue;
@@ -213,7 +237,8 @@ function settingsItemCarriers(index: InventoryIndex): Carrier[] {
     const item = r.values.item;
     if (typeof item !== 'string') {
       // only an item whose known structure names a maturity setting is worth an error
-      if (mentionsMaturity(item)) out.push({ resource: r, attr, settings: new Map(), unreadable: `item cannot be evaluated statically (${show(item)})` });
+      if (mentionsMaturity(item))
+        out.push({ resource: r, attr, settings: new Map(), unreadable: `item cannot be evaluated statically (${show(item)})` });
       continue;
     }
     let parsed: unknown;

@@ -10,7 +10,11 @@ describe('ZT-PLAN-1: the plan deletes or replaces audit evidence', () => {
     ['audit-table-destroy', 'module.foundation.aws_dynamodb_table.audit[0]', /the plan deletes the audit table ztait-audit/],
     ['audit-table-replace', 'module.foundation.aws_dynamodb_table.audit[0]', /the plan replaces the audit table ztait-audit: /],
     ['trail-destroy', 'module.foundation.aws_cloudtrail.main[0]', /the plan deletes the CloudTrail trail ztait-trail/],
-    ['trail-bucket-replace', 'module.foundation.aws_s3_bucket.trail', /the plan replaces the CloudTrail bucket ztait-cloudtrail-logs: the trail log files/],
+    [
+      'trail-bucket-replace',
+      'module.foundation.aws_s3_bucket.trail',
+      /the plan replaces the CloudTrail bucket ztait-cloudtrail-logs: the trail log files/,
+    ],
     ['boundary-replace', 'module.foundation.aws_iam_policy.boundary', /the plan replaces the permissions boundary policy ztait-boundary: /],
   ])('%s fails at %s', async (name, address, message) => {
     const out = ZT_PLAN_1.evaluate(ctxOf(await load(name)));
@@ -37,7 +41,10 @@ describe('ZT-PLAN-1: the plan deletes or replaces audit evidence', () => {
   it('a deleted bucket whose trail delivers to a bucket known only after apply cannot be cleared', () => {
     const inv = inventory([
       resource('aws_s3_bucket.logs', 'aws_s3_bucket', { bucket: 'ztait-logs' }, ['delete'], { bucket: 'ztait-logs' }),
-      resource('aws_cloudtrail.main', 'aws_cloudtrail', { name: 'trail', s3_bucket_name: new Unknown('from a local') }, ['no-op'], { name: 'trail', s3_bucket_name: null }),
+      resource('aws_cloudtrail.main', 'aws_cloudtrail', { name: 'trail', s3_bucket_name: new Unknown('from a local') }, ['no-op'], {
+        name: 'trail',
+        s3_bucket_name: null,
+      }),
     ]);
     const out = ZT_PLAN_1.evaluate(ctxOf(inv));
     expect(errors(out)).toEqual(['aws_s3_bucket.logs']);
@@ -48,8 +55,14 @@ describe('ZT-PLAN-1: the plan deletes or replaces audit evidence', () => {
     const arn = 'arn:aws:iam::123456789012:policy/guardrail';
     const inv = inventory([
       resource('aws_iam_policy.guardrail', 'aws_iam_policy', { name: 'guardrail', arn }, ['delete'], { name: 'guardrail', arn }),
-      resource('aws_iam_role.r', 'aws_iam_role', { name: 'r', permissions_boundary: arn }, ['no-op'], { name: 'r', permissions_boundary: arn }),
-      resource('aws_iam_policy.other', 'aws_iam_policy', { name: 'other' }, ['delete'], { name: 'other', arn: 'arn:aws:iam::123456789012:policy/other' }),
+      resource('aws_iam_role.r', 'aws_iam_role', { name: 'r', permissions_boundary: arn }, ['no-op'], {
+        name: 'r',
+        permissions_boundary: arn,
+      }),
+      resource('aws_iam_policy.other', 'aws_iam_policy', { name: 'other' }, ['delete'], {
+        name: 'other',
+        arn: 'arn:aws:iam::123456789012:policy/other',
+      }),
     ]);
     const out = ZT_PLAN_1.evaluate(ctxOf(inv));
     expect(failing(out)).toEqual(['aws_iam_policy.guardrail']);
@@ -57,7 +70,12 @@ describe('ZT-PLAN-1: the plan deletes or replaces audit evidence', () => {
   });
 
   it('an inventory without plan changes (HCL, live) is not applicable', () => {
-    const inv = { ...inventory([{ ...resource('aws_cloudtrail.main', 'aws_cloudtrail', { name: 't' }, ['delete'], null), change: undefined } as Resource]), kind: 'hcl' as const };
+    const inv = {
+      ...inventory([
+        { ...resource('aws_cloudtrail.main', 'aws_cloudtrail', { name: 't' }, ['delete'], null), change: undefined } as Resource,
+      ]),
+      kind: 'hcl' as const,
+    };
     expect(ZT_PLAN_1.evaluate(ctxOf(inv)).reason).toMatch(/not a plan/);
   });
 });

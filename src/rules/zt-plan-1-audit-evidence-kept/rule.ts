@@ -13,7 +13,8 @@ export const ZT_PLAN_1: Rule = {
   id: 'ZT-PLAN-1',
   scope: 'change',
   evaluate(ctx) {
-    if (!isPlanInventory(ctx.inventory)) return { findings: [], examined: [], reason: 'no plan changes to judge (the input is not a plan)' };
+    if (!isPlanInventory(ctx.inventory))
+      return { findings: [], examined: [], reason: 'no plan changes to judge (the input is not a plan)' };
     const removals = ctx.inventory.resources.filter(isRemoval);
     if (removals.length === 0) return { findings: [], examined: [], reason: 'the plan deletes or replaces nothing' };
     const findings: RuleFinding[] = [];
@@ -26,7 +27,12 @@ export const ZT_PLAN_1: Rule = {
         findings.push({ resource: r, kind: 'fail', key: 'removal', message: `the plan ${what} ${verdict.what}: ${verdict.loss}` });
         examined.push({ resource: r, status: 'fail', observed: `${what} ${verdict.what}` });
       } else if (verdict.kind === 'undecided') {
-        findings.push({ resource: r, kind: 'error', key: 'removal', message: `the plan ${what} ${r.address}, and whether it is audit evidence cannot be decided: ${verdict.why}` });
+        findings.push({
+          resource: r,
+          kind: 'error',
+          key: 'removal',
+          message: `the plan ${what} ${r.address}, and whether it is audit evidence cannot be decided: ${verdict.why}`,
+        });
         examined.push({ resource: r, status: 'error', observed: `${what}; ${verdict.why}` });
       } else {
         examined.push({ resource: r, status: 'pass', observed: `${what} ${r.type} (not audit evidence)` });
@@ -52,7 +58,11 @@ function classify(ctx: RuleContext, r: Resource, replaced: boolean): Verdict {
       const name = str(prior.name) ?? str(r.values.name);
       // The audit table is the one whose name or key says audit (invariants.md).
       if (/audit/i.test(`${name ?? ''} ${r.name} ${r.index ?? ''}`)) {
-        return { kind: 'evidence', what: `the audit table ${name ?? r.address}`, loss: `its audit records are destroyed with it${replaced ? ' and the new table starts empty' : ''}` };
+        return {
+          kind: 'evidence',
+          what: `the audit table ${name ?? r.address}`,
+          loss: `its audit records are destroyed with it${replaced ? ' and the new table starts empty' : ''}`,
+        };
       }
       return { kind: 'other' };
     }
@@ -80,7 +90,11 @@ function trailBucketValues(ctx: RuleContext): { trail: Resource; value: Value | 
 
 function trailBucket(ctx: RuleContext, r: Resource): Verdict {
   const bucket = str(priorValues(r).bucket) ?? str(r.values.bucket);
-  const evidence: Verdict = { kind: 'evidence', what: `the CloudTrail bucket ${bucket ?? r.address}`, loss: 'the trail log files in it are destroyed' };
+  const evidence: Verdict = {
+    kind: 'evidence',
+    what: `the CloudTrail bucket ${bucket ?? r.address}`,
+    loss: 'the trail log files in it are destroyed',
+  };
   const undecided: string[] = [];
   for (const { trail, value } of trailBucketValues(ctx)) {
     if (value === undefined || value === null) continue;

@@ -33,7 +33,9 @@ describe('ZT-PLAN-2: raising the maturity level by more than one step', () => {
 
   it('a level known only after apply falls back to the plan variable, else is an error', () => {
     const lambda = (after: ValueObject): Resource =>
-      resource('aws_lambda_function.f', 'aws_lambda_function', after, ['update'], { environment: [{ variables: { MATURITY_LEVEL: '1' } }] });
+      resource('aws_lambda_function.f', 'aws_lambda_function', after, ['update'], {
+        environment: [{ variables: { MATURITY_LEVEL: '1' } }],
+      });
     const unknownEnv = { environment: [{ variables: new Unknown('known after apply') }] };
     const withVar = inventory([lambda(unknownEnv)], { maturity_level: 3 });
     expect(ZT_PLAN_2.evaluate(ctxOf(withVar)).findings[0]?.message).toMatch(/from L1 Assisted to L3 Autonomous/);

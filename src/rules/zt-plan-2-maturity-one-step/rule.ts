@@ -10,6 +10,9 @@ export const ZT_PLAN_2: Rule = {
     judgeMoves(ctx, ({ from, to }) => {
       const observed = `MATURITY_LEVEL ${from} -> ${to.level}`;
       if (to.level - from <= 1) return { observed };
-      return { observed, finding: `the plan raises the maturity level from ${levelName(from)} to ${levelName(to.level)}: ${to.level - from} steps at once, skipping the entry criteria of ${levelName((from + 1) as Level)}` };
+      return {
+        observed,
+        finding: `the plan raises the maturity level from ${levelName(from)} to ${levelName(to.level)}: ${to.level - from} steps at once, skipping the entry criteria of ${levelName((from + 1) as Level)}`,
+      };
     }),
 };

@@ -9,7 +9,9 @@ describe('ZT-PLAN-3: raising the maturity level without a recorded approval', ()
     const inv = await load('maturity-0-1');
     const out = ZT_PLAN_3.evaluate(ctxOf(inv));
     expect(failing(out)).toEqual(['aws_lambda_function.triage']);
-    expect(out.findings[0]?.message).toMatch(/raises the maturity level from L0 Shadow to L1 Assisted without a recorded approval \(--approved-by\)/);
+    expect(out.findings[0]?.message).toMatch(
+      /raises the maturity level from L0 Shadow to L1 Assisted without a recorded approval \(--approved-by\)/,
+    );
     const approved = ZT_PLAN_3.evaluate(ctxOf(inv, 'alice@example.com'));
     expect(approved.findings).toEqual([]);
     expect(approved.examined[0]?.observed).toBe('MATURITY_LEVEL 0 -> 1, approved by alice@example.com');

@@ -6,17 +6,7 @@
  */
 
 /** SDK service ids as this module names them (the IAM service prefix, except API Gateway v2). */
-export type ServiceId =
-  | 'sts'
-  | 'iam'
-  | 'ec2'
-  | 'lambda'
-  | 'dynamodb'
-  | 's3'
-  | 'cloudtrail'
-  | 'secretsmanager'
-  | 'apigateway'
-  | 'ssm';
+export type ServiceId = 'sts' | 'iam' | 'ec2' | 'lambda' | 'dynamodb' | 's3' | 'cloudtrail' | 'secretsmanager' | 'apigateway' | 'ssm';
 
 export interface AllowedAction {
   service: ServiceId;

@@ -41,7 +41,6 @@ export interface AwsClients {
   ssm: SSMClient;
 }
 
-
 /** Thrown when the SDK cannot even be configured (no region): the CLI turns it into exit 2. */
 export class ConnectionSetupError extends Error {}
 
@@ -98,7 +97,12 @@ interface SharedConfig {
   requestHandler?: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: boolean };
 }
 
-function guardedClients(cfg: SharedConfig, region: string, session: ProbeSession, s3Extra: { forcePathStyle: boolean; followRegionRedirects?: boolean }): AwsClients {
+function guardedClients(
+  cfg: SharedConfig,
+  region: string,
+  session: ProbeSession,
+  s3Extra: { forcePathStyle: boolean; followRegionRedirects?: boolean },
+): AwsClients {
   return {
     region,
     sts: session.attach(new STSClient(cfg), 'sts'),
@@ -121,12 +125,23 @@ function assumeRoleProvider(sts: STSClient, roleArn: string, externalId?: string
   return () => {
     if (!current || Date.now() > expires - 60_000) {
       current = sts
-        .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: AUDIT_SESSION_NAME, ...(externalId ? { ExternalId: externalId } : {}) }))
+        .send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: AUDIT_SESSION_NAME,
+            ...(externalId ? { ExternalId: externalId } : {}),
+          }),
+        )
         .then((out) => {
           const c = out.Credentials;
           if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`sts:AssumeRole of ${roleArn} returned no credentials`);
           expires = c.Expiration ? new Date(c.Expiration).getTime() : Date.now() + 3_600_000;
-          return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: new Date(c.Expiration) } : {}) };
+          return {
+            accessKeyId: c.AccessKeyId,
+            secretAccessKey: c.SecretAccessKey,
+            sessionToken: c.SessionToken,
+            ...(c.Expiration ? { expiration: new Date(c.Expiration) } : {}),
+          };
         });
       current.catch(() => {
         current = undefined;

@@ -39,7 +39,10 @@ const SI_OF: Record<string, string> = {
  * (bounded by the session); the first failure in a fixed order is reported, so a replay says the same.
  */
 export async function simulate(ctx: CollectContext, roles: readonly ScopedRole[], tables: readonly ScopedTable[]): Promise<SimulationRun> {
-  const audit = tables.filter((t) => /audit/i.test(t.name) && t.arn).map((t) => t.arn).sort();
+  const audit = tables
+    .filter((t) => /audit/i.test(t.name) && t.arn)
+    .map((t) => t.arn)
+    .sort();
   const queries: { actions: string[]; resource?: string }[] = [
     { actions: [...ASSUME_ROLE_ACTIONS, ...IAM_POLICY_WRITE_ACTIONS] },
     ...audit.map((arn) => ({ actions: [...AUDIT_DELETE_ACTIONS], resource: arn })),
@@ -66,7 +69,8 @@ export async function simulate(ctx: CollectContext, roles: readonly ScopedRole[]
   const rest = first.every((a) => a.got.ok) ? (await Promise.all(ordered.slice(1).map(ask))).flat() : [];
   const results: Simulated[] = [];
   for (const { role, q, got } of [...first, ...rest]) {
-    if (!got.ok) return { results: [], skipped: `cross-check of SI-3, SI-4, SI-7 with the AWS policy simulator skipped: ${got.failure.reason}` };
+    if (!got.ok)
+      return { results: [], skipped: `cross-check of SI-3, SI-4, SI-7 with the AWS policy simulator skipped: ${got.failure.reason}` };
     results.push(
       ...got.value.map((r: EvaluationResult) => ({
         roleArn: role.arn,

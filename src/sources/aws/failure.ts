@@ -97,7 +97,10 @@ export function describeFailure(err: unknown, call: string, iamAction: string, t
     return withStatus('timeout', `no answer within ${timeoutMs ?? '?'} ms${tries}`);
   }
   if (notAnAwsAnswer(e, message)) {
-    return withStatus('not-implemented', `the endpoint's answer is not an AWS response${status ? ` (HTTP ${status})` : ''}: the operation is probably not implemented there`);
+    return withStatus(
+      'not-implemented',
+      `the endpoint's answer is not an AWS response${status ? ` (HTTP ${status})` : ''}: the operation is probably not implemented there`,
+    );
   }
   if (status !== undefined && status >= 500) return withStatus('server', `HTTP ${status}${tries}`);
   if (/^E[A-Z]+$/.test(code)) return withStatus('network', `the endpoint did not answer${tries}`);
@@ -107,7 +110,11 @@ export function describeFailure(err: unknown, call: string, iamAction: string, t
 
 function errorCode(e: SdkErrorLike): string {
   const raw = e.name && e.name !== 'Error' ? e.name : (e.code ?? e.Code ?? 'UnknownError');
-  return String(raw).replace(/[^\w.-]/g, '').slice(0, 80) || 'UnknownError';
+  return (
+    String(raw)
+      .replace(/[^\w.-]/g, '')
+      .slice(0, 80) || 'UnknownError'
+  );
 }
 
 /**

@@ -16,7 +16,6 @@ import { buildSnapshot, type Snapshot } from './snapshot.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PREFIX } from './defaults.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_PREFIX } from './defaults.js';
 
-
 export interface ProbeOptions extends ConnectionOptions {
   prefix?: string;
   concurrency?: number;
@@ -99,7 +98,9 @@ async function run(clients: AwsClients, session: ProbeSession, prefix: string): 
   ]);
   const simulation = await simulate(ctx, roles, tables);
 
-  out.limitation('DynamoDB table items are not read live (that needs dynamodb:Scan of application data): SI-14 looks for prompts in function environments and SSM parameters only');
+  out.limitation(
+    'DynamoDB table items are not read live (that needs dynamodb:Scan of application data): SI-14 looks for prompts in function environments and SSM parameters only',
+  );
   const inventory = out.build(account);
   const cross = compareWithSimulator(inventory, prefix, simulation);
   if (cross.length > 0) inventory.limitations = [...new Set([...(inventory.limitations ?? []), ...cross])].sort(cmp);

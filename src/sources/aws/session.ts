@@ -117,7 +117,8 @@ export class ProbeSession {
 
   /** Installs the guard on a client: call before the client sends anything. */
   attach<C extends MiddlewareClient>(client: C, service: ServiceId): C {
-    const middleware = (next: (args: { input: unknown }) => Promise<{ output: unknown }>, context: { commandName?: string }) =>
+    const middleware =
+      (next: (args: { input: unknown }) => Promise<{ output: unknown }>, context: { commandName?: string }) =>
       async (args: { input: unknown }) => {
         const operation = (context.commandName ?? '').replace(/Command$/, '');
         return this.handle(service, operation, args.input, () => next(args));
@@ -143,7 +144,11 @@ export class ProbeSession {
     if (service === 'sts' && operation === 'AssumeRole') {
       const i = (input ?? {}) as { RoleArn?: string; RoleSessionName?: string };
       if (!this.options.auditRoleArn || i.RoleArn !== this.options.auditRoleArn || i.RoleSessionName !== AUDIT_SESSION_NAME) {
-        throw new ForbiddenCallError(service, operation, `only the audit role given with --role-arn may be assumed, as session ${AUDIT_SESSION_NAME}`);
+        throw new ForbiddenCallError(
+          service,
+          operation,
+          `only the audit role given with --role-arn may be assumed, as session ${AUDIT_SESSION_NAME}`,
+        );
       }
     }
     return allowed.iamAction;
@@ -162,7 +167,13 @@ export class ProbeSession {
     for (const l of this.listeners) l.onStart?.(service, operation);
     const started = performance.now();
     const log = (ok: boolean, error?: string): void => {
-      const entry: CallLogEntry = { service, action: operation, ok, ...(error ? { error } : {}), ms: Math.round(performance.now() - started) };
+      const entry: CallLogEntry = {
+        service,
+        action: operation,
+        ok,
+        ...(error ? { error } : {}),
+        ms: Math.round(performance.now() - started),
+      };
       this.callLog.push(entry);
       for (const l of this.listeners) l.onEnd?.(entry);
     };
@@ -171,7 +182,11 @@ export class ProbeSession {
       const hit = this.replay.get(key);
       const failure: CallFailure | undefined = hit
         ? hit.failure
-        : { kind: 'not-in-snapshot', code: 'NotInSnapshot', reason: `${call} failed: NotInSnapshot (the snapshot holds no answer for this call)` };
+        : {
+            kind: 'not-in-snapshot',
+            code: 'NotInSnapshot',
+            reason: `${call} failed: NotInSnapshot (the snapshot holds no answer for this call)`,
+          };
       log(!failure, failure?.code);
       if (failure) throw new ProbeCallError(failure);
       return { output: structuredClone(hit!.output) };
@@ -182,7 +197,11 @@ export class ProbeSession {
     const maxCalls = this.options.maxCalls ?? DEFAULT_MAX_CALLS;
     if (++this.sent > maxCalls) {
       // What a listing returns fans out into calls: this bounds the whole run, whatever the endpoint says.
-      const failure: CallFailure = { kind: 'limit', code: 'CallBudgetSpent', reason: `${call} failed: CallBudgetSpent (the run's budget of ${maxCalls} calls is spent; --max-calls raises it)` };
+      const failure: CallFailure = {
+        kind: 'limit',
+        code: 'CallBudgetSpent',
+        reason: `${call} failed: CallBudgetSpent (the run's budget of ${maxCalls} calls is spent; --max-calls raises it)`,
+      };
       log(false, failure.code);
       throw new ProbeCallError(failure);
     }

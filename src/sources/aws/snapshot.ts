@@ -26,7 +26,13 @@ export interface Snapshot {
 
 export class SnapshotError extends Error {}
 
-export function buildSnapshot(args: { prefix: string; region: string; account: Inventory['account']; calls: RecordedCall[]; callLog: CallLogEntry[] }): Snapshot {
+export function buildSnapshot(args: {
+  prefix: string;
+  region: string;
+  account: Inventory['account'];
+  calls: RecordedCall[];
+  callLog: CallLogEntry[];
+}): Snapshot {
   return {
     format: 'ztait-probe-snapshot',
     version: 1,
@@ -64,7 +70,18 @@ export function readSnapshot(file: string): { snapshot: Snapshot; sha256: string
   return { snapshot: data as Snapshot, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
-const SERVICES: readonly ServiceId[] = ['sts', 'iam', 'ec2', 'lambda', 'dynamodb', 's3', 'cloudtrail', 'secretsmanager', 'apigateway', 'ssm'];
+const SERVICES: readonly ServiceId[] = [
+  'sts',
+  'iam',
+  'ec2',
+  'lambda',
+  'dynamodb',
+  's3',
+  'cloudtrail',
+  'secretsmanager',
+  'apigateway',
+  'ssm',
+];
 
 function validate(d: unknown): string | undefined {
   if (typeof d !== 'object' || d === null || Array.isArray(d)) return 'not an object';
@@ -77,8 +94,10 @@ function validate(d: unknown): string | undefined {
     const call = c as Record<string, unknown> | null;
     if (!call || typeof call !== 'object') return `calls[${i}] is not an object`;
     if (!SERVICES.includes(call.service as ServiceId) || typeof call.action !== 'string') return `calls[${i}] has no valid service/action`;
-    if (call.output === undefined && (typeof call.failure !== 'object' || call.failure === null)) return `calls[${i}] has neither output nor failure`;
-    if (call.failure !== undefined && typeof (call.failure as { reason?: unknown }).reason !== 'string') return `calls[${i}].failure has no reason`;
+    if (call.output === undefined && (typeof call.failure !== 'object' || call.failure === null))
+      return `calls[${i}] has neither output nor failure`;
+    if (call.failure !== undefined && typeof (call.failure as { reason?: unknown }).reason !== 'string')
+      return `calls[${i}].failure has no reason`;
   }
   return undefined;
 }

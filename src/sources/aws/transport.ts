@@ -121,7 +121,9 @@ function limitBody(body: Readable, limits: TransportLimits): Readable {
   });
   const timer = setTimeout(() => {
     body.destroy();
-    counted.destroy(Object.assign(new Error(`the response body did not arrive within ${limits.bodyTimeoutMs} ms`), { name: 'TimeoutError' }));
+    counted.destroy(
+      Object.assign(new Error(`the response body did not arrive within ${limits.bodyTimeoutMs} ms`), { name: 'TimeoutError' }),
+    );
   }, limits.bodyTimeoutMs);
   counted.on('close', () => clearTimeout(timer));
   // Whoever reads the body gets the error; a body nobody reads must not crash the process with it.
@@ -137,7 +139,10 @@ function limitBody(body: Readable, limits: TransportLimits): Readable {
  * (already normalised: `0x7f.1` reads 127.0.0.1); brackets around IPv6 are allowed.
  */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const h = hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
   if (h === 'localhost') return true;
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
   return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|7f[0-9a-f]{2}:[0-9a-f]{1,4})$/.test(h);

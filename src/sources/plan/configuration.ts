@@ -82,7 +82,10 @@ export class PlanConfiguration {
 
   /** Every module config with its (keyless) module path, root first. */
   *modules(): Generator<{ steps: ModuleStep[]; config: ModuleConfig }> {
-    const walk = function* (steps: ModuleStep[], config: ModuleConfig | undefined): Generator<{ steps: ModuleStep[]; config: ModuleConfig }> {
+    const walk = function* (
+      steps: ModuleStep[],
+      config: ModuleConfig | undefined,
+    ): Generator<{ steps: ModuleStep[]; config: ModuleConfig }> {
       if (!config) return;
       yield { steps, config };
       for (const [name, call] of Object.entries(config.module_calls ?? {})) yield* walk([...steps, { name }], call.module);
@@ -147,7 +150,11 @@ export class PlanConfiguration {
     const known = byScope.get(memoKey);
     if (known) return known;
     const out: Resolution = { targets: [], opaque: [], rootVars: [] };
-    const scope: Scope = { modules, ...(self?.forEach ? { forEach: self.forEach } : {}), ...(self?.key !== undefined ? { instanceKey: self.key } : {}) };
+    const scope: Scope = {
+      modules,
+      ...(self?.forEach ? { forEach: self.forEach } : {}),
+      ...(self?.key !== undefined ? { instanceKey: self.key } : {}),
+    };
     this.resolveInto(references, scope, out, new Set(), 0);
     byScope.set(memoKey, out);
     return out;
@@ -189,7 +196,8 @@ export class PlanConfiguration {
       this.resolveOne(ref, segs, scope, out, seen, depth);
     }
     if (sameKey) {
-      for (const t of out.targets.slice(before)) if (t.address.key === undefined && t.preferKey === undefined) t.preferKey = scope.instanceKey!;
+      for (const t of out.targets.slice(before))
+        if (t.address.key === undefined && t.preferKey === undefined) t.preferKey = scope.instanceKey!;
     }
   }
 
@@ -216,7 +224,11 @@ export class PlanConfiguration {
         const call = own(this.moduleAt(parent)?.module_calls, last.name);
         const expr = own(call?.expressions, varName);
         if (!expr) return;
-        const callScope: Scope = { modules: parent, ...(call?.for_each_expression ? { forEach: call.for_each_expression } : {}), ...(last.key !== undefined ? { instanceKey: last.key } : {}) };
+        const callScope: Scope = {
+          modules: parent,
+          ...(call?.for_each_expression ? { forEach: call.for_each_expression } : {}),
+          ...(last.key !== undefined ? { instanceKey: last.key } : {}),
+        };
         this.resolveInto(expr.references ?? [], callScope, out, seen, depth + 1);
         return;
       }
@@ -272,7 +284,13 @@ export class PlanConfiguration {
         const k = keyAt(base + 2);
         const attr = name(base + (k.present ? 3 : 2));
         out.targets.push({
-          address: { modules: scope.modules, mode: isData ? 'data' : 'managed', type, name: rname, ...(k.key !== undefined ? { key: k.key } : {}) },
+          address: {
+            modules: scope.modules,
+            mode: isData ? 'data' : 'managed',
+            type,
+            name: rname,
+            ...(k.key !== undefined ? { key: k.key } : {}),
+          },
           ...(attr ? { attr } : {}),
         });
       }
@@ -290,7 +308,9 @@ function alignBlock(blocks: Json[], planned: Json | undefined): Json | undefined
   const fits = blocks.filter((b) => {
     if (!b || typeof b !== 'object' || Array.isArray(b)) return false;
     if (!planned || typeof planned !== 'object' || Array.isArray(planned)) return blocks.length === 1;
-    return Object.entries(b).every(([k, e]) => !isExpression(e) || !('constant_value' in e) || sameValue(e.constant_value, own(planned, k)));
+    return Object.entries(b).every(
+      ([k, e]) => !isExpression(e) || !('constant_value' in e) || sameValue(e.constant_value, own(planned, k)),
+    );
   });
   return fits.length === 1 ? fits[0] : undefined;
 }

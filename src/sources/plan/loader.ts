@@ -66,13 +66,16 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
   const { plan, bytes, text } = await readPlanFile(file);
   const inv = emptyInventory('plan');
   inv.inputs.push({ path: file, sha256: createHash('sha256').update(bytes).digest('hex') });
-  const hcl = opts.configDir ? await evaluateConfiguration(opts.configDir, plan, inv, opts.configReads, opts.configLimits, opts.configFileRoot) : undefined;
+  const hcl = opts.configDir
+    ? await evaluateConfiguration(opts.configDir, plan, inv, opts.configReads, opts.configLimits, opts.configFileRoot)
+    : undefined;
   if (hcl) {
     hcl.secrets.forEach((s) => inv.secrets.add(s));
     // The plan is the input; a configuration file the HCL source cannot read only costs the fill-ins.
     // What makes the HCL source fail closed (a remote module, an override file) is in the plan, which
     // Terraform built with them: it says so but does not hold back any verdict.
-    for (const { affects: _covered, ...d } of hcl.diagnostics) inv.diagnostics.push({ ...d, severity: 'warning', message: `configuration: ${d.message}` });
+    for (const { affects: _covered, ...d } of hcl.diagnostics)
+      inv.diagnostics.push({ ...d, severity: 'warning', message: `configuration: ${d.message}` });
   }
   new PlanReader(plan, file, text, inv, new SourceConfiguration(hcl, opts.locate)).read();
   return inv;
@@ -82,9 +85,21 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
  * The configuration directory evaluated with the plan's variables. A directory that is not there is
  * the user's error (exit 2); one the HCL source fails on only costs the fill-ins, and says so.
  */
-async function evaluateConfiguration(dir: string, plan: PlanJson, inv: Inventory, reads?: ParseCache, limits?: Partial<EvalLimits>, fileRoot?: string): Promise<Inventory | undefined> {
+async function evaluateConfiguration(
+  dir: string,
+  plan: PlanJson,
+  inv: Inventory,
+  reads?: ParseCache,
+  limits?: Partial<EvalLimits>,
+  fileRoot?: string,
+): Promise<Inventory | undefined> {
   try {
-    return await loadHcl([dir], { vars: planVarsForHcl(plan.variables), ...(reads ? { reads } : {}), ...(limits ? { limits } : {}), ...(fileRoot ? { fileRoot } : {}) });
+    return await loadHcl([dir], {
+      vars: planVarsForHcl(plan.variables),
+      ...(reads ? { reads } : {}),
+      ...(limits ? { limits } : {}),
+      ...(fileRoot ? { fileRoot } : {}),
+    });
   } catch (e) {
     if (e instanceof InputError) throw e;
     inv.diagnostics.push({
@@ -161,7 +176,13 @@ class PlanReader {
     }
   }
 
-  private addRecord(raw: PlanResource, known: JsonObject, unknownMarks: Json | undefined, change: ResourceChange | undefined, deleted: boolean): void {
+  private addRecord(
+    raw: PlanResource,
+    known: JsonObject,
+    unknownMarks: Json | undefined,
+    change: ResourceChange | undefined,
+    deleted: boolean,
+  ): void {
     const parsed = parseAddress(raw.address.replace(/ \(deposed object [^)]*\)$/, ''));
     if (!parsed) {
       this.diag('warning', `${raw.address}: not a resource address Terraform writes; skipped`);
@@ -264,7 +285,8 @@ class PlanReader {
     });
     // An element of a policy document's resources is an ARN whatever attribute Terraform's
     // references lost (`aws_x.y[each.key].arn` is listed as `aws_x.y`).
-    const arnOnly = rec.parsed.type === 'aws_iam_policy_document' && path[0] === 'statement' && (path[2] === 'resources' || path[2] === 'not_resources');
+    const arnOnly =
+      rec.parsed.type === 'aws_iam_policy_document' && path[0] === 'statement' && (path[2] === 'resources' || path[2] === 'not_resources');
     return this.unknownFrom(reason(), resolution, collection === true && !expr.block, arnOnly);
   }
 
@@ -296,7 +318,10 @@ class PlanReader {
     // A list filled from resources (`subnet_ids = aws_subnet.private[*].id`): one element per
     // resource, as the HCL source gives it, plus what root variables add to it.
     if (isList && hits.length > 0 && missing.length === 0 && resolution.opaque.length === 0) {
-      return [...hits.map((h) => this.throughTarget(why, h.t, h.rec, [h.rec.address], arnOnly)), ...this.rootVariableStrings(resolution.rootVars)];
+      return [
+        ...hits.map((h) => this.throughTarget(why, h.t, h.rec, [h.rec.address], arnOnly)),
+        ...this.rootVariableStrings(resolution.rootVars),
+      ];
     }
     if (hits.length === 1 && missing.length === 0) return this.throughTarget(why, hits[0]!.t, hits[0]!.rec, refs, arnOnly);
     return new Unknown(why, { refs });
@@ -307,7 +332,11 @@ class PlanReader {
     if ((t.attr === 'json' || t.attr === 'minified_json') && rec.parsed.type === 'aws_iam_policy_document') {
       const doc = this.valuesOf(rec).json;
       if (doc instanceof Unknown && doc.structure !== undefined) {
-        return new Unknown(why, { refs: [...new Set([...refs, ...doc.refs])], structure: doc.structure, ...(doc.pattern ? { pattern: doc.pattern } : {}) });
+        return new Unknown(why, {
+          refs: [...new Set([...refs, ...doc.refs])],
+          structure: doc.structure,
+          ...(doc.pattern ? { pattern: doc.pattern } : {}),
+        });
       }
       if (typeof doc === 'string') return new Unknown(why, { refs, structure: safeJson(doc), pattern: doc });
     }
@@ -392,7 +421,8 @@ class PlanReader {
       );
     }
     if (this.plan.errored) this.diag('error', 'the plan errored: terraform could not plan every change, so its content is incomplete');
-    else if (this.plan.complete === false) this.diag('warning', 'the plan is incomplete (deferred changes): another plan and apply will follow this one');
+    else if (this.plan.complete === false)
+      this.diag('warning', 'the plan is incomplete (deferred changes): another plan and apply will follow this one');
   }
 
   private diag(severity: Diagnostic['severity'], message: string): void {
@@ -431,7 +461,13 @@ function isCollectionAt(shape: Json | undefined, path: ValuePath): boolean | und
   for (let i = 0; i < path.length; i++) {
     if (node === true) return undefined;
     const seg = path[i]!;
-    const next: Json | undefined = Array.isArray(node) ? (typeof seg === 'number' ? node[seg] : undefined) : isJsonObject(node) ? own(node, String(seg)) : undefined;
+    const next: Json | undefined = Array.isArray(node)
+      ? typeof seg === 'number'
+        ? node[seg]
+        : undefined
+      : isJsonObject(node)
+        ? own(node, String(seg))
+        : undefined;
     if (next === undefined && i < path.length - 1) return undefined;
     node = next;
   }

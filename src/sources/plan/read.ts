@@ -39,7 +39,8 @@ function decodeText(file: string, bytes: Buffer): string {
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     throw new PlanInputError(`${file}: is a binary Terraform plan file, not its JSON: run ${TO_JSON}`);
   }
-  if (bytes.includes(0) || text.includes('\uFFFD')) throw new PlanInputError(`${file}: is binary data, not JSON: expected the output of ${TO_JSON}`);
+  if (bytes.includes(0) || text.includes('\uFFFD'))
+    throw new PlanInputError(`${file}: is binary data, not JSON: expected the output of ${TO_JSON}`);
   return text.replace(/^\uFEFF/, '');
 }
 
@@ -57,13 +58,18 @@ export function parsePlanText(file: string, text: string): PlanJson {
 function jsonError(file: string, text: string, e: Error): PlanInputError {
   // V8 quotes the text around the error: only the position and a fixed phrase are kept.
   const problem = jsonProblem(text, e);
-  if (problem.truncated) return new PlanInputError(`${file}: is truncated: the JSON ends at line ${problem.line}:${problem.column} before the document is complete`);
+  if (problem.truncated)
+    return new PlanInputError(
+      `${file}: is truncated: the JSON ends at line ${problem.line}:${problem.column} before the document is complete`,
+    );
   return new PlanInputError(jsonErrorMessage(file, problem));
 }
 
 function checkPlan(file: string, doc: unknown): PlanJson {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new PlanInputError(`${file}: is JSON but not a Terraform plan (the document is ${Array.isArray(doc) ? 'an array' : typeof doc}): expected the output of ${TO_JSON}`);
+    throw new PlanInputError(
+      `${file}: is JSON but not a Terraform plan (the document is ${Array.isArray(doc) ? 'an array' : typeof doc}): expected the output of ${TO_JSON}`,
+    );
   }
   const o = doc as Record<string, unknown>;
   // A state file: raw (`terraform.tfstate`, version 4 with lineage) or as `terraform show -json` prints it.
@@ -75,13 +81,16 @@ function checkPlan(file: string, doc: unknown): PlanJson {
   }
   const major = /^(\d+)\./.exec(o.format_version)?.[1];
   if (major !== '1') {
-    throw new PlanInputError(`${file}: plan format_version ${/^\d{1,3}\.\d{1,3}(\.\d{1,3})?$/.test(o.format_version) ? o.format_version : '(not a version number)'} is not supported: ztait reads format 1.x, which Terraform 1.1 and later write`);
+    throw new PlanInputError(
+      `${file}: plan format_version ${/^\d{1,3}\.\d{1,3}(\.\d{1,3})?$/.test(o.format_version) ? o.format_version : '(not a version number)'} is not supported: ztait reads format 1.x, which Terraform 1.1 and later write`,
+    );
   }
   if (!('planned_values' in o) && !('resource_changes' in o) && !('configuration' in o)) {
-    throw new PlanInputError(`${file}: is JSON with a format_version but not a Terraform plan (no planned_values, resource_changes or configuration): expected the output of ${TO_JSON}`);
+    throw new PlanInputError(
+      `${file}: is JSON with a format_version but not a Terraform plan (no planned_values, resource_changes or configuration): expected the output of ${TO_JSON}`,
+    );
   }
   const problem = shapeProblem(doc);
   if (problem !== undefined) throw new PlanInputError(`${file}: is not a valid plan: ${problem}`);
   return doc as PlanJson;
 }
-

@@ -70,7 +70,10 @@ const PLAN_SHAPE = {
         module_calls: { type: 'object', additionalProperties: { $ref: '#/$defs/moduleCall' } },
         outputs: {
           type: 'object',
-          additionalProperties: { type: 'object', properties: { expression: { $ref: '#/$defs/expression' }, sensitive: { type: 'boolean' } } },
+          additionalProperties: {
+            type: 'object',
+            properties: { expression: { $ref: '#/$defs/expression' }, sensitive: { type: 'boolean' } },
+          },
         },
         variables: { type: 'object', additionalProperties: { type: 'object', properties: { sensitive: { type: 'boolean' } } } },
       },
@@ -118,7 +121,13 @@ const PLAN_SHAPE = {
  */
 let validator: ValidateFunction | undefined;
 const validateShape = (doc: unknown): { ok: boolean; errors: ErrorObject[] | null | undefined } => {
-  validator ??= new Ajv({ allErrors: false, strict: false, allowUnionTypes: true, validateSchema: false, code: { optimize: false } }).compile(PLAN_SHAPE);
+  validator ??= new Ajv({
+    allErrors: false,
+    strict: false,
+    allowUnionTypes: true,
+    validateSchema: false,
+    code: { optimize: false },
+  }).compile(PLAN_SHAPE);
   return { ok: validator(doc), errors: validator.errors };
 };
 
@@ -168,5 +177,8 @@ function pathSegment(raw: string): string {
  */
 export function plainOrQuoted(s: string, max: number): string {
   if (s.length <= max && /^[\w.+-]+$/.test(s)) return s;
-  return JSON.stringify(s.length > max ? `${s.slice(0, max)}...` : s).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  return JSON.stringify(s.length > max ? `${s.slice(0, max)}...` : s).replace(
+    /[\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
 }

@@ -4,7 +4,9 @@ import { baseAddress } from '../../inventory/index.js';
 import type { Json } from './format.js';
 import type { ValuePath } from './values.js';
 
-export type Locate = (baseAddress: string) => { location: Location; attrLocations: Record<string, Location>; comments: { text: string; line: number }[] } | undefined;
+export type Locate = (
+  baseAddress: string,
+) => { location: Location; attrLocations: Record<string, Location>; comments: { text: string; line: number }[] } | undefined;
 
 /**
  * The configuration directory a plan was made from, when the user gives it: its blocks' locations

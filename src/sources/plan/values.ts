@@ -11,7 +11,12 @@ export type ValuePath = (string | number)[];
  * left out. Plan JSON omits unknown attributes and writes unknown list elements as null, so the
  * unknown marks decide, not the known side.
  */
-export function withUnknowns(known: Json | undefined, unknown: Json | undefined, unknownAt: (path: ValuePath) => Value | undefined, path: ValuePath = []): Value | undefined {
+export function withUnknowns(
+  known: Json | undefined,
+  unknown: Json | undefined,
+  unknownAt: (path: ValuePath) => Value | undefined,
+  path: ValuePath = [],
+): Value | undefined {
   if (unknown === true) return unknownAt(path);
   // Nothing unknown below: the planned value as it is (most of a plan; copying it all is most of the loader's garbage).
   if (unknown === null || typeof unknown !== 'object') return known ?? null;
@@ -22,7 +27,10 @@ export function withUnknowns(known: Json | undefined, unknown: Json | undefined,
     const out: Value[] = [];
     for (let i = 0; i < n; i++) {
       // An element cannot be left out: that would shorten the list.
-      out.push(withUnknowns(k[i] ?? null, u[i], unknownAt, [...path, i]) ?? new Unknown(`element ${[...path, i].join('.')} is known only after apply`));
+      out.push(
+        withUnknowns(k[i] ?? null, u[i], unknownAt, [...path, i]) ??
+          new Unknown(`element ${[...path, i].join('.')} is known only after apply`),
+      );
     }
     return out;
   }

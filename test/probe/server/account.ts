@@ -41,7 +41,15 @@ export interface FixtureAccount {
   /** The role --role-arn may assume, and the external id its trust policy requires. */
   AuditRole?: { Arn: string; ExternalId?: string };
   iam: { Roles: Obj[]; Policies: Obj[] };
-  ec2: { Vpcs: Obj[]; Subnets: Obj[]; RouteTables: Obj[]; NatGateways: Obj[]; InternetGateways: Obj[]; SecurityGroups: Obj[]; VpcEndpoints: Obj[] };
+  ec2: {
+    Vpcs: Obj[];
+    Subnets: Obj[];
+    RouteTables: Obj[];
+    NatGateways: Obj[];
+    InternetGateways: Obj[];
+    SecurityGroups: Obj[];
+    VpcEndpoints: Obj[];
+  };
   lambda: { Functions: Obj[] };
   dynamodb: { Tables: Obj[] };
   s3: { Buckets: Obj[] };
@@ -71,12 +79,13 @@ export function loadAccount(file: string): FixtureAccount {
 
 export function mergeFaults(a: Faults | undefined, b: Faults | undefined): Faults {
   return {
-    ...(b?.pageSize ?? a?.pageSize ? { pageSize: b?.pageSize ?? a?.pageSize } : {}),
+    ...((b?.pageSize ?? a?.pageSize) ? { pageSize: b?.pageSize ?? a?.pageSize } : {}),
     actions: { ...(a?.actions ?? {}), ...(b?.actions ?? {}) },
   };
 }
 
-const get = (o: unknown, dotted: string): unknown => dotted.split('.').reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Obj)[k] : undefined), o);
+const get = (o: unknown, dotted: string): unknown =>
+  dotted.split('.').reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Obj)[k] : undefined), o);
 
 function step(container: unknown, seg: string, path: string): { parent: Obj | unknown[]; key: string | number } {
   if (Array.isArray(container)) {

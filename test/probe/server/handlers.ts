@@ -56,13 +56,26 @@ function ec2Filter(items: Obj[], filters: unknown, fields: Record<string, (x: Ob
 // ------------------------------------------------------------------ simple independent IAM evaluator
 
 const globRe = (p: string, ci: boolean): RegExp =>
-  new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ci ? 'i' : '');
+  new RegExp(
+    `^${p
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    ci ? 'i' : '',
+  );
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
 function stmtMatches(st: Obj, action: string, resource: string): boolean {
-  const actionHit = st.Action !== undefined ? asList(st.Action).some((a) => globRe(a, true).test(action)) : !asList(st.NotAction).some((a) => globRe(a, true).test(action));
+  const actionHit =
+    st.Action !== undefined
+      ? asList(st.Action).some((a) => globRe(a, true).test(action))
+      : !asList(st.NotAction).some((a) => globRe(a, true).test(action));
   const resHit =
-    st.Resource !== undefined ? asList(st.Resource).some((r) => r === '*' || globRe(r, false).test(resource)) : st.NotResource !== undefined ? !asList(st.NotResource).some((r) => globRe(r, false).test(resource)) : true;
+    st.Resource !== undefined
+      ? asList(st.Resource).some((r) => r === '*' || globRe(r, false).test(resource))
+      : st.NotResource !== undefined
+        ? !asList(st.NotResource).some((r) => globRe(r, false).test(resource))
+        : true;
   return actionHit && resHit;
 }
 
@@ -98,7 +111,11 @@ const iam: Record<string, Handler> = {
   ListRoles: (p, ctx) => {
     const pg = page(ctx.account.iam.Roles, p.Marker, p.MaxItems, ctx);
     // ListRoles does not return boundaries or tags (only GetRole does).
-    return { Roles: pg.items.map((r) => omit(roleView(r), 'PermissionsBoundary', 'Tags', 'RoleLastUsed')), IsTruncated: !!pg.next, ...(pg.next ? { Marker: pg.next } : {}) };
+    return {
+      Roles: pg.items.map((r) => omit(roleView(r), 'PermissionsBoundary', 'Tags', 'RoleLastUsed')),
+      IsTruncated: !!pg.next,
+      ...(pg.next ? { Marker: pg.next } : {}),
+    };
   },
   GetRole: (p, ctx) => {
     return { Role: roleView(findRole(ctx.account, p.RoleName)) };
@@ -159,14 +176,27 @@ const sts: Record<string, Handler> = {
     const arn = `arn:aws:sts::${ctx.account.Account}:assumed-role/${roleName}/${String(p.RoleSessionName)}`;
     ctx.sessions.set(keyId, arn);
     return {
-      Credentials: { AccessKeyId: keyId, SecretAccessKey: 'fixture-secret', SessionToken: 'fixture-token', Expiration: new Date(Date.now() + 3_600_000).toISOString() },
+      Credentials: {
+        AccessKeyId: keyId,
+        SecretAccessKey: 'fixture-secret',
+        SessionToken: 'fixture-token',
+        Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+      },
       AssumedRoleUser: { Arn: arn, AssumedRoleId: `AROAFIXTURE:${String(p.RoleSessionName)}` },
     };
   },
 };
 
-const tagValues = (x: Obj, key: string): unknown[] => tagsOk(x.Tags).filter((t) => t.Key === key).map((t) => t.Value);
-function ec2List(key: string, items: (a: FixtureAccount) => Obj[], fields: Record<string, (x: Obj) => unknown[]>, filterParam = 'Filter'): Handler {
+const tagValues = (x: Obj, key: string): unknown[] =>
+  tagsOk(x.Tags)
+    .filter((t) => t.Key === key)
+    .map((t) => t.Value);
+function ec2List(
+  key: string,
+  items: (a: FixtureAccount) => Obj[],
+  fields: Record<string, (x: Obj) => unknown[]>,
+  filterParam = 'Filter',
+): Handler {
   return (p, ctx) => {
     const pg = page(ec2Filter(items(ctx.account), p[filterParam] ?? p.Filter, fields), p.NextToken, p.MaxResults, ctx);
     return { [key]: pg.items, ...(pg.next ? { NextToken: pg.next } : {}) };
@@ -175,7 +205,10 @@ function ec2List(key: string, items: (a: FixtureAccount) => Obj[], fields: Recor
 const ec2: Record<string, Handler> = {
   DescribeVpcs: ec2List('Vpcs', (a) => a.ec2.Vpcs, { 'vpc-id': (x) => [x.VpcId], 'tag:Name': (x) => tagValues(x, 'Name') }),
   DescribeSubnets: ec2List('Subnets', (a) => a.ec2.Subnets, { 'subnet-id': (x) => [x.SubnetId], 'vpc-id': (x) => [x.VpcId] }),
-  DescribeSecurityGroups: ec2List('SecurityGroups', (a) => a.ec2.SecurityGroups, { 'group-id': (x) => [x.GroupId], 'vpc-id': (x) => [x.VpcId] }),
+  DescribeSecurityGroups: ec2List('SecurityGroups', (a) => a.ec2.SecurityGroups, {
+    'group-id': (x) => [x.GroupId],
+    'vpc-id': (x) => [x.VpcId],
+  }),
   DescribeRouteTables: ec2List('RouteTables', (a) => a.ec2.RouteTables, { 'vpc-id': (x) => [x.VpcId] }),
   DescribeNatGateways: ec2List('NatGateways', (a) => a.ec2.NatGateways, { 'vpc-id': (x) => [x.VpcId] }),
   DescribeInternetGateways: ec2List('InternetGateways', (a) => a.ec2.InternetGateways, {
@@ -186,7 +219,12 @@ const ec2: Record<string, Handler> = {
 
 const lambda: Record<string, Handler> = {
   ListFunctions: (p, ctx) => {
-    const pg = page(ctx.account.lambda.Functions.map((f) => omit(f, 'Tags')), p.Marker, p.MaxItems, ctx);
+    const pg = page(
+      ctx.account.lambda.Functions.map((f) => omit(f, 'Tags')),
+      p.Marker,
+      p.MaxItems,
+      ctx,
+    );
     return { Functions: pg.items, ...(pg.next ? { NextMarker: pg.next } : {}) };
   },
   ListTags: (p, ctx) => {
@@ -211,7 +249,9 @@ const dynamodb: Record<string, Handler> = {
   },
   DescribeTable: (p, ctx) => ({ Table: findTable(ctx.account, p.TableName).Table }),
   DescribeContinuousBackups: (p, ctx) => ({ ContinuousBackupsDescription: findTable(ctx.account, p.TableName).ContinuousBackups }),
-  DescribeTimeToLive: (p, ctx) => ({ TimeToLiveDescription: findTable(ctx.account, p.TableName).TimeToLive ?? { TimeToLiveStatus: 'DISABLED' } }),
+  DescribeTimeToLive: (p, ctx) => ({
+    TimeToLiveDescription: findTable(ctx.account, p.TableName).TimeToLive ?? { TimeToLiveStatus: 'DISABLED' },
+  }),
   ListTagsOfResource: (p, ctx) => {
     const t = ctx.account.dynamodb.Tables.find((x) => (x.Table as Obj).TableArn === p.ResourceArn);
     if (!t) throw new AwsError(400, 'ResourceNotFoundException', `Requested resource not found: ${String(p.ResourceArn)}`);
@@ -266,13 +306,28 @@ const findParam = (a: FixtureAccount, name: unknown): Obj => {
 };
 const ssm: Record<string, Handler> = {
   DescribeParameters: (p, ctx) => {
-    const pg = page(ctx.account.ssm.Parameters.map((x) => omit(x, 'Value', 'Tags')), p.NextToken, p.MaxResults, ctx);
+    const pg = page(
+      ctx.account.ssm.Parameters.map((x) => omit(x, 'Value', 'Tags')),
+      p.NextToken,
+      p.MaxResults,
+      ctx,
+    );
     return { Parameters: pg.items, ...(pg.next ? { NextToken: pg.next } : {}) };
   },
   GetParameter: (p, ctx) => {
     const x = findParam(ctx.account, p.Name);
-    if (x.Type === 'SecureString' && p.WithDecryption) throw new AwsError(400, 'AccessDeniedException', 'decryption not allowed in the fixture');
-    return { Parameter: { Name: x.Name, Type: x.Type, Value: x.Type === 'SecureString' ? 'AQICAH-ciphertext' : x.Value, Version: 1, ARN: x.ARN, DataType: 'text' } };
+    if (x.Type === 'SecureString' && p.WithDecryption)
+      throw new AwsError(400, 'AccessDeniedException', 'decryption not allowed in the fixture');
+    return {
+      Parameter: {
+        Name: x.Name,
+        Type: x.Type,
+        Value: x.Type === 'SecureString' ? 'AQICAH-ciphertext' : x.Value,
+        Version: 1,
+        ARN: x.ARN,
+        DataType: 'text',
+      },
+    };
   },
   ListTagsForResource: (p, ctx) => ({ TagList: tagsOk(findParam(ctx.account, p.ResourceId).Tags) }),
 };
@@ -282,13 +337,20 @@ const findApi = (a: FixtureAccount, id: unknown): Obj => {
   if (!x) throw new AwsError(404, 'NotFoundException', `Invalid API identifier specified ${String(id)}`);
   return x;
 };
-const apiPart = (key: string): Handler => (p, ctx) => {
-  const pg = page((findApi(ctx.account, p.ApiId)[key] as Obj[] | undefined) ?? [], p.NextToken, p.MaxResults, ctx);
-  return { Items: pg.items, ...(pg.next ? { NextToken: pg.next } : {}) };
-};
+const apiPart =
+  (key: string): Handler =>
+  (p, ctx) => {
+    const pg = page((findApi(ctx.account, p.ApiId)[key] as Obj[] | undefined) ?? [], p.NextToken, p.MaxResults, ctx);
+    return { Items: pg.items, ...(pg.next ? { NextToken: pg.next } : {}) };
+  };
 const apigateway: Record<string, Handler> = {
   GetApis: (p, ctx) => {
-    const pg = page(ctx.account.apigatewayv2.Apis.map((a) => omit(a, 'Routes', 'Integrations', 'Authorizers')), p.NextToken, p.MaxResults, ctx);
+    const pg = page(
+      ctx.account.apigatewayv2.Apis.map((a) => omit(a, 'Routes', 'Integrations', 'Authorizers')),
+      p.NextToken,
+      p.MaxResults,
+      ctx,
+    );
     return { Items: pg.items, ...(pg.next ? { NextToken: pg.next } : {}) };
   },
   GetRoutes: apiPart('Routes'),
@@ -296,4 +358,15 @@ const apigateway: Record<string, Handler> = {
   GetAuthorizers: apiPart('Authorizers'),
 };
 
-export const HANDLERS: Record<Service, Record<string, Handler>> = { iam, sts, ec2, lambda, dynamodb, s3, cloudtrail, secretsmanager, ssm, apigateway };
+export const HANDLERS: Record<Service, Record<string, Handler>> = {
+  iam,
+  sts,
+  ec2,
+  lambda,
+  dynamodb,
+  s3,
+  cloudtrail,
+  secretsmanager,
+  ssm,
+  apigateway,
+};

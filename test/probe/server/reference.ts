@@ -81,7 +81,12 @@ function functionSpecs(): FunctionSpec[] {
     },
     {
       name: 'triage-engine',
-      env: { MODEL_ID: 'anthropic.claude-3-5-sonnet-20240620-v1:0', GUARDRAIL_ID: 'gr-ztait', INCIDENTS_TABLE: 'ztait-incidents', AUDIT_TABLE: 'ztait-audit' },
+      env: {
+        MODEL_ID: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+        GUARDRAIL_ID: 'gr-ztait',
+        INCIDENTS_TABLE: 'ztait-incidents',
+        AUDIT_TABLE: 'ztait-audit',
+      },
       policy: doc(
         allow(['bedrock:InvokeModel', 'bedrock:ApplyGuardrail'], '*'),
         allow(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], [tableArn('incidents')]),
@@ -98,12 +103,10 @@ function functionSpecs(): FunctionSpec[] {
       name: 'config-manager',
       env: { SETTINGS_TABLE: 'ztait-settings' },
       policy: doc(
-        allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], [
-          tableArn('settings'),
-          tableArn('policies'),
-          tableArn('escalation-rules'),
-          tableArn('sources'),
-        ]),
+        allow(
+          ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+          [tableArn('settings'), tableArn('policies'), tableArn('escalation-rules'), tableArn('sources')],
+        ),
         allow(['dynamodb:Query', 'dynamodb:GetItem'], [tableArn('incidents'), tableArn('audit')]),
       ),
     },
@@ -138,13 +141,27 @@ function network(): FixtureAccount['ec2'] {
   });
   return {
     Vpcs: [
-      { VpcId: VPC, CidrBlock: '10.0.0.0/16', OwnerId: ACCOUNT, State: 'available', IsDefault: false, Tags: tags({ Name: 'ztait-vpc', ...SYSTEM }) },
+      {
+        VpcId: VPC,
+        CidrBlock: '10.0.0.0/16',
+        OwnerId: ACCOUNT,
+        State: 'available',
+        IsDefault: false,
+        Tags: tags({ Name: 'ztait-vpc', ...SYSTEM }),
+      },
       { VpcId: 'vpc-0default000000001', CidrBlock: '172.31.0.0/16', OwnerId: ACCOUNT, State: 'available', IsDefault: true, Tags: [] },
     ],
     Subnets: [
       ...azs.map((az, i) => subnet(PRIVATE[i]!, `10.0.${i + 1}.0/24`, az, false)),
       ...azs.map((az, i) => subnet(PUBLIC[i]!, `10.0.${101 + i}.0/24`, az, true)),
-      { SubnetId: 'subnet-0default00000001', VpcId: 'vpc-0default000000001', CidrBlock: '172.31.0.0/20', AvailabilityZone: `${REGION}a`, OwnerId: ACCOUNT, Tags: [] },
+      {
+        SubnetId: 'subnet-0default00000001',
+        VpcId: 'vpc-0default000000001',
+        CidrBlock: '172.31.0.0/20',
+        AvailabilityZone: `${REGION}a`,
+        OwnerId: ACCOUNT,
+        Tags: [],
+      },
     ],
     RouteTables: [
       {
@@ -152,7 +169,14 @@ function network(): FixtureAccount['ec2'] {
         VpcId: VPC,
         OwnerId: ACCOUNT,
         Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }],
-        Associations: [{ Main: true, RouteTableAssociationId: 'rtbassoc-0main0000000001', RouteTableId: 'rtb-0main00000000001', AssociationState: { State: 'associated' } }],
+        Associations: [
+          {
+            Main: true,
+            RouteTableAssociationId: 'rtbassoc-0main0000000001',
+            RouteTableId: 'rtb-0main00000000001',
+            AssociationState: { State: 'associated' },
+          },
+        ],
         Tags: tags({ Name: 'ztait-main' }),
       },
       {
@@ -203,7 +227,14 @@ function network(): FixtureAccount['ec2'] {
       },
       { NatGatewayId: 'nat-0deleted0000000001', SubnetId: PUBLIC[1], VpcId: VPC, State: 'deleted', ConnectivityType: 'public' },
     ],
-    InternetGateways: [{ InternetGatewayId: IGW, OwnerId: ACCOUNT, Attachments: [{ VpcId: VPC, State: 'available' }], Tags: tags({ Name: 'ztait-igw', ...SYSTEM }) }],
+    InternetGateways: [
+      {
+        InternetGatewayId: IGW,
+        OwnerId: ACCOUNT,
+        Attachments: [{ VpcId: VPC, State: 'available' }],
+        Tags: tags({ Name: 'ztait-igw', ...SYSTEM }),
+      },
+    ],
     SecurityGroups: [
       {
         GroupId: SG_LAMBDA,
@@ -212,7 +243,14 @@ function network(): FixtureAccount['ec2'] {
         VpcId: VPC,
         OwnerId: ACCOUNT,
         IpPermissions: [],
-        IpPermissionsEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'HTTPS via NAT and endpoints' }] }],
+        IpPermissionsEgress: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 443,
+            ToPort: 443,
+            IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'HTTPS via NAT and endpoints' }],
+          },
+        ],
         Tags: tags({ Name: 'ztait-lambda', ...SYSTEM }),
       },
       {
@@ -237,8 +275,30 @@ function network(): FixtureAccount['ec2'] {
 
 function boundaryDocument(): Obj {
   return doc(
-    { Sid: 'AllowWorkloadServices', Effect: 'Allow', Action: ['dynamodb:*', 'secretsmanager:GetSecretValue', 'events:PutEvents', 'bedrock:*', 'logs:*', 'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses', 'xray:*'], Resource: '*' },
-    { Sid: 'DenyRoleAssumption', Effect: 'Deny', Action: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'], Resource: '*' },
+    {
+      Sid: 'AllowWorkloadServices',
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:*',
+        'secretsmanager:GetSecretValue',
+        'events:PutEvents',
+        'bedrock:*',
+        'logs:*',
+        'ec2:CreateNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+        'xray:*',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'DenyRoleAssumption',
+      Effect: 'Deny',
+      Action: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'],
+      Resource: '*',
+    },
     {
       Sid: 'DenyIamPolicyChanges',
       Effect: 'Deny',
@@ -259,9 +319,19 @@ function boundaryDocument(): Obj {
       ],
       Resource: '*',
     },
-    { Sid: 'DenyTrailTampering', Effect: 'Deny', Action: ['cloudtrail:DeleteTrail', 'cloudtrail:StopLogging', 'cloudtrail:UpdateTrail'], Resource: '*' },
+    {
+      Sid: 'DenyTrailTampering',
+      Effect: 'Deny',
+      Action: ['cloudtrail:DeleteTrail', 'cloudtrail:StopLogging', 'cloudtrail:UpdateTrail'],
+      Resource: '*',
+    },
     { Sid: 'DenyVpcChanges', Effect: 'Deny', Action: ['ec2:CreateVpc', 'ec2:DeleteVpc'], Resource: '*' },
-    { Sid: 'DenyAuditDeletes', Effect: 'Deny', Action: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteTable', 'dynamodb:PartiQLDelete'], Resource: tableArn('audit') },
+    {
+      Sid: 'DenyAuditDeletes',
+      Effect: 'Deny',
+      Action: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteTable', 'dynamodb:PartiQLDelete'],
+      Resource: tableArn('audit'),
+    },
   );
 }
 
@@ -286,7 +356,11 @@ function role(spec: FunctionSpec): Obj {
   const name = `ztait-${spec.name}-role`;
   return {
     RoleName: name,
-    RoleId: `AROA${spec.name.replace(/[^a-z]/g, '').toUpperCase().slice(0, 12).padEnd(12, 'X')}0001`,
+    RoleId: `AROA${spec.name
+      .replace(/[^a-z]/g, '')
+      .toUpperCase()
+      .slice(0, 12)
+      .padEnd(12, 'X')}0001`,
     Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
     Path: '/',
     CreateDate: '2025-01-15T10:00:00Z',
@@ -327,7 +401,11 @@ function secret(name: string, rotationDays: number | undefined, tagged = true): 
     Description: `ZTAIT ${name}`,
     KmsKeyId: KMS_KEY,
     ...(rotationDays
-      ? { RotationEnabled: true, RotationLambdaARN: arn('lambda', 'function:SecretsManagerRotation'), RotationRules: { AutomaticallyAfterDays: rotationDays } }
+      ? {
+          RotationEnabled: true,
+          RotationLambdaARN: arn('lambda', 'function:SecretsManagerRotation'),
+          RotationRules: { AutomaticallyAfterDays: rotationDays },
+        }
       : { RotationEnabled: false }),
     Tags: tags(tagged ? SYSTEM : {}),
   };
@@ -373,14 +451,35 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
         },
       ],
       Policies: [
-        { PolicyName: 'ztait-permission-boundary', Arn: BOUNDARY, Path: '/', DefaultVersionId: 'v3', AttachmentCount: 0, PermissionsBoundaryUsageCount: 7, Document: boundaryDocument() },
+        {
+          PolicyName: 'ztait-permission-boundary',
+          Arn: BOUNDARY,
+          Path: '/',
+          DefaultVersionId: 'v3',
+          AttachmentCount: 0,
+          PermissionsBoundaryUsageCount: 7,
+          Document: boundaryDocument(),
+        },
         {
           PolicyName: 'AWSLambdaVPCAccessExecutionRole',
           Arn: VPC_ACCESS,
           Path: '/service-role/',
           DefaultVersionId: 'v3',
           Document: doc(
-            allow(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], '*'),
+            allow(
+              [
+                'logs:CreateLogGroup',
+                'logs:CreateLogStream',
+                'logs:PutLogEvents',
+                'ec2:CreateNetworkInterface',
+                'ec2:DescribeNetworkInterfaces',
+                'ec2:DescribeSubnets',
+                'ec2:DeleteNetworkInterface',
+                'ec2:AssignPrivateIpAddresses',
+                'ec2:UnassignPrivateIpAddresses',
+              ],
+              '*',
+            ),
           ),
         },
         { PolicyName: 'AdministratorAccess', Arn: ADMIN, Path: '/', DefaultVersionId: 'v1', Document: doc(allow('*', '*')) },
@@ -417,9 +516,28 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
           Name: TRAIL_BUCKET,
           Versioning: { Status: 'Enabled', MFADelete: 'Enabled' },
           Policy: doc(
-            { Sid: 'AWSCloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${TRAIL_BUCKET}` },
-            { Sid: 'AWSCloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${TRAIL_BUCKET}/AWSLogs/${ACCOUNT}/*`, Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } } },
-            { Sid: 'DenyLogDeletion', Effect: 'Deny', Principal: '*', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: `arn:aws:s3:::${TRAIL_BUCKET}/*` },
+            {
+              Sid: 'AWSCloudTrailAclCheck',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Action: 's3:GetBucketAcl',
+              Resource: `arn:aws:s3:::${TRAIL_BUCKET}`,
+            },
+            {
+              Sid: 'AWSCloudTrailWrite',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Action: 's3:PutObject',
+              Resource: `arn:aws:s3:::${TRAIL_BUCKET}/AWSLogs/${ACCOUNT}/*`,
+              Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+            },
+            {
+              Sid: 'DenyLogDeletion',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+              Resource: `arn:aws:s3:::${TRAIL_BUCKET}/*`,
+            },
           ),
         },
         { Name: 'legacy-org-trail-logs', Versioning: {} },
@@ -439,7 +557,15 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
           IsLogging: true,
           Tags: tags(SYSTEM),
         },
-        { Name: 'org-trail', TrailARN: arn('cloudtrail', 'trail/org-trail'), S3BucketName: 'legacy-org-trail-logs', IsMultiRegionTrail: false, HomeRegion: REGION, IsLogging: false, Tags: [] },
+        {
+          Name: 'org-trail',
+          TrailARN: arn('cloudtrail', 'trail/org-trail'),
+          S3BucketName: 'legacy-org-trail-logs',
+          IsMultiRegionTrail: false,
+          HomeRegion: REGION,
+          IsLogging: false,
+          Tags: [],
+        },
       ],
     },
     secretsmanager: {
@@ -452,9 +578,32 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
     },
     ssm: {
       Parameters: [
-        { Name: '/ztait/config/log-level', Type: 'String', Value: 'INFO', ARN: arn('ssm', 'parameter/ztait/config/log-level'), Tier: 'Standard', DataType: 'text' },
-        { Name: 'shared-feature-flags', Type: 'String', Value: 'dashboard=on', ARN: arn('ssm', 'parameter/shared-feature-flags'), Tier: 'Standard', DataType: 'text', Tags: tags(SYSTEM) },
-        { Name: '/legacy/flag', Type: 'String', Value: 'You are an old assistant prompt, not ours.', ARN: arn('ssm', 'parameter/legacy/flag'), Tier: 'Standard', DataType: 'text', Tags: [] },
+        {
+          Name: '/ztait/config/log-level',
+          Type: 'String',
+          Value: 'INFO',
+          ARN: arn('ssm', 'parameter/ztait/config/log-level'),
+          Tier: 'Standard',
+          DataType: 'text',
+        },
+        {
+          Name: 'shared-feature-flags',
+          Type: 'String',
+          Value: 'dashboard=on',
+          ARN: arn('ssm', 'parameter/shared-feature-flags'),
+          Tier: 'Standard',
+          DataType: 'text',
+          Tags: tags(SYSTEM),
+        },
+        {
+          Name: '/legacy/flag',
+          Type: 'String',
+          Value: 'You are an old assistant prompt, not ours.',
+          ARN: arn('ssm', 'parameter/legacy/flag'),
+          Tier: 'Standard',
+          DataType: 'text',
+          Tags: [],
+        },
       ],
     },
     apigatewayv2: {
@@ -476,11 +625,29 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
             },
           ],
           Integrations: [
-            { IntegrationId: 'int0receiver', IntegrationType: 'AWS_PROXY', IntegrationUri: integrationUri(receiver), PayloadFormatVersion: '2.0', ConnectionType: 'INTERNET' },
-            { IntegrationId: 'int0manager', IntegrationType: 'AWS_PROXY', IntegrationUri: manager, PayloadFormatVersion: '2.0', ConnectionType: 'INTERNET' },
+            {
+              IntegrationId: 'int0receiver',
+              IntegrationType: 'AWS_PROXY',
+              IntegrationUri: integrationUri(receiver),
+              PayloadFormatVersion: '2.0',
+              ConnectionType: 'INTERNET',
+            },
+            {
+              IntegrationId: 'int0manager',
+              IntegrationType: 'AWS_PROXY',
+              IntegrationUri: manager,
+              PayloadFormatVersion: '2.0',
+              ConnectionType: 'INTERNET',
+            },
           ],
           Routes: [
-            ...SOURCES.map((s) => ({ RouteId: `rt0wh${s}`, RouteKey: `POST /webhooks/${s}`, AuthorizationType: 'NONE', Target: 'integrations/int0receiver', ApiKeyRequired: false })),
+            ...SOURCES.map((s) => ({
+              RouteId: `rt0wh${s}`,
+              RouteKey: `POST /webhooks/${s}`,
+              AuthorizationType: 'NONE',
+              Target: 'integrations/int0receiver',
+              ApiKeyRequired: false,
+            })),
             ...dashboard.map((k, i) => ({
               RouteId: `rt0dash${i}`,
               RouteKey: k,
@@ -491,7 +658,15 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
             })),
           ],
         },
-        { ApiId: 'zz9legacy0', Name: 'legacy-api', ProtocolType: 'HTTP', Tags: {}, Routes: [{ RouteId: 'rtlegacy', RouteKey: 'GET /', AuthorizationType: 'NONE' }], Integrations: [], Authorizers: [] },
+        {
+          ApiId: 'zz9legacy0',
+          Name: 'legacy-api',
+          ProtocolType: 'HTTP',
+          Tags: {},
+          Routes: [{ RouteId: 'rtlegacy', RouteKey: 'GET /', AuthorizationType: 'NONE' }],
+          Integrations: [],
+          Authorizers: [],
+        },
       ],
     },
   };

@@ -85,7 +85,13 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
     send(res, reply);
   }
 
-  async function respond(service: Service, action: string, params: Record<string, unknown>, accessKeyId: string | undefined, n: number): Promise<WireResponse> {
+  async function respond(
+    service: Service,
+    action: string,
+    params: Record<string, unknown>,
+    accessKeyId: string | undefined,
+    n: number,
+  ): Promise<WireResponse> {
     const handler = HANDLERS[service]?.[action];
     if (!handler) return encodeError(service, 400, 'InvalidAction', `${service}:${action} is not served by the test server`);
     const list = faults.actions?.[`${service}:${action}`];
@@ -93,11 +99,18 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
       const injected = await inject(service, f, n);
       if (injected) return injected;
     }
-    const ctx: HandlerContext = { account: opts.account, sessions, ...(faults.pageSize ? { pageSize: faults.pageSize } : {}), ...(accessKeyId ? { accessKeyId } : {}) };
+    const ctx: HandlerContext = {
+      account: opts.account,
+      sessions,
+      ...(faults.pageSize ? { pageSize: faults.pageSize } : {}),
+      ...(accessKeyId ? { accessKeyId } : {}),
+    };
     try {
       const tokenFault = (Array.isArray(list) ? list : list ? [list] : []).some((f) => f.kind === 'token');
       // A token fault answers every page alike, whatever token the client sends back.
-      const input = tokenFault ? Object.fromEntries(Object.entries(params).filter(([k]) => !/^(Marker|NextToken|ExclusiveStartTableName)$/.test(k))) : params;
+      const input = tokenFault
+        ? Object.fromEntries(Object.entries(params).filter(([k]) => !/^(Marker|NextToken|ExclusiveStartTableName)$/.test(k)))
+        : params;
       return encodeOutput(service, action, withToken(handler(input, ctx), list, n));
     } catch (e) {
       if (e instanceof AwsError) return encodeError(service, e.status, e.code, e.message);
@@ -146,7 +159,11 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
 
 function send(res: ServerResponse, r: WireResponse): void {
   if (res.headersSent) return;
-  res.writeHead(r.status, { ...r.headers, 'x-amzn-requestid': '00000000-0000-4000-8000-000000000000', 'content-length': Buffer.byteLength(r.body) });
+  res.writeHead(r.status, {
+    ...r.headers,
+    'x-amzn-requestid': '00000000-0000-4000-8000-000000000000',
+    'content-length': Buffer.byteLength(r.body),
+  });
   res.end(r.body);
 }
 
@@ -156,13 +173,19 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function withToken(output: Record<string, unknown>, faults: Fault | Fault[] | undefined, n: number): Record<string, unknown> {
   const f = (Array.isArray(faults) ? faults : faults ? [faults] : []).find((x) => x.kind === 'token');
   if (f?.kind !== 'token') return output;
-  return { ...output, [f.field]: f.value === 'same' ? 'loop-token' : `token-${n}`, ...('IsTruncated' in output ? { IsTruncated: true } : {}) };
+  return {
+    ...output,
+    [f.field]: f.value === 'same' ? 'loop-token' : `token-${n}`,
+    ...('IsTruncated' in output ? { IsTruncated: true } : {}),
+  };
 }
 
 type StreamFault = Extract<Fault, { kind: 'hugeBody' | 'drip' }>;
 
 function streamingFault(faults: Fault | Fault[] | undefined): StreamFault | undefined {
-  return (Array.isArray(faults) ? faults : faults ? [faults] : []).find((x): x is StreamFault => x.kind === 'hugeBody' || x.kind === 'drip');
+  return (Array.isArray(faults) ? faults : faults ? [faults] : []).find(
+    (x): x is StreamFault => x.kind === 'hugeBody' || x.kind === 'drip',
+  );
 }
 
 /** Writes a hostile body chunk by chunk, with backpressure, until done or the client hangs up. */
@@ -207,7 +230,10 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 }
 
 /** Which operation a request is, from the signing scope, X-Amz-Target, Action or the REST path. */
-export function decode(req: IncomingMessage, body: string): { service: string; action: string; params: Record<string, unknown> } | undefined {
+export function decode(
+  req: IncomingMessage,
+  body: string,
+): { service: string; action: string; params: Record<string, unknown> } | undefined {
   const scope = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''));
   const service = scope?.[1];
   if (!service || !(service in PROTOCOL)) return undefined;
@@ -228,7 +254,12 @@ export function decode(req: IncomingMessage, body: string): { service: string; a
     case 'restXml': {
       const bucket = decodeURIComponent(url.pathname.split('/')[1] ?? '');
       const sub = ['policy', 'versioning'].find((k) => url.searchParams.has(k));
-      const action = req.method === 'GET' && sub ? (sub === 'policy' ? 'GetBucketPolicy' : 'GetBucketVersioning') : `${req.method} ${url.pathname}${url.search}`;
+      const action =
+        req.method === 'GET' && sub
+          ? sub === 'policy'
+            ? 'GetBucketPolicy'
+            : 'GetBucketVersioning'
+          : `${req.method} ${url.pathname}${url.search}`;
       return { service, action, params: { Bucket: bucket } };
     }
   }
@@ -257,14 +288,18 @@ function nestQuery(form: URLSearchParams): Record<string, unknown> {
 
 function decodeLambda(method: string, url: URL) {
   const q = Object.fromEntries(url.searchParams);
-  if (method === 'GET' && /^\/2015-03-31\/functions\/?$/.test(url.pathname)) return { service: 'lambda', action: 'ListFunctions', params: q };
+  if (method === 'GET' && /^\/2015-03-31\/functions\/?$/.test(url.pathname))
+    return { service: 'lambda', action: 'ListFunctions', params: q };
   const tags = /^\/2017-03-31\/tags\/(.+)$/.exec(url.pathname);
   if (method === 'GET' && tags) return { service: 'lambda', action: 'ListTags', params: { Resource: decodeURIComponent(tags[1]!) } };
   return { service: 'lambda', action: `${method} ${url.pathname}`, params: q };
 }
 
 function decodeApiGateway(method: string, url: URL) {
-  const params: Record<string, unknown> = { NextToken: url.searchParams.get('nextToken') ?? undefined, MaxResults: url.searchParams.get('maxResults') ?? undefined };
+  const params: Record<string, unknown> = {
+    NextToken: url.searchParams.get('nextToken') ?? undefined,
+    MaxResults: url.searchParams.get('maxResults') ?? undefined,
+  };
   if (method === 'GET' && url.pathname === '/v2/apis') return { service: 'apigateway', action: 'GetApis', params };
   const m = /^\/v2\/apis\/([^/]+)\/(routes|integrations|authorizers)$/.exec(url.pathname);
   if (method === 'GET' && m) {

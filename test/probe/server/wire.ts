@@ -119,10 +119,19 @@ export function encodeOutput(service: Service, operation: string, output: Record
     }
     case 'restXml': {
       // S3 GetBucketPolicy's payload is the policy text itself.
-      if (operation === 'GetBucketPolicy') return { status: 200, headers: { 'content-type': 'application/json' }, body: String(output.Policy ?? '') };
-      const ser = new XmlShapeSerializer({ serviceNamespace: 's3', timestampFormat: { useTrait: true, default: 5 }, xmlNamespace: XMLNS.s3! });
+      if (operation === 'GetBucketPolicy')
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: String(output.Policy ?? '') };
+      const ser = new XmlShapeSerializer({
+        serviceNamespace: 's3',
+        timestampFormat: { useTrait: true, default: 5 },
+        xmlNamespace: XMLNS.s3!,
+      });
       ser.write(schema, value);
-      return { status: 200, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${String(ser.flush())}` };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/xml' },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n${String(ser.flush())}`,
+      };
     }
   }
 }

@@ -18,7 +18,9 @@ export interface ScopedTable {
 /** Tables in the namespace with encryption (DescribeTable), PITR (DescribeContinuousBackups) and TTL. */
 export async function collectTables(ctx: CollectContext): Promise<ScopedTable[]> {
   const { dynamodb } = ctx.clients;
-  const names = await attempt(() => allPages(ctx, 'dynamodb:ListTables', paginateListTables({ client: dynamodb, pageSize: 100 }, {}), (p) => p.TableNames));
+  const names = await attempt(() =>
+    allPages(ctx, 'dynamodb:ListTables', paginateListTables({ client: dynamodb, pageSize: 100 }, {}), (p) => p.TableNames),
+  );
   if (!names.ok) {
     ctx.out.gap(['aws_dynamodb_table'], names.failure);
     return [];
@@ -35,7 +37,12 @@ export async function collectTables(ctx: CollectContext): Promise<ScopedTable[]>
         }
         const arn = described.value.Table?.TableArn;
         const listed = await attempt(() =>
-          allPages(ctx, 'dynamodb:ListTagsOfResource', tokenPages((NextToken) => dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken }))), (p) => p.Tags),
+          allPages(
+            ctx,
+            'dynamodb:ListTagsOfResource',
+            tokenPages((NextToken) => dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken }))),
+            (p) => p.Tags,
+          ),
         );
         if (!listed.ok) {
           ctx.out.gap(['aws_dynamodb_table'], `${listed.failure.reason}: cannot tell whether table ${name} is in the namespace`);

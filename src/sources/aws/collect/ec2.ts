@@ -28,14 +28,17 @@ import { allPages, attempt, chunks, uniq, type Attempt, type CollectContext } fr
 import type { ScopedFunction } from './lambda.js';
 
 const ROUTE_TYPES: InventoryTerm[] = ['aws_route_table', 'aws_route_table_association', 'aws_main_route_table_association', 'aws_route'];
-const VPC_WIDE_TYPES: InventoryTerm[] = ['aws_vpc', 'aws_subnet', ...ROUTE_TYPES, 'aws_nat_gateway', 'aws_internet_gateway', 'aws_vpc_endpoint'];
+const VPC_WIDE_TYPES: InventoryTerm[] = [
+  'aws_vpc',
+  'aws_subnet',
+  ...ROUTE_TYPES,
+  'aws_nat_gateway',
+  'aws_internet_gateway',
+  'aws_vpc_endpoint',
+];
 
 /** Runs one filtered Describe over value chunks and concatenates the items. */
-async function describeBy<T>(
-  name: string,
-  values: readonly string[],
-  run: (filters: Filter[]) => Promise<T[]>,
-): Promise<Attempt<T[]>> {
+async function describeBy<T>(name: string, values: readonly string[], run: (filters: Filter[]) => Promise<T[]>): Promise<Attempt<T[]>> {
   const out: T[] = [];
   for (const chunk of chunks(uniq(values).sort())) {
     const r = await attempt(() => run([{ Name: name, Values: chunk }]));
@@ -57,7 +60,9 @@ export async function collectNetwork(ctx: CollectContext, functions: readonly Sc
   const fnGroups = functions.flatMap((f) => f.fn.VpcConfig?.SecurityGroupIds ?? []);
 
   const [subnetsOfFns, groups, vpcs] = await Promise.all([
-    describeBy('subnet-id', fnSubnets, (Filters) => allPages(ctx, 'ec2:DescribeSubnets', paginateDescribeSubnets({ client: ec2 }, { Filters }), (p) => p.Subnets)),
+    describeBy('subnet-id', fnSubnets, (Filters) =>
+      allPages(ctx, 'ec2:DescribeSubnets', paginateDescribeSubnets({ client: ec2 }, { Filters }), (p) => p.Subnets),
+    ),
     describeBy('group-id', fnGroups, (Filters) =>
       allPages(ctx, 'ec2:DescribeSecurityGroups', paginateDescribeSecurityGroups({ client: ec2 }, { Filters }), (p) => p.SecurityGroups),
     ),
@@ -96,7 +101,8 @@ export async function collectNetwork(ctx: CollectContext, functions: readonly Sc
   for (const { fn, tags } of functions) {
     const subnetIds = fn.VpcConfig?.SubnetIds ?? [];
     const groupIds = fn.VpcConfig?.SecurityGroupIds ?? [];
-    const vpcId = subnetIds.length + groupIds.length > 0 ? deriveVpcId(subnetIds, groupIds, vpcOfSubnet, vpcOfGroup, lookupFailure) : undefined;
+    const vpcId =
+      subnetIds.length + groupIds.length > 0 ? deriveVpcId(subnetIds, groupIds, vpcOfSubnet, vpcOfGroup, lookupFailure) : undefined;
     ctx.out.add(mapFunction(fn, ctx.region, ctx.partition, vpcId, tags));
   }
 }
@@ -105,23 +111,42 @@ async function collectVpcContents(ctx: CollectContext, scope: Ec2Scope, vpcIds: 
   if (vpcIds.length === 0) return;
   const { ec2 } = ctx.clients;
   const [subnets, tables, nats, igws, endpoints] = await Promise.all([
-    describeBy('vpc-id', vpcIds, (Filters) => allPages(ctx, 'ec2:DescribeSubnets', paginateDescribeSubnets({ client: ec2 }, { Filters }), (p) => p.Subnets)),
-    describeBy('vpc-id', vpcIds, (Filters) => allPages(ctx, 'ec2:DescribeRouteTables', paginateDescribeRouteTables({ client: ec2 }, { Filters }), (p) => p.RouteTables)),
-    describeBy('vpc-id', vpcIds, (Filters) => allPages(ctx, 'ec2:DescribeNatGateways', paginateDescribeNatGateways({ client: ec2 }, { Filter: Filters }), (p) => p.NatGateways)),
-    describeBy('attachment.vpc-id', vpcIds, (Filters) =>
-      allPages(ctx, 'ec2:DescribeInternetGateways', paginateDescribeInternetGateways({ client: ec2 }, { Filters }), (p) => p.InternetGateways),
+    describeBy('vpc-id', vpcIds, (Filters) =>
+      allPages(ctx, 'ec2:DescribeSubnets', paginateDescribeSubnets({ client: ec2 }, { Filters }), (p) => p.Subnets),
     ),
-    describeBy('vpc-id', vpcIds, (Filters) => allPages(ctx, 'ec2:DescribeVpcEndpoints', paginateDescribeVpcEndpoints({ client: ec2 }, { Filters }), (p) => p.VpcEndpoints)),
+    describeBy('vpc-id', vpcIds, (Filters) =>
+      allPages(ctx, 'ec2:DescribeRouteTables', paginateDescribeRouteTables({ client: ec2 }, { Filters }), (p) => p.RouteTables),
+    ),
+    describeBy('vpc-id', vpcIds, (Filters) =>
+      allPages(ctx, 'ec2:DescribeNatGateways', paginateDescribeNatGateways({ client: ec2 }, { Filter: Filters }), (p) => p.NatGateways),
+    ),
+    describeBy('attachment.vpc-id', vpcIds, (Filters) =>
+      allPages(
+        ctx,
+        'ec2:DescribeInternetGateways',
+        paginateDescribeInternetGateways({ client: ec2 }, { Filters }),
+        (p) => p.InternetGateways,
+      ),
+    ),
+    describeBy('vpc-id', vpcIds, (Filters) =>
+      allPages(ctx, 'ec2:DescribeVpcEndpoints', paginateDescribeVpcEndpoints({ client: ec2 }, { Filters }), (p) => p.VpcEndpoints),
+    ),
   ]);
   addAll(ctx, subnets, ['aws_subnet'], (xs: Subnet[]) => xs.map((s) => mapSubnet(s, scope)));
   addAll(ctx, tables, ROUTE_TYPES, (xs) => xs.flatMap((t) => mapRouteTable(t, scope)));
   addAll(ctx, igws, ['aws_internet_gateway'], (xs) => xs.map((g) => mapInternetGateway(g, scope)));
   addAll(ctx, nats, ['aws_nat_gateway'], (xs) =>
-    xs.filter((n) => LIVE_NAT_STATES.has(n.State ?? '') || skipped(ctx, `NAT gateway ${n.NatGatewayId}`, n.State)).map((n) => mapNatGateway(n, scope)),
+    xs
+      .filter((n) => LIVE_NAT_STATES.has(n.State ?? '') || skipped(ctx, `NAT gateway ${n.NatGatewayId}`, n.State))
+      .map((n) => mapNatGateway(n, scope)),
   );
   addAll(ctx, endpoints, ['aws_vpc_endpoint'], (xs) =>
     xs
-      .filter((e) => LIVE_ENDPOINT_STATES.has((e.State ?? '').toLowerCase()) || skipped(ctx, `VPC endpoint ${e.VpcEndpointId} (${e.ServiceName})`, e.State))
+      .filter(
+        (e) =>
+          LIVE_ENDPOINT_STATES.has((e.State ?? '').toLowerCase()) ||
+          skipped(ctx, `VPC endpoint ${e.VpcEndpointId} (${e.ServiceName})`, e.State),
+      )
       .map((e) => mapVpcEndpoint(e, scope)),
   );
 }

@@ -34,7 +34,10 @@ export async function collectIam(ctx: CollectContext, referencedRoleArns: readon
   }
   const referenced = new Set(referencedRoleArns);
   for (const arn of referenced) {
-    if (!listed.value.some((r) => r.Arn === arn)) ctx.out.limitation(`role ${arn} used by a function is not in this account's role list: its policies cannot be read, so SI-3, SI-4 and SI-7 are error for that function`);
+    if (!listed.value.some((r) => r.Arn === arn))
+      ctx.out.limitation(
+        `role ${arn} used by a function is not in this account's role list: its policies cannot be read, so SI-3, SI-4 and SI-7 are error for that function`,
+      );
   }
 
   const scoped = (
@@ -83,24 +86,35 @@ export async function collectIam(ctx: CollectContext, referencedRoleArns: readon
 
 async function inlinePolicies(ctx: CollectContext, roleName: string): Promise<InlinePolicy[] | Unknown> {
   const { iam } = ctx.clients;
-  const names = await attempt(() => allPages(ctx, 'iam:ListRolePolicies', paginateListRolePolicies({ client: iam }, { RoleName: roleName }), (p) => p.PolicyNames));
+  const names = await attempt(() =>
+    allPages(ctx, 'iam:ListRolePolicies', paginateListRolePolicies({ client: iam }, { RoleName: roleName }), (p) => p.PolicyNames),
+  );
   if (!names.ok) {
     ctx.out.gap(['aws_iam_role.inline_policy'], names.failure);
     return unknownFrom(names.failure);
   }
   return Promise.all(
-    uniq(names.value).sort().map(async (policyName): Promise<InlinePolicy> => {
-      const doc = await attempt(() => iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })));
-      if (!doc.ok) ctx.out.gap(['aws_iam_role.inline_policy'], doc.failure);
-      return { name: policyName, policy: doc.ok ? decodePolicyDocument(doc.value.PolicyDocument) : unknownFrom(doc.failure) };
-    }),
+    uniq(names.value)
+      .sort()
+      .map(async (policyName): Promise<InlinePolicy> => {
+        const doc = await attempt(() => iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })));
+        if (!doc.ok) ctx.out.gap(['aws_iam_role.inline_policy'], doc.failure);
+        return { name: policyName, policy: doc.ok ? decodePolicyDocument(doc.value.PolicyDocument) : unknownFrom(doc.failure) };
+      }),
   );
 }
 
 async function attachedPolicies(ctx: CollectContext, roleName: string) {
   return attempt(async () =>
     uniq(
-      (await allPages(ctx, 'iam:ListAttachedRolePolicies', paginateListAttachedRolePolicies({ client: ctx.clients.iam }, { RoleName: roleName }), (p) => p.AttachedPolicies))
+      (
+        await allPages(
+          ctx,
+          'iam:ListAttachedRolePolicies',
+          paginateListAttachedRolePolicies({ client: ctx.clients.iam }, { RoleName: roleName }),
+          (p) => p.AttachedPolicies,
+        )
+      )
         .map((p) => p.PolicyArn ?? '')
         .filter(Boolean),
     ).sort(),
@@ -123,5 +137,7 @@ async function collectPolicy(ctx: CollectContext, arn: string): Promise<void> {
   }
   const version = await attempt(() => iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId })));
   if (!version.ok) ctx.out.gap(['aws_iam_policy.policy'], version.failure);
-  ctx.out.add(mapPolicy(arn, policy, version.ok ? decodePolicyDocument(version.value.PolicyVersion?.Document) : unknownFrom(version.failure)));
+  ctx.out.add(
+    mapPolicy(arn, policy, version.ok ? decodePolicyDocument(version.value.PolicyVersion?.Document) : unknownFrom(version.failure)),
+  );
 }

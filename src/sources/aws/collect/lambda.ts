@@ -13,7 +13,9 @@ export interface ScopedFunction {
  * `addFunctions` (./ec2.ts) once subnets are known.
  */
 export async function collectFunctions(ctx: CollectContext): Promise<ScopedFunction[]> {
-  const listed = await attempt(() => allPages(ctx, 'lambda:ListFunctions', paginateListFunctions({ client: ctx.clients.lambda, pageSize: 50 }, {}), (p) => p.Functions));
+  const listed = await attempt(() =>
+    allPages(ctx, 'lambda:ListFunctions', paginateListFunctions({ client: ctx.clients.lambda, pageSize: 50 }, {}), (p) => p.Functions),
+  );
   if (!listed.ok) {
     ctx.out.gap(['aws_lambda_function'], listed.failure);
     return [];

@@ -8,7 +8,12 @@ import { allPages, attempt, type CollectContext } from './context.js';
 /** Secrets in the namespace with their rotation. ListSecrets carries tags and rotation; values are never read. */
 export async function collectSecrets(ctx: CollectContext): Promise<void> {
   const listed = await attempt(() =>
-    allPages(ctx, 'secretsmanager:ListSecrets', paginateListSecrets({ client: ctx.clients.secrets, pageSize: 100 }, { IncludePlannedDeletion: false }), (p) => p.SecretList),
+    allPages(
+      ctx,
+      'secretsmanager:ListSecrets',
+      paginateListSecrets({ client: ctx.clients.secrets, pageSize: 100 }, { IncludePlannedDeletion: false }),
+      (p) => p.SecretList,
+    ),
   );
   if (!listed.ok) {
     ctx.out.gap(['aws_secretsmanager_secret', 'aws_secretsmanager_secret_rotation'], listed.failure);
@@ -25,7 +30,9 @@ export async function collectSecrets(ctx: CollectContext): Promise<void> {
  */
 export async function collectParameters(ctx: CollectContext): Promise<void> {
   const { ssm } = ctx.clients;
-  const listed = await attempt(() => allPages(ctx, 'ssm:DescribeParameters', paginateDescribeParameters({ client: ssm, pageSize: 50 }, {}), (p) => p.Parameters));
+  const listed = await attempt(() =>
+    allPages(ctx, 'ssm:DescribeParameters', paginateDescribeParameters({ client: ssm, pageSize: 50 }, {}), (p) => p.Parameters),
+  );
   if (!listed.ok) {
     ctx.out.gap(['aws_ssm_parameter'], listed.failure);
     return;
@@ -49,7 +56,8 @@ export async function collectParameters(ctx: CollectContext): Promise<void> {
 }
 
 async function parameterValue(ctx: CollectContext, p: ParameterMetadata): Promise<Value> {
-  if (p.Type !== 'String' && p.Type !== 'StringList') return new Unknown(`${p.Type ?? 'unknown-type'} parameter ${p.Name}: its value is never read by the probe`);
+  if (p.Type !== 'String' && p.Type !== 'StringList')
+    return new Unknown(`${p.Type ?? 'unknown-type'} parameter ${p.Name}: its value is never read by the probe`);
   const got = await attempt(() => ctx.clients.ssm.send(new GetParameterCommand({ Name: p.Name, WithDecryption: false })));
   if (!got.ok) ctx.out.gap(['aws_ssm_parameter.value'], got.failure);
   return got.ok ? (got.value.Parameter?.Value ?? null) : unknownFrom(got.failure);

@@ -18,8 +18,13 @@ export async function collectTrails(ctx: CollectContext): Promise<void> {
   const trails = [...(described.value.trailList ?? [])].sort((a, b) => (a.TrailARN ?? '').localeCompare(b.TrailARN ?? ''));
   const unnamed = trails.filter((t) => !inScope(t.Name, undefined, ctx.prefix) && t.TrailARN);
   const tagsByArn = new Map<string, Record<string, string>>();
-  for (const chunk of chunks(unnamed.map((t) => t.TrailARN!), 20)) {
-    const listed = await attempt(() => allPages(ctx, 'cloudtrail:ListTags', paginateListTags({ client: cloudtrail }, { ResourceIdList: chunk }), (p) => p.ResourceTagList));
+  for (const chunk of chunks(
+    unnamed.map((t) => t.TrailARN!),
+    20,
+  )) {
+    const listed = await attempt(() =>
+      allPages(ctx, 'cloudtrail:ListTags', paginateListTags({ client: cloudtrail }, { ResourceIdList: chunk }), (p) => p.ResourceTagList),
+    );
     if (!listed.ok) {
       ctx.out.gap(['aws_cloudtrail'], `${listed.failure.reason}: cannot tell whether trail(s) ${chunk.join(', ')} are in the namespace`);
       continue;
@@ -53,13 +58,17 @@ async function collectBucket(ctx: CollectContext, bucket: string): Promise<void>
   }
   ctx.out.add(mapBucket(bucket, ctx.partition));
   if (policy.ok) {
-    ctx.out.add(mapBucketPolicy(bucket, ctx.partition, policy.value.Policy ?? new Unknown(`s3:GetBucketPolicy of ${bucket} returned no policy`)));
+    ctx.out.add(
+      mapBucketPolicy(bucket, ctx.partition, policy.value.Policy ?? new Unknown(`s3:GetBucketPolicy of ${bucket} returned no policy`)),
+    );
   } else if (policy.failure.code !== 'NoSuchBucketPolicy') {
     ctx.out.gap(['aws_s3_bucket_policy'], policy.failure);
     ctx.out.add(mapBucketPolicy(bucket, ctx.partition, unknownFrom(policy.failure)));
   }
   if (versioning.ok) {
-    ctx.out.add(mapBucketVersioning(bucket, ctx.partition, versioning.value.Status ?? 'Disabled', versioning.value.MFADelete ?? 'Disabled'));
+    ctx.out.add(
+      mapBucketVersioning(bucket, ctx.partition, versioning.value.Status ?? 'Disabled', versioning.value.MFADelete ?? 'Disabled'),
+    );
   } else {
     ctx.out.gap(['aws_s3_bucket_versioning'], versioning.failure);
     const u = unknownFrom(versioning.failure);

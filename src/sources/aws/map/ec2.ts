@@ -28,7 +28,12 @@ const tagsOf = (tags: Tag[] | undefined): Record<string, string> => tagMap(tags)
 export function mapVpc(v: Vpc, s: Ec2Scope): LiveResourceSpec {
   const id = v.VpcId ?? '';
   const a = arn(s, v.OwnerId, 'vpc', id);
-  return { type: 'aws_vpc', key: id, arn: a, values: { id, arn: a, cidr_block: v.CidrBlock ?? null, owner_id: v.OwnerId ?? null, tags: tagsOf(v.Tags) } };
+  return {
+    type: 'aws_vpc',
+    key: id,
+    arn: a,
+    values: { id, arn: a, cidr_block: v.CidrBlock ?? null, owner_id: v.OwnerId ?? null, tags: tagsOf(v.Tags) },
+  };
 }
 
 export function mapSubnet(n: Subnet, s: Ec2Scope): LiveResourceSpec {
@@ -87,20 +92,18 @@ export function mapRouteTable(t: RouteTable, s: Ec2Scope): LiveResourceSpec[] {
   const a = arn(s, t.OwnerId, 'route-table', id);
   const routes = (t.Routes ?? [])
     .filter((r) => r.GatewayId !== 'local' && r.Origin !== 'CreateRouteTable')
-    .map(
-      (r): ValueObject => ({
-        cidr_block: r.DestinationCidrBlock ?? '',
-        ipv6_cidr_block: r.DestinationIpv6CidrBlock ?? '',
-        destination_prefix_list_id: r.DestinationPrefixListId ?? '',
-        gateway_id: r.GatewayId ?? '',
-        nat_gateway_id: r.NatGatewayId ?? '',
-        egress_only_gateway_id: r.EgressOnlyInternetGatewayId ?? '',
-        network_interface_id: r.NetworkInterfaceId ?? '',
-        transit_gateway_id: r.TransitGatewayId ?? '',
-        vpc_peering_connection_id: r.VpcPeeringConnectionId ?? '',
-        state: r.State ?? '',
-      }),
-    );
+    .map((r): ValueObject => ({
+      cidr_block: r.DestinationCidrBlock ?? '',
+      ipv6_cidr_block: r.DestinationIpv6CidrBlock ?? '',
+      destination_prefix_list_id: r.DestinationPrefixListId ?? '',
+      gateway_id: r.GatewayId ?? '',
+      nat_gateway_id: r.NatGatewayId ?? '',
+      egress_only_gateway_id: r.EgressOnlyInternetGatewayId ?? '',
+      network_interface_id: r.NetworkInterfaceId ?? '',
+      transit_gateway_id: r.TransitGatewayId ?? '',
+      vpc_peering_connection_id: r.VpcPeeringConnectionId ?? '',
+      state: r.State ?? '',
+    }));
   const out: LiveResourceSpec[] = [
     { type: 'aws_route_table', key: id, arn: a, values: { id, arn: a, vpc_id: t.VpcId ?? null, route: routes, tags: tagsOf(t.Tags) } },
   ];
@@ -108,11 +111,23 @@ export function mapRouteTable(t: RouteTable, s: Ec2Scope): LiveResourceSpec[] {
     const assocId = assoc.RouteTableAssociationId ?? `${id}-${assoc.SubnetId ?? assoc.GatewayId ?? 'main'}`;
     if (assoc.AssociationState?.State && !['associated', 'associating'].includes(assoc.AssociationState.State)) continue;
     if (assoc.Main) {
-      out.push({ type: 'aws_main_route_table_association', key: assocId, values: { id: assocId, vpc_id: t.VpcId ?? null, route_table_id: id } });
+      out.push({
+        type: 'aws_main_route_table_association',
+        key: assocId,
+        values: { id: assocId, vpc_id: t.VpcId ?? null, route_table_id: id },
+      });
     } else if (assoc.SubnetId) {
-      out.push({ type: 'aws_route_table_association', key: assocId, values: { id: assocId, subnet_id: assoc.SubnetId, route_table_id: id } });
+      out.push({
+        type: 'aws_route_table_association',
+        key: assocId,
+        values: { id: assocId, subnet_id: assoc.SubnetId, route_table_id: id },
+      });
     } else if (assoc.GatewayId) {
-      out.push({ type: 'aws_route_table_association', key: assocId, values: { id: assocId, gateway_id: assoc.GatewayId, route_table_id: id } });
+      out.push({
+        type: 'aws_route_table_association',
+        key: assocId,
+        values: { id: assocId, gateway_id: assoc.GatewayId, route_table_id: id },
+      });
     }
   }
   return out;

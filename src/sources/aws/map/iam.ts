@@ -23,10 +23,7 @@ export interface InlinePolicy {
 }
 
 /** A role (GetRole, or ListRoles when GetRole failed) as Terraform's `aws_iam_role`. */
-export function mapRole(
-  role: Role,
-  detail: { boundary: Value; tags: Value; inline: InlinePolicy[] | Unknown },
-): LiveResourceSpec {
+export function mapRole(role: Role, detail: { boundary: Value; tags: Value; inline: InlinePolicy[] | Unknown }): LiveResourceSpec {
   const name = role.RoleName ?? '';
   const arn = role.Arn ?? '';
   const values: ValueObject = {

@@ -126,19 +126,19 @@ const RULE_ID_LISTS: [keyof CommonOptions, keyof ZtaitConfig, string][] = [
  * only when it has the shape of an id (the value came from a file a pull request may have written).
  */
 function checkRuleIds(opts: CommonOptions, config: ZtaitConfig): void {
-  let known: Set<string> | undefined;
+  let known: string[] | undefined;
   for (const [flag, key, spelled] of RULE_ID_LISTS) {
     const fromFlag = opts[flag] as string[] | undefined;
     const ids = fromFlag ?? (config[key] as string[] | undefined);
     for (const id of ids ?? []) {
       // (the catalog is read only when there is an id to check: check.ts reads it later, off the critical path)
-      known ??= new Set(loadRules().map((r) => r.id));
-      if (known.has(normalizeRuleId(id))) continue;
+      known ??= loadRules().map((r) => r.id);
+      if (known.includes(normalizeRuleId(id))) continue;
       const shown = /^[A-Za-z0-9-]{1,24}$/.test(id) ? ` "${id}"` : '';
       const where = fromFlag
         ? spelled
         : `${key}: in ${config.file ?? 'the configuration'}${config.lines[key] ? `:${config.lines[key]}` : ''}`;
-      throw new UsageError(`unknown rule id${shown} in ${where} (see ztait rules)`);
+      throw new UsageError(`unknown rule id${shown} in ${where}; valid ids: ${known.join(', ')} (see ztait rules)`);
     }
   }
 }

@@ -236,7 +236,7 @@ describe('fail closed', () => {
     expect(JSON.stringify(twelve)).toContain('secretsmanager:ListSecrets failed');
   });
 
-  it('an endpoint that does not answer makes every invariant error, never pass', async () => {
+  it('an endpoint that does not answer is a run that could not start: one line, exit 2, no report', async () => {
     const srv = await serve(account('reference'));
     const url = srv.url;
     await srv.close();
@@ -253,9 +253,20 @@ describe('fail closed', () => {
       '--timeout-ms',
       '1000',
     ]);
-    expect(run.code).toBe(1);
-    const result = JSON.parse(run.stdout) as CheckResult;
-    expect(result.invariants.filter((i) => i.id.startsWith('SI-') && i.status === 'pass')).toEqual([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^ztait: could not read the account: sts:GetCallerIdentity failed: .*the endpoint did not answer/);
+  });
+
+  it('a GetCallerIdentity that fails (HTTP 500 past the retries) is the same: exit 2, one line, nothing else sent', async () => {
+    const srv = await serve(account('reference'), { actions: { 'sts:GetCallerIdentity': { kind: 'error500', times: 99 } } });
+    const run = await ztait(['probe', '--endpoint-url', srv.url, '--region', 'us-east-1', '--max-attempts', '2']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^ztait: could not read the account: sts:GetCallerIdentity failed: /);
+    expect(srv.received.map((c) => c.action)).toEqual(['GetCallerIdentity', 'GetCallerIdentity']);
   });
 
   it('a simulator the endpoint does not implement (HTML 500) is a limitation, not a verdict', async () => {

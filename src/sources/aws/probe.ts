@@ -67,21 +67,27 @@ export async function probeSnapshot(snapshot: Snapshot, prefix?: string, maxPage
 async function run(clients: AwsClients, session: ProbeSession, prefix: string): Promise<ProbeRun> {
   const out = new InventoryBuilder();
   const identity = await attempt(() => clients.sts.send(new GetCallerIdentityCommand({})));
-  if (!identity.ok && (identity.failure.kind === 'credentials' || /sts:AssumeRole/.test(identity.failure.reason))) {
-    throw new ConnectionSetupError(identity.failure.reason);
+  // GetCallerIdentity needs no permission: when it fails, the endpoint did not answer, or the
+  // credentials (or the audit role) are not usable. Nothing else would be read either: that is a
+  // run that could not start (one line, exit 2), not an account whose every invariant is `error`.
+  // A call that fails after it is a gap, and the invariants that need it are `error`.
+  if (!identity.ok) {
+    const hint = session.replaying
+      ? 'the snapshot holds no answer to it'
+      : 'check --endpoint-url, --region, the network and the credentials';
+    throw new ConnectionSetupError(`could not read the account: ${identity.failure.reason} (${hint})`);
   }
-  if (!identity.ok) out.identityGap(identity.failure);
   const account: NonNullable<Inventory['account']> = {
-    ...(identity.ok && identity.value.Account ? { id: identity.value.Account } : {}),
+    ...(identity.value.Account ? { id: identity.value.Account } : {}),
     region: clients.region,
-    ...(identity.ok && identity.value.Arn ? { caller: identity.value.Arn } : {}),
+    ...(identity.value.Arn ? { caller: identity.value.Arn } : {}),
   };
   const ctx: CollectContext = {
     clients,
     prefix,
     accountId: account.id ?? '',
     region: clients.region,
-    partition: identity.ok && identity.value.Arn ? (identity.value.Arn.split(':')[1] ?? 'aws') : partitionOf(clients.region),
+    partition: identity.value.Arn ? (identity.value.Arn.split(':')[1] ?? 'aws') : partitionOf(clients.region),
     out,
     maxPages: session.maxPages,
   };

@@ -36,8 +36,12 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .description(`statically check Terraform HCL (root module directories) or a plan (--plan) for the ${INVARIANT_COUNT} ZTAIT invariants`)
     .argument('[paths...]', 'root module directories (default: .); with --plan, the configuration directory for file and line')
     .addOption(new Option('--plan <file>', 'a plan as JSON (terraform show -json tfplan > tfplan.json)'))
-    .addOption(new Option('--var-file <file>', 'a .tfvars file, as terraform takes it (repeatable)').argParser(collectList))
-    .addOption(new Option('--var <name=value>', 'a variable value, as terraform takes it (repeatable)').argParser(collectVar))
+    .addOption(
+      new Option('--var-file <file>', 'a .tfvars file, as terraform takes it (repeatable; not with --plan)').argParser(collectList),
+    )
+    .addOption(
+      new Option('--var <name=value>', 'a variable value, as terraform takes it (repeatable; not with --plan)').argParser(collectVar),
+    )
     .addOption(
       new Option(
         '--limit <name=n>',
@@ -53,6 +57,10 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
   addCommonOptions(cmd).action(async (paths: string[], raw: CheckOptions) => {
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const { opts, config } = resolveConfig(raw, paths[0] ?? '.');
+    if (opts.plan && (opts.varFile || opts.var))
+      throw new UsageError(
+        `--plan takes no ${opts.varFile ? '--var-file' : '--var'}: a plan already holds its variable values (give them to terraform plan)`,
+      );
     if (opts.plan && !existsSync(opts.plan)) throw new UsageError(`--plan ${opts.plan}: no such file`);
     const limits = opts.limit ? { limits: opts.limit } : {};
     const fileRoot = opts.root ? { fileRoot: opts.root } : {};

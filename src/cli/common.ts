@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CheckResult, ConfigInfo } from '../model/result.js';
-import { FORMATS, render, type Format } from '../report/index.js';
+import { FORMATS, isFormat, render, type Format } from '../report/index.js';
 import { findConfig, isDir, loadConfig, type ZtaitConfig } from '../config/config.js';
 import { describeConfig, displayPath, weakeningWarning } from '../config/weakenings.js';
 import { checkWritePath, isStdoutPath, isSymlink, UnsafeWriteError, writeFileSafe, type SafeWriteOptions } from '../io/safe-write.js';
@@ -23,6 +23,7 @@ export interface CommonOptions {
   config?: string | false;
   color?: boolean;
   quiet?: boolean;
+  compact?: boolean;
   prefix?: string;
   failOn?: string;
   softFailOn?: string[];
@@ -61,13 +62,25 @@ const collect = (v: string, prev: string[] = []): string[] => [
     .filter(Boolean),
 ];
 
+/** `--fail-on HIGH` as `high`: parsed once, so every use (gate, reported weakenings) sees the same word. */
+const severity = (v: string): Severity => {
+  try {
+    return parseSeverity(v, '--fail-on')!;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+};
+
 export function addCommonOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--format <format>', `report format, repeatable or comma-separated (${FORMATS.join('|')})`).argParser(collect))
     .addOption(
-      new Option('-o, --output <file>', 'write the matching --format to FILE (repeatable), or all formats into a directory').argParser(
-        collect,
-      ),
+      new Option('-f, --format <format>', `report format, repeatable or comma-separated (${FORMATS.join('|')})`).argParser(collect),
+    )
+    .addOption(
+      new Option(
+        '-o, --output <file>',
+        'write the matching --format to FILE (repeatable), or all formats into a directory; without --format, -o sarif (a format name) means --format sarif to stdout, said on stderr (a file of that name: -o ./sarif)',
+      ).argParser(collect),
     )
     .addOption(new Option('--check <ids>', 'run only these rules (SI-1,SI-5)').argParser(collect))
     .addOption(new Option('--skip-check <ids>', 'skip these rules').argParser(collect))
@@ -79,9 +92,12 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--no-config', 'read no configuration file at all (for CI: ignore the .ztait.yaml a pull request may bring)')
     .option('--no-color', 'plain text output (also NO_COLOR)')
     .option('--quiet', 'print only failures and the summary')
+    .option('--compact', 'text: one line for the invariants that pass or do not apply, no suppressed findings, a one-line summary')
     .option('--prefix <prefix>', 'governed namespace prefix (default ztait-)')
     .addOption(
-      new Option('--fail-on <severity>', 'lowest severity whose fail verdict fails the run').choices(['critical', 'high', 'medium', 'low']),
+      new Option('--fail-on <severity>', 'lowest severity whose fail verdict fails the run (critical|high|medium|low, any case)').argParser(
+        severity,
+      ),
     )
     .addOption(new Option('--soft-fail-on <ids>', 'rules that never fail the run').argParser(collect))
     .addOption(new Option('--hard-fail-on <ids>', 'rules that always fail the run when they fail or error').argParser(collect))
@@ -153,9 +169,11 @@ export function planOutputs(opts: CommonOptions): { format: Format; file?: strin
   for (const f of formats) {
     if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" (use ${FORMATS.join(', ')})`);
   }
+  const named = formats.length === 0 ? formatNamedOutputs(opts) : [];
   if (formats.length === 0) {
-    // -o report.sarif alone: take the format from the file extension
-    formats = outputs.length > 0 ? outputs.map((o) => BY_EXT[o.split('.').pop()?.toLowerCase() ?? ''] ?? 'text') : ['text'];
+    // -o report.sarif alone: take the format from the file extension; -o sarif alone is the format
+    formats =
+      outputs.length > 0 ? outputs.map((o) => (isFormat(o) ? o : (BY_EXT[o.split('.').pop()?.toLowerCase() ?? ''] ?? 'text'))) : ['text'];
   }
   const fmts = formats as Format[];
   if (outputs.length === 1 && (isDir(outputs[0]!) || outputs[0]!.endsWith('/')) && fmts.length >= 1) {
@@ -166,7 +184,16 @@ export function planOutputs(opts: CommonOptions): { format: Format; file?: strin
   }
   if (outputs.length > fmts.length)
     throw new UsageError(`${outputs.length} --output files for ${fmts.length} --format value(s): give one format per output`);
-  return fmts.map((f, i) => (outputs[i] ? { format: f, file: outputs[i] } : { format: f }));
+  return fmts.map((f, i) => (outputs[i] && !named.includes(i) ? { format: f, file: outputs[i] } : { format: f }));
+}
+
+/**
+ * Without --format, `-o sarif` (checkov's and trivy's `-o FORMAT`) names a format, not a file: the
+ * indexes of such outputs, which go to stdout. `-o ./sarif` is the file.
+ */
+function formatNamedOutputs(opts: CommonOptions): number[] {
+  if (opts.format?.length) return [];
+  return (opts.output ?? []).flatMap((o, i) => (isFormat(o) ? [i] : []));
 }
 
 /** Whether colour is wanted on stdout: --no-color, NO_COLOR and non-terminals turn it off. */
@@ -195,12 +222,8 @@ export function checkDestinations(opts: CommonOptions): { plan: ReturnType<typeo
 
 /** The gate policy the flags (and the configuration file) ask for. */
 export function gatePolicy(opts: CommonOptions): GatePolicy {
-  let failOn: Severity | undefined;
-  try {
-    failOn = parseSeverity(opts.failOn, '--fail-on');
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  // (a flag is parsed already; a configuration's fail_on is checked by its schema)
+  const failOn = opts.failOn === undefined ? undefined : severity(opts.failOn);
   return {
     ...(failOn ? { failOn } : {}),
     ...(opts.softFailOn ? { softFailOn: opts.softFailOn } : {}),
@@ -216,6 +239,10 @@ export async function emitResult(result: CheckResult, opts: CommonOptions, setEx
   // (the engine put opts.configInfo into the result, where it is redacted with the rest)
   const warning = weakeningWarning(opts.configInfo);
   if (warning) printDiagnostic(warning);
+  for (const i of formatNamedOutputs(opts)) {
+    const f = opts.output![i]!;
+    printDiagnostic(`note: -o ${f} names a format: the ${f} report goes to standard output (to write a file named ${f}: -o ./${f})`);
+  }
   if (opts.createBaseline) {
     const b = createBaseline(result);
     writeBaseline(opts.createBaseline, b, opts.scanRoot ? [opts.scanRoot] : []);
@@ -228,7 +255,11 @@ export async function emitResult(result: CheckResult, opts: CommonOptions, setEx
   // the run exit 2 (setExit keeps the highest code), never 0.
   setExit(result.gate?.passed || opts.createBaseline ? 0 : 1);
   for (const { format, file } of plan) {
-    const text = render(result, format, { color: file ? false : useColor(opts), quiet: Boolean(opts.quiet) });
+    const text = render(result, format, {
+      color: file ? false : useColor(opts),
+      quiet: Boolean(opts.quiet),
+      compact: Boolean(opts.compact),
+    });
     // never through a symlink; a config's outputs stay inside its directory
     if (file && !isStdoutPath(file)) writeFileSafe(file, text, guard);
     else process.stdout.write(text);

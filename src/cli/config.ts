@@ -26,7 +26,7 @@ export function registerConfig(program: Command, _setExit: (code: number) => voi
     .description('print the effective configuration for PATH and where each value comes from')
     .argument('[path]', "directory whose .ztait.yaml (or a parent's) applies", '.')
     .option('--config <file>', 'configuration file')
-    .option('--format <format>', 'text or json', 'text')
+    .option('-f, --format <format>', 'text or json', 'text')
     .action((path: string, o: { config?: string; format: string }) => {
       const file = o.config ?? findConfig(path);
       const cfg: ZtaitConfig = file ? loadConfig(file) : { suppressions: [], lines: {} };

@@ -34,6 +34,10 @@ export async function main(argv: string[]): Promise<number> {
   registerRules(program, setExit);
   registerInit(program, setExit);
   registerConfig(program, setExit);
+  // commander's help() exits with process.exitCode, which bin/ztait.js sets to 2 until a verdict is
+  // out (fail closed): `ztait help check` must exit 0 like `ztait check --help`.
+  const launcherExitCode = process.exitCode;
+  process.exitCode = undefined;
   try {
     await program.parseAsync(argv);
     return exit;
@@ -50,5 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     printDiagnostic(`internal error: ${msg.split('\n')[0]}`);
     if (process.env.ZTAIT_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     return 2;
+  } finally {
+    process.exitCode = launcherExitCode;
   }
 }

@@ -39,7 +39,9 @@ const collectVar = (v: string, prev: [string, string][] = []): [string, string][
 
 function addOutputOptions(cmd: Command, formats: readonly MaturityFormat[]): Command {
   return cmd
-    .addOption(new Option('--format <format>', `output format, repeatable or comma-separated (${formats.join('|')})`).argParser(collect))
+    .addOption(
+      new Option('-f, --format <format>', `output format, repeatable or comma-separated (${formats.join('|')})`).argParser(collect),
+    )
     .addOption(
       new Option('-o, --output <file>', 'write the matching --format to FILE instead of stdout (repeatable)').argParser(collectList),
     )

@@ -13,7 +13,7 @@ export function registerRules(program: Command, _setExit: (code: number) => void
   program
     .command('rules')
     .description('list the invariants with their STRIDE threat, NIST SP 800-207 tenets, severity and remediation')
-    .option('--format <format>', `output format: ${CATALOG_FORMATS.join('|')}`, 'text')
+    .option('-f, --format <format>', `output format: ${CATALOG_FORMATS.join('|')}`, 'text')
     .option('--no-color', 'plain text output (also NO_COLOR)')
     .action((opts: RulesOptions) => {
       if (!(CATALOG_FORMATS as readonly string[]).includes(opts.format)) {

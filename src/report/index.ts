@@ -13,6 +13,8 @@ export interface RenderOptions {
   color: boolean;
   /** Text output: only failing and undecidable invariants, then the summary. */
   quiet?: boolean;
+  /** Text output: what passed or does not apply in one line, no suppressed findings, a one-line summary. */
+  compact?: boolean;
 }
 
 /** Default file extension per format, for output directories. */

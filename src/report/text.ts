@@ -7,6 +7,8 @@ import { escapeDeep, guardLines } from './terminal.js';
 export interface TextOptions {
   color: boolean;
   quiet?: boolean;
+  /** What passed or does not apply in one line, no suppressed findings, a one-line summary (--compact). */
+  compact?: boolean;
 }
 
 function statusColor(c: ChalkInstance, s: Status | Finding['status']): (t: string) => string {
@@ -37,13 +39,31 @@ function findingLine(c: ChalkInstance, f: Finding): string {
   return line;
 }
 
-function invariantBlock(c: ChalkInstance, inv: InvariantResult, quiet: boolean): string[] {
+function invariantBlock(c: ChalkInstance, inv: InvariantResult, hideSuppressed: boolean): string[] {
   const head = `${c.bold(inv.id.padEnd(10))} ${statusColor(c, inv.status)(STATUS_LABEL[inv.status].padEnd(14))} ${inv.severity.padEnd(8)} ${inv.title}`;
   const lines = [head];
   if (inv.reason) lines.push(c.gray(`  reason: ${inv.reason}`));
-  const findings = inv.findings.filter((f) => !quiet || f.status !== 'suppressed');
+  const findings = inv.findings.filter((f) => !hideSuppressed || f.status !== 'suppressed');
   for (const f of findings) lines.push(findingLine(c, f));
   return lines;
+}
+
+/** --compact: the invariants that pass (or do not apply, or are only suppressed) by status, one line each. */
+function collapsedLines(c: ChalkInstance, invariants: readonly InvariantResult[]): string[] {
+  return STATUSES.filter((s) => s !== 'fail' && s !== 'error').flatMap((s) => {
+    const ids = invariants.filter((i) => i.status === s).map((i) => i.id);
+    return ids.length ? [`${statusColor(c, s)(STATUS_LABEL[s].padEnd(14))} ${ids.join(', ')}`] : [];
+  });
+}
+
+/** --compact: the summary table's total row, in one line. */
+function summaryLine(c: ChalkInstance, result: CheckResult): string {
+  const total = severityMatrix(result).rows.find((r) => r.severity === 'total')!;
+  const counts = STATUSES.map((s) => {
+    const text = `${total.counts[s]} ${STATUS_LABEL[s]}`;
+    return total.counts[s] > 0 && (s === 'fail' || s === 'error') ? statusColor(c, s)(text) : text;
+  });
+  return `${c.bold('Summary')}: ${counts.join(', ')} (of ${total.total})`;
 }
 
 function summaryTable(c: ChalkInstance, result: CheckResult): string[] {
@@ -115,13 +135,15 @@ function nistLine(c: ChalkInstance, result: CheckResult): string {
 /**
  * Human-readable report for terminals and CI logs: one block per invariant with one line per
  * finding (`file:line resource message`), then the summary table, and the gate verdict last so a
- * CI log reader sees it first. `quiet` keeps only failing/undecidable invariants and the summary.
+ * CI log reader sees it first. `quiet` keeps only failing/undecidable invariants and the summary;
+ * `compact` keeps every invariant but says what passed in one line per status, and the summary in one.
  */
 export function renderText(input: CheckResult, opts: TextOptions): string {
   // every string of the result may come from the pull request: control characters shown escaped
   const result = escapeDeep(input);
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const quiet = opts.quiet ?? false;
+  const compact = opts.compact ?? false;
   const lines: string[] = [];
   if (!quiet) {
     const scope =
@@ -131,9 +153,10 @@ export function renderText(input: CheckResult, opts: TextOptions): string {
     lines.push(c.gray(`ztait ${result.tool.version} - ${result.source.kind} - ${scope} - ${result.inventory.resources} resource(s)`), '');
   }
   for (const inv of result.invariants) {
-    if (quiet && inv.status !== 'fail' && inv.status !== 'error') continue;
-    lines.push(...invariantBlock(c, inv, quiet));
+    if ((quiet || compact) && inv.status !== 'fail' && inv.status !== 'error') continue;
+    lines.push(...invariantBlock(c, inv, quiet || compact));
   }
+  if (compact && !quiet) lines.push(...collapsedLines(c, result.invariants));
   lines.push(...contextLines(c, result, quiet));
   if (result.baseline) {
     const absent = result.baseline.absent;
@@ -142,7 +165,7 @@ export function renderText(input: CheckResult, opts: TextOptions): string {
   }
   // Shown even with --quiet: a run that passes because of a setting must say so.
   lines.push(...configLines(c, result));
-  lines.push('', ...summaryTable(c, result));
+  lines.push('', ...(compact ? [summaryLine(c, result)] : summaryTable(c, result)));
   if (result.nist.length > 0) lines.push(nistLine(c, result));
   const gate = gateVerdict(result);
   lines.push((gate.passed ? c.green.bold : c.red.bold)(gate.line));

@@ -67,6 +67,8 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
   // input errors, and what is known to hide resources (a remote module not fetched), leave every
   // verdict that would pass undecidable
   const parseErrors = inv.diagnostics.filter((d) => d.severity === 'error' || d.affects?.includes('*'));
+  const undecidable = parseErrors.length > 0 ? notDecidable(parseErrors) : undefined;
+  const inInventory = new Set(inv.resources);
 
   const invariants: InvariantResult[] = selectRules(opts, inv.kind === 'plan').map((rule) => {
     let outcome: RuleOutcome;
@@ -75,13 +77,14 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
     } catch (e) {
       outcome = { findings: [], examined: [], errors: [`internal error while evaluating: ${(e as Error).message}`] };
     }
+    const undecidedBefore = (outcome.errors?.length ?? 0) > 0 || outcome.findings.some((f) => f.kind === 'error');
+    if (undecidable) outcome = absenceUndecidable(outcome, inInventory);
     const res = toInvariantResult(rule.id, outcome, opts.suppressions ?? [], today, diagnostics);
-    // Fail closed: a file that could not be read may hold what would change a pass.
-    if (parseErrors.length > 0 && (res.status === 'pass' || res.status === 'not_applicable')) {
+    // Fail closed: a file that could not be read may hold what would change a pass, or the resource
+    // whose absence is the only failure. A fail on a resource that was read stays a fail.
+    if (undecidable && (res.status === 'pass' || res.status === 'not_applicable' || (res.status === 'error' && !undecidedBefore))) {
       res.status = 'error';
-      const first = parseErrors[0]!;
-      const where = first.file ? `${first.file}${first.line ? `:${first.line}` : ''}` : 'an input';
-      res.reason = `not decidable: ${parseErrors.length} input problem(s), first at ${where}: ${first.message}`;
+      res.reason = undecidable;
     }
     return res;
   });
@@ -124,6 +127,30 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
   if (opts.baseline) applyBaseline(redacted, readBaseline(opts.baseline), opts.baseline);
   redacted.gate = applyGate(redacted, opts.gate ?? {});
   return redacted;
+}
+
+/** Why every verdict that input problems could change is `error`: how many, and the first. */
+function notDecidable(problems: CheckResult['diagnostics']): string {
+  const first = problems[0]!;
+  const where = first.file ? `${first.file}${first.line ? `:${first.line}` : ''}` : 'an input';
+  return `not decidable: ${problems.length} input problem(s), first at ${where}: ${first.message}`;
+}
+
+/**
+ * With input problems, a fail on a resource that is not in the inventory (a rule's stand-in for
+ * "there is none", SI-8's `no aws_cloudtrail`) is an absence judged on incomplete input: the
+ * resource may be in what could not be read. It becomes an `error` finding.
+ */
+function absenceUndecidable(outcome: RuleOutcome, inInventory: ReadonlySet<Resource>): RuleOutcome {
+  if (!outcome.findings.some((f) => f.kind === 'fail' && !inInventory.has(f.resource))) return outcome;
+  return {
+    ...outcome,
+    findings: outcome.findings.map((f) =>
+      f.kind === 'fail' && !inInventory.has(f.resource)
+        ? { ...f, kind: 'error', message: `${f.message} (not decidable: an input could not be read)` }
+        : f,
+    ),
+  };
 }
 
 /** The maturity section of an inventory alone (`maturity status`), its secrets redacted as in a check result. */

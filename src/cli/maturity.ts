@@ -95,7 +95,7 @@ interface EvidenceOptions {
 
 function addEvidenceOptions(cmd: Command): Command {
   return cmd
-    .option('--evidence <file>', 'decision log export: JSON Lines or CSV with a header')
+    .option('--evidence <file>', 'decision log export: JSON Lines or CSV with a header (fields: docs/maturity.md)')
     .option('--from-table <name>', 'read the decisions from the deployed incidents table (DynamoDB Scan, read-only)')
     .option('--region <region>', 'AWS region for --from-table')
     .option('--endpoint-url <url>', 'AWS-compatible endpoint for --from-table')
@@ -151,7 +151,11 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
     .command('assess')
     .description('judge the entry criteria of the next level (at L3: the ongoing requirement and regression) on the decision log')
     .argument('[path]', 'root module directory to read the current level from', '.')
-    .option('--current <level>', 'the current level, instead of reading it from PATH');
+    .option('--current <level>', 'the current level, instead of reading it from PATH')
+    .addHelpText(
+      'after',
+      '\nThe evidence file (one decision per row: incident_id, timestamp, agent_severity, human_severity, agent_action,\nhuman_action, confidence, outcome, mim_false_positive), the metrics and the criteria: docs/maturity.md',
+    );
   addOutputOptions(addEvidenceOptions(assessCmd), ['text', 'json', 'markdown', 'junit']).action(
     async (path: string, opts: OutputOptions & EvidenceOptions & { current?: string; windowDays?: string; allowInvalid?: boolean }) => {
       const days = windowDays(opts.windowDays);
@@ -216,9 +220,7 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
         if (e instanceof DefinitionError || e instanceof SetUsageError || e instanceof EvidenceError) throw new UsageError(e.message);
         throw e;
       }
-      await emit(opts, ['text', 'json', 'markdown'], (f) =>
-        renderSet(f === 'text' ? { ...escapeDeep(outcome), record: outcome.record } : outcome, f),
-      );
+      await emit(opts, ['text', 'json', 'markdown'], (f) => renderSet(f === 'text' ? escapeDeep(outcome) : outcome, f));
       if (opts.record && (outcome.status === 'changed' || outcome.status === 'unchanged'))
         await writeFileAtomic(opts.record, outcome.record, { what: 'record' });
       setExit(outcome.status === 'refused' ? 1 : 0);

@@ -124,19 +124,20 @@ export function diffMarkdown(from: Level, to: Level): string {
   return document([...heading(1, `Table 3 delta: ${escapeText(`${levelLabel(from)} -> ${levelLabel(to)}`)}`), ...deltaTable(from, to)]);
 }
 
+/** On what basis a level changes (or not), in words: the change record's and the text output's `basis`. */
+export function changeBasis(o: SetOutcome): string {
+  const a = o.assessment;
+  if (o.status === 'refused') return 'refused';
+  if (o.direction === 'demotion') return 'demotion (always allowed)';
+  if (o.direction === 'none') return 'no change';
+  if (o.forced) return `forced (${a ? (a.eligible ? 'criteria met' : 'criteria NOT met') : 'no evidence'})`;
+  return 'entry criteria met';
+}
+
 /** The markdown change record for the pull request: who, when, on what basis, with which numbers. */
 export function changeRecord(o: SetOutcome): string {
   const a = o.assessment;
-  const basis =
-    o.status === 'refused'
-      ? 'refused'
-      : o.direction === 'demotion'
-        ? 'demotion (always allowed)'
-        : o.direction === 'none'
-          ? 'no change'
-          : o.forced
-            ? `forced (${a ? (a.eligible ? 'criteria met' : 'criteria NOT met') : 'no evidence'})`
-            : 'entry criteria met';
+  const basis = changeBasis(o);
   const evidence = a
     ? `${a.source.kind === 'table' ? `table ${code(a.source.name)}` : code(displayPath(a.source.name))}${a.source.sha256 ? ` sha256 ${code(a.source.sha256)}` : ''}`
     : 'none';

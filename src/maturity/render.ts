@@ -1,7 +1,7 @@
 import type { MaturitySection } from '../model/result.js';
 import { describeCriterion, fmt, type Assessment } from './assess.js';
 import { deltaLines, type SetOutcome } from './set.js';
-import { assessMarkdown, diffMarkdown, shown, statusMarkdown } from './markdown.js';
+import { assessMarkdown, changeBasis, diffMarkdown, displayPath, shown, statusMarkdown } from './markdown.js';
 import { LEVEL_NAMES, SETTINGS, TABLE3, diffLevels, levelLabel, type Level } from './table.js';
 
 /** Text, JSON, markdown and JUnit renderings of the maturity commands' results. */
@@ -173,6 +173,22 @@ export function renderSet(o: SetOutcome, format: MaturityFormat): string {
       `Table 3 delta ${levelLabel(o.from)} -> ${levelLabel(o.to)} (terraform plan, environment of every agent Lambda function):`,
       ...deltaLines(o.from, o.to).map((l) => `  ${l}`),
     );
-  out.push('', o.record);
-  return `${out.join('\n')}`;
+  // the change record in plain text (the markdown record: --format markdown, or --record FILE)
+  const a = o.assessment;
+  const evidence = a
+    ? `${a.source.kind === 'table' ? `DynamoDB table ${a.source.name}` : displayPath(a.source.name)}${a.source.sha256 ? ` (sha256 ${a.source.sha256})` : ''}`
+    : 'none';
+  out.push(
+    '',
+    `basis:    ${changeBasis(o)}`,
+    `who:      ${o.who}`,
+    `when:     ${o.when}`,
+    `evidence: ${evidence}`,
+    ...(a
+      ? [`window:   ${a.window.from} .. ${a.window.to}, ${a.window.rows} rows, ${a.window.reviewed} reviewed, ${a.window.dropped} dropped`]
+      : []),
+    `reason:   ${o.reason ?? '(none given)'}`,
+  );
+  if (a) out.push('', `criteria (${a.transition}):`, ...a.criteria.map((c) => `  ${c.pass ? 'PASS' : 'FAIL'}  ${describeCriterion(c)}`));
+  return `${out.join('\n')}\n`;
 }

@@ -29,9 +29,32 @@ export function gateVerdict(result: CheckResult): GateVerdict {
   return { passed: result.gate.passed, line: result.gate.reason ? `${word}: ${result.gate.reason}` : word };
 }
 
+/** A suppression's kind in words, for people (JSON and SARIF keep SARIF's `inSource` and `external`). */
+export const SUPPRESSION_KIND_LABEL: Record<NonNullable<Finding['suppression']>['kind'], string> = {
+  inSource: 'inline',
+  external: 'in configuration',
+};
+
 /** Rule metadata for an invariant of the result, when the rule is known. */
 export function metaFor(inv: Pick<InvariantResult, 'id'>): RuleMeta | undefined {
   return ruleById(inv.id);
+}
+
+/**
+ * The first sentence of a rule's remediation (its meta.yaml), on one line: the hint the text report
+ * prints under a failing invariant. A period inside `code` does not end the sentence.
+ */
+export function remediationHint(inv: Pick<InvariantResult, 'id'>): string | undefined {
+  const text = metaFor(inv)?.remediation.trim();
+  if (!text) return undefined;
+  const paragraph = text.split(/\n\s*\n/)[0]!.replace(/\s+/g, ' ');
+  let inCode = false;
+  for (let i = 0; i < paragraph.length; i++) {
+    if (paragraph[i] === '`') inCode = !inCode;
+    else if (!inCode && paragraph[i] === '.' && (i === paragraph.length - 1 || /\s/.test(paragraph[i + 1]!)))
+      return paragraph.slice(0, i + 1);
+  }
+  return paragraph;
 }
 
 /** Where a finding or examined resource is: `file:line` statically, the ARN live. */

@@ -9,6 +9,7 @@ import {
   sortExamined,
   sourceLabel,
   STATUS_LABEL,
+  SUPPRESSION_KIND_LABEL,
   valueText,
   weakenedBy,
   whereOf,
@@ -89,7 +90,7 @@ function findingItem(f: Finding): string {
   if (f.suppression) {
     const s = f.suppression;
     const loc = s.file ? `, written at ${esc(`${s.file}${s.line ? `:${s.line}` : ''}`)}` : '';
-    item += ` (suppression ${s.kind}: ${esc(s.reason)}${loc}${s.expires ? `, expires ${esc(s.expires)}` : ''})`;
+    item += ` (suppression ${SUPPRESSION_KIND_LABEL[s.kind]}: ${esc(s.reason)}${loc}${s.expires ? `, expires ${esc(s.expires)}` : ''})`;
   }
   if (f.baseline) item += ` (baseline: ${f.baseline})`;
   return item;
@@ -200,7 +201,14 @@ function suppressionsSection(r: CheckResult): string[] {
       .map((f) => {
         const s = f.suppression;
         const where = s?.file ? `${s.file}${s.line ? `:${s.line}` : ''}` : '';
-        return [inv.id, f.resource, s?.kind ?? 'unknown', s?.reason ?? '(no reason recorded)', where, s?.expires ?? ''];
+        return [
+          inv.id,
+          f.resource,
+          s ? SUPPRESSION_KIND_LABEL[s.kind] : 'unknown',
+          s?.reason ?? '(no reason recorded)',
+          where,
+          s?.expires ?? '',
+        ];
       }),
   );
   const out = heading(2, 'Suppressions');

@@ -1,7 +1,17 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, Finding, InvariantResult, Status } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
-import { configFileLine, gateVerdict, severityMatrix, STATUS_LABEL, valueText, weakenedBy, whereOf } from './common.js';
+import {
+  configFileLine,
+  gateVerdict,
+  remediationHint,
+  severityMatrix,
+  STATUS_LABEL,
+  SUPPRESSION_KIND_LABEL,
+  valueText,
+  weakenedBy,
+  whereOf,
+} from './common.js';
 import { escapeDeep, guardLines } from './terminal.js';
 
 export interface TextOptions {
@@ -33,7 +43,7 @@ function findingLine(c: ChalkInstance, f: Finding): string {
   if (f.suppression) {
     const s = f.suppression;
     const expires = s.expires ? `, expires ${s.expires}` : '';
-    line += c.yellow(`  [suppressed ${s.kind}: ${s.reason}${expires}]`);
+    line += c.yellow(`  [suppressed ${SUPPRESSION_KIND_LABEL[s.kind]}: ${s.reason}${expires}]`);
   }
   if (f.baseline) line += c.gray(`  [baseline: ${f.baseline}]`);
   return line;
@@ -45,6 +55,9 @@ function invariantBlock(c: ChalkInstance, inv: InvariantResult, hideSuppressed: 
   if (inv.reason) lines.push(c.gray(`  reason: ${inv.reason}`));
   const findings = inv.findings.filter((f) => !hideSuppressed || f.status !== 'suppressed');
   for (const f of findings) lines.push(findingLine(c, f));
+  // what to do, in one sentence (the whole remediation: ztait rules, and the markdown report)
+  const hint = inv.status === 'fail' ? remediationHint(inv) : undefined;
+  if (hint) lines.push(c.gray(`  remediation: ${hint}`));
   return lines;
 }
 

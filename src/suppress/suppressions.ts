@@ -92,15 +92,15 @@ export function findSuppression(
     ...inlineSuppressions(r),
     ...external.filter((s) => s.resource !== undefined && matchesResource(s.resource, r)),
   ].filter((s) => s.ids.includes(ruleId) || s.ids.includes('ALL'));
+  // (the file and line go with the problem, not into its message: every report prints them once)
   for (const s of candidates) {
-    const where = s.file ? `${s.file}${s.line ? `:${s.line}` : ''}: ` : '';
     if (!s.reason) {
-      problems.push({ message: `${where}suppression of ${ruleId} on ${r.address} has no reason="..."; it is ignored`, ...loc(s) });
+      problems.push({ message: `suppression of ${ruleId} on ${r.address} has no reason="..."; it is ignored`, ...loc(s) });
       continue;
     }
     if (isExpired(s, today)) {
       problems.push({
-        message: `${where}suppression of ${ruleId} on ${r.address} expired on ${s.expires}; it no longer applies`,
+        message: `suppression of ${ruleId} on ${r.address} expired on ${s.expires}; it no longer applies`,
         ...loc(s),
       });
       continue;

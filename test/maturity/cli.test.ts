@@ -138,7 +138,11 @@ describe('ztait maturity set', () => {
     expect(rec).toContain(
       '```diff\n- maturity_level   =   0    # raised only with ztait maturity set\n+ maturity_level   =   1    # raised only',
     );
-    expect(r.stdout).toContain(rec);
+    // the terminal gets the record in plain text (issue 18): no markdown escapes, headings or fences
+    expect(r.stdout).toContain('\nbasis:    entry criteria met\nwho:      Ada <ada@example.com>\n');
+    expect(r.stdout).toMatch(new RegExp(`\\nevidence: \\S*l0-agreement-85\\.jsonl \\(sha256 ${sha}\\)\\n`));
+    expect(r.stdout).toContain('\ncriteria (0->1):\n  PASS  agreement_rate 0.85 (170/200) >= 0.85\n');
+    expect(r.stdout).not.toMatch(/\\[_>]|^#|```/m);
   });
 
   it('refuses a promotion 1% short, a 0 -> 2 jump, and leaves every file byte-identical', async () => {

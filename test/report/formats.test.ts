@@ -53,7 +53,7 @@ describe('text', () => {
     expect(quiet).toContain('Summary');
     expect(quiet.trimEnd().split('\n').at(-1)).toBe('FAILED: 2 rule(s) fail the gate: SI-3 fail (critical), SI-4 error');
     const sup = render(suppressedResult(), 'text', { color: false });
-    expect(sup).toContain('[suppressed inSource: archival table restored from backup nightly, expires 2027-03-31]');
+    expect(sup).toContain('[suppressed inline: archival table restored from backup nightly, expires 2027-03-31]');
   });
 });
 

@@ -67,7 +67,7 @@ describe('markdown evidence report', () => {
     expect(live).toContain('iam:SimulatePrincipalPolicy is not implemented');
     const sup = md(suppressedResult());
     expect(sup).toContain(
-      '| SI-6 | aws\\_dynamodb\\_table.archive | inSource | archival table restored from backup nightly | archive.tf:3 | 2027-03-31 |',
+      '| SI-6 | aws\\_dynamodb\\_table.archive | inline | archival table restored from backup nightly | archive.tf:3 | 2027-03-31 |',
     );
     const broken = md(brokenResult());
     expect(broken).toContain('- Input error at broken.tf:3:17: Unclosed configuration block');

@@ -13,7 +13,10 @@ import { readFileSync } from 'node:fs';
 /** Phase of a call frame, from its URL and function name (first match wins). */
 const PHASES = [
   ['hcl2json file parsing (parseHclFile)', (f) => f.functionName === 'parseHclFile'],
-  ['expression parsing (parseExpression, getExpressionAst)', (f) => /^(parseExpression|parseUncached|getExpressionAst)$/.test(f.functionName)],
+  [
+    'expression parsing (parseExpression, getExpressionAst)',
+    (f) => /^(parseExpression|parseUncached|getExpressionAst)$/.test(f.functionName),
+  ],
   ['hcl2json WASM (either)', (f) => /hcl2json|wasm/.test(f.url) || (f.url === '' && /^wasm-function|^\$/.test(f.functionName))],
   ['locator (line numbers)', (f) => /\/hcl\/locator\.js/.test(f.url)],
   ['evaluation', (f) => /\/hcl\/(evaluate|functions|once|computed|policy-document|template)/.test(f.url)],
@@ -65,7 +68,13 @@ export function summarise(profile, top = 25) {
     }
   });
   const sortDesc = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]);
-  return { totalMs: total, self: sortDesc(selfMs), inclusive: sortDesc(inclusive), files: sortDesc(byFile).slice(0, top), functions: sortDesc(fnSelf).slice(0, top) };
+  return {
+    totalMs: total,
+    self: sortDesc(selfMs),
+    inclusive: sortDesc(inclusive),
+    files: sortDesc(byFile).slice(0, top),
+    functions: sortDesc(fnSelf).slice(0, top),
+  };
 }
 
 export function formatSummary(s) {

@@ -91,7 +91,12 @@ async function profile(label, cliArgs, env) {
     return;
   }
   const text = formatSummary(summarise(JSON.parse(readFileSync(join(dir, file), 'utf8')), 15));
-  log(text.split('\n').map((l) => `    ${l}`).join('\n'));
+  log(
+    text
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n'),
+  );
   if (flag('--keep')) log(`  profile kept: ${join(dir, file)}`);
   else rmSync(dir, { recursive: true, force: true });
 }
@@ -106,13 +111,23 @@ function readReport(file) {
 }
 
 const summaryLine = (report) =>
-  report.summary ? Object.entries(report.summary).map(([k, v]) => `${k} ${v}`).join(', ') : `no report (${report.error})`;
+  report.summary
+    ? Object.entries(report.summary)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')
+    : `no report (${report.error})`;
 
 function childFailed(label, run) {
   // Exit 0 (all pass) and 1 (some fail/error verdicts) are both a completed check.
   if (run.code === 0 || run.code === 1) return false;
   log(`  ${label} did not complete: exit ${run.code ?? run.signal}${run.timedOut ? ' (timed out)' : ''}`);
-  log(run.stderr.split('\n').slice(0, 15).map((l) => `    ${l}`).join('\n'));
+  log(
+    run.stderr
+      .split('\n')
+      .slice(0, 15)
+      .map((l) => `    ${l}`)
+      .join('\n'),
+  );
   return true;
 }
 
@@ -132,7 +147,9 @@ async function benchStatic(work) {
   const dir = join(work, 'tree');
   mkdirSync(dir);
   const tree = generateTree(dir, { modules: 100, resources: 10_000 });
-  log(`  tree: a root module calling ${tree.modules} local child modules (platform + ${tree.modules - 1} services), ${tree.files} files, ${(tree.bytes / 1048576).toFixed(1)} MiB, ${tree.managed} managed resources + ${tree.data} data sources`);
+  log(
+    `  tree: a root module calling ${tree.modules} local child modules (platform + ${tree.modules - 1} services), ${tree.files} files, ${(tree.bytes / 1048576).toFixed(1)} MiB, ${tree.managed} managed resources + ${tree.data} data sources`,
+  );
 
   // The two are run alternately STATIC_ROUNDS times and compared by their medians: on a shared
   // 2-core machine one pair of runs swings by 10% either way.
@@ -164,13 +181,20 @@ async function benchStatic(work) {
   const check = median(checks);
   const parsed = JSON.parse(parse.stdout);
   const runs = (xs) => xs.map((x) => secs(x.wallMs)).join(', ');
-  log(`  bare parse (@cdktf/hcl2json parse, ${parsed.files} files): median of ${STATIC_ROUNDS} (${runs(parses)}): process ${secs(parse.wallMs)} wall, ${secs(parse.cpuMs)} CPU (parsing itself ${secs(parsed.parseMs)}), peak ${mib(parse.maxRssMiB)}`);
+  log(
+    `  bare parse (@cdktf/hcl2json parse, ${parsed.files} files): median of ${STATIC_ROUNDS} (${runs(parses)}): process ${secs(parse.wallMs)} wall, ${secs(parse.cpuMs)} CPU (parsing itself ${secs(parsed.parseMs)}), peak ${mib(parse.maxRssMiB)}`,
+  );
   const tuned = tunedParses.length > 0 && tunedParses.every((p) => p.code === 0) ? median(tunedParses) : undefined;
-  if (tuned) log(`  bare parse with ztait's V8 settings (${V8_TUNING.join(' ')}): median of ${STATIC_ROUNDS} (${runs(tunedParses)}): ${secs(tuned.wallMs)} wall, ${secs(tuned.cpuMs)} CPU`);
+  if (tuned)
+    log(
+      `  bare parse with ztait's V8 settings (${V8_TUNING.join(' ')}): median of ${STATIC_ROUNDS} (${runs(tunedParses)}): ${secs(tuned.wallMs)} wall, ${secs(tuned.cpuMs)} CPU`,
+    );
   const report = readReport(out);
   const found = report.inventory?.resources;
   check.maxRssMiB = Math.max(...checks.map((c) => c.maxRssMiB));
-  log(`  ztait check: median of ${STATIC_ROUNDS} (${runs(checks)}): ${secs(check.wallMs)} wall, ${secs(check.cpuMs)} CPU, peak ${mib(check.maxRssMiB)} (highest of the runs), exit ${check.code}; ${found} resources in the inventory; ${summaryLine(report)}`);
+  log(
+    `  ztait check: median of ${STATIC_ROUNDS} (${runs(checks)}): ${secs(check.wallMs)} wall, ${secs(check.cpuMs)} CPU, peak ${mib(check.maxRssMiB)} (highest of the runs), exit ${check.code}; ${found} resources in the inventory; ${summaryLine(report)}`,
+  );
   if (found !== tree.managed) log(`  WARNING: expected ${tree.managed} managed resources in the inventory, found ${found}`);
 
   const ratio = check.wallMs / parse.wallMs;
@@ -178,7 +202,13 @@ async function benchStatic(work) {
   record('static: bare hcl2json parse wall time', secs(parse.wallMs), '', undefined);
   record('static: check / bare parse (wall)', `${ratio.toFixed(2)}x`, `<= ${TARGETS.staticRatio}x`, ratio <= TARGETS.staticRatio);
   record('static: check / bare parse (CPU)', `${(check.cpuMs / parse.cpuMs).toFixed(2)}x`, '(for reference)', undefined);
-  if (tuned) record("static: check / bare parse, both with ztait's V8 settings", `${(check.wallMs / tuned.wallMs).toFixed(2)}x`, '(for reference)', undefined);
+  if (tuned)
+    record(
+      "static: check / bare parse, both with ztait's V8 settings",
+      `${(check.wallMs / tuned.wallMs).toFixed(2)}x`,
+      '(for reference)',
+      undefined,
+    );
   record('static: check peak memory', mib(check.maxRssMiB), `< ${TARGETS.memoryMiB} MiB`, check.maxRssMiB < TARGETS.memoryMiB);
   if (ratio > TARGETS.staticRatio) await profile('ztait check (static)', cliArgs, env);
 }
@@ -187,15 +217,20 @@ async function benchPlan(work) {
   log('\n== plan: ztait check --plan on a generated plan JSON ==');
   const file = join(work, 'plan.json');
   const plan = await writePlan(file, { resources: 10_000 });
-  log(`  plan: ${plan.resources} resource instances in ${plan.modules} modules, ${(plan.bytes / 1048576).toFixed(1)} MiB, format_version 1.2`);
+  log(
+    `  plan: ${plan.resources} resource instances in ${plan.modules} modules, ${(plan.bytes / 1048576).toFixed(1)} MiB, format_version 1.2`,
+  );
   const out = join(work, 'plan-report.json');
   const cliArgs = ['check', '--plan', file, '--format', 'json', '-o', out];
   const env = childEnv();
   const run = await measureNode([CLI, ...cliArgs], { env, cwd: work, timeoutMs: 600_000 });
   if (childFailed('ztait check --plan', run)) return;
   const report = readReport(out);
-  log(`  ztait check --plan: ${secs(run.wallMs)} wall, ${secs(run.cpuMs)} CPU, peak ${mib(run.maxRssMiB)}, exit ${run.code}; ${report.inventory?.resources} resources; ${summaryLine(report)}`);
-  if (report.inventory?.resources !== plan.resources) log(`  WARNING: expected ${plan.resources} resources in the inventory, found ${report.inventory?.resources}`);
+  log(
+    `  ztait check --plan: ${secs(run.wallMs)} wall, ${secs(run.cpuMs)} CPU, peak ${mib(run.maxRssMiB)}, exit ${run.code}; ${report.inventory?.resources} resources; ${summaryLine(report)}`,
+  );
+  if (report.inventory?.resources !== plan.resources)
+    log(`  WARNING: expected ${plan.resources} resources in the inventory, found ${report.inventory?.resources}`);
   record('plan: ztait check --plan wall time', secs(run.wallMs), `< ${TARGETS.planSeconds} s`, run.wallMs < TARGETS.planSeconds * 1000);
   record('plan: peak memory', mib(run.maxRssMiB), `< ${TARGETS.memoryMiB} MiB`, run.maxRssMiB < TARGETS.memoryMiB);
   if (run.wallMs >= TARGETS.planSeconds * 1000) await profile('ztait check --plan', cliArgs, env);
@@ -207,7 +242,16 @@ async function loadTestServer() {
   const outdir = join(ROOT, 'node_modules', '.cache', 'ztait-bench');
   mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, 'aws-test-server.mjs');
-  await build({ entryPoints: [join(ROOT, 'test', 'probe', 'server', 'server.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, packages: 'external', logLevel: 'error' });
+  await build({
+    entryPoints: [join(ROOT, 'test', 'probe', 'server', 'server.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    packages: 'external',
+    logLevel: 'error',
+  });
   return import(`${outfile}?t=${Date.now()}`);
 }
 
@@ -227,7 +271,18 @@ async function benchLive(work) {
     AWS_EC2_METADATA_DISABLED: 'true',
   });
   const probeConcurrency = option('--probe-concurrency');
-  const cliArgs = ['probe', '--endpoint-url', srv.url, '--region', account.Region, '--format', 'json', '-o', out, ...(probeConcurrency ? ['--concurrency', probeConcurrency] : [])];
+  const cliArgs = [
+    'probe',
+    '--endpoint-url',
+    srv.url,
+    '--region',
+    account.Region,
+    '--format',
+    'json',
+    '-o',
+    out,
+    ...(probeConcurrency ? ['--concurrency', probeConcurrency] : []),
+  ];
   let run;
   try {
     run = await measureNode([CLI, ...cliArgs], { env, cwd: work, timeoutMs: 900_000 });
@@ -238,14 +293,24 @@ async function benchLive(work) {
   const calls = srv.received.length;
   const failed = srv.received.filter((c) => c.status >= 400).length;
   const report = readReport(out);
-  log(`  ztait probe: ${secs(run.wallMs)} wall, ${secs(run.cpuMs)} CPU, peak ${mib(run.maxRssMiB)}, exit ${run.code}; ${calls} calls (${failed} answered with an error); ${report.inventory?.resources} resources; ${summaryLine(report)}`);
+  log(
+    `  ztait probe: ${secs(run.wallMs)} wall, ${secs(run.cpuMs)} CPU, peak ${mib(run.maxRssMiB)}, exit ${run.code}; ${calls} calls (${failed} answered with an error); ${report.inventory?.resources} resources; ${summaryLine(report)}`,
+  );
   const perOp = new Map();
   for (const c of srv.received) perOp.set(`${c.service}:${c.action}`, (perOp.get(`${c.service}:${c.action}`) ?? 0) + 1);
-  log(`  calls by operation: ${[...perOp.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k} ${v}`).join(', ')}, ...`);
+  log(
+    `  calls by operation: ${[...perOp.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}, ...`,
+  );
   // The probe's default (src/sources/aws/defaults.ts) unless --probe-concurrency says otherwise.
   const { DEFAULT_CONCURRENCY } = await import('../dist/sources/aws/defaults.js');
   const concurrency = Number(probeConcurrency ?? DEFAULT_CONCURRENCY);
-  log(`  lower bound at --concurrency ${concurrency}${probeConcurrency ? '' : ' (the default)'}: ${calls} calls x ${LATENCY} ms / ${concurrency} = ${secs((calls * LATENCY) / concurrency)}`);
+  log(
+    `  lower bound at --concurrency ${concurrency}${probeConcurrency ? '' : ' (the default)'}: ${calls} calls x ${LATENCY} ms / ${concurrency} = ${secs((calls * LATENCY) / concurrency)}`,
+  );
   record('live: ztait probe wall time', secs(run.wallMs), `< ${TARGETS.liveSeconds} s`, run.wallMs < TARGETS.liveSeconds * 1000);
   record('live: calls made', String(calls), '(figure)', undefined);
   record('live: peak memory', mib(run.maxRssMiB), `< ${TARGETS.memoryMiB} MiB`, run.maxRssMiB < TARGETS.memoryMiB);
@@ -254,8 +319,14 @@ async function benchLive(work) {
 async function main() {
   ensureBuilt();
   const cpu = cpus();
-  log(`ztait benchmark: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`);
-  log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (figures are wall times of one run; a loaded machine inflates them)`);
+  log(
+    `ztait benchmark: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`,
+  );
+  log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (figures are wall times of one run; a loaded machine inflates them)`,
+  );
   log(`peak memory read with ${usesGnuTime ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS (bench/lib/rss-child.mjs)'}`);
   const work = mkdtempSync(join(tmpdir(), 'ztait-bench-'));
   try {
@@ -266,7 +337,11 @@ async function main() {
     if (flag('--keep')) log(`\ngenerated inputs kept in ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
-  log(`\nload average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `\nload average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   log('\n== results ==');
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['figure', 'value', 'target'][i].length));
   const line = (r) => `${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`.trimEnd();

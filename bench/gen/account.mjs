@@ -22,7 +22,8 @@ export function countResources(account) {
   for (const section of ['iam', 'ec2', 'lambda', 'dynamodb', 's3', 'cloudtrail', 'secretsmanager', 'ssm', 'apigatewayv2']) {
     for (const list of Object.values(account[section] ?? {})) if (Array.isArray(list)) n += list.length;
   }
-  for (const api of account.apigatewayv2?.Apis ?? []) n += (api.Routes?.length ?? 0) + (api.Integrations?.length ?? 0) + (api.Authorizers?.length ?? 0);
+  for (const api of account.apigatewayv2?.Apis ?? [])
+    n += (api.Routes?.length ?? 0) + (api.Integrations?.length ?? 0) + (api.Authorizers?.length ?? 0);
   return n;
 }
 
@@ -55,7 +56,10 @@ export function generateAccount({ resources = 2_000 } = {}) {
       Arn: `arn:aws:iam::${id}:role/${role}`,
       Path: '/',
       CreateDate: '2025-01-15T10:00:00Z',
-      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
       MaxSessionDuration: 3600,
       ...(boundary ? { PermissionsBoundary: boundary } : {}),
       Tags: tags,
@@ -94,7 +98,10 @@ export function generateAccount({ resources = 2_000 } = {}) {
         SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: kms },
         DeletionProtectionEnabled: true,
       },
-      ContinuousBackups: { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED', RecoveryPeriodInDays: 35 } },
+      ContinuousBackups: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED', RecoveryPeriodInDays: 35 },
+      },
       TimeToLive: { TimeToLiveStatus: 'DISABLED' },
       Tags: tags,
     });
@@ -108,9 +115,30 @@ export function generateAccount({ resources = 2_000 } = {}) {
       RotationRules: { AutomaticallyAfterDays: 30 },
       Tags: tags,
     });
-    acct.ssm.Parameters.push({ Name: `/ztait/${svc}/log-level`, Type: 'String', Value: 'INFO', ARN: `arn:aws:ssm:${region}:${id}:parameter/ztait/${svc}/log-level`, Tier: 'Standard', DataType: 'text', Tags: tags });
-    api.Integrations.push({ IntegrationId: `int${svc}`, IntegrationType: 'AWS_PROXY', IntegrationUri: fnArn, PayloadFormatVersion: '2.0', ConnectionType: 'INTERNET' });
-    api.Routes.push({ RouteId: `rt${svc}`, RouteKey: `GET /${svc}/items`, AuthorizationType: 'JWT', AuthorizerId: authorizer, Target: `integrations/int${svc}`, ApiKeyRequired: false });
+    acct.ssm.Parameters.push({
+      Name: `/ztait/${svc}/log-level`,
+      Type: 'String',
+      Value: 'INFO',
+      ARN: `arn:aws:ssm:${region}:${id}:parameter/ztait/${svc}/log-level`,
+      Tier: 'Standard',
+      DataType: 'text',
+      Tags: tags,
+    });
+    api.Integrations.push({
+      IntegrationId: `int${svc}`,
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: fnArn,
+      PayloadFormatVersion: '2.0',
+      ConnectionType: 'INTERNET',
+    });
+    api.Routes.push({
+      RouteId: `rt${svc}`,
+      RouteKey: `GET /${svc}/items`,
+      AuthorizationType: 'JWT',
+      AuthorizerId: authorizer,
+      Target: `integrations/int${svc}`,
+      ApiKeyRequired: false,
+    });
   }
   return { account: acct, resources: countResources(acct), services };
 }

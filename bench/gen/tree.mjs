@@ -20,9 +20,27 @@ const PER_HANDLER = 9;
 /** Data sources of the platform module (caller identity, boundary document). */
 const PLATFORM_DATA = 2;
 /** Instances of a service module that do not depend on the number of handlers. */
-const serviceFixed = (tables, secrets, prompts, alarms) => tables + 2 * secrets + prompts + alarms + 1 /* dlq */ + 1 /* sg */ + 2 /* egress */ + 2 /* kms */ + 2 /* events */ + 1 /* policy */;
+const serviceFixed = (tables, secrets, prompts, alarms) =>
+  tables + 2 * secrets + prompts + alarms + 1 /* dlq */ + 1 /* sg */ + 2 /* egress */ + 2 /* kms */ + 2 /* events */ + 1; /* policy */
 
-const WORDS = ['ingest', 'triage', 'enrich', 'notify', 'route', 'score', 'audit', 'export', 'sync', 'archive', 'classify', 'dedupe', 'escalate', 'report', 'verify', 'publish'];
+const WORDS = [
+  'ingest',
+  'triage',
+  'enrich',
+  'notify',
+  'route',
+  'score',
+  'audit',
+  'export',
+  'sync',
+  'archive',
+  'classify',
+  'dedupe',
+  'escalate',
+  'report',
+  'verify',
+  'publish',
+];
 const TABLE_WORDS = ['events', 'state', 'audit', 'cursor', 'cache', 'rules', 'jobs', 'leases'];
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run benchmarks the same tree. */
@@ -56,7 +74,14 @@ export function generateTree(dir, { modules = 100, resources = 10_000, seed = 42
   const services = [];
   // Fixed parts first, then handlers to reach the resource target.
   for (let i = 1; i < modules; i++) {
-    services.push({ name: `svc${String(i).padStart(3, '0')}`, tables: pick(3, 6), secrets: pick(2, 4), prompts: pick(1, 3), alarms: pick(1, 3), handlers: 0 });
+    services.push({
+      name: `svc${String(i).padStart(3, '0')}`,
+      tables: pick(3, 6),
+      secrets: pick(2, 4),
+      prompts: pick(1, 3),
+      alarms: pick(1, 3),
+      handlers: 0,
+    });
   }
   const fixed = services.reduce((s, m) => s + serviceFixed(m.tables, m.secrets, m.prompts, m.alarms), platformCount);
   let handlers = Math.max(services.length, Math.round((resources - fixed) / PER_HANDLER));
@@ -136,14 +161,21 @@ variable "tags" {
 }
 `,
   );
-  write(join(dir, 'terraform.tfvars'), `namespace = "ztait-"\nregion    = "eu-west-1"\ntags      = { owner = "platform-team", "cost-center" = "sec-042" }\n`);
+  write(
+    join(dir, 'terraform.tfvars'),
+    `namespace = "ztait-"\nregion    = "eu-west-1"\ntags      = { owner = "platform-team", "cost-center" = "sec-042" }\n`,
+  );
   const calls = services.map((m) => {
     const handlerMap = Array.from({ length: m.handlers }, (_, h) => {
       const word = `${WORDS[h % WORDS.length]}${h >= WORDS.length ? Math.floor(h / WORDS.length) + 1 : ''}`;
       const tables = [TABLE_WORDS[h % m.tables], TABLE_WORDS[(h + 1) % m.tables]];
       return `    ${word} = { memory = ${128 * (1 + (h % 4))}, timeout = ${5 + (h % 25)}, tables = ${JSON.stringify([...new Set(tables)])}, public = ${h % 3 === 0} }`;
     }).join('\n');
-    const tableMap = Array.from({ length: m.tables }, (_, t) => `    ${TABLE_WORDS[t]} = { hash_key = "${TABLE_WORDS[t]}_id", range_key = ${t % 2 === 0 ? `"created_at"` : 'null'}, ttl = ${t === 0} }`).join('\n');
+    const tableMap = Array.from(
+      { length: m.tables },
+      (_, t) =>
+        `    ${TABLE_WORDS[t]} = { hash_key = "${TABLE_WORDS[t]}_id", range_key = ${t % 2 === 0 ? `"created_at"` : 'null'}, ttl = ${t === 0} }`,
+    ).join('\n');
     const secretSet = Array.from({ length: m.secrets }, (_, s) => `"${['github', 'pagerduty', 'slack', 'jira'][s]}"`).join(', ');
     return `module "${m.name}" {
   source = "./modules/${m.name}"

@@ -114,7 +114,9 @@ export function evaluateJson(raw: unknown, ctx: EvalContext, scope: Scope = EMPT
   if (Array.isArray(raw)) return andThen(all(raw.map((x) => evaluateJson(x, ctx, scope))), (items) => built(items, budget, 'a list'));
   if (typeof raw === 'object') {
     // Keys are templates too: hcl2json writes `(local.k) = v` as `"${(local.k)}": v`.
-    const entries = Object.entries(raw as Record<string, unknown>).map(([k, v]) => all([evaluateString(k, ctx, scope), evaluateJson(v, ctx, scope)]));
+    const entries = Object.entries(raw as Record<string, unknown>).map(([k, v]) =>
+      all([evaluateString(k, ctx, scope), evaluateJson(v, ctx, scope)]),
+    );
     return andThen(all(entries), (pairs) => built(objectFromEntries(pairs as unknown as [Value, Value][]), budget, 'an object'));
   }
   return evalError(`unexpected ${typeof raw} in configuration`);
@@ -166,7 +168,9 @@ function ev(e: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
     case 'getAttr':
       return andThen(ev(e.target, ctx, scope), (target) => walked(getAttr(target, e.name), [target], budget));
     case 'index':
-      return andThen(all([ev(e.target, ctx, scope), ev(e.key, ctx, scope)]), ([target, key]) => walked(index(target!, key!), [target!, key!], budget));
+      return andThen(all([ev(e.target, ctx, scope), ev(e.key, ctx, scope)]), ([target, key]) =>
+        walked(index(target!, key!), [target!, key!], budget),
+      );
     case 'splat':
       return splat(e, ctx, scope);
     case 'splatItem':
@@ -182,7 +186,9 @@ function ev(e: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
     case 'conditional':
       return conditional(e, ctx, scope);
     case 'unary':
-      return andThen(ev(e.operand, ctx, scope), (v) => guard([v], () => (e.op === 'not' ? !toBool(v, 'operand of !') : -toNum(v, 'operand of -'))));
+      return andThen(ev(e.operand, ctx, scope), (v) =>
+        guard([v], () => (e.op === 'not' ? !toBool(v, 'operand of !') : -toNum(v, 'operand of -'))),
+      );
     case 'binary':
       return binary(e.op, e.left, e.right, ctx, scope);
     case 'unsupported':
@@ -246,7 +252,9 @@ function templateFor(e: TemplateFor, ctx: EvalContext, scope: Scope): Maybe<Valu
       length += typeof v === 'string' ? v.length : 1;
       return length <= budget.limits.string || budget.string(length, 'a template for directive') ? v : budget.error();
     };
-    const pieces = it.items.map(([k, v]) => (budget.exhausted ? budget.error() : andThen(ev(e.body, ctx, bind(scope, e.keyVar, k, e.valVar, v)), piece)));
+    const pieces = it.items.map(([k, v]) =>
+      budget.exhausted ? budget.error() : andThen(ev(e.body, ctx, bind(scope, e.keyVar, k, e.valVar, v)), piece),
+    );
     return andThen(all(pieces), (parts) => renderTemplate(parts, budget));
   });
 }
@@ -351,7 +359,10 @@ function call(name: string, argExprs: readonly Expr[], expandLast: boolean, ctx:
       if (!Array.isArray(last)) return evalError(`${name}(): the argument expanded with ... must be a list`, [last]);
       args.push(...last);
     }
-    return andThen(shielded(() => callFunction(name, args, ctx)), (out) => charged(out, args, ctx.budget!, `${name}()`));
+    return andThen(
+      shielded(() => callFunction(name, args, ctx)),
+      (out) => charged(out, args, ctx.budget!, `${name}()`),
+    );
   });
 }
 
@@ -382,7 +393,9 @@ function canFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Maybe
 
 function objectCons(e: ObjectCons, ctx: EvalContext, scope: Scope): Maybe<Value> {
   const entries = e.entries.map((en) =>
-    andThen(typeof en.key === 'string' ? en.key : ev(en.key, ctx, scope), (key) => andThen(ev(en.value, ctx, scope), (value) => [key, value] as const)),
+    andThen(typeof en.key === 'string' ? en.key : ev(en.key, ctx, scope), (key) =>
+      andThen(ev(en.value, ctx, scope), (value) => [key, value] as const),
+    ),
   );
   return andThen(all(entries), (pairs) => built(objectFromEntries(pairs), ctx.budget!, 'an object'));
 }
@@ -412,7 +425,9 @@ function forExpr(e: For, ctx: EvalContext, scope: Scope): Maybe<Value> {
       return andThen(e.cond ? ev(e.cond, ctx, inner) : true, (raw) => {
         const cond = asUnknown(raw) ? raw : guard([raw], () => toBool(raw, 'for condition'));
         if (cond === false) return undefined;
-        return andThen(e.key ? ev(e.key, ctx, inner) : null, (key) => andThen(ev(e.value, ctx, inner), (value) => counted({ cond, key, value })));
+        return andThen(e.key ? ev(e.key, ctx, inner) : null, (key) =>
+          andThen(ev(e.value, ctx, inner), (value) => counted({ cond, key, value })),
+        );
       });
     });
     return andThen(all(results), (rs) => {
@@ -444,7 +459,8 @@ function forResult(e: For, coll: Value, kept: ForResult[]): Value {
     const group = groups.get(k);
     if (group) group.push(r.value);
     else if (e.grouped) groups.set(k, [r.value]);
-    else if (Object.prototype.hasOwnProperty.call(out, k)) return evalError(`duplicate key "${k}" in for expression (use ... to group values)`, involved);
+    else if (Object.prototype.hasOwnProperty.call(out, k))
+      return evalError(`duplicate key "${k}" in for expression (use ... to group values)`, involved);
     else setOwn(out, k, r.value);
   }
   for (const [k, group] of groups) setOwn(out, k, group);
@@ -500,7 +516,8 @@ function binaryOf(op: string, l: Value, r: Value): Value {
   if (op === 'equal' || op === 'notEqual') {
     if (findEvalError(l) || findEvalError(r)) return derivedUnknown('comparison of an invalid value', [l, r]);
     const eq = valuesEqual(l, r);
-    if (eq === undefined) return derivedUnknown(asUnknown(l)?.reason ?? asUnknown(r)?.reason ?? 'comparison of values known only after apply', [l, r]);
+    if (eq === undefined)
+      return derivedUnknown(asUnknown(l)?.reason ?? asUnknown(r)?.reason ?? 'comparison of values known only after apply', [l, r]);
     return op === 'equal' ? eq : !eq;
   }
   const fn = ARITHMETIC[op]!;

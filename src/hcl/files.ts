@@ -55,7 +55,11 @@ export function readTextFileSync(path: string): ReadResult {
 
 function unreadable(e: unknown): ReadResult {
   const code = (e as NodeJS.ErrnoException).code;
-  return { ok: false, problem: code === 'ELOOP' ? 'symlink loop' : code === 'ENOENT' ? 'file not found (dangling symlink?)' : `cannot read (${code ?? 'error'})` };
+  return {
+    ok: false,
+    problem:
+      code === 'ELOOP' ? 'symlink loop' : code === 'ENOENT' ? 'file not found (dangling symlink?)' : `cannot read (${code ?? 'error'})`,
+  };
 }
 
 function tooBig(size: number): ReadResult {
@@ -75,7 +79,9 @@ function decodeText(buf: Buffer): ReadResult {
 }
 
 /** Terraform configuration files of one module directory (not recursive, like Terraform). */
-export async function moduleFiles(dir: string): Promise<{ tf: string[]; tfjson: string[]; overrides: string[]; sizes: Map<string, number> }> {
+export async function moduleFiles(
+  dir: string,
+): Promise<{ tf: string[]; tfjson: string[]; overrides: string[]; sizes: Map<string, number> }> {
   const names = (await readdir(dir)).sort();
   const sizes = new Map<string, number>();
   const isFile = async (n: string): Promise<boolean> => {

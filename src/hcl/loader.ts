@@ -99,7 +99,12 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
   // Fail closed: what was not evaluated may hold what would change a verdict, like a file that
   // does not parse (an input error).
   const spent = budget.exhausted;
-  if (spent) inv.diagnostics.push({ severity: 'error', message: spent.message, ...(spent.site ? { file: spent.site.file, ...(spent.site.line ? { line: spent.site.line } : {}) } : {}) });
+  if (spent)
+    inv.diagnostics.push({
+      severity: 'error',
+      message: spent.message,
+      ...(spent.site ? { file: spent.site.file, ...(spent.site.line ? { line: spent.site.line } : {}) } : {}),
+    });
   if (inv.inputs.length === 0) {
     throw new InputError(`${paths.join(', ')}: no Terraform files found (*.tf, *.tf.json)`);
   }
@@ -153,16 +158,28 @@ class Loader {
     try {
       names = await this.listing(dir);
     } catch (e) {
-      this.diag({ severity: 'error', message: `cannot read module directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file: this.display(dir) });
+      this.diag({
+        severity: 'error',
+        message: `cannot read module directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        file: this.display(dir),
+      });
       return { dir, files: [] };
     }
     // Fail closed: an override file may change any block of the module (Terraform merges it in),
     // so while it is not merged no verdict may pass on what the module seems to say.
     for (const o of names.overrides) {
-      this.diag({ severity: 'warning', message: 'override files are not merged by ztait, so no rule can pass on this configuration; check the plan (--plan) instead', file: this.display(join(dir, o)), line: 1, affects: ['*'] });
+      this.diag({
+        severity: 'warning',
+        message: 'override files are not merged by ztait, so no rule can pass on this configuration; check the plan (--plan) instead',
+        file: this.display(join(dir, o)),
+        line: 1,
+        affects: ['*'],
+      });
     }
     this.noteSizes(dir, names.sizes);
-    const files = (await Promise.all([...names.tf, ...names.tfjson].map((n) => this.parseFile(join(dir, n))))).filter((f): f is ParsedFile => f !== undefined);
+    const files = (await Promise.all([...names.tf, ...names.tfjson].map((n) => this.parseFile(join(dir, n))))).filter(
+      (f): f is ParsedFile => f !== undefined,
+    );
     for (const d of repeatedBlocks(files)) this.diag(d);
     return { dir, files };
   }
@@ -172,7 +189,13 @@ class Loader {
     const read = await this.fileRead(path);
     if (read.sha256) this.addInput(read.display, read.sha256);
     if ('problem' in read) {
-      this.diag({ severity: 'error', message: read.problem, file: read.display, line: read.line ?? 1, ...(read.column ? { column: read.column } : {}) });
+      this.diag({
+        severity: 'error',
+        message: read.problem,
+        file: read.display,
+        line: read.line ?? 1,
+        ...(read.column ? { column: read.column } : {}),
+      });
       return undefined;
     }
     return { path, display: read.display, body: read.body, blocks: read.blocks };
@@ -277,7 +300,8 @@ class Loader {
       const display = this.display(f);
       const r = await readTextFile(f);
       if (!r.ok) {
-        if (this.opts.varFiles?.some((v) => resolve(v) === f) && /not found/.test(r.problem)) throw new InputError(`--var-file ${display}: no such file`);
+        if (this.opts.varFiles?.some((v) => resolve(v) === f) && /not found/.test(r.problem))
+          throw new InputError(`--var-file ${display}: no such file`);
         this.diag({ severity: 'error', message: r.problem, file: display, line: 1 });
         continue;
       }
@@ -454,7 +478,8 @@ function blockLocation(b: ScannedBlock): BlockLocation {
 }
 
 /** Instances of a resource or module block after count / for_each. */
-type Expansion = { kind: 'single' } | { kind: 'count'; n: number } | { kind: 'each'; entries: [string, Value][] } | { kind: 'unknown'; reason: Unknown };
+type Expansion =
+  { kind: 'single' } | { kind: 'count'; n: number } | { kind: 'each'; entries: [string, Value][] } | { kind: 'unknown'; reason: Unknown };
 
 class ModuleInstance implements EvalContext {
   readonly baseDir: string;
@@ -491,18 +516,38 @@ class ModuleInstance implements EvalContext {
         for (const [name, bodies] of Object.entries(byName ?? {})) {
           const key = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
           const block = blockOf(f, mode, type, name);
-          const location: BlockLocation = block ? blockLocation(block) : { location: { file: f.display, line: 1, endLine: 1 }, attrLocations: {}, comments: [] };
+          const location: BlockLocation = block
+            ? blockLocation(block)
+            : { location: { file: f.display, line: 1, endLine: 1 }, attrLocations: {}, comments: [] };
           if (this.decls.has(key)) {
-            this.loader.diag({ severity: 'error', message: `duplicate ${mode} "${type}" "${name}"`, file: f.display, line: location.location.line });
+            this.loader.diag({
+              severity: 'error',
+              message: `duplicate ${mode} "${type}" "${name}"`,
+              file: f.display,
+              line: location.location.line,
+            });
             continue;
           }
-          this.decls.set(key, { mode: mode === 'data' ? 'data' : 'managed', type, name, body: (Array.isArray(bodies) ? bodies[0] : bodies) ?? {}, file: f, location });
+          this.decls.set(key, {
+            mode: mode === 'data' ? 'data' : 'managed',
+            type,
+            name,
+            body: (Array.isArray(bodies) ? bodies[0] : bodies) ?? {},
+            file: f,
+            location,
+          });
         }
       }
     }
     for (const [name, bodies] of Object.entries((f.body.module ?? {}) as Record<string, RawBody[]>)) {
       const block = blockOf(f, 'module', name);
-      this.calls.set(name, { name, body: (Array.isArray(bodies) ? bodies[0] : bodies) ?? {}, file: f, location: block?.location ?? { file: f.display, line: 1, endLine: 1 }, ...(block ? { attrs: block.attrs } : {}) });
+      this.calls.set(name, {
+        name,
+        body: (Array.isArray(bodies) ? bodies[0] : bodies) ?? {},
+        file: f,
+        location: block?.location ?? { file: f.display, line: 1, endLine: 1 },
+        ...(block ? { attrs: block.attrs } : {}),
+      });
     }
     for (const l of (f.body.locals ?? []) as RawBody[]) for (const [k, v] of Object.entries(l)) this.localsRaw.set(k, { raw: v, file: f });
     for (const [name, bodies] of Object.entries((f.body.output ?? {}) as Record<string, RawBody[]>)) {
@@ -543,8 +588,14 @@ class ModuleInstance implements EvalContext {
         return andThen(this.local(second), (value) => ({ value, consumed: 2 }));
       case 'path': {
         const rel = relative(this.loader.rootDir, this.src.dir) || '.';
-        const paths: ValueObject = fromEntries<Value>([['module', rel], ['root', '.'], ['cwd', CWD_UNKNOWN]]);
-        return typeof second === 'string' ? { value: own(paths, second) ?? new Unknown(`path.${second} is not supported`), consumed: 2 } : { value: paths, consumed: 1 };
+        const paths: ValueObject = fromEntries<Value>([
+          ['module', rel],
+          ['root', '.'],
+          ['cwd', CWD_UNKNOWN],
+        ]);
+        return typeof second === 'string'
+          ? { value: own(paths, second) ?? new Unknown(`path.${second} is not supported`), consumed: 2 }
+          : { value: paths, consumed: 1 };
       }
       case 'terraform':
         return { value: second === 'workspace' ? 'default' : new Unknown(`terraform.${String(second)} is not supported`), consumed: 2 };
@@ -585,13 +636,16 @@ class ModuleInstance implements EvalContext {
   }
 
   private cycle(what: string): (chain: string[]) => Unknown {
-    return (chain) => evalError(`${what} depends on itself (cycle: ${chain.map((c) => c.replace(/^\|/, '').replace('|', '.')).join(' -> ')})`);
+    return (chain) =>
+      evalError(`${what} depends on itself (cycle: ${chain.map((c) => c.replace(/^\|/, '').replace('|', '.')).join(' -> ')})`);
   }
 
   private local(name: string): Maybe<Value> {
     const decl = this.localsRaw.get(name);
     if (!decl) return evalError(`local.${name} is not declared in ${this.where()}`);
-    return this.once<Value>(`local.${name}`, this.cycle(`local.${name}`), () => atSite(this.localSite(name, decl.file), () => evaluateJson(decl.raw, this)));
+    return this.once<Value>(`local.${name}`, this.cycle(`local.${name}`), () =>
+      atSite(this.localSite(name, decl.file), () => evaluateJson(decl.raw, this)),
+    );
   }
 
   async output(name: string): Promise<Value> {
@@ -608,7 +662,11 @@ class ModuleInstance implements EvalContext {
   // ---- count / for_each ----------------------------------------------------------------------------
 
   private expansion(key: string, body: RawBody, ctx: EvalContext, site: BlockSites): Maybe<Expansion> {
-    return this.once<Expansion>(`expand.${key}`, (chain) => ({ kind: 'unknown', reason: this.cycle(`count/for_each of ${key}`)(chain) }), () => this.computeExpansion(key, body, ctx, site));
+    return this.once<Expansion>(
+      `expand.${key}`,
+      (chain) => ({ kind: 'unknown', reason: this.cycle(`count/for_each of ${key}`)(chain) }),
+      () => this.computeExpansion(key, body, ctx, site),
+    );
   }
 
   private async computeExpansion(key: string, body: RawBody, ctx: EvalContext, site: BlockSites): Promise<Expansion> {
@@ -618,20 +676,37 @@ class ModuleInstance implements EvalContext {
       // (how many instances a run may expand is the budget's to say: see instancesOf)
       if (typeof n === 'number' && Number.isInteger(n) && n >= 0) e = { kind: 'count', n };
       else if (n instanceof Unknown) e = { kind: 'unknown', reason: n };
-      else e = { kind: 'unknown', reason: new Unknown(`count of ${key} is not a whole number (${typeof n === 'number' ? n : n === null ? 'null' : Array.isArray(n) ? 'a list' : typeof n === 'object' ? 'an object' : `a ${typeof n}`})`) };
+      else
+        e = {
+          kind: 'unknown',
+          reason: new Unknown(
+            `count of ${key} is not a whole number (${typeof n === 'number' ? n : n === null ? 'null' : Array.isArray(n) ? 'a list' : typeof n === 'object' ? 'an object' : `a ${typeof n}`})`,
+          ),
+        };
     } else if (body.for_each !== undefined) {
       const fe = await atSite(site('for_each'), () => evaluateJson(body.for_each, ctx));
-      if (fe instanceof Unknown || fe instanceof RefObject) e = { kind: 'unknown', reason: fe instanceof Unknown ? fe : new Unknown(`for_each of ${key} is a resource`) };
+      if (fe instanceof Unknown || fe instanceof RefObject)
+        e = { kind: 'unknown', reason: fe instanceof Unknown ? fe : new Unknown(`for_each of ${key} is a resource`) };
       else if (Array.isArray(fe)) {
         const keys = fe.map((x) => (typeof x === 'string' ? x : typeof x === 'number' ? String(x) : undefined));
-        if (keys.some((k) => k === undefined)) e = { kind: 'unknown', reason: new Unknown(`for_each of ${key} has elements that are not known strings`) };
+        if (keys.some((k) => k === undefined))
+          e = { kind: 'unknown', reason: new Unknown(`for_each of ${key} has elements that are not known strings`) };
         else e = { kind: 'each', entries: [...new Set(keys as string[])].sort().map((k) => [k, k]) };
-      } else if (isObject(fe)) e = { kind: 'each', entries: Object.keys(fe).sort().map((k) => [k, fe[k] ?? null]) };
+      } else if (isObject(fe))
+        e = {
+          kind: 'each',
+          entries: Object.keys(fe)
+            .sort()
+            .map((k) => [k, fe[k] ?? null]),
+        };
       else e = { kind: 'unknown', reason: new Unknown(`for_each of ${key} is not a map or set (${fe === null ? 'null' : typeof fe})`) };
     }
     // (once the budget is spent, everything is undetermined: the budget's error says so, once)
     if (e.kind === 'unknown' && !this.loader.budget.exhausted) {
-      this.loader.diag({ severity: 'warning', message: `${this.path ? `${this.path}.` : ''}${key}: instances cannot be determined (${e.reason.reason}); checked as one instance` });
+      this.loader.diag({
+        severity: 'warning',
+        message: `${this.path ? `${this.path}.` : ''}${key}: instances cannot be determined (${e.reason.reason}); checked as one instance`,
+      });
     }
     this.expansions.set(key, e);
     return e;
@@ -644,7 +719,10 @@ class ModuleInstance implements EvalContext {
   private instancesOf(key: string, e: Expansion, site: BlockSites): ReturnType<ModuleInstance['instanceKeys']> {
     const n = e.kind === 'count' ? e.n : e.kind === 'each' ? e.entries.length : 1;
     const what = `${this.path ? `${this.path}.` : ''}${key}`;
-    if (atSite(site(e.kind === 'count' ? 'count' : e.kind === 'each' ? 'for_each' : undefined), () => this.loader.budget.instances(n, what))) return this.instanceKeys(e);
+    if (
+      atSite(site(e.kind === 'count' ? 'count' : e.kind === 'each' ? 'for_each' : undefined), () => this.loader.budget.instances(n, what))
+    )
+      return this.instanceKeys(e);
     this.expansions.set(key, { kind: 'unknown', reason: this.loader.budget.error() });
     return [];
   }
@@ -666,7 +744,11 @@ class ModuleInstance implements EvalContext {
 
   private resourceInstances(key: string): Maybe<Map<string, Resource>> {
     // a cycle gives the referrer an empty instance set (resourceRef turns it into an error value)
-    return this.once(`resource.${key}`, () => new Map<string, Resource>(), () => this.computeInstances(key));
+    return this.once(
+      `resource.${key}`,
+      () => new Map<string, Resource>(),
+      () => this.computeInstances(key),
+    );
   }
 
   private async computeInstances(key: string): Promise<Map<string, Resource>> {
@@ -712,7 +794,8 @@ class ModuleInstance implements EvalContext {
   private resourceRef(key: string): Maybe<Value> {
     return andThen(this.resourceInstances(key), (insts) => {
       // one per resource: every reference to it would otherwise build it (and its ARN glob) anew
-      const ref = (r: Resource): RefObject => remembered(REFS, r, () => new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values)));
+      const ref = (r: Resource): RefObject =>
+        remembered(REFS, r, () => new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values)));
       const e = this.expansions.get(key) ?? { kind: 'single' };
       if (insts.size === 0) return e.kind === 'unknown' ? e.reason : evalError(`${key} depends on itself (cycle)`);
       if (e.kind === 'count') return [...insts.values()].map(ref);
@@ -726,7 +809,13 @@ class ModuleInstance implements EvalContext {
   }
 
   /** Evaluates a block body: attributes, nested blocks (lists of objects) and dynamic blocks. */
-  async evaluateBody(body: RawBody, ctx: EvalContext, scope?: ReadonlyMap<string, Value>, nested = false, site?: BlockSites): Promise<ValueObject> {
+  async evaluateBody(
+    body: RawBody,
+    ctx: EvalContext,
+    scope?: ReadonlyMap<string, Value>,
+    nested = false,
+    site?: BlockSites,
+  ): Promise<ValueObject> {
     const out: ValueObject = dict();
     for (const [k, raw] of Object.entries(body)) {
       if (nested ? k === 'dynamic' : META.has(k)) continue;
@@ -764,7 +853,13 @@ class ModuleInstance implements EvalContext {
       s.set(iter, { key: u, value: u });
       return [await this.evaluateBody(content, ctx, s, true)];
     }
-    const entries: [Value, Value][] = Array.isArray(fe) ? fe.map((v, i) => [i, v]) : isObject(fe) ? Object.keys(fe).sort().map((k) => [k, fe[k] ?? null]) : [];
+    const entries: [Value, Value][] = Array.isArray(fe)
+      ? fe.map((v, i) => [i, v])
+      : isObject(fe)
+        ? Object.keys(fe)
+            .sort()
+            .map((k) => [k, fe[k] ?? null])
+        : [];
     const out: Value[] = [];
     // as many blocks as the collection has elements: within the collection limit, never cut short
     if (!this.loader.budget.collection(entries.length, 'a dynamic block')) return this.loader.budget.error();
@@ -781,7 +876,11 @@ class ModuleInstance implements EvalContext {
   private async moduleRef(name: string, rest: (string | number)[]): Promise<{ value: Value; consumed: number }> {
     const insts = await this.childInstances(name);
     const e = this.expansions.get(`module.${name}`) ?? { kind: 'single' };
-    const one = async (m: ModuleInstance | Unknown, next: string | number | undefined, consumed: number): Promise<{ value: Value; consumed: number }> => {
+    const one = async (
+      m: ModuleInstance | Unknown,
+      next: string | number | undefined,
+      consumed: number,
+    ): Promise<{ value: Value; consumed: number }> => {
       if (m instanceof Unknown) return { value: m, consumed: typeof next === 'string' ? consumed + 1 : consumed };
       if (typeof next === 'string') return { value: await m.output(next), consumed: consumed + 1 };
       return { value: await m.allOutputs(), consumed };
@@ -802,7 +901,11 @@ class ModuleInstance implements EvalContext {
 
   private childInstances(name: string): Maybe<Map<string, ModuleInstance | Unknown>> {
     const cyc = this.cycle(`module.${name}`);
-    return this.once(`module.${name}`, (chain) => new Map<string, ModuleInstance | Unknown>([['', cyc(chain)]]), () => this.computeChildren(name));
+    return this.once(
+      `module.${name}`,
+      (chain) => new Map<string, ModuleInstance | Unknown>([['', cyc(chain)]]),
+      () => this.computeChildren(name),
+    );
   }
 
   private async computeChildren(name: string): Promise<Map<string, ModuleInstance | Unknown>> {
@@ -845,7 +948,12 @@ class ModuleInstance implements EvalContext {
       for (const [k, raw] of Object.entries(call.body)) {
         if (META.has(k) || k === 'source' || k === 'version' || k === 'providers') continue;
         if (!childDecls.has(k)) {
-          this.loader.diag({ severity: 'warning', message: `${prefix}: argument "${k}" is not a variable of ${source}`, file: call.file.display, line: call.location.line });
+          this.loader.diag({
+            severity: 'warning',
+            message: `${prefix}: argument "${k}" is not a variable of ${source}`,
+            file: call.file.display,
+            line: call.location.line,
+          });
         }
         inputs[k] = await atSite(site(k), () => evaluateJson(raw, ctx));
       }
@@ -917,12 +1025,19 @@ function repeatedBlocks(files: ParsedFile[]): Diagnostic[] {
     for (const mode of ['resource', 'data'] as const) {
       for (const [type, byName] of Object.entries((f.body[mode] ?? {}) as Record<string, Record<string, unknown>>)) {
         for (const [name, bodies] of Object.entries(byName ?? {})) {
-          if (Array.isArray(bodies) && bodies.length > 1) out.push({ severity: 'error', message: `duplicate ${mode} "${type}" "${name}"`, file: f.display, line: again(mode, [type, name]) });
+          if (Array.isArray(bodies) && bodies.length > 1)
+            out.push({
+              severity: 'error',
+              message: `duplicate ${mode} "${type}" "${name}"`,
+              file: f.display,
+              line: again(mode, [type, name]),
+            });
         }
       }
     }
     for (const [name, bodies] of Object.entries((f.body.module ?? {}) as Record<string, unknown>)) {
-      if (calls.has(name) || (Array.isArray(bodies) && bodies.length > 1)) out.push({ severity: 'error', message: `duplicate module "${name}"`, file: f.display, line: again('module', [name]) });
+      if (calls.has(name) || (Array.isArray(bodies) && bodies.length > 1))
+        out.push({ severity: 'error', message: `duplicate module "${name}"`, file: f.display, line: again('module', [name]) });
       calls.add(name);
     }
   }

@@ -176,7 +176,13 @@ class Scanner {
       const key = `${attr}.${m[2] ?? m[3]}`;
       if (this.currentAttrs.has(key)) continue;
       const col = m[1]!.length + 1;
-      this.currentAttrs.set(key, { file: this.file, line: firstLine + i, endLine: firstLine + i, column: col, endColumn: lines[i]!.length + 1 });
+      this.currentAttrs.set(key, {
+        file: this.file,
+        line: firstLine + i,
+        endLine: firstLine + i,
+        column: col,
+        endColumn: lines[i]!.length + 1,
+      });
     }
   }
 
@@ -195,7 +201,8 @@ class Scanner {
   }
 
   private skipInlineSpace(): void {
-    while (this.pos < this.src.length && (this.src[this.pos] === ' ' || this.src[this.pos] === '\t' || this.src[this.pos] === '\r')) this.advance();
+    while (this.pos < this.src.length && (this.src[this.pos] === ' ' || this.src[this.pos] === '\t' || this.src[this.pos] === '\r'))
+      this.advance();
   }
 
   /** Skips whitespace and comments, recording comments (they may hold suppressions). */
@@ -265,7 +272,8 @@ class Scanner {
         this.advance();
         return;
       } else if (this.skipTemplateSequence()) continue;
-      else if (c === '\n') return; // unterminated: let the parser report it
+      else if (c === '\n')
+        return; // unterminated: let the parser report it
       else this.advance();
     }
   }
@@ -355,7 +363,8 @@ class Scanner {
         this.skipToLineEnd();
         this.collected.at(-1)?.push({ text: this.src.slice(start, this.pos).replace(/^(#|\/\/)\s?/, ''), line });
         return;
-      } else if (c === '}') return; // one-line block `{ a = 1 }`
+      } else if (c === '}')
+        return; // one-line block `{ a = 1 }`
       else this.advance();
     }
   }

@@ -28,7 +28,8 @@ export interface WireSyntaxError {
  * A job as the pool queues it (on the wire it also carries an `id`): a text to parse, an expression,
  * or a `.tf` file to read, parse and locate (source-file.ts).
  */
-export type ParseJob = { kind: 'file'; file: string; text: string } | { kind: 'expr'; src: string } | { kind: 'path'; path: string; file: string };
+export type ParseJob =
+  { kind: 'file'; file: string; text: string } | { kind: 'expr'; src: string } | { kind: 'path'; path: string; file: string };
 export type WorkerRequest = ParseJob & { id: number; priority: Priority };
 export type WorkerReply =
   | { id: number; ok: true; body?: Record<string, unknown>; exprs?: [string, Expr][]; expr?: Expr; read?: SourceRead }

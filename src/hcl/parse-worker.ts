@@ -19,13 +19,16 @@ async function answer(req: WorkerRequest): Promise<WorkerReply> {
   try {
     if (req.kind === 'expr') return { id: req.id, ok: true, expr: await parseExpressionHere(req.src) };
     if (req.kind === 'path') {
-      const read = await readSourceFileHere(req.path, req.file, (hint) => parentPort!.postMessage({ id: req.id, hint } satisfies WorkerHint));
+      const read = await readSourceFileHere(req.path, req.file, (hint) =>
+        parentPort!.postMessage({ id: req.id, hint } satisfies WorkerHint),
+      );
       return { id: req.id, ok: true, read, exprs: 'body' in read ? await expressionsOf(read.body) : [] };
     }
     const body = await parseHclFileHere(req.file, req.text);
     return { id: req.id, ok: true, body, exprs: await expressionsOf(body) };
   } catch (e) {
-    if (e instanceof HclSyntaxError) return { id: req.id, ok: false, syntax: { file: e.file, line: e.line, column: e.column, detail: e.detail } };
+    if (e instanceof HclSyntaxError)
+      return { id: req.id, ok: false, syntax: { file: e.file, line: e.line, column: e.column, detail: e.detail } };
     return { id: req.id, ok: false, message: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
   }
 }

@@ -111,7 +111,8 @@ export class HclSyntaxError extends Error {
  */
 export async function parseHclFile(file: string, text: string): Promise<Record<string, unknown>> {
   const deepAt = nestingBeyond(text, MAX_NESTING);
-  if (deepAt !== undefined) throw new HclSyntaxError(file, deepAt, 1, `brackets nested deeper than ${MAX_NESTING} levels are not supported`);
+  if (deepAt !== undefined)
+    throw new HclSyntaxError(file, deepAt, 1, `brackets nested deeper than ${MAX_NESTING} levels are not supported`);
   const pool = isMainThread ? parsePool() : undefined;
   if (!pool) return parseHclFileHere(file, text);
   const reply = await pool.run({ kind: 'file', file, text }, 1);
@@ -139,7 +140,9 @@ export async function parseHclFileHere(file: string, text: string): Promise<Reco
 /** An error reply from the pool as the error this module would have thrown itself. */
 function fromWire(reply: Extract<WorkerReply, { ok: false }>, file: string): Error {
   const s = reply.syntax;
-  return s ? new HclSyntaxError(s.file, s.line, s.column, s.detail) : new HclSyntaxError(file, 1, 1, reply.message ?? 'the HCL parser failed');
+  return s
+    ? new HclSyntaxError(s.file, s.line, s.column, s.detail)
+    : new HclSyntaxError(file, 1, 1, reply.message ?? 'the HCL parser failed');
 }
 
 /** Every distinct template string in an hcl2json body (what the evaluator will ask parseExpression for). */
@@ -313,13 +316,9 @@ class Converter {
       case 'relativeTraversal':
         return this.applySteps(kids[0] ? this.convert(kids[0]) : this.unsupported(n), this.steps(meta.traversal));
       case 'index':
-        return kids.length === 2
-          ? { kind: 'index', target: this.convert(kids[0]!), key: this.convert(kids[1]!) }
-          : this.unsupported(n);
+        return kids.length === 2 ? { kind: 'index', target: this.convert(kids[0]!), key: this.convert(kids[1]!) } : this.unsupported(n);
       case 'splat':
-        return kids.length === 2
-          ? { kind: 'splat', source: this.convert(kids[0]!), each: this.convert(kids[1]!) }
-          : this.unsupported(n);
+        return kids.length === 2 ? { kind: 'splat', source: this.convert(kids[0]!), each: this.convert(kids[1]!) } : this.unsupported(n);
       case '':
         // A parenthesised expression (one child) or a splat's anonymous element (`[*]`, `.*`).
         if (kids.length === 1) return this.convert(kids[0]!);

@@ -39,7 +39,9 @@ export function renderPolicyDocument(values: ValueObject): Value {
   if (typeof values.policy_id === 'string') doc.Id = values.policy_id;
   doc.Statement = statements;
   if (unknownSource) {
-    return new Unknown(`policy document merges an unknown document: ${unknownSource.reason}`, { refs: refsOf(doc).concat(unknownSource.refs) });
+    return new Unknown(`policy document merges an unknown document: ${unknownSource.reason}`, {
+      refs: refsOf(doc).concat(unknownSource.refs),
+    });
   }
   // the provider renders the document like jsonencode: same text, same Unknown when partly unknown
   return callFunction('jsonencode', [doc], NO_CONTEXT) as Value;

@@ -11,8 +11,7 @@ import { isMainThread } from 'node:worker_threads';
 
 /** A file's outcome: its parsed body and block positions, or what is wrong with it. */
 export type SourceRead = { display: string; sha256?: string } & (
-  | { body: Record<string, unknown>; blocks: ScannedBlock[] }
-  | { problem: string; line?: number; column?: number }
+  { body: Record<string, unknown>; blocks: ScannedBlock[] } | { problem: string; line?: number; column?: number }
 );
 
 /** `source = "./..."` in HCL text: a hint of the local modules a file calls (a plain text scan). */
@@ -63,4 +62,3 @@ export async function readSourceFile(
     return { display, ...problemOf(e) };
   }
 }
-

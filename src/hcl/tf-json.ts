@@ -78,7 +78,8 @@ export function parseTfvarsJson(file: string, text: string): { body: RawBody; at
 /** The JSON document's root, or a syntax error naming the position and a fixed phrase (never the text). */
 function document(file: string, text: string): ValueNode {
   const deepAt = nestingBeyond(text, MAX_NESTING);
-  if (deepAt !== undefined) throw new HclSyntaxError(file, deepAt, 1, `brackets nested deeper than ${MAX_NESTING} levels are not supported`);
+  if (deepAt !== undefined)
+    throw new HclSyntaxError(file, deepAt, 1, `brackets nested deeper than ${MAX_NESTING} levels are not supported`);
   try {
     return parseJson(text, { mode: 'json' }).body;
   } catch (e) {
@@ -108,7 +109,12 @@ function isBody(v: unknown): v is RawBody {
 /** Object, null, or an array of objects (or of arrays of objects): what may stand for blocks. */
 function blockShaped(n: ValueNode): boolean {
   if (n.type === 'Object' || n.type === 'Null') return true;
-  return n.type === 'Array' && n.elements.every((e) => e.value.type === 'Object' || (e.value.type === 'Array' && e.value.elements.every((x) => x.value.type === 'Object')));
+  return (
+    n.type === 'Array' &&
+    n.elements.every(
+      (e) => e.value.type === 'Object' || (e.value.type === 'Array' && e.value.elements.every((x) => x.value.type === 'Object')),
+    )
+  );
 }
 
 class Converter {
@@ -144,7 +150,9 @@ class Converter {
     if (n.type === 'Null') return [];
     if (n.type === 'Object') return n.members;
     if (n.type === 'Array') {
-      return n.elements.flatMap((e) => (e.value.type === 'Object' ? e.value.members : this.fail(e.value, `${what}: a JSON object is required here`)));
+      return n.elements.flatMap((e) =>
+        e.value.type === 'Object' ? e.value.members : this.fail(e.value, `${what}: a JSON object is required here`),
+      );
     }
     return this.fail(n, `${what}: a JSON object or an array of objects is required here`);
   }
@@ -178,7 +186,8 @@ class Converter {
     const bodies: { node: ValueNode; at: Node }[] =
       n.type === 'Null' ? [] : n.type === 'Array' ? n.elements.map((e) => ({ node: e.value, at: e })) : [{ node: n, at }];
     for (const b of bodies) {
-      if (b.node.type !== 'Object' && b.node.type !== 'Array') this.fail(b.node, `a ${quoted('block', kind)} needs a JSON object as its body`);
+      if (b.node.type !== 'Object' && b.node.type !== 'Array')
+        this.fail(b.node, `a ${quoted('block', kind)} needs a JSON object as its body`);
       const scanned: ScannedBlock = { type: kind, labels, location: this.loc(b.at), attrs: new Map(), blocks: [], comments: [] };
       list.push(kind === 'locals' ? this.attributes(b.node, scanned) : this.body(this.members(b.node, kind), scanned, true));
       blocks.push(scanned);
@@ -250,10 +259,18 @@ class Converter {
     for (const m of this.members(n, kind)) {
       const label = this.name(m);
       const list = (Array.isArray(level[label]) ? level[label] : (level[label] = [])) as unknown[];
-      const bodies = m.value.type === 'Array' ? m.value.elements.map((e) => ({ node: e.value, at: e as Node })) : [{ node: m.value, at: m as Node }];
+      const bodies =
+        m.value.type === 'Array' ? m.value.elements.map((e) => ({ node: e.value, at: e as Node })) : [{ node: m.value, at: m as Node }];
       for (const b of bodies) {
         if (b.node.type === 'Null') continue;
-        const child: ScannedBlock | undefined = scanned && { type: kind, labels: [label], location: this.loc(b.at), attrs: new Map(), blocks: [], comments: [] };
+        const child: ScannedBlock | undefined = scanned && {
+          type: kind,
+          labels: [label],
+          location: this.loc(b.at),
+          attrs: new Map(),
+          blocks: [],
+          comments: [],
+        };
         list.push(this.body(this.members(b.node, `a ${quoted('block', kind)}`), child, false));
         if (child) scanned?.blocks.push(child);
       }

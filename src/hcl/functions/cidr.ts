@@ -21,7 +21,7 @@ export function formatAddress(bits: bigint, version: 4 | 6): string {
   const groups = Array.from({ length: 8 }, (_, i) => Number((bits >> BigInt(112 - 16 * i)) & 0xffffn));
   // The longest run of two or more zero groups (the first on a tie) becomes `::`.
   let best = { at: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -86,5 +86,10 @@ export const cidrFunctions: FunctionTable = {
   cidrsubnet: fn(3, 3, ([p, nb, nn]) => cidrsubnet(prefixArg(p!), toInt(nb!, 'newbits'), toInt(nn!, 'netnum'))),
   cidrhost: fn(2, 2, ([p, h]) => cidrhost(prefixArg(p!), toInt(h!, 'hostnum'))),
   cidrnetmask: fn(1, 1, ([p]) => cidrnetmask(prefixArg(p!))),
-  cidrsubnets: fn(1, MANY, ([p, ...nbs]) => cidrsubnets(prefixArg(p!), nbs.map((n, i) => toInt(n, `newbits ${i + 1}`)))),
+  cidrsubnets: fn(1, MANY, ([p, ...nbs]) =>
+    cidrsubnets(
+      prefixArg(p!),
+      nbs.map((n, i) => toInt(n, `newbits ${i + 1}`)),
+    ),
+  ),
 };

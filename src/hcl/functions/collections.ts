@@ -95,7 +95,13 @@ function flatten(list: readonly Value[], budget: EvalBudget, out: Value[] = []):
 
 /** Throws the budget's error when lists of these lengths together exceed one collection. */
 function checkTotal(lengths: readonly number[], budget: EvalBudget, what: string): void {
-  orFail(budget.collection(lengths.reduce((a, b) => a + b, 0), what), budget);
+  orFail(
+    budget.collection(
+      lengths.reduce((a, b) => a + b, 0),
+      what,
+    ),
+    budget,
+  );
 }
 
 function length(v: Value): number {
@@ -152,7 +158,11 @@ function lookup(map: Value, key: Value, fallback: Value[]): Value {
 }
 
 function merge(args: readonly Value[], budget: EvalBudget): ValueObject {
-  checkTotal(args.map((a) => (isObject(a) ? Object.keys(a).length : 0)), budget, 'merge()');
+  checkTotal(
+    args.map((a) => (isObject(a) ? Object.keys(a).length : 0)),
+    budget,
+    'merge()',
+  );
   const out = makeObject([]);
   args.forEach((a, i) => {
     if (a === null) return;
@@ -227,7 +237,11 @@ export const collectionFunctions: FunctionTable = {
   merge: fn(0, MANY, (args, ctx) => merge(args, budgetOf(ctx))),
   concat: fn(0, MANY, (args, ctx) => {
     const lists = args.map((a, i) => toList(a, `argument ${i + 1}`));
-    checkTotal(lists.map((l) => l.length), budgetOf(ctx), 'concat()');
+    checkTotal(
+      lists.map((l) => l.length),
+      budgetOf(ctx),
+      'concat()',
+    );
     return lists.flat();
   }),
   coalesce: fn(1, MANY, (args) => coalesce(args)),
@@ -247,7 +261,11 @@ export const collectionFunctions: FunctionTable = {
   }),
   setunion: fn(1, MANY, (args, ctx) => {
     const lists = args.map((a, i) => toList(a, `argument ${i + 1}`));
-    checkTotal(lists.map((l) => l.length), budgetOf(ctx), 'setunion()');
+    checkTotal(
+      lists.map((l) => l.length),
+      budgetOf(ctx),
+      'setunion()',
+    );
     return toSet(lists.flat(), budgetOf(ctx));
   }),
   setintersection: fn(1, MANY, (args, ctx) =>

@@ -148,7 +148,7 @@ function abspath(p: string): string {
 function pathexpand(p: string): string {
   if (!p.startsWith('~')) return p;
   if (p.length > 1 && p[1] !== '/') throw new FnError('cannot expand user-specific home dir');
-  return notRead(callText('pathexpand', p), "the home directory of the machine running Terraform is not known");
+  return notRead(callText('pathexpand', p), 'the home directory of the machine running Terraform is not known');
 }
 
 export const fileFunctions: FunctionTable = {

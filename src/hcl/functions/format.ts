@@ -34,7 +34,7 @@ export function format(fmt: string, args: readonly Value[], budget?: EvalBudget)
   let next = 0;
   let used = 0;
   let literal = '';
-  for (let i = 0; i < fmt.length; ) {
+  for (let i = 0; i < fmt.length;) {
     if (fmt[i] !== '%') {
       literal += fmt[i++];
       continue;
@@ -55,7 +55,8 @@ export function format(fmt: string, args: readonly Value[], budget?: EvalBudget)
     used = Math.max(used, next);
     pieces.push(literal);
     literal = '';
-    if (Number(width ?? 0) > MAX_WIDTH || Number(precision || 0) > MAX_WIDTH) throw new FnError(`a width or precision above ${MAX_WIDTH} is not supported`);
+    if (Number(width ?? 0) > MAX_WIDTH || Number(precision || 0) > MAX_WIDTH)
+      throw new FnError(`a width or precision above ${MAX_WIDTH} is not supported`);
     const spec: Spec = {
       flags,
       ...(width !== undefined ? { width: Number(width) } : {}),
@@ -127,7 +128,7 @@ function formatInteger(spec: Spec, n: number): string {
   let digits = BigInt(Math.abs(n)).toString(base);
   if (spec.verb === 'X') digits = digits.toUpperCase();
   if (spec.precision !== undefined) digits = digits.padStart(spec.precision, '0');
-  const prefix = spec.flags.includes('#') ? ({ b: '0b', o: '0', x: '0x', X: '0X' } as Record<string, string>)[spec.verb] ?? '' : '';
+  const prefix = spec.flags.includes('#') ? (({ b: '0b', o: '0', x: '0x', X: '0X' } as Record<string, string>)[spec.verb] ?? '') : '';
   return sign(spec.flags, n < 0) + prefix + digits;
 }
 
@@ -156,7 +157,9 @@ function divRound(n: bigint, shift: number): bigint {
 
 function fixed(x: number, precision: number): string {
   const { n, k } = exactDecimal(x);
-  const digits = divRound(n, k - precision).toString().padStart(precision + 1, '0');
+  const digits = divRound(n, k - precision)
+    .toString()
+    .padStart(precision + 1, '0');
   return precision === 0 ? digits : `${digits.slice(0, -precision)}.${digits.slice(-precision)}`;
 }
 
@@ -239,7 +242,11 @@ function formatList(fmt: string, args: readonly Value[], budget: EvalBudget): Va
   if (pending) toList(pending);
   const rows: Value[] = [];
   for (let i = 0; i < (length ?? 1); i++) {
-    const row = format(fmt, args.map((a) => (Array.isArray(a) ? a[i]! : a)), budget);
+    const row = format(
+      fmt,
+      args.map((a) => (Array.isArray(a) ? a[i]! : a)),
+      budget,
+    );
     // every row may be as long as one string may be: together they are paid for as they come
     orFail(budget.string(typeof row === 'string' ? row.length : 1, 'formatlist()'), budget);
     rows.push(row);
@@ -250,5 +257,7 @@ function formatList(fmt: string, args: readonly Value[], budget: EvalBudget): Va
 // A null argument makes Terraform's format() and formatlist() return null (whatever the verb).
 export const formatFunctions: FunctionTable = {
   format: fn(1, MANY, ([f, ...args], ctx) => (args.includes(null) ? null : format(toStr(f!, 'format string'), args, budgetOf(ctx)))),
-  formatlist: fn(1, MANY, ([f, ...args], ctx) => (args.includes(null) ? null : formatList(toStr(f!, 'format string'), args, budgetOf(ctx)))),
+  formatlist: fn(1, MANY, ([f, ...args], ctx) =>
+    args.includes(null) ? null : formatList(toStr(f!, 'format string'), args, budgetOf(ctx)),
+  ),
 };

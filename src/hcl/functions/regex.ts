@@ -46,7 +46,8 @@ function shown(pattern: string): string {
 export function compileRe2(pattern: string): RE2JS {
   const hit = cache.get(pattern);
   if (hit) return hit;
-  if (pattern.length > MAX_PATTERN_CHARS) throw new FnError(`regular expression ${shown(pattern)} is longer than ${MAX_PATTERN_CHARS} characters`);
+  if (pattern.length > MAX_PATTERN_CHARS)
+    throw new FnError(`regular expression ${shown(pattern)} is longer than ${MAX_PATTERN_CHARS} characters`);
   let re: RE2JS;
   try {
     re = RE2JS.compile(pattern);
@@ -61,7 +62,9 @@ export function compileRe2(pattern: string): RE2JS {
 
 function checkWork(re: RE2JS, pattern: string, input: string): void {
   if (re.programSize() * Math.max(1, input.length) > MAX_REGEX_WORK) {
-    throw new FnError(`regular expression ${shown(pattern)} over a ${input.length}-character string is too costly to match (limit: program size x length <= ${MAX_REGEX_WORK})`);
+    throw new FnError(
+      `regular expression ${shown(pattern)} over a ${input.length}-character string is too costly to match (limit: program size x length <= ${MAX_REGEX_WORK})`,
+    );
   }
 }
 

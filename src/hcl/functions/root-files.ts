@@ -34,7 +34,8 @@ export type Located =
  */
 const PRIVATE_DIRS = new Set(['.git', '.terraform', 'terraform.tfstate.d']);
 const PRIVATE_FILE = /\.tfstate(\.backup)?$|^\.terraform\.tfstate\.lock\.info$/;
-const IGNORABLE = /[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/gu;
+const IGNORABLE =
+  /[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/gu;
 
 function isPrivate(name: string): boolean {
   const plain = name.normalize('NFC').replace(IGNORABLE, '').toLowerCase();
@@ -149,7 +150,8 @@ async function walk(root: string, base: string, rel: string): Promise<Located> {
   if (!isWithin(top, cur)) return { kind: 'outside' };
   last ??= await lstat(cur).catch(() => undefined);
   if (!last) return { kind: 'missing' };
-  if (!last.isFile()) return { kind: 'not-file', what: last.isDirectory() ? 'a directory' : 'not a regular file', real: cur, isDir: last.isDirectory() };
+  if (!last.isFile())
+    return { kind: 'not-file', what: last.isDirectory() ? 'a directory' : 'not a regular file', real: cur, isDir: last.isDirectory() };
   return { kind: 'file', real: cur, size: last.size, dev: last.dev, ino: last.ino };
 }
 

@@ -121,7 +121,13 @@ export const stringFunctions: FunctionTable = {
     const count = needle === '' ? Array.from(str).length + 1 : occurrences(str, needle);
     fits(str.length + count * (replacement.length - needle.length), budgetOf(ctx), 'replace()');
     // Go's strings.Replace: an empty needle matches before every character and at the end.
-    if (needle === '') return replacement + Array.from(str).map((c) => c + replacement).join('');
+    if (needle === '')
+      return (
+        replacement +
+        Array.from(str)
+          .map((c) => c + replacement)
+          .join('')
+      );
     return str.split(needle).join(replacement);
   }),
 };

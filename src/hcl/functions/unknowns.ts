@@ -53,11 +53,7 @@ export function asUnknown(v: Value): Unknown | undefined {
  * An Unknown computed from `inputs`: refs are the union of theirs; it is an evaluation failure when
  * any input holds one (an error stays an error through every operation).
  */
-export function derivedUnknown(
-  reason: string,
-  inputs: readonly Value[],
-  opts: { pattern?: string; structure?: Value } = {},
-): Unknown {
+export function derivedUnknown(reason: string, inputs: readonly Value[], opts: { pattern?: string; structure?: Value } = {}): Unknown {
   const all = [...inputs, ...(opts.structure !== undefined ? [opts.structure] : [])];
   const refs = refsOf(all);
   const failure = all.map(findEvalError).find((e) => e !== undefined);

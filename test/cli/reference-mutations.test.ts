@@ -130,9 +130,7 @@ const MUTATIONS: Mutation[] = [
   },
 ];
 
-async function runCheck(
-  dir: string,
-): Promise<{
+async function runCheck(dir: string): Promise<{
   code: number | null;
   json: { invariants: { id: string; status: string; findings: { file?: string; line?: number; status: string; message: string }[] }[] };
   stderr: string;

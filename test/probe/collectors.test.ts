@@ -84,22 +84,18 @@ describe('DynamoDB', () => {
     ddb.on(DescribeTableCommand, { TableName: 'ztait-b' }).resolves(table('ztait-b'));
     ddb.on(DescribeTableCommand, { TableName: 'ztait-c' }).resolves(table('ztait-c', { Status: 'ENABLED', SSEType: 'AES256' }));
     ddb.on(DescribeTableCommand, { TableName: 'ztait-d' }).resolves(table('ztait-d', { Status: 'UPDATING', SSEType: 'KMS' }));
-    ddb
-      .on(DescribeContinuousBackupsCommand)
-      .resolves({
-        ContinuousBackupsDescription: {
-          ContinuousBackupsStatus: 'ENABLED',
-          PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
-        },
-      });
-    ddb
-      .on(DescribeContinuousBackupsCommand, { TableName: 'ztait-b' })
-      .resolves({
-        ContinuousBackupsDescription: {
-          ContinuousBackupsStatus: 'DISABLED',
-          PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
-        },
-      });
+    ddb.on(DescribeContinuousBackupsCommand).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
+      },
+    });
+    ddb.on(DescribeContinuousBackupsCommand, { TableName: 'ztait-b' }).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'DISABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
+      },
+    });
     ddb.on(DescribeTimeToLiveCommand).resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
     ddb
       .on(DescribeTimeToLiveCommand, { TableName: 'ztait-a' })
@@ -327,32 +323,26 @@ describe('IAM', () => {
         PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: boundaryArn },
       },
     });
-    iam
-      .on(GetRoleCommand, { RoleName: 'runner' })
-      .resolves({
-        Role: { RoleName: 'runner', Arn: 'arn:aws:iam::111122223333:role/runner', Path: '/', RoleId: 'R2', CreateDate: new Date(0) },
-      });
-    iam
-      .on(GetRoleCommand, { RoleName: 'unrelated' })
-      .resolves({
-        Role: {
-          RoleName: 'unrelated',
-          Arn: 'arn:aws:iam::111122223333:role/unrelated',
-          Path: '/',
-          RoleId: 'R3',
-          CreateDate: new Date(0),
-          Tags: [],
-        },
-      });
+    iam.on(GetRoleCommand, { RoleName: 'runner' }).resolves({
+      Role: { RoleName: 'runner', Arn: 'arn:aws:iam::111122223333:role/runner', Path: '/', RoleId: 'R2', CreateDate: new Date(0) },
+    });
+    iam.on(GetRoleCommand, { RoleName: 'unrelated' }).resolves({
+      Role: {
+        RoleName: 'unrelated',
+        Arn: 'arn:aws:iam::111122223333:role/unrelated',
+        Path: '/',
+        RoleId: 'R3',
+        CreateDate: new Date(0),
+        Tags: [],
+      },
+    });
     iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
     iam.on(ListRolePoliciesCommand, { RoleName: 'ztait-a' }).resolves({ PolicyNames: ['inline'] });
-    iam
-      .on(GetRolePolicyCommand)
-      .resolves({
-        RoleName: 'ztait-a',
-        PolicyName: 'inline',
-        PolicyDocument: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: '*' }] }),
-      });
+    iam.on(GetRolePolicyCommand).resolves({
+      RoleName: 'ztait-a',
+      PolicyName: 'inline',
+      PolicyDocument: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: '*' }] }),
+    });
     iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
     iam
       .on(ListAttachedRolePoliciesCommand, { RoleName: 'ztait-a' })
@@ -363,11 +353,9 @@ describe('IAM', () => {
     iam
       .on(GetPolicyCommand, { PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' })
       .resolves({ Policy: { PolicyName: 'ReadOnlyAccess', Arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', DefaultVersionId: 'v9' } });
-    iam
-      .on(GetPolicyVersionCommand, { PolicyArn: boundaryArn, VersionId: 'v2' })
-      .resolves({
-        PolicyVersion: { Document: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'sts:*', Resource: '*' }] }) },
-      });
+    iam.on(GetPolicyVersionCommand, { PolicyArn: boundaryArn, VersionId: 'v2' }).resolves({
+      PolicyVersion: { Document: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'sts:*', Resource: '*' }] }) },
+    });
     iam
       .on(GetPolicyVersionCommand, { PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' })
       .rejects(callError('iam:GetPolicyVersion', 'iam:GetPolicyVersion', 'AccessDenied', 403));

@@ -120,7 +120,7 @@ export class EvalBudget {
   /** Records the first limit reached (with where the evaluation was) and spends everything. */
   private exceed(limit: LimitName, detail: string): false {
     if (!this.exhausted) {
-      const site = sites.getStore();
+      const site = here;
       // (an instance address may hold a for_each key of any length: the line stays short)
       if (detail.length > 240) detail = `${detail.slice(0, 239)}…`;
       const message = `evaluation limit reached: ${detail}, over the limit of ${this.limits[limit]} ${UNITS[limit]} (raise it with --limit ${limit}=N)`;
@@ -133,14 +133,48 @@ export class EvalBudget {
 }
 
 // ---- where the evaluation is -------------------------------------------------------------------
-// Evaluation is asynchronous (file reads, lazily evaluated locals), so "the expression being
-// evaluated" follows the async context, not a stack.
+// A plain variable, not an AsyncLocalStorage: one run per attribute made every promise of a load
+// carry (and copy) one more store. An evaluation runs synchronously until it has to wait (a file, a
+// resource another branch is computing): atSite() covers that part, and the evaluator schedules
+// every continuation with later(), which runs it at the site it was scheduled from. An async
+// function that goes on evaluating after an `await` takes siteNow() first and resumes with runAt()
+// (the loader, the file functions). Elsewhere after an `await` the site is undefined.
 
-const sites = new AsyncLocalStorage<Site>();
+let here: Site | undefined;
 
-/** Runs `fn` as the evaluation of the expression at `site` (limits reached inside name it). */
+/** Runs `fn` as the evaluation of the expression at `site` (limits reached inside name it); without a site, where the evaluation already is. */
 export function atSite<T>(site: Site | undefined, fn: () => T): T {
-  return site ? sites.run(site, fn) : fn();
+  return site === undefined ? fn() : runAt(site, fn);
+}
+
+/** Runs `fn` at `site`, even an undefined one (to resume where an evaluation was: see siteNow()). */
+export function runAt<T>(site: Site | undefined, fn: () => T): T {
+  const outer = here;
+  here = site;
+  try {
+    return fn();
+  } finally {
+    here = outer;
+  }
+}
+
+/** Where the evaluation is now: for an async function to resume there after an `await` (runAt()). */
+export function siteNow(): Site | undefined {
+  return here;
+}
+
+/** `p.then(f, onRejected)`, `f` running at the site the evaluation is at now. */
+export function later<T, U>(p: Promise<T>, f: (t: T) => U | PromiseLike<U>, onRejected?: (err: unknown) => U | PromiseLike<U>): Promise<U> {
+  const site = here;
+  return p.then((t) => {
+    const outer = here;
+    here = site;
+    try {
+      return f(t);
+    } finally {
+      here = outer;
+    }
+  }, onRejected);
 }
 
 const budgets = new AsyncLocalStorage<EvalBudget>();
@@ -167,52 +201,89 @@ interface Size {
   work: number;
 }
 
-const SIZES = new WeakMap<object, Size>();
+/**
+ * Memoised sizes. Most values are small: their size packs into one small integer (elements x 2^20
+ * + work), which the map holds without allocating anything; a bigger one keeps a Size.
+ */
+const SIZES = new WeakMap<object, number | Size>();
+const WORK_BITS = 20;
+const WORK_MASK = (1 << WORK_BITS) - 1;
+/** Elements a packed size holds at most (a small integer is 31 bits). */
+const PACKED_ELEMENTS = 1 << (30 - WORK_BITS);
 /** Work of the values measured for the first time since the last freshWork() (see there). */
 let fresh = 0;
-
-const NO_ELEMENTS: Size = { elements: 0, work: 1 };
+/** Elements of the value measure() last returned the work of. */
+let measured = 0;
 
 /** The size of a value (see Size); primitives count their characters only. */
 export function sizeOf(v: Value): Size {
-  if (v === null || typeof v !== 'object') return typeof v === 'string' ? { elements: 0, work: primitiveWork(v) } : NO_ELEMENTS;
+  if (v === null || typeof v !== 'object') return { elements: 0, work: primitiveWork(v) };
+  const work = measure(v);
+  return { elements: measured, work };
+}
+
+/**
+ * The work of a list, object, Unknown or RefObject, its elements left in `measured`. It runs for
+ * every collection an evaluation builds, so it allocates nothing for a small value: no closure, no
+ * Size object.
+ */
+function measure(v: object): number {
   const known = SIZES.get(v);
-  if (known) return known;
+  if (known !== undefined) {
+    if (typeof known === 'number') {
+      measured = known >>> WORK_BITS;
+      return known & WORK_MASK;
+    }
+    measured = known.elements;
+    return known.work;
+  }
   let elements = 0;
   let own = 1;
   let nested = 0;
-  const add = (x: Value): void => {
-    if (x !== null && typeof x === 'object') {
-      const s = sizeOf(x);
-      elements += s.elements;
-      nested += s.work;
-    } else own += primitiveWork(x);
-  };
-  if (v instanceof Unknown) {
-    own += v.refs.length + (v.pattern ? Math.floor(v.pattern.length / CHARS_PER_STEP) : 0);
-    if (v.structure !== undefined) add(v.structure);
-  } else if (Array.isArray(v)) {
+  if (Array.isArray(v)) {
     // (A value nested deeper than the stack throws a RangeError: evaluate() makes it an error value.)
-    elements += v.length;
-    own += v.length;
-    for (const x of v) add(x);
+    const list = v as readonly Value[];
+    elements += list.length;
+    own += list.length;
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!;
+      if (x !== null && typeof x === 'object') {
+        nested += measure(x);
+        elements += measured;
+      } else own += primitiveWork(x);
+    }
+  } else if (v instanceof Unknown) {
+    own += v.refs.length + (v.pattern ? Math.floor(v.pattern.length / CHARS_PER_STEP) : 0);
+    const x = v.structure;
+    if (x !== null && typeof x === 'object') {
+      nested += measure(x);
+      elements += measured;
+    } else if (x !== undefined) own += primitiveWork(x);
   } else if (!(v instanceof RefObject)) {
-    for (const k in v) {
+    const o = v as Readonly<Record<string, Value>>;
+    for (const k in o) {
       elements += 1;
       // a key costs like a string (short ones 1): so work bounds the value's JSON length (encodedLengthAtLeast)
       own += 1 + Math.floor(k.length / CHARS_PER_STEP);
-      add(v[k]!);
+      const x = o[k]!;
+      if (x !== null && typeof x === 'object') {
+        nested += measure(x);
+        elements += measured;
+      } else own += primitiveWork(x);
     }
   }
   fresh += own;
-  const size = { elements, work: own + nested };
-  SIZES.set(v, size);
-  return size;
+  const work = own + nested;
+  SIZES.set(v, elements < PACKED_ELEMENTS && work <= WORK_MASK ? (elements << WORK_BITS) | work : { elements, work });
+  measured = elements;
+  return work;
 }
 
 /** Elements of `v`, nested ones included (0 for a string, a number...). */
 export function elementsOf(v: Value): number {
-  return v !== null && typeof v === 'object' ? sizeOf(v).elements : 0;
+  if (v === null || typeof v !== 'object') return 0;
+  measure(v);
+  return measured;
 }
 
 function primitiveWork(v: Value): number {
@@ -224,9 +295,21 @@ function primitiveWork(v: Value): number {
  * built from values measured already (a list of a thousand references to one list costs a thousand).
  */
 export function freshWork(v: Value): number {
+  if (v === null || typeof v !== 'object') return primitiveWork(v);
   fresh = 0;
-  const top = sizeOf(v);
-  return v !== null && typeof v === 'object' ? fresh : top.work;
+  measure(v);
+  return fresh;
+}
+
+/**
+ * A collection `what` just built (see freshWork): its elements within the collection limit, and
+ * the work of its new parts spent. One measurement for both.
+ */
+export function chargeBuilt(budget: EvalBudget, v: object, what: string): boolean {
+  fresh = 0;
+  measure(v);
+  const work = fresh;
+  return budget.collection(measured, what) && budget.step(work);
 }
 
 /**
@@ -241,7 +324,7 @@ export function encodingFits(v: Value, max: number): boolean {
 
 /** Steps a walk over `v` costs. */
 export function workOf(v: Value): number {
-  return sizeOf(v).work;
+  return v !== null && typeof v === 'object' ? measure(v) : primitiveWork(v);
 }
 
 /** Parses `NAME=N` (from `--limit`) into limits; throws an Error whose message names the problem. */

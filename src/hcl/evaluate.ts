@@ -22,10 +22,10 @@ import {
   valuesEqual,
 } from './functions/convert.js';
 import { EvalError, asUnknown, derivedUnknown, evalError, findEvalError } from './functions/unknowns.js';
-import { all, andThen, type Maybe } from './maybe.js';
+import { all, type Maybe } from './maybe.js';
 import { HclSyntaxError, parseExpression, parsedExpression } from './parser.js';
 import { isTemplateString, joinPieces, unescapeTemplateLiteral } from './template.js';
-import { currentBudget, elementsOf, freshWork, workOf, type EvalBudget } from './budget.js';
+import { chargeBuilt, currentBudget, elementsOf, later, workOf, type EvalBudget } from './budget.js';
 
 export { EvalError, evalError, isEvalError, findEvalError } from './functions/unknowns.js';
 
@@ -73,18 +73,13 @@ function budgeted(ctx: EvalContext): EvalContext {
 
 /** evaluate(), with the value itself when nothing had to be waited for (see maybe.ts). */
 function evaluateNow(expr: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
-  return shielded(() => ev(expr, ctx, scope));
-}
-
-/** `run()`, with an exception (thrown now or later) turned into an internal-error value. */
-function shielded(run: () => Maybe<Value>): Maybe<Value> {
   let out: Maybe<Value>;
   try {
-    out = run();
+    out = ev(expr, ctx, scope);
   } catch (err) {
     return internalError(err);
   }
-  return out instanceof Promise ? out.catch((err: unknown) => internalError(err)) : out;
+  return out instanceof Promise ? out.catch(internalError) : out;
 }
 
 /** An hcl2json string value: a template is parsed and evaluated, a plain string is returned as is. */
@@ -93,7 +88,8 @@ export function evaluateString(src: string, ctx: EvalContext, scope: Scope = EMP
   ctx = budgeted(ctx);
   const ready = parsedExpression(src);
   if (ready) return evaluateNow(ready, ctx, scope);
-  return parseExpression(src).then(
+  return later(
+    parseExpression(src),
     (expr) => evaluateNow(expr, ctx, scope),
     (err: unknown) => {
       const detail = err instanceof HclSyntaxError ? `${err.detail} (line ${err.line}, column ${err.column})` : String(err);
@@ -111,25 +107,48 @@ export function evaluateJson(raw: unknown, ctx: EvalContext, scope: Scope = EMPT
   if (typeof raw === 'string') return evaluateString(raw, ctx, scope);
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'number' || typeof raw === 'boolean') return raw;
-  if (Array.isArray(raw)) return andThen(all(raw.map((x) => evaluateJson(x, ctx, scope))), (items) => built(items, budget, 'a list'));
+  if (Array.isArray(raw)) {
+    const items: Maybe<Value>[] = [];
+    let pending = false;
+    for (const x of raw as unknown[]) pending = push(items, evaluateJson(x, ctx, scope)) || pending;
+    return pending ? later(Promise.all(items), (xs) => built(xs, budget, 'a list')) : built(items as Value[], budget, 'a list');
+  }
   if (typeof raw === 'object') {
     // Keys are templates too: hcl2json writes `(local.k) = v` as `"${(local.k)}": v`.
-    const entries = Object.entries(raw as Record<string, unknown>).map(([k, v]) =>
-      all([evaluateString(k, ctx, scope), evaluateJson(v, ctx, scope)]),
-    );
-    return andThen(all(entries), (pairs) => built(objectFromEntries(pairs as unknown as [Value, Value][]), budget, 'an object'));
+    const o = raw as Record<string, unknown>;
+    const kv: Maybe<Value>[] = [];
+    let pending = false;
+    for (const k of Object.keys(o)) {
+      pending = push(kv, evaluateString(k, ctx, scope)) || pending;
+      pending = push(kv, evaluateJson(o[k], ctx, scope)) || pending;
+    }
+    return pending
+      ? later(Promise.all(kv), (xs) => built(objectFrom(xs), budget, 'an object'))
+      : built(objectFrom(kv as Value[]), budget, 'an object');
   }
   return evalError(`unexpected ${typeof raw} in configuration`);
 }
 
-/** An object from evaluated [key, value] pairs: an unknown key makes the whole object unknown. */
-function objectFromEntries(entries: readonly (readonly [Value, Value])[]): Value {
+/** `f(x)` now when `x` is at hand, else once it settles, at the site the evaluation is at now (see later()). */
+function andThen<T, U>(x: Maybe<T>, f: (t: T) => Maybe<U>): Maybe<U> {
+  return x instanceof Promise ? later(x, f) : f(x);
+}
+
+/** Appends `x` to `xs`; true when it is still to be waited for. */
+function push(xs: Maybe<Value>[], x: Maybe<Value>): boolean {
+  xs.push(x);
+  return x instanceof Promise;
+}
+
+/** An object from evaluated keys and values, alternating: an unknown key makes the whole object unknown. */
+function objectFrom(kv: readonly Value[]): Value {
   const out = makeObject([]);
-  for (const [key, value] of entries) {
+  for (let i = 0; i < kv.length; i += 2) {
+    const key = kv[i]!;
     const u = asUnknown(key);
-    if (u) return derivedUnknown(u.reason, entries.flat());
+    if (u) return derivedUnknown(u.reason, kv);
     if (key === null || typeof key === 'object') return evalError(`object key must be a string, not ${typeName(key)}`);
-    setOwn(out, typeof key === 'number' ? formatNumber(key) : String(key), value);
+    setOwn(out, typeof key === 'number' ? formatNumber(key) : String(key), kv[i + 1]!);
   }
   return out;
 }
@@ -147,11 +166,19 @@ function guard(inputs: readonly Value[], compute: () => Value): Value {
   try {
     return compute();
   } catch (err) {
-    if (err instanceof FnError) return evalError(err.message, inputs);
-    if (err instanceof UnknownSignal) return derivedUnknown(asUnknown(err.value)!.reason, inputs);
-    return internalError(err);
+    return failed(err, inputs);
   }
 }
+
+/** What guard() gives for an exception thrown by a computation on `inputs`. */
+function failed(err: unknown, inputs: readonly Value[]): Value {
+  if (err instanceof FnError) return evalError(err.message, inputs);
+  if (err instanceof UnknownSignal) return derivedUnknown(asUnknown(err.value)!.reason, inputs);
+  return internalError(err);
+}
+
+// The evaluator runs for every node of every expression of every instance: the usual case, where
+// nothing has to be waited for, allocates no closure (a promise continues in a `.then`).
 
 function ev(e: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
   const budget = ctx.budget!;
@@ -159,40 +186,74 @@ function ev(e: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
   switch (e.kind) {
     case 'literal':
       return e.value;
-    case 'template':
-      return andThen(all(e.parts.map((p) => ev(p, ctx, scope))), (parts) => renderTemplate(parts, budget));
+    case 'template': {
+      const parts = evAll(e.parts, ctx, scope);
+      return parts instanceof Promise ? later(parts, (xs) => renderTemplate(xs, budget)) : renderTemplate(parts, budget);
+    }
     case 'templateFor':
       return templateFor(e, ctx, scope);
     case 'traversal':
       return traversal(e, ctx, scope);
-    case 'getAttr':
-      return andThen(ev(e.target, ctx, scope), (target) => walked(getAttr(target, e.name), [target], budget));
-    case 'index':
-      return andThen(all([ev(e.target, ctx, scope), ev(e.key, ctx, scope)]), ([target, key]) =>
-        walked(index(target!, key!), [target!, key!], budget),
-      );
+    case 'getAttr': {
+      const target = ev(e.target, ctx, scope);
+      return target instanceof Promise ? later(target, (t) => attrOf(t, e.name, budget)) : attrOf(target, e.name, budget);
+    }
+    case 'index': {
+      const target = ev(e.target, ctx, scope);
+      const key = ev(e.key, ctx, scope);
+      if (target instanceof Promise || key instanceof Promise) return later(Promise.all([target, key]), ([t, k]) => indexOf(t, k, budget));
+      return indexOf(target, key, budget);
+    }
     case 'splat':
       return splat(e, ctx, scope);
     case 'splatItem':
       return scope.has(SPLAT_ITEM) ? scope.get(SPLAT_ITEM)! : evalError('splat element outside a splat');
     case 'call':
       return call(e.name, e.args, e.expandLast, ctx, scope);
-    case 'tuple':
-      return andThen(all(e.items.map((x) => ev(x, ctx, scope))), (items) => built(items, budget, 'a tuple'));
+    case 'tuple': {
+      const items = evAll(e.items, ctx, scope);
+      return items instanceof Promise ? later(items, (xs) => built(xs, budget, 'a tuple')) : built(items, budget, 'a tuple');
+    }
     case 'object':
       return objectCons(e, ctx, scope);
     case 'for':
       return forExpr(e, ctx, scope);
     case 'conditional':
       return conditional(e, ctx, scope);
-    case 'unary':
-      return andThen(ev(e.operand, ctx, scope), (v) =>
-        guard([v], () => (e.op === 'not' ? !toBool(v, 'operand of !') : -toNum(v, 'operand of -'))),
-      );
+    case 'unary': {
+      const operand = ev(e.operand, ctx, scope);
+      return operand instanceof Promise ? later(operand, (v) => unaryOf(e.op, v)) : unaryOf(e.op, operand);
+    }
     case 'binary':
       return binary(e.op, e.left, e.right, ctx, scope);
     case 'unsupported':
       return evalError(`unsupported expression: ${e.what}`);
+  }
+}
+
+/** The values of `exprs`, all started before any is waited for (see maybe.ts `all`). */
+function evAll(exprs: readonly Expr[], ctx: EvalContext, scope: Scope): Maybe<Value[]> {
+  const out: Maybe<Value>[] = [];
+  let pending = false;
+  for (const x of exprs) pending = push(out, ev(x, ctx, scope)) || pending;
+  return pending ? Promise.all(out) : (out as Value[]);
+}
+
+function attrOf(target: Value, name: string, budget: EvalBudget): Value {
+  const out = getAttr(target, name);
+  return out instanceof Unknown ? walked(out, [target], budget) : out;
+}
+
+function indexOf(target: Value, key: Value, budget: EvalBudget): Value {
+  const out = index(target, key);
+  return out instanceof Unknown ? walked(out, [target, key], budget) : out;
+}
+
+function unaryOf(op: string, v: Value): Value {
+  try {
+    return op === 'not' ? !toBool(v, 'operand of !') : -toNum(v, 'operand of -');
+  } catch (err) {
+    return failed(err, [v]);
   }
 }
 
@@ -217,9 +278,7 @@ function renderTemplate(values: readonly Value[], budget: EvalBudget): Value {
 /** A collection just built by `what`: within the collection limit, and the steps of its new parts spent. */
 function built(v: Value, budget: EvalBudget, what: string): Value {
   if (v === null || typeof v !== 'object') return v;
-  const work = freshWork(v);
-  if (!budget.collection(elementsOf(v), what) || !budget.step(work)) return budget.error();
-  return v;
+  return chargeBuilt(budget, v, what) ? v : budget.error();
 }
 
 /** An operation's result; when it is unknown, the steps of walking the inputs (for their references). */
@@ -237,6 +296,11 @@ function walked(out: Value, inputs: readonly Value[], budget: EvalBudget): Value
  */
 function charged(out: Value, inputs: readonly Value[], budget: EvalBudget, what: string): Value {
   if (walked(out, inputs, budget) !== out) return budget.error();
+  return sized(out, budget, what);
+}
+
+/** charged() once its inputs are paid for. */
+function sized(out: Value, budget: EvalBudget, what: string): Value {
   if (typeof out === 'string') return budget.string(out.length, what) ? out : budget.error();
   return built(out, budget, what);
 }
@@ -276,13 +340,18 @@ function iterate(coll: Value, what: string): { items: [Value, Value][] } | { fai
 }
 
 function traversal(e: ScopeTraversal, ctx: EvalContext, scope: Scope): Maybe<Value> {
-  if (scope.has(e.root)) return applySteps(scope.get(e.root)!, e.steps);
-  const segments = [e.root, ...e.steps.map((s) => (s.kind === 'attr' ? s.name : s.key))];
-  return andThen(ctx.resolve(segments), (found) => {
-    if (!found) return evalError(`reference to undeclared ${renderTraversal(e.root, e.steps)}`);
-    const consumed = Math.min(Math.max(found.consumed, 1), segments.length);
-    return applySteps(found.value, e.steps.slice(consumed - 1));
-  });
+  if (scope.size > 0 && scope.has(e.root)) return applySteps(scope.get(e.root)!, e.steps, 0);
+  const segments: (string | number)[] = [e.root];
+  for (const s of e.steps) segments.push(s.kind === 'attr' ? s.name : s.key);
+  const found = ctx.resolve(segments);
+  return found instanceof Promise ? later(found, (f) => resolved(e, segments, f)) : resolved(e, segments, found);
+}
+
+/** A traversal once its start is resolved: the steps the resolver did not consume applied. */
+function resolved(e: ScopeTraversal, segments: readonly (string | number)[], found: { value: Value; consumed: number } | undefined): Value {
+  if (!found) return evalError(`reference to undeclared ${renderTraversal(e.root, e.steps)}`);
+  const consumed = Math.min(Math.max(found.consumed, 1), segments.length);
+  return applySteps(found.value, e.steps, consumed - 1);
 }
 
 function renderTraversal(root: string, steps: readonly TraversalStep[]): string {
@@ -291,8 +360,13 @@ function renderTraversal(root: string, steps: readonly TraversalStep[]): string 
   return root + shown.join('');
 }
 
-function applySteps(v: Value, steps: readonly TraversalStep[]): Value {
-  return steps.reduce<Value>((acc, s) => (s.kind === 'attr' ? getAttr(acc, s.name) : index(acc, s.key)), v);
+/** `steps` from `from` on applied to `v`. */
+function applySteps(v: Value, steps: readonly TraversalStep[], from: number): Value {
+  for (let i = from; i < steps.length; i++) {
+    const s = steps[i]!;
+    v = s.kind === 'attr' ? getAttr(v, s.name) : index(v, s.key);
+  }
+  return v;
 }
 
 function getAttr(v: Value, name: string): Value {
@@ -314,13 +388,15 @@ function index(v: Value, key: Value): Value {
     return typeof key === 'string' ? v.get(key) : evalError(`cannot index ${v.address} with a ${typeName(key)}`, [v]);
   }
   if (Array.isArray(v)) {
-    return guard([v, key], () => {
+    try {
       const i = toNum(key, 'list index');
       if (!Number.isInteger(i) || i < 0 || i >= v.length) {
         throw new FnError(`index ${formatNumber(i)} out of range for a list of ${v.length} element(s)`);
       }
       return v[i]!;
-    });
+    } catch (err) {
+      return failed(err, [v, key]);
+    }
   }
   if (isObject(v)) {
     if (typeof key === 'object') return evalError(`cannot use a ${typeName(key)} as a map key`, [v, key]);
@@ -351,19 +427,28 @@ function splat(e: Splat, ctx: EvalContext, scope: Scope): Maybe<Value> {
 function call(name: string, argExprs: readonly Expr[], expandLast: boolean, ctx: EvalContext, scope: Scope): Maybe<Value> {
   if (name === 'try') return tryFn(argExprs, ctx, scope);
   if (name === 'can') return canFn(argExprs, ctx, scope);
-  return andThen(all(argExprs.map((a) => ev(a, ctx, scope))), (args): Maybe<Value> => {
-    if (expandLast && args.length > 0) {
-      const last = args.pop()!;
-      const u = asUnknown(last);
-      if (u) return derivedUnknown(u.reason, [...args, last]);
-      if (!Array.isArray(last)) return evalError(`${name}(): the argument expanded with ... must be a list`, [last]);
-      args.push(...last);
-    }
-    return andThen(
-      shielded(() => callFunction(name, args, ctx)),
-      (out) => charged(out, args, ctx.budget!, `${name}()`),
-    );
-  });
+  const args = evAll(argExprs, ctx, scope);
+  return args instanceof Promise ? later(args, (xs) => callWith(name, xs, expandLast, ctx)) : callWith(name, args, expandLast, ctx);
+}
+
+/** A function applied to its evaluated arguments, its result charged to the budget. */
+function callWith(name: string, args: Value[], expandLast: boolean, ctx: EvalContext): Maybe<Value> {
+  if (expandLast && args.length > 0) {
+    const last = args.pop()!;
+    const u = asUnknown(last);
+    if (u) return derivedUnknown(u.reason, [...args, last]);
+    if (!Array.isArray(last)) return evalError(`${name}(): the argument expanded with ... must be a list`, [last]);
+    args.push(...last);
+  }
+  const budget = ctx.budget!;
+  let out: Maybe<Value>;
+  try {
+    out = callFunction(name, args, ctx);
+  } catch (err) {
+    out = internalError(err);
+  }
+  if (out instanceof Promise) return later(out.catch(internalError), (v) => charged(v, args, budget, `${name}()`));
+  return charged(out, args, budget, `${name}()`);
 }
 
 /** try(): the first argument that evaluates without an evaluation error (a pending Unknown counts). */
@@ -392,12 +477,18 @@ function canFn(argExprs: readonly Expr[], ctx: EvalContext, scope: Scope): Maybe
 }
 
 function objectCons(e: ObjectCons, ctx: EvalContext, scope: Scope): Maybe<Value> {
-  const entries = e.entries.map((en) =>
-    andThen(typeof en.key === 'string' ? en.key : ev(en.key, ctx, scope), (key) =>
-      andThen(ev(en.value, ctx, scope), (value) => [key, value] as const),
-    ),
-  );
-  return andThen(all(entries), (pairs) => built(objectFromEntries(pairs), ctx.budget!, 'an object'));
+  // keys and values alternating; a value is evaluated once its key is at hand
+  const kv: Maybe<Value>[] = [];
+  let pending = false;
+  for (const en of e.entries) {
+    const key = typeof en.key === 'string' ? en.key : ev(en.key, ctx, scope);
+    pending = push(kv, key) || pending;
+    pending = push(kv, key instanceof Promise ? later(key, () => ev(en.value, ctx, scope)) : ev(en.value, ctx, scope)) || pending;
+  }
+  const budget = ctx.budget!;
+  return pending
+    ? later(Promise.all(kv), (xs) => built(objectFrom(xs), budget, 'an object'))
+    : built(objectFrom(kv as Value[]), budget, 'an object');
 }
 
 interface ForResult {
@@ -407,45 +498,88 @@ interface ForResult {
 }
 
 function forExpr(e: For, ctx: EvalContext, scope: Scope): Maybe<Value> {
-  return andThen(ev(e.collection, ctx, scope), (coll) => {
-    const it = iterate(coll, 'for expression');
-    if ('failed' in it) return it.failed;
-    // Elements (nested ones included) are counted as they come: the result stops at the limit.
-    const budget = ctx.budget!;
-    let elements = 0;
-    const counted = (r: ForResult): ForResult | undefined => {
-      elements += 1 + elementsOf(r.value);
-      return elements <= budget.limits.collection || budget.collection(elements, 'a for expression') ? r : undefined;
-    };
-    // Per element: the condition first (a false one skips the element unevaluated), then key and value.
-    const results = it.items.map(([k, v]): Maybe<ForResult | undefined> => {
-      // an element costs more than its expressions: a scope, a result, a place in the list
-      if (!budget.step(ELEMENT_STEPS)) return undefined;
-      const inner = bind(scope, e.keyVar, k, e.valVar, v);
-      return andThen(e.cond ? ev(e.cond, ctx, inner) : true, (raw) => {
-        const cond = asUnknown(raw) ? raw : guard([raw], () => toBool(raw, 'for condition'));
-        if (cond === false) return undefined;
-        return andThen(e.key ? ev(e.key, ctx, inner) : null, (key) =>
-          andThen(ev(e.value, ctx, inner), (value) => counted({ cond, key, value })),
-        );
-      });
-    });
-    return andThen(all(results), (rs) => {
-      if (budget.exhausted) return budget.error();
-      const kept = rs.filter((r): r is ForResult => r !== undefined);
-      return charged(forResult(e, coll, kept), [coll, ...kept.flatMap((r) => [r.cond, r.key, r.value])], budget, 'a for expression');
-    });
-  });
+  const coll = ev(e.collection, ctx, scope);
+  return coll instanceof Promise ? later(coll, (c) => forOver(e, c, ctx, scope)) : forOver(e, coll, ctx, scope);
+}
+
+/** A for expression over its evaluated collection. */
+function forOver(e: For, coll: Value, ctx: EvalContext, scope: Scope): Maybe<Value> {
+  const it = iterate(coll, 'for expression');
+  if ('failed' in it) return it.failed;
+  // Elements (nested ones included) are counted as they come: the result stops at the limit.
+  const budget = ctx.budget!;
+  const count = { elements: 0 };
+  // Per element: the condition first (a false one skips the element unevaluated), then key and value.
+  const results: Maybe<ForResult | undefined>[] = [];
+  let pending = false;
+  for (const [k, v] of it.items) {
+    // an element costs more than its expressions: a scope, a result, a place in the list
+    if (!budget.step(ELEMENT_STEPS)) {
+      results.push(undefined);
+      continue;
+    }
+    const inner = bind(scope, e.keyVar, k, e.valVar, v);
+    const raw = e.cond ? ev(e.cond, ctx, inner) : true;
+    const r = raw instanceof Promise ? later(raw, (x) => forElement(e, x, ctx, inner, count)) : forElement(e, raw, ctx, inner, count);
+    pending = r instanceof Promise || pending;
+    results.push(r);
+  }
+  return pending
+    ? later(Promise.all(results), (rs) => forDone(e, coll, rs, budget))
+    : forDone(e, coll, results as (ForResult | undefined)[], budget);
+}
+
+/** One element of a for expression once its condition is known: undefined when it is skipped. */
+function forElement(e: For, raw: Value, ctx: EvalContext, inner: Scope, count: { elements: number }): Maybe<ForResult | undefined> {
+  let cond: Value = raw;
+  if (!asUnknown(raw)) {
+    try {
+      cond = toBool(raw, 'for condition');
+    } catch (err) {
+      cond = failed(err, [raw]);
+    }
+  }
+  if (cond === false) return undefined;
+  const budget = ctx.budget!;
+  const key = e.key ? ev(e.key, ctx, inner) : null;
+  if (key instanceof Promise)
+    return later(key, (k) => andThen(ev(e.value, ctx, inner), (value) => counted({ cond, key: k, value }, count, budget)));
+  const value = ev(e.value, ctx, inner);
+  return value instanceof Promise
+    ? later(value, (v) => counted({ cond, key, value: v }, count, budget))
+    : counted({ cond, key, value }, count, budget);
+}
+
+/** An element of a for expression, counted with its nested elements: undefined past the collection limit. */
+function counted(r: ForResult, count: { elements: number }, budget: EvalBudget): ForResult | undefined {
+  count.elements += 1 + elementsOf(r.value);
+  return count.elements <= budget.limits.collection || budget.collection(count.elements, 'a for expression') ? r : undefined;
+}
+
+/** A for expression's result from its elements, charged to the budget. */
+function forDone(e: For, coll: Value, rs: readonly (ForResult | undefined)[], budget: EvalBudget): Value {
+  if (budget.exhausted) return budget.error();
+  const kept = rs.filter((r): r is ForResult => r !== undefined);
+  const out = forResult(e, coll, kept);
+  // (an unknown result walks every value involved for its references)
+  if (out instanceof Unknown && walked(out, involved(coll, kept), budget) !== out) return budget.error();
+  return sized(out, budget, 'a for expression');
 }
 
 /** Steps an element of a for expression costs besides its expressions (measured: see budget.ts). */
 const ELEMENT_STEPS = 3;
 
+/** The values a for expression's result comes from: the collection, each kept element's condition, key and value. */
+function involved(coll: Value, kept: readonly ForResult[]): Value[] {
+  const out = [coll];
+  for (const r of kept) out.push(r.cond, r.key, r.value);
+  return out;
+}
+
 function forResult(e: For, coll: Value, kept: ForResult[]): Value {
-  const involved = [coll, ...kept.flatMap((r) => [r.cond, r.key, r.value])];
   for (const r of kept) {
     const pending = asUnknown(r.cond) ?? (e.isObject ? asUnknown(r.key) : undefined);
-    if (pending) return derivedUnknown(pending.reason, involved);
+    if (pending) return derivedUnknown(pending.reason, involved(coll, kept));
   }
   if (!e.isObject) return kept.map((r) => r.value);
   const out = makeObject([]);
@@ -453,14 +587,14 @@ function forResult(e: For, coll: Value, kept: ForResult[]): Value {
   const groups = new Map<string, Value[]>();
   for (const r of kept) {
     if (r.key === null || typeof r.key === 'object') {
-      return evalError(`for expression key must be a string, not ${typeName(r.key)}`, involved);
+      return evalError(`for expression key must be a string, not ${typeName(r.key)}`, involved(coll, kept));
     }
     const k = typeof r.key === 'number' ? formatNumber(r.key) : String(r.key);
     const group = groups.get(k);
     if (group) group.push(r.value);
     else if (e.grouped) groups.set(k, [r.value]);
     else if (Object.prototype.hasOwnProperty.call(out, k))
-      return evalError(`duplicate key "${k}" in for expression (use ... to group values)`, involved);
+      return evalError(`duplicate key "${k}" in for expression (use ... to group values)`, involved(coll, kept));
     else setOwn(out, k, r.value);
   }
   for (const [k, group] of groups) setOwn(out, k, group);
@@ -468,20 +602,28 @@ function forResult(e: For, coll: Value, kept: ForResult[]): Value {
 }
 
 function conditional(e: Conditional, ctx: EvalContext, scope: Scope): Maybe<Value> {
-  return andThen(ev(e.cond, ctx, scope), (c) => {
-    const u = asUnknown(c);
-    if (u) {
-      return andThen(all([ev(e.then, ctx, scope), ev(e.else, ctx, scope)]), ([t, f]) => {
-        // comparing the branches walks them
-        if (!ctx.budget!.step(workOf(t!) + workOf(f!))) return ctx.budget!.error();
-        if (!findEvalError(c) && valuesEqual(t!, f!) === true) return t!;
-        return derivedUnknown(`condition is known only after apply (${u.reason})`, [c, t!, f!]);
-      });
-    }
-    const b = guard([c], () => toBool(c, 'condition'));
-    if (typeof b !== 'boolean') return b;
-    return ev(b ? e.then : e.else, ctx, scope);
-  });
+  const c = ev(e.cond, ctx, scope);
+  return c instanceof Promise ? later(c, (x) => branch(e, x, ctx, scope)) : branch(e, c, ctx, scope);
+}
+
+/** A conditional once its condition is evaluated. */
+function branch(e: Conditional, c: Value, ctx: EvalContext, scope: Scope): Maybe<Value> {
+  const u = asUnknown(c);
+  if (u) {
+    return andThen(all([ev(e.then, ctx, scope), ev(e.else, ctx, scope)]), ([t, f]) => {
+      // comparing the branches walks them
+      if (!ctx.budget!.step(workOf(t!) + workOf(f!))) return ctx.budget!.error();
+      if (!findEvalError(c) && valuesEqual(t!, f!) === true) return t!;
+      return derivedUnknown(`condition is known only after apply (${u.reason})`, [c, t!, f!]);
+    });
+  }
+  let b: Value;
+  try {
+    b = toBool(c, 'condition');
+  } catch (err) {
+    return failed(err, [c]);
+  }
+  return ev(b ? e.then : e.else, ctx, scope);
 }
 
 const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
@@ -504,12 +646,18 @@ const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
 
 function binary(op: string, left: Expr, right: Expr, ctx: EvalContext, scope: Scope): Maybe<Value> {
   if (op === 'and' || op === 'or') return logical(op, left, right, ctx, scope);
-  return andThen(all([ev(left, ctx, scope), ev(right, ctx, scope)]), ([l, r]) => {
-    const budget = ctx.budget!;
-    // equality walks both operands
-    if ((op === 'equal' || op === 'notEqual') && !budget.step(workOf(l!) + workOf(r!))) return budget.error();
-    return walked(binaryOf(op, l!, r!), [l!, r!], budget);
-  });
+  const l = ev(left, ctx, scope);
+  const r = ev(right, ctx, scope);
+  if (l instanceof Promise || r instanceof Promise) return later(Promise.all([l, r]), ([a, b]) => binaryResult(op, a, b, ctx.budget!));
+  return binaryResult(op, l, r, ctx.budget!);
+}
+
+/** A binary operation on its evaluated operands, charged to the budget. */
+function binaryResult(op: string, l: Value, r: Value, budget: EvalBudget): Value {
+  // equality walks both operands
+  if ((op === 'equal' || op === 'notEqual') && !budget.step(workOf(l) + workOf(r))) return budget.error();
+  const out = binaryOf(op, l, r);
+  return out instanceof Unknown ? walked(out, [l, r], budget) : out;
 }
 
 function binaryOf(op: string, l: Value, r: Value): Value {
@@ -521,12 +669,14 @@ function binaryOf(op: string, l: Value, r: Value): Value {
     return op === 'equal' ? eq : !eq;
   }
   const fn = ARITHMETIC[op]!;
-  return guard([l, r], () => {
+  try {
     const out = fn(toNum(l, `left operand of ${op}`), toNum(r, `right operand of ${op}`));
     if (op.startsWith('less') || op.startsWith('greater')) return out === 1;
     if (!Number.isFinite(out)) throw new FnError(`${op} result is not a finite number`);
     return normalizeNumber(out);
-  });
+  } catch (err) {
+    return failed(err, [l, r]);
+  }
 }
 
 /** `&&` / `||`: a known left operand that decides the result short-circuits, as Terraform does. */

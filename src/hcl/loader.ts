@@ -1,13 +1,13 @@
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic, Inventory, Location, Resource } from '../model/inventory.js';
 import { emptyInventory } from '../model/inventory.js';
-import { dict, fromEntries, hasOwn, own } from '../model/dict.js';
+import { dict, fromEntries, hasOwn } from '../model/dict.js';
 import { RefObject, Unknown, isObject, type Value, type ValueObject } from '../model/value.js';
 import { HclSyntaxError, hurryParse, parseExpression, parseHclFile } from './parser.js';
 import { problemOf, readSourceFile, type SourceRead } from './source-file.js';
 import { evalError, evaluate, evaluateJson, type EvalContext } from './evaluate.js';
 import { OnceEvaluator } from './once.js';
-import { EvalBudget, atSite, withBudget, workOf, type EvalLimits, type Site } from './budget.js';
+import { EvalBudget, atSite, runAt, siteNow, withBudget, workOf, type EvalLimits, type Site } from './budget.js';
 import { isPromise, andThen, type Maybe } from './maybe.js';
 import { scanHclTop, toBlockLocation, type BlockLocation, type ScannedBlock } from './locator.js';
 import { parseTfJson, parseTfvarsJson } from './tf-json.js';
@@ -366,6 +366,8 @@ function remembered<K, V>(map: { get(key: K): V | undefined; set(key: K, value: 
 }
 
 const REFS = new WeakMap<Resource, RefObject>();
+/** The value of a resource with count or for_each (a list or a map of its instances), by its instances. */
+const INSTANCE_SETS = new WeakMap<Map<string, Resource>, Value>();
 
 const VARIABLE_DECLS = new WeakMap<ModuleSource, Map<string, VariableDecl>>();
 
@@ -492,6 +494,8 @@ class ModuleInstance implements EvalContext {
   private readonly varDecls: Map<string, VariableDecl>;
   /** Expansions already computed (read synchronously by resourceRef/moduleRef after computing instances). */
   private readonly expansions = new Map<string, Expansion>();
+  /** `path.module`: this module's directory relative to the root module's. */
+  private pathModule: string | undefined;
 
   constructor(
     private readonly loader: Loader,
@@ -569,8 +573,9 @@ class ModuleInstance implements EvalContext {
 
   /** Evaluates every resource and child module, in declaration order, into the inventory. */
   async expandAll(): Promise<void> {
-    for (const key of this.decls.keys()) await this.resourceInstances(key);
-    for (const name of this.calls.keys()) await this.childInstances(name);
+    const at = siteNow();
+    for (const key of this.decls.keys()) await runAt(at, () => this.resourceInstances(key));
+    for (const name of this.calls.keys()) await runAt(at, () => this.childInstances(name));
   }
 
   // ---- EvalContext -------------------------------------------------------------------------------
@@ -587,15 +592,25 @@ class ModuleInstance implements EvalContext {
         if (typeof second !== 'string') return undefined;
         return andThen(this.local(second), (value) => ({ value, consumed: 2 }));
       case 'path': {
-        const rel = relative(this.loader.rootDir, this.src.dir) || '.';
-        const paths: ValueObject = fromEntries<Value>([
-          ['module', rel],
-          ['root', '.'],
-          ['cwd', CWD_UNKNOWN],
-        ]);
-        return typeof second === 'string'
-          ? { value: own(paths, second) ?? new Unknown(`path.${second} is not supported`), consumed: 2 }
-          : { value: paths, consumed: 1 };
+        const rel = (this.pathModule ??= relative(this.loader.rootDir, this.src.dir) || '.');
+        if (typeof second !== 'string')
+          return {
+            value: fromEntries<Value>([
+              ['module', rel],
+              ['root', '.'],
+              ['cwd', CWD_UNKNOWN],
+            ]),
+            consumed: 1,
+          };
+        const value =
+          second === 'module'
+            ? rel
+            : second === 'root'
+              ? '.'
+              : second === 'cwd'
+                ? CWD_UNKNOWN
+                : new Unknown(`path.${second} is not supported`);
+        return { value, consumed: 2 };
       }
       case 'terraform':
         return { value: second === 'workspace' ? 'default' : new Unknown(`terraform.${String(second)} is not supported`), consumed: 2 };
@@ -654,8 +669,9 @@ class ModuleInstance implements EvalContext {
   }
 
   async allOutputs(): Promise<ValueObject> {
+    const at = siteNow();
     const out: ValueObject = dict();
-    for (const name of [...this.outputsRaw.keys()].sort()) out[name] = await this.output(name);
+    for (const name of [...this.outputsRaw.keys()].sort()) out[name] = await runAt(at, () => this.output(name));
     return out;
   }
 
@@ -752,6 +768,7 @@ class ModuleInstance implements EvalContext {
   }
 
   private async computeInstances(key: string): Promise<Map<string, Resource>> {
+    const at = siteNow();
     const decl = this.decls.get(key)!;
     const result = new Map<string, Resource>();
     const site = blockSites(decl.location.location, decl.location.attrLocations);
@@ -765,7 +782,7 @@ class ModuleInstance implements EvalContext {
       const values = await this.evaluateBody(decl.body, ctx, undefined, false, site);
       Object.assign(values, knownComputed(decl.type, values));
       if (decl.mode === 'data' && decl.type === 'aws_iam_policy_document') {
-        const json = renderPolicyDocument(values);
+        const json = runAt(at, () => renderPolicyDocument(values));
         values.json = json;
         values.minified_json = json;
         if (typeof json === 'string') values.id = String(hashCode(json));
@@ -798,8 +815,10 @@ class ModuleInstance implements EvalContext {
         remembered(REFS, r, () => new RefObject(r.address, r.type, r.values, arnPattern(r.type, r.values)));
       const e = this.expansions.get(key) ?? { kind: 'single' };
       if (insts.size === 0) return e.kind === 'unknown' ? e.reason : evalError(`${key} depends on itself (cycle)`);
-      if (e.kind === 'count') return [...insts.values()].map(ref);
-      if (e.kind === 'each') return fromEntries([...insts.values()].map((r) => [String(r.index), ref(r)]));
+      // one list or map of them per resource too: references to one instance each would build it again and again
+      if (e.kind === 'count') return remembered(INSTANCE_SETS, insts, () => [...insts.values()].map(ref));
+      if (e.kind === 'each')
+        return remembered(INSTANCE_SETS, insts, () => fromEntries([...insts.values()].map((r) => [String(r.index), ref(r)])));
       if (e.kind === 'unknown') {
         const r = [...insts.values()][0]!;
         return new Unknown(`instances of ${key} are unknown: ${e.reason.reason}`, { refs: [r.address] });
@@ -816,16 +835,18 @@ class ModuleInstance implements EvalContext {
     nested = false,
     site?: BlockSites,
   ): Promise<ValueObject> {
+    // without sites of its own (a nested block), every attribute is where the block is
+    const at = siteNow();
     const out: ValueObject = dict();
     for (const [k, raw] of Object.entries(body)) {
       if (nested ? k === 'dynamic' : META.has(k)) continue;
       // nested blocks are lists of bodies and may hold `dynamic` blocks of their own
       if (Array.isArray(raw) && raw.length > 0 && raw.every(isRawBody) && raw.some((b) => 'dynamic' in b)) {
         const items: Value[] = [];
-        for (const b of raw) items.push(await atSite(site?.(k), () => this.evaluateBody(b, ctx, scope, true)));
+        for (const b of raw) items.push(await runAt(site ? site(k) : at, () => this.evaluateBody(b, ctx, scope, true)));
         out[k] = items;
       } else {
-        const v = site ? atSite(site(k), () => evaluateJson(raw, ctx, scope)) : evaluateJson(raw, ctx, scope);
+        const v = runAt(site ? site(k) : at, () => evaluateJson(raw, ctx, scope));
         out[k] = isPromise(v) ? await v : v;
       }
     }
@@ -833,7 +854,7 @@ class ModuleInstance implements EvalContext {
     if (dyn && typeof dyn === 'object') {
       for (const [label, defs] of Object.entries(dyn)) {
         for (const def of Array.isArray(defs) ? defs : [defs]) {
-          const generated = await atSite(site?.(label), () => this.expandDynamic(label, def, ctx, scope));
+          const generated = await runAt(site ? site(label) : at, () => this.expandDynamic(label, def, ctx, scope));
           const prev = out[label];
           out[label] = [...(Array.isArray(prev) ? prev : []), ...(Array.isArray(generated) ? generated : [generated])];
         }
@@ -843,6 +864,7 @@ class ModuleInstance implements EvalContext {
   }
 
   private async expandDynamic(label: string, def: RawBody, ctx: EvalContext, scope?: ReadonlyMap<string, Value>): Promise<Value> {
+    const at = siteNow();
     const iter = typeof def.iterator === 'string' ? def.iterator.replace(/^\$\{(.*)\}$/, '$1') : label;
     const fe = await evaluateJson(def.for_each, ctx, scope);
     const content = ((Array.isArray(def.content) ? def.content[0] : def.content) ?? {}) as RawBody;
@@ -851,7 +873,7 @@ class ModuleInstance implements EvalContext {
       const u = fe instanceof Unknown ? fe : new Unknown('dynamic for_each is a resource');
       const s = new Map(scope ?? []);
       s.set(iter, { key: u, value: u });
-      return [await this.evaluateBody(content, ctx, s, true)];
+      return [await runAt(at, () => this.evaluateBody(content, ctx, s, true))];
     }
     const entries: [Value, Value][] = Array.isArray(fe)
       ? fe.map((v, i) => [i, v])
@@ -862,11 +884,11 @@ class ModuleInstance implements EvalContext {
         : [];
     const out: Value[] = [];
     // as many blocks as the collection has elements: within the collection limit, never cut short
-    if (!this.loader.budget.collection(entries.length, 'a dynamic block')) return this.loader.budget.error();
+    if (!runAt(at, () => this.loader.budget.collection(entries.length, 'a dynamic block'))) return this.loader.budget.error();
     for (const [k, v] of entries) {
       const s = new Map(scope ?? []);
       s.set(iter, { key: k, value: v });
-      out.push(await this.evaluateBody(content, ctx, s, true));
+      out.push(await runAt(at, () => this.evaluateBody(content, ctx, s, true)));
     }
     return out;
   }
@@ -874,6 +896,7 @@ class ModuleInstance implements EvalContext {
   // ---- child modules ---------------------------------------------------------------------------------
 
   private async moduleRef(name: string, rest: (string | number)[]): Promise<{ value: Value; consumed: number }> {
+    const at = siteNow();
     const insts = await this.childInstances(name);
     const e = this.expansions.get(`module.${name}`) ?? { kind: 'single' };
     const one = async (
@@ -882,8 +905,8 @@ class ModuleInstance implements EvalContext {
       consumed: number,
     ): Promise<{ value: Value; consumed: number }> => {
       if (m instanceof Unknown) return { value: m, consumed: typeof next === 'string' ? consumed + 1 : consumed };
-      if (typeof next === 'string') return { value: await m.output(next), consumed: consumed + 1 };
-      return { value: await m.allOutputs(), consumed };
+      if (typeof next === 'string') return { value: await runAt(at, () => m.output(next)), consumed: consumed + 1 };
+      return { value: await runAt(at, () => m.allOutputs()), consumed };
     };
     if (e.kind === 'single' || e.kind === 'unknown') return one(insts.get('') ?? new Unknown(`module.${name} has no instance`), rest[0], 2);
     const keyed = rest[0];
@@ -894,7 +917,7 @@ class ModuleInstance implements EvalContext {
     }
     // the whole collection of instances (indexed later by a computed key)
     const all: [string, Value][] = [];
-    for (const [suffix, m] of insts) all.push([suffix, m instanceof Unknown ? m : await m.allOutputs()]);
+    for (const [suffix, m] of insts) all.push([suffix, m instanceof Unknown ? m : await runAt(at, () => m.allOutputs())]);
     if (e.kind === 'count') return { value: all.map(([, v]) => v), consumed: 2 };
     return { value: fromEntries(all.map(([s, v]) => [JSON.parse(s.slice(1, -1)) as string, v])), consumed: 2 };
   }
@@ -909,6 +932,7 @@ class ModuleInstance implements EvalContext {
   }
 
   private async computeChildren(name: string): Promise<Map<string, ModuleInstance | Unknown>> {
+    const at = siteNow();
     const call = this.calls.get(name)!;
     const result = new Map<string, ModuleInstance | Unknown>();
     const prefix = `${this.path ? `${this.path}.` : ''}module.${name}`;
@@ -963,9 +987,12 @@ class ModuleInstance implements EvalContext {
         }
         if (d.sensitive) collectStrings(inputs[k] ?? null, this.loader.inv.secrets);
       }
-      const child = new ModuleInstance(this.loader, src, `${prefix}${inst.suffix}`, inputs, this.depth + 1, [...this.stack, real]);
+      const child = runAt(
+        at,
+        () => new ModuleInstance(this.loader, src, `${prefix}${inst.suffix}`, inputs, this.depth + 1, [...this.stack, real]),
+      );
       result.set(inst.suffix, child);
-      await child.expandAll();
+      await runAt(at, () => child.expandAll());
     }
     return result;
   }

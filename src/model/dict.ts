@@ -5,9 +5,13 @@
  * null-prototype object has none of that: every key is an ordinary own property.
  */
 
-/** An empty null-prototype object. */
+/**
+ * An empty null-prototype object. Not `Object.create(null)`: V8 makes that a dictionary-mode
+ * object, several times slower to fill, read and enumerate (every value of every resource is one);
+ * an ordinary object given a null prototype keeps fast properties.
+ */
 export function dict<T>(): Record<string, T> {
-  return Object.create(null) as Record<string, T>;
+  return Object.setPrototypeOf({}, null) as Record<string, T>;
 }
 
 /** `Object.fromEntries`, into a null-prototype object (a later duplicate key wins, as there). */

@@ -172,10 +172,16 @@ export function jsonText(v: Value, placeholder?: (u: Unknown | RefObject) => str
   }
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return jsonString(v);
-  if (Array.isArray(v)) return `[${v.map((x) => jsonText(x, placeholder)).join(',')}]`;
-  return `{${sortedKeys(v)
-    .map((k) => `${jsonString(k)}:${jsonText(v[k]!, placeholder)}`)
-    .join(',')}}`;
+  // (concatenated in loops: every policy document of a configuration goes through here)
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + jsonText(v[i]!, placeholder);
+    return `${out}]`;
+  }
+  const keys = sortedKeys(v);
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) out += `${i > 0 ? ',' : ''}${jsonString(keys[i]!)}:${jsonText(v[keys[i]!]!, placeholder)}`;
+  return `${out}}`;
 }
 
 /** Escaped as \uXXXX, as Terraform's jsonencode does (search() ignores the g flag's lastIndex). */

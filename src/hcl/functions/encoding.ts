@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Document, parseAllDocuments, visit } from 'yaml';
-import { RefObject, Unknown, containsUnknown, type Value } from '../../model/value.js';
+import { RefObject, Unknown, type Value } from '../../model/value.js';
 import { FnError, UnknownSignal, fromPlain, jsonString, jsonText, toStr } from './convert.js';
 import { derivedUnknown, firstUnknownDeep } from './unknowns.js';
 import { jsonProblem, yamlErrorKind } from '../../input/parse-error.js';
@@ -32,8 +32,13 @@ function encodable(v: Value, budget: EvalBudget, what: string): void {
 }
 
 function jsonencode(v: Value): Value {
-  if (!containsUnknown(v)) return jsonText(v);
-  return encodedUnknown(v, jsonText(v, placeholder), 'jsonencode');
+  // one walk: the text, with a placeholder for each unknown part met on the way
+  let unknown = false;
+  const text = jsonText(v, (u) => {
+    unknown = true;
+    return placeholder(u);
+  });
+  return unknown ? encodedUnknown(v, text, 'jsonencode') : text;
 }
 
 function jsondecode(s: Value): Value {

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { Unknown, type Value } from '../../model/value.js';
-import { budgetOf, orFail } from '../budget.js';
+import { budgetOf, orFail, runAt, siteNow } from '../budget.js';
 import { evaluate, type EvalContext } from '../evaluate.js';
 import { HclSyntaxError, parseExpression } from '../parser.js';
 import { FnError, UnknownSignal, toObj, toStr } from './convert.js';
@@ -68,8 +68,9 @@ function fits(ctx: EvalContext, chars: number, name: string): void {
 }
 
 async function readText(name: string, ctx: EvalContext, p: Value): Promise<string> {
+  const at = siteNow();
   const bytes = await readBytes(name, ctx, p);
-  fits(ctx, bytes.length, name);
+  runAt(at, () => fits(ctx, bytes.length, name));
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -102,6 +103,7 @@ const IN_TEMPLATE = Symbol('inside templatefile');
 /** templatefile(path, vars): the file is a template over `vars` only (no other references). */
 async function templatefile(ctx: EvalContext, p: Value, vars: Value): Promise<Value> {
   if ((ctx as { [IN_TEMPLATE]?: boolean })[IN_TEMPLATE]) throw new FnError('templatefile() cannot be called from inside a template file');
+  const at = siteNow();
   const text = await readText('templatefile', ctx, p);
   const scope = new Map(Object.entries(toObj(vars, 'variables')));
   let expr;
@@ -119,7 +121,7 @@ async function templatefile(ctx: EvalContext, p: Value, vars: Value): Promise<Va
     resolve: () => Promise.resolve(undefined),
     [IN_TEMPLATE]: true,
   };
-  return evaluate(expr, inner, scope);
+  return runAt(at, () => evaluate(expr, inner, scope));
 }
 
 function hashOf(name: string, algorithm: string, encoding: 'hex' | 'base64'): FunctionTable[string] {
@@ -155,8 +157,9 @@ export const fileFunctions: FunctionTable = {
   file: fn(1, 1, ([p], ctx) => readText('file', ctx, p!)),
   fileexists: fn(1, 1, ([p], ctx) => fileexists(ctx, p!)),
   filebase64: fn(1, 1, async ([p], ctx) => {
+    const at = siteNow();
     const bytes = await readBytes('filebase64', ctx, p!);
-    fits(ctx, Math.ceil(bytes.length / 3) * 4, 'filebase64');
+    runAt(at, () => fits(ctx, Math.ceil(bytes.length / 3) * 4, 'filebase64'));
     return bytes.toString('base64');
   }),
   filemd5: hashOf('filemd5', 'md5', 'hex'),

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { roleMay, roleNeverMay, type BoundaryState, type RolePolicies } from '../../src/rules/lib/iam.js';
+import { roleMay, roleNeverMay, type BoundaryState, type RolePolicies } from '../../src/policy/roles.js';
 import type { Resource } from '../../src/model/inventory.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
 import { actions, expand, policy, resourceQuery } from '../policy/arbitraries.js';

@@ -3,7 +3,7 @@
  * what they read (gap checks), the ARN a resource is known by, grant findings grouped by policy
  * statement, and SI-3/SI-4's boundary reading. A role's effective policy set and what it lets the
  * role do (iamView, roleMay) live with the evaluator in src/policy/roles.ts, which the live source's
- * cross-check reads as well; they are re-exported here for the rules.
+ * cross-check reads as well.
  */
 import type { Resource } from '../../model/inventory.js';
 import { own } from '../../model/dict.js';
@@ -22,20 +22,6 @@ import { iamView, perDocument, roleMay, type BoundaryState, type IamView, type P
 import { OutcomeBuilder, gapErrors, label } from './pipeline.js';
 import { PRINCIPAL_NEEDS, reportOutsideRoles } from './principals.js';
 import type { RuleContext, RuleOutcome } from '../define.js';
-
-export {
-  iamView,
-  knownSelfRefs,
-  mightGrant,
-  roleMay,
-  roleNeverMay,
-  type BoundaryState,
-  type IamView,
-  type PolicySource,
-  type RoleDecision,
-  type RolePolicies,
-} from '../../policy/roles.js';
-export { denyUndecidable } from '../../policy/index.js';
 
 /** What the IAM rules read, for gap checks. */
 export const IAM_NEEDS = [

@@ -7,7 +7,8 @@
  */
 import type { Resource } from '../../model/inventory.js';
 import { AUDIT_DELETE_ACTIONS } from '../../policy/actions.js';
-import { GrantCollector, IAM_NEEDS, arnGlob, iamView, mightGrant, roleMay } from '../lib/iam.js';
+import { GrantCollector, IAM_NEEDS, arnGlob } from '../lib/iam.js';
+import { iamView, mightGrant, roleMay } from '../../policy/roles.js';
 import { Evidence, OutcomeBuilder, gapErrors, label, tablesSaying } from '../lib/pipeline.js';
 import { PRINCIPAL_NEEDS, reportOutsideRoles } from '../lib/principals.js';
 import type { Rule, RuleContext, RuleExamined, RuleOutcome } from '../define.js';

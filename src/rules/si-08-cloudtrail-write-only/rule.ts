@@ -9,7 +9,9 @@
 import type { Resource } from '../../model/inventory.js';
 import { RefObject, Unknown, show, type Value } from '../../model/value.js';
 import { explicitlyDenies, parsePolicy, type PolicyDocument } from '../../policy/index.js';
-import { arnGlob, denyUndecidable, knownSelfRefs, whyNotDenied } from '../lib/iam.js';
+import { arnGlob, whyNotDenied } from '../lib/iam.js';
+import { denyUndecidable } from '../../policy/index.js';
+import { knownSelfRefs } from '../../policy/roles.js';
 import { OutcomeBuilder, gapErrors, inScope, label, readBlock, readBool, readString, unknownReason } from '../lib/pipeline.js';
 import type { Rule, RuleContext, RuleOutcome } from '../define.js';
 

@@ -8,7 +8,8 @@
  */
 import type { Resource } from '../../model/inventory.js';
 import { globCovers } from '../../policy/index.js';
-import { GrantCollector, IAM_NEEDS, arnGlob, iamView, roleMay } from '../lib/iam.js';
+import { GrantCollector, IAM_NEEDS, arnGlob } from '../lib/iam.js';
+import { iamView, roleMay } from '../../policy/roles.js';
 import {
   OutcomeBuilder,
   gapErrors,

@@ -12,7 +12,8 @@
  */
 import type { Resource } from '../../model/inventory.js';
 import { RefObject, Unknown, isObject, show, type Value } from '../../model/value.js';
-import { GrantCollector, IAM_NEEDS, arnGlob, iamView, mightGrant, roleMay } from '../lib/iam.js';
+import { GrantCollector, IAM_NEEDS, arnGlob } from '../lib/iam.js';
+import { iamView, mightGrant, roleMay } from '../../policy/roles.js';
 import { OutcomeBuilder, environmentOf, gapErrors, inScope, label, says, triageByName, unknownReason } from '../lib/pipeline.js';
 import { soleRole } from '../lib/principals.js';
 import type { Rule, RuleContext, RuleOutcome } from '../define.js';

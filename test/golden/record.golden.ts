@@ -8,20 +8,18 @@
  *
  * Not part of `npm test`: it is the evidence for refactors (issue 16), not a test of its own.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadAccount } from '../probe/server/account.js';
 import { startAwsServer } from '../probe/server/server.js';
+import { ztait } from '../support/cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const OUT = process.env.GOLDEN_OUT ?? '';
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit'];
-const ENV: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
+const ENV: Record<string, string> = {
   SOURCE_DATE_EPOCH: '1700000000',
   NO_COLOR: '1',
   AWS_ACCESS_KEY_ID: 'AKIAFIXTURE000000001',
@@ -31,17 +29,8 @@ const ENV: NodeJS.ProcessEnv = {
   AWS_EC2_METADATA_DISABLED: 'true',
 };
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/ztait.js'), ...args], { cwd: ROOT, env: ENV });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+// the one spawn helper, with the recorder's fixed clock and fake credentials over its clean environment
+const run = (args: string[]) => ztait(args, { env: ENV, timeoutMs: 600_000 });
 
 const normalise = (s: string, port?: number): string => (port ? s.split(`127.0.0.1:${port}`).join('127.0.0.1:PORT') : s);
 

@@ -64,11 +64,6 @@ export class InventoryBuilder {
     this.record(keys, failure);
   }
 
-  /** The caller's identity (account id, caller ARN) could not be read: reported, concerns no rule. */
-  identityGap(failure: CallFailure): void {
-    this.record(['sts:GetCallerIdentity'], failure);
-  }
-
   private record(keys: readonly string[], failure: CallFailure | string): void {
     const reason = typeof failure === 'string' ? failure : failure.reason;
     for (const k of keys) {

@@ -113,7 +113,9 @@ export function mismatches(e: Expected, code: number | null, stdout: string | Ch
     }
   }
   const byId = new Map(result.invariants.map((r) => [r.id, r]));
-  for (const id of INVARIANT_IDS) {
+  // every invariant (`others` applies to them), and ZT-MAT-1 when the case pins it
+  const pinned = Object.keys(e.status ?? {}).filter((id) => !INVARIANT_IDS.includes(id));
+  for (const id of [...INVARIANT_IDS, ...pinned]) {
     const inv = byId.get(id);
     if (!inv) {
       out.push(`${id} missing from invariants`);

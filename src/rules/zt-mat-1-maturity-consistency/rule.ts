@@ -9,11 +9,18 @@ import { LEVEL_NAMES, SETTINGS, TABLE3, envName, isLevel, type Level, type Setti
 
 /**
  * Is the maturity level the configuration declares the one its functions actually run with? The
- * level is a Terraform variable propagated to every agent Lambda's environment (and, live, to the
- * settings table); each Table 3 setting found there must be the value Table 3 requires for the
- * declared level. Rules and `ztait maturity status` share this one check, on HCL, plans and live.
+ * level is a Terraform variable; the Table 3 settings reach the functions that use them (Lambda
+ * environments) and, live, the settings table. A function carries only the settings it uses (a
+ * dashboard may carry MATURITY_LEVEL and DISPLAY_RECOMMENDATIONS alone), so the system is judged,
+ * not each function:
+ * - every setting present anywhere equals Table 3 for the declared level;
+ * - every setting Table 3 applies at that level is present somewhere; a missing one is named;
+ * - every MATURITY_LEVEL agrees, with the declared level and with each other.
  * A setting Table 3 marks n/a for the level is not consulted by the agent at that level, so any
- * value is consistent with it (rules/maturity.yaml says the same); an unknown one does not matter.
+ * value, an unknown one or none is consistent with it (rules/maturity.yaml says the same).
+ * Fail-closed: a value not known statically is error, a setting missing everywhere is fail, a level
+ * that cannot be decided is error. Rules and `ztait maturity status` share this one check, on HCL,
+ * plans and live.
  */
 
 type Key = Setting | 'maturity_level';
@@ -25,7 +32,9 @@ type Found = { kind: 'value'; value: SettingValue } | { kind: 'invalid'; raw: un
 /** One place that carries maturity settings: a Lambda function's environment or a settings table item. */
 interface Carrier {
   resource: Resource;
-  /** Attribute path of the settings in the resource (for locations). */
+  /** Attribute path of the whole settings map in the resource (for locations). */
+  base: string;
+  /** Attribute path of one setting in the resource (for locations). */
   attr: (k: Key) => string;
   settings: Map<Key, Found>;
   /** The whole settings map cannot be read (an unknown environment or item). */
@@ -36,6 +45,8 @@ interface Declared {
   level: Level | null;
   reason?: string;
   at?: MaturitySection['declared_at'];
+  /** No variable declares the level and the MATURITY_LEVELs found name different levels: a definite inconsistency. */
+  split?: { reference: Level; referenceCarriers: Carrier[]; others: { c: Carrier; level: Level }[] };
 }
 
 export function checkMaturity(inv: Inventory, index: InventoryIndex): MaturitySection {
@@ -57,15 +68,16 @@ function evaluateMaturity(inv: Inventory, index: InventoryIndex): { section: Mat
 
   if (declared.level === null) {
     const reason = declared.reason ?? 'no maturity level declared';
+    const split = declared.split ? levelSplit(declared.split) : undefined;
     const outcome: RuleOutcome =
       carriers.length === 0 && declared.at === undefined
         ? { findings: [], examined: [], reason: `${reason}; no Lambda function carries maturity settings` }
-        : { findings: [], examined: [], errors: [`maturity level undecidable: ${reason}`] };
+        : { findings: split?.findings ?? [], examined: split?.examined ?? [], errors: [`maturity level undecidable: ${reason}`] };
     return {
       section: {
         level: null,
         consistent: false,
-        deviations: [],
+        deviations: split?.deviations ?? [],
         reason,
         ...(declared.at ? { declared_at: declared.at } : {}),
         ...(carriers.length ? { actual } : {}),
@@ -80,55 +92,68 @@ function evaluateMaturity(inv: Inventory, index: InventoryIndex): { section: Mat
   const findings: RuleFinding[] = [];
   const examined: RuleExamined[] = [];
   const unknowns: string[] = [];
+  const status = new Map<Carrier, RuleExamined['status']>();
+  // what each function or item carries must be Table 3's value; what it does not carry is not its concern
   for (const c of carriers) {
     const devs: MaturityDeviation[] = [];
     const unk: string[] = [];
     if (c.unreadable) unk.push(c.unreadable);
-    for (const k of c.unreadable ? [] : KEYS) {
+    for (const k of KEYS) {
+      const found = c.settings.get(k);
       const want: SettingValue = k === 'maturity_level' ? level : TABLE3[level][k];
       // n/a: the agent does not consult the setting at this level, so no value (or unknown) matters
-      if (want === 'n/a') continue;
-      const found = c.settings.get(k);
-      if (found?.kind === 'unknown') {
+      if (found === undefined || want === 'n/a') continue;
+      if (found.kind === 'unknown') {
         unk.push(`${displayName(c, k)} cannot be evaluated statically (${found.reason})`);
         continue;
       }
-      if (found === undefined) {
-        // a setting that applies must be in the function's environment; a table item need not hold every setting
-        if (c.resource.type !== 'aws_lambda_function') continue;
-        devs.push(deviation(c, k, want, null));
-        continue;
-      }
-      const got = found.kind === 'value' ? found.value : found.raw;
-      if (found.kind === 'invalid' || !sameValue(found.value, want)) devs.push(deviation(c, k, want, got));
+      if (found.kind === 'invalid' || !sameValue(found.value, want)) devs.push(deviation(c, k, want, foundValue(found)));
     }
     deviations.push(...devs);
     unknowns.push(...unk.map((u) => `${c.resource.address}: ${u}`));
-    const observed = observedText(c);
     if (devs.length > 0) {
       findings.push({
         resource: c.resource,
         attr: c.attr(devs[0]!.setting as Key),
         kind: 'fail',
         key: 'deviation',
-        message: `declared maturity L${level} ${LEVEL_NAMES[level]} requires ${devs.map((d) => `${displayName(c, d.setting as Key)}=${render(d.expected)} (found ${d.actual === null ? 'missing' : render(d.actual)})`).join(', ')}`,
+        message: `declared maturity L${level} ${LEVEL_NAMES[level]} requires ${devs.map((d) => `${displayName(c, d.setting as Key)}=${render(d.expected)} (found ${render(d.actual)})`).join(', ')}`,
       });
     }
     if (unk.length > 0)
       findings.push({ resource: c.resource, kind: 'error', key: 'unknown', message: `maturity settings undecidable: ${unk.join('; ')}` });
-    examined.push({ resource: c.resource, status: devs.length ? 'fail' : unk.length ? 'error' : 'pass', observed });
+    status.set(c, devs.length ? 'fail' : unk.length ? 'error' : 'pass');
   }
 
-  const errors: string[] = [];
-  let reason: string | undefined;
-  if (carriers.length === 0) {
-    reason = `maturity level L${level} is declared but no Lambda function or settings item carries the Table 3 settings`;
-    errors.push(reason);
-  } else if (unknowns.length > 0) {
-    reason = `cannot decide: ${unknowns[0]}${unknowns.length > 1 ? ` (and ${unknowns.length - 1} more)` : ''}`;
-  } else if (deviations.length > 0) {
-    reason = `${deviations.length} setting(s) differ from Table 3 for L${level}`;
+  // every setting that applies at the level must reach the system somewhere; an unreadable carrier
+  // may hold it, and is an error already
+  const missing = SETTINGS.filter((k) => TABLE3[level][k] !== 'n/a' && !carriers.some((c) => c.settings.has(k)));
+  const missingNamed = carriers.length > 0 && !carriers.some((c) => c.unreadable) ? missing : [];
+  if (missingNamed.length > 0) {
+    // named at the carrier that holds the most settings: where the missing ones most likely belong
+    const anchor = carriers.reduce((best, c) => (carried(c) > carried(best) ? c : best));
+    for (const k of missingNamed) deviations.push({ setting: k, expected: TABLE3[level][k], actual: null });
+    findings.push({
+      resource: anchor.resource,
+      attr: anchor.base,
+      kind: 'fail',
+      key: 'missing',
+      message: `declared maturity L${level} ${LEVEL_NAMES[level]} requires ${missingNamed.map((k) => `${displayName(anchor, k)}=${render(TABLE3[level][k])}`).join(', ')}, set nowhere: no function environment or settings item carries ${missingNamed.length > 1 ? 'them' : 'it'}`,
+    });
+    status.set(anchor, 'fail');
   }
+  for (const c of carriers) examined.push({ resource: c.resource, status: status.get(c)!, observed: observedText(c) });
+
+  const errors: string[] = [];
+  const reasons: string[] = [];
+  if (carriers.length === 0) {
+    reasons.push(`maturity level L${level} is declared but no Lambda function or settings item carries the Table 3 settings`);
+    errors.push(reasons[0]!);
+  }
+  const differ = deviations.length - missingNamed.length;
+  if (differ > 0) reasons.push(`${differ} setting(s) differ from Table 3 for L${level}`);
+  if (missingNamed.length > 0) reasons.push(`set nowhere: ${missingNamed.join(', ')}`);
+  if (unknowns.length > 0) reasons.push(`cannot decide: ${unknowns[0]}${unknowns.length > 1 ? ` (and ${unknowns.length - 1} more)` : ''}`);
   const section: MaturitySection = {
     level,
     name: LEVEL_NAMES[level],
@@ -137,9 +162,36 @@ function evaluateMaturity(inv: Inventory, index: InventoryIndex): { section: Mat
     expected,
     actual,
     deviations,
-    ...(reason ? { reason } : {}),
+    ...(reasons.length ? { reason: reasons.join('; ') } : {}),
   };
   return { section, outcome: { findings, examined, ...(errors.length ? { errors } : {}) } };
+}
+
+/** How many maturity settings a carrier holds. */
+const carried = (c: Carrier): number => c.settings.size;
+
+/** MATURITY_LEVELs that name different levels: each one that differs from the most named level fails. */
+function levelSplit(split: NonNullable<Declared['split']>): {
+  findings: RuleFinding[];
+  examined: RuleExamined[];
+  deviations: MaturityDeviation[];
+} {
+  const where = split.referenceCarriers.map((c) => c.resource.address).join(', ');
+  const findings: RuleFinding[] = [];
+  const examined: RuleExamined[] = [];
+  const deviations: MaturityDeviation[] = [];
+  for (const { c, level } of split.others) {
+    deviations.push(deviation(c, 'maturity_level', split.reference, level));
+    findings.push({
+      resource: c.resource,
+      attr: c.attr('maturity_level'),
+      kind: 'fail',
+      key: 'deviation',
+      message: `MATURITY_LEVEL=${level} here but ${split.reference} in ${where}: every MATURITY_LEVEL must name the same level`,
+    });
+    examined.push({ resource: c.resource, status: 'fail', observed: observedText(c) });
+  }
+  return { findings, examined, deviations };
 }
 
 // ---- where the level is declared ----------------------------------------------------------------
@@ -175,11 +227,14 @@ function declaredLevel(inv: Inventory, carriers: Carrier[]): Declared {
   const first = claims[0]!.c;
   const at = { resource: first.resource.address, ...locate(first, 'maturity_level') };
   if (levels.size > 1) {
-    return {
-      level: null,
-      at,
-      reason: `MATURITY_LEVEL differs between resources: ${[...levels].map(([l, cs]) => `${l} in ${cs.map((c) => c.resource.address).join(', ')}`).join('; ')}`,
-    };
+    const reason = `MATURITY_LEVEL differs between resources: ${[...levels].map(([l, cs]) => `${l} in ${cs.map((c) => c.resource.address).join(', ')}`).join('; ')}`;
+    // two known levels disagree: that fails whatever the others say; the most named level (the
+    // first on a tie) is the reference the others are reported against
+    const known = [...levels].filter(([l]) => /^[0-3]$/.test(l)).sort((a, b) => b[1].length - a[1].length);
+    if (known.length < 2) return { level: null, at, reason };
+    const [reference, referenceCarriers] = known[0]!;
+    const others = known.slice(1).flatMap(([l, cs]) => cs.map((c) => ({ c, level: Number(l) as Level })));
+    return { level: null, at, reason, split: { reference: Number(reference) as Level, referenceCarriers, others } };
   }
   const [only] = levels.keys();
   if (only !== undefined && /^[0-3]$/.test(only)) return { level: Number(only) as Level, at };
@@ -203,10 +258,12 @@ function lambdaCarriers(index: InventoryIndex): Carrier[] {
     if (r.mode !== 'managed') continue;
     const env = firstBlock(r.values.environment);
     const vars = env instanceof Unknown ? env : env?.variables;
-    const attr = (k: Key): string => `environment.variables.${envName(k)}`;
+    const base = 'environment.variables';
+    const attr = (k: Key): string => `${base}.${envName(k)}`;
     if (vars instanceof Unknown || isRefObject(vars)) {
       out.push({
         resource: r,
+        base,
         attr,
         settings: new Map(),
         unreadable: `environment variables cannot be evaluated statically (${show(vars)})`,
@@ -219,7 +276,7 @@ function lambdaCarriers(index: InventoryIndex): Carrier[] {
       const name = envName(k);
       if (Object.prototype.hasOwnProperty.call(vars, name)) settings.set(k, parseFound(vars[name] ?? null));
     }
-    if (settings.size > 0) out.push({ resource: r, attr, settings });
+    if (settings.size > 0) out.push({ resource: r, base, attr, settings });
   }
   return out;
 }
@@ -233,12 +290,13 @@ function settingsItemCarriers(index: InventoryIndex): Carrier[] {
   const out: Carrier[] = [];
   for (const r of index.byType('aws_dynamodb_table_item')) {
     if (r.mode !== 'managed') continue;
-    const attr = (): string => 'item';
+    const base = 'item';
+    const attr = (): string => base;
     const item = r.values.item;
     if (typeof item !== 'string') {
       // only an item whose known structure names a maturity setting is worth an error
       if (mentionsMaturity(item))
-        out.push({ resource: r, attr, settings: new Map(), unreadable: `item cannot be evaluated statically (${show(item)})` });
+        out.push({ resource: r, base, attr, settings: new Map(), unreadable: `item cannot be evaluated statically (${show(item)})` });
       continue;
     }
     let parsed: unknown;
@@ -258,7 +316,7 @@ function settingsItemCarriers(index: InventoryIndex): Carrier[] {
         settings.set(named.toLowerCase() as Key, parseFound(attrs.get('value') as Value));
       }
     }
-    if (settings.size > 0) out.push({ resource: r, attr, settings });
+    if (settings.size > 0) out.push({ resource: r, base, attr, settings });
   }
   return out;
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Inventory, Location, Resource } from './model/inventory.js';
+import type { Inventory, Resource } from './model/inventory.js';
 import type { CheckResult, ConfigInfo, Examined, Finding, InvariantResult, MaturitySection, Status } from './model/result.js';
 import { isObject, type Value } from './model/value.js';
-import { dict, own } from './model/dict.js';
+import { dict } from './model/dict.js';
 import { InventoryIndex } from './inventory/index.js';
 import type { Rule, RuleContext, RuleFinding, RuleOutcome } from './rules/define.js';
 import { ALL_RULES } from './rules/registry.js';
@@ -14,6 +14,7 @@ import { findSuppression, normalizeRuleId, type SuppressionRule } from './suppre
 import { applyBaseline, readBaseline } from './gate/baseline.js';
 import { applyGate, type GatePolicy } from './gate/gate.js';
 import { VERSION } from './version.js';
+import { locate, traceOf } from './trace.js';
 
 export interface EngineOptions {
   commandLine: string;
@@ -79,7 +80,7 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
     }
     const undecidedBefore = (outcome.errors?.length ?? 0) > 0 || outcome.findings.some((f) => f.kind === 'error');
     if (undecidable) outcome = absenceUndecidable(outcome, inInventory);
-    const res = toInvariantResult(rule.id, outcome, opts.suppressions ?? [], today, diagnostics);
+    const res = toInvariantResult(inv, rule.id, outcome, opts.suppressions ?? [], today, diagnostics);
     // Fail closed: a file that could not be read may hold what would change a pass, or the resource
     // whose absence is the only failure. A fail on a resource that was read stays a fail.
     if (undecidable && (res.status === 'pass' || res.status === 'not_applicable' || (res.status === 'error' && !undecidedBefore))) {
@@ -178,6 +179,7 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 function toInvariantResult(
+  inv: Inventory,
   id: string,
   outcome: RuleOutcome,
   external: SuppressionRule[],
@@ -190,7 +192,7 @@ function toInvariantResult(
   for (const f of outcome.findings) {
     const { applied, problems } = findSuppression(id, f.resource, external, today);
     for (const p of problems) diagnostics.push({ severity: 'warning', ...p });
-    const finding = toFinding(id, f);
+    const finding = toFinding(id, f, inv);
     if (applied) {
       finding.status = 'suppressed';
       finding.suppression = {
@@ -239,8 +241,9 @@ function toInvariantResult(
   };
 }
 
-function toFinding(ruleId: string, f: RuleFinding): Finding {
+function toFinding(ruleId: string, f: RuleFinding, inv: Inventory): Finding {
   const loc = locate(f.resource, f.attr);
+  const trace = traceOf(inv, f, loc);
   return {
     resource: f.resource.address,
     ...(f.resource.arn ? { arn: f.resource.arn } : {}),
@@ -256,23 +259,8 @@ function toFinding(ruleId: string, f: RuleFinding): Finding {
     message: f.message,
     status: f.kind,
     fingerprint: fingerprint(ruleId, f),
+    ...(trace.length > 0 ? { trace } : {}),
   };
-}
-
-/**
- * The location of an attribute path, falling back to its closest located ancestor, then the block.
- * `egress.1.protocol` tries `egress.1.protocol`, `egress.1`, `egress`, then the resource.
- */
-export function locate(r: Resource, attr?: string): Location | undefined {
-  if (attr && r.attrLocations) {
-    const parts = attr.split('.');
-    for (let n = parts.length; n > 0; n--) {
-      const key = parts.slice(0, n).join('.');
-      const hit = own(r.attrLocations, key) ?? own(r.attrLocations, key.replace(/\.0(?=\.|$)/g, ''));
-      if (hit) return hit;
-    }
-  }
-  return r.location;
 }
 
 /** Stable when lines move: rule, resource address and what the finding is about, never positions. */

@@ -16,6 +16,7 @@ import { isWithin } from './functions/root-files.js';
 import { renderPolicyDocument } from './policy-document.js';
 import { arnPattern, knownComputed } from './computed.js';
 import { InputError } from '../model/errors.js';
+import { HclProvenance, type ProvenanceScope } from './provenance.js';
 import { jsonProblem } from '../input/parse-error.js';
 
 /**
@@ -78,6 +79,8 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
   const seenRoots = new Set<string>();
   // One budget for the whole load: several roots do not multiply what a run may spend.
   const budget = new EvalBudget(opts.limits);
+  const provenance = new HclProvenance(inv);
+  inv.provenance = provenance;
   for (const p of paths) {
     const abs = resolve(p);
     let rootDir = abs;
@@ -93,7 +96,7 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
     if (opts.fileRoot !== undefined && !isWithin(await canonical(resolve(opts.fileRoot)), real)) {
       throw new InputError(`--root ${opts.fileRoot} does not contain the scanned directory ${p}`);
     }
-    const loader = new Loader(rootDir, inv, opts, budget);
+    const loader = new Loader(rootDir, inv, opts, budget, provenance);
     await withBudget(budget, () => loader.run());
   }
   // Fail closed: what was not evaluated may hold what would change a verdict, like a file that
@@ -123,6 +126,7 @@ class Loader {
     readonly inv: Inventory,
     readonly opts: HclLoadOptions,
     readonly budget = new EvalBudget(opts.limits),
+    readonly provenance = new HclProvenance(inv),
   ) {
     this.reads = opts.reads ?? new Map();
   }
@@ -483,14 +487,16 @@ function blockLocation(b: ScannedBlock): BlockLocation {
 type Expansion =
   { kind: 'single' } | { kind: 'count'; n: number } | { kind: 'each'; entries: [string, Value][] } | { kind: 'unknown'; reason: Unknown };
 
-class ModuleInstance implements EvalContext {
+class ModuleInstance implements EvalContext, ProvenanceScope {
   readonly baseDir: string;
   readonly fileRoot: string;
   readonly budget: EvalBudget;
   private readonly decls = new Map<string, ResourceDecl>();
   private readonly calls = new Map<string, ModuleCall>();
   private readonly localsRaw = new Map<string, { raw: unknown; file: ParsedFile }>();
-  private readonly outputsRaw = new Map<string, unknown>();
+  private readonly outputsRaw = new Map<string, { raw: unknown; file: ParsedFile }>();
+  /** The first instance of each child module, for provenance to follow `module.x.output`. */
+  private readonly children = new Map<string, ModuleInstance>();
   private readonly varDecls: Map<string, VariableDecl>;
   /** Expansions already computed (read synchronously by resourceRef/moduleRef after computing instances). */
   private readonly expansions = new Map<string, Expansion>();
@@ -505,6 +511,7 @@ class ModuleInstance implements EvalContext {
     private readonly vars: ValueObject,
     private readonly depth: number,
     private readonly stack: string[],
+    readonly caller?: { scope: ModuleInstance; name: string },
   ) {
     this.baseDir = loader.rootDir;
     this.fileRoot = loader.opts.fileRoot !== undefined ? resolve(loader.opts.fileRoot) : loader.rootDir;
@@ -556,7 +563,7 @@ class ModuleInstance implements EvalContext {
     for (const l of (f.body.locals ?? []) as RawBody[]) for (const [k, v] of Object.entries(l)) this.localsRaw.set(k, { raw: v, file: f });
     for (const [name, bodies] of Object.entries((f.body.output ?? {}) as Record<string, RawBody[]>)) {
       const b = (Array.isArray(bodies) ? bodies[0] : bodies) ?? {};
-      this.outputsRaw.set(name, b.value);
+      this.outputsRaw.set(name, { raw: b.value, file: f });
     }
     // every instance of a module indexes its files again: that work is counted
     this.loader.budget.step(f.blocks.length);
@@ -569,6 +576,44 @@ class ModuleInstance implements EvalContext {
       if (at) return at;
     }
     return { file: f.display };
+  }
+
+  // ---- ProvenanceScope: where this instance's values were written ----------------------------------
+
+  callArgument(call: string, name: string): { raw: unknown; site: Location } | undefined {
+    const c = this.calls.get(call);
+    if (!c || !hasOwn(c.body, name)) return undefined;
+    return { raw: c.body[name], site: c.attrs?.get(name) ?? c.location };
+  }
+
+  localDef(name: string): { raw: unknown; site: Location } | undefined {
+    const d = this.localsRaw.get(name);
+    const site = d ? this.localSite(name, d.file) : undefined;
+    return d && site?.line ? { raw: d.raw, site: site as Location } : undefined;
+  }
+
+  variable(name: string): { defaultSite?: Location; site: Location } | undefined {
+    const d = this.varDecls.get(name);
+    return d ? { site: d.location, ...(d.defaultLocation ? { defaultSite: d.defaultLocation } : {}) } : undefined;
+  }
+
+  variableValue(name: string): Value | undefined {
+    return hasOwn(this.vars, name) ? this.vars[name] : undefined;
+  }
+
+  outputDef(name: string): { raw: unknown; site: Location } | undefined {
+    const o = this.outputsRaw.get(name);
+    const block = o ? blockOf(o.file, 'output', name) : undefined;
+    return o && block ? { raw: o.raw, site: block.location } : undefined;
+  }
+
+  child(name: string): ModuleInstance | undefined {
+    return this.children.get(name);
+  }
+
+  block(key: string): { body: RawBody; location: Location; attrLocations: Record<string, Location> } | undefined {
+    const d = this.decls.get(key);
+    return d ? { body: d.body, location: d.location.location, attrLocations: d.location.attrLocations } : undefined;
   }
 
   /** Evaluates every resource and child module, in declaration order, into the inventory. */
@@ -665,7 +710,7 @@ class ModuleInstance implements EvalContext {
 
   async output(name: string): Promise<Value> {
     if (!this.outputsRaw.has(name)) return evalError(`output "${name}" is not declared in ${this.where()}`);
-    return this.once<Value>(`output.${name}`, this.cycle(`output.${name}`), () => evaluateJson(this.outputsRaw.get(name), this));
+    return this.once<Value>(`output.${name}`, this.cycle(`output.${name}`), () => evaluateJson(this.outputsRaw.get(name)?.raw, this));
   }
 
   async allOutputs(): Promise<ValueObject> {
@@ -803,6 +848,7 @@ class ModuleInstance implements EvalContext {
       atSite(site(), () => this.loader.budget.step(workOf(values)));
       result.set(inst.suffix, r);
       this.loader.inv.resources.push(r);
+      this.loader.provenance.register(r, this, decl.body);
     }
     return result;
   }
@@ -989,9 +1035,14 @@ class ModuleInstance implements EvalContext {
       }
       const child = runAt(
         at,
-        () => new ModuleInstance(this.loader, src, `${prefix}${inst.suffix}`, inputs, this.depth + 1, [...this.stack, real]),
+        () =>
+          new ModuleInstance(this.loader, src, `${prefix}${inst.suffix}`, inputs, this.depth + 1, [...this.stack, real], {
+            scope: this,
+            name,
+          }),
       );
       result.set(inst.suffix, child);
+      if (!this.children.has(name)) this.children.set(name, child);
       await runAt(at, () => child.expandAll());
     }
     return result;

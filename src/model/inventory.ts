@@ -46,6 +46,20 @@ export interface Resource {
   comments?: { text: string; line: number }[];
 }
 
+/** A place that contributes to a value, and what it contributes (a step of a finding's trace). */
+export interface Origin extends Location {
+  what: string;
+}
+
+/**
+ * Value provenance, kept by a static source: for an attribute of a resource, the places its value
+ * comes from (variable defaults, tfvars entries, module inputs, locals, referenced policy documents),
+ * from the use towards the origin. `statement` narrows a policy document to one statement.
+ */
+export interface Provenance {
+  origins(resource: Resource, attr: string | undefined, opts?: { statement?: number }): Origin[];
+}
+
 export interface Diagnostic {
   severity: 'error' | 'warning';
   message: string;
@@ -72,6 +86,8 @@ export interface Inventory {
   variables?: Record<string, Value>;
   /** Where each root variable got its value: `{file, line}` of the tfvars entry or the default. */
   variableOrigins?: Record<string, Location & { kind: 'default' | 'tfvars' | 'cli' | 'plan' }>;
+  /** Static sources: where attribute values come from (finding traces). */
+  provenance?: Provenance;
   /** Live: account id, region, caller ARN. */
   account?: { id?: string; region?: string; caller?: string };
   /** Things the source could not read, for the limitations section (live: cross-checks not supported). */

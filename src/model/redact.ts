@@ -150,6 +150,7 @@ export function redactResult(result: CheckResult, secrets: Iterable<string>, ide
         resource: a(f.resource),
         message: t(f.message),
         ...(f.suppression ? { suppression: { ...f.suppression, reason: t(f.suppression.reason) } } : {}),
+        ...(f.trace ? { trace: f.trace.map((s) => ({ ...s, what: t(s.what) })) } : {}),
       })),
       examined: inv.examined.map((e) => ({ ...e, resource: a(e.resource), observed: t(e.observed) })),
     })),

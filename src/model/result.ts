@@ -17,6 +17,18 @@ export interface Suppression {
   expires?: string;
 }
 
+/**
+ * One step of a finding's value provenance, from the use towards the origin: the variable default,
+ * the tfvars line, the module input, the local, or the policy statement the verdict depends on.
+ */
+export interface TraceStep {
+  file: string;
+  line: number;
+  end_line: number;
+  /** What this place contributes, in a few words: `var.pitr_enabled default`, `module.data input pitr_enabled`. */
+  what: string;
+}
+
 export interface Finding {
   /** Terraform address (static) or ARN (live). */
   resource: string;
@@ -34,6 +46,8 @@ export interface Finding {
   fingerprint: string;
   /** Baseline state when a baseline is in use. */
   baseline?: 'new' | 'unchanged' | 'absent';
+  /** Where the value that decided the finding was written, from its use to its origin (static sources). */
+  trace?: TraceStep[];
 }
 
 /** A resource the rule looked at, with the observed values that decided its verdict (evidence). */

@@ -1,4 +1,14 @@
-import type { CheckResult, ConfigInfo, Examined, Finding, GateWeakening, InvariantResult, Severity, Status } from '../model/result.js';
+import type {
+  CheckResult,
+  ConfigInfo,
+  Examined,
+  Finding,
+  GateWeakening,
+  InvariantResult,
+  Severity,
+  Status,
+  TraceStep,
+} from '../model/result.js';
 import { STATUSES } from '../model/result.js';
 import { ruleById, type RuleMeta } from '../rules/catalog/metadata.js';
 
@@ -58,6 +68,11 @@ export function remediationHint(inv: Pick<InvariantResult, 'id'>): string | unde
 }
 
 /** Where a finding or examined resource is: `file:line` statically, the ARN live. */
+/** A trace step in words: `var.pitr_enabled = false (default) at variables.tf:97`. */
+export function traceStep(t: TraceStep): string {
+  return `${t.what} at ${whereOf({ ...t, resource: '' })}`;
+}
+
 export function whereOf(x: Pick<Finding, 'file' | 'line' | 'arn' | 'resource'> & { end_line?: number }): string {
   if (x.file) {
     if (x.line === undefined) return x.file;

@@ -47,7 +47,9 @@ const ORDER = {
     'suppression',
     'fingerprint',
     'baseline',
+    'trace',
   ],
+  trace: ['file', 'line', 'end_line', 'what'],
   suppression: ['kind', 'reason', 'file', 'line', 'expires'],
   examined: ['resource', 'arn', 'file', 'line', 'status', 'observed'],
   maturity: ['level', 'name', 'declared_at', 'consistent', 'expected', 'actual', 'deviations', 'reason'],
@@ -128,7 +130,11 @@ export function canonicalResult(result: CheckResult): Obj {
             ...x,
             findings: list(x.findings, (f) =>
               ordered(
-                { ...(f as Obj), suppression: (f as Obj).suppression && ordered((f as Obj).suppression, ORDER.suppression) },
+                {
+                  ...(f as Obj),
+                  suppression: (f as Obj).suppression && ordered((f as Obj).suppression, ORDER.suppression),
+                  trace: (f as Obj).trace && list((f as Obj).trace, (t) => ordered(t, ORDER.trace)),
+                },
                 ORDER.finding,
               ),
             ),

@@ -11,6 +11,7 @@ import {
   STATUS_LABEL,
   SUPPRESSION_KIND_LABEL,
   valueText,
+  traceStep,
   weakenedBy,
   whereOf,
 } from './common.js';
@@ -93,6 +94,7 @@ function findingItem(f: Finding): string {
     item += ` (suppression ${SUPPRESSION_KIND_LABEL[s.kind]}: ${esc(s.reason)}${loc}${s.expires ? `, expires ${esc(s.expires)}` : ''})`;
   }
   if (f.baseline) item += ` (baseline: ${f.baseline})`;
+  if (f.trace?.length) item += `; because ${f.trace.map((t) => esc(traceStep(t))).join(', from ')}`;
   return item;
 }
 

@@ -1,5 +1,5 @@
 import type * as Sarif from 'sarif';
-import type { CheckResult, Finding, InvariantResult, Severity, Suppression } from '../model/result.js';
+import type { CheckResult, Finding, InvariantResult, Severity, Suppression, TraceStep } from '../model/result.js';
 import type { RuleMeta } from '../rules/catalog/metadata.js';
 import { gateVerdict, metaFor, weakenedBy } from './common.js';
 import { canonicalResult } from './json.js';
@@ -140,7 +140,26 @@ function findingResult(inv: InvariantResult, ruleIndex: number, f: Finding, arti
   };
   if (f.status === 'suppressed') result.suppressions = suppressionOf(f.suppression, artifacts);
   if (f.baseline) result.baselineState = f.baseline;
+  Object.assign(result, traceOf(f, artifacts));
   return result;
+}
+
+/**
+ * The finding's trace (where its value was written) as GitHub code scanning shows it: related
+ * locations, and one thread flow from the finding's place to the origin.
+ */
+function traceOf(f: Finding, artifacts: Map<string, number>): Pick<Sarif.Result, 'relatedLocations' | 'codeFlows'> {
+  const steps = (f.trace ?? [])
+    .map((t) => ({ t, loc: physical(t.file, t, artifacts) }))
+    .filter((x): x is { t: TraceStep; loc: Sarif.Location } => x.loc !== undefined);
+  if (steps.length === 0) return {};
+  const relatedLocations = steps.map(({ t, loc }, i) => ({ ...loc, id: i + 1, message: { text: t.what } }));
+  const use = physical(f.file, f, artifacts);
+  const flow: Sarif.ThreadFlowLocation[] = [
+    ...(use ? [{ location: { ...use, message: { text: `${f.resource}: the value is used here` } } }] : []),
+    ...steps.map(({ t, loc }) => ({ location: { ...loc, message: { text: t.what } } })),
+  ];
+  return { relatedLocations, codeFlows: [{ message: { text: 'where the value was written' }, threadFlows: [{ locations: flow }] }] };
 }
 
 /** An invariant that failed without a finding (should not happen) still yields a result. */

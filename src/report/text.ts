@@ -9,6 +9,7 @@ import {
   STATUS_LABEL,
   SUPPRESSION_KIND_LABEL,
   valueText,
+  traceStep,
   weakenedBy,
   whereOf,
 } from './common.js';
@@ -46,6 +47,8 @@ function findingLine(c: ChalkInstance, f: Finding): string {
     line += c.yellow(`  [suppressed ${SUPPRESSION_KIND_LABEL[s.kind]}: ${s.reason}${expires}]`);
   }
   if (f.baseline) line += c.gray(`  [baseline: ${f.baseline}]`);
+  for (const [i, t] of (f.trace ?? []).entries())
+    line += `\n${' '.repeat(13)}${c.gray(`${i === 0 ? 'because' : '   from'} ${traceStep(t)}`)}`;
   return line;
 }
 

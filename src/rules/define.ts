@@ -26,6 +26,18 @@ export interface RuleFinding {
   kind: 'fail' | 'error';
   /** A stable discriminator when one resource can have several findings (`egress.1`, `sts:AssumeRole`). */
   key?: string;
+  /** Other places the verdict depends on (the statement that grants, the boundary that should deny), for the trace. */
+  related?: RelatedSite[];
+}
+
+/** An attribute of another resource a finding depends on; the engine locates it and follows its provenance. */
+export interface RelatedSite {
+  resource: Resource;
+  attr?: string;
+  /** Index of the policy statement meant, when `attr` holds a policy document. */
+  statement?: number;
+  /** What it is, in a few words: `statement 2 allows sts:AssumeRole`. */
+  what: string;
 }
 
 export interface RuleExamined {

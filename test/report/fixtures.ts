@@ -125,6 +125,10 @@ export function failingResult(): CheckResult {
       'point_in_time_recovery.enabled is false (var.pitr_enabled default) | see *docs* <here> _now_ https://example.com/pitr www.example.com/x',
     status: 'fail',
     fingerprint: '0a0b0c0d0e0f1011',
+    trace: [
+      { file: 'main.tf', line: 55, end_line: 55, what: 'module.foundation input pitr_enabled' },
+      { file: 'terraform.tfvars', line: 12, end_line: 12, what: 'var.pitr_enabled = false (set in terraform.tfvars) | *md* <b>' },
+    ],
   };
   r.invariants[0] = invariant(
     'SI-1',

@@ -11,7 +11,7 @@ import { label, type Resource } from '../../model/inventory.js';
 import { isManagedAfterChange } from '../../model/changes.js';
 import { instanceKey, type InventoryIndex } from '../../inventory/index.js';
 import { RefObject, Unknown, firstBlock, isObject, refsOf, show, unknownReason, type Value, type ValueObject } from '../../model/value.js';
-import type { RuleContext, RuleExamined, RuleFinding, RuleOutcome } from '../define.js';
+import type { RelatedSite, RuleContext, RuleExamined, RuleFinding, RuleOutcome } from '../define.js';
 
 // ---------------------------------------------------------------- scope and names
 
@@ -173,19 +173,37 @@ export class OutcomeBuilder {
     this.errors.push(...errors);
   }
 
-  fail(resource: Resource, message: string, attr?: string, key?: string): void {
-    this.add({ resource, message, kind: 'fail', ...(attr ? { attr } : {}), ...(key ? { key } : {}) });
+  /** `related`: the other places the verdict depends on (a granting statement), for the finding's trace. */
+  fail(resource: Resource, message: string, attr?: string, key?: string, related?: RelatedSite[]): void {
+    this.add({
+      resource,
+      message,
+      kind: 'fail',
+      ...(attr ? { attr } : {}),
+      ...(key ? { key } : {}),
+      ...(related?.length ? { related } : {}),
+    });
   }
 
-  error(resource: Resource, message: string, attr?: string, key?: string): void {
-    this.add({ resource, message, kind: 'error', ...(attr ? { attr } : {}), ...(key ? { key } : {}) });
+  error(resource: Resource, message: string, attr?: string, key?: string, related?: RelatedSite[]): void {
+    this.add({
+      resource,
+      message,
+      kind: 'error',
+      ...(attr ? { attr } : {}),
+      ...(key ? { key } : {}),
+      ...(related?.length ? { related } : {}),
+    });
   }
 
   private add(f: RuleFinding): void {
     const id = `${f.resource.address}\u0000${f.key ?? f.attr ?? ''}\u0000${f.kind}`;
     const prev = this.findings.get(id);
     if (!prev) this.findings.set(id, f);
-    else if (!prev.message.includes(f.message)) prev.message = `${prev.message}; ${f.message}`;
+    else {
+      if (!prev.message.includes(f.message)) prev.message = `${prev.message}; ${f.message}`;
+      if (f.related) prev.related = [...(prev.related ?? []), ...f.related];
+    }
   }
 
   examine(resource: Resource, status: RuleExamined['status'], observed: string): void {

@@ -67,12 +67,12 @@ export function remediationHint(inv: Pick<InvariantResult, 'id'>): string | unde
   return paragraph;
 }
 
-/** Where a finding or examined resource is: `file:line` statically, the ARN live. */
 /** A trace step in words: `var.pitr_enabled = false (default) at variables.tf:97`. */
 export function traceStep(t: TraceStep): string {
   return `${t.what} at ${whereOf({ ...t, resource: '' })}`;
 }
 
+/** Where a finding or examined resource is: `file:line` statically, the ARN live. */
 export function whereOf(x: Pick<Finding, 'file' | 'line' | 'arn' | 'resource'> & { end_line?: number }): string {
   if (x.file) {
     if (x.line === undefined) return x.file;

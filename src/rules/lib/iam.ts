@@ -18,6 +18,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from '../../policy/index.js';
+import { resourceTypesOf } from '../../policy/actions.js';
 import { iamView, perDocument, roleMay, type BoundaryState, type IamView, type PolicySource } from '../../policy/roles.js';
 import { OutcomeBuilder, gapErrors, label } from './pipeline.js';
 import { PRINCIPAL_NEEDS, reportOutsideRoles } from './principals.js';
@@ -190,8 +191,9 @@ export class GrantCollector {
 
 /**
  * Every in-scope role must have a permissions boundary that explicitly denies each action on "*",
- * and no identity policy may effectively allow it. Shared by SI-3 (sts:AssumeRole) and SI-4 (IAM
- * policy writes): the guarantee is the boundary's, not the role's current policies.
+ * and no identity policy may effectively allow it on an ARN the action acts on (resourceTypesOf).
+ * Shared by SI-3 (sts:AssumeRole) and SI-4 (IAM policy writes): the guarantee is the boundary's,
+ * not the role's current policies.
  */
 export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: string): RuleOutcome {
   const out = new OutcomeBuilder(gapErrors(ctx, [...IAM_NEEDS, ...PRINCIPAL_NEEDS]));
@@ -215,14 +217,18 @@ export function rolesCannot(ctx: RuleContext, actions: readonly string[], what: 
       out.error(role, `role ${label(role)}: ${b.reason}`, 'permissions_boundary', 'permissions_boundary');
       out.examine(role, 'error', `permissions_boundary cannot be read: ${b.reason}`);
     } else judgeBoundary(out, role, b, actions);
+    // A grant counts on the ARNs the action acts on (a role's for sts:AssumeRole): `Allow *` on
+    // S3 ARNs grants no one a role, and a message names only the Resource patterns that reach them.
     for (const a of actions) {
-      const d = roleMay(rp, a, '*');
-      if (d.decision === 'allowed') {
-        grants.add(d.grants, a, '*', role);
-        out.examine(role, 'fail', `an identity policy grants ${a}`);
-      } else if (d.decision === 'unknown') {
-        out.error(role, `cannot decide whether role ${label(role)} may call ${a}: ${d.reason}`, undefined, a);
-        out.examine(role, 'error', `${a} undecidable: ${d.reason}`);
+      for (const on of resourceTypesOf(a)) {
+        const d = roleMay(rp, a, on);
+        if (d.decision === 'allowed') {
+          grants.add(d.grants, a, on, role);
+          out.examine(role, 'fail', `an identity policy grants ${a}`);
+        } else if (d.decision === 'unknown') {
+          out.error(role, `cannot decide whether role ${label(role)} may call ${a}: ${d.reason}`, undefined, a);
+          out.examine(role, 'error', `${a} undecidable: ${d.reason}`);
+        }
       }
     }
   }

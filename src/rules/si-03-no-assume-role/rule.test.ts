@@ -73,6 +73,27 @@ describe('SI-3 no role can assume other roles / SI-4 no role can modify IAM poli
           /grants sts:AssumeRole \(via NotAction \["s3:\*"\], which does not exclude it\) on \* to role ztait-triage and no boundary denies it$/,
         );
       });
+
+      it('a grant counts on role ARNs only: "*" on S3 ARNs grants nothing, and a message names only what reaches a role', () => {
+        const where = shape === 'static' ? [TRIAGE_POLICY, 'policy'] : [TRIAGE_ROLE, 'inline_policy.0.policy'];
+        const withPolicy = (resource: string[]) =>
+          scenario(shape, (s) => {
+            delete s.roles.triage.values.permissions_boundary;
+            s.policyOf(s.roles.triage).values.policy = JSON.stringify(doc(allow('*', resource)));
+          });
+        const dataOnly = run(noAssumeRole, withPolicy(['arn:aws:s3:::ztait-*/*', 'arn:aws:dynamodb:*:*:table/ztait-incidents']), shape);
+        expect(dataOnly.findings.map((f) => f.message)).toEqual([
+          'role ztait-triage has no permissions_boundary, so nothing guarantees it cannot call sts:AssumeRole',
+        ]);
+        const mixed = run(
+          noAssumeRole,
+          withPolicy(['arn:aws:s3:::ztait-*/*', 'arn:aws:iam::*:role/ztait-*', 'arn:aws:iam::*:policy/*']),
+          shape,
+        );
+        expect(findingOn(mixed, where[0]!, where[1]).message).toMatch(
+          /grants sts:AssumeRole \(via "\*"\) on arn:aws:iam::\*:role\/ztait-\* to role ztait-triage and no boundary denies it$/,
+        );
+      });
     });
   }
 

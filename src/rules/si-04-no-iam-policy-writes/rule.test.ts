@@ -26,6 +26,27 @@ describe('SI-4 no role can modify IAM policies', () => {
         );
         expect(f.message).toContain('to role ztait-config-manager');
       });
+
+      it('each write counts on the ARNs it acts on: iam:* on policy ARNs grants the policy writes only, on S3 ARNs nothing', () => {
+        const withPolicy = (resource: string[]) =>
+          scenario(shape, (s) => {
+            delete s.roles.config.values.permissions_boundary;
+            s.policyOf(s.roles.config).values.policy = JSON.stringify(doc(allow('iam:*', resource)));
+          });
+        const grants = (resource: string[]) =>
+          run(noIamPolicyWrites, withPolicy(resource), shape)
+            .findings.filter((x) => x.message.includes(' grants '))
+            .map((x) => x.message.slice(x.message.indexOf(' grants ')));
+        expect(grants(['arn:aws:s3:::ztait-*', 'arn:aws:dynamodb:*:*:table/*'])).toEqual([]);
+        expect(grants(['arn:aws:s3:::ztait-*', 'arn:aws:iam::*:policy/ztait-*'])).toEqual([
+          ' grants iam:CreatePolicy, iam:CreatePolicyVersion, iam:DeletePolicy, iam:SetDefaultPolicyVersion (via "iam:*") on arn:aws:iam::*:policy/ztait-* to role ztait-config-manager and no boundary denies it',
+        ]);
+        expect(grants(['arn:aws:iam::*:role/ztait-*', 'arn:aws:iam::*:policy/ztait-*'])).toEqual([
+          ' grants iam:CreatePolicy, iam:CreatePolicyVersion, iam:DeletePolicy, iam:SetDefaultPolicyVersion (via "iam:*") on arn:aws:iam::*:policy/ztait-*; ' +
+            'iam:PutRolePolicy, iam:DeleteRolePolicy, iam:AttachRolePolicy, iam:DetachRolePolicy, iam:PutRolePermissionsBoundary, iam:DeleteRolePermissionsBoundary (via "iam:*") on arn:aws:iam::*:role/ztait-* ' +
+            'to role ztait-config-manager and no boundary denies it',
+        ]);
+      });
     });
   }
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChangeAction, Diagnostic, Inventory, Resource } from '../../model/inventory.js';
+import type { ChangeAction, Diagnostic, Inventory, Provenance, Resource } from '../../model/inventory.js';
 import { emptyInventory } from '../../model/inventory.js';
 import { dict, own, setOwn } from '../../model/dict.js';
 import { Unknown, isObject, type Value, type ValueObject } from '../../model/value.js';
@@ -78,7 +78,19 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
       inv.diagnostics.push({ ...d, severity: 'warning', message: `configuration: ${d.message}` });
   }
   new PlanReader(plan, file, text, inv, new SourceConfiguration(hcl, opts.locate)).read();
+  if (hcl?.provenance) inv.provenance = byAddress(hcl, hcl.provenance);
   return inv;
+}
+
+/** The configuration's provenance for the plan's resources: a plan instance is the configuration's of the same address. */
+function byAddress(hcl: Inventory, provenance: Provenance): Provenance {
+  const resources = new Map(hcl.resources.map((r) => [r.address, r]));
+  return {
+    origins: (r, attr, opts) => {
+      const same = resources.get(r.address);
+      return same ? provenance.origins(same, attr, opts) : [];
+    },
+  };
 }
 
 /**

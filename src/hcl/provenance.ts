@@ -125,7 +125,9 @@ class Follower {
         const stmt = this.statement !== undefined ? own(b.attrLocations, `statement.${this.statement}`) : undefined;
         const what = `${prefixed(scope, `data.${type}.${label}`)}`;
         this.add(stmt ?? b.location, stmt ? `${what} statement ${this.statement! + 1}` : what);
-        return [[scope, b.body]];
+        // within the document, only the statement meant is followed further (the whole body names everything)
+        const body = stmt ? (b.body.statement as unknown[] | undefined)?.[this.statement!] : undefined;
+        return body !== undefined ? [[scope, body]] : [];
       }
       default:
         return [];

@@ -162,7 +162,10 @@ export interface GrantGroup {
 }
 
 export class GrantCollector {
-  private readonly groups = new Map<string, { src: PolicySource; parts: GrantParts[]; roles: Set<string>; context: Set<string> }>();
+  private readonly groups = new Map<
+    string,
+    { src: PolicySource; statement: number; parts: GrantParts[]; roles: Set<string>; context: Set<string> }
+  >();
 
   constructor(private readonly view: IamView) {}
 
@@ -171,7 +174,7 @@ export class GrantCollector {
       const src = this.view.source(g.origin);
       if (!src) continue;
       const key = `${g.origin}#${g.index}`;
-      const grp = this.groups.get(key) ?? { src, parts: [], roles: new Set(), context: new Set() };
+      const grp = this.groups.get(key) ?? { src, statement: g.index, parts: [], roles: new Set(), context: new Set() };
       grp.parts.push(grantParts(this.view.statement(g), action, resource));
       grp.roles.add(label(role));
       if (context) grp.context.add(context);
@@ -182,7 +185,14 @@ export class GrantCollector {
   emit(out: OutcomeBuilder, message: (g: GrantGroup) => string): void {
     for (const [key, grp] of this.groups) {
       const g: GrantGroup = { src: grp.src, grants: describeGrants(grp.parts), roles: [...grp.roles], context: [...grp.context] };
-      out.fail(grp.src.resource, message(g), grp.src.attr, key);
+      // the statement that grants, for the trace (its own block when the policy is a policy document)
+      const stmt = {
+        resource: grp.src.resource,
+        attr: grp.src.attr,
+        statement: grp.statement,
+        what: `statement ${grp.statement + 1} allows it`,
+      };
+      out.fail(grp.src.resource, message(g), grp.src.attr, key, [stmt]);
     }
   }
 }
@@ -251,12 +261,15 @@ function judgeBoundary(out: OutcomeBuilder, role: Resource, b: Extract<BoundaryS
   const { notDenied, undecided } = boundaryVerdict(b.policy, actions);
   const missing = notDenied.filter((a) => !undecided.includes(a));
   const where = `boundary ${b.name} of role ${label(role)}`;
+  // the boundary's document is where a Deny is missing or undecidable: the trace names it
+  const related = [{ resource: b.resource, attr: 'policy', what: `boundary policy ${b.name}, which should deny ${actions.join(', ')}` }];
   if (undecided.length > 0) {
     out.error(
       role,
       `cannot tell whether ${where} denies ${undecided.join(', ')} on "*": its Deny is not fully known statically`,
       'permissions_boundary',
       'boundary-undecided',
+      related,
     );
     out.examine(role, 'error', `permissions_boundary = ${b.name} (Deny of ${undecided.join(', ')} not fully known)`);
   }
@@ -267,7 +280,7 @@ function judgeBoundary(out: OutcomeBuilder, role: Resource, b: Extract<BoundaryS
       byReason.set(why, [...(byReason.get(why) ?? []), a]);
     }
     const parts = [...byReason].map(([why, acts]) => `${acts.join(', ')} on "*" (${why})`);
-    out.fail(role, `${where} does not deny ${parts.join('; ')}`, 'permissions_boundary', 'boundary');
+    out.fail(role, `${where} does not deny ${parts.join('; ')}`, 'permissions_boundary', 'boundary', related);
     out.examine(role, 'fail', `permissions_boundary = ${b.name} (does not deny ${missing.join(', ')} on *)`);
   }
   if (notDenied.length === 0) out.examine(role, 'pass', `permissions_boundary = ${b.name} (denies ${actions.join(', ')} on *)`);

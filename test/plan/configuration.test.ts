@@ -196,3 +196,58 @@ describe('references through the configuration', () => {
     });
   });
 });
+
+describe('the instance a keyed reference designates', () => {
+  /** root: roles for_each, a module "fn" whose input role_arns is a map of them, and a module "ident" with the same map as output. */
+  const keyed = new PlanConfiguration({
+    resources: [],
+    module_calls: {
+      fn: { expressions: { role_arns: ref('aws_iam_role.r') }, module: { resources: [] } },
+      ident: { module: { resources: [], outputs: { role_arns: { expression: ref('aws_iam_role.r') } } } },
+    },
+  });
+  const prefer = (refs: string[], modules: { name: string }[], key?: string | number): unknown[] =>
+    keyed.resolve(refs, modules, key !== undefined ? { key } : {}).targets.map((t) => t.preferKey);
+
+  it('aws_x.y[count.index] of a counted resource is the target of the same index, per instance', () => {
+    const refs = ['aws_security_group.sg', 'count.index'];
+    expect(prefer(refs, [], 0)).toEqual([0]);
+    expect(prefer(refs, [], 1)).toEqual([1]);
+  });
+
+  it('a map variable or module output read at the own key or at a literal key prefers the instance of that key', () => {
+    expect(prefer(['var.role_arns', 'each.key'], [{ name: 'fn' }], 'engine')).toEqual(['engine']);
+    expect(prefer(['var.role_arns', 'count.index'], [{ name: 'fn' }], 1)).toEqual([1]);
+    expect(prefer(['var.role_arns["engine"]', 'var.role_arns'], [{ name: 'fn' }])).toEqual(['engine']);
+    expect(prefer(['module.ident.role_arns["engine"]', 'module.ident.role_arns', 'module.ident'], [])).toEqual(['engine']);
+    expect(prefer(['module.ident.role_arns', 'module.ident', 'each.key'], [], 'receiver')).toEqual(['receiver']);
+  });
+
+  it('not when something else could compute the key, or the key is not read', () => {
+    // aws_x.y[var.names[each.key]]: the key is the variable's entry
+    expect(prefer(['aws_iam_role.r', 'var.names', 'each.key'], [], 'a')).toEqual([undefined]);
+    // two variables: which one is indexed is not known
+    expect(prefer(['var.role_arns', 'var.names', 'each.key'], [{ name: 'fn' }], 'a')).toEqual([undefined]);
+    expect(prefer(['var.role_arns'], [{ name: 'fn' }], 'a')).toEqual([undefined]);
+  });
+
+  it('a constant of the JSON syntax with references is a template, not the planned value (blocks still align)', () => {
+    const json: ConfigResource = {
+      address: 'aws_lambda_function.f',
+      mode: 'managed',
+      type: 'aws_lambda_function',
+      name: 'f',
+      expressions: {
+        vpc_config: [
+          {
+            security_group_ids: { constant_value: ['${var.sg_id}'], references: ['var.sg_id'] },
+            subnet_ids: { constant_value: '${var.subnet_ids}', references: ['var.subnet_ids'] },
+          },
+        ],
+      },
+    };
+    const planned = (prefix: (string | number)[]) => (prefix.length === 2 ? { ipv6_allowed_for_dual_stack: false } : undefined);
+    expect(keyed.expressionAt(json, ['vpc_config', 0, 'security_group_ids'], planned)).toEqual({ refs: ['var.sg_id'] });
+    expect(keyed.expressionAt(json, ['vpc_config', 0, 'vpc_id'], planned)).toBe('unset');
+  });
+});

@@ -42,7 +42,16 @@ describe('the plan fixtures are real terraform output, reproducible with scripts
   });
 
   it('every committed fixture is a terraform plan of the fixture version', () => {
-    for (const name of ['modules', 'evidence-noop', 'audit-table-destroy', 'maturity-0-2', 'reference', 'sensitive', 'empty']) {
+    for (const name of [
+      'modules',
+      'evidence-noop',
+      'audit-table-destroy',
+      'maturity-0-2',
+      'reference',
+      'sensitive',
+      'empty',
+      'connections',
+    ]) {
       const plan = JSON.parse(readFileSync(fixture(name), 'utf8')) as { format_version: string; terraform_version: string };
       expect([name, plan.format_version, plan.terraform_version]).toEqual([name, '1.2', FIXTURE_TERRAFORM]);
     }

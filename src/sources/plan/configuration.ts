@@ -142,7 +142,7 @@ export class PlanConfiguration {
    * only when the expression reads `each`): treat it as read-only.
    */
   resolve(references: readonly string[], modules: ModuleStep[], self?: { forEach?: Expression; key?: InstanceKey }): Resolution {
-    const readsEach = references.some((r) => r.startsWith('each.'));
+    const readsEach = references.some((r) => r.startsWith('each.') || r === 'count.index');
     const forEachTag = readsEach && self?.forEach ? this.tagOf(self.forEach) : -1;
     const memoKey = `${this.keyOfModules(modules)}|${readsEach ? `${JSON.stringify(self?.key ?? null)}|${forEachTag}` : ''}`;
     let byScope = this.resolutions.get(references);
@@ -177,10 +177,7 @@ export class PlanConfiguration {
     if (depth > MAX_DEPTH) return;
     let refs = this.specific.get(references);
     if (!refs) this.specific.set(references, (refs = mostSpecific(references)));
-    // `aws_x.y[each.key]`: Terraform lists `aws_x.y` and `each.key`; the instance of the same key is
-    // meant. Only when nothing else (a local, a variable) could compute another key.
-    const sameKey =
-      scope.instanceKey !== undefined && refs.includes('each.key') && refs.every((r) => r === 'each.key' || !/^(local|var|each)\./.test(r));
+    const sameKey = scope.instanceKey !== undefined && indexedByOwnKey(refs);
     const before = out.targets.length;
     const where = `${this.keyOfModules(scope.modules)}|${scope.instanceKey ?? ''}|`;
     for (const ref of refs) {
@@ -195,10 +192,7 @@ export class PlanConfiguration {
       }
       this.resolveOne(ref, segs, scope, out, seen, depth);
     }
-    if (sameKey) {
-      for (const t of out.targets.slice(before))
-        if (t.address.key === undefined && t.preferKey === undefined) t.preferKey = scope.instanceKey!;
-    }
+    if (sameKey) preferKey(out.targets, before, scope.instanceKey!);
   }
 
   private resolveOne(ref: string, segs: Segment[], scope: Scope, out: Resolution, seen: Set<string>, depth: number): void {
@@ -229,7 +223,11 @@ export class PlanConfiguration {
           ...(call?.for_each_expression ? { forEach: call.for_each_expression } : {}),
           ...(last.key !== undefined ? { instanceKey: last.key } : {}),
         };
+        const before = out.targets.length;
         this.resolveInto(expr.references ?? [], callScope, out, seen, depth + 1);
+        // `var.role_arns["engine"]`: the entry of that key of a map built from a keyed resource.
+        const k = keyAt(2);
+        if (k.key !== undefined) preferKey(out.targets, before, k.key);
         return;
       }
       case 'each': {
@@ -266,10 +264,14 @@ export class PlanConfiguration {
         const childSteps: ModuleStep[] = [...scope.modules, { name: callName, ...(k.key !== undefined ? { key: k.key } : {}) }];
         // `module.x` alone (the whole module object): every output of it.
         const outputs = outputName ? [outputName] : Object.keys(child?.outputs ?? {});
+        const before = out.targets.length;
         for (const o of outputs) {
           const expr = own(child?.outputs, o)?.expression;
           if (expr) this.resolveInto(expr.references ?? [], { modules: childSteps }, out, seen, depth + 1);
         }
+        // `module.identity.role_arns["engine"]`, as `var.role_arns["engine"]` above.
+        const entry = outputName ? keyAt(k.present ? 4 : 3) : { present: false };
+        if (entry.key !== undefined) preferKey(out.targets, before, entry.key);
         return;
       }
       default: {
@@ -299,6 +301,26 @@ export class PlanConfiguration {
 }
 
 /**
+ * Whether an expression reads a collection at the instance's own key: `aws_x.y[each.key]`,
+ * `aws_x.y[count.index]` (Terraform lists `aws_x.y` and the key), `var.role_arns[each.key]`,
+ * `module.m.arns[count.index]`. Not when something else could compute another key: a local, a
+ * variable beside a resource (`aws_x.y[var.names[each.key]]`), two variables.
+ */
+function indexedByOwnKey(refs: readonly string[]): boolean {
+  const key = refs.filter((r) => r === 'each.key' || r === 'count.index');
+  if (key.length === 0) return false;
+  const rest = refs.filter((r) => r !== 'each.key' && r !== 'count.index');
+  if (rest.every((r) => !/^(local|var|each|count)\./.test(r))) return true;
+  // The one collection read is a variable (a module input): its entries are what is keyed.
+  return rest.length === 1 && rest[0]!.startsWith('var.');
+}
+
+/** Targets from `from` on that designate every instance of a block: prefer the instance of key `key`. */
+function preferKey(targets: RefTarget[], from: number, key: InstanceKey): void {
+  for (const t of targets.slice(from)) if (t.address.key === undefined && t.preferKey === undefined) t.preferKey = key;
+}
+
+/**
  * The configured block a planned block comes from. Plan order is not configuration order (sets are
  * sorted; `dynamic` blocks are missing from the configuration), so blocks are matched by content:
  * the one block whose constant attributes all equal the planned ones. Undefined when that is not
@@ -308,8 +330,10 @@ function alignBlock(blocks: Json[], planned: Json | undefined): Json | undefined
   const fits = blocks.filter((b) => {
     if (!b || typeof b !== 'object' || Array.isArray(b)) return false;
     if (!planned || typeof planned !== 'object' || Array.isArray(planned)) return blocks.length === 1;
+    // A constant with references is a template of the JSON syntax (`"${var.name}"`), not the value.
     return Object.entries(b).every(
-      ([k, e]) => !isExpression(e) || !('constant_value' in e) || sameValue(e.constant_value, own(planned, k)),
+      ([k, e]) =>
+        !isExpression(e) || !('constant_value' in e) || (e.references?.length ?? 0) > 0 || sameValue(e.constant_value, own(planned, k)),
     );
   });
   return fits.length === 1 ? fits[0] : undefined;

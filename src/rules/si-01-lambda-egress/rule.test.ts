@@ -202,6 +202,53 @@ describe('SI-1 Lambda egress only HTTPS via NAT, AWS services via endpoints', ()
     ]);
   });
 
+  it('fails a function whose one known group allows all egress while its other group is unknown', () => {
+    const rs = scenario('static', (s) => {
+      Object.assign(egress0(s), { protocol: '-1', from_port: 0, to_port: 0 });
+      const vc = (s.fns.receiver.values.vpc_config as ValueObject[])[0]!;
+      (vc.security_group_ids as unknown[]).push(opaque('local.extra_sg is known only after apply'));
+    });
+    const c = run(lambdaEgress, rs);
+    expect(c.status).toBe('fail');
+    expect(lines(c).filter((l) => !l.startsWith('fail module.foundation.aws_security_group.lambda '))).toEqual([
+      'error module.ingestion.aws_lambda_function.function vpc_config.security_group_ids: security group (unknown: local.extra_sg is known only after apply) of function ztait-webhook-receiver is unknown: local.extra_sg is known only after apply',
+    ]);
+  });
+
+  it('fails an egress rule a known part rules out while another part is unknown; errors only when nothing known decides', () => {
+    const cases: [ValueObject, string][] = [
+      // udp is never tcp 443, whatever its ports
+      [{ protocol: 'udp', from_port: opaque('var.p has no value'), to_port: opaque('var.p has no value') }, 'fail'],
+      // from_port 0 already widens the range
+      [{ protocol: 'tcp', from_port: 0, to_port: opaque('var.p has no value') }, 'fail'],
+      // whatever the protocol, ports 0-65535 are not 443-443
+      [{ protocol: opaque('var.proto has no value'), from_port: 0, to_port: 65535 }, 'fail'],
+      // tcp 443 to an unknown upper end, or 443-443 of an unknown protocol: either way
+      [{ protocol: 'tcp', from_port: 443, to_port: opaque('var.p has no value') }, 'error'],
+      [{ protocol: opaque('var.proto has no value'), from_port: 443, to_port: 443 }, 'error'],
+    ];
+    for (const [rule, status] of cases) {
+      const c = run(
+        lambdaEgress,
+        scenario('static', (s) => {
+          Object.assign(egress0(s), rule);
+        }),
+      );
+      expect([rule, c.status]).toEqual([rule, status]);
+    }
+    const c = run(
+      lambdaEgress,
+      scenario('static', (s) => {
+        Object.assign(egress0(s), { protocol: opaque('var.proto has no value'), from_port: 0, to_port: 65535 });
+      }),
+    );
+    expect(findingOn(c, 'module.foundation.aws_security_group.lambda')).toMatchObject({
+      kind: 'fail',
+      attr: 'egress.0.from_port',
+      message: 'egress rule allows ports 0-65535 of a protocol not known statically to 0.0.0.0/0 (security group ztait-lambda)',
+    });
+  });
+
   it('is not applicable when no function runs in a VPC', () => {
     const c = run(lambdaEgress, [res('aws_lambda_function', 'f', { function_name: 'ztait-f' })]);
     expect(c.status).toBe('not_applicable');

@@ -236,41 +236,54 @@ class EgressCheck {
     return bySg.get(sg.address) ?? [];
   }
 
+  /**
+   * An egress rule is a definite violation as soon as a known part rules out "exactly tcp 443-443"
+   * (a protocol other than tcp, a port other than 443), even while another part is unknown; only
+   * what cannot be told either way is an error.
+   */
   private egressRule(sg: Resource, rule: EgressRuleView): Verdict {
     const where = rule.resource === sg ? `security group ${label(sg)}` : `${rule.resource.address} (security group ${label(sg)})`;
     const p = readString(rule.protocol);
     const protoAttr = `${rule.prefix}${rule.protocolAttr}`;
-    if (p.kind !== 'ok') {
-      const why = p.kind === 'unknown' ? `is unknown: ${p.reason}` : 'is missing';
-      this.out.error(rule.resource, `${protoAttr} of ${where} ${why}`, protoAttr, protoAttr);
-      return { status: 'error', observed: `${protoAttr} unknown` };
-    }
-    const protocol = normalizeProtocol(p.value);
+    const protocol = p.kind === 'ok' ? normalizeProtocol(p.value) : undefined;
     const ports: { from?: number; to?: number } = {};
-    if (protocol === 'tcp' || protocol === 'udp') {
+    const unknownPorts: { attr: string; reason: string }[] = [];
+    if (protocol === undefined || protocol === 'tcp' || protocol === 'udp') {
       for (const [k, v] of [
         ['from', rule.from],
         ['to', rule.to],
       ] as const) {
         const n = readNumber(v);
         if (n.kind === 'ok') ports[k] = n.value;
-        else if (n.kind === 'unknown') {
-          const attr = `${rule.prefix}${k}_port`;
-          this.out.error(rule.resource, `${attr} of ${where} is unknown: ${n.reason}`, attr, attr);
-          return { status: 'error', observed: `${attr} unknown` };
-        }
+        else if (n.kind === 'unknown') unknownPorts.push({ attr: `${rule.prefix}${k}_port`, reason: n.reason });
       }
     }
-    const violation = egressViolation({
-      protocol: p.value,
-      ...(ports.from !== undefined ? { from_port: ports.from } : {}),
-      ...(ports.to !== undefined ? { to_port: ports.to } : {}),
-      cidrs: destinations(rule.dests),
-    });
+    const wrongPort = [ports.from, ports.to].some((n) => n !== undefined && n !== 443);
+    const definite = (protocol !== undefined && protocol !== 'tcp') || wrongPort;
+    if (!definite && p.kind !== 'ok') {
+      const why = p.kind === 'unknown' ? `is unknown: ${p.reason}` : 'is missing';
+      this.out.error(rule.resource, `${protoAttr} of ${where} ${why}`, protoAttr, protoAttr);
+      return { status: 'error', observed: `${protoAttr} unknown` };
+    }
+    if (!definite && unknownPorts.length > 0) {
+      const { attr, reason } = unknownPorts[0]!;
+      this.out.error(rule.resource, `${attr} of ${where} is unknown: ${reason}`, attr, attr);
+      return { status: 'error', observed: `${attr} unknown` };
+    }
+    const cidrs = destinations(rule.dests);
+    const violation =
+      p.kind === 'ok'
+        ? egressViolation({
+            protocol: p.value,
+            ...(ports.from !== undefined ? { from_port: ports.from } : {}),
+            ...(ports.to !== undefined ? { to_port: ports.to } : {}),
+            cidrs,
+          })
+        : `egress rule allows ports ${ports.from ?? '?'}-${ports.to ?? '?'} of a protocol not known statically${cidrs.length ? ` to ${cidrs.join(', ')}` : ''}`;
     if (!violation) return { status: 'pass', observed: 'tcp/443' };
     // The port that widens the range: from_port below 443, else to_port above it.
     const portAttr = ports.from !== undefined && ports.from !== 443 ? 'from_port' : 'to_port';
-    const attr = protocol === 'tcp' ? `${rule.prefix}${portAttr}` : protoAttr;
+    const attr = protocol === 'tcp' || protocol === undefined ? `${rule.prefix}${portAttr}` : protoAttr;
     this.out.fail(rule.resource, `${violation} (${where})`, attr, rule.prefix ? rule.prefix.slice(0, -1) : 'egress');
     return { status: 'fail', observed: violation.replace(/^egress rule allows /, '') };
   }

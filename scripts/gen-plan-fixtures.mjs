@@ -4,6 +4,7 @@
  * fixtures/plans/configs/<name>/, with the real terraform binary, offline:
  *   node scripts/gen-plan-fixtures.mjs [name...]      (default: every config)
  *   node scripts/gen-plan-fixtures.mjs --reference    (fixtures/plans/reference*.plan.json, see below)
+ *   node scripts/gen-plan-fixtures.mjs --independent  (fixtures/independent/plan.json, see below)
  *
  * Each config dir holds a `fixture.json`:
  *   { "seed": { "vars": {...} },                       optional: a prior state (see below)
@@ -18,7 +19,7 @@
  * Offline setup: the hashicorp/aws provider from the filesystem mirror (/opt/tf-plugins, override
  * with TF_PLUGIN_MIRROR), fake credentials, and configs whose provider block skips every AWS call.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -319,6 +320,63 @@ function generateReference() {
   }
 }
 
+/**
+ * A stand-in for STS on a loopback port, in a child process (terraform runs synchronously here): it
+ * answers GetCallerIdentity for ACCOUNT, the answer AWS gives for an account of that id, and refuses
+ * every other call, so a plan that needed more of AWS fails instead of being faked. Resolves to its
+ * URL and a stop function.
+ */
+function stubSts() {
+  const body =
+    '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+    `<Arn>arn:aws:iam::${ACCOUNT}:user/ztait-plan</Arn><UserId>AIDAZTAITPLANFIXTURE</UserId><Account>${ACCOUNT}</Account>` +
+    '</GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
+  const code = `
+    const { createServer } = require('node:http');
+    const server = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => {
+        const ok = /(^|&)Action=GetCallerIdentity(&|$)/.test(data);
+        if (!ok) process.stderr.write('stub STS refused: ' + req.method + ' ' + req.url + ' ' + data.slice(0, 200) + '\\n');
+        res.writeHead(ok ? 200 : 400, { 'content-type': 'text/xml' });
+        res.end(ok ? ${JSON.stringify(body)} : '<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>');
+      });
+    });
+    server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+  `;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolvePort, reject) => {
+    child.on('error', reject);
+    child.once('exit', (code) => reject(new Error(`the stub STS exited (${code}) before listening`)));
+    child.stdout.once('data', (d) => resolvePort({ url: `http://127.0.0.1:${String(d).trim()}`, stop: () => child.kill() }));
+  });
+}
+
+/**
+ * The independently written configuration (fixtures/independent, issue 17), planned as it is with
+ * scripts/terraform/plan-json.mjs. Its names and ARNs come from data.aws_caller_identity,
+ * data.aws_region and data.aws_partition. The last two are read from the provider's own
+ * configuration; the first calls STS, which here is stubSts() (AWS_ENDPOINT_URL_STS): terraform reads
+ * the data source as in a real plan, with ACCOUNT as the answer, and the configuration carries no
+ * skip flag or override. The plan is written next to the configuration (fixtures/independent/plan.json).
+ */
+async function generateIndependent() {
+  const script = join(ROOT, 'scripts/terraform/plan-json.mjs');
+  const config = join(ROOT, 'fixtures/independent');
+  const out = process.env.ZTAIT_PLAN_FIXTURES_OUT ? join(OUT, 'independent.plan.json') : join(config, 'plan.json');
+  const sts = await stubSts();
+  try {
+    execFileSync(process.execPath, [script, config, out], {
+      stdio: 'inherit',
+      env: { ...process.env, AWS_ENDPOINT_URL_STS: sts.url, AWS_REGION: REGION, AWS_DEFAULT_REGION: REGION },
+    });
+  } finally {
+    sts.stop();
+  }
+  writePlan(out, JSON.parse(readFileSync(out, 'utf8')));
+}
+
 function main() {
   try {
     execFileSync('terraform', ['version'], { stdio: 'ignore' });
@@ -328,6 +386,7 @@ function main() {
   }
   const args = process.argv.slice(2);
   if (args.includes('--reference')) return generateReference();
+  if (args.includes('--independent')) return generateIndependent();
   const names = args.length ? args : readdirSync(CONFIGS).filter((d) => existsSync(join(CONFIGS, d, 'fixture.json')));
   for (const name of names) generate(name);
 }

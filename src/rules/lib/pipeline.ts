@@ -10,7 +10,18 @@
 import { label, type Resource } from '../../model/inventory.js';
 import { isManagedAfterChange } from '../../model/changes.js';
 import { instanceKey, type InventoryIndex } from '../../inventory/index.js';
-import { RefObject, Unknown, firstBlock, isObject, refsOf, show, unknownReason, type Value, type ValueObject } from '../../model/value.js';
+import {
+  RefObject,
+  Unknown,
+  containsUnknown,
+  firstBlock,
+  isObject,
+  refsOf,
+  show,
+  unknownReason,
+  type Value,
+  type ValueObject,
+} from '../../model/value.js';
 import type { RelatedSite, RuleContext, RuleExamined, RuleFinding, RuleOutcome } from '../define.js';
 
 // ---------------------------------------------------------------- scope and names
@@ -126,7 +137,10 @@ export function environmentOf(fn: Resource): EnvRead {
   // A map whose keys are known but some values are not (a source may say so through `structure`).
   if (vars instanceof Unknown && isObject(vars.structure)) return { kind: 'ok', vars: vars.structure };
   if (vars instanceof Unknown || vars instanceof RefObject) return { kind: 'unknown', reason: unknownReason(vars) };
-  return isObject(vars) ? { kind: 'ok', vars } : { kind: 'none' };
+  if (isObject(vars)) return { kind: 'ok', vars };
+  // a plan can show a map it knows only after apply as a list of unknowns: not "no environment"
+  if (containsUnknown(vars)) return { kind: 'unknown', reason: 'the environment variables are known only after apply' };
+  return { kind: 'none' };
 }
 
 /** A list attribute (`subnet_ids`), element Unknowns kept. */

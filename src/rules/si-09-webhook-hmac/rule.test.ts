@@ -151,6 +151,11 @@ describe('SI-9 webhook sources validated via HMAC-SHA256', () => {
       s.fns.receiver.values.environment = [{ variables: opaque('merge(local.env, var.extra_env): var.extra_env has no value') }];
     });
     expect(run(webhookHmac, env).status).toBe('error');
+    // a plan shows a map known only after apply (jsonencode of secret ARNs) as a list of unknowns: not "no environment"
+    const planned = scenario('static', (s) => {
+      s.fns.receiver.values.environment = [{ variables: [opaque('known after apply'), opaque('known after apply')] }];
+    });
+    expect(run(webhookHmac, planned).status).toBe('error');
     expect(run(webhookHmac, scenario('live'), 'live', { aws_apigatewayv2_route: 'apigateway:GET AccessDenied' }).status).toBe('error');
   });
 

@@ -58,13 +58,19 @@ export function arnPattern(type: string, values: ValueObject): string | undefine
   return f ? f((k) => known(values, k)) : undefined;
 }
 
-/** Known computed attributes to add to an instance's values (`id` of a role is its name). */
+/**
+ * Known computed attributes to add to an instance's values (`id` of a role is its name; of a bucket
+ * named `"logs-${data.aws_caller_identity.current.account_id}"`, the pattern `logs-*`).
+ */
 export function knownComputed(type: string, values: ValueObject): ValueObject {
   const out: ValueObject = {};
   const idKey = own(ID_FROM, type);
   if (idKey && own(values, 'id') === undefined) {
     const v: Value | undefined = own(values, idKey);
     if (typeof v === 'string') out.id = v;
+    else if (v instanceof Unknown && v.constructor === Unknown && v.pattern && v.structure === undefined) {
+      out.id = new Unknown(v.reason, { refs: v.refs, pattern: v.pattern });
+    }
   }
   return out;
 }

@@ -46,7 +46,28 @@ export class RefObject {
     readonly arnPattern?: string,
   ) {}
   get(name: string): Value {
-    if (Object.prototype.hasOwnProperty.call(this.attrs, name)) return this.attrs[name] ?? null;
+    if (Object.prototype.hasOwnProperty.call(this.attrs, name)) {
+      const v = this.attrs[name] ?? null;
+      // A managed resource's id is computed by AWS: through a reference it is known only after apply
+      // (a plan says so too), expected to be what the source computed (a bucket's id is its name),
+      // and it designates the resource: two buckets sharing a name are told apart by the id referenced.
+      if (name === 'id' && typeof v === 'string' && !/(^|\.)data\./.test(this.address)) {
+        return new Unknown(`${this.address}.id is known only after apply`, { refs: [this.address], pattern: v });
+      }
+      // A partly known attribute read through the reference points at this resource, as the plan's
+      // references say (`aws_s3_bucket.x.bucket` -> aws_s3_bucket.x), not at what its value was made
+      // of (a variable, `data.aws_caller_identity`): so the reader can tell which resource it names.
+      // Documents (a structure) and evaluation failures (a subclass) are kept as they are.
+      if (
+        v instanceof Unknown &&
+        v.constructor === Unknown &&
+        v.structure === undefined &&
+        !(v.refs.length === 1 && v.refs[0] === this.address)
+      ) {
+        return new Unknown(v.reason, { refs: [this.address], ...(v.pattern ? { pattern: v.pattern } : {}) });
+      }
+      return v;
+    }
     const pattern = name === 'arn' ? this.arnPattern : undefined;
     return new Unknown(`${this.address}.${name} is known only after apply`, {
       refs: [this.address],

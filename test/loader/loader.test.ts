@@ -286,8 +286,27 @@ resource "aws_dynamodb_table" "t" {
         'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\nresource "aws_s3_bucket_policy" "p" {\n  bucket = aws_s3_bucket.b.id\n  policy = "{}"\n}\n',
     });
     const inv = await loadHcl([dir]);
-    expect(byAddr(inv, 'aws_s3_bucket_policy.p').values.bucket).toBe('logs');
+    // The id is computed by AWS (known only after apply, as a plan says), expected to be the name:
+    // the value keeps the resource it was read from, so the policy binds to this bucket by reference.
+    const bucket = byAddr(inv, 'aws_s3_bucket_policy.p').values.bucket;
+    expect(bucket).toBeInstanceOf(Unknown);
+    expect(bucket).toMatchObject({ refs: ['aws_s3_bucket.b'], pattern: 'logs' });
     expect(new RefObject('a', 'aws_s3_bucket', {}).get('arn')).toBeInstanceOf(Unknown);
+  });
+
+  it('a partly known name read through a reference points at the resource, with its pattern', async () => {
+    const dir = tree({
+      'main.tf': [
+        'variable "env" {\n  type = string\n}',
+        'resource "aws_s3_bucket" "b" {\n  bucket = "logs-${var.env}"\n}',
+        'resource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.b.bucket\n}',
+        'resource "aws_s3_bucket_policy" "p" {\n  bucket = aws_s3_bucket.b.id\n  policy = "{}"\n}',
+      ].join('\n'),
+    });
+    const inv = await loadHcl([dir]);
+    // the name is made of var.env, but `aws_s3_bucket.b.bucket` designates the bucket (as a plan's references say)
+    expect(byAddr(inv, 'aws_s3_bucket_versioning.v').values.bucket).toMatchObject({ refs: ['aws_s3_bucket.b'], pattern: 'logs-*' });
+    expect(byAddr(inv, 'aws_s3_bucket_policy.p').values.bucket).toMatchObject({ refs: ['aws_s3_bucket.b'], pattern: 'logs-*' });
   });
 
   it('says so when there is nothing to check', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cloudtrailWriteOnly } from './rule.js';
-import type { ValueObject } from '../../model/value.js';
-import { jsonencode, lines, opaque, ref, tpl } from '../../../test/support/builder.js';
+import { Unknown, type Value, type ValueObject } from '../../model/value.js';
+import { Ref, jsonencode, lines, opaque, ref, res, tpl } from '../../../test/support/builder.js';
 import { SHAPES, expectOnly, findingOn, run, scenario } from '../../../test/support/helpers.js';
 import { doc, type System } from '../../../test/support/system.js';
 import { describeRuleFixtures } from '../../../test/support/rule-tester.js';
@@ -83,6 +83,75 @@ describe('SI-8 CloudTrail logs forwarded to a write-only bucket', () => {
       });
     });
   }
+
+  describe('a bucket named in part (the account id), bound by reference as the static source gives it', () => {
+    /** The trail bucket named `ztait-trail-<account id>`; policy, versioning and trail reference it. */
+    const partlyNamed = (s: System, denied: (s: System) => Value = (t) => tpl(new Ref(t.bucket, 'arn'), '/*')): void => {
+      s.bucket.values.bucket = new Unknown('data.aws_caller_identity.current.account_id is known only after apply', {
+        refs: ['data.aws_caller_identity.current'],
+        pattern: 'ztait-trail-*',
+      });
+      for (const r of [s.bucketPolicy, s.versioning]) r.values.bucket = new Ref(s.bucket, 'id');
+      s.trail.values.s3_bucket_name = new Ref(s.bucket, 'id');
+      s.bucketPolicy.values.policy = jsonencode(
+        doc({
+          Sid: 'DenyDeletes',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+          Resource: denied(s),
+        }),
+      );
+    };
+
+    it('passes with the Deny on its own objects ("${aws_s3_bucket.trail.arn}/*" or "arn:aws:s3:::${...id}/*")', () => {
+      const byArn = scenario('static', (s) => partlyNamed(s));
+      expect(run(cloudtrailWriteOnly, byArn).status).toBe('pass');
+      const byId = scenario('static', (s) => partlyNamed(s, (t) => tpl('arn:aws:s3:::', new Ref(t.bucket, 'id'), '/*')));
+      expect(run(cloudtrailWriteOnly, byId).status).toBe('pass');
+    });
+
+    it('a Deny on a literal name it may have is error; on a name it cannot have, fail', () => {
+      const literal = scenario('static', (s) => partlyNamed(s, () => 'arn:aws:s3:::ztait-trail-111122223333/*'));
+      const c = run(cloudtrailWriteOnly, literal);
+      expect(c.status).toBe('error');
+      expect(c.findings[0]!.message).toMatch(
+        /its Deny covers arn:aws:s3:::ztait-trail-111122223333\/\*, and the bucket's name is known only as ztait-trail-\*/,
+      );
+      const other = scenario('static', (s) => partlyNamed(s, () => 'arn:aws:s3:::ztait-archive-*/*'));
+      expect(run(cloudtrailWriteOnly, other).status).toBe('fail');
+    });
+
+    it('a versioning whose bucket is unknown and refers to no bucket makes the verdict error, not fail', () => {
+      const rs = scenario('static', (s) => {
+        partlyNamed(s);
+        s.versioning.values.bucket = opaque('var.versioned_bucket has no value');
+      });
+      expect(lines(run(cloudtrailWriteOnly, rs))).toEqual([
+        `error ${BUCKET}: cannot tell whether module.foundation.aws_s3_bucket_versioning.trail (bucket = (unknown: var.versioned_bucket has no value)) is the versioning of bucket ${BUCKET}: its bucket is not known statically`,
+      ]);
+      // a literal name the bucket cannot have is another bucket's
+      const elsewhere = scenario('static', (s) => {
+        partlyNamed(s);
+        s.versioning.values.bucket = 'ztait-archive-logs';
+      });
+      expect(run(cloudtrailWriteOnly, elsewhere).status).toBe('fail');
+    });
+  });
+
+  it('two buckets sharing a literal name: policy and versioning bind to the one they reference', () => {
+    // static only: live, a name is one bucket
+    const rs = scenario('static', (s) => {
+      const twin = res('aws_s3_bucket', 'archive', { bucket: 'ztait-trail-logs' }, { module: 'module.foundation' });
+      s.bucketPolicy.values.bucket = new Ref(s.bucket, 'id');
+      s.trail.values.s3_bucket_name = new Ref(s.bucket, 'id');
+      s.versioning.values.bucket = new Ref(twin, 'id');
+      return [twin];
+    });
+    expect(lines(run(cloudtrailWriteOnly, rs))).toEqual([
+      `fail ${BUCKET}: bucket ztait-trail-logs has no versioning (no aws_s3_bucket_versioning with status Enabled)`,
+    ]);
+  });
 
   it('no trail at all fails; a trail to a bucket not in the inventory is error', () => {
     const none = scenario('static', (s) => {

@@ -5,12 +5,19 @@
  * (`"*"` / `{"AWS": "*"}`) on all its objects (a Condition such as ArnNotLike voids it), and whose
  * versioning is `Enabled` (`aws_s3_bucket_versioning` or the legacy inline `versioning` block).
  * No trail at all fails (the invariant requires one).
+ *
+ * A bucket policy governs its own bucket only, so its Deny is judged against that bucket's objects,
+ * `arn:aws:s3:::<name>/*`, where the name may be known only in part (`ztait-trail-*` for
+ * `"ztait-trail-${data.aws_caller_identity.current.account_id}"`, `*` for a variable without value):
+ * a Resource naming the bucket by reference (its `arn`, `id` or `bucket`) denotes those very objects.
+ * A bucket policy or versioning resource belongs to the bucket its `bucket` refers to; a literal
+ * name binds by name; a value that is unknown and refers to no bucket may be any bucket whose name
+ * it can be, and such a bucket's verdict is `error` rather than `fail` (bindingOf).
  */
 import type { Resource } from '../../model/inventory.js';
 import { RefObject, Unknown, show, type Value } from '../../model/value.js';
-import { explicitlyDenies, parsePolicy, type PolicyDocument } from '../../policy/index.js';
+import { denyUndecidable, explicitlyDenies, globMatch, globsOverlap, parsePolicy, type PolicyDocument } from '../../policy/index.js';
 import { arnGlob, whyNotDenied } from '../lib/iam.js';
-import { denyUndecidable } from '../../policy/index.js';
 import { knownSelfRefs } from '../../policy/roles.js';
 import { OutcomeBuilder, gapErrors, inScope, label, readBlock, readBool, readString, unknownReason } from '../lib/pipeline.js';
 import type { Rule, RuleContext, RuleOutcome } from '../define.js';
@@ -22,7 +29,11 @@ const NEEDS = ['aws_cloudtrail', 'aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_s
 /** Stands for "no trail" so that the failure has a resource to be reported on. */
 const NO_TRAIL: Resource = { address: 'aws_cloudtrail', mode: 'managed', type: 'aws_cloudtrail', name: '(none)', module: '', values: {} };
 
+const S3_ARN = 'arn:aws:s3:::';
+
 type Status = 'pass' | 'fail' | 'error';
+
+const worst = (a: Status, b: Status): Status => (a === 'fail' || b === 'fail' ? 'fail' : a === 'error' || b === 'error' ? 'error' : 'pass');
 
 export const cloudtrailWriteOnly: Rule = {
   id: 'SI-8',
@@ -56,46 +67,113 @@ export const cloudtrailWriteOnly: Rule = {
         out.examine(trail, 'fail', 's3_bucket_name = (none)');
         continue;
       }
-      const bucket = ctx.index.resolve(target, ['aws_s3_bucket']).resources[0];
-      if (!bucket) {
+      // A literal name several bucket resources share (test fixtures do) designates each of them.
+      const targets = ctx.index.resolve(target, ['aws_s3_bucket']).resources;
+      if (targets.length === 0) {
         const why =
           target instanceof Unknown || target instanceof RefObject ? `is unknown: ${unknownReason(target)}` : 'is not in the inventory';
         out.error(trail, `bucket ${show(target)} of trail ${name} ${why}`, 's3_bucket_name');
         out.examine(trail, 'error', `s3_bucket_name = ${show(target)} (not found)`);
         continue;
       }
-      let status = buckets.get(bucket.address);
-      if (status === undefined) {
-        status = checkBucket(ctx, out, bucket);
-        buckets.set(bucket.address, status);
+      let status: Status = 'pass';
+      for (const bucket of targets) {
+        let s = buckets.get(bucket.address);
+        if (s === undefined) buckets.set(bucket.address, (s = checkBucket(ctx, out, bucket)));
+        status = worst(status, s);
       }
-      out.examine(trail, status, `s3_bucket_name = ${label(bucket)}`);
+      out.examine(trail, status, `s3_bucket_name = ${targets.map(label).join(', ')}`);
     }
     return out.finish('no aws_cloudtrail');
   },
 };
 
 function checkBucket(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource): Status {
-  const p = denyOfDeletes(ctx, out, bucket);
-  const v = versioning(ctx, out, bucket);
-  const status: Status =
-    p.status === 'fail' || v.status === 'fail' ? 'fail' : p.status === 'error' || v.status === 'error' ? 'error' : 'pass';
+  const name = nameGlob(bucket);
+  const p = denyOfDeletes(ctx, out, bucket, name);
+  const v = versioning(ctx, out, bucket, name);
+  const status = worst(p.status, v.status);
   out.examine(bucket, status, `${p.observed}; ${v.observed}`);
   return status;
 }
 
-function belongsTo(ctx: RuleContext, v: Value | undefined, bucket: Resource): boolean {
-  return ctx.index.resolve(v, ['aws_s3_bucket']).resources.some((r) => r.address === bucket.address);
+/** The bucket's name as a glob: known (`exact`), partly known (a template's pattern, `bucket_prefix`), or `*`. */
+interface NameGlob {
+  glob: string;
+  exact: boolean;
 }
 
-function denyOfDeletes(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource): { status: Status; observed: string } {
-  const objects = `${arnGlob(bucket).glob}/*`;
-  const sources: { resource: Resource; value: Value }[] = inScope(ctx, 'aws_s3_bucket_policy')
-    .filter((p) => belongsTo(ctx, p.values.bucket, bucket))
-    .map((p) => ({ resource: p, value: p.values.policy ?? null }));
+function nameGlob(bucket: Resource): NameGlob {
+  const arn = arnGlob(bucket);
+  if (arn.exact && arn.glob.startsWith(S3_ARN)) {
+    const glob = arn.glob.slice(S3_ARN.length);
+    return { glob, exact: !/[*?]/.test(glob) };
+  }
+  const n = bucket.values.bucket;
+  if (n instanceof Unknown && n.pattern) return { glob: n.pattern, exact: false };
+  const prefix = bucket.values.bucket_prefix;
+  if ((n === undefined || n === null) && typeof prefix === 'string') return { glob: `${prefix}*`, exact: false };
+  return { glob: '*', exact: false };
+}
+
+type Binding = 'yes' | 'no' | 'maybe';
+
+/**
+ * Whether a `bucket` argument (of a bucket policy, a versioning resource) designates `bucket`: 'yes'
+ * by a reference to it or its literal name; 'no' when it designates another bucket or a name this
+ * one cannot have; 'maybe' when it is unknown and refers to no bucket (a variable without value, a
+ * data source) or is a literal the partly known name may be.
+ */
+function bindingOf(ctx: RuleContext, v: Value | undefined, bucket: Resource, name: NameGlob): Binding {
+  const designated = ctx.index.resolve(v, ['aws_s3_bucket']).resources;
+  if (designated.some((r) => r.address === bucket.address)) return 'yes';
+  // A data source stands for the bucket it names.
+  const looked = designated.filter((r) => r.mode === 'data').map((r) => bindingOf(ctx, r.values.bucket, bucket, name));
+  if (designated.length > 0) return looked.includes('yes') ? 'yes' : looked.includes('maybe') ? 'maybe' : 'no';
+  if (typeof v === 'string') return !name.exact && globMatch(name.glob, v) ? 'maybe' : 'no';
+  if (v instanceof Unknown) return globsOverlap(v.pattern ?? '*', name.glob) ? 'maybe' : 'no';
+  return v instanceof RefObject ? 'maybe' : 'no';
+}
+
+/** The resources of `type` bound to the bucket, and those that may be. */
+function boundTo(ctx: RuleContext, type: string, bucket: Resource, name: NameGlob): { yes: Resource[]; maybe: Resource[] } {
+  const yes: Resource[] = [];
+  const maybe: Resource[] = [];
+  for (const r of inScope(ctx, type)) {
+    const b = bindingOf(ctx, r.values.bucket, bucket, name);
+    if (b === 'yes') yes.push(r);
+    else if (b === 'maybe') maybe.push(r);
+  }
+  return { yes, maybe };
+}
+
+/** Error: resources of a kind (`bucket policy`, `versioning`) whose bucket may or may not be this one. */
+function undecided(
+  out: OutcomeBuilder,
+  bucket: Resource,
+  maybe: readonly Resource[],
+  what: string,
+  key: string,
+): { status: Status; observed: string } {
+  const which = maybe.map((r) => `${r.address} (bucket = ${show(r.values.bucket)})`).join(', ');
+  out.error(
+    bucket,
+    `cannot tell whether ${which} is the ${what} of bucket ${label(bucket)}: its bucket is not known statically`,
+    undefined,
+    key,
+  );
+  return { status: 'error', observed: `${what} undecided` };
+}
+
+function denyOfDeletes(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource, name: NameGlob): { status: Status; observed: string } {
+  const arn = `${S3_ARN}${name.glob}`;
+  const objects = `${arn}/*`;
+  const bound = boundTo(ctx, 'aws_s3_bucket_policy', bucket, name);
+  const sources: { resource: Resource; value: Value }[] = bound.yes.map((p) => ({ resource: p, value: p.values.policy ?? null }));
   const legacy = bucket.values.policy;
   if (legacy !== undefined && legacy !== null && legacy !== '') sources.push({ resource: bucket, value: legacy });
   if (sources.length === 0) {
+    if (bound.maybe.length > 0) return undecided(out, bucket, bound.maybe, 'bucket policy', 'policy');
     out.fail(
       bucket,
       `bucket ${label(bucket)} has no bucket policy, so nothing denies ${BUCKET_DELETE_ACTIONS.join(' and ')}`,
@@ -123,11 +201,15 @@ function denyOfDeletes(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource):
       if (status === 'pass') status = 'error';
       continue;
     }
-    const undecided = docs.find((d) => denyUndecidable(d.policy, action, objects));
-    if (undecided) {
+    const unknownDeny = docs.find((d) => denyUndecidable(d.policy, action, objects));
+    const other = name.exact ? undefined : docs.map((d) => ({ ...d, names: deniedNameOf(d.policy, action, arn) })).find((d) => d.names);
+    if (unknownDeny || other) {
+      const why = unknownDeny
+        ? 'its Deny is not fully known statically'
+        : `its Deny covers ${other!.names}, and the bucket's name is known only as ${name.glob}`;
       out.error(
-        undecided.resource,
-        `cannot tell whether the bucket policy of ${label(bucket)} denies ${action} to Principal "*": its Deny is not fully known statically`,
+        (unknownDeny ?? other)!.resource,
+        `cannot tell whether the bucket policy of ${label(bucket)} denies ${action} to Principal "*": ${why}`,
         'policy',
         action,
       );
@@ -146,26 +228,32 @@ function denyOfDeletes(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource):
   return { status, observed: `bucket policy denies ${denied.length > 0 ? denied.join(', ') : 'no delete'} to everyone` };
 }
 
-function versioning(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource): { status: Status; observed: string } {
-  const res = inScope(ctx, 'aws_s3_bucket_versioning').find((v) => belongsTo(ctx, v.values.bucket, bucket));
-  if (res) {
-    const cfg = readBlock(res.values.versioning_configuration);
-    const st = cfg.kind === 'ok' ? readString(cfg.value.status) : cfg;
-    const attr = 'versioning_configuration.status';
-    if (st.kind === 'ok' && st.value === 'Enabled') return { status: 'pass', observed: `${attr} = Enabled` };
-    if (st.kind === 'ok' || st.kind === 'missing') {
-      const shown = st.kind === 'ok' ? st.value : '(unset)';
-      out.fail(
-        res,
-        `versioning of bucket ${label(bucket)} is ${shown} (must be Enabled)`,
-        cfg.kind === 'ok' ? attr : 'versioning_configuration',
-        'versioning',
-      );
-      return { status: 'fail', observed: `${attr} = ${shown}` };
+/**
+ * An unconditional Deny of `action` to everyone on all objects of a bucket (`arn:aws:s3:::<b>/*`)
+ * that the partly known `arn` may be (`ztait-trail-123456789012` for `ztait-trail-*`): whether it is
+ * this bucket's cannot be told statically. The objects it names, or undefined.
+ */
+function deniedNameOf(policy: PolicyDocument, action: string, arn: string): string | undefined {
+  for (const st of policy.statements) {
+    if (st.effect !== 'Deny') continue;
+    for (const r of st.resource ?? []) {
+      if (!r.startsWith(S3_ARN) || !r.endsWith('/*')) continue;
+      const other = r.slice(0, -2);
+      if (!other.slice(S3_ARN.length).includes('/') && globsOverlap(other, arn) && explicitlyDenies(policy, action, r)) return r;
     }
-    const why = st.kind === 'unknown' ? `unknown: ${st.reason}` : `not a string: ${st.shown}`;
-    out.error(res, `versioning status of bucket ${label(bucket)} is ${why}`, attr, 'versioning');
-    return { status: 'error', observed: `${attr} unknown` };
+  }
+  return undefined;
+}
+
+function versioning(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource, name: NameGlob): { status: Status; observed: string } {
+  const bound = boundTo(ctx, 'aws_s3_bucket_versioning', bucket, name);
+  if (bound.yes.length > 0) {
+    return bound.yes
+      .map((res) => versioningResource(out, bucket, res))
+      .reduce((a, b) => ({
+        status: worst(a.status, b.status),
+        observed: a.observed === b.observed ? a.observed : `${a.observed}, ${b.observed}`,
+      }));
   }
   const legacy = readBlock(bucket.values.versioning);
   if (legacy.kind === 'ok') {
@@ -175,18 +263,40 @@ function versioning(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource): { 
       out.error(bucket, `versioning.enabled of bucket ${label(bucket)} is unknown: ${en.reason}`, 'versioning.enabled', 'versioning');
       return { status: 'error', observed: 'versioning.enabled unknown' };
     }
-    out.fail(
-      bucket,
-      `versioning of bucket ${label(bucket)} is not enabled (versioning.enabled must be true)`,
-      'versioning.enabled',
-      'versioning',
-    );
-    return { status: 'fail', observed: 'versioning.enabled = false' };
-  }
-  if (legacy.kind === 'unknown') {
+    if (bound.maybe.length === 0) {
+      out.fail(
+        bucket,
+        `versioning of bucket ${label(bucket)} is not enabled (versioning.enabled must be true)`,
+        'versioning.enabled',
+        'versioning',
+      );
+      return { status: 'fail', observed: 'versioning.enabled = false' };
+    }
+  } else if (legacy.kind === 'unknown') {
     out.error(bucket, `versioning of bucket ${label(bucket)} is unknown: ${legacy.reason}`, 'versioning', 'versioning');
     return { status: 'error', observed: 'versioning unknown' };
   }
+  if (bound.maybe.length > 0) return undecided(out, bucket, bound.maybe, 'versioning', 'versioning');
   out.fail(bucket, `bucket ${label(bucket)} has no versioning (no aws_s3_bucket_versioning with status Enabled)`, undefined, 'versioning');
   return { status: 'fail', observed: 'versioning = (none)' };
+}
+
+function versioningResource(out: OutcomeBuilder, bucket: Resource, res: Resource): { status: Status; observed: string } {
+  const cfg = readBlock(res.values.versioning_configuration);
+  const st = cfg.kind === 'ok' ? readString(cfg.value.status) : cfg;
+  const attr = 'versioning_configuration.status';
+  if (st.kind === 'ok' && st.value === 'Enabled') return { status: 'pass', observed: `${attr} = Enabled` };
+  if (st.kind === 'ok' || st.kind === 'missing') {
+    const shown = st.kind === 'ok' ? st.value : '(unset)';
+    out.fail(
+      res,
+      `versioning of bucket ${label(bucket)} is ${shown} (must be Enabled)`,
+      cfg.kind === 'ok' ? attr : 'versioning_configuration',
+      'versioning',
+    );
+    return { status: 'fail', observed: `${attr} = ${shown}` };
+  }
+  const why = st.kind === 'unknown' ? `unknown: ${st.reason}` : `not a string: ${st.shown}`;
+  out.error(res, `versioning status of bucket ${label(bucket)} is ${why}`, attr, 'versioning');
+  return { status: 'error', observed: `${attr} unknown` };
 }

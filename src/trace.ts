@@ -5,7 +5,7 @@
  * value comes from (a local, a module input, a variable default, a tfvars line). Live findings have
  * no trace: an account has no source lines.
  */
-import type { Inventory, Location, Origin, Resource } from './model/inventory.js';
+import type { Inventory, Location, Origin, Resource, StatementRef } from './model/inventory.js';
 import type { TraceStep } from './model/result.js';
 import type { RelatedSite, RuleFinding } from './rules/define.js';
 import { own } from './model/dict.js';
@@ -40,7 +40,7 @@ export function traceOf(inv: Inventory, f: RuleFinding, at: Location | undefined
     seen.add(key);
     steps.push({ file: o.file, line: o.line, end_line: o.endLine, what: o.what });
   };
-  const origins = (r: Resource, attr: string | undefined, statement?: number): Origin[] =>
+  const origins = (r: Resource, attr: string | undefined, statement?: StatementRef): Origin[] =>
     inv.provenance?.origins(r, attr, statement !== undefined ? { statement } : {}) ?? [];
   origins(f.resource, f.attr).forEach(add);
   for (const rel of f.related ?? []) {
@@ -54,7 +54,7 @@ export function traceOf(inv: Inventory, f: RuleFinding, at: Location | undefined
 /** A related place: the statement's own block when the rule names one, else the attribute. */
 function relatedLocation(rel: RelatedSite): Location | undefined {
   if (rel.statement !== undefined) {
-    const stmt = rel.resource.attrLocations?.[`statement.${rel.statement}`];
+    const stmt = rel.resource.attrLocations?.[`statement.${rel.statement.index}`];
     if (stmt && rel.resource.type === 'aws_iam_policy_document') return stmt;
   }
   return locate(rel.resource, rel.attr);

@@ -57,7 +57,13 @@ export interface Origin extends Location {
  * from the use towards the origin. `statement` narrows a policy document to one statement.
  */
 export interface Provenance {
-  origins(resource: Resource, attr: string | undefined, opts?: { statement?: number }): Origin[];
+  origins(resource: Resource, attr: string | undefined, opts?: { statement?: StatementRef }): Origin[];
+}
+
+/** A statement of a rendered policy document: its index, and its Sid when it has one. */
+export interface StatementRef {
+  index: number;
+  sid?: string;
 }
 
 export interface Diagnostic {

@@ -1,4 +1,4 @@
-import type { Inventory, Resource } from '../model/inventory.js';
+import type { Inventory, Resource, StatementRef } from '../model/inventory.js';
 import type { InventoryIndex } from '../inventory/index.js';
 
 /**
@@ -34,8 +34,8 @@ export interface RuleFinding {
 export interface RelatedSite {
   resource: Resource;
   attr?: string;
-  /** Index of the policy statement meant, when `attr` holds a policy document. */
-  statement?: number;
+  /** The policy statement meant, when `attr` holds a policy document. */
+  statement?: StatementRef;
   /** What it is, in a few words: `statement 2 allows sts:AssumeRole`. */
   what: string;
 }

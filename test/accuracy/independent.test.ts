@@ -1,10 +1,10 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { scan, type ScanSource } from '../../src/scan.js';
-import type { Status } from '../../src/model/result.js';
+import type { CheckResult, Finding, Status } from '../../src/model/result.js';
 import { ALL_RULES } from '../../src/rules/registry.js';
 import { REPO_ROOT } from '../support/cli.js';
 
@@ -58,12 +58,34 @@ interface Mutant {
 const MUTANTS = parseYaml(readFileSync(join(REPO_ROOT, 'fixtures/independent-mutants.yaml'), 'utf8')) as Mutant[];
 
 async function verdicts(source: ScanSource): Promise<Verdicts> {
-  const result = await scan({ source, commandLine: 'ztait check (test/accuracy/independent.test.ts)' });
+  return verdictsOf(await check(source));
+}
+
+function check(source: ScanSource): Promise<CheckResult> {
+  return scan({ source, commandLine: 'ztait check (test/accuracy/independent.test.ts)' });
+}
+
+function verdictsOf(result: CheckResult): Verdicts {
   return Object.fromEntries(result.invariants.map((i) => [i.id, i.status]));
+}
+
+/** The finding's place or a step of its trace is one of the changed lines of `file` (`first`..`last`). */
+function covers(f: Finding, file: string, first: number, last: number): boolean {
+  return [f, ...(f.trace ?? [])].some(
+    (at) =>
+      at.file !== undefined && at.line !== undefined && resolve(at.file) === file && at.line <= last && (at.end_line ?? at.line) >= first,
+  );
 }
 
 /** Runs of whitespace compare equal: `terraform fmt` re-aligns the `=` of neighbouring lines. */
 const norm = (line: string): string => line.trim().replace(/\s+/g, ' ');
+
+/** The changed line (1-based) of the mutant's file. */
+function changedLine(text: string, m: Mutant): number {
+  const lines = text.split('\n');
+  const start = m.after ? lines.findIndex((l) => norm(l).includes(norm(m.after!))) : 0;
+  return lines.findIndex((l, i) => i >= start && norm(l) === norm(m.find)) + 1;
+}
 
 /** The mutant's text of a file: the `find` line (the first after the `after` line) replaced, indented alike. */
 function mutate(text: string, m: Mutant): string {
@@ -109,7 +131,14 @@ describe('fixtures/independent, as HCL, and its mutants (fixtures/independent-mu
     cpSync(DIR, work, { recursive: true, filter: (src) => !src.endsWith('plan.json') });
     pristine = await verdicts({ kind: 'hcl', paths: [work] });
   });
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const coverage = { breaking: 0, covered: [] as string[], missed: [] as string[] };
+  afterAll(() => {
+    rmSync(work, { recursive: true, force: true });
+    console.log(
+      `independent mutants: the finding or its trace covers the changed line in ${coverage.covered.length}/${coverage.breaking}` +
+        (coverage.missed.length ? `; not: ${coverage.missed.join('; ')}` : ''),
+    );
+  });
 
   eachPasses(() => pristine, PENDING_HCL);
 
@@ -121,14 +150,26 @@ describe('fixtures/independent, as HCL, and its mutants (fixtures/independent-mu
   it.each(MUTANTS)('$name fails $fails', async (m) => {
     const file = join(work, m.file);
     const original = readFileSync(file, 'utf8');
-    let got: Verdicts;
+    let result: CheckResult;
     try {
       writeFileSync(file, mutate(original, m));
-      got = await verdicts({ kind: 'hcl', paths: [work] });
+      result = await check({ kind: 'hcl', paths: [work] });
     } finally {
       writeFileSync(file, original);
     }
     const expected = Object.fromEntries(Object.entries(pristine).map(([id, s]) => [id, m.fails.includes(id) ? 'fail' : s]));
-    expect(got).toEqual(expected);
+    expect(verdictsOf(result)).toEqual(expected);
+    if (m.fails.length === 0) return;
+    coverage.breaking++;
+    // a replacement of several lines changes each of them
+    const line = changedLine(original, m);
+    const last = line + Math.max(m.replace.split('\n').length - 1, 0);
+    const findings = result.invariants.filter((i) => m.fails.includes(i.id)).flatMap((i) => i.findings);
+    (findings.some((f) => covers(f, file, line, last)) ? coverage.covered : coverage.missed).push(`${m.name} (${m.file}:${line})`);
+  });
+
+  it('the finding or its trace covers the changed line of at least 95% of the breaking mutants', () => {
+    expect(coverage.breaking).toBeGreaterThan(0);
+    expect(coverage.covered.length / coverage.breaking, coverage.missed.join('\n')).toBeGreaterThanOrEqual(0.95);
   });
 });

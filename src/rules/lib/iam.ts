@@ -5,7 +5,7 @@
  * role do (iamView, roleMay) live with the evaluator in src/policy/roles.ts, which the live source's
  * cross-check reads as well.
  */
-import type { Resource } from '../../model/inventory.js';
+import type { Resource, StatementRef } from '../../model/inventory.js';
 import { own } from '../../model/dict.js';
 import { Unknown } from '../../model/value.js';
 import {
@@ -161,10 +161,14 @@ export interface GrantGroup {
   context: string[];
 }
 
+function statementRef(index: number, sid: string | undefined): StatementRef {
+  return sid !== undefined ? { index, sid } : { index };
+}
+
 export class GrantCollector {
   private readonly groups = new Map<
     string,
-    { src: PolicySource; statement: number; parts: GrantParts[]; roles: Set<string>; context: Set<string> }
+    { src: PolicySource; statement: StatementRef; parts: GrantParts[]; roles: Set<string>; context: Set<string> }
   >();
 
   constructor(private readonly view: IamView) {}
@@ -174,7 +178,13 @@ export class GrantCollector {
       const src = this.view.source(g.origin);
       if (!src) continue;
       const key = `${g.origin}#${g.index}`;
-      const grp = this.groups.get(key) ?? { src, statement: g.index, parts: [], roles: new Set(), context: new Set() };
+      const grp = this.groups.get(key) ?? {
+        src,
+        statement: statementRef(g.index, this.view.statement(g)?.sid),
+        parts: [],
+        roles: new Set(),
+        context: new Set(),
+      };
       grp.parts.push(grantParts(this.view.statement(g), action, resource));
       grp.roles.add(label(role));
       if (context) grp.context.add(context);
@@ -190,7 +200,7 @@ export class GrantCollector {
         resource: grp.src.resource,
         attr: grp.src.attr,
         statement: grp.statement,
-        what: `statement ${grp.statement + 1} allows it`,
+        what: `statement ${grp.statement.sid ?? grp.statement.index + 1} allows it`,
       };
       out.fail(grp.src.resource, message(g), grp.src.attr, key, [stmt]);
     }

@@ -333,8 +333,14 @@ class Loader {
     }
     const cli = Array.isArray(this.opts.vars) ? this.opts.vars : Object.entries(this.opts.vars ?? {});
     for (const [k, raw] of cli) {
-      values[k] = await parseCliVar(raw, decls.get(k)?.type);
-      origins[k] = { file: '(command line)', line: 0, endLine: 0, kind: 'cli' };
+      const v = await parseCliVar(raw, decls.get(k)?.type);
+      // a value given again (a plan's variables) that a tfvars entry or the default already wrote was written there
+      const d = decls.get(k);
+      const written = hasOwn(values, k) ? values[k] : d?.hasDefault ? d.default : undefined;
+      const same = written !== undefined && JSON.stringify(written) === JSON.stringify(v);
+      values[k] = v;
+      if (same && !hasOwn(origins, k) && d) origins[k] = { ...(d.defaultLocation ?? d.location), kind: 'default' };
+      else if (!same) origins[k] = { file: '(command line)', line: 0, endLine: 0, kind: 'cli' };
     }
     for (const [k, v] of Object.entries(this.opts.values ?? {})) {
       values[k] = v;

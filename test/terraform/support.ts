@@ -17,7 +17,11 @@ export const MODULE_NAMES = ['foundation', 'ingestion', 'triage', 'actions', 'ob
 export const MODULE_DIRS = MODULE_NAMES.map((name) => join(TERRAFORM_DIR, 'modules', name));
 /** Every configuration directory shipped: the five modules and the example. */
 export const CONFIG_DIRS = [...MODULE_DIRS, EXAMPLE_DIR];
-export const SCHEMA_PATH = resolve(REPO_ROOT, '..', 'shared', 'data', 'aws-provider-schema-5.100.0.json');
+/**
+ * The part of the hashicorp/aws 5.100.0 provider schema the configuration uses, vendored (MPL-2.0;
+ * source, licence and how to regenerate it: fixtures/provider-schema/README.md).
+ */
+export const SCHEMA_PATH = join(REPO_ROOT, 'fixtures', 'provider-schema', 'aws-5.100.0.json');
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Body = { [key: string]: Json };

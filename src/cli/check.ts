@@ -1,10 +1,15 @@
 import { INVARIANT_COUNT } from '../rules/registry.js';
 import { existsSync } from 'node:fs';
+import { isDir } from '../config/config.js';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { scan, type ScanSource } from '../scan.js';
-import { addCommonOptions, commandLine, emitResult, gatePolicy, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, commandLine, emitResult, gatePolicy, planOutputs, resolveConfig, type CommonOptions } from './common.js';
 import { printDiagnostic, UsageError } from './errors.js';
 import { DEFAULT_LIMITS, LIMIT_NAMES, parseLimit, type EvalLimits } from '../hcl/budget.js';
+import { discoverRoots, NEVER_ENTERED } from '../input/discover.js';
+import { relativeUri, type UriBase } from '../report/sarif.js';
+import type { CheckResult } from '../model/result.js';
 
 interface CheckOptions extends CommonOptions {
   plan?: string;
@@ -13,6 +18,8 @@ interface CheckOptions extends CommonOptions {
   limit?: Partial<EvalLimits>;
   root?: string;
   approvedBy?: string;
+  skipPath?: string[];
+  sarifRoot?: string;
 }
 
 const collectVar = (v: string, prev: [string, string][] = []): [string, string][] => {
@@ -34,7 +41,10 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
   const cmd = program
     .command('check')
     .description(`statically check Terraform HCL (root module directories) or a plan (--plan) for the ${INVARIANT_COUNT} ZTAIT invariants`)
-    .argument('[paths...]', 'root module directories (default: .); with --plan, the configuration directory for file and line')
+    .argument(
+      '[paths...]',
+      'root module directories, or directories to search for them, such as a repository root (default: .); with --plan, the configuration directory for file and line',
+    )
     .addOption(new Option('--plan <file>', 'a plan as JSON (terraform show -json tfplan > tfplan.json)'))
     .addOption(
       new Option('--var-file <file>', 'a .tfvars file, as terraform takes it (repeatable; not with --plan)').argParser(collectList),
@@ -53,10 +63,23 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       '--root <dir>',
       'let file functions read below DIR, not only below the scanned directory (it must contain it; keep credentials CI writes out of it)',
     )
-    .option('--approved-by <who>', 'who approved this run (recorded in every report; required to raise maturity_level in a plan)');
+    .option('--approved-by <who>', 'who approved this run (recorded in every report; required to raise maturity_level in a plan)')
+    .addOption(
+      new Option(
+        '--skip-path <glob>',
+        `a PATH without .tf files of its own is searched for root modules (not ${NEVER_ENTERED.join(', ')}): leave out the directories GLOB matches, relative to PATH (repeatable; * within a name, ? one character, ** any directories; a GLOB without / matches a directory name at any depth)`,
+      ).argParser(collectList),
+    )
+    .option(
+      '--sarif-root <dir>',
+      'SARIF artifact URIs are relative to DIR (default: the git top level, the nearest directory above the working directory holding .git; else the working directory)',
+    );
   addCommonOptions(cmd).action(async (paths: string[], raw: CheckOptions) => {
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const { opts, config } = resolveConfig(raw, paths[0] ?? '.');
+    opts.uriBase = uriBase(opts.sarifRoot);
+    if (opts.plan && opts.skipPath)
+      throw new UsageError('--plan takes no --skip-path: the configuration directory given with a plan is its root module');
     if (opts.plan && (opts.varFile || opts.var))
       throw new UsageError(
         `--plan takes no ${opts.varFile ? '--var-file' : '--var'}: a plan already holds its variable values (give them to terraform plan)`,
@@ -68,7 +91,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       ? { kind: 'plan', file: opts.plan, ...(paths[0] ? { configDir: paths[0] } : {}), ...limits, ...fileRoot }
       : {
           kind: 'hcl',
-          paths,
+          paths: await rootModules(paths, opts),
           ...(opts.varFile ? { varFiles: opts.varFile } : {}),
           ...(opts.var ? { vars: opts.var } : {}),
           ...limits,
@@ -94,6 +117,48 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       printDiagnostic(`${d.severity === 'warning' ? 'warning: ' : ''}${where}${d.message}`);
     }
     await emitResult(result, opts, setExit);
+    if (!opts.quiet && planOutputs(opts).some((o) => o.format === 'sarif')) noteOutsideSarifRoot(result, opts.uriBase);
     if (inputErrors.length > 0) setExit(2);
   });
+}
+
+/**
+ * The root modules to check: each PATH that holds Terraform files itself, else those found below it
+ * (input/discover.ts), said on stderr so the user sees what was checked.
+ */
+async function rootModules(paths: string[], opts: CheckOptions): Promise<string[]> {
+  const roots: string[] = [];
+  for (const p of paths.length ? paths : ['.']) {
+    const found = await discoverRoots(p, { ...(opts.skipPath ? { skip: opts.skipPath } : {}) });
+    roots.push(...found.roots);
+    if (!found.discovered || opts.quiet) continue;
+    const shown = found.roots.length > 12 ? [...found.roots.slice(0, 10), `and ${found.roots.length - 10} more`] : found.roots;
+    printDiagnostic(
+      `note: ${p} has no Terraform files of its own: checking the ${found.roots.length} root module(s) found below it: ${shown.join(', ')}`,
+    );
+  }
+  return roots;
+}
+
+/** `--sarif-root`, or the git top level found by walking up from the working directory (no git is run), or the working directory. */
+function uriBase(flag: string | undefined): UriBase {
+  const cwd = process.cwd();
+  if (flag !== undefined) {
+    if (!isDir(flag)) throw new UsageError(`--sarif-root ${flag}: not a directory`);
+    return { root: resolve(flag), cwd };
+  }
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return { root: dir, cwd };
+    if (dirname(dir) === dir) return { root: cwd, cwd };
+  }
+}
+
+/** Files of the result that SARIF cannot place (outside the SARIF root: no absolute path is written), said once. */
+function noteOutsideSarifRoot(result: CheckResult, base: UriBase | undefined): void {
+  if (!base) return;
+  const outside = new Set(result.source.inputs.filter((i) => relativeUri(i.path, base) === undefined).map((i) => i.path)).size;
+  if (outside === 0) return;
+  printDiagnostic(
+    `note: ${outside} file(s) lie outside the SARIF root ${relative(base.cwd, base.root) || '.'}: their findings have no file location in the SARIF report (--sarif-root DIR widens it)`,
+  );
 }

@@ -11,6 +11,7 @@ import { parseSeverity, type GatePolicy } from '../gate/gate.js';
 import { loadRules } from '../rules/catalog/metadata.js';
 import { normalizeRuleId } from '../suppress/suppressions.js';
 import { createBaseline, writeBaseline } from '../gate/baseline.js';
+import type { UriBase } from '../report/sarif.js';
 
 /** Options every reporting command (check, probe) shares. */
 export interface CommonOptions {
@@ -37,6 +38,8 @@ export interface CommonOptions {
   scanRoot?: string;
   /** Set by resolveConfig: the file applied and what it (and the flags) did to the gate. */
   configInfo?: ConfigInfo;
+  /** Set by check: the repository root SARIF artifact URIs are relative to. */
+  uriBase?: UriBase;
 }
 
 /** Each CLI option, its `.ztait.yaml` key, for merging and for `ztait config show`. */
@@ -259,6 +262,7 @@ export async function emitResult(result: CheckResult, opts: CommonOptions, setEx
       color: file ? false : useColor(opts),
       quiet: Boolean(opts.quiet),
       compact: Boolean(opts.compact),
+      ...(opts.uriBase ? { sarifRoot: opts.uriBase } : {}),
     });
     // never through a symlink; a config's outputs stay inside its directory
     if (file && !isStdoutPath(file)) writeFileSafe(file, text, guard);

@@ -2,7 +2,7 @@ import type { CheckResult } from '../model/result.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
+import { renderSarif, type UriBase } from './sarif.js';
 import { renderText } from './text.js';
 
 export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'junit';
@@ -15,6 +15,8 @@ export interface RenderOptions {
   quiet?: boolean;
   /** Text output: what passed or does not apply in one line, no suppressed findings, a one-line summary. */
   compact?: boolean;
+  /** SARIF: the repository root artifact URIs are relative to (the CLI finds it), and the working directory. */
+  sarifRoot?: UriBase;
 }
 
 /** Default file extension per format, for output directories. */
@@ -36,7 +38,7 @@ export function render(result: CheckResult, format: Format, opts: RenderOptions)
     case 'json':
       return renderJson(result);
     case 'sarif':
-      return renderSarif(result);
+      return renderSarif(result, opts.sarifRoot);
     case 'markdown':
       return renderMarkdown(result);
     case 'junit':

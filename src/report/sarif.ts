@@ -3,11 +3,16 @@ import type { CheckResult, Finding, InvariantResult, Severity, Suppression, Trac
 import type { RuleMeta } from '../rules/catalog/metadata.js';
 import { gateVerdict, metaFor, weakenedBy } from './common.js';
 import { canonicalResult } from './json.js';
+import { relative, resolve } from 'node:path';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/ztait/ztait';
 export const FINGERPRINT_KEY = 'ztaitFinding/v1';
 const SRCROOT = '%SRCROOT%';
+/** What `%SRCROOT%` stands for; its absolute path is never written (the log may be public). */
+const SRCROOT_REPOSITORY =
+  'The repository root: the git top level above the working directory of the run, or the directory given with --sarif-root. Every artifact URI is relative to it; a file outside it has no physical location.';
+const SRCROOT_CWD = 'The working directory of the run; every artifact URI is relative to it.';
 
 /** Notifications the tool itself can raise (not rule results). */
 const NOTIFICATIONS = [
@@ -51,9 +56,27 @@ export function pascalName(title: string): string {
     .join('');
 }
 
-/** A repo-relative URI reference for a file, or undefined for an absolute path (never emitted). */
-export function relativeUri(file: string): string | undefined {
-  const p = file.replace(/\\/g, '/');
+/**
+ * Where artifact URIs start (`%SRCROOT%`): `root`, the repository root the CLI found (the git top
+ * level above the working directory, or `--sarif-root`), and `cwd`, the directory the result's
+ * relative paths start from. Both absolute; neither is ever written into the log.
+ */
+export interface UriBase {
+  root: string;
+  cwd: string;
+}
+
+/**
+ * A URI reference for a file, relative to `base.root` (or, without a base, the file's own relative
+ * path), or undefined for a file outside that root: an absolute runner path is never emitted, so
+ * such a file gets no physical location.
+ */
+export function relativeUri(file: string, base?: UriBase): string | undefined {
+  let p = file.replace(/\\/g, '/');
+  if (base && !/^[a-z][a-z0-9+.-]*:/i.test(p)) {
+    p = relative(base.root, resolve(base.cwd, file)).replace(/\\/g, '/');
+    if (p === '' || p === '..' || p.startsWith('../')) return undefined;
+  }
   if (p.startsWith('/') || /^[A-Za-z]:\//.test(p) || /^[a-z][a-z0-9+.-]*:/i.test(p)) return undefined;
   return p
     .replace(/^\.\//, '')
@@ -102,24 +125,30 @@ function region(x: { line?: number; end_line?: number; column?: number; end_colu
   return r;
 }
 
-function physical(file: string | undefined, at: Parameters<typeof region>[0], artifacts: Map<string, number>): Sarif.Location | undefined {
-  const uri = file ? relativeUri(file) : undefined;
+/** The run's artifacts by URI, and where URIs start. */
+interface Artifacts {
+  index: Map<string, number>;
+  base: UriBase | undefined;
+}
+
+function physical(file: string | undefined, at: Parameters<typeof region>[0], artifacts: Artifacts): Sarif.Location | undefined {
+  const uri = file ? relativeUri(file, artifacts.base) : undefined;
   if (!uri) return undefined;
   const artifactLocation: Sarif.ArtifactLocation = { uri, uriBaseId: SRCROOT };
-  const index = artifacts.get(uri);
+  const index = artifacts.index.get(uri);
   if (index !== undefined) artifactLocation.index = index;
   const reg = region(at);
   return { physicalLocation: { artifactLocation, ...(reg ? { region: reg } : {}) } };
 }
 
-function findingLocations(f: Finding, artifacts: Map<string, number>): Sarif.Location[] {
+function findingLocations(f: Finding, artifacts: Artifacts): Sarif.Location[] {
   const loc = physical(f.file, f, artifacts) ?? {};
   // Live findings (and static ones without a file) are located by ARN or address.
   loc.logicalLocations = [{ fullyQualifiedName: f.arn ?? f.resource, kind: 'resource' }];
   return [loc];
 }
 
-function suppressionOf(s: Suppression | undefined, artifacts: Map<string, number>): Sarif.Suppression[] {
+function suppressionOf(s: Suppression | undefined, artifacts: Artifacts): Sarif.Suppression[] {
   const justification = s?.reason ?? 'suppressed';
   const expires = s?.expires ? ` (expires ${s.expires})` : '';
   const sup: Sarif.Suppression = { kind: s?.kind ?? 'external', status: 'accepted', justification: `${justification}${expires}` };
@@ -128,7 +157,7 @@ function suppressionOf(s: Suppression | undefined, artifacts: Map<string, number
   return [sup];
 }
 
-function findingResult(inv: InvariantResult, ruleIndex: number, f: Finding, artifacts: Map<string, number>): Sarif.Result {
+function findingResult(inv: InvariantResult, ruleIndex: number, f: Finding, artifacts: Artifacts): Sarif.Result {
   const result: Sarif.Result = {
     ruleId: inv.id,
     ruleIndex,
@@ -148,7 +177,7 @@ function findingResult(inv: InvariantResult, ruleIndex: number, f: Finding, arti
  * The finding's trace (where its value was written) as GitHub code scanning shows it: related
  * locations, and one thread flow from the finding's place to the origin.
  */
-function traceOf(f: Finding, artifacts: Map<string, number>): Pick<Sarif.Result, 'relatedLocations' | 'codeFlows'> {
+function traceOf(f: Finding, artifacts: Artifacts): Pick<Sarif.Result, 'relatedLocations' | 'codeFlows'> {
   const steps = (f.trace ?? [])
     .map((t) => ({ t, loc: physical(t.file, t, artifacts) }))
     .filter((x): x is { t: TraceStep; loc: Sarif.Location } => x.loc !== undefined);
@@ -184,7 +213,7 @@ function notification(
   return { descriptor: { id, index }, level, message: { text: sentence(text) }, ...extra };
 }
 
-function invocation(result: CheckResult, artifacts: Map<string, number>): Sarif.Invocation {
+function invocation(result: CheckResult, artifacts: Artifacts): Sarif.Invocation {
   const notes: Sarif.Notification[] = [];
   // first: a code-scanning reader must see that the gate was weakened, and by which file and line
   for (const w of result.config?.weakenings ?? []) {
@@ -224,17 +253,17 @@ function invocation(result: CheckResult, artifacts: Map<string, number>): Sarif.
 /**
  * SARIF 2.1.0 for code scanning: one rule per invariant in the result, one result per finding
  * (suppressed ones carry `suppressions`), parse problems and undecidable invariants as
- * `toolExecutionNotifications`. Only repo-relative URIs under `%SRCROOT%`; sorted, so the same
- * result gives the same bytes.
+ * `toolExecutionNotifications`. Only URIs relative to `%SRCROOT%` (`base.root`; without a base,
+ * the working directory); sorted, so the same result gives the same bytes.
  */
-export function renderSarif(result: CheckResult): string {
+export function renderSarif(result: CheckResult, base?: UriBase): string {
   const inputs = [...result.source.inputs]
-    .map((i) => ({ uri: relativeUri(i.path), sha256: i.sha256 }))
+    .map((i) => ({ uri: relativeUri(i.path, base), sha256: i.sha256 }))
     .filter((i): i is { uri: string; sha256: string } => !!i.uri)
     .sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0))
     // one artifact per file: SARIF wants artifact locations unique
     .filter((i, n, all) => n === 0 || all[n - 1]!.uri !== i.uri);
-  const artifactIndex = new Map(inputs.map((i, n) => [i.uri, n]));
+  const artifactIndex: Artifacts = { index: new Map(inputs.map((i, n) => [i.uri, n])), base };
   const rules = result.invariants.map((inv) => ruleDescriptor(inv, metaFor(inv)));
   const results: Sarif.Result[] = [];
   result.invariants.forEach((inv, ruleIndex) => {
@@ -271,7 +300,7 @@ export function renderSarif(result: CheckResult): string {
       },
     },
     invocations: [invocation(result, artifactIndex)],
-    originalUriBaseIds: { [SRCROOT]: { description: { text: 'The directory ztait scanned; every artifact URI is relative to it.' } } },
+    originalUriBaseIds: { [SRCROOT]: { description: { text: base ? SRCROOT_REPOSITORY : SRCROOT_CWD } } },
     ...(inputs.length
       ? {
           artifacts: inputs.map((i) => ({

@@ -175,9 +175,10 @@ export interface CliRun {
  * `ztait ARGS` run in this process (the CLI's main() from the sources, stdout and stderr captured):
  * the same commander program, loaders, engine and reporters as `bin/ztait.js`, without a node
  * start-up and a parser warm-up per case (1.8 s of CPU each: most of the fixture table's time). The
- * launcher itself is tested by the spawning tests.
+ * launcher itself is tested by the spawning tests. `opts.cwd`: the working directory of the run
+ * (the test's own is restored after it; vitest runs test files in forks, where chdir works).
  */
-export async function runZtaitInProcess(args: string[]): Promise<CliRun> {
+export async function runZtaitInProcess(args: string[], opts: { cwd?: string } = {}): Promise<CliRun> {
   const { main } = await import('../../src/cli/main.js');
   const out = { stdout: '', stderr: '' };
   const capture = (key: 'stdout' | 'stderr') =>
@@ -192,7 +193,9 @@ export async function runZtaitInProcess(args: string[]): Promise<CliRun> {
   process.stderr.write = capture('stderr');
   process.env.NO_COLOR = '1';
   delete process.env.FORCE_COLOR;
+  const cwd = process.cwd();
   try {
+    if (opts.cwd) process.chdir(opts.cwd);
     const code = await main([process.execPath, join(REPO_ROOT, 'bin', 'ztait.js'), ...args]);
     return { code, ...out };
   } finally {
@@ -201,6 +204,7 @@ export async function runZtaitInProcess(args: string[]): Promise<CliRun> {
     if (saved.noColor === undefined) delete process.env.NO_COLOR;
     else process.env.NO_COLOR = saved.noColor;
     if (saved.force !== undefined) process.env.FORCE_COLOR = saved.force;
+    process.chdir(cwd);
   }
 }
 

@@ -177,6 +177,17 @@ export class Evidence {
   }
 }
 
+function finding(
+  kind: RuleFinding['kind'],
+  resource: Resource,
+  message: string,
+  attr?: string,
+  key?: string,
+  related?: RelatedSite[],
+): RuleFinding {
+  return { resource, message, kind, ...(attr ? { attr } : {}), ...(key ? { key } : {}), ...(related?.length ? { related } : {}) };
+}
+
 /** Collects findings and evidence; merges repeated looks at one resource into one examined entry. */
 export class OutcomeBuilder {
   private readonly findings = new Map<string, RuleFinding>();
@@ -189,25 +200,11 @@ export class OutcomeBuilder {
 
   /** `related`: the other places the verdict depends on (a granting statement), for the finding's trace. */
   fail(resource: Resource, message: string, attr?: string, key?: string, related?: RelatedSite[]): void {
-    this.add({
-      resource,
-      message,
-      kind: 'fail',
-      ...(attr ? { attr } : {}),
-      ...(key ? { key } : {}),
-      ...(related?.length ? { related } : {}),
-    });
+    this.add(finding('fail', resource, message, attr, key, related));
   }
 
   error(resource: Resource, message: string, attr?: string, key?: string, related?: RelatedSite[]): void {
-    this.add({
-      resource,
-      message,
-      kind: 'error',
-      ...(attr ? { attr } : {}),
-      ...(key ? { key } : {}),
-      ...(related?.length ? { related } : {}),
-    });
+    this.add(finding('error', resource, message, attr, key, related));
   }
 
   private add(f: RuleFinding): void {

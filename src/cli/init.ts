@@ -10,6 +10,13 @@ const MODULES_DIR = join('terraform', 'modules');
 const EXAMPLE_DIR = join('terraform', 'examples', 'complete');
 /** Where the copied root module expects the Lambda packages, relative to DIR. */
 export const INIT_LAMBDA_PACKAGE_DIR = 'lambda/build';
+/**
+ * The Lambda packages the modules deploy ("${var.lambda_package_dir}/NAME.zip"). The package ships
+ * them in lambda/build/ (built by its prepare script, scripts/prepare.mjs); init copies them to
+ * DIR/lambda/build/.
+ */
+export const LAMBDA_PACKAGES = ['webhook-receiver.zip', 'triage-engine.zip', 'action-handler.zip', 'config-manager.zip'] as const;
+const SHIPPED_LAMBDA_DIR = join('lambda', 'build');
 
 /** Working state that must never be shipped or copied. */
 const SKIPPED = /^(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate(\.backup)?|.*\.tfplan)$/;
@@ -20,10 +27,10 @@ export interface InitOptions {
   force?: boolean;
 }
 
-/** One file `ztait init` writes: its path relative to DIR and its content. */
+/** One file `ztait init` writes: its path relative to DIR and its content (a Lambda package's bytes). */
 export interface InitFile {
   path: string;
-  content: string;
+  content: string | Buffer;
 }
 
 function listFiles(dir: string): string[] {
@@ -58,12 +65,30 @@ export function rewriteModuleSources(text: string, exampleDir: string, modulesDi
   });
 }
 
+const LAMBDA_PACKAGE_DIR_DEFAULT = /(variable\s+"lambda_package_dir"\s*\{[^}]*?\bdefault\s*=\s*")([^"]*)(")/;
+
 /** Points the example's lambda_package_dir default at DIR/lambda/build. */
 export function rewriteLambdaPackageDir(text: string): string {
   return text.replace(
-    /(variable\s+"lambda_package_dir"\s*\{[^}]*?\bdefault\s*=\s*")[^"]*(")/,
-    (_all, head: string, tail: string) => `${head}${INIT_LAMBDA_PACKAGE_DIR}${tail}`,
+    LAMBDA_PACKAGE_DIR_DEFAULT,
+    (_all, head: string, _old: string, tail: string) => `${head}${INIT_LAMBDA_PACKAGE_DIR}${tail}`,
   );
+}
+
+/**
+ * The example's README documents the variable's default (`"../../../lambda/build"`, the
+ * repository's build directory seen from the example): the copy documents the copy's default.
+ */
+export function rewriteLambdaPackageDirDoc(readme: string, variablesTf: string): string {
+  const old = LAMBDA_PACKAGE_DIR_DEFAULT.exec(variablesTf)?.[2];
+  return old === undefined || old === INIT_LAMBDA_PACKAGE_DIR ? readme : readme.split(`"${old}"`).join(`"${INIT_LAMBDA_PACKAGE_DIR}"`);
+}
+
+/** The Lambda packages the package ships, as copies in DIR/lambda/build (an installation may lack them: see init's output). */
+export function shippedLambdaPackages(packageRoot: string): InitFile[] {
+  return LAMBDA_PACKAGES.map((name) => ({ name, path: join(packageRoot, SHIPPED_LAMBDA_DIR, name) }))
+    .filter(({ path }) => existsSync(path))
+    .map(({ name, path }) => ({ path: join(INIT_LAMBDA_PACKAGE_DIR, name), content: readFileSync(path) }));
 }
 
 /** Sets maturity_level in a tfvars text (the existing line, or a new one). */
@@ -75,7 +100,8 @@ export function setMaturityLevel(tfvars: string, level: number): string {
 
 /**
  * The files `ztait init` writes, computed from a package root: modules/ as
- * shipped, and the complete example as DIR's root module.
+ * shipped, the complete example as DIR's root module, and the Lambda packages
+ * the package ships (shippedLambdaPackages).
  */
 export function planInit(packageRoot: string, options: InitOptions = {}): InitFile[] {
   const modulesDir = join(packageRoot, MODULES_DIR);
@@ -87,13 +113,16 @@ export function planInit(packageRoot: string, options: InitOptions = {}): InitFi
     path: join('modules', relative(modulesDir, path)),
     content: readFileSync(path, 'utf8'),
   }));
+  const variablesTf = join(exampleDir, 'variables.tf');
   for (const path of listFiles(exampleDir)) {
     const rel = relative(exampleDir, path);
     let content = readFileSync(path, 'utf8');
     if (rel.endsWith('.tf')) content = rewriteLambdaPackageDir(rewriteModuleSources(content, exampleDir, modulesDir));
+    if (rel === 'README.md' && existsSync(variablesTf)) content = rewriteLambdaPackageDirDoc(content, readFileSync(variablesTf, 'utf8'));
     if (rel === 'terraform.tfvars' && options.maturity !== undefined) content = setMaturityLevel(content, options.maturity);
     files.push({ path: rel, content });
   }
+  files.push(...shippedLambdaPackages(packageRoot));
   return files;
 }
 
@@ -117,7 +146,9 @@ export function writeInit(dir: string, files: InitFile[], force = false): void {
 export function registerInit(program: Command, setExit: (code: number) => void): void {
   program
     .command('init')
-    .description('copy the ZTAIT reference Terraform (the five modules and the complete example) into DIR')
+    .description(
+      'copy the ZTAIT reference Terraform (the five modules and the complete example) and the Lambda packages it deploys into DIR',
+    )
     .argument('<dir>', 'target directory (created when missing)')
     .option('--maturity <level>', 'set maturity_level (0-3) in the copied terraform.tfvars')
     .option('--force', 'overwrite files that already exist')
@@ -125,10 +156,17 @@ export function registerInit(program: Command, setExit: (code: number) => void):
       const maturity = opts.maturity === undefined ? undefined : parseMaturity(opts.maturity);
       const files = planInit(PACKAGE_ROOT, { maturity, force: opts.force });
       writeInit(dir, files, opts.force === true);
+      const missing = LAMBDA_PACKAGES.filter((name) => !files.some((f) => f.path === join(INIT_LAMBDA_PACKAGE_DIR, name)));
       const lines = [`wrote ${files.length} files to ${dir}:`, ...files.map((f) => `  ${f.path}`)];
       if (maturity !== undefined) lines.push(`maturity_level = ${maturity} (terraform.tfvars)`);
+      if (missing.length > 0) {
+        lines.push(
+          `this installation has no ${missing.join(', ')}: build them in a clone of ztait (npm ci && npm run build:lambda)`,
+          `      and copy lambda/build/*.zip to ${join(dir, INIT_LAMBDA_PACKAGE_DIR)}`,
+        );
+      }
       lines.push(
-        `next: put the Lambda packages in ${join(dir, INIT_LAMBDA_PACKAGE_DIR)}, set account_id and the OKTA settings in terraform.tfvars,`,
+        `next: set account_id and the OKTA settings in terraform.tfvars,`,
         `      then run terraform init && terraform plan in ${dir}`,
       );
       process.stdout.write(`${lines.join('\n')}\n`);

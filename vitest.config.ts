@@ -4,8 +4,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The test files that take longest, longest first (alone, at load 1.5-2 on the 2-core machine:
- * check-fixtures 140 s, probe/cli.e2e 40 s, terraform/validate 25 s, mutation/harness 21 s,
- * terraform/plan 20 s, plan/fixtures 16 s; most files take a few seconds). Two workers share the
+ * check-fixtures 140 s, probe/cli.e2e 40 s, install/package 30 s, terraform/validate 25 s,
+ * mutation/harness 21 s, terraform/plan 20 s, plan/fixtures 16 s, accuracy/independent 12 s; most files take a few seconds). Two workers share the
  * suite: a long file that starts late runs on alone while the other core idles. Vitest puts the
  * longest first when it has a previous run's durations, but it keeps them in node_modules/.vite,
  * which `npm ci` deletes: in CI it ran the largest files first, and check-fixtures.test.ts (3 KB,
@@ -15,8 +15,10 @@ const SLOW_FIRST = [
   'test/cli/check-fixtures.test.ts',
   'test/probe/cli.e2e.test.ts',
   'test/terraform/validate.test.ts',
+  'test/install/package.test.ts',
   'test/mutation/harness.test.ts',
   'test/terraform/plan.test.ts',
+  'test/accuracy/independent.test.ts',
   'test/plan/fixtures.test.ts',
 ];
 

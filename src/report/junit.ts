@@ -1,5 +1,5 @@
 import type { CheckResult, Examined, Finding, InvariantResult } from '../model/result.js';
-import { gateVerdict, sortExamined, STATUS_LABEL, weakenedBy, whereOf } from './common.js';
+import { gateVerdict, sortExamined, STATUS_LABEL, traceStep, weakenedBy, whereOf } from './common.js';
 
 /** XML 1.0 text/attribute escape; characters XML cannot carry at all are dropped. */
 export function xmlEscape(s: string): string {
@@ -46,7 +46,8 @@ function outcomeOf(status: Examined['status'] | Finding['status'] | InvariantRes
 
 function findingText(f: Finding): string {
   const sup = f.suppression ? ` (suppressed ${f.suppression.kind}: ${f.suppression.reason})` : '';
-  return `${whereOf(f) || f.resource}: ${f.message}${sup}`;
+  const trace = (f.trace ?? []).map((t, i) => `\n  ${i === 0 ? 'because' : '   from'} ${traceStep(t)}`).join('');
+  return `${whereOf(f) || f.resource}: ${f.message}${sup}${trace}`;
 }
 
 /** One case per examined resource; findings attach to their resource, unmatched findings get their own case. */

@@ -51,6 +51,12 @@ describe('traces in every format', () => {
     expect(md).not.toContain('<b>');
   });
 
+  it('JUnit: the steps under the finding in the failure text', () => {
+    const xml = render(failingResult(), 'junit', { color: false });
+    // (line breaks in XML text are written as character references)
+    expect(xml).toContain('&#10;  because module.foundation input pitr_enabled at main.tf:55&#10;     from var.pitr_enabled = false');
+  });
+
   it('JSON: trace[] with file, line, end_line and what, in that order', () => {
     const json = JSON.parse(render(failingResult(), 'json', { color: false })) as {
       invariants: { id: string; findings: { trace?: unknown[] }[] }[];

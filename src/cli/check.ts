@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { isDir } from '../config/config.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { scan, type ScanSource } from '../scan.js';
+import { scan, scanRoots } from '../scan.js';
 import { addCommonOptions, commandLine, emitResult, gatePolicy, planOutputs, resolveConfig, type CommonOptions } from './common.js';
 import { printDiagnostic, UsageError } from './errors.js';
 import { DEFAULT_LIMITS, LIMIT_NAMES, parseLimit, type EvalLimits } from '../hcl/budget.js';
@@ -47,10 +47,16 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     )
     .addOption(new Option('--plan <file>', 'a plan as JSON (terraform show -json tfplan > tfplan.json)'))
     .addOption(
-      new Option('--var-file <file>', 'a .tfvars file, as terraform takes it (repeatable; not with --plan)').argParser(collectList),
+      new Option(
+        '--var-file <file>',
+        'a .tfvars file, as terraform takes it (repeatable; applies to every root module; not with --plan)',
+      ).argParser(collectList),
     )
     .addOption(
-      new Option('--var <name=value>', 'a variable value, as terraform takes it (repeatable; not with --plan)').argParser(collectVar),
+      new Option(
+        '--var <name=value>',
+        'a variable value, as terraform takes it (repeatable; applies to every root module; not with --plan)',
+      ).argParser(collectVar),
     )
     .addOption(
       new Option(
@@ -87,18 +93,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     if (opts.plan && !existsSync(opts.plan)) throw new UsageError(`--plan ${opts.plan}: no such file`);
     const limits = opts.limit ? { limits: opts.limit } : {};
     const fileRoot = opts.root ? { fileRoot: opts.root } : {};
-    const source: ScanSource = opts.plan
-      ? { kind: 'plan', file: opts.plan, ...(paths[0] ? { configDir: paths[0] } : {}), ...limits, ...fileRoot }
-      : {
-          kind: 'hcl',
-          paths: await rootModules(paths, opts),
-          ...(opts.varFile ? { varFiles: opts.varFile } : {}),
-          ...(opts.var ? { vars: opts.var } : {}),
-          ...limits,
-          ...fileRoot,
-        };
-    const result = await scan({
-      source,
+    const run = {
       commandLine: commandLine(process.argv),
       ...(opts.prefix ? { prefix: opts.prefix } : {}),
       ...(opts.check ? { checks: opts.check } : {}),
@@ -108,7 +103,18 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       ...(opts.configInfo ? { config: opts.configInfo } : {}),
       ...(opts.baseline ? { baseline: opts.baseline } : {}),
       gate: gatePolicy(opts),
-    });
+    };
+    // several root modules are several systems, each judged alone (src/systems.ts); --var-file and --var apply to each
+    const result = opts.plan
+      ? await scan({
+          ...run,
+          source: { kind: 'plan', file: opts.plan, ...(paths[0] ? { configDir: paths[0] } : {}), ...limits, ...fileRoot },
+        })
+      : await scanRoots(
+          await rootModules(paths, opts),
+          { ...(opts.varFile ? { varFiles: opts.varFile } : {}), ...(opts.var ? { vars: opts.var } : {}), ...limits, ...fileRoot },
+          run,
+        );
     // Bad input is named on stderr, one line each, and the verdicts of everything else still come out.
     const inputErrors = result.diagnostics.filter((d) => d.severity === 'error');
     for (const d of result.diagnostics) {

@@ -40,6 +40,8 @@ export interface HclLoadOptions {
    * (a monorepo whose modules read `${path.module}/policy.json` beside the scanned directory).
    */
   fileRoot?: string;
+  /** A budget already spent on other root modules of this run (several systems do not multiply what a run may spend). */
+  budget?: EvalBudget;
 }
 
 /**
@@ -78,7 +80,7 @@ export async function loadHcl(paths: string[], opts: HclLoadOptions = {}): Promi
   const inv = emptyInventory('hcl');
   const seenRoots = new Set<string>();
   // One budget for the whole load: several roots do not multiply what a run may spend.
-  const budget = new EvalBudget(opts.limits);
+  const budget = opts.budget ?? new EvalBudget(opts.limits);
   const provenance = new HclProvenance(inv);
   inv.provenance = provenance;
   for (const p of paths) {

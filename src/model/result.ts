@@ -48,6 +48,8 @@ export interface Finding {
   baseline?: 'new' | 'unchanged' | 'absent';
   /** Where the value that decided the finding was written, from its use to its origin (static sources). */
   trace?: TraceStep[];
+  /** With several root modules in one run: the root module (system) the finding is in. */
+  root?: string;
 }
 
 /** A resource the rule looked at, with the observed values that decided its verdict (evidence). */
@@ -58,6 +60,8 @@ export interface Examined {
   line?: number;
   status: 'pass' | 'fail' | 'error' | 'suppressed';
   observed: string;
+  /** With several root modules in one run: the root module (system) the resource is in. */
+  root?: string;
 }
 
 export interface InvariantResult {
@@ -74,6 +78,8 @@ export interface InvariantResult {
 }
 
 export interface MaturityDeviation {
+  /** With several root modules in one run: the root module (system) of the deviation. */
+  root?: string;
   setting: string;
   expected: unknown;
   actual: unknown;
@@ -107,6 +113,16 @@ export interface SourceInfo {
   account?: { id?: string; region?: string; caller?: string };
 }
 
+/** One root module's own verdicts, when a run checks several (each is judged alone). */
+export interface SystemResult {
+  root: string;
+  summary: Record<Status, number>;
+  inventory: { resources: number; by_type: Record<string, number> };
+  invariants: { id: string; status: Status; findings: number; reason?: string }[];
+  maturity: MaturitySection;
+  nist: NistTenetResult[];
+}
+
 export interface CheckResult {
   tool: { name: 'ztait'; version: string };
   source: SourceInfo;
@@ -124,6 +140,8 @@ export interface CheckResult {
   gate: { passed: boolean; reason: string };
   /** The configuration file applied, and every setting that let this run pass more easily. */
   config?: ConfigInfo;
+  /** With several root modules in one run: each one's verdicts (the invariants above are the worst over them). */
+  systems?: SystemResult[];
   /** With --baseline: the file, and the baselined findings that are gone (fixed). */
   baseline?: { file: string; absent: { id: string; resource: string; fingerprint: string; message: string }[] };
 }

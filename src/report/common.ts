@@ -7,6 +7,7 @@ import type {
   InvariantResult,
   Severity,
   Status,
+  SystemResult,
   TraceStep,
 } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
@@ -65,6 +66,17 @@ export function remediationHint(inv: Pick<InvariantResult, 'id'>): string | unde
       return paragraph.slice(0, i + 1);
   }
   return paragraph;
+}
+
+/** A root module's own verdict in one line: its worst status, and the invariants that did not pass. */
+export function systemVerdict(s: SystemResult): { status: Status; detail: string } {
+  const order: Status[] = ['fail', 'error', 'suppressed', 'pass', 'not_applicable'];
+  const status = order.find((st) => s.invariants.some((i) => i.status === st)) ?? 'not_applicable';
+  const notPassing = s.invariants.filter((i) => i.status === 'fail' || i.status === 'error').map((i) => `${i.id} ${i.status}`);
+  return {
+    status,
+    detail: notPassing.length ? notPassing.join(', ') : `${s.summary.pass} pass, ${s.summary.not_applicable} not applicable`,
+  };
 }
 
 /** A trace step in words: `var.pitr_enabled = false (default) at variables.tf:97`. */

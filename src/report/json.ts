@@ -20,10 +20,13 @@ const ORDER = {
     'invariants',
     'maturity',
     'nist',
+    'systems',
     'diagnostics',
     'limitations',
     'approved_by',
   ],
+  system: ['root', 'summary', 'inventory', 'invariants', 'maturity', 'nist'],
+  system_invariant: ['id', 'status', 'findings', 'reason'],
   tool: ['name', 'version'],
   source: ['kind', 'inputs', 'account'],
   input: ['path', 'sha256'],
@@ -48,13 +51,14 @@ const ORDER = {
     'fingerprint',
     'baseline',
     'trace',
+    'root',
   ],
   trace: ['file', 'line', 'end_line', 'what'],
   suppression: ['kind', 'reason', 'file', 'line', 'expires'],
-  examined: ['resource', 'arn', 'file', 'line', 'status', 'observed'],
+  examined: ['resource', 'arn', 'file', 'line', 'status', 'observed', 'root'],
   maturity: ['level', 'name', 'declared_at', 'consistent', 'expected', 'actual', 'deviations', 'reason'],
   declared_at: ['file', 'line', 'resource'],
-  deviation: ['setting', 'expected', 'actual', 'resource', 'file', 'line'],
+  deviation: ['setting', 'expected', 'actual', 'resource', 'file', 'line', 'root'],
   nist: ['tenet', 'title', 'status', 'invariants'],
   diagnostic: ['severity', 'message', 'file', 'line', 'column'],
 } satisfies Record<string, string[]>;
@@ -143,22 +147,38 @@ export function canonicalResult(result: CheckResult): Obj {
           ORDER.invariant,
         );
       }),
-      maturity:
-        mat &&
-        ordered(
-          {
-            ...mat,
-            declared_at: mat.declared_at && ordered(mat.declared_at, ORDER.declared_at),
-            expected: settingsRecord(mat.expected),
-            actual: settingsRecord(mat.actual),
-            deviations: list(mat.deviations, (d) => orderedDeep(d, ORDER.deviation)),
-          },
-          ORDER.maturity,
-        ),
+      maturity: mat && maturityOf(mat),
       nist: list(r.nist, (t) => ordered(t, ORDER.nist)),
+      systems: list(r.systems, (x) => {
+        const sys = x as Obj;
+        return ordered(
+          {
+            ...sys,
+            summary: ordered(sys.summary, ORDER.summary),
+            inventory: ordered({ ...(sys.inventory as Obj), by_type: sortedDeep((sys.inventory as Obj).by_type) }, ORDER.inventory),
+            invariants: list(sys.invariants, (i) => ordered(i, ORDER.system_invariant)),
+            maturity: maturityOf(sys.maturity as Obj),
+            nist: list(sys.nist, (t) => ordered(t, ORDER.nist)),
+          },
+          ORDER.system,
+        );
+      }),
       diagnostics: list(r.diagnostics, (d) => ordered(d, ORDER.diagnostic)),
     },
     ORDER.root,
+  );
+}
+
+function maturityOf(mat: Obj): Obj {
+  return ordered(
+    {
+      ...mat,
+      declared_at: mat.declared_at && ordered(mat.declared_at, ORDER.declared_at),
+      expected: settingsRecord(mat.expected),
+      actual: settingsRecord(mat.actual),
+      deviations: list(mat.deviations, (d) => orderedDeep(d, ORDER.deviation)),
+    },
+    ORDER.maturity,
   );
 }
 

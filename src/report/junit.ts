@@ -55,12 +55,12 @@ function casesOf(inv: InvariantResult): Case[] {
   const findings = inv.findings;
   const used = new Set<Finding>();
   const cases: Case[] = sortExamined(inv.examined).map((e) => {
-    const mine = findings.filter((f) => f.resource === e.resource && (!e.file || !f.file || f.file === e.file));
+    const mine = findings.filter((f) => f.resource === e.resource && f.root === e.root && (!e.file || !f.file || f.file === e.file));
     mine.forEach((f) => used.add(f));
     const relevant = mine.filter((f) => f.status === e.status || e.status === 'suppressed');
     const message = relevant.map((f) => f.message).join('; ') || e.observed;
     return {
-      name: e.resource,
+      name: e.root ? `${e.root}: ${e.resource}` : e.resource,
       file: e.file,
       line: e.line,
       outcome: outcomeOf(e.status),
@@ -69,7 +69,14 @@ function casesOf(inv: InvariantResult): Case[] {
     };
   });
   for (const f of findings.filter((x) => !used.has(x))) {
-    cases.push({ name: f.resource, file: f.file, line: f.line, outcome: outcomeOf(f.status), message: f.message, detail: findingText(f) });
+    cases.push({
+      name: f.root ? `${f.root}: ${f.resource}` : f.resource,
+      file: f.file,
+      line: f.line,
+      outcome: outcomeOf(f.status),
+      message: f.message,
+      detail: findingText(f),
+    });
   }
   if (cases.length === 0) {
     const message = inv.reason ?? `${inv.id} ${STATUS_LABEL[inv.status]}`;

@@ -166,6 +166,8 @@ function findingResult(inv: InvariantResult, ruleIndex: number, f: Finding, arti
     message: { text: sentence(`${f.resource}: ${f.status === 'error' ? 'could not be decided: ' : ''}${f.message}`) },
     locations: findingLocations(f, artifacts),
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    // several root modules in one run: the system the result belongs to
+    ...(f.root ? { properties: { root: f.root } } : {}),
   };
   if (f.status === 'suppressed') result.suppressions = suppressionOf(f.suppression, artifacts);
   if (f.baseline) result.baselineState = f.baseline;

@@ -9,6 +9,7 @@ import {
   STATUS_LABEL,
   SUPPRESSION_KIND_LABEL,
   valueText,
+  systemVerdict,
   traceStep,
   weakenedBy,
   whereOf,
@@ -173,6 +174,14 @@ export function renderText(input: CheckResult, opts: TextOptions): string {
     lines.push(...invariantBlock(c, inv, quiet || compact));
   }
   if (compact && !quiet) lines.push(...collapsedLines(c, result.invariants));
+  if (result.systems) {
+    // each root module is judged alone: its own verdict, so a passing one is not hidden by another
+    lines.push('', c.bold('Root modules (each judged alone):'));
+    for (const s of result.systems) {
+      const v = systemVerdict(s);
+      lines.push(`  ${statusColor(c, v.status)(v.status.padEnd(10))} ${s.root}  ${v.detail}`);
+    }
+  }
   lines.push(...contextLines(c, result, quiet));
   if (result.baseline) {
     const absent = result.baseline.absent;

@@ -289,7 +289,31 @@ export function liveResult(): CheckResult {
 }
 
 /** Every situation, named, for table-driven tests over all formats. */
+/** Two root modules judged alone (issue 18 item 6): the failing result's findings in one of them. */
+export function systemsResult(): CheckResult {
+  const r = failingResult();
+  for (const inv of r.invariants) {
+    inv.findings = inv.findings.map((f) => ({ ...f, root: 'envs/staging' }));
+    inv.examined = inv.examined.map((e) => ({ ...e, root: 'envs/staging' }));
+  }
+  const own = (root: string, failing: boolean) => ({
+    root,
+    summary: failing ? r.summary : { ...r.summary, pass: r.summary.pass + r.summary.fail, fail: 0 },
+    inventory: r.inventory,
+    invariants: r.invariants.map((i) => ({
+      id: i.id,
+      status: failing || i.status !== 'fail' ? i.status : ('pass' as const),
+      findings: failing ? i.findings.length : 0,
+    })),
+    maturity: r.maturity,
+    nist: r.nist,
+  });
+  r.systems = [own('envs/prod', false), own('envs/staging', true)];
+  return r;
+}
+
 export const ALL_CASES: [string, () => CheckResult][] = [
+  ['two root modules', systemsResult],
   ['passing', passingResult],
   ['failing', failingResult],
   ['suppressed', suppressedResult],

@@ -90,8 +90,7 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
     return res;
   });
 
-  const summary: Record<Status, number> = { pass: 0, fail: 0, error: 0, not_applicable: 0, suppressed: 0 };
-  for (const r of invariants) summary[r.status] += 1;
+  const summary = summaryOf(invariants);
   const byType: Record<string, number> = dict();
   for (const r of inv.resources) if (r.mode === 'managed') byType[r.type] = (byType[r.type] ?? 0) + 1;
 
@@ -128,6 +127,13 @@ export function runChecks(inv: Inventory, opts: EngineOptions): CheckResult {
   if (opts.baseline) applyBaseline(redacted, readBaseline(opts.baseline), opts.baseline);
   redacted.gate = applyGate(redacted, opts.gate ?? {});
   return redacted;
+}
+
+/** How many invariants have each status. */
+export function summaryOf(invariants: readonly { status: Status }[]): Record<Status, number> {
+  const summary: Record<Status, number> = { pass: 0, fail: 0, error: 0, not_applicable: 0, suppressed: 0 };
+  for (const r of invariants) summary[r.status] += 1;
+  return summary;
 }
 
 /** Why every verdict that input problems could change is `error`: how many, and the first. */

@@ -8,11 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { CheckResult, Finding, InvariantResult, MaturitySection, Status, SystemResult } from './model/result.js';
-import { STATUSES } from './model/result.js';
 import { nistStatus } from './rules/catalog/metadata.js';
 import { applyBaseline, readBaseline } from './gate/baseline.js';
 import { applyGate, type GatePolicy } from './gate/gate.js';
 import { dict } from './model/dict.js';
+import { summaryOf } from './engine.js';
 
 /** Worst first: a fail anywhere is the invariant's fail; not_applicable only when it is so everywhere. */
 const ORDER: Status[] = ['fail', 'error', 'suppressed', 'pass', 'not_applicable'];
@@ -40,9 +40,6 @@ export function combineSystems(
       ...(reasons.length ? { reason: reasons.join('; ') } : {}),
     } as InvariantResult;
   });
-  const summary = dict<number>() as Record<Status, number>;
-  for (const s of STATUSES) summary[s] = 0;
-  for (const inv of invariants) summary[inv.status] += 1;
   const byType = dict<number>();
   for (const s of systems) for (const [t, n] of Object.entries(s.result.inventory.by_type)) byType[t] = (byType[t] ?? 0) + n;
   const inputs = new Map<string, { path: string; sha256: string }>();
@@ -50,7 +47,7 @@ export function combineSystems(
   const combined: CheckResult = {
     ...first,
     source: { ...first.source, inputs: [...inputs.values()].sort((a, b) => a.path.localeCompare(b.path)) },
-    summary,
+    summary: summaryOf(invariants),
     inventory: {
       resources: systems.reduce((n, s) => n + s.result.inventory.resources, 0),
       by_type: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
@@ -80,6 +77,7 @@ function rooted(f: Finding, root: string): Finding {
 function systemOf(root: string, r: CheckResult): SystemResult {
   return {
     root,
+    status: worst(r.invariants.map((i) => i.status)),
     summary: r.summary,
     inventory: r.inventory,
     invariants: r.invariants.map((i) => ({
@@ -97,13 +95,12 @@ function systemOf(root: string, r: CheckResult): SystemResult {
 function combinedMaturity(systems: { root: string; result: CheckResult }[]): MaturitySection {
   const levels = new Set(systems.map((s) => s.result.maturity.level));
   const consistent = systems.every((s) => s.result.maturity.consistent);
-  const m = systems[0]!.result.maturity;
-  if (levels.size === 1)
-    return { ...m, consistent, deviations: systems.flatMap((s) => s.result.maturity.deviations.map((d) => ({ ...d, root: s.root }))) };
+  const deviations = systems.flatMap((s) => s.result.maturity.deviations.map((d) => ({ ...d, root: s.root })));
+  if (levels.size === 1) return { ...systems[0]!.result.maturity, consistent, deviations };
   return {
     level: null,
     consistent,
-    deviations: systems.flatMap((s) => s.result.maturity.deviations.map((d) => ({ ...d, root: s.root }))),
+    deviations,
     reason: `the root modules declare different levels (${systems.map((s) => `${s.root}: ${s.result.maturity.level ?? 'none'}`).join(', ')}): see each system`,
   };
 }

@@ -116,6 +116,8 @@ export interface SourceInfo {
 /** One root module's own verdicts, when a run checks several (each is judged alone). */
 export interface SystemResult {
   root: string;
+  /** The worst verdict of its invariants. */
+  status: Status;
   summary: Record<Status, number>;
   inventory: { resources: number; by_type: Record<string, number> };
   invariants: { id: string; status: Status; findings: number; reason?: string }[];

@@ -68,10 +68,9 @@ export function remediationHint(inv: Pick<InvariantResult, 'id'>): string | unde
   return paragraph;
 }
 
-/** A root module's own verdict in one line: its worst status, and the invariants that did not pass. */
+/** A root module's own verdict in one line: its status, and the invariants that did not pass. */
 export function systemVerdict(s: SystemResult): { status: Status; detail: string } {
-  const order: Status[] = ['fail', 'error', 'suppressed', 'pass', 'not_applicable'];
-  const status = order.find((st) => s.invariants.some((i) => i.status === st)) ?? 'not_applicable';
+  const status = s.status;
   const notPassing = s.invariants.filter((i) => i.status === 'fail' || i.status === 'error').map((i) => `${i.id} ${i.status}`);
   return {
     status,

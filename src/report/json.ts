@@ -25,7 +25,7 @@ const ORDER = {
     'limitations',
     'approved_by',
   ],
-  system: ['root', 'summary', 'inventory', 'invariants', 'maturity', 'nist'],
+  system: ['root', 'status', 'summary', 'inventory', 'invariants', 'maturity', 'nist'],
   system_invariant: ['id', 'status', 'findings', 'reason'],
   tool: ['name', 'version'],
   source: ['kind', 'inputs', 'account'],

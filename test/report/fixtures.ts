@@ -298,6 +298,7 @@ export function systemsResult(): CheckResult {
   }
   const own = (root: string, failing: boolean) => ({
     root,
+    status: failing ? ('fail' as const) : ('pass' as const),
     summary: failing ? r.summary : { ...r.summary, pass: r.summary.pass + r.summary.fail, fail: 0 },
     inventory: r.inventory,
     invariants: r.invariants.map((i) => ({

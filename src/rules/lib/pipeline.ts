@@ -152,6 +152,11 @@ export function readList(v: Value | undefined): Read<Value[]> {
 
 const RANK = { pass: 0, error: 1, fail: 2 } as const;
 
+/** The worse of two verdicts of one resource: fail over error over pass. */
+export function worse(a: RuleExamined['status'], b: RuleExamined['status']): RuleExamined['status'] {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
 /**
  * What a rule saw of one resource over repeated looks: the worst status, and the observations joined
  * by `; `, an observation already among the parts not repeated. The parts are kept beside the text:
@@ -165,7 +170,7 @@ export class Evidence {
   private readonly parts = new Set<string>();
 
   add(status: RuleExamined['status'], observed: string): void {
-    if (RANK[status] > RANK[this.status]) this.status = status;
+    this.status = worse(this.status, status);
     if (this.text !== undefined && this.parts.has(observed)) return;
     this.text = this.text === undefined ? observed : `${this.text}; ${observed}`;
     if (!observed.includes('; ')) this.parts.add(observed);

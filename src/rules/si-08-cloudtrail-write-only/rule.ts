@@ -19,7 +19,7 @@ import { RefObject, Unknown, show, type Value } from '../../model/value.js';
 import { denyUndecidable, explicitlyDenies, globMatch, globsOverlap, parsePolicy, type PolicyDocument } from '../../policy/index.js';
 import { arnGlob, whyNotDenied } from '../lib/iam.js';
 import { knownSelfRefs } from '../../policy/roles.js';
-import { OutcomeBuilder, gapErrors, inScope, label, readBlock, readBool, readString, unknownReason } from '../lib/pipeline.js';
+import { OutcomeBuilder, gapErrors, inScope, label, readBlock, readBool, readString, unknownReason, worse } from '../lib/pipeline.js';
 import type { Rule, RuleContext, RuleOutcome } from '../define.js';
 
 export const BUCKET_DELETE_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion'] as const;
@@ -32,8 +32,6 @@ const NO_TRAIL: Resource = { address: 'aws_cloudtrail', mode: 'managed', type: '
 const S3_ARN = 'arn:aws:s3:::';
 
 type Status = 'pass' | 'fail' | 'error';
-
-const worst = (a: Status, b: Status): Status => (a === 'fail' || b === 'fail' ? 'fail' : a === 'error' || b === 'error' ? 'error' : 'pass');
 
 export const cloudtrailWriteOnly: Rule = {
   id: 'SI-8',
@@ -80,7 +78,7 @@ export const cloudtrailWriteOnly: Rule = {
       for (const bucket of targets) {
         let s = buckets.get(bucket.address);
         if (s === undefined) buckets.set(bucket.address, (s = checkBucket(ctx, out, bucket)));
-        status = worst(status, s);
+        status = worse(status, s);
       }
       out.examine(trail, status, `s3_bucket_name = ${targets.map(label).join(', ')}`);
     }
@@ -92,7 +90,7 @@ function checkBucket(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource): S
   const name = nameGlob(bucket);
   const p = denyOfDeletes(ctx, out, bucket, name);
   const v = versioning(ctx, out, bucket, name);
-  const status = worst(p.status, v.status);
+  const status = worse(p.status, v.status);
   out.examine(bucket, status, `${p.observed}; ${v.observed}`);
   return status;
 }
@@ -251,7 +249,7 @@ function versioning(ctx: RuleContext, out: OutcomeBuilder, bucket: Resource, nam
     return bound.yes
       .map((res) => versioningResource(out, bucket, res))
       .reduce((a, b) => ({
-        status: worst(a.status, b.status),
+        status: worse(a.status, b.status),
         observed: a.observed === b.observed ? a.observed : `${a.observed}, ${b.observed}`,
       }));
   }

@@ -7,7 +7,7 @@
  */
 import type { Inventory, Location, Origin, Resource, StatementRef } from './model/inventory.js';
 import type { TraceStep } from './model/result.js';
-import type { RelatedSite, RuleFinding } from './rules/define.js';
+import type { RuleFinding } from './rules/define.js';
 import { own } from './model/dict.js';
 
 /** A trace longer than this is cut: the first steps are the nearest to the finding. */
@@ -44,18 +44,9 @@ export function traceOf(inv: Inventory, f: RuleFinding, at: Location | undefined
     inv.provenance?.origins(r, attr, statement !== undefined ? { statement } : {}) ?? [];
   origins(f.resource, f.attr).forEach(add);
   for (const rel of f.related ?? []) {
-    const loc = relatedLocation(rel);
+    const loc = locate(rel.resource, rel.attr);
     if (loc) add({ ...loc, what: rel.what });
     origins(rel.resource, rel.attr, rel.statement).forEach(add);
   }
   return steps;
-}
-
-/** A related place: the statement's own block when the rule names one, else the attribute. */
-function relatedLocation(rel: RelatedSite): Location | undefined {
-  if (rel.statement !== undefined) {
-    const stmt = rel.resource.attrLocations?.[`statement.${rel.statement.index}`];
-    if (stmt && rel.resource.type === 'aws_iam_policy_document') return stmt;
-  }
-  return locate(rel.resource, rel.attr);
 }

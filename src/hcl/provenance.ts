@@ -58,7 +58,11 @@ export class HclProvenance implements Provenance {
 
   origins(resource: Resource, attr: string | undefined, opts: { statement?: StatementRef } = {}): Origin[] {
     const reg = this.resources.get(resource);
-    if (!reg || attr === undefined) return [];
+    if (!reg) return [];
+    // a policy document named itself (not through the policy that renders it): its statement, found as a reference finds it
+    if (resource.mode === 'data' && resource.type === 'aws_iam_policy_document' && opts.statement)
+      return new Follower(this.inv, opts.statement, this.texts).follow(reg.scope, [['data', resource.type, resource.name]]);
+    if (attr === undefined) return [];
     const { raw, iterators, rest } = rawAt(reg.body, attr);
     if (raw === undefined) return [];
     // a dynamic block's content reads its iterator, which comes from the block's for_each

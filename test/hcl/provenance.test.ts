@@ -176,6 +176,10 @@ describe('value provenance of HCL', () => {
     expect(origins('aws_iam_role_policy.engine', 'policy', { index: 2, sid: 'AssumeAnything' })).toEqual([
       'main.tf:35 data.aws_iam_policy_document.engine statement 2',
     ]);
+    // the document named itself (not through the policy that renders it) finds its statement alike
+    expect(origins('data.aws_iam_policy_document.engine', 'json', { index: 2, sid: 'AssumeAnything' })).toEqual([
+      'main.tf:35 data.aws_iam_policy_document.engine statement 2',
+    ]);
     // without a Sid, an index into a merging document would name the wrong block: the whole document
     expect(origins('aws_iam_role_policy.engine', 'policy', { index: 2 })).toEqual(['main.tf:26 data.aws_iam_policy_document.engine']);
   });

@@ -324,11 +324,16 @@ class SourceLines {
     const lines = this.lines(site.file);
     if (!lines) return undefined;
     const name = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const re = new RegExp(`^\\s*"?${name}"?\\s*[=:]\\s*(.*?),?\\s*$`);
+    // only the key is matched by the pattern: the value is cut with string operations (a pattern over
+    // a long hostile line's trailing whitespace would backtrack quadratically)
+    const re = new RegExp(`^\\s*"?${name}"?\\s*[=:]\\s*`);
     const hits: { line: number; value: string }[] = [];
     for (let n = site.line; n <= Math.min(site.endLine, lines.length); n++) {
-      const m = re.exec(lines[n - 1]!);
-      if (m) hits.push({ line: n, value: m[1]! });
+      const line = lines[n - 1]!;
+      const m = re.exec(line);
+      if (!m) continue;
+      const value = line.slice(m[0].length).trimEnd();
+      hits.push({ line: n, value: value.endsWith(',') ? value.slice(0, -1) : value });
     }
     return hits.length === 1 ? hits[0] : undefined;
   }

@@ -50,6 +50,9 @@ export interface Finding {
   trace?: TraceStep[];
   /** With several root modules in one run: the root module (system) the finding is in. */
   root?: string;
+  /** Fleet runs (`probe --org`/`--accounts`): the account and region the finding is in. */
+  account?: string;
+  region?: string;
 }
 
 /** A resource the rule looked at, with the observed values that decided its verdict (evidence). */
@@ -62,6 +65,9 @@ export interface Examined {
   observed: string;
   /** With several root modules in one run: the root module (system) the resource is in. */
   root?: string;
+  /** Fleet runs: the account and region the resource is in. */
+  account?: string;
+  region?: string;
 }
 
 export interface InvariantResult {
@@ -116,6 +122,9 @@ export interface SourceInfo {
 /** One root module's own verdicts, when a run checks several (each is judged alone). */
 export interface SystemResult {
   root: string;
+  /** Fleet runs: each system is one account in one region (root is `<account>/<region>`). */
+  account?: string;
+  region?: string;
   /** The worst verdict of its invariants. */
   status: Status;
   summary: Record<Status, number>;
@@ -144,6 +153,8 @@ export interface CheckResult {
   config?: ConfigInfo;
   /** With several root modules in one run: each one's verdicts (the invariants above are the worst over them). */
   systems?: SystemResult[];
+  /** Fleet runs: the accounts swept and, per invariant, how many accounts pass, fail or are in error. */
+  fleet?: FleetSummary;
   /** With --baseline: the file, and the baselined findings that are gone (fixed). */
   baseline?: { file: string; absent: { id: string; resource: string; fingerprint: string; message: string }[] };
 }
@@ -168,4 +179,23 @@ export interface ConfigInfo {
   /** The configuration files applied (at most one today), never an absolute path. */
   files: string[];
   weakenings: GateWeakening[];
+}
+
+/** One account of a fleet run; its status is the worst over its regions. */
+export interface FleetAccount {
+  id: string;
+  /** The Organizations account name, when listed with --org. */
+  name?: string;
+  regions: string[];
+  status: Status;
+  /** Why the account could not be read (AssumeRole denied, region blocked), in ztait's words. */
+  reason?: string;
+}
+
+/** The org summary of a fleet run. An account counts once per invariant, with its worst verdict over its regions. */
+export interface FleetSummary {
+  accounts: FleetAccount[];
+  invariants: { id: string; counts: Record<Status, number> }[];
+  /** With --shard i/N: which part of the account list this result covers. */
+  shard?: { index: number; count: number };
 }

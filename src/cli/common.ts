@@ -90,7 +90,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--soft-fail', 'exit 0 even when rules fail')
     .option(
       '--config <file>',
-      "configuration file; the repository's .ztait.yaml files are then not read (default: .ztait.yaml in the scanned directory or its parents)",
+      "configuration file; the repository's .ztait.yaml files are then not read (default: .ztait.yaml in the scanned directory or its parents up to the repository's top)",
     )
     .option('--no-config', 'read no configuration file at all (for CI: ignore the .ztait.yaml a pull request may bring)')
     .option('--no-color', 'plain text output (also NO_COLOR)')

@@ -9,7 +9,7 @@ import { PACKAGE_ROOT } from '../version.js';
 import { dict } from '../model/dict.js';
 
 /**
- * `.ztait.yaml`: found in the scanned directory or its parents, or given with --config. Holds every
+ * `.ztait.yaml`: found in the scanned directory or its parents up to the repository's top, or given with --config. Holds every
  * value the CLI flags take; flags on the command line win. Validated against the JSON schema the
  * project ships (schemas/ztait-config.schema.json, printed by `ztait config schema`), and every
  * problem names the file and line.
@@ -43,18 +43,31 @@ function validate(): ReturnType<Ajv['compile']> {
   return validator;
 }
 
-/** The nearest `.ztait.yaml` / `.ztait.yml` from `start` upwards, if any. */
+/**
+ * The nearest `.ztait.yaml` / `.ztait.yml` from `start` upwards, no further than the repository's
+ * top (the nearest directory holding `.git`): a file above the repository was not written by it and
+ * must not change its gate. Outside a repository, only `start` itself is searched.
+ */
 export function findConfig(start: string): string | undefined {
   let dir = resolve(start);
   if (existsSync(dir) && !isDir(dir)) dir = dirname(dir);
+  const top = repositoryTop(dir) ?? dir;
   for (;;) {
     for (const name of ['.ztait.yaml', '.ztait.yml']) {
       const p = join(dir, name);
       if (existsSync(p)) return p;
     }
     const up = dirname(dir);
-    if (up === dir) return undefined;
+    if (dir === top || up === dir) return undefined;
     dir = up;
+  }
+}
+
+/** The nearest directory at or above `dir` that holds `.git` (a directory, or a worktree's file). */
+function repositoryTop(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
   }
 }
 

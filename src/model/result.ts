@@ -174,7 +174,7 @@ export interface GateWeakening {
 }
 
 export interface ConfigInfo {
-  /** found: `.ztait.yaml` in the scanned directory or a parent; explicit: --config; none: no file; disabled: --no-config. */
+  /** found: `.ztait.yaml` in the scanned directory or a parent within its repository; explicit: --config; none: no file; disabled: --no-config. */
   mode: 'found' | 'explicit' | 'none' | 'disabled';
   /** The configuration files applied (at most one today), never an absolute path. */
   files: string[];

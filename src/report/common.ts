@@ -144,7 +144,7 @@ export function valueText(v: unknown): string {
 /** How the configuration file was chosen, in words: `.ztait.yaml (given with --config)`, `none (--no-config)`. */
 export function configFileLine(cfg: ConfigInfo): string {
   const how = {
-    found: 'found in the scanned directory or a parent',
+    found: 'found in the scanned directory or a parent within its repository',
     explicit: 'given with --config',
     none: 'none found',
     disabled: 'none (--no-config)',

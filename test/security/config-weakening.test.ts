@@ -186,9 +186,21 @@ describe('repository configuration through the built CLI', () => {
   it("--no-config and --config FILE ignore the repository's files (here and in parents)", async () => {
     const parent = rootModule({ '.ztait.yaml': WEAK, 'mod/main.tf': TABLE.replace('enabled = true', 'enabled = false') });
     const dir = join(parent, 'mod');
+    // outside a repository only the scanned directory is searched: the parent's file is not read
+    const alone = await runCli(['check', dir, '--format', 'json']);
+    expect(alone.code).toBe(1);
+    expect(JSON.parse(alone.stdout).config).toBeUndefined();
+    mkdirSync(join(parent, '.git'));
     const found = await runCli(['check', dir, '--format', 'json']);
     expect(found.code).toBe(0);
     expect(JSON.parse(found.stdout).config).toMatchObject({ mode: 'found', files: ['../.ztait.yaml'] });
+    // a repository's file above the repository (its parent directory holds the other repo's .git) is never read
+    const inner = join(dir, 'inner');
+    mkdirSync(join(inner, '.git'), { recursive: true });
+    writeFileSync(join(inner, 'main.tf'), TABLE.replace('enabled = true', 'enabled = false'));
+    const nested = await runCli(['check', inner, '--format', 'json']);
+    expect(nested.code).toBe(1);
+    expect(JSON.parse(nested.stdout).config).toBeUndefined();
 
     const none = await runCli(['check', dir, '--format', 'json', '--no-config']);
     expect(none.code).toBe(1);

@@ -132,6 +132,8 @@ export interface SystemResult {
   invariants: { id: string; status: Status; findings: number; reason?: string }[];
   maturity: MaturitySection;
   nist: NistTenetResult[];
+  /** Fleet runs: what could not be checked in this account and region (the run's limitations are their union). */
+  limitations?: string[];
 }
 
 export interface CheckResult {

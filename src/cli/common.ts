@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CheckResult, ConfigInfo } from '../model/result.js';
-import { FORMATS, isFormat, render, type Format } from '../report/index.js';
+import { FORMAT_EXTENSIONS, FORMATS, formatUnavailable, isFormat, render, type Format } from '../report/index.js';
 import { findConfig, isDir, loadConfig, type ZtaitConfig } from '../config/config.js';
 import { describeConfig, displayPath, weakeningWarning } from '../config/weakenings.js';
 import { checkWritePath, isStdoutPath, isSymlink, UnsafeWriteError, writeFileSafe, type SafeWriteOptions } from '../io/safe-write.js';
@@ -162,8 +162,15 @@ function checkRuleIds(opts: CommonOptions, config: ZtaitConfig): void {
   }
 }
 
-const EXT: Record<Format, string> = { text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md', junit: 'xml' };
 const BY_EXT: Record<string, Format> = { json: 'json', sarif: 'sarif', md: 'markdown', markdown: 'markdown', xml: 'junit', txt: 'text' };
+
+/** The format a file name implies: `report.ocsf.json` is OCSF, `report.json` JSON, anything unknown text. */
+function formatOfFile(name: string): Format {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.ocsf.json')) return 'ocsf';
+  if (lower.endsWith('.asff.json')) return 'asff';
+  return BY_EXT[lower.split('.').pop() ?? ''] ?? 'text';
+}
 
 /** Pairs formats with destinations: `--format sarif,markdown -o a.sarif -o b.md`, or one directory for all. */
 export function planOutputs(opts: CommonOptions): { format: Format; file?: string }[] {
@@ -175,15 +182,14 @@ export function planOutputs(opts: CommonOptions): { format: Format; file?: strin
   const named = formats.length === 0 ? formatNamedOutputs(opts) : [];
   if (formats.length === 0) {
     // -o report.sarif alone: take the format from the file extension; -o sarif alone is the format
-    formats =
-      outputs.length > 0 ? outputs.map((o) => (isFormat(o) ? o : (BY_EXT[o.split('.').pop()?.toLowerCase() ?? ''] ?? 'text'))) : ['text'];
+    formats = outputs.length > 0 ? outputs.map((o) => (isFormat(o) ? o : formatOfFile(o))) : ['text'];
   }
   const fmts = formats as Format[];
   if (outputs.length === 1 && (isDir(outputs[0]!) || outputs[0]!.endsWith('/')) && fmts.length >= 1) {
     // the directory named with -o is itself checked: reports never land in a symlinked one
     if (isSymlink(outputs[0]!))
       throw new UnsafeWriteError(`refusing to write reports into ${outputs[0]}: it is a symbolic link (ztait never writes through one)`);
-    return fmts.map((f) => ({ format: f, file: join(outputs[0]!, `ztait.${EXT[f]}`) }));
+    return fmts.map((f) => ({ format: f, file: join(outputs[0]!, `ztait.${FORMAT_EXTENSIONS[f]}`) }));
   }
   if (outputs.length > fmts.length)
     throw new UsageError(`${outputs.length} --output files for ${fmts.length} --format value(s): give one format per output`);
@@ -239,6 +245,11 @@ export function gatePolicy(opts: CommonOptions): GatePolicy {
 /** Writes --create-baseline, renders and writes every requested report, and sets the exit code from the gate. */
 export async function emitResult(result: CheckResult, opts: CommonOptions, setExit: (code: number) => void): Promise<void> {
   const { plan, guard } = checkDestinations(opts);
+  // a format this result cannot have (asff of a static check) stops the run before anything is written
+  for (const { format } of plan) {
+    const why = formatUnavailable(result, format);
+    if (why) throw new UsageError(why);
+  }
   // (the engine put opts.configInfo into the result, where it is redacted with the rest)
   const warning = weakeningWarning(opts.configInfo);
   if (warning) printDiagnostic(warning);

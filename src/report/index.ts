@@ -2,11 +2,13 @@ import type { CheckResult } from '../model/result.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
+import { renderOcsf } from './ocsf.js';
+import { asffUnavailable, renderAsff } from './asff.js';
 import { renderSarif, type UriBase } from './sarif.js';
 import { renderText } from './text.js';
 
-export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'junit';
-export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'markdown', 'junit'];
+export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'junit' | 'ocsf' | 'asff';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'markdown', 'junit', 'ocsf', 'asff'];
 
 export interface RenderOptions {
   /** ANSI colours in text output (the CLI turns them off for --no-color, NO_COLOR and non-TTYs). */
@@ -20,10 +22,27 @@ export interface RenderOptions {
 }
 
 /** Default file extension per format, for output directories. */
-export const FORMAT_EXTENSIONS: Record<Format, string> = { text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md', junit: 'xml' };
+export const FORMAT_EXTENSIONS: Record<Format, string> = {
+  text: 'txt',
+  json: 'json',
+  sarif: 'sarif',
+  markdown: 'md',
+  junit: 'xml',
+  ocsf: 'ocsf.json',
+  asff: 'asff.json',
+};
 
 export function isFormat(s: string): s is Format {
   return (FORMATS as readonly string[]).includes(s);
+}
+
+/**
+ * Why a format cannot render this result (undefined when it can): an ASFF finding belongs to an AWS
+ * account and region, which a static result does not have. The CLI refuses such a run (exit 2)
+ * before it writes anything.
+ */
+export function formatUnavailable(result: CheckResult, format: Format): string | undefined {
+  return format === 'asff' ? asffUnavailable(result) : undefined;
 }
 
 /**
@@ -43,5 +62,9 @@ export function render(result: CheckResult, format: Format, opts: RenderOptions)
       return renderMarkdown(result);
     case 'junit':
       return renderJunit(result);
+    case 'ocsf':
+      return renderOcsf(result);
+    case 'asff':
+      return renderAsff(result);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORMATS, render } from '../../src/report/index.js';
+import { FORMATS, formatUnavailable, render } from '../../src/report/index.js';
 import { redactResult } from '../../src/model/redact.js';
 import { ALL_CASES, brokenResult, failingResult, liveResult, passingResult, suppressedResult } from './fixtures.js';
 
@@ -94,6 +94,7 @@ describe('json', () => {
 describe('every format', () => {
   it.each(all)('%s: byte-identical for the same result, whatever the key order', (_n, make) => {
     for (const format of FORMATS) {
+      if (formatUnavailable(make(), format)) continue; // asff of a static result: refused, tested in cloud-formats.test.ts
       const a = render(make(), format, { color: false });
       expect(render(make(), format, { color: false })).toBe(a);
       expect(render(reverseKeys(make()), format, { color: false }), format).toBe(a);
@@ -112,6 +113,7 @@ describe('every format', () => {
     r.maturity.actual = { min_confidence_auto: secrets[1] };
     const clean = redactResult(r, secrets);
     for (const format of FORMATS) {
+      if (formatUnavailable(r, format)) continue; // asff of a static result (cloud-formats.test.ts plants secrets in a live one)
       const raw = render(r, format, { color: false });
       // Control: the planted values do reach the report when not redacted (markdown escapes some characters).
       expect(raw, format).toContain(secrets[0]);

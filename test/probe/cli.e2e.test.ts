@@ -74,9 +74,10 @@ describe('ztait probe against the deployed reference architecture', () => {
     const byType = run.result.inventory.by_type;
     expect(byType.aws_lambda_function).toBe(7);
     expect(byType.aws_iam_role).toBe(7);
-    expect(byType.aws_dynamodb_table).toBe(8); // 7 ztait- tables + the tagged shared-ztait-sessions
-    expect(byType.aws_secretsmanager_secret).toBe(6);
-    expect(byType.aws_ssm_parameter).toBe(2); // /ztait/... and the tagged shared-feature-flags
+    // (a name outside the prefix but tagged ztait:system is in scope too: inprocess.test.ts, --prefix)
+    expect(byType.aws_dynamodb_table).toBe(7);
+    expect(byType.aws_secretsmanager_secret).toBe(7); // 3 webhook sources + 4 integrations
+    expect(byType.aws_ssm_parameter).toBeUndefined(); // /legacy/flag is outside the namespace
     expect(byType.aws_cloudtrail).toBe(1);
     expect(byType.aws_vpc_endpoint).toBe(4);
     const evidence = JSON.stringify(run.result.invariants);
@@ -155,7 +156,7 @@ describe('one broken thing fails exactly that invariant, with the ARN', () => {
     expect(notPassing(result)).toEqual(['SI-3', 'SI-4']);
     for (const id of ['SI-3', 'SI-4']) {
       expect(new Set(si(result, id).findings.map((f) => f.arn))).toEqual(
-        new Set(['arn:aws:iam::111122223333:role/ztait-triage-engine-role']),
+        new Set(['arn:aws:iam::111122223333:role/ztait-triage-engine']),
       );
     }
   });

@@ -46,7 +46,7 @@ describe('the probe in process', () => {
       const run = await probeLive({ endpointUrl: srv.url, region: 'us-east-1' });
       expect(srv.received.filter((c) => c.action === 'SimulatePrincipalPolicy').length).toBeGreaterThanOrEqual(7);
       expect((run.inventory.limitations ?? []).filter((l) => /cross-check/.test(l))).toEqual([]);
-      const role = 'arn:aws:iam::111122223333:role/ztait-triage-engine-role';
+      const role = 'arn:aws:iam::111122223333:role/ztait-triage-engine';
       const lines = compareWithSimulator(run.inventory, 'ztait-', {
         results: [{ roleArn: role, action: 'sts:AssumeRole', resource: '*', decision: 'allowed' }],
       });

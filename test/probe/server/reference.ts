@@ -1,10 +1,13 @@
 /**
- * The ZTAIT reference architecture as deployed, in AWS API shapes: 7 functions in private subnets
- * of a 3-AZ VPC with a NAT gateway and VPC endpoints, 7 roles under a boundary that denies sts and
- * IAM policy writes, 7 tables with KMS encryption and PITR (dedup with TTL), a multi-region trail to
- * a versioned bucket whose policy denies deletes, an HTTP API with an OKTA JWT authorizer on the
- * dashboard routes and per-source webhook routes, secrets rotating every 30 days. Plus resources
- * outside the namespace the probe must leave out, and one tagged table it must include.
+ * The ZTAIT reference architecture as deployed: terraform/examples/complete applied to account
+ * 111122223333 in us-east-1, in AWS API shapes (what `ztait drift` of the example against this account
+ * finds: nothing). 7 functions in private subnets of a 3-AZ VPC with a NAT gateway and VPC endpoints,
+ * 7 roles (named as their functions) under the boundary that denies sts, IAM and trail changes, each
+ * with its least-privilege inline policy and the baseline policy, 7 tables with KMS encryption and
+ * PITR (dedup with TTL), a multi-region trail to a versioned bucket whose policy denies deletes, an
+ * HTTP API with an OKTA JWT authorizer on the dashboard routes and one webhook route per source,
+ * secrets rotated every 30 days by the config manager. Maturity level 0. Plus resources outside the
+ * namespace the probe must leave out (legacy-*, an org trail, the default VPC).
  *
  * `fixtures/accounts/reference.json` is this account (test/probe/fixtures.test.ts keeps them equal);
  * `extra` adds that many more in-scope functions/roles/tables/secrets (for the benchmark).
@@ -28,104 +31,243 @@ const IGW = 'igw-0ztait0000000001';
 const NAT = 'nat-0ztait0000000001';
 const KMS_KEY = arn('kms', 'key/0b8c7e51-6f0a-4c6e-9d3e-7a2f1c0d9e11');
 const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/ztait-permission-boundary`;
+const BASELINE = `arn:aws:iam::${ACCOUNT}:policy/ztait-lambda-baseline`;
 const VPC_ACCESS = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
-const TRAIL_BUCKET = `ztait-cloudtrail-${ACCOUNT}`;
+const TRAIL_BUCKET = `ztait-cloudtrail-${ACCOUNT}-${REGION}`;
+const TRAIL_ARN = arn('cloudtrail', 'trail/ztait-trail');
+const EVENT_BUS = arn('events', 'event-bus/ztait-bus');
+const GUARDRAIL = arn('bedrock', 'guardrail/gr0ztait0001');
 
 export const TABLES = ['incidents', 'audit', 'policies', 'sources', 'settings', 'escalation-rules', 'dedup'];
-export const SOURCES = ['github', 'datadog'];
+export const SOURCES = ['alertmanager', 'datadog', 'github'];
 export const INTEGRATIONS = ['servicenow', 'pagerduty', 'mim', 'slack'];
 const tableArn = (t: string): string => arn('dynamodb', `table/ztait-${t}`);
 const secretArn = (name: string): string => arn('secretsmanager', `secret:${name}-AbCdEf`);
+const fnArn = (name: string): string => arn('lambda', `function:ztait-${name}`);
+const logsArn = (fn: string): string => arn('logs', `log-group:/aws/lambda/ztait-${fn}:*`);
+const ROTATION_LAMBDA = fnArn('config-manager');
 
-/** Table 3, level 1 (Assisted): what every function's environment carries. */
+/** Table 3, level 0 (Shadow): what every function's environment carries (terraform.tfvars maturity_level = 0). */
 const MATURITY = {
-  MATURITY_LEVEL: '1',
-  ACTION_EXECUTION_ENABLED: 'false',
-  GATING_REQUIRED_P1_P2: 'true',
-  GATING_REQUIRED_P3_P4: 'true',
-  DISPLAY_RECOMMENDATIONS: 'true',
-  AUTO_REGRESSION_ENABLED: 'false',
   ACCURACY_THRESHOLD: 'n/a',
+  ACTION_EXECUTION_ENABLED: 'false',
+  AUTO_REGRESSION_ENABLED: 'false',
+  DISPLAY_RECOMMENDATIONS: 'false',
+  GATING_REQUIRED_P1_P2: 'n/a',
+  GATING_REQUIRED_P3_P4: 'n/a',
+  MATURITY_LEVEL: '0',
   MIN_CONFIDENCE_AUTO: 'n/a',
 };
 
-const doc = (...Statement: Obj[]): Obj => ({ Version: '2012-10-17', Statement });
+const doc = (...Statement: Obj[]): Obj => ({ Statement, Version: '2012-10-17' });
 const allow = (Action: string | string[], Resource: string | string[]): Obj => ({ Effect: 'Allow', Action, Resource });
-const LAMBDA_TRUST = doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' });
+/** A statement as Terraform renders an aws_iam_policy_document: keys in order, the Sid last. */
+const st = (Sid: string, Effect: 'Allow' | 'Deny', Action: string | string[], Resource: string | string[], extra: Obj = {}): Obj => ({
+  Action,
+  ...extra,
+  Effect,
+  Resource,
+  Sid,
+});
+const LAMBDA_TRUST = doc({
+  Action: 'sts:AssumeRole',
+  Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+  Effect: 'Allow',
+  Principal: { Service: 'lambda.amazonaws.com' },
+});
+const sortedJson = (o: Record<string, string>): string =>
+  JSON.stringify(Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+const LOGS = (fn: string): Obj => st('Logs', 'Allow', ['logs:CreateLogStream', 'logs:PutLogEvents'], logsArn(fn));
+const APPEND_AUDIT = st('AppendAudit', 'Allow', 'dynamodb:PutItem', tableArn('audit'));
 
 interface FunctionSpec {
+  /** Function and role name without the namespace. */
   name: string;
+  description: string;
+  memory: number;
+  timeout: number;
   env: Record<string, string>;
   policy: Obj;
+  tags?: Record<string, string>;
 }
 
 function functionSpecs(): FunctionSpec[] {
   const webhookSecrets = Object.fromEntries(SOURCES.map((s) => [s, secretArn(`ztait-webhook-${s}`)]));
+  const common = { EVENT_BUS: 'ztait-bus' };
   return [
     {
       name: 'webhook-receiver',
+      description: 'ZTAIT webhook receiver',
+      memory: 256,
+      timeout: 10,
       env: {
+        WEBHOOK_SECRET_ARNS: sortedJson(webhookSecrets),
         SIGNATURE_HEADER: 'X-Hub-Signature-256',
         SIGNATURE_ALGORITHM: 'HMAC-SHA256',
-        WEBHOOK_SECRET_ARNS: JSON.stringify(webhookSecrets),
+        TIMESTAMP_HEADER: 'X-Timestamp',
         REPLAY_WINDOW_SECONDS: '300',
         DEDUP_TABLE: 'ztait-dedup',
-        EVENT_BUS_NAME: 'ztait-events',
+        DEDUP_TTL_SECONDS: '86400',
+        ROTATION_GRACE_SECONDS: '86400',
+        POLICIES_TABLE: 'ztait-policies',
+        SOURCES_TABLE: 'ztait-sources',
+        AUDIT_TABLE: 'ztait-audit',
+        ...common,
       },
       policy: doc(
-        allow(['dynamodb:PutItem', 'dynamodb:GetItem'], [tableArn('dedup'), tableArn('sources')]),
-        allow('secretsmanager:GetSecretValue', Object.values(webhookSecrets)),
-        allow('events:PutEvents', arn('events', 'event-bus/ztait-events')),
+        LOGS('webhook-receiver'),
+        st(
+          'ReadWebhookSecrets',
+          'Allow',
+          'secretsmanager:GetSecretValue',
+          SOURCES.map((s) => secretArn(`ztait-webhook-${s}`)),
+        ),
+        st('Deduplicate', 'Allow', 'dynamodb:PutItem', tableArn('dedup')),
+        st('ReadRules', 'Allow', ['dynamodb:GetItem', 'dynamodb:Query'], [tableArn('policies'), tableArn('sources')]),
+        APPEND_AUDIT,
+        st('PublishAlerts', 'Allow', 'events:PutEvents', EVENT_BUS),
       ),
     },
     {
       name: 'triage-engine',
+      description: 'ZTAIT triage engine',
+      memory: 512,
+      timeout: 60,
       env: {
         MODEL_ID: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
-        GUARDRAIL_ID: 'gr-ztait',
+        GUARDRAIL_ID: 'gr0ztait0001',
+        GUARDRAIL_VERSION: '1',
+        MAX_FIELD_CHARS: '4000',
         INCIDENTS_TABLE: 'ztait-incidents',
         AUDIT_TABLE: 'ztait-audit',
+        POLICIES_TABLE: 'ztait-policies',
+        ESCALATION_RULES_TABLE: 'ztait-escalation-rules',
+        SETTINGS_TABLE: 'ztait-settings',
+        ...common,
       },
       policy: doc(
-        allow(['bedrock:InvokeModel', 'bedrock:ApplyGuardrail'], '*'),
-        allow(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], [tableArn('incidents')]),
-        allow('dynamodb:PutItem', [tableArn('audit')]),
-        allow(['dynamodb:GetItem', 'dynamodb:Query'], [tableArn('settings'), tableArn('policies'), tableArn('escalation-rules')]),
+        LOGS('triage-engine'),
+        st(
+          'Classify',
+          'Allow',
+          'bedrock:InvokeModel',
+          `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0`,
+        ),
+        st('Guardrail', 'Allow', 'bedrock:ApplyGuardrail', GUARDRAIL),
+        st(
+          'ReadPolicy',
+          'Allow',
+          ['dynamodb:GetItem', 'dynamodb:Query'],
+          [tableArn('escalation-rules'), tableArn('incidents'), tableArn('policies'), tableArn('settings')],
+        ),
+        st('RecordIncidents', 'Allow', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], tableArn('incidents')),
+        APPEND_AUDIT,
+        st('ClassificationMetrics', 'Allow', 'cloudwatch:PutMetricData', '*', {
+          Condition: { StringEquals: { 'cloudwatch:namespace': 'ZTAIT/Triage' } },
+        }),
+        st('PublishDecisions', 'Allow', 'events:PutEvents', EVENT_BUS),
       ),
     },
     ...INTEGRATIONS.map((i) => ({
       name: `action-${i}`,
-      env: { INTEGRATION: i, SECRET_ARN: secretArn(`ztait-${i}`), AUDIT_TABLE: 'ztait-audit' },
-      policy: doc(allow('secretsmanager:GetSecretValue', secretArn(`ztait-${i}`)), allow('dynamodb:PutItem', tableArn('audit'))),
+      description: `ZTAIT ${i} action handler`,
+      memory: 256,
+      timeout: 30,
+      env: {
+        INTEGRATION: i,
+        INTEGRATION_SECRET_ARN: secretArn(`ztait-integration-${i}`),
+        INTEGRATION_ENDPOINT_URL: ENDPOINTS[i]!,
+        INCIDENTS_TABLE: 'ztait-incidents',
+        AUDIT_TABLE: 'ztait-audit',
+        FALLBACK_QUEUE_URL: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/ztait-actions-fallback`,
+        CIRCUIT_BREAKER_FAILURE_THRESHOLD: '5',
+        ...common,
+      },
+      policy: doc(
+        LOGS(`action-${i}`),
+        st('ReadOwnSecret', 'Allow', 'secretsmanager:GetSecretValue', secretArn(`ztait-integration-${i}`)),
+        st('TrackIncident', 'Allow', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], tableArn('incidents')),
+        APPEND_AUDIT,
+        st('CircuitBreakerFallback', 'Allow', 'sqs:SendMessage', arn('sqs', 'ztait-actions-fallback')),
+        st('PublishOutcomes', 'Allow', 'events:PutEvents', EVENT_BUS),
+      ),
+      tags: { 'ztait:integration': i },
     })),
     {
       name: 'config-manager',
-      env: { SETTINGS_TABLE: 'ztait-settings' },
+      description: 'ZTAIT config manager (dashboard API and secret rotation)',
+      memory: 256,
+      timeout: 30,
+      env: {
+        INCIDENTS_TABLE: 'ztait-incidents',
+        AUDIT_TABLE: 'ztait-audit',
+        POLICIES_TABLE: 'ztait-policies',
+        SOURCES_TABLE: 'ztait-sources',
+        SETTINGS_TABLE: 'ztait-settings',
+        ESCALATION_RULES_TABLE: 'ztait-escalation-rules',
+        EVENT_BUS: 'ztait-bus',
+        SECRET_NAME_PREFIX: 'ztait-',
+      },
       policy: doc(
-        allow(
-          ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
-          [tableArn('settings'), tableArn('policies'), tableArn('escalation-rules'), tableArn('sources')],
+        LOGS('config-manager'),
+        st(
+          'ReadPipelineState',
+          'Allow',
+          ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+          ['audit', 'escalation-rules', 'incidents', 'policies', 'settings', 'sources'].map(tableArn),
         ),
-        allow(['dynamodb:Query', 'dynamodb:GetItem'], [tableArn('incidents'), tableArn('audit')]),
+        st(
+          'WriteIncidentsAndConfiguration',
+          'Allow',
+          ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          ['escalation-rules', 'incidents', 'policies', 'settings', 'sources'].map(tableArn),
+        ),
+        st(
+          'DeleteConfigurationItems',
+          'Allow',
+          'dynamodb:DeleteItem',
+          ['escalation-rules', 'policies', 'settings', 'sources'].map(tableArn),
+        ),
+        APPEND_AUDIT,
+        st('PublishApprovals', 'Allow', 'events:PutEvents', EVENT_BUS),
+        st(
+          'RotateZtaitSecrets',
+          'Allow',
+          [
+            'secretsmanager:DescribeSecret',
+            'secretsmanager:GetSecretValue',
+            'secretsmanager:PutSecretValue',
+            'secretsmanager:UpdateSecretVersionStage',
+          ],
+          arn('secretsmanager', 'secret:ztait-*'),
+        ),
+        st('GenerateSecretValues', 'Allow', 'secretsmanager:GetRandomPassword', '*'),
       ),
     },
   ];
 }
 
+const ENDPOINTS: Record<string, string> = {
+  servicenow: 'https://example.service-now.com',
+  pagerduty: 'https://api.pagerduty.com',
+  mim: 'https://mim.example.com',
+  slack: 'https://slack.com/api',
+};
+
 function network(): FixtureAccount['ec2'] {
-  const subnet = (id: string, cidr: string, az: string, pub: boolean): Obj => ({
+  const azs = ['a', 'b', 'c'];
+  const subnet = (id: string, cidr: string, az: string, tier: 'private' | 'public'): Obj => ({
     SubnetId: id,
     VpcId: VPC,
     CidrBlock: cidr,
     AvailabilityZone: `${REGION}${az}`,
-    MapPublicIpOnLaunch: pub,
+    MapPublicIpOnLaunch: false,
     OwnerId: ACCOUNT,
     SubnetArn: arn('ec2', `subnet/${id}`),
     State: 'available',
-    Tags: tags({ Name: `ztait-${pub ? 'public' : 'private'}-${az}`, ...SYSTEM }),
+    Tags: tags({ Name: `ztait-${tier}-${REGION}${az}`, 'ztait:tier': tier, ...SYSTEM }),
   });
-  const azs = ['a', 'b', 'c'];
   const endpoint = (id: string, service: string, type: 'Gateway' | 'Interface'): Obj => ({
     VpcEndpointId: id,
     VpcEndpointType: type,
@@ -136,14 +278,15 @@ function network(): FixtureAccount['ec2'] {
     PrivateDnsEnabled: type === 'Interface',
     RouteTableIds: type === 'Gateway' ? ['rtb-0private000000001'] : [],
     SubnetIds: type === 'Interface' ? PRIVATE : [],
-    Groups: type === 'Interface' ? [{ GroupId: SG_ENDPOINTS, GroupName: 'ztait-endpoints' }] : [],
+    Groups: type === 'Interface' ? [{ GroupId: SG_ENDPOINTS, GroupName: 'ztait-vpc-endpoints' }] : [],
     Tags: tags({ Name: `ztait-${service}`, ...SYSTEM }),
   });
+  const local = { DestinationCidrBlock: '10.40.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' };
   return {
     Vpcs: [
       {
         VpcId: VPC,
-        CidrBlock: '10.0.0.0/16',
+        CidrBlock: '10.40.0.0/16',
         OwnerId: ACCOUNT,
         State: 'available',
         IsDefault: false,
@@ -152,8 +295,8 @@ function network(): FixtureAccount['ec2'] {
       { VpcId: 'vpc-0default000000001', CidrBlock: '172.31.0.0/16', OwnerId: ACCOUNT, State: 'available', IsDefault: true, Tags: [] },
     ],
     Subnets: [
-      ...azs.map((az, i) => subnet(PRIVATE[i]!, `10.0.${i + 1}.0/24`, az, false)),
-      ...azs.map((az, i) => subnet(PUBLIC[i]!, `10.0.${101 + i}.0/24`, az, true)),
+      ...azs.map((az, i) => subnet(PRIVATE[i]!, `10.40.${16 * i}.0/20`, az, 'private')),
+      ...azs.map((az, i) => subnet(PUBLIC[i]!, `10.40.${240 + i}.0/24`, az, 'public')),
       {
         SubnetId: 'subnet-0default00000001',
         VpcId: 'vpc-0default000000001',
@@ -165,10 +308,11 @@ function network(): FixtureAccount['ec2'] {
     ],
     RouteTables: [
       {
+        // the VPC's main route table, which AWS creates with the VPC (the example associates every subnet elsewhere)
         RouteTableId: 'rtb-0main00000000001',
         VpcId: VPC,
         OwnerId: ACCOUNT,
-        Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }],
+        Routes: [local],
         Associations: [
           {
             Main: true,
@@ -177,16 +321,13 @@ function network(): FixtureAccount['ec2'] {
             AssociationState: { State: 'associated' },
           },
         ],
-        Tags: tags({ Name: 'ztait-main' }),
+        Tags: [],
       },
       {
         RouteTableId: 'rtb-0public000000001',
         VpcId: VPC,
         OwnerId: ACCOUNT,
-        Routes: [
-          { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' },
-          { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IGW, Origin: 'CreateRoute', State: 'active' },
-        ],
+        Routes: [local, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IGW, Origin: 'CreateRoute', State: 'active' }],
         Associations: PUBLIC.map((s, i) => ({
           Main: false,
           RouteTableAssociationId: `rtbassoc-0public00000000${i}`,
@@ -201,8 +342,9 @@ function network(): FixtureAccount['ec2'] {
         VpcId: VPC,
         OwnerId: ACCOUNT,
         Routes: [
-          { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' },
+          local,
           { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: NAT, Origin: 'CreateRoute', State: 'active' },
+          // added by the DynamoDB gateway endpoint, which names this route table
           { DestinationPrefixListId: 'pl-02cd2c6b', GatewayId: 'vpce-0dynamodb00000001', Origin: 'CreateRoute', State: 'active' },
         ],
         Associations: PRIVATE.map((s, i) => ({
@@ -222,7 +364,7 @@ function network(): FixtureAccount['ec2'] {
         VpcId: VPC,
         State: 'available',
         ConnectivityType: 'public',
-        NatGatewayAddresses: [{ AllocationId: 'eipalloc-0ztait000000001', PublicIp: '203.0.113.10', PrivateIp: '10.0.101.10' }],
+        NatGatewayAddresses: [{ AllocationId: 'eipalloc-0ztait000000001', PublicIp: '203.0.113.10', PrivateIp: '10.40.240.10' }],
         Tags: tags({ Name: 'ztait-nat', ...SYSTEM }),
       },
       { NatGatewayId: 'nat-0deleted0000000001', SubnetId: PUBLIC[1], VpcId: VPC, State: 'deleted', ConnectivityType: 'public' },
@@ -239,7 +381,7 @@ function network(): FixtureAccount['ec2'] {
       {
         GroupId: SG_LAMBDA,
         GroupName: 'ztait-lambda',
-        Description: 'ZTAIT Lambda functions: HTTPS egress only',
+        Description: 'ZTAIT Lambda functions: egress HTTPS only',
         VpcId: VPC,
         OwnerId: ACCOUNT,
         IpPermissions: [],
@@ -248,20 +390,38 @@ function network(): FixtureAccount['ec2'] {
             IpProtocol: 'tcp',
             FromPort: 443,
             ToPort: 443,
-            IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'HTTPS via NAT and endpoints' }],
+            IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to VPC endpoints and, through the NAT gateway, to integrations' }],
           },
         ],
         Tags: tags({ Name: 'ztait-lambda', ...SYSTEM }),
       },
       {
         GroupId: SG_ENDPOINTS,
-        GroupName: 'ztait-endpoints',
-        Description: 'Interface endpoints',
+        GroupName: 'ztait-vpc-endpoints',
+        Description: 'ZTAIT interface endpoints: HTTPS from the Lambda functions only',
         VpcId: VPC,
         OwnerId: ACCOUNT,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: SG_LAMBDA, UserId: ACCOUNT }] }],
-        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-        Tags: tags({ Name: 'ztait-endpoints', ...SYSTEM }),
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 443,
+            ToPort: 443,
+            UserIdGroupPairs: [{ GroupId: SG_LAMBDA, UserId: ACCOUNT, Description: 'HTTPS from the ZTAIT Lambda security group' }],
+          },
+        ],
+        IpPermissionsEgress: [],
+        Tags: tags({ Name: 'ztait-vpc-endpoints', ...SYSTEM }),
+      },
+      {
+        // aws_default_security_group.locked: every rule removed
+        GroupId: 'sg-0default000000001',
+        GroupName: 'default',
+        Description: 'default VPC security group',
+        VpcId: VPC,
+        OwnerId: ACCOUNT,
+        IpPermissions: [],
+        IpPermissionsEgress: [],
+        Tags: tags({ Name: 'ztait-default-locked', ...SYSTEM }),
       },
     ],
     VpcEndpoints: [
@@ -273,87 +433,179 @@ function network(): FixtureAccount['ec2'] {
   };
 }
 
+/** module.foundation.aws_iam_policy.boundary as rendered for this account. */
 function boundaryDocument(): Obj {
+  const RESOURCELESS = [
+    'cloudwatch:PutMetricData',
+    'ec2:AssignPrivateIpAddresses',
+    'ec2:CreateNetworkInterface',
+    'ec2:DeleteNetworkInterface',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:UnassignPrivateIpAddresses',
+    'secretsmanager:GetRandomPassword',
+  ];
+  const BEDROCK = [arn('bedrock', 'guardrail/*'), `arn:aws:bedrock:${REGION}::foundation-model/*`];
   return doc(
-    {
-      Sid: 'AllowWorkloadServices',
-      Effect: 'Allow',
-      Action: [
-        'dynamodb:*',
-        'secretsmanager:GetSecretValue',
-        'events:PutEvents',
-        'bedrock:*',
-        'logs:*',
-        'ec2:CreateNetworkInterface',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DeleteNetworkInterface',
-        'ec2:AssignPrivateIpAddresses',
-        'ec2:UnassignPrivateIpAddresses',
-        'xray:*',
+    st('AllowResourcelessActions', 'Allow', RESOURCELESS, '*'),
+    st('AllowFunctionLogs', 'Allow', ['logs:CreateLogStream', 'logs:PutLogEvents'], arn('logs', 'log-group:/aws/lambda/ztait-*')),
+    st(
+      'AllowTableReadWrite',
+      'Allow',
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
       ],
-      Resource: '*',
-    },
-    {
-      Sid: 'DenyRoleAssumption',
-      Effect: 'Deny',
-      Action: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'],
-      Resource: '*',
-    },
-    {
-      Sid: 'DenyIamPolicyChanges',
-      Effect: 'Deny',
-      Action: [
+      [arn('dynamodb', 'table/ztait-*'), arn('dynamodb', 'table/ztait-*/index/*')],
+    ),
+    st(
+      'AllowNamespaceSecrets',
+      'Allow',
+      [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ],
+      arn('secretsmanager', 'secret:ztait-*'),
+    ),
+    st('AllowEventBus', 'Allow', 'events:PutEvents', arn('events', 'event-bus/ztait-*')),
+    st('AllowQueues', 'Allow', 'sqs:SendMessage', arn('sqs', 'ztait-*')),
+    st('AllowDataKey', 'Allow', ['kms:Decrypt', 'kms:GenerateDataKey'], arn('kms', 'key/*')),
+    st('AllowClassification', 'Allow', ['bedrock:ApplyGuardrail', 'bedrock:InvokeModel'], BEDROCK),
+    st('AllowConfigItemDeletes', 'Allow', 'dynamodb:DeleteItem', ['escalation-rules', 'policies', 'settings', 'sources'].map(tableArn)),
+    st('DenyRoleAssumption', 'Deny', ['sts:*', 'sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'], '*'),
+    st(
+      'DenyIamChanges',
+      'Deny',
+      [
+        'iam:*',
+        'iam:AttachGroupPolicy',
+        'iam:AttachRolePolicy',
+        'iam:AttachUserPolicy',
         'iam:CreatePolicy',
         'iam:CreatePolicyVersion',
+        'iam:CreateRole',
         'iam:DeletePolicy',
         'iam:DeletePolicyVersion',
-        'iam:SetDefaultPolicyVersion',
-        'iam:PutRolePolicy',
-        'iam:DeleteRolePolicy',
-        'iam:AttachRolePolicy',
-        'iam:DetachRolePolicy',
-        'iam:PutRolePermissionsBoundary',
         'iam:DeleteRolePermissionsBoundary',
-        'iam:CreateRole',
+        'iam:DeleteRolePolicy',
+        'iam:DetachRolePolicy',
+        'iam:PassRole',
+        'iam:PutGroupPolicy',
+        'iam:PutRolePermissionsBoundary',
+        'iam:PutRolePolicy',
+        'iam:PutUserPolicy',
+        'iam:SetDefaultPolicyVersion',
         'iam:UpdateAssumeRolePolicy',
       ],
-      Resource: '*',
-    },
+      '*',
+    ),
+    st(
+      'DenyAuditTrailTampering',
+      'Deny',
+      [
+        'cloudtrail:DeleteEventDataStore',
+        'cloudtrail:DeleteTrail',
+        'cloudtrail:PutEventSelectors',
+        'cloudtrail:PutInsightSelectors',
+        'cloudtrail:StopLogging',
+        'cloudtrail:UpdateTrail',
+      ],
+      '*',
+    ),
+    st(
+      'DenyNetworkChanges',
+      'Deny',
+      [
+        'ec2:AttachInternetGateway',
+        'ec2:AuthorizeSecurityGroupEgress',
+        'ec2:AuthorizeSecurityGroupIngress',
+        'ec2:CreateInternetGateway',
+        'ec2:CreateRoute',
+        'ec2:CreateVpc',
+        'ec2:CreateVpcPeeringConnection',
+        'ec2:DeleteVpc',
+        'ec2:DeleteVpcEndpoints',
+        'ec2:ModifySecurityGroupRules',
+        'ec2:ModifyVpcAttribute',
+        'ec2:ModifyVpcEndpoint',
+        'ec2:ReplaceRoute',
+      ],
+      '*',
+    ),
+    st(
+      'DenyAuditTableChanges',
+      'Deny',
+      [
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:DeleteTable',
+        'dynamodb:PartiQLDelete',
+        'dynamodb:PartiQLUpdate',
+        'dynamodb:UpdateContinuousBackups',
+        'dynamodb:UpdateItem',
+        'dynamodb:UpdateTable',
+        'dynamodb:UpdateTimeToLive',
+      ],
+      [tableArn('audit'), `${tableArn('audit')}/*`],
+    ),
     {
-      Sid: 'DenyTrailTampering',
       Effect: 'Deny',
-      Action: ['cloudtrail:DeleteTrail', 'cloudtrail:StopLogging', 'cloudtrail:UpdateTrail'],
-      Resource: '*',
-    },
-    { Sid: 'DenyVpcChanges', Effect: 'Deny', Action: ['ec2:CreateVpc', 'ec2:DeleteVpc'], Resource: '*' },
-    {
-      Sid: 'DenyAuditDeletes',
-      Effect: 'Deny',
-      Action: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteTable', 'dynamodb:PartiQLDelete'],
-      Resource: tableArn('audit'),
+      NotAction: RESOURCELESS,
+      NotResource: ['arn:aws:*:*:*:*ztait-*', ...BEDROCK, arn('kms', 'key/*')],
+      Sid: 'DenyOutsideNamespace',
     },
   );
 }
 
-function fn(spec: FunctionSpec, extraEnv: Record<string, string> = {}): Obj {
+/** module.foundation.aws_iam_policy.lambda_baseline as rendered for this account. */
+function baselineDocument(): Obj {
+  return doc(
+    st(
+      'VpcNetworking',
+      'Allow',
+      [
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      '*',
+    ),
+    st('DeadLetterQueue', 'Allow', 'sqs:SendMessage', arn('sqs', 'ztait-lambda-dlq')),
+    st('DataKey', 'Allow', ['kms:Decrypt', 'kms:GenerateDataKey'], KMS_KEY),
+  );
+}
+
+function fn(spec: FunctionSpec): Obj {
   const name = `ztait-${spec.name}`;
   return {
     FunctionName: name,
-    FunctionArn: arn('lambda', `function:${name}`),
-    Runtime: 'nodejs20.x',
-    Role: `arn:aws:iam::${ACCOUNT}:role/${name}-role`,
+    FunctionArn: fnArn(spec.name),
+    Description: spec.description,
+    Runtime: 'nodejs22.x',
+    Role: `arn:aws:iam::${ACCOUNT}:role/${name}`,
     Handler: 'index.handler',
-    Timeout: 30,
-    MemorySize: 512,
+    Timeout: spec.timeout,
+    MemorySize: spec.memory,
+    Architectures: ['arm64'],
     PackageType: 'Zip',
+    KMSKeyArn: KMS_KEY,
     VpcConfig: { SubnetIds: PRIVATE, SecurityGroupIds: [SG_LAMBDA], VpcId: VPC },
-    Environment: { Variables: { ...MATURITY, ...spec.env, ...extraEnv } },
-    Tags: SYSTEM,
+    Environment: { Variables: { ...MATURITY, ...spec.env } },
+    Tags: { ...SYSTEM, ...(spec.tags ?? {}) },
   };
 }
 
 function role(spec: FunctionSpec): Obj {
-  const name = `ztait-${spec.name}-role`;
+  const name = `ztait-${spec.name}`;
   return {
     RoleName: name,
     RoleId: `AROA${spec.name
@@ -363,17 +615,18 @@ function role(spec: FunctionSpec): Obj {
       .padEnd(12, 'X')}0001`,
     Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
     Path: '/',
+    Description: spec.description,
     CreateDate: '2025-01-15T10:00:00Z',
     AssumeRolePolicyDocument: LAMBDA_TRUST,
     MaxSessionDuration: 3600,
     PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: BOUNDARY },
-    Tags: tags(SYSTEM),
-    InlinePolicies: { [`ztait-${spec.name}-policy`]: spec.policy },
-    AttachedPolicyArns: [VPC_ACCESS],
+    Tags: tags({ ...SYSTEM, ...(spec.tags ?? {}) }),
+    InlinePolicies: { 'least-privilege': spec.policy },
+    AttachedPolicyArns: [BASELINE],
   };
 }
 
-function table(name: string, opts: { ttl?: string; pitr?: boolean; tagged?: boolean } = {}): Obj {
+function table(name: string, opts: { ttl?: string; pitr?: boolean; tagged?: boolean; kind?: string } = {}): Obj {
   return {
     Table: {
       TableName: name,
@@ -390,39 +643,56 @@ function table(name: string, opts: { ttl?: string; pitr?: boolean; tagged?: bool
       PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: opts.pitr === false ? 'DISABLED' : 'ENABLED', RecoveryPeriodInDays: 35 },
     },
     TimeToLive: opts.ttl ? { TimeToLiveStatus: 'ENABLED', AttributeName: opts.ttl } : { TimeToLiveStatus: 'DISABLED' },
-    Tags: tags(opts.tagged === false ? {} : SYSTEM),
+    Tags: tags(opts.tagged === false ? {} : { ...SYSTEM, ...(opts.kind ? { 'ztait:table': opts.kind } : {}) }),
   };
 }
 
-function secret(name: string, rotationDays: number | undefined, tagged = true): Obj {
+function secret(name: string, description: string, rotationDays: number | undefined, extraTags: Record<string, string> | undefined): Obj {
   return {
     ARN: secretArn(name),
     Name: name,
-    Description: `ZTAIT ${name}`,
+    Description: description,
     KmsKeyId: KMS_KEY,
     ...(rotationDays
       ? {
           RotationEnabled: true,
-          RotationLambdaARN: arn('lambda', 'function:SecretsManagerRotation'),
+          RotationLambdaARN: ROTATION_LAMBDA,
           RotationRules: { AutomaticallyAfterDays: rotationDays },
         }
       : { RotationEnabled: false }),
-    Tags: tags(tagged ? SYSTEM : {}),
+    Tags: tags(extraTags ? { ...SYSTEM, ...extraTags } : {}),
   };
 }
+
+const SOURCE_DESCRIPTIONS: Record<string, string> = {
+  alertmanager: 'Prometheus Alertmanager',
+  datadog: 'Datadog monitors',
+  github: 'GitHub repository and Actions alerts',
+};
 
 export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount {
   const specs = functionSpecs();
   const extra: FunctionSpec[] = Array.from({ length: opts.extra ?? 0 }, (_, i) => ({
     name: `extra-${String(i).padStart(4, '0')}`,
+    description: 'ZTAIT extra workload',
+    memory: 256,
+    timeout: 30,
     env: {},
     policy: doc(allow('dynamodb:GetItem', tableArn('settings'))),
   }));
-  const receiver = arn('lambda', 'function:ztait-webhook-receiver');
-  const manager = arn('lambda', 'function:ztait-config-manager');
   const apiId = 'a1b2c3d4e5';
   const integrationUri = (fnArn: string): string => `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${fnArn}/invocations`;
-  const dashboard = ['GET /incidents', 'GET /incidents/{id}', 'POST /incidents/{id}/approve', 'GET /settings', 'PUT /settings'];
+  // GET /settings stays the fourth: fixture variants and tests name its route id rt0dash3
+  const dashboard = [
+    'GET /incidents',
+    'GET /incidents/{id}',
+    'POST /approvals/{id}',
+    'GET /settings',
+    'PUT /settings',
+    'DELETE /settings/{key}',
+    'GET /rules/{kind}',
+    'PUT /rules/{kind}',
+  ];
   return {
     Account: ACCOUNT,
     Region: REGION,
@@ -455,12 +725,21 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
           PolicyName: 'ztait-permission-boundary',
           Arn: BOUNDARY,
           Path: '/',
-          DefaultVersionId: 'v3',
+          DefaultVersionId: 'v1',
           AttachmentCount: 0,
           PermissionsBoundaryUsageCount: 7,
           Document: boundaryDocument(),
         },
         {
+          PolicyName: 'ztait-lambda-baseline',
+          Arn: BASELINE,
+          Path: '/',
+          DefaultVersionId: 'v1',
+          AttachmentCount: 7,
+          Document: baselineDocument(),
+        },
+        {
+          // not attached here; the benchmark's generated workloads attach it
           PolicyName: 'AWSLambdaVPCAccessExecutionRole',
           Arn: VPC_ACCESS,
           Path: '/service-role/',
@@ -504,8 +783,7 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
     },
     dynamodb: {
       Tables: [
-        ...TABLES.map((t) => table(`ztait-${t}`, t === 'dedup' ? { ttl: 'expires_at' } : {})),
-        table('shared-ztait-sessions'),
+        ...TABLES.map((t) => table(`ztait-${t}`, t === 'dedup' ? { ttl: 'expires_at', kind: t } : { kind: t.replace(/-/g, '_') })),
         table('legacy-orders', { pitr: false, tagged: false }),
         ...extra.map((_, i) => table(`ztait-extra-${String(i).padStart(4, '0')}`)),
       ],
@@ -514,29 +792,45 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
       Buckets: [
         {
           Name: TRAIL_BUCKET,
-          Versioning: { Status: 'Enabled', MFADelete: 'Enabled' },
+          Versioning: { Status: 'Enabled', MFADelete: 'Disabled' },
           Policy: doc(
             {
-              Sid: 'AWSCloudTrailAclCheck',
-              Effect: 'Allow',
-              Principal: { Service: 'cloudtrail.amazonaws.com' },
               Action: 's3:GetBucketAcl',
-              Resource: `arn:aws:s3:::${TRAIL_BUCKET}`,
-            },
-            {
-              Sid: 'AWSCloudTrailWrite',
+              Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
               Effect: 'Allow',
               Principal: { Service: 'cloudtrail.amazonaws.com' },
-              Action: 's3:PutObject',
-              Resource: `arn:aws:s3:::${TRAIL_BUCKET}/AWSLogs/${ACCOUNT}/*`,
-              Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+              Resource: `arn:aws:s3:::${TRAIL_BUCKET}`,
+              Sid: 'CloudTrailAclCheck',
             },
             {
-              Sid: 'DenyLogDeletion',
+              Action: 's3:PutObject',
+              Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
+              Effect: 'Allow',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Resource: `arn:aws:s3:::${TRAIL_BUCKET}/AWSLogs/${ACCOUNT}/*`,
+              Sid: 'CloudTrailWrite',
+            },
+            {
+              Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutLifecycleConfiguration'],
               Effect: 'Deny',
               Principal: '*',
-              Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-              Resource: `arn:aws:s3:::${TRAIL_BUCKET}/*`,
+              Resource: [`arn:aws:s3:::${TRAIL_BUCKET}`, `arn:aws:s3:::${TRAIL_BUCKET}/*`],
+              Sid: 'DenyLogDeletion',
+            },
+            {
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              Effect: 'Deny',
+              Principal: '*',
+              Resource: [`arn:aws:s3:::${TRAIL_BUCKET}`, `arn:aws:s3:::${TRAIL_BUCKET}/*`],
+              Sid: 'DenyInsecureTransport',
+            },
+            {
+              Action: 's3:PutBucketVersioning',
+              Effect: 'Deny',
+              Principal: '*',
+              Resource: `arn:aws:s3:::${TRAIL_BUCKET}`,
+              Sid: 'DenyVersioningChanges',
             },
           ),
         },
@@ -546,8 +840,8 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
     cloudtrail: {
       Trails: [
         {
-          Name: 'ztait-audit-trail',
-          TrailARN: arn('cloudtrail', 'trail/ztait-audit-trail'),
+          Name: 'ztait-trail',
+          TrailARN: TRAIL_ARN,
           S3BucketName: TRAIL_BUCKET,
           IsMultiRegionTrail: true,
           IncludeGlobalServiceEvents: true,
@@ -570,31 +864,22 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
     },
     secretsmanager: {
       Secrets: [
-        ...SOURCES.map((s) => secret(`ztait-webhook-${s}`, 30)),
-        ...INTEGRATIONS.map((i) => secret(`ztait-${i}`, 30)),
-        secret('legacy-db-password', undefined, false),
-        ...extra.map((_, i) => secret(`ztait-extra-${String(i).padStart(4, '0')}`, 30)),
+        ...SOURCES.map((s) =>
+          secret(`ztait-webhook-${s}`, `HMAC-SHA256 signing secret of the ${s} webhook (${SOURCE_DESCRIPTIONS[s]})`, 30, {
+            'ztait:webhook-source': s,
+          }),
+        ),
+        ...INTEGRATIONS.map((i) =>
+          secret(`ztait-integration-${i}`, `Dedicated service-account credentials of the ${i} action handler`, 30, {
+            'ztait:integration': i,
+          }),
+        ),
+        secret('legacy-db-password', 'legacy database password', undefined, undefined),
+        ...extra.map((_, i) => secret(`ztait-extra-${String(i).padStart(4, '0')}`, 'ZTAIT extra workload', 30, {})),
       ],
     },
     ssm: {
       Parameters: [
-        {
-          Name: '/ztait/config/log-level',
-          Type: 'String',
-          Value: 'INFO',
-          ARN: arn('ssm', 'parameter/ztait/config/log-level'),
-          Tier: 'Standard',
-          DataType: 'text',
-        },
-        {
-          Name: 'shared-feature-flags',
-          Type: 'String',
-          Value: 'dashboard=on',
-          ARN: arn('ssm', 'parameter/shared-feature-flags'),
-          Tier: 'Standard',
-          DataType: 'text',
-          Tags: tags(SYSTEM),
-        },
         {
           Name: '/legacy/flag',
           Type: 'String',
@@ -611,6 +896,7 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
         {
           ApiId: apiId,
           Name: 'ztait-api',
+          Description: 'ZTAIT: webhooks (HMAC) and dashboard (OKTA JWT)',
           ProtocolType: 'HTTP',
           ApiEndpoint: `https://${apiId}.execute-api.${REGION}.amazonaws.com`,
           RouteSelectionExpression: '$request.method $request.path',
@@ -618,7 +904,7 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
           Authorizers: [
             {
               AuthorizerId: 'auth0okta',
-              Name: 'okta-jwt',
+              Name: 'ztait-okta',
               AuthorizerType: 'JWT',
               IdentitySource: ['$request.header.Authorization'],
               JwtConfiguration: { Issuer: 'https://example.okta.com/oauth2/default', Audience: ['api://ztait'] },
@@ -628,14 +914,14 @@ export function referenceAccount(opts: { extra?: number } = {}): FixtureAccount 
             {
               IntegrationId: 'int0receiver',
               IntegrationType: 'AWS_PROXY',
-              IntegrationUri: integrationUri(receiver),
+              IntegrationUri: integrationUri(fnArn('webhook-receiver')),
               PayloadFormatVersion: '2.0',
               ConnectionType: 'INTERNET',
             },
             {
               IntegrationId: 'int0manager',
               IntegrationType: 'AWS_PROXY',
-              IntegrationUri: manager,
+              IntegrationUri: integrationUri(fnArn('config-manager')),
               PayloadFormatVersion: '2.0',
               ConnectionType: 'INTERNET',
             },

@@ -2,11 +2,14 @@ import type { EvidenceProblem, EvidenceSet, EvidenceSource } from './evidence.js
 import { EvidenceError } from './evidence.js';
 import {
   computeMetrics,
+  dailyAccuracy,
   DEFAULT_WINDOW_DAYS,
   regressionCheck,
   round12,
   selectWindow,
   trustDistribution,
+  trustHistogram,
+  type DayAccuracy,
   type Metrics,
   type Ratio,
   type RegressionCheck,
@@ -68,6 +71,10 @@ export interface Assessment {
   metrics: Metrics;
   regression?: RegressionCheck & { target_level: Level };
   trust_score: TrustDistribution | null;
+  /** The trust score's distribution in equal bins over [0, 1] (the HTML report's histogram); null as trust_score. */
+  trust_histogram: { from: number; to: number; count: number }[] | null;
+  /** Agreement (the accuracy at L3) per UTC day of the window, from its first row's day to its last (no reviews: null). */
+  daily: DayAccuracy[];
   problems: EvidenceProblem[];
   allow_invalid: boolean;
 }
@@ -151,6 +158,8 @@ export function assess(ev: EvidenceSet, opts: AssessOptions): Assessment {
     metrics: m,
     ...(regression ? { regression } : {}),
     trust_score: trustDistribution(win.rows),
+    trust_histogram: trustHistogram(win.rows),
+    daily: dailyAccuracy(win.rows),
     problems: ev.problems,
     allow_invalid: allowInvalid,
   };

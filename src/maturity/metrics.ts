@@ -182,6 +182,19 @@ export const TRUST_WEIGHTS = { c: 0.5, b: 0.15, h: 0.25, e: 0.1 } as const;
 export const trustScore = (t: { c: number; b: number; h: number; e: number }): number =>
   round12(TRUST_WEIGHTS.c * t.c + TRUST_WEIGHTS.b * t.b + TRUST_WEIGHTS.h * t.h + TRUST_WEIGHTS.e * t.e);
 
+/** Bins of the trust-score histogram: [0, 0.05), [0.05, 0.1), ... [0.95, 1] (the last bin holds 1). */
+export const TRUST_BINS = 20;
+
+/** How many rows' T fall in each of TRUST_BINS equal bins over [0, 1]; null when no row carries the components. */
+export function trustHistogram(rows: readonly EvidenceRow[]): { from: number; to: number; count: number }[] | null {
+  const scores = rows.flatMap((r) => (r.trust ? [trustScore(r.trust)] : []));
+  if (scores.length === 0) return null;
+  const counts = new Array<number>(TRUST_BINS).fill(0);
+  // (round12: 0.15 * 20 is 3, not 2.9999999999999996)
+  for (const s of scores) counts[Math.min(TRUST_BINS - 1, Math.max(0, Math.floor(round12(s * TRUST_BINS))))]! += 1;
+  return counts.map((count, i) => ({ from: round12(i / TRUST_BINS), to: round12((i + 1) / TRUST_BINS), count }));
+}
+
 /** Distribution of T over the rows that carry the components (percentiles by nearest rank); null when none do. */
 export function trustDistribution(rows: readonly EvidenceRow[]): TrustDistribution | null {
   const scores = rows.flatMap((r) => (r.trust ? [trustScore(r.trust)] : [])).sort((a, b) => a - b);

@@ -177,4 +177,24 @@ describe('bad and thin evidence', () => {
     expect(a.trust_score).toEqual({ rows: 10, min: 0.75, p50: 0.81, p90: 0.87, mean: 0.8175, max: 0.885 });
     expect((await run('l0-200-incidents.jsonl', 0)).trust_score).toBeNull();
   });
+
+  it('bins the trust score in 20 bins over [0, 1] for the histogram (a score on a bin edge goes up)', async () => {
+    const a = await run('trust.jsonl', 0);
+    expect(a.trust_histogram).toHaveLength(20);
+    expect(a.trust_histogram![15]).toEqual({ from: 0.75, to: 0.8, count: 4 });
+    expect(a.trust_histogram!.filter((b) => b.count > 0).map((b) => [b.from, b.count])).toEqual([
+      [0.75, 4],
+      [0.8, 3],
+      [0.85, 3],
+    ]);
+    expect((await run('l0-200-incidents.jsonl', 0)).trust_histogram).toBeNull();
+  });
+
+  it('carries the daily agreement of every day of the window for the chart', async () => {
+    const a = await run('l3-regression-7days.jsonl', 3);
+    expect(a.daily).toHaveLength(30);
+    expect(a.daily.filter((d) => d.accuracy !== null && d.accuracy < 0.9).map((d) => d.day)).toEqual(
+      a.regression!.runs[0]!.days.map((d) => d.day),
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { registerMaturity } from './maturity.js';
 import { registerRules } from './rules.js';
 import { registerInit } from './init.js';
 import { registerConfig } from './config.js';
+import { registerExport } from './export.js';
 import { escapeControl } from '../report/terminal.js';
 
 /**
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRules(program, setExit);
   registerInit(program, setExit);
   registerConfig(program, setExit);
+  registerExport(program, setExit);
   // commander's help() exits with process.exitCode, which bin/ztait.js sets to 2 until a verdict is
   // out (fail closed): `ztait help check` must exit 0 like `ztait check --help`.
   const launcherExitCode = process.exitCode;

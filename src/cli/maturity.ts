@@ -12,6 +12,7 @@ import { printDiagnostic, UsageError } from './errors.js';
 import { escapeDeep } from '../report/terminal.js';
 import { maturityOf } from '../engine.js';
 import { checkWritePath, isStdoutPath, writeFileSafe } from '../io/safe-write.js';
+import { checkPdfOutput, writePdf } from '../report/pdf.js';
 
 /**
  * `ztait maturity status|assess|set|diff` (shared/spec/maturity.md). Exit codes: 0 consistent /
@@ -37,7 +38,7 @@ const collectVar = (v: string, prev: [string, string][] = []): [string, string][
   return [...prev, [v.slice(0, i), v.slice(i + 1)]];
 };
 
-function addOutputOptions(cmd: Command, formats: readonly MaturityFormat[]): Command {
+function addOutputOptions(cmd: Command, formats: readonly (MaturityFormat | 'pdf')[]): Command {
   return cmd
     .addOption(
       new Option('-f, --format <format>', `output format, repeatable or comma-separated (${formats.join('|')})`).argParser(collect),
@@ -54,8 +55,15 @@ function checkOutputs(opts: OutputOptions & { record?: string }): void {
   if (opts.record) checkWritePath(opts.record, { what: 'record' });
 }
 
-/** Renders each requested format to stdout or its -o file. */
-async function emit(opts: OutputOptions, allowed: readonly MaturityFormat[], render: (f: MaturityFormat) => string): Promise<void> {
+/**
+ * Renders each requested format to stdout or its -o file. `pdf` (where allowed) is the `html`
+ * rendering printed by headless Chromium, to a file only; both are checked before anything is written.
+ */
+async function emit(
+  opts: OutputOptions,
+  allowed: readonly (MaturityFormat | 'pdf')[],
+  render: (f: MaturityFormat) => string,
+): Promise<void> {
   const formats = (opts.format?.length ? opts.format : ['text']).map((f) => f.toLowerCase());
   for (const f of formats)
     if (!(allowed as readonly string[]).includes(f))
@@ -64,9 +72,14 @@ async function emit(opts: OutputOptions, allowed: readonly MaturityFormat[], ren
   if (outputs.length > formats.length)
     throw new UsageError(`${outputs.length} --output files for ${formats.length} --format value(s): give one format per output`);
   checkOutputs(opts);
-  for (const [i, f] of (formats as MaturityFormat[]).entries()) {
-    const text = render(f);
+  const chromium = formats.map((f, i) => (f === 'pdf' ? checkPdfOutput(outputs[i]) : undefined)).find(Boolean);
+  for (const [i, f] of (formats as (MaturityFormat | 'pdf')[]).entries()) {
     const file = outputs[i];
+    if (f === 'pdf') {
+      await writePdf(file!, render('html'), chromium!, { what: 'report' });
+      continue;
+    }
+    const text = render(f);
     if (file && !isStdoutPath(file)) writeFileSafe(file, text, { what: 'report' });
     else process.stdout.write(text);
   }
@@ -122,6 +135,9 @@ async function loadEvidence(opts: EvidenceOptions, required: boolean): Promise<E
   return undefined;
 }
 
+/** `maturity assess` also renders the HTML report, and prints it to PDF (-o FILE) with headless Chromium. */
+const ASSESS_FORMATS = ['text', 'json', 'markdown', 'junit', 'html', 'pdf'] as const;
+
 export function registerMaturity(program: Command, setExit: (code: number) => void): void {
   const maturity = program
     .command('maturity')
@@ -156,7 +172,7 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
       'after',
       '\nThe evidence file (one decision per row: incident_id, timestamp, agent_severity, human_severity, agent_action,\nhuman_action, confidence, outcome, mim_false_positive), the metrics and the criteria: docs/maturity.md',
     );
-  addOutputOptions(addEvidenceOptions(assessCmd), ['text', 'json', 'markdown', 'junit']).action(
+  addOutputOptions(addEvidenceOptions(assessCmd), ASSESS_FORMATS).action(
     async (path: string, opts: OutputOptions & EvidenceOptions & { current?: string; windowDays?: string; allowInvalid?: boolean }) => {
       const days = windowDays(opts.windowDays);
       const current = opts.current !== undefined ? levelArg(opts.current, '--current') : await configuredLevel(path);
@@ -169,7 +185,7 @@ export function registerMaturity(program: Command, setExit: (code: number) => vo
         throw e;
       }
       setExit(a.eligible ? 0 : 1);
-      await emit(opts, ['text', 'json', 'markdown', 'junit'], (f) => renderAssessment(f === 'text' ? escapeDeep(a) : a, f));
+      await emit(opts, ASSESS_FORMATS, (f) => renderAssessment(f === 'text' ? escapeDeep(a) : a, f));
     },
   );
 

@@ -3,10 +3,11 @@ import { describeCriterion, fmt, type Assessment } from './assess.js';
 import { deltaLines, type SetOutcome } from './set.js';
 import { assessMarkdown, changeBasis, diffMarkdown, displayPath, shown, statusMarkdown } from './markdown.js';
 import { LEVEL_NAMES, SETTINGS, TABLE3, diffLevels, levelLabel, type Level } from './table.js';
+import { assessHtml } from '../report/html/maturity.js';
 
-/** Text, JSON, markdown and JUnit renderings of the maturity commands' results. */
+/** Text, JSON, markdown, JUnit and (assess) HTML renderings of the maturity commands' results. */
 
-export type MaturityFormat = 'text' | 'json' | 'markdown' | 'junit';
+export type MaturityFormat = 'text' | 'json' | 'markdown' | 'junit' | 'html';
 
 const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;
 const MAX_PROBLEMS_TEXT = 50;
@@ -21,6 +22,8 @@ export function renderAssessment(a: Assessment, format: MaturityFormat): string 
       return assessMarkdown(a, heading(a), verdict(a));
     case 'junit':
       return assessJunit(a);
+    case 'html':
+      return assessHtml(a, heading(a), verdict(a));
     default:
       return assessText(a);
   }

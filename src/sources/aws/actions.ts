@@ -6,7 +6,8 @@
  */
 
 /** SDK service ids as this module names them (the IAM service prefix, except API Gateway v2). */
-export type ServiceId = 'sts' | 'iam' | 'ec2' | 'lambda' | 'dynamodb' | 's3' | 'cloudtrail' | 'secretsmanager' | 'apigateway' | 'ssm';
+export type ServiceId =
+  'sts' | 'iam' | 'ec2' | 'lambda' | 'dynamodb' | 's3' | 'cloudtrail' | 'secretsmanager' | 'apigateway' | 'ssm' | 'organizations';
 
 export interface AllowedAction {
   service: ServiceId;
@@ -16,9 +17,11 @@ export interface AllowedAction {
   iamAction: string;
   /**
    * `collector`: needed by the audited identity (goes into --print-policy);
-   * `credentials`: needed only by the caller to obtain the audit role's credentials.
+   * `credentials`: needed only by the caller to obtain the audit role's credentials;
+   * `fleet-auditor`: needed only by the identity that sweeps a fleet (`--org`), never by an audited role;
+   * `fleet-member`: needed by each member account's audit role in a fleet run, on top of the collectors.
    */
-  purpose: 'collector' | 'credentials';
+  purpose: 'collector' | 'credentials' | 'fleet-auditor' | 'fleet-member';
   /** What the call is for, shown in the docs and tests. */
   why: string;
 }
@@ -38,7 +41,14 @@ export const READ_ONLY_ACTIONS: readonly AllowedAction[] = [
     operation: 'AssumeRole',
     iamAction: 'sts:AssumeRole',
     purpose: 'credentials',
-    why: 'assume the audit role given with --role-arn (session ztait-audit); changes nothing in the account',
+    why: 'assume the audit role given with --role-arn, or --role-name in each account of a fleet (session ztait-audit); changes nothing in the account',
+  },
+  {
+    service: 'organizations',
+    operation: 'ListAccounts',
+    iamAction: 'organizations:ListAccounts',
+    purpose: 'fleet-auditor',
+    why: 'the active accounts of the Organization (--org), from the management or a delegated administrator account',
   },
   c('iam', 'ListRoles', 'roles in the namespace'),
   c('iam', 'GetRole', 'permissions boundary, tags, trust policy'),
@@ -48,6 +58,13 @@ export const READ_ONLY_ACTIONS: readonly AllowedAction[] = [
   c('iam', 'GetPolicy', 'default version of attached and boundary policies'),
   c('iam', 'GetPolicyVersion', 'documents of attached and boundary policies'),
   c('iam', 'SimulatePrincipalPolicy', 'cross-check of SI-3, SI-4, SI-7 with the AWS policy simulator'),
+  {
+    service: 'ec2',
+    operation: 'DescribeRegions',
+    iamAction: 'ec2:DescribeRegions',
+    purpose: 'fleet-member',
+    why: 'the regions enabled in a member account (fleet runs with --regions all-enabled)',
+  },
   c('ec2', 'DescribeVpcs', 'VPCs of in-scope functions'),
   c('ec2', 'DescribeSubnets', 'subnets of in-scope functions'),
   c('ec2', 'DescribeRouteTables', 'default routes of function subnets (SI-1)'),
@@ -90,9 +107,16 @@ export function isReadOperation(service: ServiceId, operation: string): boolean 
   return (service === 'iam' && operation === 'SimulatePrincipalPolicy') || (service === 'sts' && operation === 'AssumeRole');
 }
 
-/** The minimal identity policy the audited principal needs (what `--print-policy` prints). */
-export function minimalPolicy(): { Version: string; Statement: { Sid: string; Effect: 'Allow'; Action: string[]; Resource: string }[] } {
-  const actions = [...new Set(READ_ONLY_ACTIONS.filter((a) => a.purpose === 'collector').map((a) => a.iamAction))].sort();
+/**
+ * The minimal identity policy the audited principal needs (what `--print-policy` prints); with
+ * `fleet`, that of a member account's audit role in a fleet run (the collectors and DescribeRegions).
+ */
+export function minimalPolicy(opts: { fleet?: boolean } = {}): {
+  Version: string;
+  Statement: { Sid: string; Effect: 'Allow'; Action: string[]; Resource: string }[];
+} {
+  const wanted = (a: AllowedAction): boolean => a.purpose === 'collector' || (opts.fleet === true && a.purpose === 'fleet-member');
+  const actions = [...new Set(READ_ONLY_ACTIONS.filter(wanted).map((a) => a.iamAction))].sort();
   return {
     Version: '2012-10-17',
     Statement: [{ Sid: 'ZtaitProbeReadOnly', Effect: 'Allow', Action: actions, Resource: '*' }],

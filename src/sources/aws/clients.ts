@@ -25,6 +25,11 @@ export interface ConnectionOptions {
   maxAttempts?: number;
   /** Per-attempt timeout in ms. */
   timeoutMs?: number;
+  /**
+   * Credentials already made (a fleet run's member account, assumed once for all its regions): used
+   * as they are, instead of the default chain, --profile or --role-arn.
+   */
+  credentials?: AwsCredentialIdentityProvider;
 }
 
 export interface AwsClients {
@@ -51,19 +56,35 @@ export class ConnectionSetupError extends Error {}
  * assumed once through the guarded STS client and its credentials used everywhere else.
  */
 export async function createClients(opts: ConnectionOptions, session: ProbeSession): Promise<AwsClients> {
+  const { base, baseSts, region } = await callerSts(opts, session);
+  const credentials = opts.credentials ?? (opts.roleArn ? assumeRoleProvider(baseSts, opts.roleArn, opts.externalId) : base.credentials);
+  // A custom endpoint cannot resolve bucket.host names: address buckets by path there.
+  return guardedClients({ ...base, region, ...(credentials ? { credentials } : {}) }, region, session, {
+    forcePathStyle: Boolean(opts.endpointUrl),
+    followRegionRedirects: !opts.endpointUrl,
+  });
+}
+
+/**
+ * The settings every client of a run shares (endpoint, retry, per-attempt timeout, the caller's own
+ * credentials), the caller's STS client guarded by the session, and the region the run is in.
+ */
+export async function callerSts(
+  opts: ConnectionOptions,
+  session: ProbeSession,
+): Promise<{ base: SharedConfig; baseSts: STSClient; region: string }> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const credentials = opts.credentials ?? (opts.profile ? fromIni({ profile: opts.profile }) : undefined);
   const base = {
-    ...(opts.region ? { region: opts.region } : {}),
     ...(opts.profile ? { profile: opts.profile } : {}),
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
+    ...(credentials ? { credentials } : {}),
     retryMode: 'adaptive',
     maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
     requestHandler: { requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 5_000), throwOnRequestTimeout: true },
-  } as const;
-  const baseCredentials = opts.profile ? fromIni({ profile: opts.profile }) : undefined;
-
-  const baseSts = session.attach(new STSClient({ ...base, ...(baseCredentials ? { credentials: baseCredentials } : {}) }), 'sts');
+  };
+  const baseSts = session.attach(new STSClient({ ...base, ...(opts.region ? { region: opts.region } : {}) }), 'sts');
   let region: string;
   try {
     region = await baseSts.config.region();
@@ -71,13 +92,7 @@ export async function createClients(opts: ConnectionOptions, session: ProbeSessi
     region = '';
   }
   if (!region) throw new ConnectionSetupError('no AWS region: pass --region, set AWS_REGION, or set a region in the profile');
-
-  const credentials = opts.roleArn ? assumeRoleProvider(baseSts, opts.roleArn, opts.externalId) : baseCredentials;
-  // A custom endpoint cannot resolve bucket.host names: address buckets by path there.
-  return guardedClients({ ...base, region, ...(credentials ? { credentials } : {}) }, region, session, {
-    forcePathStyle: Boolean(opts.endpointUrl),
-    followRegionRedirects: !opts.endpointUrl,
-  });
+  return { base: { ...base, region }, baseSts, region };
 }
 
 /** Clients for an offline replay: the session answers every call, nothing is ever sent. */
@@ -87,7 +102,7 @@ export function replayClients(region: string, session: ProbeSession): AwsClients
 }
 
 /** What every client shares (a structural subset of each client's config). */
-interface SharedConfig {
+export interface SharedConfig {
   region: string;
   endpoint?: string;
   profile?: string;
@@ -119,7 +134,7 @@ function guardedClients(
 }
 
 /** Assumes the audit role once (lazily, on first use) and re-assumes shortly before expiry. */
-function assumeRoleProvider(sts: STSClient, roleArn: string, externalId?: string): AwsCredentialIdentityProvider {
+export function assumeRoleProvider(sts: STSClient, roleArn: string, externalId?: string): AwsCredentialIdentityProvider {
   let current: Promise<AwsCredentialIdentity> | undefined;
   let expires = 0;
   return () => {

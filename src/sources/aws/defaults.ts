@@ -34,3 +34,10 @@ export const DEFAULT_MAX_TOTAL_MIB = 1_024;
  * a few tens of thousands (`--max-calls` raises it).
  */
 export const DEFAULT_MAX_CALLS = 100_000;
+/** Fleet runs: the audit role assumed in every account (`--role-name`), as the single-account session is named. */
+export const DEFAULT_ROLE_NAME = 'ztait-audit';
+/**
+ * Fleet runs: accounts swept at once (`--account-concurrency`). Each holds one account x region's
+ * inventory at a time and sends up to `--concurrency` calls.
+ */
+export const DEFAULT_ACCOUNT_CONCURRENCY = 8;

@@ -59,6 +59,10 @@ const THROTTLING = new Set([
 
 const NOT_FOUND = /NotFound|NoSuch/;
 
+/** Whether an error code (as the call log keeps it) says the call was denied, or throttled. */
+export const isDeniedCode = (code: string): boolean => ACCESS_DENIED.has(code);
+export const isThrottledCode = (code: string): boolean => THROTTLING.has(code);
+
 interface SdkErrorLike {
   name?: string;
   code?: string;

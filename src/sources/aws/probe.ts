@@ -4,6 +4,7 @@ import { InventoryBuilder, cmp } from './builder.js';
 import { createClients, replayClients, ConnectionSetupError, type AwsClients, type ConnectionOptions } from './clients.js';
 import { collectApis } from './collect/apigateway.js';
 import { attempt, partitionOf, type CollectContext } from './collect/context.js';
+import type { CallFailure } from './failure.js';
 import { collectTables } from './collect/dynamodb.js';
 import { collectNetwork } from './collect/ec2.js';
 import { collectIam } from './collect/iam.js';
@@ -64,6 +65,16 @@ export async function probeSnapshot(snapshot: Snapshot, prefix?: string, maxPage
   return { ...result, snapshot: { ...result.snapshot, call_log: snapshot.call_log }, callLog: snapshot.call_log };
 }
 
+/** sts:GetCallerIdentity failed: nothing else would be read (a fleet run makes it that account x region's error). */
+export class IdentityUnreadableError extends ConnectionSetupError {
+  constructor(
+    message: string,
+    readonly failure: CallFailure,
+  ) {
+    super(message);
+  }
+}
+
 async function run(clients: AwsClients, session: ProbeSession, prefix: string): Promise<ProbeRun> {
   const out = new InventoryBuilder();
   const identity = await attempt(() => clients.sts.send(new GetCallerIdentityCommand({})));
@@ -75,7 +86,7 @@ async function run(clients: AwsClients, session: ProbeSession, prefix: string): 
     const hint = session.replaying
       ? 'the snapshot holds no answer to it'
       : 'check --endpoint-url, --region, the network and the credentials';
-    throw new ConnectionSetupError(`could not read the account: ${identity.failure.reason} (${hint})`);
+    throw new IdentityUnreadableError(`could not read the account: ${identity.failure.reason} (${hint})`, identity.failure);
   }
   const account: NonNullable<Inventory['account']> = {
     ...(identity.value.Account ? { id: identity.value.Account } : {}),

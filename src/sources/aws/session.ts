@@ -57,6 +57,11 @@ export interface SessionOptions {
   timeoutMs?: number;
   /** The role --role-arn names; the only AssumeRole target allowed. */
   auditRoleArn?: string;
+  /**
+   * Fleet runs: the role --role-name names, in any account (`arn:<partition>:iam::<12 digits>:role/<name>`):
+   * the only AssumeRole targets allowed.
+   */
+  auditRoleName?: string;
   /** Replay mode: answer from these recorded calls, never the network. */
   replay?: readonly RecordedCall[];
   /** Pages one paginated call may take (./collect/context.ts `allPages`). */
@@ -143,11 +148,15 @@ export class ProbeSession {
     if (!isReadOperation(service, operation)) throw new ForbiddenCallError(service, operation, 'not a read operation');
     if (service === 'sts' && operation === 'AssumeRole') {
       const i = (input ?? {}) as { RoleArn?: string; RoleSessionName?: string };
-      if (!this.options.auditRoleArn || i.RoleArn !== this.options.auditRoleArn || i.RoleSessionName !== AUDIT_SESSION_NAME) {
+      const { auditRoleArn, auditRoleName } = this.options;
+      const target =
+        (auditRoleArn !== undefined && i.RoleArn === auditRoleArn) ||
+        (auditRoleName !== undefined && typeof i.RoleArn === 'string' && memberRoleName(i.RoleArn) === auditRoleName);
+      if (!target || i.RoleSessionName !== AUDIT_SESSION_NAME) {
         throw new ForbiddenCallError(
           service,
           operation,
-          `only the audit role given with --role-arn may be assumed, as session ${AUDIT_SESSION_NAME}`,
+          `only the audit role given with --role-arn (or --role-name in a fleet account) may be assumed, as session ${AUDIT_SESSION_NAME}`,
         );
       }
     }
@@ -225,6 +234,11 @@ export class ProbeSession {
       throw new ProbeCallError(failure);
     }
   }
+}
+
+/** The role name of `arn:<partition>:iam::<12 digits>:role/<name>` (no path), else undefined. */
+function memberRoleName(arn: string): string | undefined {
+  return /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]{1,64})$/.exec(arn)?.[1];
 }
 
 export function callKey(service: string, action: string, input: Json): string {

@@ -39,7 +39,7 @@ export interface LiveCliOptions {
   quiet?: boolean;
 }
 
-const positiveInt =
+export const positiveInt =
   (flag: string) =>
   (v: string): number => {
     if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} expects a positive integer, got "${v}"`);

@@ -4,23 +4,33 @@ import { scan } from '../scan.js';
 import { minimalPolicy } from '../sources/aws/actions.js';
 import { addCommonOptions, checkDestinations, commandLine, emitResult, gatePolicy, resolveConfig, type CommonOptions } from './common.js';
 import { addLiveOptions, collectAccount, validateLiveOptions, type LiveCliOptions } from './live-options.js';
+import { addFleetOptions, FLEET_HELP, isFleet, printFleetPolicy, probeFleet, type FleetCliOptions } from './fleet.js';
 
-interface ProbeCliOptions extends CommonOptions, LiveCliOptions {
+interface ProbeCliOptions extends CommonOptions, LiveCliOptions, FleetCliOptions {
   printPolicy?: boolean;
 }
 
 export function registerProbe(program: Command, setExit: (code: number) => void): void {
-  const cmd = addLiveOptions(
-    program
-      .command('probe')
-      .description(`read-only audit of a deployed AWS account for the ${INVARIANT_COUNT} ZTAIT invariants (reads only: Get/List/Describe)`),
-  ).option('--print-policy', 'print the minimal read-only IAM policy the probe needs, and exit');
+  const cmd = addFleetOptions(
+    addLiveOptions(
+      program
+        .command('probe')
+        .description(
+          `read-only audit of a deployed AWS account, or of a fleet of accounts, for the ${INVARIANT_COUNT} ZTAIT invariants (reads only: Get/List/Describe)`,
+        ),
+    ),
+  )
+    .option('--print-policy', 'print the minimal read-only IAM policy the probe needs, and exit (with a fleet flag: see below)')
+    .addHelpText('after', FLEET_HELP);
   addCommonOptions(cmd).action(async (raw: ProbeCliOptions) => {
+    const fleet = isFleet(raw);
     if (raw.printPolicy) {
-      process.stdout.write(`${JSON.stringify(minimalPolicy(), null, 2)}\n`);
+      if (fleet) await printFleetPolicy(raw);
+      else process.stdout.write(`${JSON.stringify(minimalPolicy(), null, 2)}\n`);
       return;
     }
     const { opts, config } = resolveConfig(raw, '.');
+    if (fleet) return probeFleet(opts, config, setExit);
     validateLiveOptions(opts);
     // refuse a symlinked destination before reading the account, not after
     checkDestinations(opts);

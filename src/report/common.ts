@@ -78,6 +78,30 @@ export function systemVerdict(s: SystemResult): { status: Status; detail: string
   };
 }
 
+/**
+ * One system's own invariants (a root module, or an account x region of a fleet): its verdict and
+ * reason for each, and the findings and examined resources of its root.
+ */
+export function systemInvariants(result: CheckResult, s: SystemResult): InvariantResult[] {
+  const own = new Map(s.invariants.map((i) => [i.id, i]));
+  return result.invariants.map((inv) => {
+    const mine = own.get(inv.id);
+    const { reason: _combined, ...rest } = inv;
+    return {
+      ...rest,
+      status: mine?.status ?? 'not_applicable',
+      ...(mine?.reason ? { reason: mine.reason } : {}),
+      findings: inv.findings.filter((f) => f.root === s.root),
+      examined: inv.examined.filter((e) => e.root === s.root),
+    };
+  });
+}
+
+/** Where a fleet finding is: `111122223333/us-east-1` (the account alone when its region is unknown), else ''. */
+export function accountRegion(x: { account?: string; region?: string }): string {
+  return x.account ? `${x.account}${x.region ? `/${x.region}` : ''}` : '';
+}
+
 /** A trace step in words: `var.pitr_enabled = false (default) at variables.tf:97`. */
 export function traceStep(t: TraceStep): string {
   return `${t.what} at ${whereOf({ ...t, resource: '' })}`;

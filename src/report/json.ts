@@ -21,11 +21,16 @@ const ORDER = {
     'maturity',
     'nist',
     'systems',
+    'fleet',
     'diagnostics',
     'limitations',
     'approved_by',
   ],
-  system: ['root', 'status', 'summary', 'inventory', 'invariants', 'maturity', 'nist'],
+  system: ['root', 'account', 'region', 'status', 'summary', 'inventory', 'invariants', 'maturity', 'nist', 'limitations'],
+  fleet: ['accounts', 'invariants', 'shard'],
+  fleet_account: ['id', 'name', 'regions', 'status', 'reason'],
+  fleet_invariant: ['id', 'counts'],
+  shard: ['index', 'count'],
   system_invariant: ['id', 'status', 'findings', 'reason'],
   tool: ['name', 'version'],
   source: ['kind', 'inputs', 'account'],
@@ -52,10 +57,12 @@ const ORDER = {
     'baseline',
     'trace',
     'root',
+    'account',
+    'region',
   ],
   trace: ['file', 'line', 'end_line', 'what'],
   suppression: ['kind', 'reason', 'file', 'line', 'expires'],
-  examined: ['resource', 'arn', 'file', 'line', 'status', 'observed', 'root'],
+  examined: ['resource', 'arn', 'file', 'line', 'status', 'observed', 'root', 'account', 'region'],
   maturity: ['level', 'name', 'declared_at', 'consistent', 'expected', 'actual', 'deviations', 'reason'],
   declared_at: ['file', 'line', 'resource'],
   deviation: ['setting', 'expected', 'actual', 'resource', 'file', 'line', 'root'],
@@ -163,9 +170,25 @@ export function canonicalResult(result: CheckResult): Obj {
           ORDER.system,
         );
       }),
+      fleet: r.fleet && fleetOf(r.fleet as Obj),
       diagnostics: list(r.diagnostics, (d) => ordered(d, ORDER.diagnostic)),
     },
     ORDER.root,
+  );
+}
+
+/** The org summary of a fleet run: accounts, per-invariant counts (statuses in contract order), shard. */
+function fleetOf(fleet: Obj): Obj {
+  return ordered(
+    {
+      ...fleet,
+      accounts: list(fleet.accounts, (a) => ordered(a, ORDER.fleet_account)),
+      invariants: list(fleet.invariants, (i) =>
+        ordered({ ...(i as Obj), counts: ordered((i as Obj).counts, ORDER.summary) }, ORDER.fleet_invariant),
+      ),
+      shard: fleet.shard && ordered(fleet.shard, ORDER.shard),
+    },
+    ORDER.fleet,
   );
 }
 

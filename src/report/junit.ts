@@ -1,5 +1,5 @@
 import type { CheckResult, Examined, Finding, InvariantResult } from '../model/result.js';
-import { gateVerdict, sortExamined, STATUS_LABEL, traceStep, weakenedBy, whereOf } from './common.js';
+import { gateVerdict, sortExamined, STATUS_LABEL, systemInvariants, traceStep, weakenedBy, whereOf } from './common.js';
 
 /** XML 1.0 text/attribute escape; characters XML cannot carry at all are dropped. */
 export function xmlEscape(s: string): string {
@@ -128,35 +128,84 @@ function configSuite(r: CheckResult): string[] {
   ];
 }
 
+/** Counts of the cases written, added to the run's totals. */
+type Totals = { tests: number; failures: number; errors: number; skipped: number };
+
+/** A testsuite: its properties, then its cases (each with the invariant it belongs to). */
+function suiteXml(
+  r: CheckResult,
+  name: string,
+  id: number,
+  props: [string, string][],
+  cases: [InvariantResult, Case][],
+  totals: Totals,
+): string[] {
+  const count = (o: Outcome) => cases.filter(([, c]) => c.outcome === o).length;
+  const n = { tests: cases.length, failures: count('fail'), errors: count('error'), skipped: count('skipped') };
+  totals.tests += n.tests;
+  totals.failures += n.failures;
+  totals.errors += n.errors;
+  totals.skipped += n.skipped;
+  return [
+    `  <testsuite${attrs({ name, id, ...n, time: '0', timestamp: r.generated_at.replace(/\.\d+Z$|Z$/, '') })}>`,
+    `    <properties>`,
+    ...props.map(([k, v]) => `      <property${attrs({ name: k, value: v })}/>`),
+    `    </properties>`,
+    ...cases.flatMap(([inv, c]) => caseXml(inv, c)),
+    '  </testsuite>',
+  ];
+}
+
+/** An invariant's facts as suite properties. */
+function invariantProps(inv: InvariantResult): [string, string][] {
+  return [
+    ['status', inv.status],
+    ['severity', inv.severity],
+    ['stride', inv.stride.join('; ')],
+    ['nist', inv.nist.join(',')],
+    ...(inv.reason ? [['reason', inv.reason] as [string, string]] : []),
+  ];
+}
+
+/**
+ * A fleet run: one testsuite per account x region (`111122223333/us-east-1`), its cases those of
+ * each invariant there (classname the invariant), so a CI view groups the verdicts by account.
+ */
+function fleetSuites(r: CheckResult, totals: Totals): string[] {
+  const names = new Map((r.fleet?.accounts ?? []).map((a) => [a.id, a.name]));
+  return (r.systems ?? []).flatMap((sys, i) => {
+    const name = names.get(sys.account ?? '');
+    const props: [string, string][] = [
+      ['account', sys.account ?? ''],
+      ...(name ? [['account.name', name] as [string, string]] : []),
+      ...(sys.region ? [['region', sys.region] as [string, string]] : []),
+      ['status', sys.status],
+    ];
+    const cases = systemInvariants(r, sys).flatMap((inv) => casesOf(inv).map((c) => [inv, c] as [InvariantResult, Case]));
+    return suiteXml(r, sys.root, i, props, cases, totals);
+  });
+}
+
 /**
  * JUnit XML for CI test views: one testsuite per invariant, one testcase per examined resource
  * (or one named after the invariant when none was examined); fail -> <failure>, error -> <error>,
- * not applicable and suppressed -> <skipped>. Counts are computed from the cases written.
+ * not applicable and suppressed -> <skipped>. A fleet run has one testsuite per account x region
+ * instead. Counts are computed from the cases written.
  */
 export function renderJunit(r: CheckResult): string {
-  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  const suites: string[] = [];
-  r.invariants.forEach((inv, i) => {
-    const cases = casesOf(inv);
-    const count = (o: Outcome) => cases.filter((c) => c.outcome === o).length;
-    const n = { tests: cases.length, failures: count('fail'), errors: count('error'), skipped: count('skipped') };
-    totals.tests += n.tests;
-    totals.failures += n.failures;
-    totals.errors += n.errors;
-    totals.skipped += n.skipped;
-    suites.push(
-      `  <testsuite${attrs({ name: `${inv.id} ${inv.title}`, id: i, tests: n.tests, failures: n.failures, errors: n.errors, skipped: n.skipped, time: '0', timestamp: r.generated_at.replace(/\.\d+Z$|Z$/, '') })}>`,
-      `    <properties>`,
-      `      <property${attrs({ name: 'status', value: inv.status })}/>`,
-      `      <property${attrs({ name: 'severity', value: inv.severity })}/>`,
-      `      <property${attrs({ name: 'stride', value: inv.stride.join('; ') })}/>`,
-      `      <property${attrs({ name: 'nist', value: inv.nist.join(',') })}/>`,
-      ...(inv.reason ? [`      <property${attrs({ name: 'reason', value: inv.reason })}/>`] : []),
-      `    </properties>`,
-      ...cases.flatMap((c) => caseXml(inv, c)),
-      '  </testsuite>',
-    );
-  });
+  const totals: Totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const suites: string[] = r.fleet
+    ? fleetSuites(r, totals)
+    : r.invariants.flatMap((inv, i) =>
+        suiteXml(
+          r,
+          `${inv.id} ${inv.title}`,
+          i,
+          invariantProps(inv),
+          casesOf(inv).map((c) => [inv, c] as [InvariantResult, Case]),
+          totals,
+        ),
+      );
   suites.push(...configSuite(r));
   const head = `<testsuites${attrs({ name: `ztait ${r.tool.version}: ${gateVerdict(r).line}`, ...totals, time: '0' })}>`;
   return ['<?xml version="1.0" encoding="UTF-8"?>', head, ...suites, '</testsuites>', ''].join('\n');

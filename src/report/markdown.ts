@@ -2,6 +2,7 @@ import type { CheckResult, Finding, InvariantResult } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
 import { loadMaturityModel } from '../rules/catalog/maturity.js';
 import {
+  accountRegion,
   configFileLine,
   gateVerdict,
   metaFor,
@@ -11,6 +12,7 @@ import {
   STATUS_LABEL,
   SUPPRESSION_KIND_LABEL,
   valueText,
+  systemInvariants,
   systemVerdict,
   traceStep,
   weakenedBy,
@@ -37,6 +39,10 @@ function scopeSection(r: CheckResult): string[] {
       `Region: ${esc(acct.region ?? 'unknown')}`,
       `Caller identity: ${esc(acct.caller ?? 'unknown')}`,
     );
+  }
+  if (r.fleet) {
+    const shard = r.fleet.shard ? ` (shard ${r.fleet.shard.index} of ${r.fleet.shard.count} of the account list)` : '';
+    items.push(`Accounts: ${r.fleet.accounts.length}${shard}, ${r.systems?.length ?? 0} account x region pair(s)`);
   }
   if (r.approved_by) items.push(`Approved by: ${esc(r.approved_by)}`);
   const out = [...heading(2, 'Scope'), ...bullets(items), ...heading(3, 'Inputs')];
@@ -75,8 +81,42 @@ function summarySection(r: CheckResult): string[] {
   ];
 }
 
+/** A fleet run: per invariant, the accounts by verdict; each account's verdict; then each account x region. */
+function fleetSections(r: CheckResult): string[] {
+  const fleet = r.fleet!;
+  const out = [
+    ...heading(2, 'Organization summary'),
+    ...para('Per invariant, the accounts by verdict: an account counts once, with its worst verdict over its regions.'),
+    ...table(
+      ['Invariant', ...STATUSES.map((s) => STATUS_LABEL[s])],
+      fleet.invariants.map((i) => [i.id, ...STATUSES.map((s) => String(i.counts[s]))]),
+    ),
+    ...table(
+      ['Account', 'Name', 'Regions', 'Verdict', 'Reason'],
+      fleet.accounts.map((a) => [a.id, a.name ?? '', a.regions.join(', '), STATUS_LABEL[a.status], a.reason ?? '']),
+    ),
+  ];
+  for (const sys of r.systems ?? []) {
+    const where = sys.region ? `${sys.account} in ${sys.region}` : `${sys.account} (regions unknown)`;
+    const invs = systemInvariants(r, sys);
+    out.push(
+      ...heading(2, `Account ${where}: ${STATUS_LABEL[sys.status]}`),
+      ...table(
+        ['Invariant', 'Verdict', 'Findings', 'Reason'],
+        invs.map((i) => [i.id, STATUS_LABEL[i.status], String(i.findings.length), i.reason ?? '']),
+      ),
+    );
+    const findings = invs.flatMap((i) => i.findings.map((f) => `${i.id} ${findingItem(f)}`));
+    if (findings.length) out.push(...heading(3, `Findings in ${accountRegion(sys)}`), ...bullets(findings));
+    if (sys.limitations?.length)
+      out.push(...heading(3, `Limitations in ${accountRegion(sys)}`), ...bullets(sys.limitations.map((l) => esc(l))));
+  }
+  return out;
+}
+
 /** With several root modules: each one's own verdict (each is judged alone). */
 function systemsSection(r: CheckResult): string[] {
+  if (r.fleet) return fleetSections(r);
   if (!r.systems) return [];
   return [
     ...heading(2, 'Root modules'),
@@ -111,6 +151,7 @@ function findingItem(f: Finding): string {
     item += ` (suppression ${SUPPRESSION_KIND_LABEL[s.kind]}: ${esc(s.reason)}${loc}${s.expires ? `, expires ${esc(s.expires)}` : ''})`;
   }
   if (f.baseline) item += ` (baseline: ${f.baseline})`;
+  if (f.account) item += ` (account ${esc(accountRegion(f))})`;
   if (f.trace?.length) item += `; because ${f.trace.map((t) => esc(traceStep(t))).join(', from ')}`;
   return item;
 }

@@ -1,7 +1,7 @@
 import type * as Sarif from 'sarif';
 import type { CheckResult, Finding, InvariantResult, Severity, Suppression, TraceStep } from '../model/result.js';
 import type { RuleMeta } from '../rules/catalog/metadata.js';
-import { gateVerdict, metaFor, weakenedBy } from './common.js';
+import { accountRegion, gateVerdict, metaFor, weakenedBy } from './common.js';
 import { canonicalResult } from './json.js';
 import { relative, resolve } from 'node:path';
 
@@ -143,9 +143,14 @@ function physical(file: string | undefined, at: Parameters<typeof region>[0], ar
 
 function findingLocations(f: Finding, artifacts: Artifacts): Sarif.Location[] {
   const loc = physical(f.file, f, artifacts) ?? {};
-  // Live findings (and static ones without a file) are located by ARN or address.
-  loc.logicalLocations = [{ fullyQualifiedName: f.arn ?? f.resource, kind: 'resource' }];
+  // Live findings (and static ones without a file) are located by ARN or address; a fleet's by account and region too.
+  loc.logicalLocations = [{ fullyQualifiedName: f.arn ?? f.resource, kind: 'resource' }, ...accountLocation(f)];
   return [loc];
+}
+
+/** A fleet run's account x region as a logical location (`111122223333/us-east-1`, kind module). */
+function accountLocation(x: { account?: string; region?: string }): Sarif.LogicalLocation[] {
+  return x.account ? [{ fullyQualifiedName: accountRegion(x), kind: 'module' }] : [];
 }
 
 function suppressionOf(s: Suppression | undefined, artifacts: Artifacts): Sarif.Suppression[] {
@@ -166,8 +171,10 @@ function findingResult(inv: InvariantResult, ruleIndex: number, f: Finding, arti
     message: { text: sentence(`${f.resource}: ${f.status === 'error' ? 'could not be decided: ' : ''}${f.message}`) },
     locations: findingLocations(f, artifacts),
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-    // several root modules in one run: the system the result belongs to
-    ...(f.root ? { properties: { root: f.root } } : {}),
+    // several root modules in one run, or a fleet's account x region: the system the result belongs to
+    ...(f.root
+      ? { properties: { root: f.root, ...(f.account ? { account: f.account } : {}), ...(f.region ? { region: f.region } : {}) } }
+      : {}),
   };
   if (f.status === 'suppressed') result.suppressions = suppressionOf(f.suppression, artifacts);
   if (f.baseline) result.baselineState = f.baseline;
@@ -235,6 +242,11 @@ function invocation(result: CheckResult, artifacts: Artifacts): Sarif.Invocation
       .filter((f) => f.status === 'error')
       .map((f) => physical(f.file, f, artifacts))
       .filter((l): l is Sarif.Location => !!l);
+    // a fleet's accounts x regions where it is undecided without a finding (not read at all)
+    for (const sys of result.systems ?? []) {
+      const own = sys.invariants.find((i) => i.id === inv.id);
+      if (own?.status === 'error' && own.findings === 0 && sys.account) places.push({ logicalLocations: accountLocation(sys) });
+    }
     const located = [...new Map(places.map((l) => [JSON.stringify(l), l])).values()];
     notes.push(
       notification('ZTAIT-UNDECIDABLE', 'error', `${inv.id} could not be decided: ${inv.reason ?? 'see its error results'}`, {
@@ -289,7 +301,7 @@ export function renderSarif(result: CheckResult, base?: UriBase): string {
     });
   }
   const gate = gateVerdict(result);
-  const canonical = canonicalResult(result) as { source: { account?: object }; summary: object; config?: object };
+  const canonical = canonicalResult(result) as { source: { account?: object }; summary: object; config?: object; fleet?: object };
   const run: Sarif.Run = {
     tool: {
       driver: {
@@ -320,6 +332,8 @@ export function renderSarif(result: CheckResult, base?: UriBase): string {
       gate: gate.line,
       summary: canonical.summary,
       ...(canonical.config ? { config: canonical.config } : {}),
+      // a fleet run: the accounts swept and, per invariant, the accounts passing, failing, in error
+      ...(canonical.fleet ? { fleet: canonical.fleet } : {}),
     },
   };
   const log: Sarif.Log = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };

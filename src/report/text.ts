@@ -1,7 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { CheckResult, Finding, InvariantResult, Status } from '../model/result.js';
+import type { CheckResult, Finding, InvariantResult, Status, SystemResult } from '../model/result.js';
 import { STATUSES } from '../model/result.js';
 import {
+  accountRegion,
   configFileLine,
   gateVerdict,
   remediationHint,
@@ -9,6 +10,7 @@ import {
   STATUS_LABEL,
   SUPPRESSION_KIND_LABEL,
   valueText,
+  systemInvariants,
   systemVerdict,
   traceStep,
   weakenedBy,
@@ -48,6 +50,7 @@ function findingLine(c: ChalkInstance, f: Finding): string {
     line += c.yellow(`  [suppressed ${SUPPRESSION_KIND_LABEL[s.kind]}: ${s.reason}${expires}]`);
   }
   if (f.baseline) line += c.gray(`  [baseline: ${f.baseline}]`);
+  if (f.account) line += c.gray(`  [${accountRegion(f)}]`);
   for (const [i, t] of (f.trace ?? []).entries())
     line += `\n${' '.repeat(13)}${c.gray(`${i === 0 ? 'because' : '   from'} ${traceStep(t)}`)}`;
   return line;
@@ -144,6 +147,45 @@ function configLines(c: ChalkInstance, result: CheckResult): string[] {
   return lines;
 }
 
+/** A fleet run: per invariant, the accounts by verdict (each counted once, with its worst verdict over its regions). */
+function orgSummary(c: ChalkInstance, result: CheckResult): string[] {
+  const width = 12;
+  const lines = [c.bold('Organization summary (accounts per invariant, each with its worst verdict over its regions)')];
+  lines.push(`  ${'invariant'.padEnd(10)}${STATUSES.map((s) => (s === 'not_applicable' ? 'n/a' : s).padStart(width)).join('')}`);
+  for (const inv of result.fleet!.invariants) {
+    const cells = STATUSES.map((s) => {
+      const text = String(inv.counts[s]).padStart(width);
+      return inv.counts[s] > 0 && (s === 'fail' || s === 'error') ? statusColor(c, s)(text) : text;
+    });
+    lines.push(`  ${inv.id.padEnd(10)}${cells.join('')}`);
+  }
+  return lines;
+}
+
+/** A fleet run: each account x region, its verdict and what did not pass there (with --quiet or --compact, only those not passing). */
+function accountBlocks(c: ChalkInstance, result: CheckResult, brief: boolean): string[] {
+  const names = new Map(result.fleet!.accounts.map((a) => [a.id, a.name]));
+  const lines: string[] = [];
+  for (const sys of result.systems ?? []) {
+    if (brief && sys.status !== 'fail' && sys.status !== 'error') continue;
+    const name = names.get(sys.account ?? '');
+    const where = `${sys.account}${name ? ` (${name})` : ''}${sys.region ? ` in ${sys.region}` : ''}`;
+    lines.push('', `${c.bold(`Account ${where}`)}: ${statusColor(c, sys.status)(STATUS_LABEL[sys.status])}`);
+    const invs = systemInvariants(result, sys).filter((i) => i.status === 'fail' || i.status === 'error');
+    const unread = notRead(sys);
+    if (unread) lines.push(c.gray(`  not read: ${unread}`));
+    else for (const inv of invs) lines.push(...invariantBlock(c, inv, brief));
+  }
+  return lines;
+}
+
+/** An account x region nothing could be read of: every invariant error, one reason, no finding. */
+function notRead(sys: SystemResult): string | undefined {
+  const reasons = new Set(sys.invariants.map((i) => (i.status === 'error' && i.findings === 0 ? i.reason : undefined)));
+  const [only] = reasons;
+  return reasons.size === 1 && only ? only : undefined;
+}
+
 function nistLine(c: ChalkInstance, result: CheckResult): string {
   const counts = STATUSES.map((s) => [s, result.nist.filter((t) => t.status === s).length] as const).filter(([, n]) => n > 0);
   return `${c.bold('NIST SP 800-207 tenets')}: ${counts.map(([s, n]) => `${n} ${STATUS_LABEL[s]}`).join(', ') || 'none evaluated'}`;
@@ -163,18 +205,21 @@ export function renderText(input: CheckResult, opts: TextOptions): string {
   const compact = opts.compact ?? false;
   const lines: string[] = [];
   if (!quiet) {
-    const scope =
-      result.source.kind === 'live'
+    const scope = result.fleet
+      ? `${result.fleet.accounts.length} account(s), ${result.systems?.length ?? 0} account x region(s)`
+      : result.source.kind === 'live'
         ? `account ${result.source.account?.id ?? 'unknown'} ${result.source.account?.region ?? ''}`.trim()
         : `${result.source.inputs.length} input file(s)`;
     lines.push(c.gray(`ztait ${result.tool.version} - ${result.source.kind} - ${scope} - ${result.inventory.resources} resource(s)`), '');
   }
-  for (const inv of result.invariants) {
+  // a fleet: the org summary, then each account x region (the invariants' findings are theirs)
+  if (result.fleet) lines.push(...orgSummary(c, result), ...accountBlocks(c, result, quiet || compact));
+  for (const inv of result.fleet ? [] : result.invariants) {
     if ((quiet || compact) && inv.status !== 'fail' && inv.status !== 'error') continue;
     lines.push(...invariantBlock(c, inv, quiet || compact));
   }
   if (compact && !quiet) lines.push(...collapsedLines(c, result.invariants));
-  if (result.systems) {
+  if (result.systems && !result.fleet) {
     // each root module is judged alone: its own verdict, so a passing one is not hidden by another
     lines.push('', c.bold('Root modules (each judged alone):'));
     for (const s of result.systems) {

@@ -40,6 +40,12 @@ export interface FixtureAccount {
   Caller: string;
   /** The role --role-arn may assume, and the external id its trust policy requires. */
   AuditRole?: { Arn: string; ExternalId?: string };
+  /** Fleet member accounts (server option `accounts`): the name Organizations lists. */
+  AccountName?: string;
+  /** ec2:DescribeRegions: the regions enabled in the account (default: Region). */
+  Regions?: string[];
+  /** Regions a service control policy blocks: every call there but IAM's and STS's is AccessDenied. */
+  BlockedRegions?: string[];
   iam: { Roles: Obj[]; Policies: Obj[] };
   ec2: {
     Vpcs: Obj[];

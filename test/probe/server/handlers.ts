@@ -19,6 +19,8 @@ export class AwsError extends Error {
 
 export interface HandlerContext {
   account: FixtureAccount;
+  /** The Organization's member accounts by id (server option `accounts`). */
+  members?: Record<string, FixtureAccount>;
   pageSize?: number;
   /** Access key id the request was signed with. */
   accessKeyId?: string;
@@ -167,13 +169,17 @@ const sts: Record<string, Handler> = {
     return { Account: ctx.account.Account, Arn: assumed ?? ctx.account.Caller, UserId: 'AIDAFIXTUREUSER' };
   },
   AssumeRole: (p, ctx) => {
-    const audit = ctx.account.AuditRole;
+    // a role in a member account is assumed from the management account's credentials; its key says the account
+    const memberId = /^arn:aws:iam::(\d{12}):role\//.exec(String(p.RoleArn))?.[1];
+    const member = memberId !== undefined && memberId !== ctx.account.Account ? ctx.members?.[memberId] : undefined;
+    const target = member ?? ctx.account;
+    const audit = target.AuditRole;
     if (!audit || p.RoleArn !== audit.Arn || (audit.ExternalId !== undefined && p.ExternalId !== audit.ExternalId)) {
       throw new AwsError(403, 'AccessDenied', `not authorized to perform sts:AssumeRole on ${String(p.RoleArn)}`);
     }
-    const keyId = `ASIAFIXTURE${String(ctx.sessions.size + 1).padStart(9, '0')}`;
+    const keyId = `ASIAFIXTURE${member ? member.Account : ''}${String(ctx.sessions.size + 1).padStart(member ? 6 : 9, '0')}`;
     const roleName = String(p.RoleArn).split('/').pop();
-    const arn = `arn:aws:sts::${ctx.account.Account}:assumed-role/${roleName}/${String(p.RoleSessionName)}`;
+    const arn = `arn:aws:sts::${target.Account}:assumed-role/${roleName}/${String(p.RoleSessionName)}`;
     ctx.sessions.set(keyId, arn);
     return {
       Credentials: {
@@ -215,6 +221,34 @@ const ec2: Record<string, Handler> = {
     'attachment.vpc-id': (x) => ((x.Attachments as Obj[] | undefined) ?? []).map((t) => t.VpcId),
   }),
   DescribeVpcEndpoints: ec2List('VpcEndpoints', (a) => a.ec2.VpcEndpoints, { 'vpc-id': (x) => [x.VpcId] }),
+  DescribeRegions: (_p, ctx) => ({
+    Regions: (ctx.account.Regions ?? [ctx.account.Region]).map((r) => ({
+      RegionName: r,
+      Endpoint: `ec2.${r}.amazonaws.com`,
+      OptInStatus: 'opt-in-not-required',
+    })),
+  }),
+};
+
+/** The management account and the members (server option `accounts`), as ListAccounts lists them. */
+const organizations: Record<string, Handler> = {
+  ListAccounts: (p, ctx) => {
+    const all = [ctx.account, ...Object.values(ctx.members ?? {})].sort((a, b) => a.Account.localeCompare(b.Account));
+    const pg = page(all, p.NextToken, p.MaxResults, ctx);
+    return {
+      Accounts: pg.items.map((a) => ({
+        Id: a.Account,
+        Arn: `arn:aws:organizations::${ctx.account.Account}:account/o-fixture/${a.Account}`,
+        Email: `${a.Account}@example.com`,
+        Name: a.AccountName ?? `account-${a.Account}`,
+        Status: 'ACTIVE',
+        State: 'ACTIVE',
+        JoinedMethod: 'CREATED',
+        JoinedTimestamp: '2025-01-01T00:00:00Z',
+      })),
+      ...(pg.next ? { NextToken: pg.next } : {}),
+    };
+  },
 };
 
 const lambda: Record<string, Handler> = {
@@ -369,4 +403,5 @@ export const HANDLERS: Record<Service, Record<string, Handler>> = {
   secretsmanager,
   ssm,
   apigateway,
+  organizations,
 };

@@ -6,4 +6,5 @@
  */
 export { loadAccount, type Fault, type Faults, type FixtureAccount } from './account.js';
 export { ACCOUNT, REGION, referenceAccount } from './reference.js';
+export { memberAccount, type MemberOptions } from './fleet.js';
 export { startAwsServer, type AwsTestServer, type ReceivedCall, type ServerOptions } from './server.js';

@@ -13,9 +13,17 @@ import type { AddressInfo } from 'node:net';
 import { mergeFaults, type Fault, type Faults, type FixtureAccount } from './account.js';
 import { AwsError, HANDLERS, type HandlerContext } from './handlers.js';
 import { PROTOCOL, accessDenied, encodeError, encodeOutput, htmlError, throttled, type Service, type WireResponse } from './wire.js';
+import { SecurityHubStore, decodeSecurityHub } from './securityhub.js';
 
 export interface ServerOptions {
+  /** The account the caller's own credentials read (a fleet's management or auditor account). */
   account: FixtureAccount;
+  /**
+   * A fleet: the Organization's member accounts by id (./fleet.ts memberAccount). ListAccounts lists
+   * them, AssumeRole of a member's AuditRole returns credentials whose access key id says the account,
+   * and every call signed with them is answered from that account (its own faults included).
+   */
+  accounts?: Record<string, FixtureAccount>;
   /** Added to the account's own `faults`. */
   faults?: Faults;
   /** Delay added to every call (benchmarks). */
@@ -23,6 +31,8 @@ export interface ServerOptions {
   /** The server closes itself after this long (default 10 minutes). */
   lifetimeMs?: number;
   maxRequests?: number;
+  /** Security Hub's findings (./securityhub.ts): pass one store to several servers to share it. */
+  securityHub?: SecurityHubStore;
 }
 
 export interface ReceivedCall {
@@ -38,13 +48,25 @@ export interface AwsTestServer {
   /** The most requests ever in flight at once (to check client-side concurrency bounds). */
   maxInFlight(): number;
   close(): Promise<void>;
+  /** What Security Hub holds and was asked. */
+  securityHub: SecurityHubStore;
 }
 
 const MAX_BODY = 1 << 20;
 
 export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer> {
-  const faults = mergeFaults(opts.account.faults, opts.faults);
+  const faultsOf = new Map<FixtureAccount, Faults>();
+  const faultsFor = (a: FixtureAccount): Faults => {
+    if (!faultsOf.has(a)) faultsOf.set(a, mergeFaults(a.faults, opts.faults));
+    return faultsOf.get(a)!;
+  };
+  /** The account a request is answered from: a member's when signed with credentials AssumeRole issued in it. */
+  const accountFor = (accessKeyId: string | undefined): FixtureAccount => {
+    const id = accessKeyId ? /^arn:aws:sts::(\d{12}):/.exec(sessions.get(accessKeyId) ?? '')?.[1] : undefined;
+    return (id && opts.accounts?.[id]) || opts.account;
+  };
   const received: ReceivedCall[] = [];
+  const securityHub = opts.securityHub ?? new SecurityHubStore();
   const counts = new Map<string, number>();
   const sessions = new Map<string, string>();
   const maxRequests = opts.maxRequests ?? 200_000;
@@ -70,7 +92,16 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
       return send(res, { status: 400, headers: {}, body: 'unrecognised request' });
     }
     const { service, action, params } = decoded;
-    const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    const scope = /Credential=([^/]+)\/\d+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
+    const accessKeyId = scope?.[1];
+    const account = accountFor(accessKeyId);
+    const faults = faultsFor(account);
+    if (service === 'securityhub') {
+      const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+      const reply = securityHub.respond(action, params, { account: opts.account.Account, region });
+      received.push({ service, action, ...(accessKeyId ? { accessKeyId } : {}), status: reply.status });
+      return send(res, reply);
+    }
     const key = `${service}:${action}`;
     const n = (counts.get(key) ?? 0) + 1;
     counts.set(key, n);
@@ -80,7 +111,15 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
       received.push({ service, action, ...(accessKeyId ? { accessKeyId } : {}), status: 200 });
       return streamBody(res, streamed);
     }
-    const reply = await respond(service as Service, action, params, accessKeyId, n);
+    const blocked = account.BlockedRegions?.includes(scope?.[2] ?? '') && service !== 'iam' && service !== 'sts';
+    const reply = blocked
+      ? encodeError(
+          service as Service,
+          accessDenied(service as Service).status,
+          accessDenied(service as Service).code,
+          'explicit deny in a service control policy',
+        )
+      : await respond(service as Service, action, params, accessKeyId, n, account, faults);
     received.push({ service, action, ...(accessKeyId ? { accessKeyId } : {}), status: reply.status });
     send(res, reply);
   }
@@ -91,6 +130,8 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
     params: Record<string, unknown>,
     accessKeyId: string | undefined,
     n: number,
+    account: FixtureAccount,
+    faults: Faults,
   ): Promise<WireResponse> {
     const handler = HANDLERS[service]?.[action];
     if (!handler) return encodeError(service, 400, 'InvalidAction', `${service}:${action} is not served by the test server`);
@@ -100,7 +141,8 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
       if (injected) return injected;
     }
     const ctx: HandlerContext = {
-      account: opts.account,
+      account,
+      ...(opts.accounts ? { members: opts.accounts } : {}),
       sessions,
       ...(faults.pageSize ? { pageSize: faults.pageSize } : {}),
       ...(accessKeyId ? { accessKeyId } : {}),
@@ -154,7 +196,7 @@ export async function startAwsServer(opts: ServerOptions): Promise<AwsTestServer
     return closing;
   };
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, received, maxInFlight: () => maxInFlight, close };
+  return { url: `http://127.0.0.1:${port}`, received, maxInFlight: () => maxInFlight, close, securityHub };
 }
 
 function send(res: ServerResponse, r: WireResponse): void {
@@ -236,6 +278,10 @@ export function decode(
 ): { service: string; action: string; params: Record<string, unknown> } | undefined {
   const scope = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''));
   const service = scope?.[1];
+  if (service === 'securityhub') {
+    const hub = decodeSecurityHub(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost').pathname, body);
+    return hub && { service, ...hub };
+  }
   if (!service || !(service in PROTOCOL)) return undefined;
   const url = new URL(req.url ?? '/', 'http://localhost');
   switch (PROTOCOL[service as Service]) {

@@ -2,7 +2,7 @@
  * Server-side encoding of AWS wire protocols, driven by the SDK's own operation schemas so element
  * names, list wrappers (`member`, `item`, flattened), JSON names and timestamp formats are exactly
  * what the SDK's deserializers expect:
- *  - awsJson 1.0/1.1 (DynamoDB, Secrets Manager, SSM, CloudTrail),
+ *  - awsJson 1.0/1.1 (DynamoDB, Secrets Manager, SSM, CloudTrail, Organizations),
  *  - restJson (Lambda, API Gateway v2),
  *  - awsQuery XML (IAM, STS), ec2Query XML (EC2), restXml (S3).
  */
@@ -14,12 +14,14 @@ import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as iam from '@aws-sdk/client-iam';
 import * as lambda from '@aws-sdk/client-lambda';
+import * as organizations from '@aws-sdk/client-organizations';
 import * as s3 from '@aws-sdk/client-s3';
 import * as secrets from '@aws-sdk/client-secrets-manager';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
 
-export type Service = 'sts' | 'iam' | 'ec2' | 'lambda' | 'dynamodb' | 's3' | 'cloudtrail' | 'secretsmanager' | 'apigateway' | 'ssm';
+export type Service =
+  'sts' | 'iam' | 'ec2' | 'lambda' | 'dynamodb' | 's3' | 'cloudtrail' | 'secretsmanager' | 'apigateway' | 'ssm' | 'organizations';
 export type Protocol = 'awsJson1_0' | 'awsJson1_1' | 'restJson' | 'awsQuery' | 'ec2Query' | 'restXml';
 
 const MODULES: Record<Service, Record<string, unknown>> = {
@@ -33,6 +35,7 @@ const MODULES: Record<Service, Record<string, unknown>> = {
   secretsmanager: secrets,
   apigateway: apigw,
   ssm,
+  organizations,
 };
 
 export const PROTOCOL: Record<Service, Protocol> = {
@@ -40,6 +43,7 @@ export const PROTOCOL: Record<Service, Protocol> = {
   secretsmanager: 'awsJson1_1',
   ssm: 'awsJson1_1',
   cloudtrail: 'awsJson1_1',
+  organizations: 'awsJson1_1',
   lambda: 'restJson',
   apigateway: 'restJson',
   iam: 'awsQuery',

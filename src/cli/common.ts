@@ -12,6 +12,7 @@ import { loadRules } from '../rules/catalog/metadata.js';
 import { normalizeRuleId } from '../suppress/suppressions.js';
 import { createBaseline, writeBaseline } from '../gate/baseline.js';
 import type { UriBase } from '../report/sarif.js';
+import { checkPdfOutput, writePdf } from '../report/pdf.js';
 
 /** Options every reporting command (check, probe) shares. */
 export interface CommonOptions {
@@ -162,7 +163,17 @@ function checkRuleIds(opts: CommonOptions, config: ZtaitConfig): void {
   }
 }
 
-const BY_EXT: Record<string, Format> = { json: 'json', sarif: 'sarif', md: 'markdown', markdown: 'markdown', xml: 'junit', txt: 'text' };
+const BY_EXT: Record<string, Format> = {
+  json: 'json',
+  sarif: 'sarif',
+  md: 'markdown',
+  markdown: 'markdown',
+  xml: 'junit',
+  txt: 'text',
+  html: 'html',
+  htm: 'html',
+  pdf: 'pdf',
+};
 
 /** The format a file name implies: `report.ocsf.json` is OCSF, `report.json` JSON, anything unknown text. */
 function formatOfFile(name: string): Format {
@@ -225,6 +236,8 @@ export function checkDestinations(opts: CommonOptions): { plan: ReturnType<typeo
     what: 'report',
   };
   for (const { file } of plan) if (file && !isStdoutPath(file)) checkWritePath(file, guard);
+  // a PDF needs a file and a Chromium: said before any work
+  for (const { format, file } of plan) if (format === 'pdf') checkPdfOutput(file);
   if (opts.createBaseline) checkWritePath(opts.createBaseline, { ...(opts.scanRoot ? { roots: [opts.scanRoot] } : {}), what: 'baseline' });
   return { plan, guard };
 }
@@ -276,7 +289,8 @@ export async function emitResult(result: CheckResult, opts: CommonOptions, setEx
       ...(opts.uriBase ? { sarifRoot: opts.uriBase } : {}),
     });
     // never through a symlink; a config's outputs stay inside its directory
-    if (file && !isStdoutPath(file)) writeFileSafe(file, text, guard);
+    if (format === 'pdf') await writePdf(file!, text, checkPdfOutput(file), guard);
+    else if (file && !isStdoutPath(file)) writeFileSafe(file, text, guard);
     else process.stdout.write(text);
   }
 }

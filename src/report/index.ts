@@ -6,9 +6,10 @@ import { renderOcsf } from './ocsf.js';
 import { asffUnavailable, renderAsff } from './asff.js';
 import { renderSarif, type UriBase } from './sarif.js';
 import { renderText } from './text.js';
+import { renderHtml } from './html/index.js';
 
-export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'junit' | 'ocsf' | 'asff';
-export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'markdown', 'junit', 'ocsf', 'asff'];
+export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'junit' | 'ocsf' | 'asff' | 'html' | 'pdf';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'markdown', 'junit', 'ocsf', 'asff', 'html', 'pdf'];
 
 export interface RenderOptions {
   /** ANSI colours in text output (the CLI turns them off for --no-color, NO_COLOR and non-TTYs). */
@@ -30,6 +31,8 @@ export const FORMAT_EXTENSIONS: Record<Format, string> = {
   junit: 'xml',
   ocsf: 'ocsf.json',
   asff: 'asff.json',
+  html: 'html',
+  pdf: 'pdf',
 };
 
 export function isFormat(s: string): s is Format {
@@ -66,5 +69,9 @@ export function render(result: CheckResult, format: Format, opts: RenderOptions)
       return renderOcsf(result);
     case 'asff':
       return renderAsff(result);
+    // pdf: the page the PDF is printed from; the CLI prints it with headless Chromium (src/report/pdf.ts)
+    case 'html':
+    case 'pdf':
+      return renderHtml(result);
   }
 }

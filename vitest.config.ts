@@ -20,6 +20,7 @@ const SLOW_FIRST = [
   'test/terraform/plan.test.ts',
   'test/accuracy/independent.test.ts',
   'test/plan/fixtures.test.ts',
+  'test/probe/fleet.e2e.test.ts',
 ];
 
 /** Vitest's order (cached durations, else file size), with SLOW_FIRST ahead of it. */

@@ -21,6 +21,7 @@ const SLOW_FIRST = [
   'test/accuracy/independent.test.ts',
   'test/plan/fixtures.test.ts',
   'test/probe/fleet.e2e.test.ts',
+  'test/report/html.browser.test.ts',
 ];
 
 /** Vitest's order (cached durations, else file size), with SLOW_FIRST ahead of it. */

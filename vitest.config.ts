@@ -16,6 +16,7 @@ const SLOW_FIRST = [
   'test/probe/cli.e2e.test.ts',
   'test/terraform/validate.test.ts',
   'test/install/package.test.ts',
+  'test/probe/export.e2e.test.ts',
   'test/mutation/harness.test.ts',
   'test/terraform/plan.test.ts',
   'test/accuracy/independent.test.ts',

@@ -278,6 +278,8 @@ export class HubSetupError extends ExportError {}
  * with backoff, every client guarded by the export's allow-list and the transport limits of the probe.
  */
 export async function connectSecurityHub(opts: HubConnectionOptions): Promise<HubConnection> {
+  // The SDK warns about future Node versions on stderr; irrelevant to the export's reader (as in the probe).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const base = {
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,7 @@ import {
   trustAssessment,
 } from './html-fixtures.js';
 import { maturityCli } from '../maturity/helpers.js';
+import { runZtaitInProcess } from '../cli/helpers.js';
 
 /** The grid's cells: invariant id -> the status its class and data attribute say. */
 function gridCells(page: string): Map<string, { cls: string; data: string }> {
@@ -360,6 +361,31 @@ describe('ztait maturity assess --format html|pdf (in process)', () => {
       // checked before anything is written
       expect(existsSync(join(dir, 'a.html'))).toBe(false);
       expect(existsSync(join(dir, 'a.pdf'))).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.ZTAIT_CHROMIUM;
+      else process.env.ZTAIT_CHROMIUM = saved;
+    }
+  });
+});
+
+describe('ztait check --format html|pdf (in process)', () => {
+  it('-o DIR/ writes ztait.html; pdf without a Chromium is one line, exit 2, before anything is written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ztait-html-cli-'));
+    const ok = await runZtaitInProcess(['check', FAILING_FIXTURE, '--format', 'html', '-o', `${dir}/`], { cwd: ROOT });
+    expect(ok.code).toBe(1);
+    expect(readFileSync(join(dir, 'ztait.html'), 'utf8')).toMatch(/^<!DOCTYPE html>\n[\s\S]*SI-6 fail/);
+    const saved = process.env.ZTAIT_CHROMIUM;
+    process.env.ZTAIT_CHROMIUM = join(dir, 'no-chromium');
+    try {
+      const out = join(dir, 'second');
+      const r = await runZtaitInProcess(['check', FAILING_FIXTURE, '-f', 'html,pdf', '-o', `${out}/`], { cwd: ROOT });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      // (after the fixture's own warning about its expired suppression)
+      expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `ztait: --format pdf: ZTAIT_CHROMIUM=${join(dir, 'no-chromium')} is not an executable file`,
+      );
+      expect(existsSync(out)).toBe(false);
     } finally {
       if (saved === undefined) delete process.env.ZTAIT_CHROMIUM;
       else process.env.ZTAIT_CHROMIUM = saved;

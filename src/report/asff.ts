@@ -152,9 +152,11 @@ export function asffFindings(result: CheckResult): AwsSecurityFinding[] {
   const why = asffUnavailable(result);
   if (why) throw new InputError(why);
   const records = cloud.cloudRecords(result);
-  const orphan = records.find((r) => !r.account || !r.region);
-  if (orphan) throw new InputError(`asff: ${orphan.uid} has no AWS account or region in the result, and a Security Hub finding needs both`);
-  return records.map((r) => findingOf(r, result));
+  const orphan = records.find((r) => !r.account);
+  if (orphan) throw new InputError(`asff: ${orphan.uid} has no AWS account in the result, and a Security Hub finding needs one`);
+  // A fleet account ztait could not enter has no region, and a Security Hub finding lives in one: its
+  // error verdicts are in the other formats (and fail the run), not here.
+  return records.filter((r) => r.region).map((r) => findingOf(r, result));
 }
 
 /** The `Findings` array as JSON (deterministic: the same result gives the same bytes). */

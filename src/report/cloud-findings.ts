@@ -171,7 +171,9 @@ function inScope(x: Pick<Finding, 'root' | 'account' | 'region'>, scope: Scope, 
 }
 
 function uidOf(scope: { account?: string; region?: string; root?: string }, ruleId: string, last: string): string {
-  const where = scope.account !== undefined ? [scope.account, scope.region ?? ''] : scope.root !== undefined ? [scope.root] : [];
+  // an account ztait could not enter has no region: its checks are the account's
+  const where =
+    scope.account !== undefined ? [scope.account, ...(scope.region ? [scope.region] : [])] : scope.root !== undefined ? [scope.root] : [];
   return ['ztait', ...where, ruleId, last].join('/');
 }
 

@@ -5,13 +5,14 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, Finding } from '../../src/model/result.js';
+import type { CheckResult } from '../../src/model/result.js';
 import { InputError } from '../../src/model/errors.js';
 import { redactResult } from '../../src/model/redact.js';
 import { formatUnavailable, render } from '../../src/report/index.js';
 import { asffResourceType, renderAsff } from '../../src/report/asff.js';
 import { decidedScopes, resourceType } from '../../src/report/cloud-findings.js';
 import { loadRules } from '../../src/rules/catalog/metadata.js';
+import { fleetResult, systemRoot, unreadResult } from '../../src/systems.js';
 import { ALL_CASES, brokenResult, failingResult, liveResult, suppressedResult } from './fixtures.js';
 import { runZtaitInProcess } from '../cli/helpers.js';
 
@@ -26,44 +27,38 @@ const validateOcsf = ajv.compile(ocsfSchema);
 const ocsf = (r: CheckResult): Obj[] => JSON.parse(render(r, 'ocsf', { color: false })) as Obj[];
 const asff = (r: CheckResult): AwsSecurityFinding[] => JSON.parse(render(r, 'asff', { color: false })) as AwsSecurityFinding[];
 
-/** A fleet result: the live result's verdicts in two accounts, SI-3 failing only in the second. */
-function fleetResult(): CheckResult {
-  const r = liveResult();
-  const systems = [
-    { account: '111111111111', region: 'us-east-1' },
-    { account: '222222222222', region: 'eu-west-1' },
-  ];
-  const where = (i: number) => ({ ...systems[i]!, root: `${systems[i]!.account}/${systems[i]!.region}` });
-  const si3 = r.invariants[2]!;
-  const arn2 = 'arn:aws:iam::222222222222:role/ztait-triage';
-  si3.findings = si3.findings.map((f): Finding => ({ ...f, resource: arn2, arn: arn2, fingerprint: 'f1ee7000f1ee7000', ...where(1) }));
-  for (const inv of r.invariants) {
-    inv.examined = [0, 1].flatMap((i) => inv.examined.map((e) => ({ ...e, ...where(i) })));
-  }
-  r.systems = systems.map((s, i) => ({
-    root: where(i).root,
-    ...s,
-    status: i === 1 ? 'fail' : 'error',
-    summary: r.summary,
-    inventory: r.inventory,
-    invariants: r.invariants.map((inv) => ({
-      id: inv.id,
-      status: inv.id === 'SI-3' ? (i === 1 ? 'fail' : 'pass') : inv.status,
-      findings: inv.id === 'SI-3' && i === 1 ? 1 : 0,
-      ...(inv.reason ? { reason: inv.reason } : {}),
-    })),
-    maturity: r.maturity,
-    nist: r.nist,
-  }));
-  r.fleet = {
-    accounts: systems.map((s, i) => ({ id: s.account, name: `acct-${i + 1}`, regions: [s.region], status: i === 1 ? 'fail' : 'error' })),
-    invariants: [],
+/**
+ * A fleet result as the fleet probe combines it (src/systems.ts fleetResult): the live result in two
+ * accounts, SI-3 failing only in the second, and a third account whose role could not be assumed.
+ */
+function fleetResultOf(): CheckResult {
+  const inAccount = (account: string, region: string, failing: boolean): CheckResult => {
+    const r = liveResult();
+    r.source.account = { id: account, region };
+    const arn = `arn:aws:iam::${account}:role/ztait-triage`;
+    for (const inv of r.invariants) inv.examined = inv.examined.map((e) => ({ ...e, resource: arn, arn }));
+    const si3 = r.invariants[2]!;
+    if (failing) si3.findings = si3.findings.map((f) => ({ ...f, resource: arn, arn }));
+    else r.invariants[2] = { ...si3, status: 'pass', findings: [], examined: si3.examined.map((e) => ({ ...e, status: 'pass' })) };
+    return r;
   };
-  delete r.source.account;
-  return r;
+  const template = liveResult();
+  const systems = [
+    { account: '111111111111', region: 'us-east-1', result: inAccount('111111111111', 'us-east-1', false) },
+    { account: '222222222222', region: 'eu-west-1', result: inAccount('222222222222', 'eu-west-1', true) },
+    {
+      account: '333333333333',
+      result: unreadResult(template, 'sts:AssumeRole of arn:aws:iam::333333333333:role/ztait-audit failed: AccessDenied'),
+    },
+  ].map((s) => ({ ...s, root: systemRoot(s.account, s.region) }));
+  return fleetResult(
+    systems,
+    systems.map((s, i) => ({ id: s.account, name: `acct-${i + 1}`, regions: s.region ? [s.region] : [] })),
+    { template },
+  );
 }
 
-const CASES: [string, () => CheckResult][] = [...ALL_CASES, ['fleet', fleetResult]];
+const CASES: [string, () => CheckResult][] = [...ALL_CASES, ['fleet', fleetResultOf]];
 
 describe('--format ocsf', () => {
   it.each(CASES)('%s: every event is a valid OCSF 1.5.0 Compliance Finding', (_n, make) => {
@@ -147,16 +142,30 @@ describe('--format ocsf', () => {
   });
 
   it('a fleet result: each event in its own account and region, one check per rule and account x region', () => {
-    const events = ocsf(fleetResult());
+    const events = ocsf(fleetResultOf());
     const si3 = events.filter((e) => e.unmapped.ztait.rule === 'SI-3');
-    expect(si3.map((e) => [e.finding_info.uid, e.compliance.status, e.cloud.account.uid, e.cloud.account.name, e.cloud.region])).toEqual([
-      ['ztait/222222222222/eu-west-1/SI-3/f1ee7000f1ee7000', 'Fail', '222222222222', 'acct-2', 'eu-west-1'],
+    expect(
+      si3.map((e) => [
+        e.finding_info.uid.replace(/[0-9a-f]{32}$/, 'FP'),
+        e.compliance.status,
+        e.cloud.account.uid,
+        e.cloud.account.name,
+        e.cloud.region,
+      ]),
+    ).toEqual([
+      ['ztait/222222222222/eu-west-1/SI-3/FP', 'Fail', '222222222222', 'acct-2', 'eu-west-1'],
       ['ztait/111111111111/us-east-1/SI-3/check', 'Pass', '111111111111', 'acct-1', 'us-east-1'],
+      ['ztait/333333333333/SI-3/check', 'Warning', '333333333333', 'acct-3', undefined],
     ]);
+    expect(si3[0]!.resources).toEqual([
+      expect.objectContaining({ uid: 'arn:aws:iam::222222222222:role/ztait-triage', type: 'aws_iam_role' }),
+    ]);
+    expect(si3[2]!.compliance.status_detail).toMatch(/AssumeRole .* failed: AccessDenied/);
     const si6 = events.filter((e) => e.unmapped.ztait.rule === 'SI-6');
     expect(si6.map((e) => e.finding_info.uid)).toEqual([
       'ztait/111111111111/us-east-1/SI-6/check',
       'ztait/222222222222/eu-west-1/SI-6/check',
+      'ztait/333333333333/SI-6/check',
     ]);
     expect(new Set(events.map((e) => e.finding_info.uid)).size).toBe(events.length);
   });
@@ -213,12 +222,12 @@ describe('--format asff', () => {
     }
   });
 
-  it('a fleet result: each finding in its own account, region and product ARN', () => {
-    const findings = asff(fleetResult());
+  it('a fleet result: each finding in its own account, region and product ARN; an account not entered has none', () => {
+    const findings = asff(fleetResultOf());
     const si3 = findings.filter((f) => f.GeneratorId === 'ztait/SI-3');
-    expect(si3.map((f) => [f.Id, f.AwsAccountId, f.Region, f.ProductArn, f.Compliance!.Status])).toEqual([
+    expect(si3.map((f) => [f.Id!.replace(/[0-9a-f]{32}$/, 'FP'), f.AwsAccountId, f.Region, f.ProductArn, f.Compliance!.Status])).toEqual([
       [
-        'ztait/222222222222/eu-west-1/SI-3/f1ee7000f1ee7000',
+        'ztait/222222222222/eu-west-1/SI-3/FP',
         '222222222222',
         'eu-west-1',
         'arn:aws:securityhub:eu-west-1:222222222222:product/222222222222/default',
@@ -232,6 +241,7 @@ describe('--format asff', () => {
         'PASSED',
       ],
     ]);
+    expect(findings.some((f) => f.AwsAccountId === '333333333333')).toBe(false);
     expect(new Set(findings.map((f) => f.Id)).size).toBe(findings.length);
   });
 
@@ -289,7 +299,7 @@ describe('shared pieces', () => {
   });
 
   it('decided scopes leave out a rule in error: its earlier findings are not resolved', () => {
-    const scopes = decidedScopes(fleetResult());
+    const scopes = decidedScopes(fleetResultOf());
     expect(scopes.map((s) => [s.account, s.region])).toEqual([
       ['111111111111', 'us-east-1'],
       ['222222222222', 'eu-west-1'],

@@ -11,14 +11,14 @@
  * account list that cannot be had, stops the run (ConnectionSetupError: exit 2).
  */
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { ListAccountsCommand, OrganizationsClient, type Account } from '@aws-sdk/client-organizations';
+import { OrganizationsClient, paginateListAccounts, type Account } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import pLimit from 'p-limit';
 import type { Inventory } from '../../../model/inventory.js';
 import type { FleetAccount } from '../../../model/result.js';
 import { assumeRoleProvider, callerSts, ConnectionSetupError, type SharedConfig } from '../clients.js';
-import { allPages, attempt, partitionOf, tokenPages } from '../collect/context.js';
+import { allPages, attempt, partitionOf } from '../collect/context.js';
 import { IdentityUnreadableError, probeLive, type ProbeOptions } from '../probe.js';
 import { DEFAULT_ACCOUNT_CONCURRENCY, DEFAULT_ROLE_NAME } from '../defaults.js';
 import { ForbiddenCallError, ProbeCallError, ProbeSession, type SessionOptions } from '../session.js';
@@ -116,8 +116,8 @@ async function orgAccounts(session: ProbeSession, base: SharedConfig): Promise<F
  * left out: it cannot be audited. Throws the guarded call's failure (ProbeCallError).
  */
 export async function listOrgAccounts(org: OrganizationsClient, maxPages: number): Promise<FleetTarget[]> {
-  const pages = tokenPages((NextToken) => org.send(new ListAccountsCommand({ ...(NextToken ? { NextToken } : {}) })));
-  const accounts = await allPages({ maxPages }, 'organizations:ListAccounts', pages, (p) => p.Accounts);
+  const ctx = { maxPages };
+  const accounts = await allPages(ctx, 'organizations:ListAccounts', paginateListAccounts({ client: org }, {}), (p) => p.Accounts);
   // (a name is the endpoint's text: Organizations allows 50 characters, a report shows at most 100)
   return accounts
     .filter((a) => active(a) && ACCOUNT_ID.test(a.Id ?? ''))

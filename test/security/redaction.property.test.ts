@@ -19,7 +19,7 @@ import { runChecks } from '../../src/engine.js';
 import { applyGate } from '../../src/gate/gate.js';
 import type { Inventory } from '../../src/model/inventory.js';
 import type { CheckResult } from '../../src/model/result.js';
-import { FORMATS, render } from '../../src/report/index.js';
+import { FORMATS, formatUnavailable, render } from '../../src/report/index.js';
 import { REDACTED, redactResult } from '../../src/model/redact.js';
 import { res } from '../support/builder.js';
 import { ensureBuilt, rootModule, runCli, tempDir } from '../hardening/cli.js';
@@ -164,7 +164,9 @@ describe('redaction never changes a verdict (property)', () => {
         const before = run(plain);
         const after = run(withSecret);
         expect(verdicts(after)).toEqual(verdicts(before));
-        for (const format of FORMATS) expect(() => render(after, format, { color: false })).not.toThrow();
+        // (asff of a static result is refused, never rendered: formatUnavailable says why)
+        for (const format of FORMATS)
+          if (!formatUnavailable(after, format)) expect(() => render(after, format, { color: false })).not.toThrow();
         if (secret.length < 4) return;
         // between the markers, what is left of the original text: no secret outside an identifier
         const keep = identifiers(after, withSecret, secret);

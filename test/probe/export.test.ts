@@ -278,6 +278,23 @@ describe('exporting to Security Hub (in memory)', () => {
     expect(new ExportError('x')).toBeInstanceOf(Error);
   });
 
+  it("sends only the caller account's findings, each region to its own, and counts the others", async () => {
+    const hub = new MemoryHub();
+    const all = input();
+    const other = all.findings.slice(0, 5).map((f) => ({ ...f, Id: f.Id!.replace(ACCOUNT, '999999999999'), AwsAccountId: '999999999999' }));
+    const west = all.findings.slice(0, 3).map((f) => ({ ...f, Id: f.Id!.replace('eu-west-1', 'us-west-2'), Region: 'us-west-2' }));
+    const report = await exportToSecurityHub({ ...all, findings: [...all.findings, ...other, ...west] }, hub, {
+      dryRun: false,
+      wait: noWait,
+    });
+    expect(report.skipped).toEqual([{ account: '999999999999', findings: 5 }]);
+    expect(report.regions.map((r) => [r.region, r.imported])).toEqual([
+      ['eu-west-1', 18],
+      ['us-west-2', 3],
+    ]);
+    expect([...hub.store.values()].every((f) => f.AwsAccountId === ACCOUNT)).toBe(true);
+  });
+
   it('a dry run reads and lists the requests, and writes nothing', async () => {
     const hub = new MemoryHub();
     const report = await exportToSecurityHub(input(), hub, { dryRun: true, wait: noWait });

@@ -49,9 +49,9 @@ const TF = terraformVersion();
 if (TF === null) console.warn('terraform is not on PATH: the terraform validate test of the fixtures is SKIPPED');
 
 describe.skipIf(TF === null)(`terraform ${TF ?? '(missing)'} validate of every fixture`, () => {
-  it('accepts every case (except those marked validate: false, with their reason)', () => {
+  it('accepts every case (except those marked validate: false, with their reason)', async () => {
     const names = CASES.filter((c) => c.expected.validate !== false).map((c) => c.name);
-    const problems = terraformValidateCases(names);
+    const problems = await terraformValidateCases(names);
     expect(Object.fromEntries(problems)).toEqual({});
   }, 900_000);
 });

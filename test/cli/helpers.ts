@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 // @ts-expect-error plain ESM helper without type declarations
 import * as offlineHelpers from '../../scripts/terraform/offline.mjs';
 import { INVARIANTS } from '../../src/rules/registry.js';
+import { parseHclFile } from '../../src/hcl/parser.js';
 import { REPO_ROOT } from '../support/cli.js';
 
 export { REPO_ROOT } from '../support/cli.js';
@@ -236,11 +237,12 @@ const describeDiagnostic = (d: TfDiagnostic): string =>
 /**
  * `terraform validate` errors of each case, keyed by case name (cases without errors are absent).
  * Loading the AWS provider schema dominates validate's run time, so all cases are validated at once
- * as module calls of one generated root. A case that only works as a root (a variable without a
- * default: "Missing required argument" in the generated root) is validated on its own instead; such
- * an error stops terraform before it looks inside the modules, so the others are then validated again.
+ * as module calls of one generated root. A case's variables without a default ("Missing required
+ * argument" in the generated root: such an error stops terraform before it looks inside the modules)
+ * are given an unknown value in the next round, as a root's variables are when it is validated alone;
+ * a case still missing arguments after that is validated on its own.
  */
-export function terraformValidateCases(names: string[]): Map<string, string[]> {
+export async function terraformValidateCases(names: string[]): Promise<Map<string, string[]>> {
   // names are case directories relative to the repository root
   const problems = new Map<string, string[]>();
   const add = (name: string, msg: string) => problems.set(name, [...(problems.get(name) ?? []), msg]);
@@ -251,17 +253,30 @@ export function terraformValidateCases(names: string[]): Map<string, string[]> {
     for (const r of [FIXTURES, ...RULE_FIXTURE_ROOTS]) {
       cpSync(join(REPO_ROOT, r), join(work, r), { recursive: true, filter: (src) => !/[\\/]\.terraform(\.lock\.hcl)?$/.test(src) });
     }
+    blankProviderBlocks(work);
     const env = offline.offlineEnv(offline.writeCliConfig(work));
     const standalone = new Set<string>();
-    let together = names;
-    for (let round = 0; together.length > 0; round++) {
-      const found = validateTogether(join(fixtures, `_validate_${round}`), together, env);
-      if (found.standalone.length === 0) {
+    // terraform reports one call's missing arguments per run: name them all up front
+    const unknownArgs = new Map<string, string[]>();
+    for (const name of names) {
+      const required = await requiredVariables(join(REPO_ROOT, name));
+      if (required.length > 0) unknownArgs.set(name, required);
+    }
+    for (let round = 0; ; round++) {
+      const together = names.filter((n) => !standalone.has(n));
+      if (together.length === 0) break;
+      const found = validateTogether(join(fixtures, `_validate_${round}`), together, unknownArgs, env);
+      if (found.missing.size === 0) {
         for (const [name, msgs] of found.problems) msgs.forEach((m) => add(name, m));
         break;
       }
-      found.standalone.forEach((n) => standalone.add(n));
-      together = together.filter((n) => !standalone.has(n));
+      for (const [name, missing] of found.missing) {
+        const given = unknownArgs.get(name) ?? [];
+        const fresh = missing.filter((a) => a !== '' && !given.includes(a));
+        // an argument it was given, or one the message does not name: this case only works as a root
+        if (fresh.length < missing.length || round >= 4) standalone.add(name);
+        else unknownArgs.set(name, [...given, ...fresh]);
+      }
     }
     for (const name of standalone) {
       const { root, workDir, env: caseEnv } = offline.prepareOffline(join(REPO_ROOT, name));
@@ -279,18 +294,83 @@ export function terraformValidateCases(names: string[]): Map<string, string[]> {
   return problems;
 }
 
-/** Validates the cases as module calls of a root generated in `dir` (a sibling of the cases). */
-function validateTogether(dir: string, names: string[], env: NodeJS.ProcessEnv): { problems: Map<string, string[]>; standalone: string[] } {
+/**
+ * Validate starts one provider process per provider configuration, about a second of CPU each: a
+ * case's own `provider "aws" {...}` (the fixtures' boilerplate) is blanked in the copies, line
+ * numbers kept, so every call uses the generated root's one default provider. Aliased
+ * configurations stay (resources refer to them).
+ */
+function blankProviderBlocks(dir: string): void {
+  for (const rel of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!rel.endsWith('.tf')) continue;
+    const file = join(dir, rel);
+    const text = readFileSync(file, 'utf8');
+    let out = text;
+    for (const m of text.matchAll(/^provider\s+"aws"\s*\{/gm)) {
+      const end = blockEnd(text, m.index + m[0].length);
+      if (end === undefined || /^\s*alias\s*=/m.test(text.slice(m.index, end))) continue;
+      out = out.slice(0, m.index) + text.slice(m.index, end).replace(/[^\n]/g, ' ') + out.slice(end);
+    }
+    if (out !== text) writeFileSync(file, out);
+  }
+}
+
+/** The offset after the `}` closing the block whose body starts at `from` (strings skipped). */
+function blockEnd(text: string, from: number): number | undefined {
+  let depth = 1;
+  let quoted = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i + 1;
+  }
+  return undefined;
+}
+
+/** The variables of a module directory that have no default (`.tf` and `.tf.json`). */
+async function requiredVariables(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    let vars: unknown;
+    if (f.endsWith('.tf')) vars = (await parseHclFile(f, readFileSync(join(dir, f), 'utf8'))).variable;
+    else if (f.endsWith('.tf.json')) vars = (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { variable?: unknown }).variable;
+    if (!vars || typeof vars !== 'object') continue;
+    for (const [name, decl] of Object.entries(vars)) {
+      const blocks = (Array.isArray(decl) ? decl : [decl]) as Record<string, unknown>[];
+      if (blocks.every((b) => b === null || typeof b !== 'object' || !('default' in b))) out.push(name);
+    }
+  }
+  return out;
+}
+
+/**
+ * Validates the cases as module calls of a root generated in `dir` (a sibling of the cases), giving
+ * the arguments in `unknownArgs` the root's one unknown value. `missing`: the required arguments
+ * each call lacks ('' when the message names none).
+ */
+function validateTogether(
+  dir: string,
+  names: string[],
+  unknownArgs: Map<string, string[]>,
+  env: NodeJS.ProcessEnv,
+): { problems: Map<string, string[]>; missing: Map<string, string[]> } {
   const problems = new Map<string, string[]>();
   const add = (name: string, msg: string) => problems.set(name, [...(problems.get(name) ?? []), msg]);
-  const standalone: string[] = [];
+  const missing = new Map<string, string[]>();
   mkdirSync(dir);
+  // A root variable is unknown to validate, of any type: what a case's own variables are when it is the root.
+  const lines: string[] = ['variable "ztait_unknown" {', '  type = any', '}'];
   // One module call per case; the call's line tells which case a root diagnostic is about.
-  const lines: string[] = [];
   const caseAtLine = new Map<number, string>();
   for (const name of names) {
     caseAtLine.set(lines.length + 1, name);
-    lines.push(`module "case_${name.replace(/[^a-zA-Z0-9_-]/g, '_')}" {`, `  source = "../${name}"`, '}');
+    lines.push(`module "case_${name.replace(/[^a-zA-Z0-9_-]/g, '_')}" {`, `  source = "../${name}"`);
+    for (const a of unknownArgs.get(name) ?? []) lines.push(`  ${a} = var.ztait_unknown`);
+    lines.push('}');
   }
   writeFileSync(join(dir, 'main.tf'), `${lines.join('\n')}\n`);
   offline.terraform(['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env });
@@ -300,10 +380,11 @@ function validateTogether(dir: string, names: string[], env: NodeJS.ProcessEnv):
     const inCase = names.find((n) => file.startsWith(`../${n}/`));
     if (file === 'main.tf' && d.range) {
       const name = caseAtLine.get(d.range.start.line);
-      if (name && d.summary === 'Missing required argument') standalone.push(name);
-      else add(name ?? '(generated root)', describeDiagnostic(d));
+      if (name && d.summary === 'Missing required argument') {
+        missing.set(name, [...(missing.get(name) ?? []), /The argument "([\w-]+)" is required/.exec(d.detail ?? '')?.[1] ?? '']);
+      } else add(name ?? '(generated root)', describeDiagnostic(d));
     } else if (inCase) add(inCase, describeDiagnostic(d));
     else add(file ? `(shared: ${file})` : '(unattributed)', describeDiagnostic(d));
   }
-  return { problems, standalone };
+  return { problems, missing };
 }

@@ -85,6 +85,8 @@ Fleet runs (--org, --accounts, --accounts-file):
                        deploying that role into every account of the given OUs (not into the
                        management account itself)
   e.g. ztait probe --org --print-policy | jq -r .stackset_template > ztait-audit-role.yaml
+  --org lists the management account too: a StackSet does not deploy there, so create the role
+  there as well (or its verdicts are error), or sweep --accounts without it.
 `;
 
 const FLEET_ONLY = ['roleName', 'regions', 'accountConcurrency', 'shard'] as const;

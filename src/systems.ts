@@ -91,6 +91,8 @@ export function combineSystems(systems: SystemInput[], opts: { baseline?: string
  * is two findings to a baseline).
  */
 function rooted(f: Finding, root: string): Finding {
+  // already a system's (a shard's finding combined again by a merge): its fingerprint stays
+  if (f.root === root) return f;
   const fingerprint = createHash('sha256').update(`${root}\u0000${f.fingerprint}`).digest('hex').slice(0, 32);
   return { ...f, root, fingerprint };
 }

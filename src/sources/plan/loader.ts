@@ -9,7 +9,7 @@ import { arnPattern } from '../../hcl/computed.js';
 import { addressMatches, formatAddress, formatModulePath, parseAddress, type ResourceAddress } from './address.js';
 import { PlanConfiguration, type RefTarget, type Resolution } from './configuration.js';
 import type { ConfigResource, Json, JsonObject, PlanJson, PlanModule, PlanResource, ResourceChange } from './format.js';
-import { readPlanFile } from './read.js';
+import { readPlanFile, readStateFile } from './read.js';
 import { SourceConfiguration, planVarsForHcl, type Locate } from './source-config.js';
 import { loadHcl, type ParseCache } from '../../hcl/loader.js';
 import type { EvalLimits } from '../../hcl/budget.js';
@@ -63,7 +63,22 @@ interface PlanRecord {
  * `['delete']`, so the change rules see them; `isPlannedDeletion` tells the invariants to skip them.
  */
 export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promise<Inventory> {
-  const { plan, bytes, text } = await readPlanFile(file);
+  return loadDocument(file, await readPlanFile(file), opts);
+}
+
+/**
+ * A state as `terraform show -json terraform.tfstate` prints it (format 1.x): its `values` read as a
+ * plan's planned values, so the inventory is what is recorded as deployed (every id and ARN known).
+ */
+export async function loadState(file: string, opts: PlanLoadOptions = {}): Promise<Inventory> {
+  return loadDocument(file, await readStateFile(file), opts);
+}
+
+async function loadDocument(
+  file: string,
+  { plan, bytes, text, state }: { plan: PlanJson; bytes: Buffer; text: string; state?: boolean },
+  opts: PlanLoadOptions,
+): Promise<Inventory> {
   const inv = emptyInventory('plan');
   inv.inputs.push({ path: file, sha256: createHash('sha256').update(bytes).digest('hex') });
   const hcl = opts.configDir
@@ -77,7 +92,7 @@ export async function loadPlan(file: string, opts: PlanLoadOptions = {}): Promis
     for (const { affects: _covered, ...d } of hcl.diagnostics)
       inv.diagnostics.push({ ...d, severity: 'warning', message: `configuration: ${d.message}` });
   }
-  new PlanReader(plan, file, text, inv, new SourceConfiguration(hcl, opts.locate)).read();
+  new PlanReader(plan, file, text, inv, new SourceConfiguration(hcl, opts.locate), Boolean(state)).read();
   if (hcl?.provenance) inv.provenance = byAddress(hcl, hcl.provenance);
   return inv;
 }
@@ -140,6 +155,8 @@ class PlanReader {
     private readonly text: string,
     private readonly inv: Inventory,
     private readonly source: SourceConfiguration,
+    /** A state file's values: there is no configuration section to miss. */
+    private readonly state = false,
   ) {
     this.config = new PlanConfiguration(plan.configuration?.root_module);
   }
@@ -422,7 +439,7 @@ class PlanReader {
   }
 
   private noteLimits(): void {
-    if (!this.config.present) {
+    if (!this.config.present && !this.state) {
       (this.inv.limitations ??= []).push(
         `${this.file}: the plan has no configuration section, so values known only after apply cannot be traced to the resources they come from`,
       );

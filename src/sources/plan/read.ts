@@ -16,31 +16,76 @@ export class PlanInputError extends Error {
 
 const TO_JSON = 'terraform show -json tfplan > tfplan.json';
 
+const STATE_TO_JSON = 'terraform show -json > state.json';
+
 /** Reads and parses a plan file; every way it can be something else is a PlanInputError. */
 export async function readPlanFile(file: string): Promise<{ plan: PlanJson; bytes: Buffer; text: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a plan file' : (e as Error).message;
-    throw new PlanInputError(`${file}: ${why}`);
-  }
-  const text = decodeText(file, bytes);
+  const bytes = await readBytes(file, 'plan');
+  const text = decodeText(file, bytes, 'plan', TO_JSON);
   const plan = parsePlanText(file, text);
   return { plan, bytes, text };
 }
 
-function decodeText(file: string, bytes: Buffer): string {
+/**
+ * Reads a state as `terraform show -json` prints it (format 1.x) and gives it the shape of a plan
+ * whose planned values are the state's `values`: the plan source then reads it unchanged.
+ */
+export async function readStateFile(file: string): Promise<{ plan: PlanJson; bytes: Buffer; text: string; state: true }> {
+  const bytes = await readBytes(file, 'state');
+  const text = decodeText(file, bytes, 'state', STATE_TO_JSON);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw jsonError(file, text, e as Error);
+  }
+  return { plan: stateAsPlan(file, doc), bytes, text, state: true };
+}
+
+function stateAsPlan(file: string, doc: unknown): PlanJson {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new PlanInputError(`${file}: is JSON but not a Terraform state: expected the output of ${STATE_TO_JSON}`);
+  }
+  const o = doc as Record<string, unknown>;
+  if (typeof o.version === 'number' && ('lineage' in o || 'serial' in o)) {
+    throw new PlanInputError(`${file}: is a raw Terraform state file: ztait reads it as Terraform prints it: run ${STATE_TO_JSON}`);
+  }
+  if ('planned_values' in o || 'resource_changes' in o)
+    throw new PlanInputError(`${file}: is a Terraform plan, not a state: give it with --plan`);
+  if (typeof o.format_version !== 'string' || /^(\d+)\./.exec(o.format_version)?.[1] !== '1') {
+    throw new PlanInputError(`${file}: is not a Terraform state of format 1.x: expected the output of ${STATE_TO_JSON}`);
+  }
+  // an empty state prints no `values` at all
+  const plan = {
+    format_version: o.format_version,
+    ...(typeof o.terraform_version === 'string' ? { terraform_version: o.terraform_version } : {}),
+    planned_values: (o.values ?? {}) as NonNullable<PlanJson['planned_values']>,
+  };
+  const problem = shapeProblem(plan);
+  if (problem !== undefined) throw new PlanInputError(`${file}: is not a valid state: ${problem.replace(/^planned_values/, 'values')}`);
+  return plan;
+}
+
+async function readBytes(file: string, what: 'plan' | 'state'): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? `is a directory, not a ${what} file` : (e as Error).message;
+    throw new PlanInputError(`${file}: ${why}`);
+  }
+}
+
+function decodeText(file: string, bytes: Buffer, what: 'plan' | 'state', howTo: string): string {
   // Decoded once (a plan may be 100 MB); the blank test reads the decoded text.
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (text.trim() === '') throw new PlanInputError(`${file}: is empty, not a plan: run ${TO_JSON}`);
+  if (text.trim() === '') throw new PlanInputError(`${file}: is empty, not a ${what}: run ${howTo}`);
   // A saved plan (`terraform plan -out`) is a zip archive: the user forgot `terraform show -json`.
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     throw new PlanInputError(`${file}: is a binary Terraform plan file, not its JSON: run ${TO_JSON}`);
   }
   if (bytes.includes(0) || text.includes('\uFFFD'))
-    throw new PlanInputError(`${file}: is binary data, not JSON: expected the output of ${TO_JSON}`);
+    throw new PlanInputError(`${file}: is binary data, not JSON: expected the output of ${howTo}`);
   return text.replace(/^\uFEFF/, '');
 }
 

@@ -10,6 +10,9 @@ import { badge, code, invAnchor, legend, section, table, type Cell } from './par
 const RANK: Record<Status, number> = { error: 0, fail: 1, suppressed: 2, pass: 3, not_applicable: 4 };
 const worst = (a: Status | undefined, b: Status): Status => (a === undefined || RANK[b] < RANK[a] ? b : a);
 
+/** A verdict in a heat-map cell: short, so 18 columns fit a printed page (the legend has the words). */
+const SHORT: Record<Status, string> = { pass: 'pass', fail: 'fail', error: 'error', not_applicable: 'n/a', suppressed: 'supp.' };
+
 interface HeatCell {
   status: Status;
   findings: number;
@@ -44,11 +47,12 @@ function heatTable(r: CheckResult, rows: HeatRow[], first: string, footer?: Cell
       const c = row.cells.get(id);
       const s = c?.status ?? row.fallback;
       if (!s) return { value: '', class: 'none' };
-      return { value: `${STATUS_LABEL[s]}${c?.findings ? ` (${c.findings})` : ''}`, class: `s-${cls(s)}` };
+      return { value: `${SHORT[s]}${c?.findings ? ` (${c.findings})` : ''}`, class: `s-${cls(s)}` };
     }),
   ]);
   const head: Cell[] = [{ value: first, class: 'acct' }, 'Verdict', ...ids.map((id) => markup`<a href="#${invAnchor(id)}">${id}</a>`)];
-  return markup`${table(head, footer ? [...body, footer] : body, { class: 'heat' })}${legend(STATUSES)}`;
+  return markup`${table(head, footer ? [...body, footer] : body, { class: 'heat' })}${legend(STATUSES)}<p class="muted">n/a: not applicable; supp.: suppressed.</p>
+`;
 }
 
 /** With several root modules: one row each, with its own verdicts (each is judged alone). */

@@ -87,6 +87,7 @@ ol.trace{margin:2px 0;padding-left:22px;font-size:.88rem}
 .charts{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
 figure{margin:6px 0}
 figcaption{font-size:.82rem;color:var(--muted)}
+svg{max-width:100%;height:auto}
 svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
 svg .axis{stroke:#8c959f;stroke-width:1}
 svg .grid-line{stroke:#eaeef2;stroke-width:1}
@@ -116,6 +117,11 @@ ${statusRules}
   h2,h3,summary{break-after:avoid;page-break-after:avoid}
   tr,.cell,figure{break-inside:avoid;page-break-inside:avoid}
   .grid{grid-template-columns:repeat(5,1fr);gap:5px}
+  table{font-size:8pt}
+  table.matrix,table.heat{font-size:6.5pt}
+  table.matrix th,table.heat th{white-space:normal}
+  table.matrix td,table.matrix th,table.heat td,table.heat th{padding:2px 2px;min-width:0;font-size:6.5pt}
+  table.matrix td.tenet{max-width:130px}
   .cell{min-height:0}
   section.page{break-before:page;page-break-before:always}
 }

@@ -1,6 +1,6 @@
 import type { CheckResult, Status, SystemResult } from '../../model/result.js';
 import { STATUSES } from '../../model/result.js';
-import { STATUS_LABEL, systemVerdict } from '../common.js';
+import { systemVerdict } from '../common.js';
 import { cls, markup, type Html } from './escape.js';
 import { badge, code, invAnchor, legend, section, table, type Cell } from './parts.js';
 

@@ -11,12 +11,16 @@ import { discoverRoots, NEVER_ENTERED } from '../input/discover.js';
 import { relativeUri, type UriBase } from '../report/sarif.js';
 import type { CheckResult } from '../model/result.js';
 
-interface CheckOptions extends CommonOptions {
+/** The flags addCodeOptions adds. */
+export interface CodeOptions {
   plan?: string;
   varFile?: string[];
   var?: [string, string][];
   limit?: Partial<EvalLimits>;
   root?: string;
+}
+
+interface CheckOptions extends CommonOptions, CodeOptions {
   approvedBy?: string;
   skipPath?: string[];
   sarifRoot?: string;
@@ -37,6 +41,37 @@ const collectLimit = (v: string, prev: Partial<EvalLimits> = {}): Partial<EvalLi
   }
 };
 
+/** How the code is read: a plan instead of HCL, variable values, evaluation limits, what file functions may read (check and drift). */
+export function addCodeOptions(cmd: Command): Command {
+  return (
+    cmd
+      .addOption(new Option('--plan <file>', 'a plan as JSON (terraform show -json tfplan > tfplan.json)'))
+      .addOption(
+        new Option(
+          '--var-file <file>',
+          'a .tfvars file, as terraform takes it (repeatable; applies to every root module; not with --plan)',
+        ).argParser(collectList),
+      )
+      .addOption(
+        new Option(
+          '--var <name=value>',
+          'a variable value, as terraform takes it (repeatable; applies to every root module; not with --plan)',
+        ).argParser(collectVar),
+      )
+      .addOption(
+        new Option(
+          '--limit <name=n>',
+          `raise or lower an evaluation limit (repeatable): ${LIMIT_NAMES.map((n) => `${n}=${DEFAULT_LIMITS[n]}`).join(', ')} by default`,
+        ).argParser(collectLimit),
+      )
+      // A flag only, like --limit: which files a pull request's file() may read is the CI job's call.
+      .option(
+        '--root <dir>',
+        'let file functions read below DIR, not only below the scanned directory (it must contain it; keep credentials CI writes out of it)',
+      )
+  );
+}
+
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
   const cmd = program
     .command('check')
@@ -44,31 +79,8 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .argument(
       '[paths...]',
       'root module directories, or directories to search for them, such as a repository root (default: .); with --plan, the configuration directory for file and line',
-    )
-    .addOption(new Option('--plan <file>', 'a plan as JSON (terraform show -json tfplan > tfplan.json)'))
-    .addOption(
-      new Option(
-        '--var-file <file>',
-        'a .tfvars file, as terraform takes it (repeatable; applies to every root module; not with --plan)',
-      ).argParser(collectList),
-    )
-    .addOption(
-      new Option(
-        '--var <name=value>',
-        'a variable value, as terraform takes it (repeatable; applies to every root module; not with --plan)',
-      ).argParser(collectVar),
-    )
-    .addOption(
-      new Option(
-        '--limit <name=n>',
-        `raise or lower an evaluation limit (repeatable): ${LIMIT_NAMES.map((n) => `${n}=${DEFAULT_LIMITS[n]}`).join(', ')} by default`,
-      ).argParser(collectLimit),
-    )
-    // A flag only, like --limit: which files a pull request's file() may read is the CI job's call.
-    .option(
-      '--root <dir>',
-      'let file functions read below DIR, not only below the scanned directory (it must contain it; keep credentials CI writes out of it)',
-    )
+    );
+  addCodeOptions(cmd)
     .option('--approved-by <who>', 'who approved this run (recorded in every report; required to raise maturity_level in a plan)')
     .addOption(
       new Option(
@@ -147,7 +159,7 @@ async function rootModules(paths: string[], opts: CheckOptions): Promise<string[
 }
 
 /** `--sarif-root`, or the git top level found by walking up from the working directory (no git is run), or the working directory. */
-function uriBase(flag: string | undefined): UriBase {
+export function uriBase(flag: string | undefined): UriBase {
   const cwd = process.cwd();
   if (flag !== undefined) {
     if (!isDir(flag)) throw new UsageError(`--sarif-root ${flag}: not a directory`);

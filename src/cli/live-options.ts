@@ -149,6 +149,8 @@ export function probeOptions(o: LiveCliOptions) {
 export async function collectAccount(opts: LiveCliOptions, replayPrefix: string | undefined): Promise<ProbeRun> {
   // refuse a symlinked destination before reading the account, not after
   if (opts.saveSnapshot) checkWritePath(opts.saveSnapshot, { what: 'snapshot' });
+  // The SDK warns about future Node versions on stderr, a replay included; irrelevant to a report reader.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Allowed with --allow-insecure-endpoint: said before the first request, and in the report.
   const insecure = !opts.snapshot && opts.endpointUrl ? insecureEndpoint(opts.endpointUrl) : undefined;
   if (insecure) process.stderr.write(`ztait: warning: ${insecure}\n`);

@@ -5,6 +5,7 @@ import { printDiagnostic } from './errors.js';
 import { InputError } from '../model/errors.js';
 import { registerCheck } from './check.js';
 import { registerProbe } from './probe.js';
+import { registerDrift } from './drift.js';
 import { registerMaturity } from './maturity.js';
 import { registerRules } from './rules.js';
 import { registerInit } from './init.js';
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/[^\n]+/g, (line) => escapeControl(line))) });
   registerCheck(program, setExit);
   registerProbe(program, setExit);
+  registerDrift(program, setExit);
   registerMaturity(program, setExit);
   registerRules(program, setExit);
   registerInit(program, setExit);

@@ -23,6 +23,7 @@ const SLOW_FIRST = [
   'test/plan/fixtures.test.ts',
   'test/probe/fleet.e2e.test.ts',
   'test/report/html.browser.test.ts',
+  'test/probe/drift.e2e.test.ts',
 ];
 
 /** Vitest's order (cached durations, else file size), with SLOW_FIRST ahead of it. */

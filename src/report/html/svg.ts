@@ -105,11 +105,16 @@ const gridLine = (f: Frame, y: number, text: string | number): Html =>
 const xAxis = (f: Frame, caption: string, below: number): Html =>
   markup`<line class="axis" x1="${f.left}" y1="${f.top + f.h}" x2="${f.left + f.w}" y2="${f.top + f.h}"/><text class="lbl" x="${f.left + f.w / 2}" y="${f.top + f.h + below}" text-anchor="middle">${caption}</text>`;
 
-/** Up to 5 round tick values from 0 to max. */
+/** Round ticks from 0 to at least max (counts: whole numbers), steps of 1, 2, 2.5 or 5 times a power of ten; the last is the top. */
 function ticks(max: number): number[] {
-  const step = Math.max(1, Math.ceil(max / 4));
+  const raw = Math.max(1, max) / 4;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(
+    1,
+    [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw && Number.isInteger(s))!,
+  );
   const out: number[] = [];
-  for (let t = 0; t <= max; t += step) out.push(t);
+  for (let t = 0; t < max + step; t += step) out.push(t);
   return out;
 }
 
@@ -117,9 +122,10 @@ function ticks(max: number): number[] {
 export function histogram(bins: { from: number; to: number; count: number }[], label: string, xLabel: string): Html {
   const f = frame(36, 420, 150, 20, 36);
   const { left, top, w, h } = f;
-  const max = Math.max(1, ...bins.map((b) => b.count));
+  const scale = ticks(Math.max(1, ...bins.map((b) => b.count)));
+  const max = scale.at(-1)!;
   const bw = w / Math.max(1, bins.length);
-  const parts: Html[] = ticks(max).map((t) => gridLine(f, top + h - (t / max) * h, t));
+  const parts: Html[] = scale.map((t) => gridLine(f, top + h - (t / max) * h, t));
   bins.forEach((b, i) => {
     if (b.count === 0) return;
     const bh = (b.count / max) * h;

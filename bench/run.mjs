@@ -10,11 +10,14 @@
  *   plan    a generated 10,000-resource plan JSON: wall time and peak memory of `ztait check --plan`
  *   live    the probe's local AWS test server (test/probe/server/) with 50 ms added to every call
  *           and a generated account of 2,000 resources: wall time of `ztait probe`, calls made
+ *   drift   the same server serving the reference account (fixtures/accounts/reference.json):
+ *           `ztait probe` and `ztait drift terraform/examples/complete`, calls and wall time of
+ *           each, and `ztait check` of the example (the static load): drift makes the probe's calls
  *
  * When a time target is missed the command is run again under `node --cpu-prof` and the profile is
  * summarised by phase and function (bench/profile.mjs), so the report says where the time goes.
  *
- *   node bench/run.mjs [--only static,plan,live] [--no-profile] [--keep] [--strict]
+ *   node bench/run.mjs [--only static,plan,live,drift] [--no-profile] [--keep] [--strict]
  *                      [--probe-concurrency N]   (live: pass --concurrency N to ztait probe)
  */
 import { spawnSync } from 'node:child_process';
@@ -47,7 +50,7 @@ const option = (name) => {
 };
 const only = (() => {
   const i = args.indexOf('--only');
-  return i >= 0 ? new Set(args[i + 1].split(',')) : new Set(['static', 'plan', 'live']);
+  return i >= 0 ? new Set(args[i + 1].split(',')) : new Set(['static', 'plan', 'live', 'drift']);
 })();
 
 /** Lines of the final table: [figure, value, target, verdict]. */
@@ -263,13 +266,7 @@ async function benchLive(work) {
   const srv = await startAwsServer({ account, latencyMs: LATENCY, lifetimeMs: 900_000, maxRequests: 1_000_000 });
   log(`  account: ${resources} resources (the reference deployment + ${services} services), ${LATENCY} ms added to every call, ${srv.url}`);
   const out = join(work, 'live.json');
-  const env = childEnv({
-    AWS_ACCESS_KEY_ID: 'AKIAFIXTURE000000001',
-    AWS_SECRET_ACCESS_KEY: 'fixture-base-secret',
-    AWS_CONFIG_FILE: '/nonexistent/ztait-bench/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/ztait-bench/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  const env = childEnv(FIXTURE_AWS_ENV);
   const probeConcurrency = option('--probe-concurrency');
   const cliArgs = [
     'probe',
@@ -316,6 +313,70 @@ async function benchLive(work) {
   record('live: peak memory', mib(run.maxRssMiB), `< ${TARGETS.memoryMiB} MiB`, run.maxRssMiB < TARGETS.memoryMiB);
 }
 
+/** The credentials and configuration of a ztait child reading the local test server. */
+const FIXTURE_AWS_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIAFIXTURE000000001',
+  AWS_SECRET_ACCESS_KEY: 'fixture-base-secret',
+  AWS_CONFIG_FILE: '/nonexistent/ztait-bench/config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/ztait-bench/credentials',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+/**
+ * Drift costs the probe's calls plus the static load: `ztait probe` and `ztait drift` of the
+ * reference example each against a fresh server of the reference account (so each one's calls are
+ * counted alone), and `ztait check` of the example for the static side's time.
+ */
+async function benchDrift(work) {
+  log('\n== drift: ztait drift against the local AWS test server, beside ztait probe and ztait check ==');
+  const LATENCY = 50;
+  const EXAMPLE = join(ROOT, 'terraform', 'examples', 'complete');
+  const { startAwsServer } = await loadTestServer();
+  const account = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'accounts', 'reference.json'), 'utf8'));
+  const env = childEnv(FIXTURE_AWS_ENV);
+  const measured = {};
+  for (const [name, args] of [
+    ['probe', ['probe']],
+    ['drift', ['drift', EXAMPLE]],
+  ]) {
+    const srv = await startAwsServer({ account, latencyMs: LATENCY, lifetimeMs: 300_000 });
+    const out = join(work, `${name}.json`);
+    let run;
+    try {
+      run = await measureNode([CLI, ...args, '--endpoint-url', srv.url, '--region', account.Region, '--format', 'json', '-o', out], {
+        env,
+        cwd: work,
+        timeoutMs: 300_000,
+      });
+    } finally {
+      await srv.close();
+    }
+    // drift exits 1 when it finds drift: the reference account has none
+    if (childFailed(`ztait ${name}`, run)) return;
+    measured[name] = { run, calls: srv.received.length, report: readReport(out) };
+  }
+  const check = await measureNode([CLI, 'check', EXAMPLE, '--format', 'json', '-o', join(work, 'check.json')], { env, cwd: work });
+  if (childFailed('ztait check', check)) return;
+  const { probe, drift } = measured;
+  log(`  account: the reference deployment, ${LATENCY} ms added to every call`);
+  log(
+    `  ztait probe: ${secs(probe.run.wallMs)} wall, ${secs(probe.run.cpuMs)} CPU, peak ${mib(probe.run.maxRssMiB)}; ${probe.calls} calls`,
+  );
+  log(
+    `  ztait drift: ${secs(drift.run.wallMs)} wall, ${secs(drift.run.cpuMs)} CPU, peak ${mib(drift.run.maxRssMiB)}; ${drift.calls} calls; ${drift.report.summary?.matched} resources matched, ${drift.report.summary?.attributes_compared} attributes compared, exit ${drift.run.code} (${drift.report.outcome?.reason})`,
+  );
+  log(`  ztait check of the example (the static load): ${secs(check.wallMs)} wall, ${secs(check.cpuMs)} CPU`);
+  log(`  probe + check: ${secs(probe.run.wallMs + check.wallMs)} wall (two processes: two Node start-ups)`);
+  record('drift: calls (probe, drift)', `${probe.calls}, ${drift.calls}`, 'the same', drift.calls === probe.calls);
+  record(
+    'drift: wall time (probe, check, drift)',
+    `${secs(probe.run.wallMs)}, ${secs(check.wallMs)}, ${secs(drift.run.wallMs)}`,
+    '(figure)',
+    undefined,
+  );
+  record('drift: peak memory', mib(drift.run.maxRssMiB), `< ${TARGETS.memoryMiB} MiB`, drift.run.maxRssMiB < TARGETS.memoryMiB);
+}
+
 async function main() {
   ensureBuilt();
   const cpu = cpus();
@@ -333,6 +394,7 @@ async function main() {
     if (only.has('static')) await benchStatic(work);
     if (only.has('plan')) await benchPlan(work);
     if (only.has('live')) await benchLive(work);
+    if (only.has('drift')) await benchDrift(work);
   } finally {
     if (flag('--keep')) log(`\ngenerated inputs kept in ${work}`);
     else rmSync(work, { recursive: true, force: true });

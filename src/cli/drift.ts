@@ -43,14 +43,14 @@ export function registerDrift(program: Command, setExit: (code: number) => void)
     for (const { format } of plan)
       if (!DRIFT_FORMATS.includes(format)) throw new UsageError(`ztait drift renders ${DRIFT_FORMATS.join(', ')}, not ${format}`);
 
-    const code = await loadCode(opts, path);
+    // the code is parsed while the account is read: a drift run takes about as long as the longer of the two
+    const [code, run] = await Promise.all([loadCode(opts, path), collectAccount(opts, raw.prefix)]);
     const inputErrors = code.inventory.diagnostics.filter((d) => d.severity === 'error');
     for (const d of code.inventory.diagnostics) {
       if (opts.quiet && d.severity !== 'error') continue;
       const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : '';
       printDiagnostic(`${d.severity === 'warning' ? 'warning: ' : ''}${where}${d.message}`);
     }
-    const run = await collectAccount(opts, raw.prefix);
     const { computeDrift } = await import('../drift/index.js');
     const { renderDrift } = await import('../drift/render/index.js');
     const result = computeDrift(

@@ -99,7 +99,8 @@ export function computeDrift(code: Inventory, account: Inventory, opts: DriftOpt
     drift: items.filter((i) => i.invariants.some((x) => x.invariant === id)).map((i) => i.fingerprint),
   }));
   const count = (k: DriftKind): number => items.filter((i) => i.kind === k).length;
-  const affecting = items.filter((i) => i.invariants.length > 0).length;
+  // an undecided comparison is not "no drift": it counts as drift that may bear on an invariant
+  const affecting = items.filter((i) => i.invariants.length > 0 || i.kind === 'ambiguous' || i.kind === 'unreadable').length;
   const alarming = items.filter((i) => i.alarming).length;
   const result: DriftResult = {
     tool: { name: 'ztait', version: VERSION },

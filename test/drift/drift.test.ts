@@ -18,6 +18,7 @@ import { FORMATS } from '../../src/report/index.js';
 import { account, ACCOUNTS, cleanup, tempDir, useFakeAwsEnv } from '../probe/harness.js';
 import { startAwsServer } from '../probe/server/server.js';
 import { runZtaitInProcess } from '../cli/helpers.js';
+import { markdownlint, multitoolValidate, schemaErrors } from '../report/tools.js';
 import { HAND_MADE_ROLE, ROLE, ROUTE_KEY, SECRET, TABLE, VARIANTS, variant, type Variant } from './variants.js';
 
 useFakeAwsEnv();
@@ -156,6 +157,18 @@ describe('edited copies of the snapshot give exactly their drift', () => {
 });
 
 describe('every format', () => {
+  it('all five drifts at once: valid SARIF (schema and multitool) and clean markdown', async () => {
+    const all = VARIANTS.reduce((snap, v) => variant(snap, v), base);
+    const r = await drift(hcl, all);
+    expect(r.summary).toMatchObject({ changed: 4, unmanaged: 1, alarming: 5 });
+    const sarif = renderDrift(r, 'sarif', { color: false });
+    expect(schemaErrors(JSON.parse(sarif))).toEqual([]);
+    const tool = multitoolValidate(sarif);
+    expect(tool.issues, tool.output).toEqual([]);
+    const md = markdownlint(renderDrift(r, 'markdown', { color: false }), 'drift.md');
+    expect(md.status, md.output).toBe(0);
+  });
+
   it('renders the alarming case first, deterministically, in text, json, markdown, sarif and junit', async () => {
     const r = await drift(hcl, variant(base, 'pitr-off'));
     for (const f of ['text', 'json', 'markdown', 'sarif', 'junit'] as const) {

@@ -13,6 +13,8 @@ export interface RawItem {
   kind: 'changed' | 'unmanaged' | 'missing' | 'ambiguous' | 'unreadable';
   spec?: KindSpec;
   type: string;
+  /** Without a resource on either side (an unreadable part of the account): what it is. */
+  name?: string;
   attribute?: string;
   code?: Resource;
   codeSource?: Resource;

@@ -72,7 +72,14 @@ export function computeDrift(code: Inventory, account: Inventory, opts: DriftOpt
   for (const [key, why] of Object.entries(account.gaps ?? {})) {
     const type = key.split('.')[0]!;
     if (!KIND_OF.has(type) && !FOLDED_TYPES.has(type)) continue;
-    raw.push({ kind: 'unreadable', type, reason: `${key} could not be read in the account: ${why}` });
+    const attribute = key.slice(type.length + 1);
+    raw.push({
+      kind: 'unreadable',
+      type,
+      name: key,
+      ...(attribute ? { attribute } : {}),
+      reason: `could not be read in the account: ${why}`,
+    });
   }
   for (const u of m.unread) skipped.add(`not read by the probe: ${u.why}`, u.code.address);
   for (const o of codeCtx.folds.orphans) skipped.add(`belongs to nothing the code defines (${o.why})`, o.resource.address);
@@ -209,7 +216,7 @@ function toItem(
   return {
     kind: r.kind,
     type: r.type,
-    name: r.code ? nameOf(r.code) : r.account ? nameOf(r.account) : r.type,
+    name: r.code ? nameOf(r.code) : r.account ? nameOf(r.account) : (r.name ?? r.type),
     ...(r.attribute ? { attribute: r.attribute } : {}),
     ...(r.code ? { address: r.code.address } : {}),
     ...(loc ? { file: loc.file, line: loc.line, end_line: loc.endLine } : {}),

@@ -156,6 +156,29 @@ describe('edited copies of the snapshot give exactly their drift', () => {
   });
 });
 
+describe('what the account does not give', () => {
+  it('a read that failed is drift not decided: reported, the invariants it concerns undecided, exit 1', async () => {
+    const snap = structuredClone(base);
+    const call = snap.calls.find(
+      (c) => c.action === 'DescribeContinuousBackups' && (c.input as { TableName?: string }).TableName === TABLE,
+    )!;
+    delete call.output;
+    call.failure = {
+      kind: 'denied',
+      code: 'AccessDeniedException',
+      reason: 'dynamodb:DescribeContinuousBackups failed: AccessDeniedException (missing permission dynamodb:DescribeContinuousBackups)',
+    } as NonNullable<typeof call.failure>;
+    const r = await drift(hcl, snap);
+    expect(r.items.map((i) => [i.kind, i.name, i.invariants.map((x) => `${x.invariant}:${x.effect}`)])).toEqual([
+      ['unreadable', 'aws_dynamodb_table.point_in_time_recovery', ['SI-6:undecided']],
+    ]);
+    expect(r.not_compared.find((n) => /did not give/.test(n.reason))?.examples).toEqual([
+      'module.foundation.aws_dynamodb_table.this["audit"]: point_in_time_recovery',
+    ]);
+    expect(r.outcome.exit).toBe(1);
+  });
+});
+
 describe('every format', () => {
   it('all five drifts at once: valid SARIF (schema and multitool) and clean markdown', async () => {
     const all = VARIANTS.reduce((snap, v) => variant(snap, v), base);

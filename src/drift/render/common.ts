@@ -34,6 +34,7 @@ export function sections(r: DriftResult): Section[] {
 /** `aws_dynamodb_table ztait-audit: point_in_time_recovery` */
 export function itemTitle(i: DriftItem): string {
   const what = i.kind === 'changed' ? '' : ` (${i.kind})`;
+  if (i.kind === 'unreadable') return `${i.name}${what}`;
   return `${i.type} ${i.name}${i.attribute ? `: ${i.attribute}` : ''}${what}`;
 }
 

@@ -199,13 +199,21 @@ export function fleetResult(systems: FleetSystem[], accounts: AccountOutcome[], 
   const { baseline, gate } = opts;
   const combined =
     sorted.length > 0 ? combineSystems(sorted, { ...(baseline ? { baseline } : {}), ...(gate ? { gate } : {}) }) : emptyShard(opts);
-  // the run's lists, in an order no completion order or split into shards changes
+  // the run's lists, in an order no completion order or split into shards changes; each said once
+  // (a suppression problem of every account, the warning each shard of a merge carries)
   combined.limitations = [...new Set(combined.limitations)].sort(byString);
-  combined.diagnostics = [...(opts.diagnostics ?? []), ...combined.diagnostics].sort(
-    (a, b) => byString(a.severity, b.severity) || byString(a.message, b.message),
-  );
+  combined.diagnostics = uniqueDiagnostics([...(opts.diagnostics ?? []), ...combined.diagnostics]);
   combined.fleet = fleetSummary(sorted, accounts, combined, opts.shard);
   return combined;
+}
+
+type Diagnostic = CheckResult['diagnostics'][number];
+
+/** Diagnostics once each, in a total order (severity, message, then where). */
+function uniqueDiagnostics(all: Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic): string => JSON.stringify([d.severity, d.message, d.file ?? '', d.line ?? 0, d.column ?? 0]);
+  const once = new Map(all.map((d) => [key(d), d]));
+  return [...once.keys()].sort(byString).map((k) => once.get(k)!);
 }
 
 /** A shard the hash gave no account: nothing to judge, every invariant not applicable, the gate passes. */

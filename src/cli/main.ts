@@ -11,6 +11,7 @@ import { registerRules } from './rules.js';
 import { registerInit } from './init.js';
 import { registerConfig } from './config.js';
 import { registerExport } from './export.js';
+import { registerMerge } from './merge.js';
 import { escapeControl } from '../report/terminal.js';
 
 /**
@@ -38,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   registerInit(program, setExit);
   registerConfig(program, setExit);
   registerExport(program, setExit);
+  registerMerge(program, setExit);
   // commander's help() exits with process.exitCode, which bin/ztait.js sets to 2 until a verdict is
   // out (fail closed): `ztait help check` must exit 0 like `ztait check --help`.
   const launcherExitCode = process.exitCode;

@@ -22,7 +22,7 @@ import { ForbiddenCallError, ProbeSession } from '../../src/sources/aws/session.
 import { fleetResult, systemRoot, unreadResult } from '../../src/systems.js';
 import { markdownlint, schemaErrors } from '../report/tools.js';
 import { FAKE_ENV, READ_ACTION, account, cleanup, tempDir, useFakeAwsEnv } from './harness.js';
-import { memberAccount } from './server/fleet.js';
+import { startExampleOrganization } from './server/fleet.js';
 import { startAwsServer, type AwsTestServer } from './server/server.js';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 
@@ -63,20 +63,7 @@ describe('a sweep of an Organization', () => {
     // (useFakeAwsEnv's credentials come with each test: this sweep runs before them)
     for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
     Object.assign(process.env, FAKE_ENV);
-    srv = await startAwsServer({
-      // the management account: its own role is not ztait-audit (a StackSet does not deploy there)
-      account: account('reference'),
-      accounts: {
-        [PROD]: memberAccount(account('reference'), PROD, {
-          name: 'prod',
-          regions: ['eu-west-1', 'us-east-1'],
-          blockedRegions: ['eu-west-1'],
-        }),
-        [PITR]: memberAccount(account('pitr-off'), PITR, { name: 'staging' }),
-        [DENIED]: memberAccount(account('reference'), DENIED, { assumable: false }),
-      },
-      lifetimeMs: 120_000,
-    });
+    srv = await startExampleOrganization(account, { prod: PROD, pitr: PITR, denied: DENIED });
     run = await fleet(srv, { regions: 'all-enabled' });
   }, 60_000);
   afterAll(async () => {

@@ -9,6 +9,7 @@
  */
 import type { FixtureAccount } from './account.js';
 import { ACCOUNT } from './reference.js';
+import { startAwsServer, type AwsTestServer } from './server.js';
 
 export interface MemberOptions {
   /** The audit role's name (default ztait-audit). */
@@ -38,4 +39,30 @@ export function memberAccount(fixture: FixtureAccount, id: string, opts: MemberO
   if (opts.regions) moved.Regions = opts.regions;
   if (opts.blockedRegions) moved.BlockedRegions = opts.blockedRegions;
   return moved;
+}
+
+/**
+ * The test server holding the Organization the in-process fleet tests sweep: the management account
+ * (the reference architecture, whose own role is not the audit role: a StackSet does not deploy
+ * there); prod in two regions, one of which a service control policy blocks; staging with PITR off;
+ * an account whose audit role cannot be assumed. `fixture` loads a fixture account by name
+ * (harness.ts account).
+ */
+export function startExampleOrganization(
+  fixture: (name: string) => FixtureAccount,
+  ids: { prod: string; pitr: string; denied: string },
+): Promise<AwsTestServer> {
+  return startAwsServer({
+    account: fixture('reference'),
+    accounts: {
+      [ids.prod]: memberAccount(fixture('reference'), ids.prod, {
+        name: 'prod',
+        regions: ['eu-west-1', 'us-east-1'],
+        blockedRegions: ['eu-west-1'],
+      }),
+      [ids.pitr]: memberAccount(fixture('pitr-off'), ids.pitr, { name: 'staging' }),
+      [ids.denied]: memberAccount(fixture('reference'), ids.denied, { assumable: false }),
+    },
+    lifetimeMs: 120_000,
+  });
 }

@@ -164,10 +164,10 @@ describe('what the account does not give', () => {
     )!;
     delete call.output;
     call.failure = {
-      kind: 'denied',
+      kind: 'access-denied',
       code: 'AccessDeniedException',
       reason: 'dynamodb:DescribeContinuousBackups failed: AccessDeniedException (missing permission dynamodb:DescribeContinuousBackups)',
-    } as NonNullable<typeof call.failure>;
+    };
     const r = await drift(hcl, snap);
     expect(r.items.map((i) => [i.kind, i.name, i.invariants.map((x) => `${x.invariant}:${x.effect}`)])).toEqual([
       ['unreadable', 'aws_dynamodb_table.point_in_time_recovery', ['SI-6:undecided']],

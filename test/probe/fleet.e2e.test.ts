@@ -3,10 +3,11 @@
  * three member accounts: the reference architecture, one with PITR off, one whose audit role cannot
  * be assumed. Everything else of the fleet is tested in process (fleet.test.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/model/result.js';
+import { FORMAT_EXTENSIONS, render } from '../../src/report/index.js';
 import { READ_ACTION, account, buildCli, cleanup, tempDir, ztait, type CliRun } from './harness.js';
 import { memberAccount } from './server/fleet.js';
 import { startAwsServer, type AwsTestServer } from './server/server.js';
@@ -19,7 +20,10 @@ const ALL = [PROD, PITR, DENIED];
 let srv: AwsTestServer;
 let dir: string;
 let single: CliRun;
+let singleJson: CliRun;
 let shards: CheckResult[];
+let merged: CliRun;
+const MERGED_FORMATS = ['json', 'sarif', 'markdown', 'junit', 'html', 'ocsf'] as const;
 
 const sweep = (...args: string[]) =>
   ztait(['probe', '--accounts', ALL.join(','), '--endpoint-url', srv.url, '--region', 'us-east-1', '--regions', 'us-east-1', ...args]);
@@ -43,14 +47,23 @@ beforeAll(async () => {
   });
   await buildCli();
   dir = tempDir();
-  // the single run and the two shards side by side: the server answers them all
-  const [one, ...parts] = await Promise.all([
+  // the single run (twice: the shards' command line without --shard) and the two shards side by
+  // side: the server answers them all
+  const [one, plain, ...parts] = await Promise.all([
     sweep('--format', 'json,sarif,junit', '-o', `${dir}/`),
+    sweep('--format', 'json', '--quiet'),
     sweep('--shard', '1/2', '--format', 'json', '--quiet'),
     sweep('--shard', '2/2', '--format', 'json', '--quiet'),
   ]);
   single = one!;
+  singleJson = plain!;
   shards = parts.map(json);
+  const files = parts.map((p, i) => {
+    const file = join(dir, `shard-${i + 1}.json`);
+    writeFileSync(file, p!.stdout);
+    return file;
+  });
+  merged = await ztait(['merge', ...files, '--format', MERGED_FORMATS.join(','), '-o', `${dir}/merged/`]);
 }, 180_000);
 
 afterAll(async () => {
@@ -116,6 +129,17 @@ describe('ztait probe --accounts: three accounts, one with PITR off, one whose r
     const covered = shards.flatMap((s) => s.fleet!.accounts.map((a) => a.id));
     expect([...covered].sort()).toEqual(ALL);
     for (const s of shards) for (const sys of s.systems!) expect(sys).toEqual(r.systems!.find((x) => x.root === sys.root));
+  });
+
+  it('ztait merge of the two shards is the single run: byte for byte in JSON, and in sarif, markdown, junit, html, ocsf', () => {
+    expect(merged.code, merged.stderr).toBe(1);
+    expect(merged.stderr).toBe('ztait: merged 2 shard(s): 3 account(s), 3 account x region(s), 1 account(s) not read in full\n');
+    expect(singleJson.code, singleJson.stderr).toBe(1);
+    const out = (format: (typeof MERGED_FORMATS)[number]) =>
+      readFileSync(join(dir, 'merged', `ztait.${FORMAT_EXTENSIONS[format]}`), 'utf8');
+    expect(out('json')).toBe(singleJson.stdout);
+    const r = json(singleJson);
+    for (const format of MERGED_FORMATS.slice(1)) expect(out(format), format).toBe(render(r, format, { color: false }));
   });
 
   it('sends nothing but reads', () => {

@@ -50,7 +50,19 @@ describe('ztait probe against the deployed reference architecture', () => {
   let snapshotFile: string;
 
   beforeAll(async () => {
-    srv = await serve(account('reference'), { pageSize: 2 });
+    // The deployed example has no SSM parameter: one in the namespace makes the probe read a String
+    // value (ssm:GetParameter), so every collector action of the allow-list is exercised here.
+    const acct = account('reference');
+    acct.ssm.Parameters.push({
+      Name: '/ztait/config/log-level',
+      Type: 'String',
+      Value: 'info',
+      ARN: 'arn:aws:ssm:us-east-1:111122223333:parameter/ztait/config/log-level',
+      Tier: 'Standard',
+      DataType: 'text',
+      Tags: [],
+    });
+    srv = await serve(acct, { pageSize: 2 });
     snapshotFile = join(tempDir(), 'reference.snapshot.json');
     run = await probe(srv, '--save-snapshot', snapshotFile);
   }, 120_000);
@@ -77,7 +89,7 @@ describe('ztait probe against the deployed reference architecture', () => {
     // (a name outside the prefix but tagged ztait:system is in scope too: inprocess.test.ts, --prefix)
     expect(byType.aws_dynamodb_table).toBe(7);
     expect(byType.aws_secretsmanager_secret).toBe(7); // 3 webhook sources + 4 integrations
-    expect(byType.aws_ssm_parameter).toBeUndefined(); // /legacy/flag is outside the namespace
+    expect(byType.aws_ssm_parameter).toBe(1); // /ztait/config/log-level; /legacy/flag is outside the namespace
     expect(byType.aws_cloudtrail).toBe(1);
     expect(byType.aws_vpc_endpoint).toBe(4);
     const evidence = JSON.stringify(run.result.invariants);
@@ -155,9 +167,7 @@ describe('one broken thing fails exactly that invariant, with the ARN', () => {
     expect(code).toBe(1);
     expect(notPassing(result)).toEqual(['SI-3', 'SI-4']);
     for (const id of ['SI-3', 'SI-4']) {
-      expect(new Set(si(result, id).findings.map((f) => f.arn))).toEqual(
-        new Set(['arn:aws:iam::111122223333:role/ztait-triage-engine']),
-      );
+      expect(new Set(si(result, id).findings.map((f) => f.arn))).toEqual(new Set(['arn:aws:iam::111122223333:role/ztait-triage-engine']));
     }
   });
 

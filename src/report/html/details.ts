@@ -137,7 +137,8 @@ export function baselineSection(r: CheckResult): Html | string {
   ]);
 }
 
-export function limitationsSection(r: CheckResult): Html {
+/** What a check run could not read or decide, one line each: input diagnostics, undecided verdicts, limitations. */
+export function checkLimitations(r: CheckResult): string[] {
   const items: string[] = [];
   for (const d of r.diagnostics) {
     const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}${d.line && d.column ? `:${d.column}` : ''}` : '';
@@ -148,11 +149,16 @@ export function limitationsSection(r: CheckResult): Html {
     for (const f of inv.findings) if (f.status === 'error') items.push(`${inv.id} undecided for ${f.resource}: ${f.message}`);
   }
   items.push(...r.limitations);
+  return items;
+}
+
+/** The limitations section of any report: one item per line given, or `none` when there is none. */
+export function limitationsSection(items: readonly string[], none: string): Html {
   return section(
     'limitations',
     'Limitations',
     items.length === 0
-      ? markup`<p>None: every input was read and every selected invariant was decided.</p>`
+      ? markup`<p>${none}</p>`
       : markup`<ul>
 ${items.map(
   (i) => markup`<li>${i}</li>

@@ -33,17 +33,10 @@ export function scopeSection(r: CheckResult): Html {
   );
   if (r.approved_by) items.push(['Approved by', r.approved_by]);
   if (r.config) items.push(['Configuration', configFileLine(r.config)]);
-  const inputs = [...r.source.inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  // a long list of inputs stays folded, so the grid is on the first screen
-  const inputsBlock =
-    inputs.length === 0
-      ? markup`<p class="muted">${r.source.kind === 'live' ? 'No input files: the account was read live through the AWS APIs.' : 'No input files were recorded.'}</p>`
-      : markup`<details class="sub"${inputs.length <= 6 ? markup` open` : ''}><summary>${`${inputs.length} input file(s) with their SHA-256`}</summary>
-${table(
-  ['File', 'SHA-256'],
-  inputs.map((i) => [code(i.path), code(i.sha256)]),
-)}</details>
-`;
+  const inputsBlock = inputFiles(
+    r.source.inputs,
+    r.source.kind === 'live' ? 'No input files: the account was read live through the AWS APIs.' : 'No input files were recorded.',
+  );
   const weak = r.config?.weakenings ?? [];
   const weakBlock = weak.length
     ? markup`<h3>Settings that weakened the gate</h3>
@@ -53,6 +46,18 @@ ${table(
 )}`
     : '';
   return section('scope', 'Scope', [facts(items), inputsBlock, weakBlock]);
+}
+
+/** Input files with their SHA-256, by path; a long list stays folded, so what follows is on the first screen. */
+export function inputFiles(given: readonly { path: string; sha256: string }[], none: string, what = 'input file(s)'): Html {
+  const inputs = [...given].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (inputs.length === 0) return markup`<p class="muted">${none}</p>`;
+  return markup`<details class="sub"${inputs.length <= 6 ? markup` open` : ''}><summary>${`${inputs.length} ${what} with their SHA-256`}</summary>
+${table(
+  ['File', 'SHA-256'],
+  inputs.map((i) => [code(i.path), code(i.sha256)]),
+)}</details>
+`;
 }
 
 function summary(r: CheckResult): Html {

@@ -28,6 +28,8 @@ const statusRules = (Object.keys(STATUS_COLOR) as Status[])
       `.s-${s}{--c:${STATUS_COLOR[s]};--t:${STATUS_TINT[s]}}` +
       // the grid cell and the status badge: white text on the status colour
       `.cell.s-${s},.badge.s-${s},.dot.s-${s}{background:${STATUS_COLOR[s]};color:#fff}` +
+      // a verdict cell of the drift report (the code's and the account's side), the same
+      `td.v.s-${s}{background:${STATUS_COLOR[s]};color:#fff}` +
       `.heat td.s-${s}{background:${STATUS_TINT[s]};color:#1f2328}` +
       `svg .f-${s}{fill:${STATUS_COLOR[s]}}`,
   )
@@ -80,6 +82,11 @@ details.inv>summary{cursor:pointer;padding:8px 0;font-weight:600}
 details.inv>summary .title,details.inv>summary .muted{font-weight:400}
 details.inv[open]>summary{border-bottom:1px solid var(--line);margin-bottom:6px}
 details.sub>summary{cursor:pointer;color:var(--muted)}
+td.v{text-align:center;font-weight:700;font-size:.8rem;white-space:nowrap}
+tr.differs>td:first-child{font-weight:700}
+article.item{border:1px solid var(--line);border-left:6px solid var(--c);border-radius:6px;margin:8px 0;padding:2px 12px 6px}
+article.item h3{margin:6px 0 4px}
+ul.impacts{padding-left:20px;margin:4px 0}
 ul.findings{padding-left:20px;margin:4px 0}
 ul.findings>li{margin:5px 0}
 ol.trace{margin:2px 0;padding-left:22px;font-size:.88rem}
@@ -115,7 +122,7 @@ ${statusRules}
   details>summary{list-style:none}
   details.inv{break-inside:auto;page-break-inside:auto}
   h2,h3,summary{break-after:avoid;page-break-after:avoid}
-  tr,.cell,figure{break-inside:avoid;page-break-inside:avoid}
+  tr,.cell,figure,article.item{break-inside:avoid;page-break-inside:avoid}
   .grid{grid-template-columns:repeat(5,1fr);gap:5px}
   table{font-size:8pt}
   table.matrix,table.heat{font-size:6.5pt}

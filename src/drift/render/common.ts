@@ -6,6 +6,8 @@ import type { Status } from '../../model/result.js';
 import type { DriftImpact, DriftItem, DriftResult } from '../model.js';
 
 export interface Section {
+  /** A fixed word per section (`alarming` or the kind), for anchors and class names. */
+  id: 'alarming' | DriftItem['kind'];
   title: string;
   items: DriftItem[];
 }
@@ -23,10 +25,10 @@ export function sections(r: DriftResult): Section[] {
   const alarming = r.items.filter((i) => i.alarming);
   const rest = r.items.filter((i) => !i.alarming);
   const out: Section[] = [];
-  if (alarming.length > 0) out.push({ title: 'ALARMING: passes in the code, fails in the account', items: alarming });
+  if (alarming.length > 0) out.push({ id: 'alarming', title: 'ALARMING: passes in the code, fails in the account', items: alarming });
   for (const kind of ['changed', 'unmanaged', 'missing', 'ambiguous', 'unreadable'] as const) {
     const items = rest.filter((i) => i.kind === kind);
-    if (items.length > 0) out.push({ title: KIND_TITLE[kind], items });
+    if (items.length > 0) out.push({ id: kind, title: KIND_TITLE[kind], items });
   }
   return out;
 }

@@ -83,7 +83,6 @@ details.inv>summary .title,details.inv>summary .muted{font-weight:400}
 details.inv[open]>summary{border-bottom:1px solid var(--line);margin-bottom:6px}
 details.sub>summary{cursor:pointer;color:var(--muted)}
 td.v{text-align:center;font-weight:700;font-size:.8rem;white-space:nowrap}
-tr.differs>td:first-child{font-weight:700}
 article.item{border:1px solid var(--line);border-left:6px solid var(--c);border-radius:6px;margin:8px 0;padding:2px 12px 6px}
 article.item h3{margin:6px 0 4px}
 ul.impacts{padding-left:20px;margin:4px 0}

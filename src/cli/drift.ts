@@ -5,6 +5,7 @@ import { loadSource } from '../scan.js';
 import type { Inventory } from '../model/inventory.js';
 import { InputError } from '../model/errors.js';
 import { isStdoutPath, writeFileSafe } from '../io/safe-write.js';
+import { checkPdfOutput, writePdf } from '../report/pdf.js';
 import { addCommonOptions, checkDestinations, commandLine, resolveConfig, useColor, type CommonOptions } from './common.js';
 import { addCodeOptions, uriBase, type CodeOptions } from './check.js';
 import { addLiveOptions, collectAccount, validateLiveOptions, type LiveCliOptions } from './live-options.js';
@@ -17,7 +18,11 @@ interface DriftCliOptions extends CommonOptions, LiveCliOptions, CodeOptions {
   sarifRoot?: string;
 }
 
-const DRIFT_FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'markdown', 'junit'];
+const DRIFT_FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'markdown', 'junit', 'html', 'pdf'];
+const FORMATS_HELP = `
+Formats (-f): ${DRIFT_FORMATS.join(', ')}. html is one self-contained page
+(no script, nothing loaded) with the verdicts of code and account side by side; pdf prints it
+with headless Chromium (apt-get install chromium, or ZTAIT_CHROMIUM=PATH) and needs -o FILE.`;
 /** Gate settings of check and probe that mean nothing for drift: refused rather than silently ignored. */
 const GATE_ONLY = ['failOn', 'softFailOn', 'hardFailOn', 'allowErrors', 'baseline', 'createBaseline'] as const;
 
@@ -27,7 +32,8 @@ export function registerDrift(program: Command, setExit: (code: number) => void)
     .description(
       `does the deployed account still match the code? Compares the code (HCL, --plan or --state) with the account (a live read-only probe, or --snapshot), and says which of the ${INVARIANT_COUNT} invariants each difference changes (exit 0 no drift, 1 drift bearing on an invariant, 2 could not run)`,
     )
-    .argument('[path]', 'the root module directory (default: .); with --plan, its configuration directory for file and line');
+    .argument('[path]', 'the root module directory (default: .); with --plan, its configuration directory for file and line')
+    .addHelpText('after', FORMATS_HELP);
   addCodeOptions(cmd).option('--state <file>', 'a state as JSON (terraform show -json > state.json): what Terraform recorded as deployed');
   addLiveOptions(cmd)
     .option('--fail-on-any-drift', 'exit 1 on any drift, not only on drift that bears on an invariant')
@@ -69,9 +75,13 @@ export function registerDrift(program: Command, setExit: (code: number) => void)
     );
     // the exit code comes from the drift, before any renderer runs (a renderer that fails exits 2)
     setExit(opts.softFail ? 0 : result.outcome.exit);
+    // what the html page's verdict says: 2 when the code could not be read in full
+    const exit = inputErrors.length > 0 ? 2 : result.outcome.exit;
     for (const { format, file } of plan) {
-      const text = renderDrift(result, format, { color: file ? false : useColor(opts), quiet: Boolean(opts.quiet), sarifRoot: uri });
-      if (file && !isStdoutPath(file)) writeFileSafe(file, text, guard);
+      const text = renderDrift(result, format, { color: file ? false : useColor(opts), quiet: Boolean(opts.quiet), sarifRoot: uri, exit });
+      // (checkDestinations made sure a pdf has its file and a Chromium before anything was read)
+      if (format === 'pdf') await writePdf(file!, text, checkPdfOutput(file), guard);
+      else if (file && !isStdoutPath(file)) writeFileSafe(file, text, guard);
       else process.stdout.write(text);
     }
     if (inputErrors.length > 0) setExit(2);

@@ -1,13 +1,16 @@
 /**
  * ztait drift in process: the reference example (HCL, and its real plan) against the recorded
  * reference account gives no drift; each edited copy of the recording gives exactly its drift, with
- * the invariants it changes. The CLI end to end, live: test/probe/drift.e2e.test.ts.
+ * the invariants it changes; the html page of such drifts (in a browser: test/report/html.browser.test.ts).
+ * The CLI end to end, live: test/probe/drift.e2e.test.ts.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HtmlValidate } from 'html-validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDrift, type DriftResult } from '../../src/drift/index.js';
 import { renderDrift } from '../../src/drift/render/index.js';
+import { sections } from '../../src/drift/render/common.js';
 import { loadSource } from '../../src/scan.js';
 import { probeSnapshot } from '../../src/sources/aws/probe.js';
 import { readSnapshot, type Snapshot } from '../../src/sources/aws/snapshot.js';
@@ -212,6 +215,127 @@ describe('every format', () => {
       /<testcase classname="ztait.drift" name="SI-6 code pass, account fail">\s*<failure/,
     );
     expect(renderDrift(r, 'markdown', { color: false })).toMatch(/^\| SI-6 \| .* \| pass \| fail \| 1 \|$/m);
+  });
+});
+
+describe('the html page (--format html|pdf)', () => {
+  const html = (r: DriftResult, exit?: 0 | 1 | 2): string =>
+    renderDrift(r, 'html', { color: false, ...(exit !== undefined ? { exit } : {}) });
+  const HOSTILE = '<script>alert(1)</script>';
+  let none: DriftResult;
+  let pitr: DriftResult;
+  let all: DriftResult;
+  beforeAll(async () => {
+    [none, pitr, all] = [
+      await drift(hcl, base),
+      await drift(hcl, variant(base, 'pitr-off')),
+      await drift(hcl, VARIANTS.reduce(variant, base)),
+    ];
+  });
+
+  /** The hand-made role named `<script>alert(1)</script>`, and the same in the other strings the page shows. */
+  function hostile(): DriftResult {
+    const r = structuredClone(all);
+    const role = r.items.find((i) => i.kind === 'unmanaged')!;
+    expect(role.name).toBe(HAND_MADE_ROLE);
+    role.name = HOSTILE;
+    role.arn = `arn:aws:iam::111122223333:role/"><img src=x onerror=alert(2)>`;
+    r.command_line = `ztait drift </title>${HOSTILE}`;
+    r.limitations.push(`account: ${HOSTILE}`);
+    r.not_compared.push({ reason: HOSTILE, count: 1, examples: [HOSTILE] });
+    return r;
+  }
+
+  it('shows an unmanaged role named <script>alert(1)</script> as text: no script element, no attribute it did not write', () => {
+    const page = html(hostile());
+    expect(page).not.toMatch(/<script/i);
+    expect(page).not.toMatch(/<img/i);
+    expect(page).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
+    expect(page).toContain('aws_iam_role &lt;script&gt;alert(1)&lt;/script&gt; (unmanaged)');
+    expect(page).toContain('role/&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
+    expect(page.split('</head>')[0]!.match(/<title>/g)).toHaveLength(1);
+    // the check report's policy: it loads nothing and runs nothing; its only links are to its own items
+    expect(page).toContain(`content="default-src &#39;none&#39;; style-src &#39;sha256-`);
+    for (const [, href] of page.matchAll(/\shref="([^"]*)"/g)) expect(href).toMatch(/^#item-\d+$/);
+  });
+
+  it('is the same bytes for the same result, and its only time is the result`s', () => {
+    for (const r of [none, all]) {
+      const page = html(r);
+      expect(page).toBe(html(structuredClone(r)));
+      expect(new Set(page.match(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[.\dZ]*/g))).toEqual(new Set([r.generated_at]));
+    }
+  });
+
+  it('passes html-validate with the check report`s rules (recommended and document), none turned off', async () => {
+    const validator = new HtmlValidate({ extends: ['html-validate:recommended', 'html-validate:document'] });
+    for (const [name, page] of [
+      ['no drift', html(none)],
+      ['all five drifts', html(all)],
+      ['escaping', html(hostile())],
+    ] as const) {
+      const report = await validator.validateString(page, `${name}.html`);
+      expect(
+        report.results.flatMap((x) => x.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('says the outcome in the header and its tone: no drift 0, drift 1, the code not read in full 2', () => {
+    expect(html(none)).toMatch(/<header class="top s-pass">\n<h1>ztait drift report<\/h1>\n<p class="verdict">NO DRIFT \(exit 0\)/);
+    expect(html(none)).toContain('No drift in anything compared.');
+    expect(html(pitr)).toMatch(/<header class="top s-fail">[\s\S]*<p class="verdict">DRIFT \(exit 1\)/);
+    expect(html(pitr, 2)).toMatch(/<header class="top s-error">[\s\S]*<p class="verdict">INCOMPLETE \(exit 2\)/);
+  });
+
+  it('has the verdicts side by side in the grid`s colours, and each item with its values, places and invariants', () => {
+    const page = html(pitr);
+    const cells = (id: string) =>
+      new RegExp(`<tr><td>${id}</td><td>[^<]*</td><td class="v s-([a-z_]+)">[a-z ]+</td><td class="v s-([a-z_]+)">`).exec(page)?.slice(1);
+    expect(cells('SI-6')).toEqual(['pass', 'fail']);
+    expect(cells('SI-1')).toEqual(['pass', 'pass']);
+    const item = /<article class="item s-fail" id="item-1">([\s\S]*?)<\/article>/.exec(page)![1]!;
+    expect(item).toContain('<span class="badge s-fail">ALARMING</span> aws_dynamodb_table ztait-audit: point_in_time_recovery');
+    expect(item).toMatch(/<code>true<\/code> at <code>terraform\/modules\/foundation\/dynamodb\.tf:\d+<\/code>/);
+    expect(item).toContain('<code>false</code> at <code>arn:aws:dynamodb:us-east-1:111122223333:table/ztait-audit</code>');
+    expect(item).toMatch(/<strong>SI-6<\/strong> fails in the account, passes in the code/);
+    expect(page).toMatch(/<td>SI-6<\/td>[\s\S]*?<a href="#item-1">#1<\/a>/);
+  });
+
+  it('lists the sections in the order of every drift format (alarming first), then what was not compared and the limitations', () => {
+    const r = structuredClone(all);
+    // and drift that bears on no invariant: its own section, after the alarming one
+    r.items.push({ ...r.items[0]!, alarming: false, invariants: [], kind: 'missing', fingerprint: 'missing-1' });
+    const ids = [...html(r).matchAll(/<section id="([a-z-]+)">/g)].map((m) => m[1]);
+    expect(sections(r).map((x) => x.id)).toEqual(['alarming', 'missing']);
+    expect(ids).toEqual(['scope', 'verdicts', 'drift-alarming', 'drift-missing', 'not-compared', 'limitations']);
+  });
+
+  it('the CLI writes it to -o FILE; pdf without -o or without Chromium is one line, exit 2, before the account is read', async () => {
+    const dir = tempDir();
+    const args = ['drift', EXAMPLE, '--snapshot', SNAPSHOT, '--no-config', '--quiet'];
+    const ok = await runZtaitInProcess([...args, '-f', 'html', '-o', join(dir, 'drift.html')]);
+    expect([ok.code, ok.stderr]).toEqual([0, '']);
+    expect(readFileSync(join(dir, 'drift.html'), 'utf8')).toMatch(
+      /^<!DOCTYPE html>\n[\s\S]*NO DRIFT \(exit 0\)[\s\S]*1 snapshot file\(s\) with their SHA-256/,
+    );
+    const bare = await runZtaitInProcess([...args, '-f', 'pdf']);
+    expect([bare.code, bare.stdout, bare.stderr]).toEqual([
+      2,
+      '',
+      'ztait: --format pdf needs -o FILE: a PDF is binary and is never written to standard output\n',
+    ]);
+    // (useFakeAwsEnv gives the environment back after each test)
+    process.env.ZTAIT_CHROMIUM = join(dir, 'no-chromium');
+    const none = await runZtaitInProcess([...args, '-f', 'html,pdf', '-o', join(dir, 'a.html'), '-o', join(dir, 'a.pdf')]);
+    expect([none.code, none.stdout, none.stderr]).toEqual([
+      2,
+      '',
+      `ztait: --format pdf: ZTAIT_CHROMIUM=${join(dir, 'no-chromium')} is not an executable file\n`,
+    ]);
+    expect(existsSync(join(dir, 'a.html'))).toBe(false);
+    expect((await runZtaitInProcess(['drift', '--help'])).stdout).toContain('Formats (-f): text, json, sarif, markdown, junit, html, pdf.');
   });
 });
 

@@ -5,20 +5,22 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Status } from '../../src/model/result.js';
+import { renderDrift } from '../../src/drift/render/index.js';
 import { renderAssessment } from '../../src/maturity/render.js';
 import { renderHtml } from '../../src/report/html/index.js';
 import { STATUS_COLOR } from '../../src/report/html/style.js';
 import { CHROMIUM_FLAGS, findChromium } from '../../src/report/pdf.js';
 import { runZtaitInProcess } from '../cli/helpers.js';
 import { maturityCli } from '../maturity/helpers.js';
+import { driftOf } from '../drift/results.js';
 import { EXAMPLE, FAILING_FIXTURE, maturityAssessment, ROOT, scanDir } from './html-fixtures.js';
 
 /**
  * The HTML report as a person sees it: headless Chromium (Debian's, driven by playwright-core,
- * which downloads no browser) loads the reference example's report, a failing fixture's and a
- * maturity assessment, takes screenshots, and checks that the page made no request and logged no
- * error (a CSP violation is one), that the grid shows the status colours, that closed sections
- * print, and that the PDF the CLI prints has a plausible number of pages.
+ * which downloads no browser) loads the reference example's report, a failing fixture's, a
+ * maturity assessment and a drift (PITR off), takes screenshots, and checks that the page made no
+ * request and logged no error (a CSP violation is one), that the grid shows the status colours,
+ * that closed sections print, and that the PDF the CLI prints has a plausible number of pages.
  */
 
 const CHROMIUM = findChromium();
@@ -50,11 +52,17 @@ describe.skipIf(!CHROMIUM)('the HTML report in headless Chromium', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ztait-html-browser-'));
-    const [reference, failing, maturity] = await Promise.all([scanDir(EXAMPLE), scanDir(FAILING_FIXTURE), maturityAssessment()]);
+    const [reference, failing, maturity, drift] = await Promise.all([
+      scanDir(EXAMPLE),
+      scanDir(FAILING_FIXTURE),
+      maturityAssessment(),
+      driftOf('pitr-off'),
+    ]);
     pages.reference = renderHtml(reference);
     pages.failing = renderHtml(failing);
     failingStatus = new Map(failing.invariants.map((i) => [i.id, i.status]));
     pages.maturity = renderAssessment(maturity, 'html');
+    pages.drift = renderDrift(drift, 'html', { color: false });
     for (const [name, html] of Object.entries(pages)) writeFileSync(join(dir, `${name}.html`), html);
     // the flags the CLI's --format pdf runs Chromium with (playwright adds its own headless mode)
     browser = await chromium.launch({ executablePath: CHROMIUM!, args: CHROMIUM_FLAGS.filter((f) => f !== '--headless') });
@@ -132,6 +140,26 @@ describe.skipIf(!CHROMIUM)('the HTML report in headless Chromium', () => {
     for (const w of charts) expect(w).toBeGreaterThan(300);
     expect(await page.$eval('svg rect.run', (r) => getComputedStyle(r).fill)).toBe(rgb(STATUS_COLOR.fail));
     await page.screenshot({ path: join(dir, 'maturity.png') });
+    await page.close();
+  });
+
+  it('a drift with PITR off: no request, no console error, SI-6 in the fail colour on the account side only', async () => {
+    const { page, requests, errors } = await load('drift');
+    expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
+    // the verdicts table as painted: invariant -> [code side, account side]
+    const sides = await page.$$eval('table.verdicts tbody tr', (rows) =>
+      Object.fromEntries(
+        rows.map((r) => [
+          r.querySelector('td')!.textContent!,
+          [...r.querySelectorAll('td.v')].map((c) => getComputedStyle(c).backgroundColor),
+        ]),
+      ),
+    );
+    expect(sides['SI-6']).toEqual([rgb(STATUS_COLOR.pass), rgb(STATUS_COLOR.fail)]);
+    for (const [id, [code, account]] of Object.entries(sides)) if (id !== 'SI-6') expect([id, account]).toEqual([id, code]);
+    expect(await page.$eval('header.top', (h) => getComputedStyle(h).borderBottomColor)).toBe(rgb(STATUS_COLOR.fail));
+    await page.screenshot({ path: join(dir, 'drift.png') });
     await page.close();
   });
 

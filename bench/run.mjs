@@ -13,11 +13,14 @@
  *   drift   the same server serving the reference account (fixtures/accounts/reference.json):
  *           `ztait probe` and `ztait drift terraform/examples/complete`, calls and wall time of
  *           each, and `ztait check` of the example (the static load): drift makes the probe's calls
+ *   fleet   the same server holding an Organization of 50 member accounts of 200 resources each,
+ *           50 ms a call: `ztait probe --accounts` at the defaults (--account-concurrency 8), wall
+ *           time, calls and peak memory; peak memory again with 25 accounts (flat as they double)
  *
  * When a time target is missed the command is run again under `node --cpu-prof` and the profile is
  * summarised by phase and function (bench/profile.mjs), so the report says where the time goes.
  *
- *   node bench/run.mjs [--only static,plan,live,drift] [--no-profile] [--keep] [--strict]
+ *   node bench/run.mjs [--only static,plan,live,drift,fleet] [--no-profile] [--keep] [--strict]
  *                      [--probe-concurrency N]   (live: pass --concurrency N to ztait probe)
  */
 import { spawnSync } from 'node:child_process';
@@ -40,6 +43,10 @@ const TARGETS = {
   planSeconds: 2,
   liveSeconds: 15,
   memoryMiB: GiB,
+  fleetSeconds: 60,
+  fleetMemoryMiB: 512,
+  /** The 50-account peak over the 25-account peak, at most. */
+  fleetMemoryGrowth: 1.15,
 };
 
 const args = process.argv.slice(2);
@@ -50,7 +57,7 @@ const option = (name) => {
 };
 const only = (() => {
   const i = args.indexOf('--only');
-  return i >= 0 ? new Set(args[i + 1].split(',')) : new Set(['static', 'plan', 'live', 'drift']);
+  return i >= 0 ? new Set(args[i + 1].split(',')) : new Set(['static', 'plan', 'live', 'drift', 'fleet']);
 })();
 
 /** Lines of the final table: [figure, value, target, verdict]. */
@@ -239,14 +246,21 @@ async function benchPlan(work) {
   if (run.wallMs >= TARGETS.planSeconds * 1000) await profile('ztait check --plan', cliArgs, env);
 }
 
-/** The probe's test server is TypeScript: bundled once (its AWS SDK imports left to node_modules). */
+/**
+ * The probe's test server is TypeScript: bundled once (its AWS SDK imports left to node_modules),
+ * with the fleet's member accounts (memberAccount).
+ */
 async function loadTestServer() {
   const { build } = await import('esbuild');
   const outdir = join(ROOT, 'node_modules', '.cache', 'ztait-bench');
   mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, 'aws-test-server.mjs');
   await build({
-    entryPoints: [join(ROOT, 'test', 'probe', 'server', 'server.ts')],
+    stdin: {
+      contents: "export * from './server.ts'; export { memberAccount } from './fleet.ts';",
+      resolveDir: join(ROOT, 'test', 'probe', 'server'),
+      loader: 'ts',
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -377,6 +391,91 @@ async function benchDrift(work) {
   record('drift: peak memory', mib(drift.run.maxRssMiB), `< ${TARGETS.memoryMiB} MiB`, drift.run.maxRssMiB < TARGETS.memoryMiB);
 }
 
+/** The fleet's member accounts: 12-digit ids. */
+const memberIds = (n) => Array.from({ length: n }, (_, i) => String(200000000000 + (i + 1) * 7919));
+
+/** One fleet sweep of `ids` on the server, measured, with the calls it made. */
+async function sweepFleet(work, srv, ids, region) {
+  const out = join(work, `fleet-${ids.length}.json`);
+  const cliArgs = ['probe', '--accounts', ids.join(','), '--endpoint-url', srv.url, '--region', region, '--regions', region];
+  const before = srv.received.length;
+  const run = await measureNode([CLI, ...cliArgs, '--format', 'json', '-o', out, '--quiet'], {
+    env: childEnv(FIXTURE_AWS_ENV),
+    cwd: work,
+    timeoutMs: 900_000,
+  });
+  return { accounts: ids.length, run, calls: srv.received.length - before, report: readReport(out), cliArgs };
+}
+
+/**
+ * A fleet sweep at the defaults: 50 accounts for the time, then 25 for the memory (a worker holds
+ * one account's inventory at a time, so the peak should not grow with the accounts).
+ */
+async function benchFleet(work) {
+  log('\n== fleet: ztait probe --accounts against an Organization on the local AWS test server ==');
+  const LATENCY = 50;
+  const ACCOUNTS = 50;
+  const { startAwsServer, memberAccount } = await loadTestServer();
+  const { account, resources } = generateAccount({ resources: 200 });
+  const ids = memberIds(ACCOUNTS);
+  const accounts = Object.fromEntries(ids.map((id) => [id, memberAccount(account, id)]));
+  const srv = await startAwsServer({ account, accounts, latencyMs: LATENCY, lifetimeMs: 1_800_000, maxRequests: 5_000_000 });
+  log(
+    `  Organization: ${ACCOUNTS} member accounts of ${resources} resources each (the reference deployment grown), ${LATENCY} ms added to every call`,
+  );
+  const { DEFAULT_ACCOUNT_CONCURRENCY, DEFAULT_CONCURRENCY } = await import('../dist/sources/aws/defaults.js');
+  const sweeps = [];
+  try {
+    for (const n of [ACCOUNTS, ACCOUNTS / 2]) {
+      const sweep = await sweepFleet(work, srv, ids.slice(0, n), account.Region);
+      if (childFailed(`ztait probe --accounts (${n} accounts)`, sweep.run)) return;
+      sweeps.push(sweep);
+    }
+  } finally {
+    await srv.close();
+  }
+  for (const { accounts: n, run, calls, report } of sweeps) {
+    const listed = report.fleet?.accounts ?? [];
+    log(
+      `  ${n} accounts: ${secs(run.wallMs)} wall, ${secs(run.cpuMs)} CPU, peak ${mib(run.maxRssMiB)}, exit ${run.code}; ${calls} calls (${(calls / n).toFixed(0)} an account); ${report.inventory?.resources} resources; ${listed.filter((a) => a.status === 'pass').length} account(s) passing; ${summaryLine(report)}`,
+    );
+    if (listed.length !== n) log(`  WARNING: expected ${n} accounts in the report, found ${listed.length}`);
+  }
+  const [full, half] = sweeps;
+  const perAccount = full.calls / ACCOUNTS;
+  const rounds = Math.ceil(ACCOUNTS / DEFAULT_ACCOUNT_CONCURRENCY);
+  log(
+    `  lower bound at the defaults (--account-concurrency ${DEFAULT_ACCOUNT_CONCURRENCY}, --concurrency ${DEFAULT_CONCURRENCY}): ${rounds} rounds x ${perAccount.toFixed(0)} calls x ${LATENCY} ms / ${DEFAULT_CONCURRENCY} = ${secs((rounds * perAccount * LATENCY) / DEFAULT_CONCURRENCY)} (calls of an account that wait on each other make it longer)`,
+  );
+  const growth = full.run.maxRssMiB / half.run.maxRssMiB;
+  record(
+    `fleet: ${ACCOUNTS} accounts wall time`,
+    secs(full.run.wallMs),
+    `< ${TARGETS.fleetSeconds} s`,
+    full.run.wallMs < TARGETS.fleetSeconds * 1000,
+  );
+  record(`fleet: ${ACCOUNTS} accounts calls made`, String(full.calls), '(figure)', undefined);
+  record(
+    `fleet: ${ACCOUNTS} accounts peak memory`,
+    mib(full.run.maxRssMiB),
+    `< ${TARGETS.fleetMemoryMiB} MiB`,
+    full.run.maxRssMiB < TARGETS.fleetMemoryMiB,
+  );
+  record(`fleet: ${ACCOUNTS / 2} accounts peak memory`, mib(half.run.maxRssMiB), '(figure)', undefined);
+  record(
+    `fleet: peak memory ${ACCOUNTS} / ${ACCOUNTS / 2} accounts`,
+    `${growth.toFixed(2)}x`,
+    `<= ${TARGETS.fleetMemoryGrowth}x`,
+    growth <= TARGETS.fleetMemoryGrowth,
+  );
+  if (full.run.wallMs >= TARGETS.fleetSeconds * 1000)
+    await profile(
+      'ztait probe --accounts',
+      [...full.cliArgs, '--format', 'json', '-o', join(work, 'profiled.json')],
+      childEnv(FIXTURE_AWS_ENV),
+    );
+}
+
 async function main() {
   ensureBuilt();
   const cpu = cpus();
@@ -395,6 +494,7 @@ async function main() {
     if (only.has('plan')) await benchPlan(work);
     if (only.has('live')) await benchLive(work);
     if (only.has('drift')) await benchDrift(work);
+    if (only.has('fleet')) await benchFleet(work);
   } finally {
     if (flag('--keep')) log(`\ngenerated inputs kept in ${work}`);
     else rmSync(work, { recursive: true, force: true });

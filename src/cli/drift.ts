@@ -75,10 +75,8 @@ export function registerDrift(program: Command, setExit: (code: number) => void)
     );
     // the exit code comes from the drift, before any renderer runs (a renderer that fails exits 2)
     setExit(opts.softFail ? 0 : result.outcome.exit);
-    // what the html page's verdict says: 2 when the code could not be read in full
-    const exit = inputErrors.length > 0 ? 2 : result.outcome.exit;
     for (const { format, file } of plan) {
-      const text = renderDrift(result, format, { color: file ? false : useColor(opts), quiet: Boolean(opts.quiet), sarifRoot: uri, exit });
+      const text = renderDrift(result, format, { color: file ? false : useColor(opts), quiet: Boolean(opts.quiet), sarifRoot: uri });
       // (checkDestinations made sure a pdf has its file and a Chromium before anything was read)
       if (format === 'pdf') await writePdf(file!, text, checkPdfOutput(file), guard);
       else if (file && !isStdoutPath(file)) writeFileSafe(file, text, guard);

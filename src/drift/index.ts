@@ -143,12 +143,24 @@ export function computeDrift(code: Inventory, account: Inventory, opts: DriftOpt
       ...(account.limitations ?? []).map((l) => `account: ${l}`),
       ...code.diagnostics.filter((d) => d.severity === 'error').map((d) => `code: ${d.file ? `${d.file}: ` : ''}${d.message}`),
     ],
-    outcome: outcome(items, affecting, alarming, Boolean(opts.failOnAnyDrift)),
+    outcome: outcome(
+      items,
+      affecting,
+      alarming,
+      Boolean(opts.failOnAnyDrift),
+      code.diagnostics.filter((d) => d.severity === 'error').length,
+    ),
   };
   return redact(result, [...code.secrets, ...account.secrets]);
 }
 
-function outcome(items: DriftItem[], affecting: number, alarming: number, anyDrift: boolean): DriftResult['outcome'] {
+function outcome(items: DriftItem[], affecting: number, alarming: number, anyDrift: boolean, codeErrors: number): DriftResult['outcome'] {
+  // Undecided is not "no drift": a file that did not parse hides resources that were then not compared.
+  if (codeErrors > 0)
+    return {
+      exit: 2,
+      reason: `the code could not be read in full (${codeErrors} input error(s), under limitations): what they hide was not compared${affecting > 0 ? `; ${affecting} drift item(s) bear on an invariant` : ''}`,
+    };
   if (items.length === 0) return { exit: 0, reason: 'the account matches the code in everything compared' };
   if (affecting > 0)
     return {

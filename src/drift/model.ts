@@ -84,6 +84,6 @@ export interface DriftResult {
   /** What was not compared, and why (the probe does not read it, a value known only after apply). */
   not_compared: { reason: string; count: number; examples: string[] }[];
   limitations: string[];
-  /** The exit code and why, in one line. */
-  outcome: { exit: 0 | 1; reason: string };
+  /** The exit code and why, in one line: 2 when the code could not be read in full (what it hides was not compared). */
+  outcome: { exit: 0 | 1 | 2; reason: string };
 }

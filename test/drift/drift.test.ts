@@ -157,6 +157,22 @@ describe('edited copies of the snapshot give exactly their drift', () => {
     expect(r.outcome.exit).toBe(0);
     expect((await drift(hcl, snap, { failOnAnyDrift: true })).outcome.exit).toBe(1);
   });
+
+  it('code that could not be read in full is exit 2 in every report, never "no drift"', async () => {
+    const r = await drift(withInputError(hcl), base);
+    expect(r.items).toEqual([]);
+    expect(r.outcome).toEqual({ exit: 2, reason: expect.stringMatching(/^the code could not be read in full \(1 input error/) });
+    expect(renderDrift(r, 'text', { color: false })).toMatch(/^INCOMPLETE: the code could not be read in full/m);
+    expect(renderDrift(r, 'markdown', { color: false })).toMatch(/^Incomplete: the code could not be read in full/m);
+    expect(renderDrift(r, 'junit', { color: false })).toMatch(/<testsuites name="ztait drift" tests="\d+" failures="0" errors="1">/);
+    expect(JSON.parse(renderDrift(r, 'json', { color: false })).outcome.exit).toBe(2);
+  });
+});
+
+/** The code with one file that did not parse (its resources are missing from the inventory). */
+const withInputError = (inv: Inventory): Inventory => ({
+  ...inv,
+  diagnostics: [...inv.diagnostics, { severity: 'error', message: 'syntax error', file: 'broken.tf', line: 1 }],
 });
 
 describe('what the account does not give', () => {
@@ -219,8 +235,7 @@ describe('every format', () => {
 });
 
 describe('the html page (--format html|pdf)', () => {
-  const html = (r: DriftResult, exit?: 0 | 1 | 2): string =>
-    renderDrift(r, 'html', { color: false, ...(exit !== undefined ? { exit } : {}) });
+  const html = (r: DriftResult): string => renderDrift(r, 'html', { color: false });
   const HOSTILE = '<script>alert(1)</script>';
   let none: DriftResult;
   let pitr: DriftResult;
@@ -282,11 +297,13 @@ describe('the html page (--format html|pdf)', () => {
     }
   });
 
-  it('says the outcome in the header and its tone: no drift 0, drift 1, the code not read in full 2', () => {
+  it('says the outcome in the header and its tone: no drift 0, drift 1, the code not read in full 2', async () => {
     expect(html(none)).toMatch(/<header class="top s-pass">\n<h1>ztait drift report<\/h1>\n<p class="verdict">NO DRIFT \(exit 0\)/);
     expect(html(none)).toContain('No drift in anything compared.');
     expect(html(pitr)).toMatch(/<header class="top s-fail">[\s\S]*<p class="verdict">DRIFT \(exit 1\)/);
-    expect(html(pitr, 2)).toMatch(/<header class="top s-error">[\s\S]*<p class="verdict">INCOMPLETE \(exit 2\)/);
+    expect(html(await drift(withInputError(hcl), base))).toMatch(
+      /<header class="top s-error">[\s\S]*<p class="verdict">INCOMPLETE \(exit 2\)/,
+    );
   });
 
   it('has the verdicts side by side in the grid`s colours, and each item with its values, places and invariants', () => {

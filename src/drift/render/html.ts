@@ -16,17 +16,14 @@ import { badge, code, facts, legend, section, table, type Cell } from '../../rep
 import type { DriftImpact, DriftItem, DriftResult } from '../model.js';
 import { accountName, accountWhere, codeName, codeWhere, EFFECT_TEXT, itemTitle, sections, summaryLine } from './common.js';
 
-/** The run's exit code: the drift's own, or 2 when the code could not be read in full (the CLI knows). */
-export type DriftExit = 0 | 1 | 2;
-
 /** A value longer than this is folded: its first characters in the summary, all of it inside. */
 const LONG_VALUE = 140;
 /** More lines of difference than this are folded. */
 const LONG_DETAIL = 4;
 
-function verdict(r: DriftResult, exit: DriftExit): { word: string; line: string; tone: Status } {
-  if (exit === 2)
-    return { word: 'INCOMPLETE', line: `INCOMPLETE (exit 2): the code could not be read in full; ${r.outcome.reason}`, tone: 'error' };
+function verdict(r: DriftResult): { word: string; line: string; tone: Status } {
+  const exit = r.outcome.exit;
+  if (exit === 2) return { word: 'INCOMPLETE', line: `INCOMPLETE (exit 2): ${r.outcome.reason}`, tone: 'error' };
   const word = r.items.length === 0 ? 'NO DRIFT' : 'DRIFT';
   return { word, line: `${word} (exit ${exit}): ${r.outcome.reason}`, tone: exit === 1 ? 'fail' : 'pass' };
 }
@@ -140,9 +137,9 @@ function notCompared(r: DriftResult): Html {
   );
 }
 
-/** The drift result as an HTML page; `exit` is the run's exit code when it is not the drift's own (2). */
-export function renderDriftHtml(r: DriftResult, opts: { exit?: DriftExit } = {}): string {
-  const v = verdict(r, opts.exit ?? r.outcome.exit);
+/** The drift result as an HTML page. */
+export function renderDriftHtml(r: DriftResult): string {
+  const v = verdict(r);
   // each item's anchor, in the order the page shows them: the verdicts table links to them
   const anchors = new Map<string, string>();
   const parts = sections(r).map((s) => {

@@ -1,7 +1,7 @@
 import type { Format } from '../../report/index.js';
 import type { UriBase } from '../../report/sarif.js';
 import type { DriftResult } from '../model.js';
-import { renderDriftHtml, type DriftExit } from './html.js';
+import { renderDriftHtml } from './html.js';
 import { renderDriftJson } from './json.js';
 import { renderDriftJunit } from './junit.js';
 import { renderDriftMarkdown } from './markdown.js';
@@ -9,11 +9,7 @@ import { renderDriftSarif } from './sarif.js';
 import { renderDriftText } from './text.js';
 
 /** The drift result in one of the report formats (deterministic: the same result gives the same bytes). */
-export function renderDrift(
-  r: DriftResult,
-  format: Format,
-  opts: { color: boolean; quiet?: boolean; sarifRoot?: UriBase; exit?: DriftExit },
-): string {
+export function renderDrift(r: DriftResult, format: Format, opts: { color: boolean; quiet?: boolean; sarifRoot?: UriBase }): string {
   switch (format) {
     case 'text':
       return renderDriftText(r, opts);
@@ -28,7 +24,7 @@ export function renderDrift(
     // pdf: the page the PDF is printed from; the CLI prints it with headless Chromium (src/report/pdf.ts)
     case 'html':
     case 'pdf':
-      return renderDriftHtml(r, opts.exit !== undefined ? { exit: opts.exit } : {});
+      return renderDriftHtml(r);
     default:
       throw new Error(`ztait drift does not render ${String(format)}`);
   }

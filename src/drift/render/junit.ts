@@ -50,11 +50,17 @@ export function renderDriftJunit(r: DriftResult): string {
       `    <testcase${attrs({ classname: 'ztait.drift', name: otherName })}>\n      <system-out>${xmlEscape(other.map(line).join('\n'))}</system-out>\n    </testcase>`,
     );
   }
+  // the code not read in full: the drift of what it hides is undecided, an error rather than a pass
+  const errors = r.outcome.exit === 2 ? 1 : 0;
+  if (errors)
+    cases.push(
+      `    <testcase${attrs({ classname: 'ztait.drift', name: 'the code read in full' })}>\n      <error${attrs({ message: r.outcome.reason, type: 'input' })}/>\n    </testcase>`,
+    );
   const tests = cases.length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({ name: 'ztait drift', tests, failures, errors: 0 })}>`,
-    `  <testsuite${attrs({ name: 'ztait drift', tests, failures, errors: 0, skipped: 0, timestamp: r.generated_at.replace(/\.\d+Z$/, '') })}>`,
+    `<testsuites${attrs({ name: 'ztait drift', tests, failures, errors })}>`,
+    `  <testsuite${attrs({ name: 'ztait drift', tests, failures, errors, skipped: 0, timestamp: r.generated_at.replace(/\.\d+Z$/, '') })}>`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

@@ -28,7 +28,9 @@ export function renderDriftMarkdown(r: DriftResult): string {
   const out: string[] = [
     ...heading(1, 'ztait drift report'),
     ...para(`Code: ${codeName(r)}. Account: ${accountName(r)}. Generated ${r.generated_at} by ${r.command_line}.`),
-    ...para(`${r.items.length === 0 ? 'No drift' : 'Drift'}: ${r.outcome.reason}. ${summaryLine(r)}.`),
+    ...para(
+      `${r.outcome.exit === 2 ? 'Incomplete' : r.items.length === 0 ? 'No drift' : 'Drift'}: ${r.outcome.reason}. ${summaryLine(r)}.`,
+    ),
   ];
   for (const s of sections(r)) {
     out.push(...heading(2, `${escapeText(s.title)} (${s.items.length})`));

@@ -58,7 +58,7 @@ export function renderDriftText(input: DriftResult, opts: { color: boolean; quie
     out.push('');
   }
   out.push(summaryLine(r));
-  const paint = r.outcome.exit === 1 ? c.red.bold : r.items.length > 0 ? c.yellow : c.green;
-  out.push(paint(`${r.items.length === 0 ? 'NO DRIFT' : 'DRIFT'}: ${r.outcome.reason}`));
+  const paint = r.outcome.exit !== 0 ? c.red.bold : r.items.length > 0 ? c.yellow : c.green;
+  out.push(paint(`${r.outcome.exit === 2 ? 'INCOMPLETE' : r.items.length === 0 ? 'NO DRIFT' : 'DRIFT'}: ${r.outcome.reason}`));
   return guardLines(`${out.join('\n')}\n`);
 }

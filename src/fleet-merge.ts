@@ -205,19 +205,25 @@ const version = (r: CheckResult): string =>
 const TOKEN = /"(?:[^"\\]|\\.)*"|\S+/g;
 
 /**
- * A shard's command line without its `--shard i/N` (or `--shard=i/N`): the single run's command
- * line when every job ran the same command. Tokens are the ones src/cli/common.ts commandLine
- * writes: bare words, or JSON-quoted strings.
+ * A command line without the options named (`--shard 1/4`, `--shard=1/4`, `-o F`, `-oF`). Tokens
+ * are the ones src/cli/common.ts commandLine writes: bare words, or JSON-quoted strings.
  */
-export function withoutShard(commandLine: string): string {
+function without(commandLine: string, long: string, short?: string): string {
   const tokens = commandLine.match(TOKEN) ?? [];
   const kept: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i] === '--shard') i += 1;
-    else if (!tokens[i]!.startsWith('--shard=')) kept.push(tokens[i]!);
+    const t = tokens[i]!;
+    if (t === long || t === short) i += 1;
+    else if (!t.startsWith(`${long}=`) && !(short && t.startsWith(short))) kept.push(t);
   }
   return kept.join(' ');
 }
+
+/** A shard's command line without its `--shard i/N`: the single run's when every job ran the same command. */
+export const withoutShard = (commandLine: string): string => without(commandLine, '--shard');
+
+/** What shards of one run share: their command line but for --shard and where each wrote its reports. */
+const runOf = (commandLine: string): string => without(withoutShard(commandLine), '--output', '-o');
 
 /**
  * Refuses shards that are not every part of one run: each once, no account twice, each account in
@@ -251,12 +257,12 @@ function checkTogether(shards: ShardResult[]): void {
     const shown = missing.length > 10 ? `${missing.slice(0, 10).join(', ')} and ${missing.length - 10} more` : missing.join(', ');
     throw new InputError(`shard(s) ${shown} of ${count} missing: give every shard of the run`);
   }
-  const line = withoutShard(first.result.command_line);
+  const line = runOf(first.result.command_line);
   const config = JSON.stringify(first.result.config ?? null);
   for (const s of rest) {
-    if (withoutShard(s.result.command_line) !== line)
+    if (runOf(s.result.command_line) !== line)
       throw new InputError(
-        `${s.file} was made by another command line than ${first.file} (apart from --shard): merge the shards of one run`,
+        `${s.file} was made by another command line than ${first.file} (apart from --shard and -o): merge the shards of one run`,
       );
     if (JSON.stringify(s.result.config ?? null) !== config)
       throw new InputError(`${s.file} was judged with another configuration than ${first.file}: merge the shards of one run`);

@@ -5,18 +5,18 @@ import { printDiagnostic, UsageError } from './errors.js';
 import { readResultFile } from './result-file.js';
 
 const MERGE_HELP = `
-The shards must be every part of one run: made by the same ztait version with the same N and the
-same command line apart from --shard, each i once, no account twice, each account in the shard its
-id hashes to. Anything else is refused in one line naming the files (exit 2).
+The shards must be every part of one run: made by the same ztait version with the same N, command
+line (apart from --shard and -o) and configuration, each i once, no account twice, each account in
+the shard its id hashes to. Anything else is refused in one line naming the files (exit 2).
 The merged result is the single run's (byte for byte in JSON with SOURCE_DATE_EPOCH): one system
-per account x region, the org summary, command_line the shards' with --shard i/N removed (the
-single run's when every job ran the same command), generated_at the earliest shard's, each
-diagnostic once. The gate is decided again, by merge's own gate flags (--fail-on, --soft-fail-on,
---hard-fail-on, --soft-fail, --allow-errors, --baseline) and .ztait.yaml: give them as the single
-run would have them (a shard's own gate and baseline marks are dropped). --check, --skip-check and
---prefix belong to the probe runs.
+per account x region and the org summary; command_line is the first shard's without --shard i/N
+(the single run's when every job ran the same command), generated_at the earliest shard's, each
+diagnostic said once. The gate is decided again, by merge's own gate flags (--fail-on,
+--soft-fail-on, --hard-fail-on, --soft-fail, --allow-errors, --baseline) and .ztait.yaml: give them
+as the single run would have them (a shard's own gate and baseline marks are dropped). --check,
+--skip-check and --prefix belong to the probe runs. docs/fleet.md has CI workflows.
 Exit codes: 0 the gate passes, 1 fail or error verdicts, 2 the shards cannot be merged.
-  e.g. ztait merge shard-*.json -o ztait.sarif -o ztait.md
+  e.g. ztait merge shards/*.json --format sarif,markdown,text -o ztait.sarif -o ztait.md
 `;
 
 /** The flags of check and probe that choose what is judged: the shards were judged already. */

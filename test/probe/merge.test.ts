@@ -139,6 +139,9 @@ describe('ztait merge: shards of one run', () => {
     expect(withoutShard('ztait probe --org --shard 2/4 -o shard.json')).toBe('ztait probe --org -o shard.json');
     expect(withoutShard('ztait probe --shard=2/4 --org')).toBe('ztait probe --org');
     expect(withoutShard('ztait probe --prefix "a --shard 1/2" --org')).toBe('ztait probe --prefix "a --shard 1/2" --org');
+    // where each job wrote its shard is not part of the run: merged, the first shard's stays
+    const named = (i: number) => edited(files[2]![i - 1]!, (r) => (r.command_line += ` -o shard-${i}.json`), `named-${i}.json`);
+    expect(merged([named(1), named(2)]).command_line).toBe(`${COMMAND} -o shard-1.json`);
   });
 });
 
@@ -162,7 +165,7 @@ describe('shards that do not belong together, and hostile files: one line naming
     expect(await refused([one!, newer])).toMatch(new RegExp(`^ztait: ${newer} was made by ztait 9\\.9\\.9, ${one} by ztait \\d`));
     const other = edited(two!, (r) => (r.command_line = r.command_line.replace('all-enabled', 'us-east-1')));
     expect(await refused([one!, other])).toBe(
-      `ztait: ${other} was made by another command line than ${one} (apart from --shard): merge the shards of one run\n`,
+      `ztait: ${other} was made by another command line than ${one} (apart from --shard and -o): merge the shards of one run\n`,
     );
     const configured = edited(two!, (r) => (r.config = { mode: 'found', files: ['.ztait.yaml'], weakenings: [] }));
     expect(await refused([one!, configured])).toBe(

@@ -6,7 +6,13 @@
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { planOutputs } from '../../src/cli/common.js';
+import { isFleet } from '../../src/cli/fleet.js';
+import { registerMerge } from '../../src/cli/merge.js';
+import { registerProbe } from '../../src/cli/probe.js';
 import { readResultFile } from '../../src/cli/result-file.js';
 import { mergeShards, withoutShard } from '../../src/fleet-merge.js';
 import { emptyInventory, type Inventory } from '../../src/model/inventory.js';
@@ -17,7 +23,7 @@ import { shardOf } from '../../src/sources/aws/fleet/shard.js';
 import { sweepFleet } from '../../src/sources/aws/fleet/sweep.js';
 import { fleetResult, systemRoot, unreadResult, type FleetSystem } from '../../src/systems.js';
 import { runZtaitInProcess } from '../cli/helpers.js';
-import { FAKE_ENV, account, cleanup, tempDir } from './harness.js';
+import { FAKE_ENV, ROOT, account, cleanup, tempDir } from './harness.js';
 import { startExampleOrganization } from './server/fleet.js';
 import type { AwsTestServer } from './server/server.js';
 
@@ -230,5 +236,85 @@ describe('shards that do not belong together, and hostile files: one line naming
       expect(line, file).toContain(says);
       expect(line, file).not.toContain('AKIA');
     }
+  });
+});
+
+describe('docs/fleet.md: the CI examples', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'fleet.md'), 'utf8');
+  const [github, gitlab] = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!) as Record<string, any>);
+
+  /** The `ztait ...` commands of a job's shell lines, with the CI's variables given values. */
+  const commands = (lines: string[]): string[][] =>
+    lines
+      .flatMap((l) => l.split('\n'))
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('ztait '))
+      .map((l) =>
+        l
+          .replace(/\s*\|\|.*$/, '')
+          .replaceAll('${{ matrix.shard }}', '3')
+          .replaceAll('$CI_NODE_INDEX', '3')
+          .replaceAll('$CI_NODE_TOTAL', '4'),
+      )
+      .map((l) => [...l.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(1));
+
+  /** ztait's own argument parser on a command line, every action replaced by a record of what it was given. */
+  function parse(args: string[]): { command: string; opts: Record<string, unknown>; args: string[] } {
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    registerProbe(program, () => undefined);
+    registerMerge(program, () => undefined);
+    let parsed: ReturnType<typeof parse> | undefined;
+    for (const c of program.commands)
+      c.action((...given: unknown[]) => {
+        const cmd = given.at(-1) as Command;
+        parsed = { command: cmd.name(), opts: cmd.opts(), args: cmd.args };
+      });
+    program.parse(['node', 'ztait', ...args]);
+    return parsed!;
+  }
+
+  it('GitHub Actions: a matrix job sweeps each shard and uploads it, a last job merges and uploads the reports', () => {
+    const { sweep, merge } = github!.jobs as Record<
+      string,
+      { steps: { run?: string; uses?: string; with?: Record<string, unknown> }[] } & Record<string, any>
+    >;
+    expect(sweep!.strategy.matrix.shard).toEqual([1, 2, 3, 4]);
+    expect(merge!.needs).toBe('sweep');
+    const runs = (job: typeof sweep) => job!.steps.flatMap((s) => (s.run ? [s.run] : []));
+    const [probe] = commands(runs(sweep));
+    expect(parse(probe!)).toMatchObject({ command: 'probe', opts: { org: true, shard: { index: 3, count: 4 }, output: ['shard.json'] } });
+    expect(isFleet(parse(probe!).opts)).toBe(true);
+    expect(sweep!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!.with).toMatchObject({ path: 'shard.json' });
+    const [merging] = commands(runs(merge));
+    expect(parse(merging!)).toMatchObject({
+      command: 'merge',
+      args: ['shards/*/shard.json'],
+      opts: { format: ['sarif', 'markdown', 'html', 'text'] },
+    });
+    expect(planOutputs(parse(merging!).opts)).toEqual([
+      { format: 'sarif', file: 'ztait.sarif' },
+      { format: 'markdown', file: 'ztait.md' },
+      { format: 'html', file: 'ztait.html' },
+      { format: 'text' },
+    ]);
+    const uploaded = merge!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!.with!.path as string;
+    expect(uploaded.trim().split('\n')).toEqual(['ztait.sarif', 'ztait.md', 'ztait.html']);
+  });
+
+  it('GitLab CI: a parallel job sweeps each shard, a job that needs it merges', () => {
+    const sweep = gitlab!['ztait-fleet-sweep'];
+    const merge = gitlab!['ztait-fleet-merge'];
+    expect(sweep.parallel).toBe(4);
+    expect(merge.needs).toEqual(['ztait-fleet-sweep']);
+    const [probe] = commands(sweep.script);
+    expect(parse(probe!)).toMatchObject({ command: 'probe', opts: { org: true, shard: { index: 3, count: 4 }, output: ['shard.json'] } });
+    expect(sweep.artifacts.paths).toEqual(['shard-*.json']);
+    const [merging] = commands(merge.script);
+    const m = parse(merging!);
+    expect([m.command, m.args]).toEqual(['merge', ['shard-*.json']]);
+    expect(planOutputs(m.opts).map((o) => o.file)).toEqual(['ztait-junit.xml', 'ztait.sarif', 'ztait.md', 'ztait.html', undefined]);
+    expect(merge.artifacts.reports.junit).toBe('ztait-junit.xml');
+    // a command that is not ztait's is caught by the same parser
+    expect(() => parse(['merge', 'a.json', '--no-such-flag'])).toThrow(/unknown option/);
   });
 });

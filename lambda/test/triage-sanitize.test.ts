@@ -45,7 +45,7 @@ describe('layer 1: sanitising alert text', () => {
     ]) {
       expect(sanitizeText(evil).length).toBeLessThanOrEqual(MAX_FIELD_CHARS);
     }
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('holds for any input: bounded, no control characters, no tag or template delimiters', () => {

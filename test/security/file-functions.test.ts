@@ -127,7 +127,7 @@ describe('file functions stay inside the scanned root', () => {
       expect(isEvalError(v), expr).toBe(true);
       expect(hostile(v), expr).toEqual([]);
     }
-    expect(performance.now() - start).toBeLessThan(2000);
+    expect(performance.now() - start).toBeLessThan(10_000);
   });
 
   test('a file inside the root longer than the string limit is an evaluation limit, not a 16 MiB string', async () => {

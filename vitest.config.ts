@@ -3,27 +3,30 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The test files that take longest, longest first (alone, at load 1.5-2 on the 2-core machine:
- * check-fixtures 140 s, probe/cli.e2e 40 s, install/package 30 s, terraform/validate 25 s,
- * mutation/harness 21 s, terraform/plan 20 s, plan/fixtures 16 s, accuracy/independent 12 s; most files take a few seconds). Two workers share the
- * suite: a long file that starts late runs on alone while the other core idles. Vitest puts the
- * longest first when it has a previous run's durations, but it keeps them in node_modules/.vite,
- * which `npm ci` deletes: in CI it ran the largest files first, and check-fixtures.test.ts (3 KB,
- * minutes of terraform validate) started 117th of 133. A file missing here only runs later.
+ * The test files that take longest, longest first (npm test on the 2-core machine, 2026-12-07:
+ * probe/cli.e2e 49 s, check-fixtures 47 s, terraform/validate 36 s, mutation/harness 32 s,
+ * terraform/plan 30 s, install/package 30 s, hardening/hostile-scale 25 s, plan/fixtures 22 s; most
+ * files take a few seconds). Two workers share the suite: a long file that starts late runs on alone
+ * while the other core idles. Vitest puts the longest first when it has a previous run's durations,
+ * but it keeps them in node_modules/.vite, which `npm ci` deletes: in CI it ran the largest files
+ * first, and a 3 KB file of minutes of terraform validate started 117th of 133. A file missing here
+ * only runs later.
  */
 const SLOW_FIRST = [
-  'test/cli/check-fixtures.test.ts',
   'test/probe/cli.e2e.test.ts',
+  'test/cli/check-fixtures.test.ts',
   'test/terraform/validate.test.ts',
-  'test/install/package.test.ts',
-  'test/probe/export.e2e.test.ts',
   'test/mutation/harness.test.ts',
   'test/terraform/plan.test.ts',
-  'test/accuracy/independent.test.ts',
+  'test/install/package.test.ts',
+  'test/hardening/hostile-scale.test.ts',
   'test/plan/fixtures.test.ts',
+  'test/hardening/hostile-hcl.test.ts',
+  'test/probe/export.e2e.test.ts',
   'test/probe/fleet.e2e.test.ts',
   'test/report/html.browser.test.ts',
   'test/probe/drift.e2e.test.ts',
+  'test/accuracy/independent.test.ts',
 ];
 
 /** Vitest's order (cached durations, else file size), with SLOW_FIRST ahead of it. */

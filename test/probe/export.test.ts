@@ -14,7 +14,14 @@ import { InputError } from '../../src/model/errors.js';
 import { asffFindings } from '../../src/report/asff.js';
 import { decidedScopes } from '../../src/report/cloud-findings.js';
 import { readResultFile } from '../../src/cli/result-file.js';
-import { checkExportCall, EXPORT_ACTIONS, ExportForbiddenError, exportPolicy, guardClient } from '../../src/sources/aws/export/guard.js';
+import {
+  checkExportCall,
+  EXPORT_ACTIONS,
+  ExportForbiddenError,
+  exportPolicy,
+  guardClient,
+  isOwnProduct,
+} from '../../src/sources/aws/export/guard.js';
 import {
   archived,
   ExportError,
@@ -65,6 +72,15 @@ describe("the export's allow-list", () => {
     expect(() =>
       checkExportCall('securityhub', 'BatchImportFindings', { Findings: [own()] }, { ...opts, account: () => undefined }),
     ).toThrow(/not known yet/);
+  });
+
+  it("takes no pattern from an account id: an id not of AWS's 12-digit form owns no product", () => {
+    // the account is the endpoint's GetCallerIdentity answer: `.*` must not match every product ARN
+    const hostile = { dryRun: false, account: () => '.*' };
+    const foreign = { ...own(), AwsAccountId: '.*', ProductArn: 'arn:aws:securityhub:eu-west-1:999999999999:product/999999999999/default' };
+    expect(() => checkExportCall('securityhub', 'BatchImportFindings', { Findings: [foreign] }, hostile)).toThrow(ExportForbiddenError);
+    expect(isOwnProduct(PRODUCT.replaceAll(ACCOUNT, '1|.*'), '1|.*')).toBe(false);
+    expect(isOwnProduct(PRODUCT, ACCOUNT)).toBe(true);
   });
 
   it("lets through only ztait's own findings of the caller's account, and only their Workflow and Note", () => {

@@ -11,6 +11,8 @@
  * `--print-policy` renders the IAM policy from this same list.
  */
 
+import { ACCOUNT_ID } from '../fleet/accounts.js';
+
 export type ExportService = 'sts' | 'securityhub';
 
 export interface ExportAction {
@@ -65,6 +67,7 @@ export class ExportForbiddenError extends Error {
 
 /** The account's custom-integration product: `arn:<partition>:securityhub:<region>:<account>:product/<account>/default`. */
 export function isOwnProduct(arn: unknown, account: string): boolean {
+  if (!ACCOUNT_ID.test(account)) return false;
   return typeof arn === 'string' && new RegExp(`^arn:aws[a-z-]*:securityhub:[a-z0-9-]+:${account}:product/${account}/default$`).test(arn);
 }
 

@@ -38,6 +38,7 @@ import {
 import { MIB, limitedHandler, type RequestHandlerLike } from '../transport.js';
 import { describeFailure } from '../failure.js';
 import { EXPORT_ACTIONS, ExportForbiddenError, guardClient, OWN_PREFIX, type ExportService, type GuardOptions } from './guard.js';
+import { ACCOUNT_ID } from '../fleet/accounts.js';
 
 /** BatchImportFindings and BatchUpdateFindings take at most 100 findings a call; GetFindings returns 100 a page. */
 export const BATCH = 100;
@@ -333,7 +334,8 @@ export async function connectSecurityHub(opts: HubConnectionOptions): Promise<Hu
   return {
     async account() {
       const who = await call('sts', 'GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
-      if (!who.Account) throw new ExportError('sts:GetCallerIdentity returned no account');
+      // the endpoint's answer: an id of AWS's form or nothing (it ends up in the guard's pattern and in every finding)
+      if (!who.Account || !ACCOUNT_ID.test(who.Account)) throw new ExportError('sts:GetCallerIdentity returned no 12-digit account id');
       account = who.Account;
       return account;
     },

@@ -73,9 +73,23 @@ export async function callerSts(
   opts: ConnectionOptions,
   session: ProbeSession,
 ): Promise<{ base: SharedConfig; baseSts: STSClient; region: string }> {
+  const base = sdkBaseConfig(opts);
+  const baseSts = session.attach(new STSClient({ ...base, ...(opts.region ? { region: opts.region } : {}) }), 'sts');
+  const region = await configuredRegion(baseSts);
+  if (!region) throw new ConnectionSetupError(NO_REGION);
+  return { base: { ...base, region }, baseSts, region };
+}
+
+export const NO_REGION = 'no AWS region: pass --region, set AWS_REGION, or set a region in the profile';
+
+/**
+ * What every SDK client of a run shares but the region: endpoint, credentials (made ones, else the
+ * profile's, else the default chain), adaptive retry, and a per-attempt timeout that ends the attempt.
+ */
+export function sdkBaseConfig(opts: Omit<ConnectionOptions, 'region' | 'roleArn' | 'externalId'>) {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const credentials = opts.credentials ?? (opts.profile ? fromIni({ profile: opts.profile }) : undefined);
-  const base = {
+  return {
     ...(opts.profile ? { profile: opts.profile } : {}),
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
     ...(credentials ? { credentials } : {}),
@@ -84,15 +98,15 @@ export async function callerSts(
     // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
     requestHandler: { requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 5_000), throwOnRequestTimeout: true },
   };
-  const baseSts = session.attach(new STSClient({ ...base, ...(opts.region ? { region: opts.region } : {}) }), 'sts');
-  let region: string;
+}
+
+/** The region a client resolved (flag, AWS_REGION, the profile), or '' when there is none. */
+export async function configuredRegion(client: { config: { region: () => Promise<string> } }): Promise<string> {
   try {
-    region = await baseSts.config.region();
+    return await client.config.region();
   } catch {
-    region = '';
+    return '';
   }
-  if (!region) throw new ConnectionSetupError('no AWS region: pass --region, set AWS_REGION, or set a region in the profile');
-  return { base: { ...base, region }, baseSts, region };
 }
 
 /** Clients for an offline replay: the session answers every call, nothing is ever sent. */

@@ -27,18 +27,12 @@ import {
   type AwsSecurityFindingFilters,
 } from '@aws-sdk/client-securityhub';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromIni } from '@aws-sdk/credential-providers';
-import {
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_MAX_PAGES,
-  DEFAULT_MAX_RESPONSE_MIB,
-  DEFAULT_MAX_TOTAL_MIB,
-  DEFAULT_TIMEOUT_MS,
-} from '../defaults.js';
+import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MIB, DEFAULT_MAX_TOTAL_MIB, DEFAULT_TIMEOUT_MS } from '../defaults.js';
 import { MIB, limitedHandler, type RequestHandlerLike } from '../transport.js';
 import { describeFailure } from '../failure.js';
 import { EXPORT_ACTIONS, ExportForbiddenError, guardClient, OWN_PREFIX, type ExportService, type GuardOptions } from './guard.js';
 import { ACCOUNT_ID } from '../fleet/accounts.js';
+import { configuredRegion, NO_REGION, sdkBaseConfig } from '../clients.js';
 
 /** BatchImportFindings and BatchUpdateFindings take at most 100 findings a call; GetFindings returns 100 a page. */
 export const BATCH = 100;
@@ -282,13 +276,7 @@ export async function connectSecurityHub(opts: HubConnectionOptions): Promise<Hu
   // The SDK warns about future Node versions on stderr; irrelevant to the export's reader (as in the probe).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const base = {
-    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
-    ...(opts.profile ? { credentials: fromIni({ profile: opts.profile }), profile: opts.profile } : {}),
-    retryMode: 'adaptive',
-    maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 5_000), throwOnRequestTimeout: true },
-  };
+  const base = sdkBaseConfig(opts);
   let account: string | undefined;
   const guard: GuardOptions = { dryRun: opts.dryRun, account: () => account };
   const total = { maxBytes: DEFAULT_MAX_TOTAL_MIB * MIB, used: 0 };
@@ -305,13 +293,8 @@ export async function connectSecurityHub(opts: HubConnectionOptions): Promise<Hu
     return guardClient(client, service, guard);
   };
   const sts = limit(new STSClient({ ...base, ...(opts.region ? { region: opts.region } : {}) }), 'sts');
-  let region: string;
-  try {
-    region = await sts.config.region();
-  } catch {
-    region = '';
-  }
-  if (!region) throw new HubSetupError('no AWS region: pass --region, set AWS_REGION, or set a region in the profile');
+  const region = await configuredRegion(sts);
+  if (!region) throw new HubSetupError(NO_REGION);
   const clients = new Map<string, SecurityHubClient>();
   const hubIn = (r: string): SecurityHubClient => {
     let c = clients.get(r);

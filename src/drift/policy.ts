@@ -4,7 +4,9 @@
  * gives them no order; a single string is a list of one). What the code knows only in part stays a
  * wildcard: a template's `*` (a Glob), a value wholly unknown (Any).
  */
-import { InventoryIndex } from '../inventory/index.js';
+import type { InventoryIndex } from '../inventory/index.js';
+import { heredocBody } from '../policy/parse.js';
+import { documentValue } from '../policy/roles.js';
 import { RefObject, Unknown, isObject, type Value } from '../model/value.js';
 import { dict } from '../model/dict.js';
 import { Any, Glob, NSet, Unk, type Norm, type NObject } from './norm.js';
@@ -16,7 +18,7 @@ const PRINCIPALS = new Set(['Principal', 'NotPrincipal']);
 const ANY_MARK = '\u0000ztait-any';
 
 /** The document a value holds, normalized; Unk when it cannot be read (then it is not compared). */
-export function policyNorm(v: Value | undefined, index?: InventoryIndex): Norm {
+export function policyNorm(v: Value | undefined, index: InventoryIndex): Norm {
   const raw = rawDocument(v, index);
   if (raw instanceof Unk) return raw;
   if (!raw.value || typeof raw.value !== 'object' || Array.isArray(raw.value)) return new Unk('the policy is not a JSON object');
@@ -25,29 +27,24 @@ export function policyNorm(v: Value | undefined, index?: InventoryIndex): Norm {
 
 type Raw = { value: unknown; templated: boolean } | Unk;
 
-function rawDocument(v: Value | undefined, index: InventoryIndex | undefined): Raw {
+function rawDocument(value: Value | undefined, index: InventoryIndex): Raw {
+  // a data.aws_iam_policy_document stands for its rendered json
+  const v = documentValue({ index }, value);
   if (v === undefined || v === null || v === '') return { value: null, templated: false };
   if (typeof v === 'string') return parse(v, false);
   if (v instanceof Unknown) {
     if (v.structure !== undefined) return { value: structure(v.structure), templated: true };
     if (v.pattern !== undefined) return parse(v.pattern, true);
   }
-  if (v instanceof Unknown || v instanceof RefObject) {
-    // a data.aws_iam_policy_document stands for its rendered json
-    const refs = v instanceof RefObject ? [v.address] : v.refs;
-    const doc = refs.flatMap((a) => index?.instancesOf(a) ?? []).find((r) => r.mode === 'data' && r.type === 'aws_iam_policy_document');
-    if (doc && doc.values.json !== undefined && doc.values.json !== v) return rawDocument(doc.values.json, index);
+  if (v instanceof Unknown || v instanceof RefObject)
     return new Unk(v instanceof Unknown ? v.reason : `${v.address} is known only after apply`);
-  }
   if (isObject(v)) return { value: structure(v), templated: true };
   return new Unk('the policy is not a document');
 }
 
 /** JSON text; a template's bare `*` (a whole value unknown) is made a marked string first. */
 function parse(text: string, templated: boolean): Raw {
-  let body = text.trim();
-  const heredoc = /^<<-?\s*([A-Za-z_][\w-]*)[ \t]*\r?\n([\s\S]*?)\r?\n[ \t]*\1$/.exec(body);
-  if (heredoc) body = heredoc[2]!.trim();
+  let body = heredocBody(text);
   if (templated) body = body.replace(/([:[,]\s*)\*(?=\s*[,}\]])/g, `$1${JSON.stringify(ANY_MARK)}`);
   try {
     return { value: JSON.parse(body) as unknown, templated };

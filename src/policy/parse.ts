@@ -58,10 +58,15 @@ export function parsePolicy(value: Value | undefined, origin: string): ParseResu
 /** `<<EOF ... EOF` / `<<-EOF ... EOF` around the JSON, as a raw heredoc may arrive. */
 const HEREDOC = /^<<-?\s*([A-Za-z_][\w-]*)[ \t]*\r?\n([\s\S]*?)\r?\n[ \t]*\1$/;
 
-function parseJsonText(text: string, src: Source): Value {
-  let body = text.trim();
+/** The text trimmed, and unwrapped when it is a heredoc. */
+export function heredocBody(text: string): string {
+  const body = text.trim();
   const heredoc = HEREDOC.exec(body);
-  if (heredoc) body = heredoc[2]!.trim();
+  return heredoc ? heredoc[2]!.trim() : body;
+}
+
+function parseJsonText(text: string, src: Source): Value {
+  const body = heredocBody(text);
   try {
     return JSON.parse(body) as Value;
   } catch (e) {

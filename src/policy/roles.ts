@@ -206,8 +206,11 @@ function boundaryOf(
   return { kind: 'ok', policy: got.policy, resource: got.resource, name: label(got.resource) };
 }
 
-/** A `data.aws_iam_policy_document` reference stands for its rendered `json`. */
-function documentValue(ctx: IamSource, v: Value | undefined): Value | undefined {
+/**
+ * A `data.aws_iam_policy_document` reference stands for its rendered `json`; any other value (a
+ * document, a template, what refers to no such data source) is itself.
+ */
+export function documentValue(ctx: { index: InventoryIndex }, v: Value | undefined): Value | undefined {
   if (!(v instanceof Unknown || v instanceof RefObject) || (v instanceof Unknown && (v.structure !== undefined || v.pattern))) return v;
   const doc = ctx.index.resolve(v, ['aws_iam_policy_document']).resources.find((r) => r.mode === 'data');
   const json = doc?.values.json;

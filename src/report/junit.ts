@@ -31,7 +31,8 @@ interface Case {
   detail: string;
 }
 
-function attrs(a: Record<string, string | number | undefined>): string {
+/** XML attributes ` k="v"`, escaped; an undefined value is left out. */
+export function attrs(a: Record<string, string | number | undefined>): string {
   return Object.entries(a)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)

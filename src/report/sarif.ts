@@ -8,7 +8,7 @@ import { relative, resolve } from 'node:path';
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/ztait/ztait';
 export const FINGERPRINT_KEY = 'ztaitFinding/v1';
-const SRCROOT = '%SRCROOT%';
+export const SRCROOT = '%SRCROOT%';
 /** What `%SRCROOT%` stands for; its absolute path is never written (the log may be public). */
 const SRCROOT_REPOSITORY =
   'The repository root: the git top level above the working directory of the run, or the directory given with --sarif-root. Every artifact URI is relative to it; a file outside it has no physical location.';

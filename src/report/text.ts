@@ -25,7 +25,7 @@ export interface TextOptions {
   compact?: boolean;
 }
 
-function statusColor(c: ChalkInstance, s: Status | Finding['status']): (t: string) => string {
+export function statusColor(c: ChalkInstance, s: Status | Finding['status']): (t: string) => string {
   switch (s) {
     case 'pass':
       return c.green;

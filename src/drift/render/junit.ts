@@ -1,11 +1,6 @@
-import { xmlEscape } from '../../report/junit.js';
+import { attrs, xmlEscape } from '../../report/junit.js';
 import type { DriftResult } from '../model.js';
 import { accountWhere, codeWhere, impactText, itemTitle } from './common.js';
-
-const attrs = (a: Record<string, string | number>): string =>
-  Object.entries(a)
-    .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
-    .join('');
 
 /**
  * JUnit for CI: one test case per invariant (failing when drift bears on it), and one for the drift

@@ -1,9 +1,8 @@
 import type * as Sarif from 'sarif';
-import { INFORMATION_URI, SARIF_SCHEMA_URI, relativeUri, type UriBase } from '../../report/sarif.js';
+import { INFORMATION_URI, SARIF_SCHEMA_URI, SRCROOT, relativeUri, type UriBase } from '../../report/sarif.js';
 import type { DriftItem, DriftKind, DriftResult } from '../model.js';
 import { KIND_TITLE, impactText, itemTitle } from './common.js';
 
-const SRCROOT = '%SRCROOT%';
 const FINGERPRINT_KEY = 'ztaitDrift/v1';
 
 const RULES: { kind: DriftKind; id: string; name: string; text: string }[] = [

@@ -1,11 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Status } from '../../model/result.js';
 import { escapeDeep, guardLines } from '../../report/terminal.js';
+import { statusColor } from '../../report/text.js';
 import type { DriftItem, DriftResult } from '../model.js';
 import { accountName, accountWhere, codeName, codeWhere, impactText, itemTitle, sections, summaryLine, verdictLabel } from './common.js';
-
-const statusColor = (c: ChalkInstance, s: Status): ((t: string) => string) =>
-  s === 'pass' ? c.green : s === 'fail' ? c.red.bold : s === 'error' ? c.magenta.bold : c.gray;
 
 function item(c: ChalkInstance, i: DriftItem): string[] {
   const mark = i.alarming ? c.red.bold('!!') : i.invariants.length > 0 ? c.yellow(' !') : '  ';

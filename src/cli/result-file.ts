@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { CheckResult } from '../model/result.js';
 import { InputError } from '../model/errors.js';
+import { jsonErrorMessage, parseJson } from '../input/parse-error.js';
 
 /**
  * Reads a ztait JSON result (`--format json`) that a command takes as input (`export securityhub`):
@@ -135,14 +136,10 @@ function readCapped(file: string, max: number): Buffer {
 /** Reads and checks a ztait JSON result. */
 export function readResultFile(file: string, max = MAX_RESULT_BYTES): CheckResult {
   const text = readCapped(file, max).toString('utf8');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    // the parser's message may quote the file's text: only the position is said
-    const at = /position (\d+)/.exec((e as Error).message)?.[1];
-    throw new InputError(`${file}: not JSON${at ? ` (at character ${at})` : ''}: give the output of ztait --format json`);
-  }
+  // the parser's message may quote the file's text: only the line, column and kind of error are said
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new InputError(`${jsonErrorMessage(file, parsed.problem)}: give the output of ztait --format json`);
+  const doc = parsed.value;
   validate ??= new Ajv2020({ allErrors: false, strict: false }).compile(RESULT_SCHEMA);
   if (!validate(doc)) {
     const err = validate.errors?.[0];

@@ -352,7 +352,7 @@ describe('the RESULT.json the export reads', () => {
     const good = file(JSON.stringify(liveResult()));
     expect(readResultFile(good).source.account!.id).toBe(ACCOUNT);
     const cases: [string, RegExp][] = [
-      ['{"tool": {', /result\.json: not JSON \(at character \d+\): give the output of ztait --format json$/],
+      ['{"tool": {', /result\.json:1:\d+: is not valid JSON \([a-z ]+\): give the output of ztait --format json$/],
       ['[1,2]', /not a ztait JSON result \(\/ must be object\)/],
       [
         JSON.stringify({ ...liveResult(), tool: { name: 'other', version: '1' } }),
@@ -388,7 +388,7 @@ describe('ztait export securityhub (in process, before any AWS call)', () => {
     const cases: [string[], RegExp][] = [
       [[], /^ztait: export securityhub needs the RESULT\.json of a probe/],
       [[join(dir, 'none.json')], /^ztait: .*none\.json: cannot read the result \(no such file\)\n$/],
-      [[join(dir, 'broken.json')], /^ztait: .*broken\.json: not JSON/],
+      [[join(dir, 'broken.json')], /^ztait: .*broken\.json:\d+:\d+: is not valid JSON/],
       [[join(dir, 'static.json')], /^ztait: asff: a Security Hub finding belongs to an AWS account and region/],
       [[join(dir, 'static.json'), '--endpoint-url', 'http://example.com'], /plain http to a host that is not loopback/],
     ];

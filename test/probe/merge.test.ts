@@ -229,7 +229,7 @@ describe('shards that do not belong together, and hostile files: one line naming
       [edited(one!, (r) => (r.systems![0]!.root = secret), 'sys.json'), 'are not one per region'],
     ];
     writeFileSync(join(dir, 'garbage.json'), `{"tool": ${secret}`);
-    cases.push([join(dir, 'garbage.json'), 'not JSON']);
+    cases.push([join(dir, 'garbage.json'), 'is not valid JSON']);
     for (const [file, says] of cases) {
       const line = await refused([file, two!]);
       expect(line, file).toContain(`ztait: ${file}`);
